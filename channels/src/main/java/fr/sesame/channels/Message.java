@@ -1,0 +1,21 @@
+package fr.sesame.channels;
+
+import java.util.Objects;
+
+/**
+ * One message to one recipient.
+ *
+ * @param kind    the channel
+ * @param to      the destination: an E.164 phone number for SMS and voice, an email address for email
+ * @param subject the email subject, {@code null} for other channels; never holds a secret
+ * @param text    the body: the SMS text, the words a voice call reads out, or the email's text part
+ * @param purpose what the message is for (e.g. {@code login-code}), for metrics and priorities; not shown to the recipient
+ */
+public record Message(ChannelKind kind, String to, String subject, String text, String purpose) {
+  public Message {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(purpose, "purpose");
+  }
+}

@@ -1,0 +1,13 @@
+package fr.sesame.channels;
+
+import io.vertx.core.Future;
+
+/**
+ * Sends messages on behalf of the gateway.
+ *
+ * <p>The returned future completes on the caller's Vert.x context. It succeeds once a provider has
+ * accepted the message, and fails with {@link NotificationException} when no provider could take it.
+ */
+public interface Notifier {
+  Future<Receipt> send(Message message);
+}

@@ -1,0 +1,84 @@
+package fr.sesame.channels.dev;
+
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Notifier;
+import fr.sesame.channels.Receipt;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The notifier of dev mode and tests: it sends nothing and keeps the last {@code capacity} messages
+ * in memory so that a developer (through {@code GET /dev/outbox}) or a test can read them.
+ *
+ * <p>Thread-safe: every gateway event loop shares one outbox.
+ */
+public final class DevOutbox implements Notifier {
+  /** The provider name written in receipts. */
+  public static final String PROVIDER = "dev-outbox";
+
+  /** One message as the outbox shows it. */
+  public record Entry(long id, Message message, Instant sentAt) {}
+
+  private final Clock clock;
+  private final int capacity;
+  private final Deque<Entry> entries = new ArrayDeque<>();
+  private final AtomicLong ids = new AtomicLong();
+
+  /**
+   * @param clock    time of the entries
+   * @param capacity how many messages are kept; older ones are dropped first (at least 1)
+   */
+  public DevOutbox(Clock clock, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1");
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.capacity = capacity;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    Entry entry = new Entry(ids.incrementAndGet(), message, clock.instant());
+    synchronized (entries) {
+      entries.addLast(entry);
+      while (entries.size() > capacity) {
+        entries.removeFirst();
+      }
+    }
+    return Future.succeededFuture(new Receipt(PROVIDER, "dev-" + entry.id(), entry.sentAt()));
+  }
+
+  /** @return the kept messages, oldest first; only those sent to {@code to} when it is not null */
+  public List<Entry> list(String to) {
+    List<Entry> out = new ArrayList<>();
+    synchronized (entries) {
+      for (Entry e : entries) {
+        if (to == null || e.message().to().equals(to)) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** @return the newest message sent to {@code to}, or null */
+  public Entry last(String to) {
+    synchronized (entries) {
+      var it = entries.descendingIterator();
+      while (it.hasNext()) {
+        Entry e = it.next();
+        if (e.message().to().equals(to)) {
+          return e;
+        }
+      }
+    }
+    return null;
+  }
+}

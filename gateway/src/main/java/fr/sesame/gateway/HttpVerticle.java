@@ -1,0 +1,48 @@
+package fr.sesame.gateway;
+
+import fr.sesame.gateway.audit.ChainedAuditTrail;
+import fr.sesame.gateway.auth.LoginService;
+import fr.sesame.gateway.auth.SessionService;
+import fr.sesame.gateway.auth.SupportService;
+import fr.sesame.gateway.http.ApiRouter;
+import fr.sesame.gateway.store.redis.RedisAuditStore;
+import fr.sesame.gateway.store.redis.RedisElectionStore;
+import fr.sesame.gateway.store.redis.RedisVoterStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * One event loop serving the API. Several instances share the port, the Redis connection and the
+ * election cache; each has its own audit writer (its own hash chain per election).
+ */
+final class HttpVerticle extends VerticleBase {
+  private final Shared shared;
+
+  HttpVerticle(Shared shared) {
+    this.shared = shared;
+  }
+
+  @Override
+  public Future<?> start() {
+    var config = shared.config();
+    RedisVoterStore voters = new RedisVoterStore(shared.redis());
+    RedisElectionStore electionStore = new RedisElectionStore(shared.redis());
+    RedisAuditStore auditStore = new RedisAuditStore(shared.redis());
+    ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
+    LoginService logins = new LoginService(voters, shared.notifier(), audit, shared.keys(), shared.hasher(),
+        shared.cipher(), shared.random(), shared.clock(), config.lockout(), config.otp(), config.session(),
+        shared.metrics());
+    SessionService sessions = new SessionService(voters, electionStore, audit, shared.keys(), shared.clock(),
+        config.session(), shared.metrics());
+    SupportService support = new SupportService(voters, electionStore, audit, shared.keys(), shared.cipher(),
+        shared.clock());
+    var router = ApiRouter.create(vertx, new ApiRouter.Services(config, shared.clock(), logins, sessions, support,
+        shared.elections(), voters, electionStore, audit, auditStore, shared.keys(), shared.hasher(), shared.cipher(),
+        shared.metrics(), shared.registry(), shared.redis(), shared.devOutbox()));
+    return vertx.createHttpServer(new HttpServerOptions().setPort(config.http().port()).setHost(config.http().host())
+            .setIdleTimeout(120).setCompressionSupported(false))
+        .requestHandler(router)
+        .listen();
+  }
+}

@@ -1,0 +1,19 @@
+package fr.sesame.gateway;
+
+import fr.sesame.channels.Notifier;
+import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.gateway.auth.VoterKeys;
+import fr.sesame.gateway.config.GatewayConfig;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.store.redis.RedisAccess;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+
+/** What every HTTP verticle shares (all thread-safe). {@code devOutbox} is null outside dev mode. */
+record Shared(GatewayConfig config, Clock clock, RedisAccess redis, Notifier notifier, DevOutbox devOutbox,
+              KeyedHasher hasher, FieldCipher cipher, RandomTokens random, VoterKeys keys,
+              ElectionService elections, PrometheusMeterRegistry registry, GatewayMetrics metrics) {}

@@ -1,0 +1,110 @@
+package fr.sesame.gateway.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recomputes an election's audit chains from storage and says whether they hold, and where the first
+ * break is: an event whose hash does not match its text, a missing or reordered event (sequence or link
+ * broken), an event of another election, or a writer whose stored head is not its last event.
+ */
+public final class AuditVerifier {
+  private static final int PAGE = 1000;
+  private final AuditStore store;
+
+  public AuditVerifier(AuditStore store) {
+    this.store = store;
+  }
+
+  /** The verdict. {@code brokenAt} is null when the chains hold. */
+  public record Verdict(boolean valid, long events, int writers, JsonObject brokenAt) {
+    public JsonObject toJson() {
+      JsonObject j = new JsonObject().put("valid", valid).put("events", events).put("writers", writers);
+      if (brokenAt != null) {
+        j.put("brokenAt", brokenAt);
+      }
+      return j;
+    }
+  }
+
+  private static final class Tip {
+    long seq;
+    String hash = "";
+  }
+
+  public Future<Verdict> verify(String electionId) {
+    Promise<Verdict> done = Promise.promise();
+    Map<String, Tip> tips = new HashMap<>();
+    long[] count = {0};
+    page(electionId, "-", tips, count, done);
+    return done.future();
+  }
+
+  private void page(String electionId, String after, Map<String, Tip> tips, long[] count, Promise<Verdict> done) {
+    store.range(electionId, after, PAGE).onFailure(done::fail).onSuccess(events -> {
+      for (AuditStore.Stored s : events) {
+        count[0]++;
+        JsonObject broken = check(electionId, s, tips);
+        if (broken != null) {
+          done.complete(new Verdict(false, count[0], tips.size(), broken));
+          return;
+        }
+      }
+      if (events.size() == PAGE) {
+        page(electionId, events.get(events.size() - 1).id(), tips, count, done);
+        return;
+      }
+      store.heads(electionId).onFailure(done::fail).onSuccess(heads -> {
+        for (Map.Entry<String, String> h : heads.entrySet()) {
+          Tip tip = tips.get(h.getKey());
+          if (tip == null || !tip.hash.equals(h.getValue())) {
+            done.complete(new Verdict(false, count[0], tips.size(), new JsonObject().put("writer", h.getKey())
+                .put("reason", "events at the end of this writer's chain are missing")));
+            return;
+          }
+        }
+        if (heads.size() != tips.size()) {
+          done.complete(new Verdict(false, count[0], tips.size(),
+              new JsonObject().put("reason", "a writer's head is missing")));
+          return;
+        }
+        done.complete(new Verdict(true, count[0], tips.size(), null));
+      });
+    });
+  }
+
+  private static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips) {
+    JsonObject where = new JsonObject().put("id", s.id());
+    if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
+      return where.put("reason", "the event does not match its hash (altered)");
+    }
+    JsonObject e;
+    try {
+      e = new JsonObject(s.json());
+    } catch (DecodeException ex) {
+      return where.put("reason", "the event is not JSON");
+    }
+    String writer = e.getString("w", "");
+    Long seq = e.getLong("n");
+    where.put("writer", writer).put("seq", seq);
+    if (!electionId.equals(e.getString("el"))) {
+      return where.put("reason", "the event belongs to another election");
+    }
+    Tip tip = tips.computeIfAbsent(writer, k -> new Tip());
+    if (seq == null || seq != tip.seq + 1) {
+      return where.put("reason", "events are missing before this one (expected sequence " + (tip.seq + 1) + ")");
+    }
+    if (!tip.hash.equals(e.getString("prev"))) {
+      return where.put("reason", "the link to the previous event is broken");
+    }
+    tip.seq = seq;
+    tip.hash = s.hash();
+    return null;
+  }
+
+}

@@ -1,0 +1,99 @@
+package fr.sesame.gateway.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Tamper-evident audit trail: every event carries its writer, a sequence number and the SHA-256 of the
+ * writer's previous event, and is stored with its own SHA-256. Altering an event breaks its hash; removing
+ * one breaks the next event's link; cutting the tail breaks the writer's stored head.
+ *
+ * <p>Each instance is one writer per election (chains are linear per writer, so any number of gateway
+ * instances may write at once without coordination). An instance is confined to one event loop: create one
+ * per verticle. If an append fails, the writer starts a new chain (a new writer name) so that a lost write
+ * never looks like tampering.
+ */
+public final class ChainedAuditTrail implements AuditTrail {
+  private static final String PROCESS = UUID.randomUUID().toString().substring(0, 8);
+  private static final AtomicInteger WRITERS = new AtomicInteger();
+
+  private final AuditStore store;
+  private final String writerBase = PROCESS + "-" + WRITERS.incrementAndGet();
+  private final Map<String, Chain> chains = new HashMap<>();
+  private int generation;
+
+  private static final class Chain {
+    final String writer;
+    long seq;
+    String head = "";
+
+    Chain(String writer) {
+      this.writer = writer;
+    }
+  }
+
+  public ChainedAuditTrail(AuditStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<Void> record(String electionId, List<AuditEvent> events) {
+    return append(electionId, events, true);
+  }
+
+  private Future<Void> append(String electionId, List<AuditEvent> events, boolean mayRetry) {
+    Chain chain = chains.computeIfAbsent(electionId, k -> new Chain(writerBase + "-g" + generation++));
+    String expected = chain.head;
+    List<String> args = new ArrayList<>(events.size() * 2);
+    for (AuditEvent e : events) {
+      String json = canonical(chain.writer, ++chain.seq, chain.head, electionId, e);
+      String hash = sha256(json);
+      args.add(json);
+      args.add(hash);
+      chain.head = hash;
+    }
+    return store.append(electionId, chain.writer, expected, args)
+        .recover(err -> Future.succeededFuture(false))
+        .compose(ok -> {
+          if (ok) {
+            return Future.succeededFuture();
+          }
+          // An earlier append of this chain failed: start a fresh chain and write these events there.
+          if (chains.get(electionId) == chain) {
+            chains.remove(electionId);
+          }
+          return mayRetry ? append(electionId, events, false)
+              : Future.failedFuture(new fr.sesame.gateway.store.StoreUnavailableException("audit append failed", null));
+        });
+  }
+
+  /** The exact text that is hashed and stored. Field order is fixed. */
+  static String canonical(String writer, long seq, String prev, String electionId, AuditEvent e) {
+    JsonObject json = new JsonObject()
+        .put("w", writer).put("n", seq).put("prev", prev)
+        .put("t", e.at().toString()).put("el", electionId)
+        .put("type", e.type()).put("actor", e.actor()).put("ip", e.ip()).put("outcome", e.outcome());
+    if (!e.details().isEmpty()) {
+      json.put("d", new JsonObject(new java.util.LinkedHashMap<>(e.details())));
+    }
+    return json.encode();
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

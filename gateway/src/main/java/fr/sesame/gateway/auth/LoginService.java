@@ -1,0 +1,231 @@
+package fr.sesame.gateway.auth;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Notifier;
+import fr.sesame.channels.Receipt;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
+import fr.sesame.gateway.config.LockoutConfig;
+import fr.sesame.gateway.config.OtpConfig;
+import fr.sesame.gateway.config.SessionConfig;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.election.Election;
+import fr.sesame.gateway.election.SecretKind;
+import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.store.StepResult;
+import fr.sesame.gateway.store.VoterStore;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The voter login: knowledge secret, then a one-time code, then a session. Each step costs one Redis round
+ * trip for the decision (a Lua script) and one for the audit events.
+ *
+ * <p>Failures of both steps count together; at {@code maxFailures} the account locks until support
+ * unlocks it. Only a complete login (right code) resets the count: a right secret alone does not, or
+ * someone holding the secret could try codes without end.
+ */
+public final class LoginService {
+  private final VoterStore voters;
+  private final Notifier notifier;
+  private final AuditTrail audit;
+  private final VoterKeys keys;
+  private final KeyedHasher hasher;
+  private final FieldCipher cipher;
+  private final RandomTokens random;
+  private final Clock clock;
+  private final LockoutConfig lockout;
+  private final OtpConfig otp;
+  private final SessionConfig sessions;
+  private final GatewayMetrics metrics;
+
+  public LoginService(VoterStore voters, Notifier notifier, AuditTrail audit, VoterKeys keys, KeyedHasher hasher,
+                      FieldCipher cipher, RandomTokens random, Clock clock, LockoutConfig lockout, OtpConfig otp,
+                      SessionConfig sessions, GatewayMetrics metrics) {
+    this.voters = voters;
+    this.notifier = notifier;
+    this.audit = audit;
+    this.keys = keys;
+    this.hasher = hasher;
+    this.cipher = cipher;
+    this.random = random;
+    this.clock = clock;
+    this.lockout = lockout;
+    this.otp = otp;
+    this.sessions = sessions;
+    this.metrics = metrics;
+  }
+
+  /** Login step 1. {@code givenPhone} is E.164 (already validated) or empty. */
+  public Future<LoginOutcome> start(Election election, String identifier, String secret, ChannelKind channel,
+                                    Optional<String> givenPhone, ClientInfo client) {
+    Instant now = clock.instant();
+    VoterKey voter = keys.of(election.id(), identifier);
+    String secretHash = hasher.hashText("secret", election.id(), identifier, SecretKind.canonical(secret));
+    String challengeId = keys.newChallengeId(voter);
+    String code = random.digits(otp.digits());
+    VoterStore.NewChallenge challenge = new VoterStore.NewChallenge(election.id() + "/" + challengeId,
+        codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.challengeTtl().toMillis());
+    String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, voter.aad("lp"))).orElse("");
+    return voters.checkSecret(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
+            lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
+            challenge)
+        .compose(r -> {
+          List<AuditEvent> events = new ArrayList<>();
+          String actor = "voter:" + voter.pseudonym();
+          if (r.code() != StepResult.Code.OK) {
+            LoginOutcome outcome = failure(r, channel);
+            metrics.login("secret", outcomeName(outcome));
+            events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), outcomeName(outcome),
+                "channel", channel.wireName(), "failures", r.failures() > 0 ? r.failures() : null));
+            lockEvent(r, now, actor, client, events);
+            return audit.record(election.id(), events).map(outcome);
+          }
+          metrics.login("secret", "success");
+          events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), "success", "channel", channel.wireName()));
+          String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
+          return send(channel, to, code, events, actor, client, "otp.sent", election.id())
+              .map(sent -> sent
+                  ? new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to), otp.validity().toSeconds(), -1)
+                  : new LoginOutcome.SendFailed(channel));
+        });
+  }
+
+  /** Login step 2. {@code code} has the configured number of digits (already validated). */
+  public Future<LoginOutcome> verify(Election election, String challengeId, String code, ClientInfo client) {
+    Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
+    if (found.isEmpty()) {
+      metrics.login("code", "unknown-challenge");
+      return Future.succeededFuture(new LoginOutcome.UnknownChallenge());
+    }
+    VoterKey voter = found.get();
+    Instant now = clock.instant();
+    String token = keys.newSessionToken(voter);
+    String sessionId = HexFormat.of().formatHex(random.bytes(12));
+    return voters.checkCode(voter, now.toEpochMilli(), lockout.maxFailures(), election.id() + "/" + challengeId,
+            codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token), sessions.idleTimeout().toMillis(),
+            sessionId, client.ip())
+        .compose(r -> {
+          String actor = "voter:" + voter.pseudonym();
+          List<AuditEvent> events = new ArrayList<>();
+          LoginOutcome outcome = r.code() == StepResult.Code.OK
+              ? new LoginOutcome.SessionOpened(token, sessions.idleTimeout().toSeconds())
+              : failure(r, null);
+          metrics.login("code", outcomeName(outcome));
+          events.add(AuditEvent.of(now, "login.code", actor, client.ip(), outcomeName(outcome),
+              "failures", r.failures() > 0 ? r.failures() : null));
+          lockEvent(r, now, actor, client, events);
+          if (r.code() == StepResult.Code.OK) {
+            events.add(AuditEvent.of(now, "session.start", actor, client.ip(), "success", "session", sessionId,
+                "college", r.college()));
+          }
+          return audit.record(election.id(), events).map(outcome);
+        });
+  }
+
+  /** A new code for the same challenge, on the same channel or on {@code channel}. */
+  public Future<LoginOutcome> resend(Election election, String challengeId, Optional<ChannelKind> channel,
+                                     ClientInfo client) {
+    Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
+    if (found.isEmpty()) {
+      metrics.login("resend", "unknown-challenge");
+      return Future.succeededFuture(new LoginOutcome.UnknownChallenge());
+    }
+    VoterKey voter = found.get();
+    Instant now = clock.instant();
+    String code = random.digits(otp.digits());
+    return voters.resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
+            codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
+            channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(""))
+        .compose(r -> {
+          String actor = "voter:" + voter.pseudonym();
+          List<AuditEvent> events = new ArrayList<>();
+          if (r.code() != StepResult.Code.OK) {
+            LoginOutcome outcome = failure(r, channel.orElse(null));
+            metrics.login("resend", outcomeName(outcome));
+            events.add(AuditEvent.of(now, "otp.resend", actor, client.ip(), outcomeName(outcome)));
+            return audit.record(election.id(), events).map(outcome);
+          }
+          metrics.login("resend", "success");
+          ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
+          String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
+          return send(used, to, code, events, actor, client, "otp.resent", election.id())
+              .map(sent -> sent
+                  ? new LoginOutcome.OtpSent(challengeId, used, mask(used, to), otp.validity().toSeconds(),
+                      r.resendsLeft())
+                  : new LoginOutcome.SendFailed(used));
+        });
+  }
+
+  private Future<Boolean> send(ChannelKind channel, String to, String code, List<AuditEvent> events, String actor,
+                               ClientInfo client, String type, String electionId) {
+    return notifier.send(OtpMessages.loginCode(channel, to, code, otp.validity()))
+        .map(Optional::of)
+        .recover(e -> Future.succeededFuture(Optional.<Receipt>empty()))
+        .compose(receipt -> {
+          Instant at = clock.instant();
+          metrics.otpSend(channel.wireName(), receipt.isPresent() ? "accepted" : "failed");
+          events.add(AuditEvent.of(at, type, actor, client.ip(), receipt.isPresent() ? "accepted" : "failed",
+              "channel", channel.wireName(), "provider", receipt.map(Receipt::provider).orElse(null),
+              "to", mask(channel, to)));
+          return audit.record(electionId, events).map(receipt.isPresent());
+        });
+  }
+
+  private void lockEvent(StepResult r, Instant now, String actor, ClientInfo client, List<AuditEvent> events) {
+    if (r.code() == StepResult.Code.LOCKED && r.lockedNow()) {
+      metrics.lockout();
+      events.add(AuditEvent.of(now, "account.lock", actor, client.ip(), "locked", "failures", r.failures()));
+    }
+  }
+
+  private LoginOutcome failure(StepResult r, ChannelKind channel) {
+    return switch (r.code()) {
+      case REJECTED -> new LoginOutcome.Rejected(Math.max(0, lockout.maxFailures() - r.failures()));
+      case LOCKED -> new LoginOutcome.LockedOut();
+      case CHANNEL_NOT_ALLOWED -> new LoginOutcome.ChannelNotAllowed(channel);
+      case NO_DESTINATION -> new LoginOutcome.NoDestination(channel);
+      case NO_CHALLENGE -> new LoginOutcome.UnknownChallenge();
+      case EXPIRED -> new LoginOutcome.CodeExpired();
+      case RESEND_LIMIT -> new LoginOutcome.ResendLimitReached();
+      case OK -> throw new IllegalStateException("not a failure");
+    };
+  }
+
+  private String codeHash(String electionId, String challengeId, String code) {
+    return hasher.hashText("otp", electionId, challengeId, code);
+  }
+
+  private static String mask(ChannelKind channel, String to) {
+    return channel == ChannelKind.EMAIL ? Contacts.maskEmail(to) : Contacts.maskPhone(to);
+  }
+
+  /** The outcome's name in metrics and the audit trail. */
+  public static String outcomeName(LoginOutcome o) {
+    if (o instanceof LoginOutcome.OtpSent || o instanceof LoginOutcome.SessionOpened) {
+      return "success";
+    } else if (o instanceof LoginOutcome.Rejected) {
+      return "rejected";
+    } else if (o instanceof LoginOutcome.LockedOut) {
+      return "locked";
+    } else if (o instanceof LoginOutcome.ChannelNotAllowed) {
+      return "channel-not-allowed";
+    } else if (o instanceof LoginOutcome.NoDestination) {
+      return "no-destination";
+    } else if (o instanceof LoginOutcome.UnknownChallenge) {
+      return "unknown-challenge";
+    } else if (o instanceof LoginOutcome.CodeExpired) {
+      return "code-expired";
+    } else if (o instanceof LoginOutcome.ResendLimitReached) {
+      return "resend-limit";
+    }
+    return "send-failed";
+  }
+}

@@ -1,0 +1,68 @@
+package fr.sesame.gateway.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the gateway reads at start-up, validated. Secrets ({@code hashKey}, {@code dataKey}, API keys)
+ * come from the environment only, never from the YAML file.
+ *
+ * @param http     the HTTP server
+ * @param redis    the Redis connection
+ * @param hashKey  32+ byte key of every keyed hash (secrets, codes, tokens, API keys, pseudonyms); env
+ *                 {@code SESAME_HASH_KEY}, base64
+ * @param dataKey  32-byte AES-256-GCM key of personal data at rest; env {@code SESAME_DATA_KEY}, base64
+ * @param apiKeys  service clients' keys; env {@code SESAME_API_KEYS} ({@code role:key,role:key})
+ * @param lockout  account lockout
+ * @param otp      one-time codes
+ * @param session  voter sessions
+ * @param devMode  true in {@code dev}: mounts {@code /dev/*}
+ */
+public record GatewayConfig(
+    HttpConfig http,
+    RedisConfig redis,
+    byte[] hashKey,
+    byte[] dataKey,
+    List<ApiKey> apiKeys,
+    LockoutConfig lockout,
+    OtpConfig otp,
+    SessionConfig session,
+    boolean devMode) {
+
+  public GatewayConfig {
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(redis, "redis");
+    Objects.requireNonNull(lockout, "lockout");
+    Objects.requireNonNull(otp, "otp");
+    Objects.requireNonNull(session, "session");
+    if (hashKey == null || hashKey.length < 32) {
+      throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
+    }
+    if (dataKey == null || dataKey.length != 32) {
+      throw new IllegalArgumentException("SESAME_DATA_KEY must be set to exactly 32 random bytes, base64");
+    }
+    apiKeys = List.copyOf(Objects.requireNonNull(apiKeys, "apiKeys"));
+    if (apiKeys.isEmpty()) {
+      throw new IllegalArgumentException("SESAME_API_KEYS must name at least one key (role:key,...)");
+    }
+  }
+
+  /** A copy with another Redis URL (dev mode points it at the embedded server). */
+  public GatewayConfig withRedisUrl(String url) {
+    return new GatewayConfig(http, new RedisConfig(url, redis.cluster(), redis.commandTimeout()), hashKey,
+        dataKey, apiKeys, lockout, otp, session, devMode);
+  }
+
+  /** A copy listening on another port. */
+  public GatewayConfig withPort(int port) {
+    HttpConfig h = new HttpConfig(port, http.host(), http.maxJsonBytes(), http.maxRollBytes(), http.forwarded(),
+        http.instances());
+    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode);
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[http=" + http + ", redis=" + redis + ", apiKeys=" + apiKeys.size() + ", lockout=" + lockout
+        + ", otp=" + otp + ", session=" + session + ", devMode=" + devMode + "]";
+  }
+}

@@ -1,0 +1,29 @@
+package fr.sesame.gateway.crypto;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Random values from a CSPRNG. Thread-safe. */
+public final class RandomTokens {
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private final SecureRandom random = new SecureRandom();
+
+  public byte[] bytes(int n) {
+    byte[] out = new byte[n];
+    random.nextBytes(out);
+    return out;
+  }
+
+  /** @return a uniformly drawn code of {@code digits} decimal digits, leading zeros kept */
+  public String digits(int digits) {
+    StringBuilder sb = new StringBuilder(digits);
+    for (int i = 0; i < digits; i++) {
+      sb.append((char) ('0' + random.nextInt(10)));
+    }
+    return sb.toString();
+  }
+
+  public static String base64Url(byte[] bytes) {
+    return B64.encodeToString(bytes);
+  }
+}

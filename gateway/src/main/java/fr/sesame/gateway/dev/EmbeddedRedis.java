@@ -1,0 +1,64 @@
+package fr.sesame.gateway.dev;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+
+/**
+ * A throw-away Redis for dev mode and tests when {@code REDIS_URL} is not set: the binary shipped in the
+ * embedded-redis artifact (or, failing that, {@code redis-server} on the PATH), on a free loopback port,
+ * persisting nothing.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+  private final RedisServer server;
+  private final int port;
+
+  private EmbeddedRedis(RedisServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  public static EmbeddedRedis start() throws IOException {
+    IOException first;
+    try {
+      return start(ExecutableProvider.newJarResourceProvider());
+    } catch (IOException | RuntimeException e) {
+      first = e instanceof IOException io ? io : new IOException(e);
+    }
+    try {
+      return start(ExecutableProvider.newExecutableInPath("redis-server"));
+    } catch (IOException | RuntimeException e) {
+      first.addSuppressed(e);
+      throw first;
+    }
+  }
+
+  private static EmbeddedRedis start(ExecutableProvider provider) throws IOException {
+    int port = freePort();
+    RedisServer server = RedisServer.newRedisServer().executableProvider(provider).bind("127.0.0.1").port(port)
+        .setting("save \"\"").setting("appendonly no").setting("repl-diskless-sync yes")
+        .onShutdownForceStop(true).build();
+    server.start();
+    return new EmbeddedRedis(server, port);
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (IOException ignored) {
+      // the process is gone either way
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package fr.sesame.gateway.http;
+
+import fr.sesame.gateway.auth.SupportService;
+import fr.sesame.gateway.config.ApiKey.Role;
+import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.http.problem.ProblemException;
+import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.roll.RollLineParser;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** Support agents' tools: a voter's status and unlock. */
+final class SupportHandlers {
+  private static final Set<String> UNLOCK_FIELDS = Set.of("reason");
+  private final SupportService support;
+  private final ElectionService elections;
+
+  SupportHandlers(SupportService support, ElectionService elections) {
+    this.support = support;
+    this.elections = elections;
+  }
+
+  void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
+    String base = "/v1/support/elections/:electionId/voters/:identifier";
+    routes.plain(router.get(base), "support-status", auth.require(Role.SUPPORT, Role.ADMIN), this::status);
+    routes.json(router.post(base + "/unlock"), "support-unlock", auth.require(Role.SUPPORT, Role.ADMIN), this::unlock);
+  }
+
+  private void status(RoutingContext ctx) {
+    String identifier = identifier(ctx);
+    Paths.election(ctx, elections).compose(e -> support.status(e.id(), identifier)).onSuccess(found -> {
+      if (found.isEmpty()) {
+        ctx.fail(new ProblemException(ProblemType.VOTER_NOT_FOUND, null));
+        return;
+      }
+      var s = found.get();
+      JsonObject body = new JsonObject().put("identifier", s.identifier()).put("college", s.college())
+          .put("status", s.locked() ? "locked" : "active").put("failedAttempts", s.failedAttempts())
+          .put("lockedAt", s.lockedAt() == null ? null : s.lockedAt().toString())
+          .put("lastLoginAt", s.lastLoginAt() == null ? null : s.lastLoginAt().toString())
+          .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("hasVoted", s.hasVoted());
+      ApiRouter.json(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private void unlock(RoutingContext ctx) {
+    String identifier = identifier(ctx);
+    String reason = JsonInput.read(ctx, UNLOCK_FIELDS).string("reason", 500);
+    if (reason.isBlank()) {
+      throw JsonInput.invalid("'reason' must say why the account is unlocked");
+    }
+    Paths.election(ctx, elections)
+        .compose(e -> support.unlock(e.id(), identifier, reason.strip(), ApiKeyAuth.client(ctx)))
+        .onSuccess(found -> {
+          if (found.isEmpty()) {
+            ctx.fail(new ProblemException(ProblemType.VOTER_NOT_FOUND, null));
+          } else {
+            ApiRouter.json(ctx, 200, new JsonObject().put("status", "active").put("wasLocked", found.get()));
+          }
+        }).onFailure(ctx::fail);
+  }
+
+  private static String identifier(RoutingContext ctx) {
+    String id = ctx.pathParam("identifier");
+    if (id == null || !RollLineParser.IDENTIFIER.matcher(id).matches()) {
+      throw new ProblemException(ProblemType.VOTER_NOT_FOUND, null);
+    }
+    return id;
+  }
+}

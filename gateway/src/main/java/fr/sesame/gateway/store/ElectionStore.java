@@ -1,0 +1,13 @@
+package fr.sesame.gateway.store;
+
+import fr.sesame.gateway.election.Election;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/** Elections' definitions. */
+public interface ElectionStore {
+  Future<Optional<Election>> get(String electionId);
+
+  /** @return true when the election is new */
+  Future<Boolean> put(Election election);
+}

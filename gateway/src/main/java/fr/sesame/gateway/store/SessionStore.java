@@ -1,0 +1,17 @@
+package fr.sesame.gateway.store;
+
+import fr.sesame.gateway.auth.VoterKey;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/** Voter sessions, kept under the voter's keys. */
+public interface SessionStore {
+  /** An active session. */
+  record ActiveSession(String electionId, String college, String sessionId, String ip) {}
+
+  /** @return the session when active at {@code nowMs} (its inactivity timer is slid), empty otherwise */
+  Future<Optional<ActiveSession>> touch(VoterKey voter, String tokenHash, long nowMs, long idleMs);
+
+  /** Ends a session; @return its election and session id, empty when there was none */
+  Future<Optional<String[]>> end(VoterKey voter, String tokenHash);
+}

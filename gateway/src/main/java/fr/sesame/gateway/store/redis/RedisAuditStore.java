@@ -1,0 +1,52 @@
+package fr.sesame.gateway.store.redis;
+
+import static fr.sesame.gateway.store.redis.LuaScript.num;
+
+import fr.sesame.gateway.audit.AuditStore;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Audit chains in a Redis stream per election, with each writer's head in a hash. */
+public final class RedisAuditStore implements AuditStore {
+  private static final LuaScript APPEND = LuaScript.load("redis/audit/append.lua");
+  private final RedisAccess redis;
+
+  public RedisAuditStore(RedisAccess redis) {
+    this.redis = redis;
+  }
+
+  @Override
+  public Future<Boolean> append(String electionId, String writer, String expectedHead, List<String> pairs) {
+    String[] args = new String[2 + pairs.size()];
+    args[0] = writer;
+    args[1] = expectedHead;
+    for (int i = 0; i < pairs.size(); i++) {
+      args[2 + i] = pairs.get(i);
+    }
+    return APPEND.run(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
+        .map(r -> num(r, 0) == 1);
+  }
+
+  @Override
+  public Future<List<Stored>> range(String electionId, String afterId, int count) {
+    Range.Boundary<String> lower = "-".equals(afterId) ? Range.Boundary.unbounded() : Range.Boundary.excluding(afterId);
+    return redis.await(redis.commands().xrange(RedisKeys.audit(electionId), Range.from(lower, Range.Boundary.unbounded()),
+        Limit.from(count))).map(messages -> {
+          List<Stored> out = new ArrayList<>(messages.size());
+          for (StreamMessage<String, String> m : messages) {
+            out.add(new Stored(m.getId(), m.getBody().get("e"), m.getBody().get("h")));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Map<String, String>> heads(String electionId) {
+    return redis.await(redis.commands().hgetall(RedisKeys.auditHeads(electionId)));
+  }
+}

@@ -1,0 +1,60 @@
+package fr.sesame.gateway.store.redis;
+
+import fr.sesame.gateway.config.RedisConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens the gateway's single Lettuce connection (standalone, Sentinel or Cluster) and closes it. */
+public final class RedisConnector implements AutoCloseable {
+  private final AutoCloseable connection;
+  private final Runnable shutdown;
+  private final RedisAccess access;
+
+  private RedisConnector(AutoCloseable connection, Runnable shutdown, RedisAccess access) {
+    this.connection = connection;
+    this.shutdown = shutdown;
+    this.access = access;
+  }
+
+  /** Connects (blocking: call it at start-up, not on an event loop). */
+  public static RedisConnector connect(RedisConfig config) {
+    TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
+    if (config.cluster()) {
+      List<RedisURI> seeds = new ArrayList<>();
+      for (String url : config.url().split(",")) {
+        seeds.add(RedisURI.create(url.trim()));
+      }
+      RedisClusterClient client = RedisClusterClient.create(seeds);
+      client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
+      StatefulRedisClusterConnection<String, String> c = client.connect(StringCodec.UTF8);
+      return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()));
+    }
+    RedisClient client = RedisClient.create(RedisURI.create(config.url()));
+    client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
+    StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
+    return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()));
+  }
+
+  public RedisAccess access() {
+    return access;
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (Exception ignored) {
+      // closing anyway
+    }
+    shutdown.run();
+  }
+}

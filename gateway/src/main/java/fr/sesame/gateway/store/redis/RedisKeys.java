@@ -1,0 +1,49 @@
+package fr.sesame.gateway.store.redis;
+
+/**
+ * The Redis key layout. The part in braces is the Redis Cluster hash tag: all of one voter's keys share a
+ * slot (so one Lua script can touch them atomically), and so do all of one election's.
+ * Voter keys hold a keyed-hash pseudonym, never the identifier.
+ *
+ * <pre>
+ * gw:{v:P}            hash  the voter: c college, s secret hash, n identity (enc), e email (enc), p phone (enc),
+ *                           lp phone given at login (enc), f failures, la locked-at ms, ll last login ms
+ * gw:{v:P}:ch         hash  the voter's current login challenge: id, h code hash, x expiry ms, r resends, ch channel
+ * gw:{v:P}:s:T        hash  a session, T = keyed hash of the token: e election, c college, sid, ip, t start ms, a last access ms
+ * gw:{el:E}           string the election (JSON)
+ * gw:{el:E}:em        hash  émargements: P -> {"t":ms,"ip":..,"sid":..}
+ * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex
+ * gw:{el:E}:audit:heads hash writer -> hash of its last event
+ * </pre>
+ */
+public final class RedisKeys {
+  private RedisKeys() {}
+
+  public static String voter(String pseudonym) {
+    return "gw:{v:" + pseudonym + "}";
+  }
+
+  public static String challenge(String pseudonym) {
+    return "gw:{v:" + pseudonym + "}:ch";
+  }
+
+  public static String session(String pseudonym, String tokenHash) {
+    return "gw:{v:" + pseudonym + "}:s:" + tokenHash;
+  }
+
+  public static String election(String electionId) {
+    return "gw:{el:" + electionId + "}";
+  }
+
+  public static String emargements(String electionId) {
+    return "gw:{el:" + electionId + "}:em";
+  }
+
+  public static String audit(String electionId) {
+    return "gw:{el:" + electionId + "}:audit";
+  }
+
+  public static String auditHeads(String electionId) {
+    return "gw:{el:" + electionId + "}:audit:heads";
+  }
+}

@@ -1,0 +1,17 @@
+-- append.lua: appends a writer's events to an election's audit stream, only if the writer's chain head in
+-- Redis is the one the writer linked them to (a failed earlier append would otherwise leave a gap that
+-- looks like tampering). Each gateway event loop is one writer, so many instances append at once and
+-- every writer's chain stays linear.
+-- KEYS[1] gw:{el:E}:audit        stream (e event JSON, h SHA-256 hex)
+-- KEYS[2] gw:{el:E}:audit:heads  hash writer -> hash of its last event
+-- ARGV    writer, expected_head ("" for a new writer), then event_json, hash pairs in chain order
+-- RETURNS {1, new_head} | {0, actual_head}
+local head = redis.call('HGET', KEYS[2], ARGV[1]) or ''
+if head ~= ARGV[2] then return {0, head} end
+local last = head
+for i = 3, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i], 'h', ARGV[i + 1])
+  last = ARGV[i + 1]
+end
+redis.call('HSET', KEYS[2], ARGV[1], last)
+return {1, last}

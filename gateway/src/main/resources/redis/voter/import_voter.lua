@@ -1,0 +1,14 @@
+-- import_voter.lua: writes one voter of the roll. Idempotent: the lock, failures, last login and remembered
+-- phone are kept across re-imports (émargements live elsewhere and are not touched).
+-- A key that only held an unknown identifier's failure counter becomes the voter's, counter dropped.
+-- KEYS[1] gw:{v:P}  voter hash
+-- ARGV    college, secret_hash, identity_enc, email_enc (or ""), phone_enc (or "")
+-- RETURNS {1} created | {0} updated
+local key = KEYS[1]
+local existed = redis.call('HEXISTS', key, 'c')
+if existed == 0 then redis.call('HDEL', key, 'f', 'la') end
+redis.call('HSET', key, 'c', ARGV[1], 's', ARGV[2], 'n', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', key, 'e', ARGV[4]) else redis.call('HDEL', key, 'e') end
+if ARGV[5] ~= '' then redis.call('HSET', key, 'p', ARGV[5]) else redis.call('HDEL', key, 'p') end
+redis.call('PERSIST', key)
+return {1 - existed}

@@ -1,0 +1,26 @@
+-- resend.lua: a new code for the same challenge, on the same channel or another one the college allows.
+-- Bounded per challenge; a resent code replaces the previous one and gets a fresh validity.
+-- KEYS[1] gw:{v:P}      voter hash
+-- KEYS[2] gw:{v:P}:ch   challenge hash (id, r, ch)
+-- ARGV    now_ms, challenge_id, otp_hash, otp_expires_ms, max_resends, channel ("" keeps the challenge's),
+--         colleges_allowing_channel (",a,b,", used when channel is given)
+-- RETURNS {LOCKED} | {NO_CHALLENGE} | {RESEND_LIMIT} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION}
+--         | {OK, channel, destination_field, destination_enc, resends_left}
+--#include redis/lib/voter.lua
+local voter, challenge = KEYS[1], KEYS[2]
+local v = redis.call('HMGET', voter, 'c', 'la')
+if v[2] then return {LOCKED, 0} end
+local ch = redis.call('HMGET', challenge, 'id', 'r', 'ch')
+if not ch[1] or ch[1] ~= ARGV[2] or not v[1] then return {NO_CHALLENGE} end
+local resends = tonumber(ch[2])
+local max_resends = tonumber(ARGV[5])
+if resends >= max_resends then return {RESEND_LIMIT} end
+local channel = ch[3]
+if ARGV[6] ~= '' then
+  if not string.find(ARGV[7], ',' .. v[1] .. ',', 1, true) then return {CHANNEL_NOT_ALLOWED} end
+  channel = ARGV[6]
+end
+local dest = destination(voter, channel, '')
+if not dest then return {NO_DESTINATION} end
+redis.call('HSET', challenge, 'h', ARGV[3], 'x', ARGV[4], 'r', resends + 1, 'ch', channel)
+return {OK, channel, dest[1], dest[2], max_resends - resends - 1}
