@@ -1,0 +1,144 @@
+package fr.sesame.gateway.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.gateway.Gateway;
+import fr.sesame.gateway.config.ConfigLoader;
+import fr.sesame.gateway.config.GatewayConfig;
+import fr.sesame.gateway.config.HttpConfig;
+import fr.sesame.gateway.config.LockoutConfig;
+import fr.sesame.gateway.config.OtpConfig;
+import fr.sesame.gateway.config.RedisConfig;
+import fr.sesame.gateway.config.SessionConfig;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real gateway for a test class: real HTTP on a free port, real Redis, the dev outbox in place of
+ * providers, and a clock the test moves. Two HTTP verticles, as in production.
+ */
+public final class TestGateway implements AutoCloseable {
+  public static final String ADMIN = "test-admin-key";
+  public static final String SUPPORT = "test-support-key";
+  public static final String PLATFORM = "test-platform-key";
+  public static final byte[] HASH_KEY = "test-hash-key-test-hash-key-32by".getBytes();
+  public static final byte[] DATA_KEY = "test-data-key-test-data-key-32by".getBytes();
+  /** The roll every test election gets. */
+  public static final String ROLL = String.join("\n",
+      "identifier,college,lastName,firstName,birthDate,email,phone,secret",
+      "alice,etudiants,Martin,Alice,2001-04-12,alice.martin@univ-test.fr,+33612345678,20231234",
+      "bruno,etudiants,Durand,Bruno,2000-09-30,bruno.durand@univ-test.fr,,20235678",
+      "chloe,personnels,Bernard,Chloé,1985-01-20,chloe.bernard@univ-test.fr,0698765432,4321",
+      "emma,externes,Robert,Emma,1990-06-15,emma.robert@univ-test.fr,,", "");
+  private static final Pattern CODE = Pattern.compile("(\\d{6})");
+
+  public final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+  public final DevOutbox outbox = new DevOutbox(clock, 100_000);
+  public final Gateway gateway;
+  public final Http http;
+
+  public TestGateway() {
+    this(2);
+  }
+
+  public TestGateway(int instances) {
+    try {
+      KeyedHasher hasher = new KeyedHasher(HASH_KEY);
+      GatewayConfig config = new GatewayConfig(
+          new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances),
+          new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
+          ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
+          LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false);
+      this.gateway = Gateway.start(config, clock, outbox, null);
+      this.http = new Http(gateway.port());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A fresh election id, so tests never see each other's data. */
+  public static String newElectionId() {
+    return "t-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+
+  public static JsonObject electionBody(Instant opens, Instant closes) {
+    return new JsonObject().put("name", "Test election")
+        .put("opensAt", OffsetDateTime.ofInstant(opens, ZoneOffset.ofHours(1)).toString())
+        .put("closesAt", OffsetDateTime.ofInstant(closes, ZoneOffset.ofHours(1)).toString())
+        .put("colleges", new JsonArray()
+            .add(new JsonObject().put("id", "etudiants").put("secretKind", "SISCOL")
+                .put("otpChannels", new JsonArray().add("sms").add("email")))
+            .add(new JsonObject().put("id", "personnels").put("secretKind", "SSN_LAST4")
+                .put("otpChannels", new JsonArray().add("sms").add("voice").add("email")))
+            .add(new JsonObject().put("id", "externes").put("secretKind", "BIRTH_DATE")
+                .put("otpChannels", new JsonArray().add("email"))));
+  }
+
+  /** Creates an election open around the clock's now, with {@link #ROLL}. @return its id */
+  public String openElection() {
+    String id = newElectionId();
+    Http.Res put = http.put("/v1/admin/elections/" + id, ADMIN,
+        electionBody(clock.instant().minus(Duration.ofDays(1)), clock.instant().plus(Duration.ofDays(10))));
+    assertThat(put.status()).as(put.body()).isEqualTo(201);
+    Http.Res imp = importRoll(id, ROLL);
+    assertThat(imp.status()).as(imp.body()).isEqualTo(200);
+    assertThat(imp.json().getLong("imported")).isEqualTo(4);
+    return id;
+  }
+
+  public Http.Res importRoll(String electionId, String csv) {
+    return http.postRaw("/v1/admin/elections/" + electionId + "/voters", ADMIN, "text/csv", csv.getBytes());
+  }
+
+  public Http.Res login(String electionId, String identifier, String secret, String channel) {
+    return http.post("/v1/elections/" + electionId + "/login",
+        new JsonObject().put("identifier", identifier).put("secret", secret).put("channel", channel));
+  }
+
+  public Http.Res verify(String electionId, String challengeId, String code) {
+    return http.post("/v1/elections/" + electionId + "/login/" + challengeId + "/verify",
+        new JsonObject().put("code", code));
+  }
+
+  /** The code in the newest message sent to {@code to}. */
+  public String lastCode(String to) {
+    DevOutbox.Entry e = outbox.last(to);
+    assertThat(e).as("a message to " + to).isNotNull();
+    Matcher m = CODE.matcher(e.message().text().replace(", ", ""));
+    assertThat(m.find()).as(e.message().text()).isTrue();
+    return m.group(1);
+  }
+
+  /** Logs alice in with every factor. @return the session token */
+  public String fullLogin(String electionId, String identifier, String secret, String channel, String to) {
+    Http.Res r = login(electionId, identifier, secret, channel);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    Http.Res v = verify(electionId, r.json().getString("challengeId"), lastCode(to));
+    assertThat(v.status()).as(v.body()).isEqualTo(200);
+    return v.json().getString("sessionToken");
+  }
+
+  public Http.Res status(String electionId, String identifier) {
+    return http.get("/v1/support/elections/" + electionId + "/voters/" + identifier, SUPPORT);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    gateway.close();
+  }
+
+  public static List<String> problemFields() {
+    return List.of("type", "title", "status", "instance");
+  }
+}

@@ -1,0 +1,42 @@
+package fr.sesame.gateway.support;
+
+import fr.sesame.gateway.dev.EmbeddedRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * The Redis of the tests: the one in {@code REDIS_URL} when set, otherwise an embedded one started once for
+ * the whole test run. Tests never flush it: each works in elections of its own (random ids).
+ */
+public final class TestRedis {
+  private static String url;
+  private static RedisCommands<String, String> sync;
+
+  private TestRedis() {}
+
+  public static synchronized String url() {
+    if (url == null) {
+      String env = System.getenv("REDIS_URL");
+      if (env != null && !env.isBlank()) {
+        url = env;
+      } else {
+        try {
+          EmbeddedRedis redis = EmbeddedRedis.start();
+          Runtime.getRuntime().addShutdownHook(new Thread(redis::close));
+          url = redis.url();
+        } catch (Exception e) {
+          throw new IllegalStateException("no REDIS_URL and the embedded Redis did not start", e);
+        }
+      }
+    }
+    return url;
+  }
+
+  /** A direct connection, for tests that look at or tamper with what the gateway stored. */
+  public static synchronized RedisCommands<String, String> sync() {
+    if (sync == null) {
+      sync = RedisClient.create(url()).connect().sync();
+    }
+    return sync;
+  }
+}
