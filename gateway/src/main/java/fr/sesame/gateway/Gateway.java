@@ -11,6 +11,7 @@ import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.store.redis.RedisElectionStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -50,6 +51,8 @@ public final class Gateway implements AutoCloseable {
       KeyedHasher hasher = new KeyedHasher(config.hashKey());
       RandomTokens random = new RandomTokens();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      FunctionCounter.builder("sesame.redis.commands", connector, RedisConnector::commandsSent)
+          .description("Commands sent to Redis (a Lua script counts once): round trips at most").register(registry);
       Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher,
           new FieldCipher(config.dataKey()), random, new VoterKeys(hasher, random),
           new ElectionService(new RedisElectionStore(connector.access())), registry, new GatewayMetrics(registry));
@@ -69,6 +72,11 @@ public final class Gateway implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** @return commands sent to Redis since start (also the metric {@code sesame_redis_commands_total}) */
+  public long redisCommandsSent() {
+    return redis.commandsSent();
   }
 
   @Override

@@ -12,17 +12,34 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandStartedEvent;
 
 /** Opens the gateway's single Lettuce connection (standalone, Sentinel or Cluster) and closes it. */
 public final class RedisConnector implements AutoCloseable {
   private final AutoCloseable connection;
   private final Runnable shutdown;
   private final RedisAccess access;
+  private final LongAdder commands;
 
-  private RedisConnector(AutoCloseable connection, Runnable shutdown, RedisAccess access) {
+  private RedisConnector(AutoCloseable connection, Runnable shutdown, RedisAccess access, LongAdder commands) {
     this.connection = connection;
     this.shutdown = shutdown;
     this.access = access;
+    this.commands = commands;
+  }
+
+  /** Counts every command the gateway sends (a script is one command, whatever it runs inside Redis). */
+  private static LongAdder countCommands(io.lettuce.core.AbstractRedisClient client) {
+    LongAdder count = new LongAdder();
+    client.addListener(new CommandListener() {
+      @Override
+      public void commandStarted(CommandStartedEvent event) {
+        count.increment();
+      }
+    });
+    return count;
   }
 
   /** Connects (blocking: call it at start-up, not on an event loop). */
@@ -35,17 +52,24 @@ public final class RedisConnector implements AutoCloseable {
       }
       RedisClusterClient client = RedisClusterClient.create(seeds);
       client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
+      LongAdder count = countCommands(client);
       StatefulRedisClusterConnection<String, String> c = client.connect(StringCodec.UTF8);
-      return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()));
+      return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()), count);
     }
     RedisClient client = RedisClient.create(RedisURI.create(config.url()));
     client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
+    LongAdder count = countCommands(client);
     StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
-    return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()));
+    return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()), count);
   }
 
   public RedisAccess access() {
     return access;
+  }
+
+  /** @return how many commands this connection has sent so far */
+  public long commandsSent() {
+    return commands.sum();
   }
 
   @Override
