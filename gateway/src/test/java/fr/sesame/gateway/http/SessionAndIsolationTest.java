@@ -119,6 +119,13 @@ class SessionAndIsolationTest {
     Http.Res bad = gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
         new JsonObject().put("sessionToken", token).put("voterIp", "not-an-ip"));
     assertThat(bad.status()).isEqualTo(400);
+    for (String notAnIp : new String[] {"abc.de", "999.1.1.1", "1.2.3", "::g"}) {
+      assertThat(gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
+          new JsonObject().put("sessionToken", token).put("voterIp", notAnIp)).status()).as(notAnIp).isEqualTo(400);
+    }
+    Http.Res v6 = gw.http.post("/v1/elections/" + gw.openElection() + "/emargements", PLATFORM,
+        new JsonObject().put("sessionToken", "x").put("voterIp", "2001:db8::1"));
+    assertThat(v6.status()).as("a valid IPv6 passes validation").isEqualTo(403);
     Http.Res ok = gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
         new JsonObject().put("sessionToken", token).put("voterIp", "203.0.113.7"));
     assertThat(ok.status()).isEqualTo(201);
