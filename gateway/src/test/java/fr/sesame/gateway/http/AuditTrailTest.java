@@ -21,23 +21,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The audit trail: every action, no secret, and any change to it shows. */
 class AuditTrailTest {
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = new TestGateway();
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
 
   private static List<JsonObject> events(String el) {
     Http.Res r = gw.http.get("/v1/admin/elections/" + el + "/audit", ADMIN);
@@ -89,8 +79,17 @@ class AuditTrailTest {
     assertThat(unlock.getJsonObject("d").getString("reason")).isEqualTo("checked");
 
     String all = gw.http.get("/v1/admin/elections/" + el + "/audit", ADMIN).body();
-    assertThat(all).doesNotContain(secrets[0], "20231234", "+33612345678", "alice.martin", "alice\"", "4321");
-    assertThat(all).doesNotContain("est " + secrets[1]);
+    assertThat(all).doesNotContain(secrets[0], "20231234", "+33612345678", "alice.martin", "alice\"");
+    // short values (a 4-digit secret, a 6-digit code) may appear by chance inside hashes: look without them
+    for (JsonObject e : events) {
+      JsonObject event = e.getJsonObject("event").copy();
+      event.remove("prev");
+      event.remove("w");
+      if (event.getJsonObject("d") != null) {
+        event.getJsonObject("d").remove("session"); // random hex
+      }
+      assertThat(event.encode()).doesNotContain("4321", secrets[1]);
+    }
     assertThat(verify(el).getBoolean("valid")).isTrue();
   }
 

@@ -15,28 +15,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every bad input gets a 4xx problem+json with a stable type, and changes nothing: the voter's failure
  * count, the roll and the audit trail stay as they were.
  */
 class BadInputTest {
-  static TestGateway gw;
-  static String el;
-
-  @BeforeAll
-  static void start() {
-    gw = new TestGateway();
-    el = gw.openElection();
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
+  static final String el = gw.openElection();
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

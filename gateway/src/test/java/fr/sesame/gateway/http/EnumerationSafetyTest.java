@@ -8,23 +8,13 @@ import fr.sesame.gateway.support.TestGateway;
 import fr.sesame.gateway.support.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** No answer tells whether an identifier is on the roll. */
 class EnumerationSafetyTest {
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = new TestGateway();
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
 
   private static JsonObject shape(Http.Res r) {
     JsonObject j = r.json();

@@ -7,23 +7,13 @@ import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole voter journey through real HTTP on a real Redis. */
 class LoginFlowTest {
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = new TestGateway();
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
 
   @Test
   void logsInWithSecretAndSmsCodeThenPlatformIntrospectsAndRecordsTheVote() {

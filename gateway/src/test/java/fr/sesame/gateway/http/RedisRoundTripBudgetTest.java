@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A login step costs the gateway at most 2 Redis commands, so at most 2 round trips: one Lua script that
@@ -16,17 +15,8 @@ import org.junit.jupiter.api.Test;
  * listener, exported as sesame_redis_commands_total); a script counts once whatever it runs inside Redis.
  */
 class RedisRoundTripBudgetTest {
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = new TestGateway(1);
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway(1);
 
   private static long commands() {
     return gw.gateway.redisCommandsSent();

@@ -12,24 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The voter roll: streamed CSV, validated line by line, idempotent. */
 class RollImportTest {
   static final String HEADER = "identifier,college,lastName,firstName,birthDate,email,phone,secret";
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = new TestGateway();
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
 
   private static String emptyElection() {
     String el = TestGateway.newElectionId();

@@ -11,30 +11,19 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sliding 30-minute sessions, election isolation, and the émargement written once. */
 class SessionAndIsolationTest {
-  static TestGateway gw;
-  static Instant start;
-
-  @BeforeAll
-  static void begin() {
-    gw = new TestGateway();
-    start = gw.clock.instant();
-  }
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
+  static final Instant start = gw.clock.instant();
 
   @AfterEach
   void resetClock() {
     gw.clock.set(start);
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   private static boolean active(String token) {

@@ -18,16 +18,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real gateway for a test class: real HTTP on a free port, real Redis, the dev outbox in place of
- * providers, and a clock the test moves. Two HTTP verticles, as in production.
+ * providers, and a clock the test moves. Two HTTP verticles, as in production. Register it as
+ * {@code @RegisterExtension static final TestGateway gw = new TestGateway();}: it stops after the class.
  */
-public final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable, AfterAllCallback {
   public static final String ADMIN = "test-admin-key";
   public static final String SUPPORT = "test-support-key";
   public static final String PLATFORM = "test-platform-key";
@@ -133,12 +135,13 @@ public final class TestGateway implements AutoCloseable {
   }
 
   @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  @Override
   public void close() {
     http.close();
     gateway.close();
-  }
-
-  public static List<String> problemFields() {
-    return List.of("type", "title", "status", "instance");
   }
 }
