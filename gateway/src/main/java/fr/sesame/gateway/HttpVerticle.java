@@ -41,7 +41,9 @@ final class HttpVerticle extends VerticleBase {
         shared.elections(), voters, electionStore, audit, auditStore, shared.keys(), shared.hasher(), shared.cipher(),
         shared.metrics(), shared.registry(), shared.redis(), shared.devOutbox()));
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.http().port()).setHost(config.http().host())
-            .setIdleTimeout(120).setCompressionSupported(false))
+            .setIdleTimeout(120).setCompressionSupported(false)
+            // the roll upload streams its body itself: answer "Expect: 100-continue" for it
+            .setHandle100ContinueAutomatically(true))
         .requestHandler(router)
         .listen();
   }
