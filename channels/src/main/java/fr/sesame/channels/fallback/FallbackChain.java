@@ -1,0 +1,62 @@
+package fr.sesame.channels.fallback;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.NotificationException;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.RejectedMessageException;
+import fr.sesame.channels.spi.ProviderException;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The providers of one channel, in order. A message goes to the first; when it fails for good (transient
+ * failures after its retries, an open circuit, or a misconfiguration on our side) it goes to the next. A
+ * rejection (invalid recipient or message) stops the chain: no other provider would accept it either.
+ * When the chain is exhausted the send fails with {@link NotificationException}; nothing is silent.
+ */
+public final class FallbackChain {
+  private final ChannelKind kind;
+  private final List<GuardedProvider> providers;
+  private final ChannelMetrics metrics;
+
+  public FallbackChain(ChannelKind kind, List<GuardedProvider> providers, ChannelMetrics metrics) {
+    if (providers.isEmpty()) {
+      throw new IllegalArgumentException("a chain needs at least one provider");
+    }
+    this.kind = kind;
+    this.providers = List.copyOf(providers);
+    this.metrics = metrics;
+  }
+
+  public ChannelKind kind() {
+    return kind;
+  }
+
+  public List<GuardedProvider> providers() {
+    return providers;
+  }
+
+  public Future<Receipt> send(Message message) {
+    return from(0, message, null);
+  }
+
+  private Future<Receipt> from(int i, Message message, ProviderException last) {
+    if (i == providers.size()) {
+      metrics.exhausted(kind);
+      return Future.failedFuture(new NotificationException("every " + kind.wireName() + " provider failed"
+          + (last == null ? "" : "; last: " + last.getMessage()), last));
+    }
+    GuardedProvider p = providers.get(i);
+    return p.send(message).recover(e -> {
+      ProviderException failure = (ProviderException) e;
+      if (failure.kind() == ProviderException.Kind.REJECTED) {
+        return Future.failedFuture(new RejectedMessageException(failure.getMessage(), failure));
+      }
+      if (i + 1 < providers.size()) {
+        metrics.fallback(p.name(), providers.get(i + 1).name());
+      }
+      return from(i + 1, message, failure);
+    });
+  }
+}

@@ -1,0 +1,132 @@
+package fr.sesame.channels.fallback;
+
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What every provider needs around it: a send-rate limit (its quota), a bulkhead, a circuit breaker, a
+ * time limit per attempt, and retries with exponential backoff and jitter on transient failures, honouring
+ * Retry-After. Waits use Vert.x timers, so nothing parks a thread and callbacks stay on the caller's
+ * context. A failure is always a {@link ProviderException}.
+ */
+public final class GuardedProvider {
+  private final Vertx vertx;
+  private final ChannelProvider provider;
+  private final ProviderPolicy policy;
+  private final CircuitBreaker circuit;
+  private final Bulkhead bulkhead;
+  private final RateLimiter rate;
+  private final IntervalFunction backoff;
+  private final ChannelMetrics metrics;
+
+  public GuardedProvider(Vertx vertx, ChannelProvider provider, ProviderPolicy policy, CircuitBreaker circuit,
+                         ChannelMetrics metrics) {
+    this.vertx = vertx;
+    this.provider = provider;
+    this.policy = policy;
+    this.circuit = circuit;
+    this.metrics = metrics;
+    this.bulkhead = Bulkhead.of(provider.name(), BulkheadConfig.custom().maxConcurrentCalls(policy.maxConcurrent())
+        .maxWaitDuration(Duration.ZERO).build());
+    this.rate = policy.ratePerSecond() == 0 ? null : RateLimiter.of(provider.name(), RateLimiterConfig.custom()
+        .limitForPeriod(policy.ratePerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
+        .timeoutDuration(Duration.ZERO).build());
+    this.backoff = IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(), 2.0, 0.5,
+        policy.maxBackoff());
+    metrics.circuitGauge(circuit);
+  }
+
+  public String name() {
+    return provider.name();
+  }
+
+  public CircuitBreaker circuit() {
+    return circuit;
+  }
+
+  public Future<Receipt> send(Message message) {
+    Promise<Receipt> done = Promise.promise();
+    attempt(message, 1, done);
+    return done.future();
+  }
+
+  private void attempt(Message message, int n, Promise<Receipt> done) {
+    if (rate != null && !rate.acquirePermission()) {
+      fail(done, ProviderException.transientFailure(provider.name() + " send-rate quota reached", null), "rate-limited");
+      return;
+    }
+    if (!circuit.tryAcquirePermission()) {
+      fail(done, ProviderException.transientFailure(provider.name() + " circuit is open", null), "circuit-open");
+      return;
+    }
+    if (!bulkhead.tryAcquirePermission()) {
+      circuit.releasePermission();
+      fail(done, ProviderException.transientFailure(provider.name() + " has too many sends in flight", null),
+          "bulkhead-full");
+      return;
+    }
+    long start = System.nanoTime();
+    Future<Receipt> call;
+    try {
+      call = provider.send(message);
+    } catch (RuntimeException e) {
+      call = Future.failedFuture(e);
+    }
+    call.timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+      bulkhead.onComplete();
+      long nanos = System.nanoTime() - start;
+      metrics.latency(provider.name(), nanos);
+      if (ar.succeeded()) {
+        circuit.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        metrics.sent(provider.name());
+        done.complete(ar.result());
+        return;
+      }
+      ProviderException failure = classify(ar.cause());
+      if (failure.kind() == ProviderException.Kind.REJECTED) {
+        // the recipient's fault, not the provider's health
+        circuit.releasePermission();
+      } else {
+        circuit.onError(nanos, TimeUnit.NANOSECONDS, failure);
+      }
+      Duration wait = failure.retryAfter() != null ? failure.retryAfter() : Duration.ofMillis(backoff.apply(n));
+      boolean retry = failure.kind() == ProviderException.Kind.TRANSIENT && n < policy.maxAttempts()
+          && wait.compareTo(policy.maxBackoff()) <= 0;
+      if (retry) {
+        metrics.retry(provider.name());
+        vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(message, n + 1, done));
+      } else {
+        fail(done, failure, failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+      }
+    });
+  }
+
+  private void fail(Promise<Receipt> done, ProviderException e, String reason) {
+    metrics.failed(provider.name(), reason);
+    done.fail(e);
+  }
+
+  private ProviderException classify(Throwable t) {
+    if (t instanceof ProviderException p) {
+      return p;
+    }
+    if (t instanceof TimeoutException) {
+      return ProviderException.transientFailure(provider.name() + " did not answer within " + policy.timeout(), t);
+    }
+    return ProviderException.transientFailure(provider.name() + " failed: " + t.getClass().getSimpleName(), t);
+  }
+}

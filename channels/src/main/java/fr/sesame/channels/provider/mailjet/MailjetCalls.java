@@ -1,0 +1,56 @@
+package fr.sesame.channels.provider.mailjet;
+
+import com.mailjet.client.ClientOptions;
+import com.mailjet.client.MailjetClient;
+import com.mailjet.client.MailjetRequest;
+import com.mailjet.client.MailjetResponse;
+import com.mailjet.client.errors.MailjetClientRequestException;
+import com.mailjet.client.errors.MailjetRateLimitException;
+import com.mailjet.client.errors.MailjetServerException;
+import com.mailjet.client.errors.MailjetUnauthorizedException;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import okhttp3.OkHttpClient;
+
+/**
+ * Runs Mailjet SDK calls without blocking: {@code postAsync} (OkHttp's own dispatcher) and back to the
+ * caller's Vert.x context; turns the SDK's exceptions into {@link ProviderException}s.
+ */
+final class MailjetCalls {
+  private MailjetCalls() {}
+
+  static ClientOptions.ClientOptionsBuilder options(ProviderSettings s) {
+    Duration timeout = s.duration("timeout", Duration.ofSeconds(3));
+    OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.plusSeconds(1)).build();
+    return ClientOptions.builder().baseUrl(s.optional("baseUrl", "https://api.mailjet.com")).okHttpClient(http);
+  }
+
+  static Future<MailjetResponse> post(String name, MailjetClient client, MailjetRequest request) {
+    Context ctx = Vertx.currentContext();
+    var stage = client.postAsync(request);
+    Future<MailjetResponse> f = ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
+    return f.recover(e -> Future.failedFuture(classify(name, e)));
+  }
+
+  static ProviderException classify(String name, Throwable e) {
+    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof MailjetRateLimitException) {
+      return ProviderException.forHttpStatus(name, 429, null);
+    }
+    if (t instanceof MailjetServerException) {
+      return ProviderException.transientFailure(name + " answered a server error", null);
+    }
+    if (t instanceof MailjetUnauthorizedException) {
+      return ProviderException.misconfigured(name + " refused our credentials");
+    }
+    if (t instanceof MailjetClientRequestException r) {
+      return ProviderException.forHttpStatus(name, r.getStatusCode(), null);
+    }
+    return ProviderException.transientFailure(name + " unreachable: " + t.getClass().getSimpleName(), t);
+  }
+}

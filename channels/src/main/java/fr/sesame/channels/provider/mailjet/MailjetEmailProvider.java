@@ -1,0 +1,95 @@
+package fr.sesame.channels.provider.mailjet;
+
+import com.mailjet.client.MailjetClient;
+import com.mailjet.client.MailjetRequest;
+import com.mailjet.client.MailjetResponse;
+import com.mailjet.client.resource.Emailv31;
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import org.json.JSONArray;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+/**
+ * Email through Mailjet's Send API v3.1 ({@code POST /v3.1/send}, Basic auth), with the official Java SDK.
+ * A message-level {@code "Status":"error"} is a rejection.
+ */
+public final class MailjetEmailProvider implements ChannelProvider {
+  private final String name;
+  private final MailjetClient client;
+  private final String fromEmail;
+  private final String fromName;
+
+  public MailjetEmailProvider(String name, MailjetClient client, String fromEmail, String fromName) {
+    this.name = name;
+    this.client = client;
+    this.fromEmail = fromEmail;
+    this.fromName = fromName;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChannelKind kind() {
+    return ChannelKind.EMAIL;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    JSONObject mail = new JSONObject()
+        .put(Emailv31.Message.FROM, new JSONObject().put("Email", fromEmail).put("Name", fromName))
+        .put(Emailv31.Message.TO, new JSONArray().put(new JSONObject().put("Email", message.to())))
+        .put(Emailv31.Message.SUBJECT, message.subject() == null ? "" : message.subject())
+        .put(Emailv31.Message.TEXTPART, message.text())
+        .put(Emailv31.Message.CUSTOMID, message.purpose());
+    MailjetRequest request = new MailjetRequest(Emailv31.resource)
+        .property(Emailv31.MESSAGES, new JSONArray().put(mail));
+    return MailjetCalls.post(name, client, request).compose(this::receipt);
+  }
+
+  private Future<Receipt> receipt(MailjetResponse response) {
+    try {
+      JSONObject first = new JSONObject(response.getRawResponseContent()).getJSONArray("Messages").getJSONObject(0);
+      if (!"success".equals(first.optString("Status"))) {
+        JSONArray errors = first.optJSONArray("Errors");
+        String code = errors != null && !errors.isEmpty() ? errors.getJSONObject(0).optString("ErrorCode") : "?";
+        return Future.failedFuture(ProviderException.rejected(name + " refused the message (" + code + ")"));
+      }
+      JSONObject to = first.getJSONArray("To").getJSONObject(0);
+      String id = to.has("MessageUUID") ? to.getString("MessageUUID") : String.valueOf(to.opt("MessageID"));
+      return Future.succeededFuture(new Receipt(name, id, Instant.now()));
+    } catch (JSONException e) {
+      return Future.failedFuture(ProviderException.transientFailure(name + " answered an unexpected body", e));
+    }
+  }
+
+  /**
+   * Type {@code mailjet-email}. Options: {@code baseUrl} ({@code https://api.mailjet.com}), {@code from}
+   * (required), {@code fromName} (Sesame), {@code timeout}. Secrets: {@code SESAME_PROVIDER_<NAME>_API_KEY},
+   * {@code SESAME_PROVIDER_<NAME>_API_SECRET}.
+   */
+  public static final class Factory implements ProviderFactory {
+    @Override
+    public String type() {
+      return "mailjet-email";
+    }
+
+    @Override
+    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+      MailjetClient client = new MailjetClient(MailjetCalls.options(s).apiKey(s.secret("apiKey"))
+          .apiSecretKey(s.secret("apiSecret")).build());
+      return new MailjetEmailProvider(s.name(), client, s.required("from"), s.optional("fromName", "Sesame"));
+    }
+  }
+}

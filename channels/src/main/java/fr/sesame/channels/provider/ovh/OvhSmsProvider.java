@@ -1,0 +1,164 @@
+package fr.sesame.channels.provider.ovh;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * SMS through the OVHcloud API, {@code POST /sms/{serviceName}/jobs}, signed as OVH asks (no OVH Java
+ * client exists on Maven Central): headers {@code X-Ovh-Application}, {@code X-Ovh-Consumer},
+ * {@code X-Ovh-Timestamp} and {@code X-Ovh-Signature} =
+ * {@code "$1$" + hex(SHA-1(appSecret+"+"+consumerKey+"+"+METHOD+"+"+url+"+"+body+"+"+timestamp))}.
+ * The timestamp is corrected by the delta to {@code GET /auth/time}, read once. A number OVH lists in
+ * {@code invalidReceivers} is a rejection.
+ */
+public final class OvhSmsProvider implements ChannelProvider {
+  private final String name;
+  private final WebClient http;
+  private final String endpoint;
+  private final String serviceName;
+  private final String sender;
+  private final int validityMinutes;
+  private final String applicationKey;
+  private final String applicationSecret;
+  private final String consumerKey;
+  private final Clock clock;
+  private Future<Long> timeDelta;
+
+  public OvhSmsProvider(String name, WebClient http, String endpoint, String serviceName, String sender,
+                        int validityMinutes, String applicationKey, String applicationSecret, String consumerKey,
+                        Clock clock) {
+    this.name = name;
+    this.http = http;
+    this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+    this.serviceName = serviceName;
+    this.sender = sender;
+    this.validityMinutes = validityMinutes;
+    this.applicationKey = applicationKey;
+    this.applicationSecret = applicationSecret;
+    this.consumerKey = consumerKey;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChannelKind kind() {
+    return ChannelKind.SMS;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    String url = endpoint + "/sms/" + serviceName + "/jobs";
+    JsonObject job = new JsonObject().put("charset", "UTF-8").put("message", message.text())
+        .put("noStopClause", true).put("priority", "high").put("receivers", new JsonArray().add(message.to()))
+        .put("validityPeriod", validityMinutes);
+    if (sender == null) {
+      job.put("senderForResponse", true);
+    } else {
+      job.put("sender", sender).put("senderForResponse", false);
+    }
+    String body = job.encode();
+    return delta().compose(delta -> {
+      String timestamp = Long.toString(clock.instant().getEpochSecond() + delta);
+      return http.postAbs(url)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("X-Ovh-Application", applicationKey)
+          .putHeader("X-Ovh-Consumer", consumerKey)
+          .putHeader("X-Ovh-Timestamp", timestamp)
+          .putHeader("X-Ovh-Signature", sign(applicationSecret, consumerKey, "POST", url, body, timestamp))
+          .sendBuffer(Buffer.buffer(body, "UTF-8"));
+    }).recover(e -> Future.failedFuture(e instanceof ProviderException ? e
+        : ProviderException.transientFailure(name + " unreachable: " + e.getClass().getSimpleName(), e)))
+        .compose(res -> answer(res, message.to()));
+  }
+
+  private Future<Receipt> answer(HttpResponse<Buffer> res, String to) {
+    if (res.statusCode() / 100 != 2) {
+      return Future.failedFuture(ProviderException.forHttpStatus(name, res.statusCode(),
+          ProviderException.retryAfter(res.getHeader("Retry-After"))));
+    }
+    JsonObject json;
+    try {
+      json = res.bodyAsJsonObject();
+    } catch (DecodeException | NullPointerException e) {
+      return Future.failedFuture(ProviderException.transientFailure(name + " answered no JSON", e));
+    }
+    JsonArray invalid = json.getJsonArray("invalidReceivers", new JsonArray());
+    JsonArray ids = json.getJsonArray("ids", new JsonArray());
+    if (invalid.contains(to) || ids.isEmpty()) {
+      return Future.failedFuture(ProviderException.rejected(name + " refused the receiver"));
+    }
+    return Future.succeededFuture(new Receipt(name, String.valueOf(ids.getValue(0)), Instant.now()));
+  }
+
+  /** The difference between OVH's clock and ours, in seconds; 0 when it cannot be read (tried again later). */
+  private Future<Long> delta() {
+    if (timeDelta == null || timeDelta.failed()) {
+      timeDelta = http.getAbs(endpoint + "/auth/time").send().map(r -> {
+        long ovh = Long.parseLong(r.bodyAsString().trim());
+        return ovh - clock.instant().getEpochSecond();
+      }).otherwise(e -> {
+        timeDelta = null;
+        return 0L;
+      });
+    }
+    return timeDelta;
+  }
+
+  /** The OVH signature: {@code "$1$" + hex(SHA-1(secret+"+"+consumer+"+"+method+"+"+url+"+"+body+"+"+timestamp))}. */
+  public static String sign(String applicationSecret, String consumerKey, String method, String url, String body,
+                            String timestamp) {
+    String toSign = String.join("+", applicationSecret, consumerKey, method, url, body, timestamp);
+    try {
+      return "$1$" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+          .digest(toSign.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Type {@code ovh-sms}. Options: {@code endpoint} (default {@code https://eu.api.ovh.com/1.0}),
+   * {@code serviceName} (required, e.g. {@code sms-ab12345-1}), {@code sender} (a registered sender; absent:
+   * a short number that can receive answers), {@code validityMinutes} (10: a code is useless after that).
+   * Secrets: {@code SESAME_PROVIDER_<NAME>_APPLICATION_KEY}, {@code _APPLICATION_SECRET}, {@code _CONSUMER_KEY}.
+   */
+  public static final class Factory implements ProviderFactory {
+    @Override
+    public String type() {
+      return "ovh-sms";
+    }
+
+    @Override
+    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+      WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("sesame-gateway")
+          .setConnectTimeout(2000).setKeepAlive(true));
+      return new OvhSmsProvider(s.name(), http, s.optional("endpoint", "https://eu.api.ovh.com/1.0"),
+          s.required("serviceName"), s.optional("sender", null), s.integer("validityMinutes", 10),
+          s.secret("applicationKey"), s.secret("applicationSecret"), s.secret("consumerKey"), Clock.systemUTC());
+    }
+  }
+}

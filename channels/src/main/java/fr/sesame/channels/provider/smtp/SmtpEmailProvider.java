@@ -1,0 +1,99 @@
+package fr.sesame.channels.provider.smtp;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
+import io.vertx.ext.mail.StartTLSOptions;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Email through an SMTP server (the operator's own mail service at OVH), with the Vert.x mail client:
+ * pooled, non-blocking connections. SMTP 4xx replies are transient; 530/534/535 mean our credentials are
+ * wrong; other 5xx replies reject the message.
+ */
+public final class SmtpEmailProvider implements ChannelProvider {
+  private final String name;
+  private final MailClient client;
+  private final String from;
+
+  public SmtpEmailProvider(String name, MailClient client, String from) {
+    this.name = name;
+    this.client = client;
+    this.from = from;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChannelKind kind() {
+    return ChannelKind.EMAIL;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    MailMessage mail = new MailMessage().setFrom(from).setTo(message.to())
+        .setSubject(message.subject() == null ? "" : message.subject()).setText(message.text());
+    return client.sendMail(mail)
+        .map(r -> new Receipt(name, r.getMessageID(), Instant.now()))
+        .recover(e -> Future.failedFuture(classify(e)));
+  }
+
+  private ProviderException classify(Throwable e) {
+    if (e instanceof SMTPException s) {
+      String what = name + " answered SMTP " + s.getReplyCode();
+      if (s.isTransient()) {
+        return ProviderException.transientFailure(what, s);
+      }
+      int code = s.getReplyCode();
+      if (code == 530 || code == 534 || code == 535) {
+        return ProviderException.misconfigured(what + " (authentication)");
+      }
+      return ProviderException.rejected(what);
+    }
+    return ProviderException.transientFailure(name + " failed: " + e.getClass().getSimpleName(), e);
+  }
+
+  /**
+   * Type {@code smtp}. Options: {@code host} (required), {@code port} (587), {@code starttls}
+   * ({@code required}, {@code optional} or {@code disabled}; default required), {@code ssl} (false: TLS from
+   * the first byte, port 465), {@code username} (then the password comes from
+   * {@code SESAME_PROVIDER_<NAME>_PASSWORD}), {@code from} (required), {@code maxPoolSize} (16).
+   */
+  public static final class Factory implements ProviderFactory {
+    @Override
+    public String type() {
+      return "smtp";
+    }
+
+    @Override
+    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+      String starttls = s.optional("starttls", "required").toUpperCase(Locale.ROOT);
+      MailConfig config = new MailConfig().setHostname(s.required("host")).setPort(s.integer("port", 587))
+          .setStarttls(StartTLSOptions.valueOf(starttls)).setSsl(Boolean.parseBoolean(s.optional("ssl", "false")))
+          .setMaxPoolSize(s.integer("maxPoolSize", 16)).setKeepAlive(true);
+      String username = s.optional("username", null);
+      if (username != null) {
+        config.setUsername(username).setPassword(s.secret("password")).setLogin(LoginOption.REQUIRED);
+      } else {
+        config.setLogin(LoginOption.DISABLED);
+      }
+      return new SmtpEmailProvider(s.name(), MailClient.createShared(vertx, config, "sesame-" + s.name()),
+          s.required("from"));
+    }
+  }
+}

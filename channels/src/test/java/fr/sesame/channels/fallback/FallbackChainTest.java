@@ -1,0 +1,180 @@
+package fr.sesame.channels.fallback;
+
+import static fr.sesame.channels.support.FakeHttpServer.await;
+import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.ChannelsNotifier;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.NotificationException;
+import fr.sesame.channels.RejectedMessageException;
+import fr.sesame.channels.support.FakeHttpServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SMS chain OVH → Mailjet, built from configuration as in production, the real adapters talking to fakes
+ * of both APIs.
+ */
+class FallbackChainTest {
+  static final Message SMS = new Message(ChannelKind.SMS, "+33612345678", null, "Votre code est 123456", "login-code");
+  static final String OVH_OK = "{\"ids\":[42],\"validReceivers\":[\"+33612345678\"],\"invalidReceivers\":[]}";
+  static final String MAILJET_OK = "{\"MessageId\":\"mj-1\",\"Status\":{\"Code\":2,\"Name\":\"sent\"}}";
+
+  final Vertx vertx = Vertx.vertx();
+  final FakeHttpServer ovh = new FakeHttpServer(vertx).answerTime(Instant.now().getEpochSecond());
+  final FakeHttpServer mailjet = new FakeHttpServer(vertx);
+  final MovableClock clock = new MovableClock();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @AfterEach
+  void close() {
+    ovh.close();
+    mailjet.close();
+    vertx.close();
+  }
+
+  ChannelsNotifier notifier(String ovhEndpoint, String ovhTimeout) {
+    Map<String, Object> ovhBlock = new HashMap<>(Map.of("type", "ovh-sms", "endpoint", ovhEndpoint,
+        "serviceName", "sms-ab12345-1", "sender", "SESAME", "timeout", ovhTimeout, "backoff", "PT0.01S",
+        "circuitWaitInOpen", "PT30S"));
+    Map<String, Object> section = Map.of("sms", Map.of("chain", List.of("ovh", "mailjet-sms"), "providers", Map.of(
+        "ovh", ovhBlock,
+        "mailjet-sms", Map.of("type", "mailjet-sms", "baseUrl", mailjet.url(), "sender", "SESAME"))));
+    Map<String, String> env = Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "ak",
+        "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "as", "SESAME_PROVIDER_OVH_CONSUMER_KEY", "ck",
+        "SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "tok");
+    return ChannelsConfig.fromMap(section, env).build(vertx, clock, registry);
+  }
+
+  ChannelsNotifier notifier() {
+    return notifier(ovh.url(), "PT1S");
+  }
+
+  @Test
+  void usesThePrimaryWhenItWorks() {
+    ovh.reply(200, OVH_OK);
+    assertThat(await(notifier().send(SMS)).provider()).isEqualTo("ovh");
+    assertThat(mailjet.requests()).isEmpty();
+  }
+
+  @Test
+  void fallsBackWhenThePrimaryAnswers500AfterRetryingIt() {
+    ovh.reply(500, "{}");
+    mailjet.reply(200, MAILJET_OK);
+    var receipt = await(notifier().send(SMS));
+    assertThat(receipt.provider()).isEqualTo("mailjet-sms");
+    assertThat(ovh.requests()).hasSize(2); // one retry on the primary
+    assertThat(mailjet.requests()).hasSize(1);
+    assertThat(registry.counter("sesame.provider.fallbacks", "from", "ovh", "to", "mailjet-sms").count()).isEqualTo(1);
+  }
+
+  @Test
+  void fallsBackWhenThePrimaryTimesOut() {
+    ovh.replyAfter(1500, 200, OVH_OK);
+    mailjet.reply(200, MAILJET_OK);
+    assertThat(await(notifier(ovh.url(), "PT0.3S").send(SMS)).provider()).isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void fallsBackWhenThePrimaryRefusesConnections() {
+    mailjet.reply(200, MAILJET_OK);
+    var notifier = notifier("http://127.0.0.1:" + FakeHttpServer.closedPort(), "PT1S");
+    assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void aPermanentRejectionDoesNotFallBack() {
+    ovh.reply(200, "{\"ids\":[],\"validReceivers\":[],\"invalidReceivers\":[\"+33612345678\"]}");
+    mailjet.reply(200, MAILJET_OK);
+    Throwable e = failure(notifier().send(SMS));
+    assertThat(e).isInstanceOf(RejectedMessageException.class);
+    assertThat(ovh.requests()).hasSize(1); // no retry either
+    assertThat(mailjet.requests()).isEmpty();
+  }
+
+  @Test
+  void honoursRetryAfterOnThrottling() {
+    ovh.replyRetryAfter(429, "0").reply(200, OVH_OK);
+    assertThat(await(notifier().send(SMS)).provider()).isEqualTo("ovh");
+    assertThat(ovh.requests()).hasSize(2);
+    assertThat(mailjet.requests()).isEmpty();
+  }
+
+  @Test
+  void aThrottleLongerThanTheBackoffLimitMovesOnAtOnce() {
+    ovh.replyRetryAfter(429, "60");
+    mailjet.reply(200, MAILJET_OK);
+    assertThat(await(notifier().send(SMS)).provider()).isEqualTo("mailjet-sms");
+    assertThat(ovh.requests()).hasSize(1);
+  }
+
+  @Test
+  void exhaustedChainFailsVisibly() {
+    ovh.reply(503, "{}");
+    mailjet.reply(503, "{}");
+    Throwable e = failure(notifier().send(SMS));
+    assertThat(e).isInstanceOf(NotificationException.class).isNotInstanceOf(RejectedMessageException.class);
+    assertThat(e.getMessage()).contains("every sms provider failed").doesNotContain("612345678");
+    assertThat(registry.counter("sesame.channel.exhausted", "channel", "sms").count()).isEqualTo(1);
+  }
+
+  @Test
+  void circuitOpensAfterRepeatedFailuresThenClosesWhenThePrimaryRecovers() {
+    ovh.reply(500, "{}");
+    mailjet.reply(200, MAILJET_OK);
+    ChannelsNotifier notifier = notifier();
+    CircuitBreaker circuit = notifier.chains().get(ChannelKind.SMS).providers().get(0).circuit();
+    for (int i = 0; i < 5; i++) { // 2 attempts each: 10 failed calls reach the minimum of the window
+      assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
+    }
+    assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    int ovhCalls = ovh.requests().size();
+    assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
+    assertThat(ovh.requests()).as("an open circuit skips the primary").hasSize(ovhCalls);
+
+    ovh.reply(200, OVH_OK);
+    clock.advance(Duration.ofSeconds(31));
+    for (int i = 0; i < 3; i++) { // the half-open trial calls succeed
+      assertThat(await(notifier.send(SMS)).provider()).isEqualTo("ovh");
+    }
+    assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  /** A clock tests move forward. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-12-01T08:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package fr.sesame.channels.provider;
+
+import static fr.sesame.channels.support.FakeHttpServer.await;
+import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.provider.ovh.OvhSmsProvider;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.support.FakeHttpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The OVH SMS adapter against a fake of the OVH API that checks the request signature. */
+class OvhSmsProviderTest {
+  static final Message SMS = new Message(ChannelKind.SMS, "+33612345678", null, "Sesame : votre code est 123456.",
+      "login-code");
+  final Vertx vertx = Vertx.vertx();
+  final FakeHttpServer ovh = new FakeHttpServer(vertx);
+  final Clock clock = Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC);
+
+  @AfterEach
+  void close() {
+    ovh.close();
+    vertx.close();
+  }
+
+  OvhSmsProvider provider(String endpoint) {
+    return new OvhSmsProvider("ovh", WebClient.create(vertx), endpoint, "sms-ab12345-1", "SESAME", 10, "app-key",
+        "app-secret", "consumer-key", clock);
+  }
+
+  @Test
+  void sendsASignedJobWithTheClockCorrectedByOvhTime() {
+    long ovhNow = clock.instant().getEpochSecond() + 42;
+    ovh.answerTime(ovhNow).reply(200, "{\"ids\":[123456789],\"validReceivers\":[\"+33612345678\"],"
+        + "\"invalidReceivers\":[],\"totalCreditsRemoved\":1}");
+    var receipt = await(provider(ovh.url()).send(SMS));
+    assertThat(receipt.provider()).isEqualTo("ovh");
+    assertThat(receipt.messageId()).isEqualTo("123456789");
+
+    FakeHttpServer.Request req = ovh.requests().get(0);
+    assertThat(req.method()).isEqualTo("POST");
+    assertThat(req.uri()).isEqualTo("/sms/sms-ab12345-1/jobs");
+    assertThat(req.header("X-Ovh-Application")).isEqualTo("app-key");
+    assertThat(req.header("X-Ovh-Consumer")).isEqualTo("consumer-key");
+    assertThat(req.header("X-Ovh-Timestamp")).isEqualTo(Long.toString(ovhNow));
+    String expected = OvhSmsProvider.sign("app-secret", "consumer-key", "POST", ovh.url() + "/sms/sms-ab12345-1/jobs",
+        req.body(), Long.toString(ovhNow));
+    assertThat(req.header("X-Ovh-Signature")).isEqualTo(expected).startsWith("$1$").hasSize(43);
+    JsonObject body = new JsonObject(req.body());
+    assertThat(body.getJsonArray("receivers").getList()).containsExactly("+33612345678");
+    assertThat(body.getString("message")).isEqualTo(SMS.text());
+    assertThat(body.getString("sender")).isEqualTo("SESAME");
+    assertThat(body.getBoolean("noStopClause")).isTrue();
+  }
+
+  @Test
+  void signatureIsOvhsKnownAnswer() {
+    // expected computed outside Java: printf '%s' 'secret+consumer+POST+<url>+{"message":"x"}+1700000000' | sha1sum
+    assertThat(OvhSmsProvider.sign("secret", "consumer", "POST", "https://eu.api.ovh.com/1.0/sms/sms-ab12345-1/jobs",
+        "{\"message\":\"x\"}", "1700000000")).isEqualTo("$1$006e9a7323c0cf5eee6eeec7e3f097ff826cde02");
+  }
+
+  @Test
+  void anInvalidReceiverIsARejection() {
+    ovh.answerTime(clock.instant().getEpochSecond()).reply(200,
+        "{\"ids\":[],\"validReceivers\":[],\"invalidReceivers\":[\"+33612345678\"],\"totalCreditsRemoved\":0}");
+    var e = (ProviderException) failure(provider(ovh.url()).send(SMS));
+    assertThat(e.kind()).isEqualTo(ProviderException.Kind.REJECTED);
+    assertThat(e.getMessage()).doesNotContain("612345678");
+  }
+
+  @Test
+  void classifiesHttpFailures() {
+    ovh.answerTime(clock.instant().getEpochSecond()).reply(500, "{}").reply(401, "{\"message\":\"Invalid signature\"}")
+        .reply(400, "{}").replyRetryAfter(429, "7");
+    OvhSmsProvider p = provider(ovh.url());
+    assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
+    assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.MISCONFIGURED);
+    assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.REJECTED);
+    ProviderException throttled = (ProviderException) failure(p.send(SMS));
+    assertThat(throttled.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
+    assertThat(throttled.retryAfter()).hasSeconds(7);
+  }
+
+  @Test
+  void unreachableApiIsTransient() {
+    var e = (ProviderException) failure(provider("http://127.0.0.1:" + FakeHttpServer.closedPort()).send(SMS));
+    assertThat(e.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
+  }
+}

@@ -1,0 +1,69 @@
+package fr.sesame.channels.provider;
+
+import static fr.sesame.channels.support.FakeHttpServer.await;
+import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.provider.smtp.SmtpEmailProvider;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderSettings;
+import fr.sesame.channels.support.FakeHttpServer;
+import io.vertx.core.Vertx;
+import jakarta.mail.internet.MimeMessage;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The SMTP provider against a real SMTP server (GreenMail), with authentication. */
+class SmtpEmailProviderTest {
+  @RegisterExtension
+  static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+  static final Message EMAIL = new Message(ChannelKind.EMAIL, "alice@univ.fr", "Votre code de connexion",
+      "Votre code est 123456", "login-code");
+  final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  ChannelProvider provider(int port) {
+    return new SmtpEmailProvider.Factory().create(vertx, new ProviderSettings("smtp-" + port, "smtp",
+        Map.of("host", "127.0.0.1", "port", Integer.toString(port), "starttls", "disabled", "username", "sesame",
+            "from", "no-reply@sesame.fr"),
+        Map.of(ProviderSettings.envName("smtp-" + port, "password"), "s3cret")));
+  }
+
+  @Test
+  void deliversToTheSmtpServerWithAuthentication() throws Exception {
+    smtp.setUser("sesame", "s3cret");
+    var receipt = await(provider(smtp.getSmtp().getPort()).send(EMAIL));
+    assertThat(receipt.messageId()).isNotBlank();
+    MimeMessage[] received = smtp.getReceivedMessages();
+    assertThat(received).hasSize(1);
+    assertThat(received[0].getSubject()).isEqualTo("Votre code de connexion");
+    assertThat(received[0].getAllRecipients()[0].toString()).isEqualTo("alice@univ.fr");
+    assertThat(received[0].getFrom()[0].toString()).isEqualTo("no-reply@sesame.fr");
+    assertThat(GreenMailUtil.getBody(received[0])).contains("Votre code est 123456");
+  }
+
+  @Test
+  void wrongPasswordIsAMisconfiguration() {
+    smtp.setUser("sesame", "another-password");
+    var e = (ProviderException) failure(provider(smtp.getSmtp().getPort()).send(EMAIL));
+    assertThat(e.kind()).isEqualTo(ProviderException.Kind.MISCONFIGURED);
+  }
+
+  @Test
+  void serverDownIsTransient() {
+    var e = (ProviderException) failure(provider(FakeHttpServer.closedPort()).send(EMAIL));
+    assertThat(e.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
+  }
+}
