@@ -12,6 +12,7 @@ import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.store.redis.RedisElectionStore;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -36,11 +37,17 @@ public final class Gateway implements AutoCloseable {
     this.port = port;
   }
 
+  /** Makes the notifier once the gateway's Vert.x instance and meter registry exist. */
+  @FunctionalInterface
+  public interface NotifierFactory {
+    Notifier create(Vertx vertx, MeterRegistry registry);
+  }
+
   /**
    * Starts the gateway and waits until it listens (blocking: call it from a main or test thread).
    * @param devOutbox the dev outbox to show at {@code /dev/outbox}, or null (it is then not mounted)
    */
-  public static Gateway start(GatewayConfig config, Clock clock, Notifier notifier, DevOutbox devOutbox)
+  public static Gateway start(GatewayConfig config, Clock clock, NotifierFactory notifiers, DevOutbox devOutbox)
       throws Exception {
     if (config.http().port() == 0) {
       config = config.withPort(freePort());
@@ -53,6 +60,7 @@ public final class Gateway implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       FunctionCounter.builder("sesame.redis.commands", connector, RedisConnector::commandsSent)
           .description("Commands sent to Redis (a Lua script counts once): round trips at most").register(registry);
+      Notifier notifier = notifiers.create(vertx, registry);
       Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher,
           new FieldCipher(config.dataKey()), random, new VoterKeys(hasher, random),
           new ElectionService(new RedisElectionStore(connector.access())), registry, new GatewayMetrics(registry));

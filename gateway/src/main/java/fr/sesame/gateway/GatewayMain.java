@@ -59,8 +59,14 @@ public final class GatewayMain {
 
   private static void serve(Path configFile) throws Exception {
     GatewayConfig config = ConfigLoader.load(configFile, System.getenv(), false);
-    LOG.warn("no notification provider is configured yet: one-time codes cannot be sent (logins answer 503)");
-    Gateway gateway = Gateway.start(config, Clock.systemUTC(), new NoProviderNotifier(), null);
+    Gateway.NotifierFactory notifiers;
+    if (config.channels().chains().isEmpty()) {
+      LOG.warn("no notification provider is configured (channels section): codes cannot be sent, logins answer 503");
+      notifiers = (vertx, registry) -> new NoProviderNotifier();
+    } else {
+      notifiers = (vertx, registry) -> config.channels().build(vertx, Clock.systemUTC(), registry);
+    }
+    Gateway gateway = Gateway.start(config, Clock.systemUTC(), notifiers, null);
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "shutdown"));
     LOG.info("Sesame gateway listening on port {} ({})", gateway.port(), config);
   }
@@ -77,7 +83,7 @@ public final class GatewayMain {
       config = config.withRedisUrl(embedded.url());
     }
     DevOutbox outbox = new DevOutbox(Clock.systemUTC(), 1000);
-    Gateway gateway = Gateway.start(config, Clock.systemUTC(), outbox, outbox);
+    Gateway gateway = Gateway.start(config, Clock.systemUTC(), (vertx, registry) -> outbox, outbox);
     EmbeddedRedis redis = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       gateway.close();

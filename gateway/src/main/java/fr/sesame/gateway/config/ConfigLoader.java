@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import fr.sesame.channels.ChannelsConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,13 +28,14 @@ import java.util.Set;
  * lockout: { maxFailures: 5, unknownIdentifierTtl: PT24H }
  * otp:     { digits: 6, validity: PT5M, maxResends: 3, challengeTtl: PT30M }
  * session: { idleTimeout: PT30M }
+ * channels: ...   (see ChannelsConfig)
  * </pre>
  *
  * Environment: {@code SESAME_HTTP_PORT}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER},
  * {@code SESAME_HASH_KEY}, {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS}.
  */
 public final class ConfigLoader {
-  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session");
+  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session", "channels");
   private static final Set<String> SECRET_NAMES = Set.of("hashKey", "dataKey", "apiKeys", "password");
 
   private ConfigLoader() {}
@@ -89,7 +91,16 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
     }
     List<ApiKey> apiKeys = parseApiKeys(env.getOrDefault("SESAME_API_KEYS", ""), new KeyedHasher(hashKey));
-    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode);
+    ChannelsConfig channels = ChannelsConfig.NONE;
+    JsonNode c = root.path("channels");
+    if (c.isObject()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> section = new ObjectMapper().convertValue(c, Map.class);
+      channels = ChannelsConfig.fromMap(section, env);
+    } else if (!c.isMissingNode() && !c.isNull()) {
+      throw new IllegalArgumentException("channels must map channel names (email, sms, ...) to their chains");
+    }
+    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels);
   }
 
   /**

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.config;
 
+import fr.sesame.channels.ChannelsConfig;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param otp      one-time codes
  * @param session  voter sessions
  * @param devMode  true in {@code dev}: mounts {@code /dev/*}
+ * @param channels notification providers and their chains; {@link ChannelsConfig#NONE} for none
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -27,7 +29,8 @@ public record GatewayConfig(
     LockoutConfig lockout,
     OtpConfig otp,
     SessionConfig session,
-    boolean devMode) {
+    boolean devMode,
+    ChannelsConfig channels) {
 
   public GatewayConfig {
     Objects.requireNonNull(http, "http");
@@ -35,6 +38,7 @@ public record GatewayConfig(
     Objects.requireNonNull(lockout, "lockout");
     Objects.requireNonNull(otp, "otp");
     Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(channels, "channels");
     if (hashKey == null || hashKey.length < 32) {
       throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
     }
@@ -50,19 +54,19 @@ public record GatewayConfig(
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
     return new GatewayConfig(http, new RedisConfig(url, redis.cluster(), redis.commandTimeout()), hashKey,
-        dataKey, apiKeys, lockout, otp, session, devMode);
+        dataKey, apiKeys, lockout, otp, session, devMode, channels);
   }
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
     HttpConfig h = new HttpConfig(port, http.host(), http.maxJsonBytes(), http.maxRollBytes(), http.forwarded(),
         http.instances());
-    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode);
+    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels);
   }
 
   @Override
   public String toString() {
     return "GatewayConfig[http=" + http + ", redis=" + redis + ", apiKeys=" + apiKeys.size() + ", lockout=" + lockout
-        + ", otp=" + otp + ", session=" + session + ", devMode=" + devMode + "]";
+        + ", otp=" + otp + ", session=" + session + ", devMode=" + devMode + ", channels=" + channels.chains() + "]";
   }
 }

@@ -3,6 +3,7 @@ package fr.sesame.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.channels.ChannelsConfig;
 import fr.sesame.gateway.Gateway;
 import fr.sesame.gateway.config.ConfigLoader;
 import fr.sesame.gateway.config.GatewayConfig;
@@ -30,9 +31,9 @@ class RedisOutageTest {
     GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 1),
         new RedisConfig(redis.url(), false, Duration.ofMillis(500)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
         ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false);
+        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE);
     DevOutbox outbox = new DevOutbox(clock, 10);
-    try (Gateway gateway = Gateway.start(config, clock, outbox, null); Http http = new Http(gateway.port())) {
+    try (Gateway gateway = Gateway.start(config, clock, (v, r) -> outbox, null); Http http = new Http(gateway.port())) {
       String el = TestGateway.newElectionId();
       assertThat(http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
           clock.instant().minus(Duration.ofDays(1)), clock.instant().plus(Duration.ofDays(1)))).status()).isEqualTo(201);

@@ -3,6 +3,7 @@ package fr.sesame.gateway.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.channels.ChannelsConfig;
 import fr.sesame.gateway.Gateway;
 import fr.sesame.gateway.config.ConfigLoader;
 import fr.sesame.gateway.config.GatewayConfig;
@@ -60,8 +61,8 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
           new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances),
           new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
-          LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false);
-      this.gateway = Gateway.start(config, clock, outbox, null);
+          LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE);
+      this.gateway = Gateway.start(config, clock, (vertx, registry) -> outbox, null);
       this.http = new Http(gateway.port());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -42,7 +42,8 @@ public final class OvhSmsProvider implements ChannelProvider {
   private final String applicationSecret;
   private final String consumerKey;
   private final Clock clock;
-  private Future<Long> timeDelta;
+  // read by every event loop sharing this provider; a race only reads OVH's clock twice
+  private volatile Future<Long> timeDelta;
 
   public OvhSmsProvider(String name, WebClient http, String endpoint, String serviceName, String sender,
                         int validityMinutes, String applicationKey, String applicationSecret, String consumerKey,

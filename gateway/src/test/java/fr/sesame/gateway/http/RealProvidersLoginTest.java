@@ -1,0 +1,158 @@
+package fr.sesame.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.gateway.Gateway;
+import fr.sesame.gateway.config.ConfigLoader;
+import fr.sesame.gateway.config.GatewayConfig;
+import fr.sesame.gateway.config.HttpConfig;
+import fr.sesame.gateway.config.LockoutConfig;
+import fr.sesame.gateway.config.OtpConfig;
+import fr.sesame.gateway.config.RedisConfig;
+import fr.sesame.gateway.config.SessionConfig;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.support.Http;
+import fr.sesame.gateway.support.MutableClock;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.gateway.support.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The gateway as `serve` builds it from configuration: SMS codes through the real OVH adapter to a fake
+ * OVH API, email codes through the real SMTP adapter to a real SMTP server (GreenMail). The test reads the
+ * code from what the provider received, as a voter's phone or mailbox would.
+ */
+class RealProvidersLoginTest {
+  @RegisterExtension
+  static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+      .withPerMethodLifecycle(false);
+  static final Pattern CODE = Pattern.compile("(\\d{6})");
+  static final List<JsonObject> ovhJobs = new CopyOnWriteArrayList<>();
+  static final AtomicInteger ovhStatus = new AtomicInteger(200);
+  static Vertx vertx;
+  static HttpServer fakeOvh;
+  static Gateway gateway;
+  static Http http;
+  static final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    fakeOvh = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (req.path().endsWith("/auth/time")) {
+        req.response().end(Long.toString(Instant.now().getEpochSecond()));
+        return;
+      }
+      if (req.getHeader("X-Ovh-Signature") == null || !req.path().equals("/1.0/sms/sms-test-1/jobs")) {
+        req.response().setStatusCode(400).end("{\"message\":\"bad request\"}");
+        return;
+      }
+      ovhJobs.add(new JsonObject(body.toString()));
+      req.response().setStatusCode(ovhStatus.get()).putHeader("Content-Type", "application/json")
+          .end("{\"ids\":[" + ovhJobs.size() + "],\"validReceivers\":[\"+33612345678\"],\"invalidReceivers\":[]}");
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+
+    Map<String, Object> channels = Map.of(
+        "sms", Map.of("chain", List.of("ovh"), "providers", Map.of("ovh", Map.of("type", "ovh-sms",
+            "endpoint", "http://127.0.0.1:" + fakeOvh.actualPort() + "/1.0", "serviceName", "sms-test-1",
+            "sender", "SESAME", "attempts", 1))),
+        "email", Map.of("chain", List.of("smtp"), "providers", Map.of("smtp", Map.of("type", "smtp",
+            "host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "starttls", "disabled",
+            "from", "no-reply@sesame.fr"))));
+    Map<String, String> env = Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "ak",
+        "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "as", "SESAME_PROVIDER_OVH_CONSUMER_KEY", "ck");
+    ChannelsConfig channelsConfig = ChannelsConfig.fromMap(channels, env);
+    GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 2),
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
+        ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
+        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channelsConfig);
+    gateway = Gateway.start(config, clock,
+        (v, registry) -> channelsConfig.build(v, Clock.systemUTC(), registry), null);
+    http = new Http(gateway.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    gateway.close();
+    vertx.close();
+  }
+
+  private static String election() {
+    String el = TestGateway.newElectionId();
+    http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
+        clock.instant().minus(Duration.ofDays(1)), clock.instant().plus(Duration.ofDays(1))));
+    http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", TestGateway.ROLL.getBytes());
+    return el;
+  }
+
+  private static String code(String text) {
+    Matcher m = CODE.matcher(text);
+    assertThat(m.find()).as(text).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void smsCodeGoesThroughOvhAndLogsTheVoterIn() {
+    ovhStatus.set(200);
+    String el = election();
+    Http.Res login = http.post("/v1/elections/" + el + "/login",
+        new JsonObject().put("identifier", "alice").put("secret", "20231234").put("channel", "sms"));
+    assertThat(login.status()).as(login.body()).isEqualTo(200);
+    JsonObject job = ovhJobs.get(ovhJobs.size() - 1);
+    assertThat(job.getJsonArray("receivers").getList()).containsExactly("+33612345678");
+    Http.Res verify = http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
+        new JsonObject().put("code", code(job.getString("message"))));
+    assertThat(verify.status()).as(verify.body()).isEqualTo(200);
+  }
+
+  @Test
+  void emailCodeGoesThroughSmtp() throws Exception {
+    String el = election();
+    Http.Res login = http.post("/v1/elections/" + el + "/login",
+        new JsonObject().put("identifier", "emma").put("secret", "1990-06-15").put("channel", "email"));
+    assertThat(login.status()).as(login.body()).isEqualTo(200);
+    var mails = smtp.getReceivedMessagesForDomain("univ-test.fr");
+    var mail = mails[mails.length - 1];
+    assertThat(mail.getSubject()).isEqualTo("Votre code de connexion");
+    Http.Res verify = http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
+        new JsonObject().put("code", code(GreenMailUtil.getBody(mail))));
+    assertThat(verify.status()).as(verify.body()).isEqualTo(200);
+  }
+
+  @Test
+  void providerDownAnswers503AndTheFailureIsAudited() {
+    ovhStatus.set(503);
+    try {
+      String el = election();
+      Http.Res login = http.post("/v1/elections/" + el + "/login",
+          new JsonObject().put("identifier", "alice").put("secret", "20231234").put("channel", "sms"));
+      assertThat(login.status()).isEqualTo(503);
+      assertThat(login.problemType()).isEqualTo("/problems/dependency-unavailable");
+      String audit = http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body();
+      assertThat(audit).contains("\"type\":\"otp.sent\"").contains("\"outcome\":\"failed\"");
+      assertThat(http.get("/metrics", null).body()).contains("sesame_channel_exhausted_total{channel=\"sms\"}");
+    } finally {
+      ovhStatus.set(200);
+    }
+  }
+}
