@@ -14,12 +14,12 @@ public final class ChannelsNotifier implements Notifier {
   }
 
   @Override
-  public Future<Receipt> send(Message message) {
+  public Future<Receipt> send(Message message, AttemptListener attempts) {
     FallbackChain chain = chains.get(message.kind());
     if (chain == null) {
       return Future.failedFuture(new NotificationException("no provider is configured for " + message.kind().wireName()));
     }
-    return chain.send(message);
+    return chain.send(message, attempts);
   }
 
   public Map<ChannelKind, FallbackChain> chains() {

@@ -9,5 +9,10 @@ import io.vertx.core.Future;
  * accepted the message, and fails with {@link NotificationException} when no provider could take it.
  */
 public interface Notifier {
-  Future<Receipt> send(Message message);
+  default Future<Receipt> send(Message message) {
+    return send(message, AttemptListener.NONE);
+  }
+
+  /** Like {@link #send(Message)}, telling {@code attempts} of every provider attempt on the way. */
+  Future<Receipt> send(Message message, AttemptListener attempts);
 }

@@ -2,6 +2,7 @@ package fr.sesame.gateway;
 
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.auth.VoterKeys;
 import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
@@ -63,7 +64,8 @@ public final class Gateway implements AutoCloseable {
       Notifier notifier = notifiers.create(vertx, registry);
       Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher,
           new FieldCipher(config.dataKey()), random, new VoterKeys(hasher, random),
-          new ElectionService(new RedisElectionStore(connector.access())), registry, new GatewayMetrics(registry));
+          new ElectionService(new RedisElectionStore(connector.access())), registry, new GatewayMetrics(registry),
+          new TemplateCatalog());
       vertx.deployVerticle(() -> new HttpVerticle(shared), new DeploymentOptions().setInstances(config.http().instances()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, connector, config.http().port());

@@ -32,7 +32,7 @@ final class HttpVerticle extends VerticleBase {
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
     LoginService logins = new LoginService(voters, shared.notifier(), audit, shared.keys(), shared.hasher(),
         shared.cipher(), shared.random(), shared.clock(), config.lockout(), config.otp(), config.session(),
-        shared.metrics());
+        shared.metrics(), shared.templates());
     SessionService sessions = new SessionService(voters, electionStore, audit, shared.keys(), shared.clock(),
         config.session(), shared.metrics());
     SupportService support = new SupportService(voters, electionStore, audit, shared.keys(), shared.cipher(),

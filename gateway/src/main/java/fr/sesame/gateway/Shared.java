@@ -2,6 +2,7 @@ package fr.sesame.gateway;
 
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.auth.VoterKeys;
 import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
@@ -16,4 +17,5 @@ import java.time.Clock;
 /** What every HTTP verticle shares (all thread-safe). {@code devOutbox} is null outside dev mode. */
 record Shared(GatewayConfig config, Clock clock, RedisAccess redis, Notifier notifier, DevOutbox devOutbox,
               KeyedHasher hasher, FieldCipher cipher, RandomTokens random, VoterKeys keys,
-              ElectionService elections, PrometheusMeterRegistry registry, GatewayMetrics metrics) {}
+              ElectionService elections, PrometheusMeterRegistry registry, GatewayMetrics metrics,
+              TemplateCatalog templates) {}

@@ -44,7 +44,7 @@ public final class DevOutbox implements Notifier {
   }
 
   @Override
-  public Future<Receipt> send(Message message) {
+  public Future<Receipt> send(Message message, fr.sesame.channels.AttemptListener attempts) {
     Entry entry = new Entry(ids.incrementAndGet(), message, clock.instant());
     synchronized (entries) {
       entries.addLast(entry);
@@ -52,6 +52,7 @@ public final class DevOutbox implements Notifier {
         entries.removeFirst();
       }
     }
+    attempts.attempt(PROVIDER, entry.sentAt(), "accepted");
     return Future.succeededFuture(new Receipt(PROVIDER, "dev-" + entry.id(), entry.sentAt()));
   }
 

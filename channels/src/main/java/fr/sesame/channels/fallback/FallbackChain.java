@@ -1,5 +1,6 @@
 package fr.sesame.channels.fallback;
 
+import fr.sesame.channels.AttemptListener;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.NotificationException;
@@ -37,18 +38,18 @@ public final class FallbackChain {
     return providers;
   }
 
-  public Future<Receipt> send(Message message) {
-    return from(0, message, null);
+  public Future<Receipt> send(Message message, AttemptListener attempts) {
+    return from(0, message, attempts, null);
   }
 
-  private Future<Receipt> from(int i, Message message, ProviderException last) {
+  private Future<Receipt> from(int i, Message message, AttemptListener attempts, ProviderException last) {
     if (i == providers.size()) {
       metrics.exhausted(kind);
       return Future.failedFuture(new NotificationException("every " + kind.wireName() + " provider failed"
           + (last == null ? "" : "; last: " + last.getMessage()), last));
     }
     GuardedProvider p = providers.get(i);
-    return p.send(message).recover(e -> {
+    return p.send(message, attempts).recover(e -> {
       ProviderException failure = (ProviderException) e;
       if (failure.kind() == ProviderException.Kind.REJECTED) {
         return Future.failedFuture(new RejectedMessageException(failure.getMessage(), failure));
@@ -56,7 +57,7 @@ public final class FallbackChain {
       if (i + 1 < providers.size()) {
         metrics.fallback(p.name(), providers.get(i + 1).name());
       }
-      return from(i + 1, message, failure);
+      return from(i + 1, message, attempts, failure);
     });
   }
 }

@@ -1,5 +1,6 @@
 package fr.sesame.channels.fallback;
 
+import fr.sesame.channels.AttemptListener;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -58,25 +60,27 @@ public final class GuardedProvider {
     return circuit;
   }
 
-  public Future<Receipt> send(Message message) {
+  public Future<Receipt> send(Message message, AttemptListener attempts) {
     Promise<Receipt> done = Promise.promise();
-    attempt(message, 1, done);
+    attempt(message, 1, attempts, done);
     return done.future();
   }
 
-  private void attempt(Message message, int n, Promise<Receipt> done) {
+  private void attempt(Message message, int n, AttemptListener attempts, Promise<Receipt> done) {
     if (rate != null && !rate.acquirePermission()) {
-      fail(done, ProviderException.transientFailure(provider.name() + " send-rate quota reached", null), "rate-limited");
+      fail(done, attempts, ProviderException.transientFailure(provider.name() + " send-rate quota reached", null),
+          "rate-limited");
       return;
     }
     if (!circuit.tryAcquirePermission()) {
-      fail(done, ProviderException.transientFailure(provider.name() + " circuit is open", null), "circuit-open");
+      fail(done, attempts, ProviderException.transientFailure(provider.name() + " circuit is open", null),
+          "circuit-open");
       return;
     }
     if (!bulkhead.tryAcquirePermission()) {
       circuit.releasePermission();
-      fail(done, ProviderException.transientFailure(provider.name() + " has too many sends in flight", null),
-          "bulkhead-full");
+      fail(done, attempts, ProviderException.transientFailure(provider.name() + " has too many sends in flight",
+          null), "bulkhead-full");
       return;
     }
     long start = System.nanoTime();
@@ -93,6 +97,7 @@ public final class GuardedProvider {
       if (ar.succeeded()) {
         circuit.onSuccess(nanos, TimeUnit.NANOSECONDS);
         metrics.sent(provider.name());
+        attempts.attempt(provider.name(), Instant.now(), "accepted");
         done.complete(ar.result());
         return;
       }
@@ -106,17 +111,20 @@ public final class GuardedProvider {
       Duration wait = failure.retryAfter() != null ? failure.retryAfter() : Duration.ofMillis(backoff.apply(n));
       boolean retry = failure.kind() == ProviderException.Kind.TRANSIENT && n < policy.maxAttempts()
           && wait.compareTo(policy.maxBackoff()) <= 0;
+      String outcome = failure.kind().name().toLowerCase(java.util.Locale.ROOT);
       if (retry) {
         metrics.retry(provider.name());
-        vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(message, n + 1, done));
+        attempts.attempt(provider.name(), Instant.now(), outcome);
+        vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(message, n + 1, attempts, done));
       } else {
-        fail(done, failure, failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+        fail(done, attempts, failure, outcome);
       }
     });
   }
 
-  private void fail(Promise<Receipt> done, ProviderException e, String reason) {
+  private void fail(Promise<Receipt> done, AttemptListener attempts, ProviderException e, String reason) {
     metrics.failed(provider.name(), reason);
+    attempts.attempt(provider.name(), Instant.now(), reason);
     done.fail(e);
   }
 

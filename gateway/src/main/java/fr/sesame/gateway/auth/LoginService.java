@@ -1,8 +1,10 @@
 package fr.sesame.gateway.auth;
 
 import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.Receipt;
+import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.LockoutConfig;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,10 +48,11 @@ public final class LoginService {
   private final OtpConfig otp;
   private final SessionConfig sessions;
   private final GatewayMetrics metrics;
+  private final TemplateCatalog templates;
 
   public LoginService(VoterStore voters, Notifier notifier, AuditTrail audit, VoterKeys keys, KeyedHasher hasher,
                       FieldCipher cipher, RandomTokens random, Clock clock, LockoutConfig lockout, OtpConfig otp,
-                      SessionConfig sessions, GatewayMetrics metrics) {
+                      SessionConfig sessions, GatewayMetrics metrics, TemplateCatalog templates) {
     this.voters = voters;
     this.notifier = notifier;
     this.audit = audit;
@@ -61,6 +65,7 @@ public final class LoginService {
     this.otp = otp;
     this.sessions = sessions;
     this.metrics = metrics;
+    this.templates = templates;
   }
 
   /** Login step 1. {@code givenPhone} is E.164 (already validated) or empty. */
@@ -166,7 +171,9 @@ public final class LoginService {
 
   private Future<Boolean> send(ChannelKind channel, String to, String code, List<AuditEvent> events, String actor,
                                ClientInfo client, String type, String electionId) {
-    return notifier.send(OtpMessages.loginCode(channel, to, code, otp.validity()))
+    Message message = templates.render("login-code", channel, "fr", to, Map.of("code", code,
+        "codeSpoken", TemplateCatalog.spoken(code), "minutes", Long.toString(Math.max(1, otp.validity().toMinutes()))));
+    return notifier.send(message)
         .map(Optional::of)
         .recover(e -> Future.succeededFuture(Optional.<Receipt>empty()))
         .compose(receipt -> {

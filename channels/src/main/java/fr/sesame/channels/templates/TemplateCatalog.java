@@ -1,0 +1,106 @@
+package fr.sesame.channels.templates;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The messages Sesame sends, as Mustache templates ({@code templates/<name>.<channel>.<lang>.mustache},
+ * French and English). An email template's first line is {@code Subject: ...}. Subjects never hold a
+ * secret; bodies hold no more personal data than the message needs. Templates are compiled once; the
+ * catalogue is thread-safe.
+ */
+public final class TemplateCatalog {
+  /** Interactive messages (login codes) never wait behind bulk ones (campaigns, receipts). */
+  public enum Priority { INTERACTIVE, BULK }
+
+  /**
+   * A template's contract.
+   *
+   * @param name     its name in the API
+   * @param channels the channels it exists for
+   * @param fields   the data fields it needs (all required)
+   * @param priority how it is queued
+   */
+  public record Spec(String name, Set<ChannelKind> channels, List<String> fields, Priority priority) {}
+
+  public static final List<String> LANGUAGES = List.of("fr", "en");
+  private static final List<Spec> SPECS = List.of(
+      new Spec("login-code", EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL),
+          List.of("code", "codeSpoken", "minutes"), Priority.INTERACTIVE),
+      new Spec("access-codes", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "identifier", "url"),
+          Priority.BULK),
+      new Spec("vote-receipt", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "votedAt", "receiptId"),
+          Priority.BULK),
+      new Spec("bureau-alert", EnumSet.of(ChannelKind.EMAIL, ChannelKind.SMS), List.of("electionName", "alert"),
+          Priority.INTERACTIVE));
+
+  private final Map<String, Spec> specs = new HashMap<>();
+  private final Map<String, Template> templates = new HashMap<>();
+
+  public TemplateCatalog() {
+    Mustache.Compiler compiler = Mustache.compiler().escapeHTML(false).strictSections(true);
+    for (Spec spec : SPECS) {
+      specs.put(spec.name(), spec);
+      for (ChannelKind channel : spec.channels()) {
+        for (String lang : LANGUAGES) {
+          String key = key(spec.name(), channel, lang);
+          templates.put(key, compiler.compile(read("templates/" + key + ".mustache")));
+        }
+      }
+    }
+  }
+
+  public Optional<Spec> spec(String name) {
+    return Optional.ofNullable(specs.get(name));
+  }
+
+  /**
+   * Renders a message. The caller has checked the template exists for the channel and that {@code data}
+   * holds every field of its spec.
+   */
+  public Message render(String name, ChannelKind channel, String lang, String to, Map<String, String> data) {
+    Template t = templates.get(key(name, channel, lang));
+    if (t == null) {
+      throw new IllegalArgumentException("no template " + key(name, channel, lang));
+    }
+    String text = t.execute(data);
+    String subject = null;
+    if (channel == ChannelKind.EMAIL && text.startsWith("Subject: ")) {
+      int nl = text.indexOf('\n');
+      subject = text.substring("Subject: ".length(), nl).strip();
+      text = text.substring(nl + 1);
+    }
+    return new Message(channel, to, subject, text.strip(), name);
+  }
+
+  private static String key(String name, ChannelKind channel, String lang) {
+    return name + "." + channel.wireName() + "." + lang;
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = TemplateCatalog.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing template " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + resource, e);
+    }
+  }
+
+  /** The digits of a code spaced for a voice call: {@code 123} → {@code 1, 2, 3}. */
+  public static String spoken(String code) {
+    return String.join(", ", code.split(""));
+  }
+}

@@ -1,0 +1,49 @@
+package fr.sesame.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.templates.TemplateCatalog;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TemplateCatalogTest {
+  final TemplateCatalog catalog = new TemplateCatalog();
+
+  @Test
+  void everyTemplateExistsForEachOfItsChannelsInFrenchAndEnglish() {
+    for (String name : new String[] {"login-code", "access-codes", "vote-receipt", "bureau-alert"}) {
+      var spec = catalog.spec(name).orElseThrow();
+      Map<String, String> data = new java.util.HashMap<>();
+      spec.fields().forEach(f -> data.put(f, "<" + f + ">"));
+      for (ChannelKind ch : spec.channels()) {
+        for (String lang : TemplateCatalog.LANGUAGES) {
+          Message m = catalog.render(name, ch, lang, "to", data);
+          assertThat(m.text()).as(name + "/" + ch + "/" + lang).isNotBlank().doesNotContain("{{");
+          if (!name.equals("login-code")) { // a code template needs either the code or its spoken form
+            for (String f : spec.fields()) {
+              assertThat(m.text() + " " + m.subject()).as(name + "/" + ch + "/" + lang).contains("<" + f + ">");
+            }
+          }
+          assertThat(m.subject() != null).isEqualTo(ch == ChannelKind.EMAIL);
+        }
+      }
+    }
+  }
+
+  @Test
+  void emailSubjectsCarryNoSecretAndAccessCodesNeverCarryAPassword() {
+    Message m = catalog.render("login-code", ChannelKind.EMAIL, "fr", "a@b.fr",
+        Map.of("code", "123456", "codeSpoken", "1, 2, 3, 4, 5, 6", "minutes", "5"));
+    assertThat(m.subject()).isEqualTo("Votre code de connexion").doesNotContain("123456");
+    assertThat(m.text()).contains("123456");
+    assertThat(catalog.spec("access-codes").orElseThrow().fields()).doesNotContain("password", "secret");
+  }
+
+  @Test
+  void voiceReadsTheCodeDigitByDigitTwice() {
+    Message m = catalog.render("login-code", ChannelKind.VOICE, "fr", "+33612345678",
+        Map.of("code", "123456", "codeSpoken", TemplateCatalog.spoken("123456"), "minutes", "5"));
+    assertThat(m.text()).isEqualTo("Bonjour. Votre code de connexion Sesame est : 1, 2, 3, 4, 5, 6. "
+        + "Je repete : 1, 2, 3, 4, 5, 6.");
+  }
+}
