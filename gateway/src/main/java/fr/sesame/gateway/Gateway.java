@@ -10,6 +10,9 @@ import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.notify.OutboxDispatcher;
+import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.store.redis.RedisElectionStore;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -30,12 +33,22 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final RedisConnector redis;
+  private final RedisConnector outboxRedis;
   private final int port;
+  private final OutboxDispatcher dispatcher;
 
-  private Gateway(Vertx vertx, RedisConnector redis, int port) {
+  private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
+                  OutboxDispatcher dispatcher) {
     this.vertx = vertx;
     this.redis = redis;
+    this.outboxRedis = outboxRedis;
     this.port = port;
+    this.dispatcher = dispatcher;
+  }
+
+  /** This instance's outbox dispatcher (operations and tests: retention on demand). */
+  public OutboxDispatcher outbox() {
+    return dispatcher;
   }
 
   /** Makes the notifier once the gateway's Vert.x instance and meter registry exist. */
@@ -54,24 +67,37 @@ public final class Gateway implements AutoCloseable {
       config = config.withPort(freePort());
     }
     RedisConnector connector = RedisConnector.connect(config.redis());
+    // The outbox dispatcher has its own connection: a campaign draining must not queue ahead of logins.
+    RedisConnector outboxConnector = RedisConnector.connect(config.redis());
     Vertx vertx = Vertx.vertx();
     try {
       KeyedHasher hasher = new KeyedHasher(config.hashKey());
       RandomTokens random = new RandomTokens();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      FunctionCounter.builder("sesame.redis.commands", connector, RedisConnector::commandsSent)
+      FunctionCounter.builder("sesame.redis.commands", connector, RedisConnector::commandsSent).tag("connection", "api")
           .description("Commands sent to Redis (a Lua script counts once): round trips at most").register(registry);
+      FunctionCounter.builder("sesame.redis.commands", outboxConnector, RedisConnector::commandsSent)
+          .tag("connection", "outbox").register(registry);
       Notifier notifier = notifiers.create(vertx, registry);
-      Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher,
-          new FieldCipher(config.dataKey()), random, new VoterKeys(hasher, random),
-          new ElectionService(new RedisElectionStore(connector.access())), registry, new GatewayMetrics(registry),
-          new TemplateCatalog());
+      FieldCipher cipher = new FieldCipher(config.dataKey());
+      TemplateCatalog templates = new TemplateCatalog();
+      RedisOutboxStore outboxStore = new RedisOutboxStore(connector.access());
+      NotificationService notifications = new NotificationService(outboxStore, templates, cipher, hasher, random,
+          clock, vertx, config.outbox());
+      Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher, cipher, random,
+          new VoterKeys(hasher, random), new ElectionService(new RedisElectionStore(connector.access())), registry,
+          new GatewayMetrics(registry), templates, notifications);
+      OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
+          notifier, templates, cipher, clock,
+          config.outbox(), "gw-" + java.util.UUID.randomUUID(), registry);
       vertx.deployVerticle(() -> new HttpVerticle(shared), new DeploymentOptions().setInstances(config.http().instances()))
+          .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, connector, config.http().port());
+      return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher);
     } catch (Exception e) {
       vertx.close();
       connector.close();
+      outboxConnector.close();
       throw e;
     }
   }
@@ -84,7 +110,10 @@ public final class Gateway implements AutoCloseable {
     return vertx;
   }
 
-  /** @return commands sent to Redis since start (also the metric {@code sesame_redis_commands_total}) */
+  /**
+   * @return commands the API sent to Redis since start (the metric {@code sesame_redis_commands_total} with
+   *     {@code connection="api"}; the outbox dispatcher's are counted apart)
+   */
   public long redisCommandsSent() {
     return redis.commandsSent();
   }
@@ -97,6 +126,7 @@ public final class Gateway implements AutoCloseable {
       // closing anyway
     }
     redis.close();
+    outboxRedis.close();
   }
 
   private static int freePort() throws IOException {

@@ -10,6 +10,7 @@ import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.store.redis.RedisAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -18,4 +19,4 @@ import java.time.Clock;
 record Shared(GatewayConfig config, Clock clock, RedisAccess redis, Notifier notifier, DevOutbox devOutbox,
               KeyedHasher hasher, FieldCipher cipher, RandomTokens random, VoterKeys keys,
               ElectionService elections, PrometheusMeterRegistry registry, GatewayMetrics metrics,
-              TemplateCatalog templates) {}
+              TemplateCatalog templates, NotificationService notifications) {}

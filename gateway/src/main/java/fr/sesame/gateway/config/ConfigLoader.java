@@ -35,7 +35,7 @@ import java.util.Set;
  * {@code SESAME_HASH_KEY}, {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS}.
  */
 public final class ConfigLoader {
-  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session", "channels");
+  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session", "channels", "outbox");
   private static final Set<String> SECRET_NAMES = Set.of("hashKey", "dataKey", "apiKeys", "password");
 
   private ConfigLoader() {}
@@ -100,7 +100,18 @@ public final class ConfigLoader {
     } else if (!c.isMissingNode() && !c.isNull()) {
       throw new IllegalArgumentException("channels must map channel names (email, sms, ...) to their chains");
     }
-    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels);
+    JsonNode ob = root.path("outbox");
+    OutboxConfig d0 = OutboxConfig.DEFAULTS;
+    OutboxConfig outbox = new OutboxConfig(ob.path("maxInFlight").asInt(d0.maxInFlight()),
+        ob.path("bulkShare").asDouble(d0.bulkShare()),
+        duration(ob, "outbox.idlePoll", "idlePoll", d0.idlePoll()),
+        duration(ob, "outbox.recoverAfter", "recoverAfter", d0.recoverAfter()),
+        duration(ob, "outbox.recoverEvery", "recoverEvery", d0.recoverEvery()),
+        duration(ob, "outbox.contentRetention", "contentRetention", d0.contentRetention()),
+        duration(ob, "outbox.recordRetention", "recordRetention", d0.recordRetention()),
+        duration(ob, "outbox.purgeEvery", "purgeEvery", d0.purgeEvery()));
+    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels,
+        outbox);
   }
 
   /**

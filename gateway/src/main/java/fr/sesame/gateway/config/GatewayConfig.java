@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param session  voter sessions
  * @param devMode  true in {@code dev}: mounts {@code /dev/*}
  * @param channels notification providers and their chains; {@link ChannelsConfig#NONE} for none
+ * @param outbox   the durable notification outbox
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -30,7 +31,8 @@ public record GatewayConfig(
     OtpConfig otp,
     SessionConfig session,
     boolean devMode,
-    ChannelsConfig channels) {
+    ChannelsConfig channels,
+    OutboxConfig outbox) {
 
   public GatewayConfig {
     Objects.requireNonNull(http, "http");
@@ -39,6 +41,7 @@ public record GatewayConfig(
     Objects.requireNonNull(otp, "otp");
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(channels, "channels");
+    Objects.requireNonNull(outbox, "outbox");
     if (hashKey == null || hashKey.length < 32) {
       throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
     }
@@ -54,14 +57,14 @@ public record GatewayConfig(
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
     return new GatewayConfig(http, new RedisConfig(url, redis.cluster(), redis.commandTimeout()), hashKey,
-        dataKey, apiKeys, lockout, otp, session, devMode, channels);
+        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox);
   }
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
     HttpConfig h = new HttpConfig(port, http.host(), http.maxJsonBytes(), http.maxRollBytes(), http.forwarded(),
         http.instances());
-    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels);
+    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox);
   }
 
   @Override

@@ -18,6 +18,8 @@ import fr.sesame.gateway.store.redis.RedisAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.channels.templates.TemplateCatalog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +75,8 @@ public final class ApiRouter {
                          SupportService support, ElectionService elections, VoterStore voters,
                          EmargementStore emargements, AuditTrail audit, AuditStore auditStore, VoterKeys keys,
                          KeyedHasher hasher, FieldCipher cipher, GatewayMetrics metrics,
-                         PrometheusMeterRegistry registry, RedisAccess redis, DevOutbox devOutbox) {}
+                         PrometheusMeterRegistry registry, RedisAccess redis, DevOutbox devOutbox,
+                         NotificationService notifications, TemplateCatalog templates) {}
 
   public static Router create(Vertx vertx, Services s) {
     GatewayConfig c = s.config();
@@ -108,6 +111,7 @@ public final class ApiRouter {
     new SupportHandlers(s.support(), s.elections()).mount(router, routes, auth);
     new AdminHandlers(s.elections(), s.audit(), s.auditStore(), rolls, s.clock()).mount(router, routes, auth);
     new OpsHandlers(s.redis(), s.registry()).mount(router, routes);
+    new NotificationHandlers(s.notifications(), s.templates()).mount(router, routes, auth);
     if (s.devOutbox() != null) {
       new DevHandlers(s.devOutbox()).mount(router, routes);
     }

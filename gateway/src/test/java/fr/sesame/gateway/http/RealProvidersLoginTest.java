@@ -84,7 +84,8 @@ class RealProvidersLoginTest {
     GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 2),
         new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
         ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channelsConfig);
+        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channelsConfig,
+        fr.sesame.gateway.config.OutboxConfig.DEFAULTS);
     gateway = Gateway.start(config, clock,
         (v, registry) -> channelsConfig.build(v, Clock.systemUTC(), registry), null);
     http = new Http(gateway.port());

@@ -31,7 +31,8 @@ class RedisOutageTest {
     GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 1),
         new RedisConfig(redis.url(), false, Duration.ofMillis(500)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
         ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE);
+        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
+          fr.sesame.gateway.config.OutboxConfig.DEFAULTS);
     DevOutbox outbox = new DevOutbox(clock, 10);
     try (Gateway gateway = Gateway.start(config, clock, (v, r) -> outbox, null); Http http = new Http(gateway.port())) {
       String el = TestGateway.newElectionId();

@@ -45,6 +45,11 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
       "emma,externes,Robert,Emma,1990-06-15,emma.robert@univ-test.fr,,", "");
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
 
+  /** An outbox dispatcher that only works when woken: for tests that count Redis commands or own the queue. */
+  public static final fr.sesame.gateway.config.OutboxConfig QUIET_OUTBOX = new fr.sesame.gateway.config.OutboxConfig(
+      256, 0.75, Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofHours(48),
+      Duration.ofDays(90), Duration.ofHours(1));
+
   public final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
   public final DevOutbox outbox = new DevOutbox(clock, 100_000);
   public final Gateway gateway;
@@ -55,14 +60,23 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
   }
 
   public TestGateway(int instances) {
+    this(instances, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null);
+  }
+
+  /**
+   * @param notifiers the notifier to use, or null for the dev outbox {@link #outbox}
+   */
+  public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                     Gateway.NotifierFactory notifiers) {
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
       GatewayConfig config = new GatewayConfig(
           new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances),
           new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
-          LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE);
-      this.gateway = Gateway.start(config, clock, (vertx, registry) -> outbox, null);
+          LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
+          outboxConfig);
+      this.gateway = Gateway.start(config, clock, notifiers != null ? notifiers : (vertx, registry) -> outbox, null);
       this.http = new Http(gateway.port());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -15,6 +15,7 @@ public enum ProblemType {
   ELECTION_NOT_FOUND(404, "No such election"),
   VOTER_NOT_FOUND(404, "No such voter in this election"),
   CHALLENGE_NOT_FOUND(404, "No such login challenge: log in again"),
+  NOTIFICATION_NOT_FOUND(404, "No such notification"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),
   ALREADY_VOTED(409, "The voter has already voted"),

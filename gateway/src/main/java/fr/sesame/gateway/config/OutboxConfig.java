@@ -1,0 +1,41 @@
+package fr.sesame.gateway.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The durable notification outbox.
+ *
+ * @param maxInFlight       sends in flight per gateway instance; default 256
+ * @param bulkShare         the share of those that bulk messages may take, so that login codes always find
+ *                          room; default 0.75
+ * @param idlePoll          how often an idle dispatcher looks for work (a message accepted on the same
+ *                          instance wakes it at once); default 20 ms
+ * @param recoverAfter      an entry taken by a dispatcher that has not finished it for this long is taken
+ *                          over by another (crash recovery); default 60 s
+ * @param recoverEvery      how often a dispatcher looks for such entries; default 5 s
+ * @param contentRetention  recipients and message data are deleted after this; default 48 h
+ * @param recordRetention   status and attempts are deleted after this; default 90 days
+ * @param purgeEvery        how often retention runs; default 1 min
+ */
+public record OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll, Duration recoverAfter,
+                           Duration recoverEvery, Duration contentRetention, Duration recordRetention,
+                           Duration purgeEvery) {
+  public static final OutboxConfig DEFAULTS = new OutboxConfig(256, 0.75, Duration.ofMillis(20),
+      Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1));
+
+  public OutboxConfig {
+    if (maxInFlight < 1 || bulkShare <= 0 || bulkShare > 1) {
+      throw new IllegalArgumentException("outbox.maxInFlight must be at least 1 and outbox.bulkShare in (0, 1]");
+    }
+    Objects.requireNonNull(idlePoll, "outbox.idlePoll");
+    Objects.requireNonNull(recoverAfter, "outbox.recoverAfter");
+    Objects.requireNonNull(recoverEvery, "outbox.recoverEvery");
+    Objects.requireNonNull(contentRetention, "outbox.contentRetention");
+    Objects.requireNonNull(recordRetention, "outbox.recordRetention");
+    Objects.requireNonNull(purgeEvery, "outbox.purgeEvery");
+    if (recordRetention.compareTo(contentRetention) < 0) {
+      throw new IllegalArgumentException("outbox.recordRetention must be at least outbox.contentRetention");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package fr.sesame.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.auth.Contacts;
+import fr.sesame.gateway.config.ApiKey.Role;
+import fr.sesame.gateway.http.problem.ProblemException;
+import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.notify.NotificationService;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code POST /v1/notifications} (202, durable) and {@code GET /v1/notifications/{id}}; role platform. */
+final class NotificationHandlers {
+  private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey");
+  private final NotificationService notifications;
+  private final TemplateCatalog templates;
+
+  NotificationHandlers(NotificationService notifications, TemplateCatalog templates) {
+    this.notifications = notifications;
+    this.templates = templates;
+  }
+
+  void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
+    routes.json(router.post("/v1/notifications"), "notification-accept", auth.require(Role.PLATFORM), this::accept);
+    routes.plain(router.get("/v1/notifications/:id"), "notification-status", auth.require(Role.PLATFORM),
+        this::status);
+  }
+
+  private void accept(RoutingContext ctx) {
+    NotificationService.Request request = parse(JsonInput.read(ctx, FIELDS));
+    notifications.accept(request, ApiKeyAuth.client(ctx))
+        .onSuccess(a -> ApiRouter.json(ctx, 202, new JsonObject().put("id", a.id())))
+        .onFailure(ctx::fail);
+  }
+
+  private void status(RoutingContext ctx) {
+    notifications.status(ctx.pathParam("id")).onSuccess(found -> {
+      if (found.isEmpty()) {
+        ctx.fail(new ProblemException(ProblemType.NOTIFICATION_NOT_FOUND, null));
+      } else {
+        ApiRouter.json(ctx, 200, found.get());
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private NotificationService.Request parse(JsonInput in) {
+    String channelName = in.string("channel", 16);
+    ChannelKind channel = ChannelKind.fromWire(channelName).orElseThrow(() ->
+        JsonInput.invalid("'channel' must be email, sms or voice"));
+    if (channel == ChannelKind.POST) {
+      throw JsonInput.invalid("postal letters are not available yet");
+    }
+    String name = in.string("template", 64);
+    TemplateCatalog.Spec spec = templates.spec(name).orElseThrow(() ->
+        JsonInput.invalid("unknown 'template'; known: login-code, access-codes, vote-receipt, bureau-alert"));
+    if (!spec.channels().contains(channel)) {
+      throw JsonInput.invalid("template " + name + " is not sent by " + channel.wireName());
+    }
+    String rawTo = in.string("to", 254);
+    Optional<String> to = channel == ChannelKind.EMAIL ? Contacts.email(rawTo) : Contacts.phone(rawTo, null);
+    if (to.isEmpty()) {
+      throw JsonInput.invalid(channel == ChannelKind.EMAIL ? "'to' must be an email address"
+          : "'to' must be a valid phone number in E.164 form, such as +33612345678");
+    }
+    String lang = Optional.ofNullable(in.optionalString("lang", 2)).orElse("fr");
+    if (!TemplateCatalog.LANGUAGES.contains(lang)) {
+      throw JsonInput.invalid("'lang' must be fr or en");
+    }
+    JsonNode data = in.node("data");
+    if (data == null || !data.isObject()) {
+      throw JsonInput.invalid("'data' must be an object with the template's fields " + spec.fields());
+    }
+    Map<String, String> values = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!spec.fields().contains(f.getKey())) {
+        throw JsonInput.invalid("'data' has a field the template does not use; it takes " + spec.fields());
+      }
+      JsonNode v = f.getValue();
+      if (!(v.isTextual() || v.isNumber()) || v.asText().length() > 1000) {
+        throw JsonInput.invalid("data." + f.getKey() + " must be a string or a number of at most 1000 characters");
+      }
+      values.put(f.getKey(), v.asText());
+    }
+    for (String field : spec.fields()) {
+      if (!values.containsKey(field)) {
+        throw JsonInput.invalid("data." + field + " is required");
+      }
+    }
+    String key = in.string("idempotencyKey", 128);
+    return new NotificationService.Request(channel, to.get(), name, lang, values, key);
+  }
+}

@@ -1,0 +1,101 @@
+package fr.sesame.gateway.notify;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.auth.ClientInfo;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.store.OutboxStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Accepts notifications into the durable outbox and tells their status. Accepting is one atomic Redis
+ * script: once it answers, the message is stored and queued, and some dispatcher will send it or mark it
+ * failed. The same idempotency key from the same API key always gives the same id.
+ */
+public final class NotificationService {
+  /** Local event-bus address that wakes this instance's dispatcher. */
+  public static final String WAKE = "sesame.outbox.wake";
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+
+  /** A validated request. */
+  public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
+                        String idempotencyKey) {}
+
+  private final OutboxStore store;
+  private final TemplateCatalog templates;
+  private final FieldCipher cipher;
+  private final KeyedHasher hasher;
+  private final RandomTokens random;
+  private final Clock clock;
+  private final Vertx vertx;
+  private final OutboxConfig config;
+
+  public NotificationService(OutboxStore store, TemplateCatalog templates, FieldCipher cipher, KeyedHasher hasher,
+                             RandomTokens random, Clock clock, Vertx vertx, OutboxConfig config) {
+    this.store = store;
+    this.templates = templates;
+    this.cipher = cipher;
+    this.hasher = hasher;
+    this.random = random;
+    this.clock = clock;
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public Future<OutboxStore.Accepted> accept(Request r, ClientInfo client) {
+    String id = RandomTokens.base64Url(random.bytes(16));
+    TemplateCatalog.Spec spec = templates.spec(r.template()).orElseThrow();
+    OutboxStore.Lane lane = spec.priority() == TemplateCatalog.Priority.INTERACTIVE
+        ? OutboxStore.Lane.HI : OutboxStore.Lane.LO;
+    String toEnc = cipher.encrypt(r.to(), contentAad(id, "to"));
+    String dataEnc = cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(), contentAad(id, "d"));
+    String idem = hasher.hashText("notify-idem", client.actor(), r.idempotencyKey());
+    return store.accept(id, clock.millis(), r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
+            config.recordRetention().toMillis())
+        .onSuccess(a -> {
+          if (a.created()) {
+            vertx.eventBus().send(WAKE, lane.name());
+          }
+        });
+  }
+
+  /** The notification's status and attempts; empty when unknown (or purged). */
+  public Future<Optional<JsonObject>> status(String id) {
+    if (!ID.matcher(id).matches()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.status(id).map(found -> found.map(rec -> {
+      Map<String, String> f = rec.fields();
+      JsonArray attempts = new JsonArray();
+      rec.attempts().forEach(a -> attempts.add(new JsonObject(a)));
+      JsonObject json = new JsonObject().put("id", id).put("status", f.get("st")).put("channel", f.get("ch"))
+          .put("template", f.get("tpl")).put("createdAt", instant(f.get("c"))).put("updatedAt", instant(f.get("u")));
+      if (f.get("pr") != null && !f.get("pr").isEmpty()) {
+        json.put("provider", f.get("pr"));
+      }
+      if (f.get("err") != null && !f.get("err").isEmpty()) {
+        json.put("error", f.get("err"));
+      }
+      return json.put("attempts", attempts);
+    }));
+  }
+
+  static String contentAad(String id, String field) {
+    return "gw:{nt}:c:" + id + "|" + field;
+  }
+
+  private static String instant(String ms) {
+    return ms == null ? null : Instant.ofEpochMilli(Long.parseLong(ms)).toString();
+  }
+}

@@ -1,0 +1,210 @@
+package fr.sesame.gateway.notify;
+
+import fr.sesame.channels.AttemptListener;
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Notifier;
+import fr.sesame.channels.RejectedMessageException;
+import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.store.OutboxStore;
+import fr.sesame.gateway.store.OutboxStore.Entry;
+import fr.sesame.gateway.store.OutboxStore.Lane;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends what the outbox holds: one per gateway instance, on its own event loop, one consumer of the
+ * {@code dispatch} group. Each poll reads the interactive lane before the bulk one, and bulk messages may
+ * only fill {@code bulkShare} of the in-flight sends, so a login code never waits behind a campaign. An
+ * entry is acknowledged together with its recorded outcome; one left pending by a dispatcher that died is
+ * taken over after {@code recoverAfter}. Delivery is at least once: a crash between a provider's answer and
+ * the record of it sends that message again.
+ */
+public final class OutboxDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
+  private final Vertx vertx;
+  private final OutboxStore store;
+  private final Notifier notifier;
+  private final TemplateCatalog templates;
+  private final FieldCipher cipher;
+  private final Clock clock;
+  private final OutboxConfig config;
+  private final String consumer;
+  private final MeterRegistry registry;
+  private int inFlightHi;
+  private int inFlightLo;
+  private boolean polling;
+  private boolean pollAgain;
+  private long idleTimer = -1;
+
+  public OutboxDispatcher(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates,
+                          FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.store = store;
+    this.notifier = notifier;
+    this.templates = templates;
+    this.cipher = cipher;
+    this.clock = clock;
+    this.config = config;
+    this.consumer = consumer;
+    this.registry = registry;
+  }
+
+  /** Starts on the caller's context (a verticle's). */
+  public Future<Void> start() {
+    return store.ensureGroups().onSuccess(v -> {
+      vertx.eventBus().localConsumer(NotificationService.WAKE, m -> poll());
+      vertx.setPeriodic(config.recoverEvery().toMillis(), t -> recover());
+      vertx.setPeriodic(config.purgeEvery().toMillis(), t -> purge());
+      poll();
+    });
+  }
+
+  private int bulkLimit() {
+    return Math.max(1, (int) (config.maxInFlight() * config.bulkShare()));
+  }
+
+  /** Reads and starts what there is room for; goes idle when there is nothing. */
+  void poll() {
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    int free = config.maxInFlight() - inFlightHi - inFlightLo;
+    if (free <= 0) {
+      return; // a finishing send polls again
+    }
+    polling = true;
+    pollAgain = false;
+    store.read(Lane.HI, consumer, Math.min(free, 64)).compose(hi -> {
+      hi.forEach(this::process);
+      int bulkRoom = Math.min(config.maxInFlight() - inFlightHi - inFlightLo, bulkLimit() - inFlightLo);
+      if (bulkRoom <= 0 || !hi.isEmpty()) {
+        return Future.succeededFuture(hi.size());
+      }
+      return store.read(Lane.LO, consumer, Math.min(bulkRoom, 64)).map(lo -> {
+        lo.forEach(this::process);
+        return lo.size();
+      });
+    }).onComplete(ar -> {
+      polling = false;
+      if (ar.failed()) {
+        LOG.warn("outbox read failed: {}", ar.cause().getMessage());
+        idle();
+      } else if (ar.result() > 0 || pollAgain) {
+        vertx.runOnContext(v -> poll());
+      } else {
+        idle();
+      }
+    });
+  }
+
+  private void idle() {
+    if (idleTimer < 0) {
+      idleTimer = vertx.setTimer(config.idlePoll().toMillis(), t -> {
+        idleTimer = -1;
+        poll();
+      });
+    }
+  }
+
+  private void process(Entry entry) {
+    boolean hi = entry.lane() == Lane.HI;
+    if (hi) {
+      inFlightHi++;
+    } else {
+      inFlightLo++;
+    }
+    send(entry).onComplete(ar -> {
+      if (hi) {
+        inFlightHi--;
+      } else {
+        inFlightLo--;
+      }
+      if (ar.failed()) {
+        // the entry stays pending: recovery takes it over
+        LOG.warn("outbox entry {} not finished: {}", entry.entryId(), ar.cause().getMessage());
+      }
+      poll();
+    });
+  }
+
+  private Future<Void> send(Entry entry) {
+    String id = entry.notificationId();
+    return store.begin(id, clock.millis()).compose(work -> {
+      if (work.isEmpty()) {
+        return store.ack(entry);
+      }
+      OutboxStore.Work w = work.get();
+      ChannelKind channel = ChannelKind.fromWire(w.channel()).orElseThrow();
+      String to = cipher.decrypt(w.toEnc(), NotificationService.contentAad(id, "to"));
+      Map<String, String> data = new HashMap<>();
+      new JsonObject(cipher.decrypt(w.dataEnc(), NotificationService.contentAad(id, "d")))
+          .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
+      Message message = templates.render(w.template(), channel, w.lang(), to, data);
+      List<String> attempts = new ArrayList<>();
+      AttemptListener listener = (provider, at, outcome) -> attempts.add(new JsonObject().put("provider", provider)
+          .put("at", clock.instant().toString()).put("outcome", outcome).encode());
+      return notifier.send(message, listener)
+          .map(r -> new String[] {"sent", r.provider(), r.messageId(), ""})
+          .otherwise(e -> new String[] {"failed", "", "",
+              e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()})
+          .compose(outcome -> {
+            Counter.builder("sesame.notifications").tag("template", w.template()).tag("status", outcome[0])
+                .register(registry).increment();
+            return store.finish(entry, clock.millis(), outcome[0], outcome[1], outcome[2], outcome[3], attempts,
+                config.recordRetention().toMillis());
+          });
+    });
+  }
+
+  /** Takes over entries other (dead) dispatchers left pending. */
+  void recover() {
+    for (Lane lane : Lane.values()) {
+      store.claimStale(lane, consumer, config.recoverAfter(), 32)
+          .onSuccess(entries -> entries.forEach(this::process))
+          .onFailure(e -> LOG.warn("outbox recovery failed: {}", e.getMessage()));
+    }
+  }
+
+  /**
+   * Retention: contents after {@code contentRetention}, records after {@code recordRetention}, in batches of
+   * {@value #PURGE_BATCH} until none is due (at most {@value #PURGE_BATCHES} batches a run).
+   * @return {contents purged, records purged}
+   */
+  public Future<long[]> purge() {
+    long now = clock.millis();
+    return purgeFrom(now - config.contentRetention().toMillis(), now - config.recordRetention().toMillis(),
+        new long[2], 0).onFailure(e -> LOG.warn("outbox retention failed: {}", e.getMessage()));
+  }
+
+  private static final int PURGE_BATCH = 500;
+  private static final int PURGE_BATCHES = 200;
+
+  private Future<long[]> purgeFrom(long contentBefore, long recordBefore, long[] total, int batches) {
+    return store.purge(contentBefore, recordBefore, PURGE_BATCH).compose(n -> {
+      total[0] += n[0];
+      total[1] += n[1];
+      boolean more = n[0] == PURGE_BATCH || n[1] == PURGE_BATCH;
+      return more && batches + 1 < PURGE_BATCHES
+          ? purgeFrom(contentBefore, recordBefore, total, batches + 1) : Future.succeededFuture(total);
+    });
+  }
+
+}

@@ -1,0 +1,56 @@
+package fr.sesame.gateway.store;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The durable notification outbox (port). */
+public interface OutboxStore {
+  /** Which stream: interactive messages are always read first. */
+  enum Lane { HI, LO }
+
+  /** What {@link #accept} decided: {@code created} is false when the idempotency key was seen before. */
+  record Accepted(String id, boolean created) {}
+
+  /** A stream entry waiting for a dispatcher. */
+  record Entry(Lane lane, String entryId, String notificationId) {}
+
+  /** What a dispatcher needs to send one notification. */
+  record Work(String channel, String template, String lang, String toEnc, String dataEnc) {}
+
+  /** A notification as its status shows it: the record's fields and the attempts, oldest first (JSON). */
+  record Record(Map<String, String> fields, List<String> attempts) {}
+
+  Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
+                          String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs);
+
+  /** Creates the consumer groups if they do not exist yet. */
+  Future<Void> ensureGroups();
+
+  /** New entries for this consumer, at most {@code count}. */
+  Future<List<Entry>> read(Lane lane, String consumer, int count);
+
+  /** Entries another consumer took and has not finished for {@code minIdle}: this consumer takes them over. */
+  Future<List<Entry>> claimStale(Lane lane, String consumer, Duration minIdle, int count);
+
+  /** Marks the notification as being sent; empty when there is nothing to send (final, or content purged). */
+  Future<Optional<Work>> begin(String id, long nowMs);
+
+  /** Records the outcome and the attempts, and removes the entry, atomically. */
+  Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
+                      String error, List<String> attempts, long attemptsTtlMs);
+
+  /** Removes an entry that has nothing left to send. */
+  Future<Void> ack(Entry entry);
+
+  Future<Optional<Record>> status(String id);
+
+  /**
+   * Retention: deletes contents created before {@code contentBefore} and whole records created before
+   * {@code recordBefore}, at most {@code batch} of each.
+   * @return {contents purged, records purged}
+   */
+  Future<long[]> purge(long contentBefore, long recordBefore, int batch);
+}

@@ -1,0 +1,157 @@
+package fr.sesame.gateway.store.redis;
+
+import static fr.sesame.gateway.store.redis.LuaScript.num;
+import static fr.sesame.gateway.store.redis.LuaScript.str;
+
+import fr.sesame.gateway.store.OutboxStore;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outbox in Redis, all under the {@code {nt}} hash tag (one Cluster slot):
+ * <pre>
+ * gw:{nt}:s:hi, gw:{nt}:s:lo   streams (field id), consumer group "dispatch"
+ * gw:{nt}:n:ID                 record; gw:{nt}:c:ID content (encrypted); gw:{nt}:a:ID attempts (list)
+ * gw:{nt}:i:HASH               idempotency key -> id
+ * gw:{nt}:idx:c, gw:{nt}:idx:m retention indexes (score: created ms)
+ * </pre>
+ */
+public final class RedisOutboxStore implements OutboxStore {
+  public static final String GROUP = "dispatch";
+  private static final LuaScript ACCEPT = LuaScript.load("redis/outbox/accept.lua");
+  private static final LuaScript BEGIN = LuaScript.load("redis/outbox/begin.lua");
+  private static final LuaScript FINISH = LuaScript.load("redis/outbox/finish.lua");
+  private static final String CONTENT_INDEX = "gw:{nt}:idx:c";
+  private static final String RECORD_INDEX = "gw:{nt}:idx:m";
+  private final RedisAccess redis;
+
+  public RedisOutboxStore(RedisAccess redis) {
+    this.redis = redis;
+  }
+
+  static String stream(Lane lane) {
+    return "gw:{nt}:s:" + lane.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static String record(String id) {
+    return "gw:{nt}:n:" + id;
+  }
+
+  static String content(String id) {
+    return "gw:{nt}:c:" + id;
+  }
+
+  static String attempts(String id) {
+    return "gw:{nt}:a:" + id;
+  }
+
+  @Override
+  public Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
+                                 String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs) {
+    return ACCEPT.run(redis, new String[] {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane),
+            CONTENT_INDEX, RECORD_INDEX},
+        id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc, Long.toString(idempotencyTtlMs))
+        .map(r -> new Accepted(str(r, 1), num(r, 0) == 1));
+  }
+
+  @Override
+  public Future<Void> ensureGroups() {
+    List<Future<String>> all = new ArrayList<>();
+    for (Lane lane : Lane.values()) {
+      all.add(redis.await(redis.commands().xgroupCreate(XReadArgs.StreamOffset.from(stream(lane), "0"), GROUP,
+              XGroupCreateArgs.Builder.mkstream()))
+          .recover(e -> e.getCause() != null && String.valueOf(e.getCause().getMessage()).startsWith("BUSYGROUP")
+              ? Future.succeededFuture("exists") : Future.failedFuture(e)));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Future<List<Entry>> read(Lane lane, String consumer, int count) {
+    return redis.await(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
+        XReadArgs.StreamOffset.lastConsumed(stream(lane)))).map(messages -> entries(lane, messages));
+  }
+
+  @Override
+  public Future<List<Entry>> claimStale(Lane lane, String consumer, Duration minIdle, int count) {
+    return redis.await(redis.commands().xautoclaim(stream(lane), XAutoClaimArgs.Builder
+            .xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0").count(count)))
+        .map(claimed -> entries(lane, claimed.getMessages()));
+  }
+
+  private static List<Entry> entries(Lane lane, List<StreamMessage<String, String>> messages) {
+    List<Entry> out = new ArrayList<>(messages.size());
+    for (StreamMessage<String, String> m : messages) {
+      if (m.getBody() != null && m.getBody().get("id") != null) {
+        out.add(new Entry(lane, m.getId(), m.getBody().get("id")));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Future<Optional<Work>> begin(String id, long nowMs) {
+    return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs)).map(r -> num(r, 0) == 0
+        ? Optional.empty()
+        : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5))));
+  }
+
+  @Override
+  public Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
+                             String error, List<String> attemptJsons, long attemptsTtlMs) {
+    List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), status, provider, providerMessageId, error,
+        GROUP, entry.entryId(), Long.toString(attemptsTtlMs)));
+    args.addAll(attemptJsons);
+    return FINISH.run(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
+        stream(entry.lane())}, args.toArray(String[]::new)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> ack(Entry entry) {
+    return redis.await(redis.commands().xack(stream(entry.lane()), GROUP, entry.entryId()))
+        .compose(n -> redis.await(redis.commands().xdel(stream(entry.lane()), entry.entryId()))).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<Record>> status(String id) {
+    var fields = redis.await(redis.commands().hgetall(record(id)));
+    var attempts = redis.await(redis.commands().lrange(attempts(id), 0, -1));
+    return Future.all(fields, attempts).map(cf -> fields.result().isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Record(fields.result(), attempts.result())));
+  }
+
+  @Override
+  public Future<long[]> purge(long contentBefore, long recordBefore, int batch) {
+    Future<List<String>> oldContents = redis.await(redis.commands().zrangebyscore(CONTENT_INDEX,
+        Range.create(Double.NEGATIVE_INFINITY, (double) contentBefore - 1), Limit.create(0, batch)));
+    Future<List<String>> oldRecords = redis.await(redis.commands().zrangebyscore(RECORD_INDEX,
+        Range.create(Double.NEGATIVE_INFINITY, (double) recordBefore - 1), Limit.create(0, batch)));
+    return Future.all(oldContents, oldRecords).compose(cf -> {
+      List<Future<?>> ops = new ArrayList<>();
+      for (String id : oldContents.result()) {
+        ops.add(redis.await(redis.commands().del(content(id))));
+        ops.add(redis.await(redis.commands().zrem(CONTENT_INDEX, id)));
+      }
+      for (String id : oldRecords.result()) {
+        ops.add(redis.await(redis.commands().hget(record(id), "ik")).compose(ik -> ik == null
+            ? Future.succeededFuture(0L) : redis.await(redis.commands().del(ik))));
+        ops.add(redis.await(redis.commands().del(record(id), attempts(id), content(id))));
+        ops.add(redis.await(redis.commands().zrem(RECORD_INDEX, id)));
+        ops.add(redis.await(redis.commands().zrem(CONTENT_INDEX, id)));
+      }
+      return Future.all(ops).map(v -> new long[] {oldContents.result().size(), oldRecords.result().size()});
+    });
+  }
+}

@@ -1,0 +1,15 @@
+-- finish.lua: records how a send ended and removes the stream entry, atomically: an entry is acknowledged
+-- only together with its outcome, so a dispatcher that dies before this leaves it pending for another.
+-- KEYS[1] gw:{nt}:n:<id>        record
+-- KEYS[2] gw:{nt}:a:<id>        attempts (list of JSON: provider, at, outcome)
+-- KEYS[3] gw:{nt}:s:<hi|lo>     stream
+-- ARGV    now_ms, status (sent|failed), provider, provider_message_id, error, group, entry_id, attempts_ttl_ms,
+--         then one JSON per attempt
+-- RETURNS {1}
+redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5])
+for i = 9, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+-- TTL only garbage-collects; retention decisions use the index and now_ms
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
+redis.call('XACK', KEYS[3], ARGV[6], ARGV[7])
+redis.call('XDEL', KEYS[3], ARGV[7])
+return {1}

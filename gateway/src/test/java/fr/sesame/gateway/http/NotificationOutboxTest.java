@@ -1,0 +1,137 @@
+package fr.sesame.gateway.http;
+
+import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.support.Http;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.gateway.support.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** POST /v1/notifications through the durable outbox to a provider (the dev outbox), and back as a status. */
+class NotificationOutboxTest {
+  @RegisterExtension
+  static final TestGateway gw = new TestGateway();
+
+  static JsonObject loginCode(String to, String key) {
+    return new JsonObject().put("channel", "sms").put("to", to).put("template", "login-code")
+        .put("data", new JsonObject().put("code", "482913").put("codeSpoken", "4, 8, 2, 9, 1, 3").put("minutes", 5))
+        .put("idempotencyKey", key);
+  }
+
+  static String phone() {
+    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
+  }
+
+  /** Waits (bounded) until the notification's status is final. */
+  static JsonObject awaitFinal(String id) {
+    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < until) {
+      Http.Res r = gw.http.get("/v1/notifications/" + id, PLATFORM);
+      if (r.status() == 200 && List.of("sent", "failed").contains(r.json().getString("status"))) {
+        return r.json();
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("notification " + id + " did not finish");
+  }
+
+  @Test
+  void acceptedNotificationIsSentAndItsAttemptsAreShown() {
+    String to = phone();
+    Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString()));
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    String id = accepted.json().getString("id");
+    JsonObject status = awaitFinal(id);
+    assertThat(status.getString("status")).isEqualTo("sent");
+    assertThat(status.getString("provider")).isEqualTo("dev-outbox");
+    assertThat(status.getString("template")).isEqualTo("login-code");
+    assertThat(status.getJsonArray("attempts")).hasSize(1);
+    assertThat(status.getJsonArray("attempts").getJsonObject(0).getString("outcome")).isEqualTo("accepted");
+    assertThat(status.encode()).doesNotContain(to.substring(3), "482913");
+    assertThat(gw.outbox.last(to).message().text()).contains("482913");
+  }
+
+  @Test
+  void theSameIdempotencyKeyGivesTheSameIdAndOneMessageEvenInParallel() {
+    String to = phone();
+    String key = UUID.randomUUID().toString();
+    Buffer body = Buffer.buffer(loginCode(to, key).encode());
+    List<Future<Http.Res>> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(gw.http.async(HttpMethod.POST, "/v1/notifications", PLATFORM, "application/json", body));
+    }
+    List<Http.Res> answers = gw.http.parallel(calls);
+    assertThat(answers).extracting(Http.Res::status).containsOnly(202);
+    assertThat(answers.stream().map(r -> r.json().getString("id")).distinct()).hasSize(1);
+    awaitFinal(answers.get(0).json().getString("id"));
+    Http.Res later = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, key));
+    assertThat(later.json().getString("id")).isEqualTo(answers.get(0).json().getString("id"));
+    assertThat(gw.outbox.list(to)).hasSize(1);
+  }
+
+  @Test
+  void badRequestsAreRefusedAndQueueNothing() {
+    String to = phone();
+    JsonObject good = loginCode(to, UUID.randomUUID().toString());
+    JsonObject[] bad = {
+        good.copy().put("channel", "fax"),
+        good.copy().put("channel", "post"),
+        good.copy().put("template", "nope"),
+        good.copy().put("template", "access-codes"), // email only
+        good.copy().put("to", "0612345678"),
+        good.copy().put("lang", "de"),
+        good.copy().put("data", new JsonObject().put("code", "1")),
+        good.copy().put("data", good.getJsonObject("data").copy().put("extra", "x")),
+        good.copy().put("data", good.getJsonObject("data").copy().put("code", new JsonObject())),
+        good.copy().put("idempotencyKey", ""),
+        good.copy().put("priority", "high")};
+    for (JsonObject b : bad) {
+      Http.Res r = gw.http.post("/v1/notifications", PLATFORM, b);
+      assertThat(r.status()).as(b.encode()).isEqualTo(400);
+    }
+    JsonObject noKey = good.copy();
+    noKey.remove("idempotencyKey");
+    assertThat(gw.http.post("/v1/notifications", PLATFORM, noKey).status()).isEqualTo(400);
+    assertThat(gw.http.post("/v1/notifications", TestGateway.ADMIN, good).status()).isEqualTo(403);
+    assertThat(gw.http.get("/v1/notifications/AAAAAAAAAAAAAAAAAAAAAA", PLATFORM).status()).isEqualTo(404);
+    assertThat(gw.http.get("/v1/notifications/x", PLATFORM).status()).isEqualTo(404);
+    assertThat(gw.outbox.list(to)).isEmpty();
+  }
+
+  @Test
+  void contentIsPurgedAfter48HoursAndTheRecordAfter90Days() {
+    String to = phone();
+    String id = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString())).json()
+        .getString("id");
+    awaitFinal(id);
+    var redis = TestRedis.sync();
+    assertThat(redis.exists("gw:{nt}:c:" + id)).isEqualTo(1);
+    assertThat(redis.hgetall("gw:{nt}:c:" + id).values()).allSatisfy(v -> assertThat(v).doesNotContain(to));
+    var start = gw.clock.instant();
+    try {
+      gw.clock.advance(Duration.ofHours(47));
+      Http.await(gw.gateway.outbox().purge());
+      assertThat(redis.exists("gw:{nt}:c:" + id)).isEqualTo(1);
+      gw.clock.advance(Duration.ofHours(2));
+      Http.await(gw.gateway.outbox().purge());
+      assertThat(redis.exists("gw:{nt}:c:" + id)).isZero();
+      assertThat(gw.http.get("/v1/notifications/" + id, PLATFORM).json().getString("status")).isEqualTo("sent");
+      gw.clock.advance(Duration.ofDays(90));
+      Http.await(gw.gateway.outbox().purge());
+      assertThat(gw.http.get("/v1/notifications/" + id, PLATFORM).status()).isEqualTo(404);
+      assertThat(redis.exists("gw:{nt}:n:" + id, "gw:{nt}:a:" + id)).isZero();
+    } finally {
+      gw.clock.set(start);
+    }
+  }
+}

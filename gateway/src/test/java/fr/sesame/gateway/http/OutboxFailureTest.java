@@ -1,0 +1,46 @@
+package fr.sesame.gateway.http;
+
+import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.NoProviderNotifier;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.support.Http;
+import fr.sesame.gateway.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A notification no provider takes ends failed, visibly. Its own class: every running dispatcher shares the
+ * consumer group, so no other gateway (with a working notifier) may run meanwhile.
+ */
+class OutboxFailureTest {
+  static String phone() {
+    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
+  }
+
+  @Test
+  void aMessageNoProviderTakesEndsFailedAndSaysWhy() throws Exception {
+    try (TestGateway failing = new TestGateway(1, OutboxConfig.DEFAULTS, (v, r) -> new NoProviderNotifier())) {
+      Http.Res accepted = failing.http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms")
+          .put("to", phone()).put("template", "login-code").put("idempotencyKey", UUID.randomUUID().toString())
+          .put("data", new JsonObject().put("code", "1").put("codeSpoken", "1").put("minutes", 5)));
+      String id = accepted.json().getString("id");
+      long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      JsonObject status = null;
+      while (System.nanoTime() < until) {
+        status = failing.http.get("/v1/notifications/" + id, PLATFORM).json();
+        if ("failed".equals(status.getString("status"))) {
+          break;
+        }
+        Thread.onSpinWait();
+      }
+      assertThat(status.getString("status")).isEqualTo("failed");
+      assertThat(status.getString("error")).contains("no provider is configured for sms");
+      assertThat(failing.http.get("/metrics", null).body())
+          .contains("sesame_notifications_total{status=\"failed\",template=\"login-code\"}");
+    }
+  }
+}

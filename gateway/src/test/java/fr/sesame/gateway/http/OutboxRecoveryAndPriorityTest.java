@@ -1,0 +1,131 @@
+package fr.sesame.gateway.http;
+
+import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.auth.ClientInfo;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.store.redis.RedisAccess;
+import fr.sesame.gateway.store.redis.RedisOutboxStore;
+import fr.sesame.gateway.support.Http;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.gateway.support.TestRedis;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.XReadArgs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox under failure: a dispatcher that dies holding a message, a campaign in the way of a login
+ * code, and a channel whose providers all fail. The gateway's dispatcher here never polls on its own
+ * (idle poll of an hour): it only wakes when told, so the test decides what it sees first.
+ */
+class OutboxRecoveryAndPriorityTest {
+  static final OutboxConfig MANUAL = new OutboxConfig(256, 0.75, Duration.ofHours(1), Duration.ofMillis(300),
+      Duration.ofMillis(100), Duration.ofHours(48), Duration.ofDays(90), Duration.ofHours(1));
+  static TestGateway gw;
+  static Vertx elsewhere;
+  static RedisClient client;
+  static NotificationService anotherInstance;
+
+  @BeforeAll
+  static void start() {
+    gw = new TestGateway(1, MANUAL, null);
+    elsewhere = Vertx.vertx();
+    client = RedisClient.create(TestRedis.url());
+    // Accepting through a service whose wake-up reaches no dispatcher: the message waits in Redis.
+    anotherInstance = new NotificationService(new RedisOutboxStore(new RedisAccess(client.connect().async())),
+        new TemplateCatalog(), new FieldCipher(TestGateway.DATA_KEY), new KeyedHasher(TestGateway.HASH_KEY),
+        new RandomTokens(), gw.clock, elsewhere, MANUAL);
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+    elsewhere.close();
+    client.shutdown();
+  }
+
+  static String phone() {
+    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
+  }
+
+  static NotificationService.Request code(String to) {
+    return new NotificationService.Request(ChannelKind.SMS, to, "login-code", "fr",
+        Map.of("code", "135790", "codeSpoken", "1, 3, 5, 7, 9, 0", "minutes", "5"), UUID.randomUUID().toString());
+  }
+
+  static NotificationService.Request campaign(int i) {
+    return new NotificationService.Request(ChannelKind.EMAIL, "voter" + i + "@campaign.test", "access-codes", "fr",
+        Map.of("electionName", "CA 2026", "identifier", "v" + i, "url", "https://vote.example"),
+        UUID.randomUUID().toString());
+  }
+
+  static JsonObject awaitFinal(String id) {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < until) {
+      Http.Res r = gw.http.get("/v1/notifications/" + id, PLATFORM);
+      if (r.status() == 200 && List.of("sent", "failed").contains(r.json().getString("status"))) {
+        return r.json();
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("notification " + id + " did not finish");
+  }
+
+  @Test
+  void aMessageHeldByADeadDispatcherIsDeliveredOnceByAnother() {
+    String to = phone();
+    String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
+    // a dispatcher takes it, then dies without finishing
+    var taken = TestRedis.sync().xreadgroup(Consumer.from(RedisOutboxStore.GROUP, "dead-dispatcher"),
+        XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("gw:{nt}:s:hi"));
+    assertThat(taken).extracting(m -> m.getBody().get("id")).contains(id);
+
+    JsonObject status = awaitFinal(id);
+    assertThat(status.getString("status")).isEqualTo("sent");
+    assertThat(gw.outbox.list(to)).hasSize(1);
+    // and it is not sent again later
+    Http.await(Future.future(p -> gw.gateway.vertx().setTimer(700, t -> p.complete())));
+    assertThat(gw.outbox.list(to)).hasSize(1);
+  }
+
+  @Test
+  void aLoginCodeGoesBeforeACampaignOfTenThousand() {
+    List<Future<?>> accepts = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      accepts.add(anotherInstance.accept(campaign(i), new ClientInfo("", "key:platform/test")));
+    }
+    Http.await(Future.all(accepts));
+    String to = phone();
+    String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
+    int before = gw.outbox.list(null).size();
+
+    gw.gateway.vertx().eventBus().send(NotificationService.WAKE, "any");
+    awaitFinal(id);
+    var sent = gw.outbox.list(null);
+    int position = -1;
+    for (int i = before; i < sent.size(); i++) {
+      if (sent.get(i).message().to().equals(to)) {
+        position = i - before;
+      }
+    }
+    assertThat(position).as("the login code is among the first sends, ahead of the campaign").isBetween(0, 63);
+  }
+}
