@@ -1,0 +1,74 @@
+package fr.sesame.channels.provider.aws;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2AsyncClient;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.SendVoiceMessageRequest;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.VoiceMessageBodyTextType;
+
+/**
+ * Voice calls through AWS End User Messaging SMS and Voice v2 ({@code SendVoiceMessage}): a synthetic voice
+ * reads the message (the login-code template spells the code digit by digit, twice).
+ */
+public final class AwsVoiceProvider implements ChannelProvider {
+  private final String name;
+  private final PinpointSmsVoiceV2AsyncClient client;
+  private final String originationIdentity;
+  private final String voiceId;
+
+  public AwsVoiceProvider(String name, PinpointSmsVoiceV2AsyncClient client, String originationIdentity,
+                          String voiceId) {
+    this.name = name;
+    this.client = client;
+    this.originationIdentity = originationIdentity;
+    this.voiceId = voiceId;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChannelKind kind() {
+    return ChannelKind.VOICE;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    SendVoiceMessageRequest request = SendVoiceMessageRequest.builder()
+        .destinationPhoneNumber(message.to())
+        .originationIdentity(originationIdentity)
+        .messageBody(message.text())
+        .messageBodyTextType(VoiceMessageBodyTextType.TEXT)
+        .voiceId(voiceId)
+        .build();
+    return AwsClients.call(name, client.sendVoiceMessage(request))
+        .map(r -> new Receipt(name, r.messageId(), Instant.now()));
+  }
+
+  /**
+   * Type {@code aws-voice}. Options: {@code region} (eu-west-3), {@code endpoint}, {@code originationIdentity}
+   * (required: a phone number or pool able to call), {@code voiceId} (LEA, a French voice), {@code timeout}.
+   * Secrets as for {@code ses}.
+   */
+  public static final class Factory implements ProviderFactory {
+    @Override
+    public String type() {
+      return "aws-voice";
+    }
+
+    @Override
+    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+      return new AwsVoiceProvider(s.name(), AwsClients.build(PinpointSmsVoiceV2AsyncClient.builder(), s),
+          s.required("originationIdentity"), s.optional("voiceId", "LEA"));
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package fr.sesame.channels.provider.aws;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
+import software.amazon.awssdk.services.sesv2.model.Body;
+import software.amazon.awssdk.services.sesv2.model.Content;
+import software.amazon.awssdk.services.sesv2.model.Destination;
+import software.amazon.awssdk.services.sesv2.model.EmailContent;
+import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
+
+/** Email through Amazon SES v2 ({@code SendEmail}, simple content), with the AWS SDK's async client. */
+public final class SesEmailProvider implements ChannelProvider {
+  private final String name;
+  private final SesV2AsyncClient client;
+  private final String from;
+
+  public SesEmailProvider(String name, SesV2AsyncClient client, String from) {
+    this.name = name;
+    this.client = client;
+    this.from = from;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChannelKind kind() {
+    return ChannelKind.EMAIL;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    SendEmailRequest request = SendEmailRequest.builder()
+        .fromEmailAddress(from)
+        .destination(Destination.builder().toAddresses(message.to()).build())
+        .content(EmailContent.builder().simple(software.amazon.awssdk.services.sesv2.model.Message.builder()
+            .subject(Content.builder().charset("UTF-8").data(message.subject() == null ? "" : message.subject()).build())
+            .body(Body.builder().text(Content.builder().charset("UTF-8").data(message.text()).build()).build())
+            .build()).build())
+        .build();
+    return AwsClients.call(name, client.sendEmail(request))
+        .map(r -> new Receipt(name, r.messageId(), Instant.now()));
+  }
+
+  /**
+   * Type {@code ses}. Options: {@code region} (eu-west-3), {@code endpoint}, {@code from} (required, a
+   * verified identity), {@code timeout}. Secrets: {@code SESAME_PROVIDER_<NAME>_ACCESS_KEY_ID},
+   * {@code SESAME_PROVIDER_<NAME>_SECRET_ACCESS_KEY}.
+   */
+  public static final class Factory implements ProviderFactory {
+    @Override
+    public String type() {
+      return "ses";
+    }
+
+    @Override
+    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+      return new SesEmailProvider(s.name(), AwsClients.build(SesV2AsyncClient.builder(), s), s.required("from"));
+    }
+  }
+}
