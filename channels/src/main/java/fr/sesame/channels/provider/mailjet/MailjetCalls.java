@@ -15,6 +15,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
@@ -26,7 +28,14 @@ final class MailjetCalls {
 
   static ClientOptions.ClientOptionsBuilder options(ProviderSettings s) {
     Duration timeout = s.duration("timeout", Duration.ofSeconds(3));
-    OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.plusSeconds(1)).build();
+    // OkHttp allows 5 concurrent requests per host by default: far below a campaign's needs
+    Dispatcher dispatcher = new Dispatcher();
+    int concurrent = s.integer("maxConcurrent", 200);
+    dispatcher.setMaxRequests(concurrent);
+    dispatcher.setMaxRequestsPerHost(concurrent);
+    OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.plusSeconds(1)).dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(Math.min(concurrent, 64), 5, java.util.concurrent.TimeUnit.MINUTES))
+        .build();
     return ClientOptions.builder().baseUrl(s.optional("baseUrl", "https://api.mailjet.com")).okHttpClient(http);
   }
 
