@@ -1,10 +1,10 @@
--- begin.lua: a dispatcher takes a queued notification. A final one (sent, failed) is only acknowledged; one
--- whose content was purged before it could be sent ends failed, visibly.
--- KEYS[1] gw:{nt}:n:<id>   record
+-- begin.lua: a dispatcher takes a queued notification. A final one (sent, delivered, failed) is only
+-- acknowledged; one whose content was purged before it could be sent ends failed, visibly.
+-- KEYS[1] gw:{nt}:n:<id>   record (x: providers that failed to deliver it after accepting, comma-separated)
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- ARGV    now_ms
--- RETURNS {0} nothing to send | {1, channel, template, lang, to_enc, data_enc}
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang')
+-- RETURNS {0} nothing to send | {1, channel, template, lang, to_enc, data_enc, excluded providers}
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {0} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 if not c[1] then
@@ -12,4 +12,4 @@ if not c[1] then
   return {0}
 end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1])
-return {1, m[2], m[3], m[4], c[1], c[2]}
+return {1, m[2], m[3], m[4], c[1], c[2], m[5] or ''}

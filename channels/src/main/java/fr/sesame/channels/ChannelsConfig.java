@@ -116,6 +116,7 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
     }
     ChannelMetrics metrics = new ChannelMetrics(registry);
     Map<ChannelKind, FallbackChain> built = new EnumMap<>(ChannelKind.class);
+    Map<String, String> tokens = new HashMap<>();
     Set<String> used = new HashSet<>();
     for (Map.Entry<ChannelKind, List<String>> c : chains.entrySet()) {
       List<GuardedProvider> guarded = new ArrayList<>();
@@ -135,11 +136,18 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
               + ", not " + c.getKey().wireName());
         }
         ProviderPolicy policy = ProviderPolicy.from(s);
+        String token = s.optionalSecret("webhookToken");
+        if (token != null) {
+          if (token.length() < 16) {
+            throw new IllegalArgumentException(ProviderSettings.envName(name, "webhookToken") + " must be at least 16 characters");
+          }
+          tokens.put(name, token);
+        }
         guarded.add(new GuardedProvider(vertx, provider, policy, circuit(name, policy, clock), metrics));
       }
       built.put(c.getKey(), new FallbackChain(c.getKey(), guarded, metrics));
     }
-    return new ChannelsNotifier(built);
+    return new ChannelsNotifier(built, tokens);
   }
 
   /**

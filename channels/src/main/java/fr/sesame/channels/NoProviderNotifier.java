@@ -8,7 +8,7 @@ import io.vertx.core.Future;
  */
 public final class NoProviderNotifier implements Notifier {
   @Override
-  public Future<Receipt> send(Message message, AttemptListener attempts) {
+  public Future<Receipt> send(Message message, AttemptListener attempts, java.util.Set<String> exclude) {
     return Future.failedFuture(new NotificationException("no provider is configured for " + message.kind().wireName()));
   }
 }

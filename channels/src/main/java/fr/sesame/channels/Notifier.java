@@ -14,5 +14,13 @@ public interface Notifier {
   }
 
   /** Like {@link #send(Message)}, telling {@code attempts} of every provider attempt on the way. */
-  Future<Receipt> send(Message message, AttemptListener attempts);
+  default Future<Receipt> send(Message message, AttemptListener attempts) {
+    return send(message, attempts, java.util.Set.of());
+  }
+
+  /**
+   * Like {@link #send(Message, AttemptListener)}, skipping the providers named in {@code exclude} (those that
+   * already failed to deliver this message after accepting it).
+   */
+  Future<Receipt> send(Message message, AttemptListener attempts, java.util.Set<String> exclude);
 }

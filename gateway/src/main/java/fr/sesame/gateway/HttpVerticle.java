@@ -40,7 +40,7 @@ final class HttpVerticle extends VerticleBase {
     var router = ApiRouter.create(vertx, new ApiRouter.Services(config, shared.clock(), logins, sessions, support,
         shared.elections(), voters, electionStore, audit, auditStore, shared.keys(), shared.hasher(), shared.cipher(),
         shared.metrics(), shared.registry(), shared.redis(), shared.devOutbox(), shared.notifications(),
-        shared.templates()));
+        shared.templates(), shared.notifier()));
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.http().port()).setHost(config.http().host())
             .setIdleTimeout(120).setCompressionSupported(false)
             // the roll upload streams its body itself: answer "Expect: 100-continue" for it

@@ -44,7 +44,8 @@ public final class DevOutbox implements Notifier {
   }
 
   @Override
-  public Future<Receipt> send(Message message, fr.sesame.channels.AttemptListener attempts) {
+  public Future<Receipt> send(Message message, fr.sesame.channels.AttemptListener attempts,
+                                 java.util.Set<String> exclude) {
     Entry entry = new Entry(ids.incrementAndGet(), message, clock.instant());
     synchronized (entries) {
       entries.addLast(entry);

@@ -38,26 +38,31 @@ public final class FallbackChain {
     return providers;
   }
 
-  public Future<Receipt> send(Message message, AttemptListener attempts) {
-    return from(0, message, attempts, null);
+  public Future<Receipt> send(Message message, AttemptListener attempts, java.util.Set<String> exclude) {
+    return from(0, message, attempts, exclude, null);
   }
 
-  private Future<Receipt> from(int i, Message message, AttemptListener attempts, ProviderException last) {
+  private Future<Receipt> from(int i, Message message, AttemptListener attempts, java.util.Set<String> exclude,
+                               ProviderException last) {
+    while (i < providers.size() && exclude.contains(providers.get(i).name())) {
+      i++;
+    }
     if (i == providers.size()) {
       metrics.exhausted(kind);
       return Future.failedFuture(new NotificationException("every " + kind.wireName() + " provider failed"
           + (last == null ? "" : "; last: " + last.getMessage()), last));
     }
     GuardedProvider p = providers.get(i);
+    int at = i;
     return p.send(message, attempts).recover(e -> {
       ProviderException failure = (ProviderException) e;
       if (failure.kind() == ProviderException.Kind.REJECTED) {
         return Future.failedFuture(new RejectedMessageException(failure.getMessage(), failure));
       }
-      if (i + 1 < providers.size()) {
-        metrics.fallback(p.name(), providers.get(i + 1).name());
+      if (at + 1 < providers.size()) {
+        metrics.fallback(p.name(), providers.get(at + 1).name());
       }
-      return from(i + 1, message, attempts, failure);
+      return from(at + 1, message, attempts, exclude, failure);
     });
   }
 }

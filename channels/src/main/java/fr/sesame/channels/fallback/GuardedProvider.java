@@ -60,6 +60,10 @@ public final class GuardedProvider {
     return circuit;
   }
 
+  public ChannelProvider provider() {
+    return provider;
+  }
+
   public Future<Receipt> send(Message message, AttemptListener attempts) {
     Promise<Receipt> done = Promise.promise();
     attempt(message, 1, attempts, done);

@@ -20,7 +20,8 @@ import java.util.Set;
 public record ProviderSettings(String name, String type, Map<String, String> options, Map<String, String> env) {
   /** Option names that may only come from the environment. */
   public static final Set<String> SECRET_OPTIONS = Set.of("password", "apiKey", "apiSecret", "apiToken",
-      "applicationKey", "applicationSecret", "consumerKey", "clientSecret", "secretAccessKey", "accessKeyId");
+      "applicationKey", "applicationSecret", "consumerKey", "clientSecret", "secretAccessKey", "accessKeyId",
+      "webhookToken");
 
   public ProviderSettings {
     Objects.requireNonNull(name, "name");
@@ -72,6 +73,12 @@ public record ProviderSettings(String name, String type, Map<String, String> opt
       throw new IllegalArgumentException("provider " + name + " needs " + envName(name, key) + " in the environment");
     }
     return v;
+  }
+
+  /** A secret from the environment, or null when it is not set (the feature it enables stays off). */
+  public String optionalSecret(String key) {
+    String v = env.get(envName(name, key));
+    return v == null || v.isBlank() ? null : v;
   }
 
   public static String envName(String provider, String option) {

@@ -76,7 +76,8 @@ public final class ApiRouter {
                          EmargementStore emargements, AuditTrail audit, AuditStore auditStore, VoterKeys keys,
                          KeyedHasher hasher, FieldCipher cipher, GatewayMetrics metrics,
                          PrometheusMeterRegistry registry, RedisAccess redis, DevOutbox devOutbox,
-                         NotificationService notifications, TemplateCatalog templates) {}
+                         NotificationService notifications, TemplateCatalog templates,
+                         fr.sesame.channels.Notifier notifier) {}
 
   public static Router create(Vertx vertx, Services s) {
     GatewayConfig c = s.config();
@@ -111,7 +112,7 @@ public final class ApiRouter {
     new SupportHandlers(s.support(), s.elections()).mount(router, routes, auth);
     new AdminHandlers(s.elections(), s.audit(), s.auditStore(), rolls, s.clock()).mount(router, routes, auth);
     new OpsHandlers(s.redis(), s.registry()).mount(router, routes);
-    new NotificationHandlers(s.notifications(), s.templates()).mount(router, routes, auth);
+    new NotificationHandlers(s.notifications(), s.templates(), s.notifier()).mount(router, routes, auth);
     if (s.devOutbox() != null) {
       new DevHandlers(s.devOutbox()).mount(router, routes);
     }

@@ -22,16 +22,45 @@ final class NotificationHandlers {
   private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey");
   private final NotificationService notifications;
   private final TemplateCatalog templates;
+  private final fr.sesame.channels.Notifier notifier;
 
-  NotificationHandlers(NotificationService notifications, TemplateCatalog templates) {
+  NotificationHandlers(NotificationService notifications, TemplateCatalog templates,
+                       fr.sesame.channels.Notifier notifier) {
     this.notifications = notifications;
     this.templates = templates;
+    this.notifier = notifier;
   }
 
   void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
     routes.json(router.post("/v1/notifications"), "notification-accept", auth.require(Role.PLATFORM), this::accept);
     routes.plain(router.get("/v1/notifications/:id"), "notification-status", auth.require(Role.PLATFORM),
         this::status);
+    // Providers call these; each authenticates with its own secret token in the path.
+    routes.plain(router.get("/v1/webhooks/:provider/:token"), "webhook", this::webhook);
+    routes.json(router.post("/v1/webhooks/:provider/:token"), "webhook", this::webhook);
+  }
+
+  /** A provider's delivery report (OVH: GET with a query string; Mailjet: POST of JSON events). */
+  private void webhook(RoutingContext ctx) {
+    String provider = ctx.pathParam("provider");
+    var reader = notifier instanceof fr.sesame.channels.ChannelsNotifier c
+        ? c.webhook(provider, ctx.pathParam("token")) : Optional.<fr.sesame.channels.spi.DeliveryReports>empty();
+    if (reader.isEmpty()) {
+      throw new ProblemException(ProblemType.UNAUTHORIZED, "unknown webhook or wrong token");
+    }
+    Map<String, String> query = new HashMap<>();
+    ctx.queryParams().forEach(e -> query.put(e.getKey(), e.getValue()));
+    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports;
+    try {
+      reports = reader.get().reports(new fr.sesame.channels.spi.DeliveryReports.Call(ctx.request().method().name(),
+          query, body));
+    } catch (IllegalArgumentException e) {
+      throw JsonInput.invalid(e.getMessage());
+    }
+    notifications.applyReports(provider, reports)
+        .onSuccess(n -> ApiRouter.json(ctx, 200, new JsonObject().put("reports", reports.size()).put("applied", n)))
+        .onFailure(ctx::fail);
   }
 
   private void accept(RoutingContext ctx) {

@@ -91,6 +91,33 @@ public final class NotificationService {
     }));
   }
 
+  /**
+   * Applies a provider's delivery reports: a delivered message becomes final, an undelivered one is queued
+   * again for the next provider of its chain. Reports about unknown messages (login codes, purged ones) are
+   * counted and ignored.
+   * @return how many reports changed a notification
+   */
+  public Future<Integer> applyReports(String provider, java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports) {
+    java.util.List<Future<OutboxStore.ReportOutcome>> all = new java.util.ArrayList<>();
+    for (var r : reports) {
+      all.add(store.byProviderMessage(provider, r.providerMessageId()).compose(id -> id.isEmpty()
+          ? Future.succeededFuture(OutboxStore.ReportOutcome.IGNORED)
+          : store.report(id.get(), clock.millis(), provider, r.delivered(), new JsonObject().put("provider", provider)
+              .put("at", clock.instant().toString()).put("outcome", r.delivered() ? "delivered"
+                  : "not-delivered: " + r.reason()).encode())));
+    }
+    return Future.all(all).map(cf -> {
+      int changed = 0;
+      for (var f : all) {
+        if (f.result() == OutboxStore.ReportOutcome.REQUEUED) {
+          vertx.eventBus().send(WAKE, "report");
+        }
+        changed += f.result() == OutboxStore.ReportOutcome.IGNORED ? 0 : 1;
+      }
+      return changed;
+    });
+  }
+
   static String contentAad(String id, String field) {
     return "gw:{nt}:c:" + id + "|" + field;
   }

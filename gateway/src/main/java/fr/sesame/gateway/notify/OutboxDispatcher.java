@@ -161,7 +161,7 @@ public final class OutboxDispatcher {
       List<String> attempts = new ArrayList<>();
       AttemptListener listener = (provider, at, outcome) -> attempts.add(new JsonObject().put("provider", provider)
           .put("at", clock.instant().toString()).put("outcome", outcome).encode());
-      return notifier.send(message, listener)
+      return notifier.send(message, listener, java.util.Set.copyOf(w.excluded()))
           .map(r -> new String[] {"sent", r.provider(), r.messageId(), ""})
           .otherwise(e -> new String[] {"failed", "", "",
               e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()})

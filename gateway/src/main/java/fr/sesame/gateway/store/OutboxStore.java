@@ -17,8 +17,11 @@ public interface OutboxStore {
   /** A stream entry waiting for a dispatcher. */
   record Entry(Lane lane, String entryId, String notificationId) {}
 
-  /** What a dispatcher needs to send one notification. */
-  record Work(String channel, String template, String lang, String toEnc, String dataEnc) {}
+  /** What a dispatcher needs to send one notification; {@code excluded}: providers that failed to deliver it. */
+  record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded) {}
+
+  /** What a delivery report changed. */
+  enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
 
   /** A notification as its status shows it: the record's fields and the attempts, oldest first (JSON). */
   record Record(Map<String, String> fields, List<String> attempts) {}
@@ -41,6 +44,12 @@ public interface OutboxStore {
   /** Records the outcome and the attempts, and removes the entry, atomically. */
   Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
                       String error, List<String> attempts, long attemptsTtlMs);
+
+  /** The notification a provider's message id belongs to, if it was sent through that provider. */
+  Future<Optional<String>> byProviderMessage(String provider, String providerMessageId);
+
+  /** Applies a delivery report (see redis/outbox/report.lua). */
+  Future<ReportOutcome> report(String id, long nowMs, String provider, boolean delivered, String attemptJson);
 
   /** Removes an entry that has nothing left to send. */
   Future<Void> ack(Entry entry);

@@ -8,6 +8,7 @@ import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.DeliveryReports;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -22,7 +23,7 @@ import org.json.JSONObject;
  * Email through Mailjet's Send API v3.1 ({@code POST /v3.1/send}, Basic auth), with the official Java SDK.
  * A message-level {@code "Status":"error"} is a rejection.
  */
-public final class MailjetEmailProvider implements ChannelProvider {
+public final class MailjetEmailProvider implements ChannelProvider, DeliveryReports {
   private final String name;
   private final MailjetClient client;
   private final String fromEmail;
@@ -72,6 +73,37 @@ public final class MailjetEmailProvider implements ChannelProvider {
     } catch (JSONException e) {
       return Future.failedFuture(ProviderException.transientFailure(name + " answered an unexpected body", e));
     }
+  }
+
+  /**
+   * Mailjet's event webhook posts one event object or an array of them. {@code sent} (accepted by the
+   * recipient's server) is delivered; {@code bounce} and {@code blocked} are failures; other events (opens,
+   * clicks...) are left out. Messages are matched by {@code Message_GUID}, the MessageUUID of the receipt.
+   */
+  @Override
+  public java.util.List<Report> reports(Call call) {
+    java.util.List<Report> out = new java.util.ArrayList<>();
+    try {
+      String body = call.body() == null ? "" : call.body().strip();
+      JSONArray events = body.startsWith("[") ? new JSONArray(body) : new JSONArray().put(new JSONObject(body));
+      for (int i = 0; i < events.length(); i++) {
+        JSONObject e = events.getJSONObject(i);
+        String id = e.optString("Message_GUID", "");
+        String event = e.optString("event", "");
+        if (id.isEmpty()) {
+          continue;
+        }
+        switch (event) {
+          case "sent" -> out.add(new Report(id, true, "mailjet sent"));
+          case "bounce", "blocked" -> out.add(new Report(id, false, "mailjet " + event
+              + (e.optBoolean("hard_bounce", false) ? " (hard)" : "") + " " + e.optString("error", "")));
+          default -> { }
+        }
+      }
+    } catch (JSONException e) {
+      throw new IllegalArgumentException("a Mailjet event webhook posts JSON events");
+    }
+    return out;
   }
 
   /**

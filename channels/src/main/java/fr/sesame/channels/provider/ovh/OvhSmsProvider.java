@@ -4,6 +4,7 @@ import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.DeliveryReports;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -31,7 +32,7 @@ import java.util.HexFormat;
  * The timestamp is corrected by the delta to {@code GET /auth/time}, read once. A number OVH lists in
  * {@code invalidReceivers} is a rejection.
  */
-public final class OvhSmsProvider implements ChannelProvider {
+public final class OvhSmsProvider implements ChannelProvider, DeliveryReports {
   private final String name;
   private final WebClient http;
   private final String endpoint;
@@ -113,6 +114,27 @@ public final class OvhSmsProvider implements ChannelProvider {
       return Future.failedFuture(ProviderException.rejected(name + " refused the receiver"));
     }
     return Future.succeededFuture(new Receipt(name, String.valueOf(ids.getValue(0)), Instant.now()));
+  }
+
+  /**
+   * OVH calls the SMS account's {@code callBack} URL (a service-level setting, not per job) with {@code id},
+   * {@code ptt}, {@code date}, {@code description} and {@code descriptionDlr} in the query string.
+   * {@code description} 1 is delivered, 2 and 16 are failures, 0, 4 and 8 are intermediate (left out).
+   */
+  @Override
+  public java.util.List<Report> reports(Call call) {
+    String id = call.query().get("id");
+    String dlr = call.query().get("description");
+    if (id == null || id.isBlank() || dlr == null) {
+      throw new IllegalArgumentException("an OVH delivery report has id and description");
+    }
+    String reason = "OVH DLR " + dlr + (call.query().get("ptt") == null ? "" : " (ptt " + call.query().get("ptt") + ")");
+    return switch (dlr.trim()) {
+      case "1" -> java.util.List.of(new Report(id, true, reason));
+      case "2", "16" -> java.util.List.of(new Report(id, false, reason));
+      case "0", "4", "8" -> java.util.List.of();
+      default -> throw new IllegalArgumentException("unknown OVH DLR description " + dlr);
+    };
   }
 
   /** The difference between OVH's clock and ours, in seconds; 0 when it cannot be read (tried again later). */

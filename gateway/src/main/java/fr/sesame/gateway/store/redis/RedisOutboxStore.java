@@ -31,6 +31,7 @@ public final class RedisOutboxStore implements OutboxStore {
   private static final LuaScript ACCEPT = LuaScript.load("redis/outbox/accept.lua");
   private static final LuaScript BEGIN = LuaScript.load("redis/outbox/begin.lua");
   private static final LuaScript FINISH = LuaScript.load("redis/outbox/finish.lua");
+  private static final LuaScript REPORT = LuaScript.load("redis/outbox/report.lua");
   private static final String CONTENT_INDEX = "gw:{nt}:idx:c";
   private static final String RECORD_INDEX = "gw:{nt}:idx:m";
   private final RedisAccess redis;
@@ -104,17 +105,34 @@ public final class RedisOutboxStore implements OutboxStore {
   public Future<Optional<Work>> begin(String id, long nowMs) {
     return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs)).map(r -> num(r, 0) == 0
         ? Optional.empty()
-        : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5))));
+        : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
+            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")))));
   }
 
   @Override
   public Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
                              String error, List<String> attemptJsons, long attemptsTtlMs) {
     List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), status, provider, providerMessageId, error,
-        GROUP, entry.entryId(), Long.toString(attemptsTtlMs)));
+        GROUP, entry.entryId(), Long.toString(attemptsTtlMs), entry.notificationId()));
     args.addAll(attemptJsons);
     return FINISH.run(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
-        stream(entry.lane())}, args.toArray(String[]::new)).mapEmpty();
+        stream(entry.lane()), providerMessage(provider, providerMessageId)}, args.toArray(String[]::new)).mapEmpty();
+  }
+
+  static String providerMessage(String provider, String providerMessageId) {
+    return "gw:{nt}:pm:" + provider + ":" + providerMessageId;
+  }
+
+  @Override
+  public Future<Optional<String>> byProviderMessage(String provider, String providerMessageId) {
+    return redis.await(redis.commands().get(providerMessage(provider, providerMessageId))).map(Optional::ofNullable);
+  }
+
+  @Override
+  public Future<ReportOutcome> report(String id, long nowMs, String provider, boolean delivered, String attemptJson) {
+    return REPORT.run(redis, new String[] {record(id), attempts(id), stream(Lane.HI), stream(Lane.LO)},
+        Long.toString(nowMs), provider, delivered ? "1" : "0", attemptJson, id)
+        .map(r -> ReportOutcome.values()[(int) num(r, 0)]);
   }
 
   @Override

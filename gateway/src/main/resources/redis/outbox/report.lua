@@ -1,0 +1,21 @@
+-- report.lua: a provider's delivery report for a notification it accepted. Delivered: the notification is
+-- final. Not delivered: the provider joins the excluded ones and the notification is queued again on its
+-- lane, so the next provider of the chain gets it. A report for a notification that is no longer 'sent'
+-- by that provider (a duplicate, a late one) changes nothing.
+-- KEYS[1] gw:{nt}:n:<id>   record
+-- KEYS[2] gw:{nt}:a:<id>   attempts
+-- KEYS[3] gw:{nt}:s:hi     KEYS[4] gw:{nt}:s:lo
+-- ARGV    now_ms, provider, delivered (1|0), attempt_json, notification_id
+-- RETURNS {0} ignored | {1} delivered | {2} queued again
+local m = redis.call('HMGET', KEYS[1], 'st', 'pr', 'p', 'x')
+if m[1] ~= 'sent' or m[2] ~= ARGV[2] then return {0} end
+redis.call('RPUSH', KEYS[2], ARGV[4])
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[1], 'st', 'delivered', 'u', ARGV[1])
+  return {1}
+end
+local excluded = m[4]
+if not excluded or excluded == '' then excluded = ARGV[2] else excluded = excluded .. ',' .. ARGV[2] end
+redis.call('HSET', KEYS[1], 'st', 'queued', 'u', ARGV[1], 'x', excluded, 'pr', '', 'mid', '')
+redis.call('XADD', m[3] == 'HI' and KEYS[3] or KEYS[4], '*', 'id', ARGV[5])
+return {2}

@@ -1,0 +1,171 @@
+package fr.sesame.gateway.http;
+
+import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.gateway.Gateway;
+import fr.sesame.gateway.config.ConfigLoader;
+import fr.sesame.gateway.config.GatewayConfig;
+import fr.sesame.gateway.config.HttpConfig;
+import fr.sesame.gateway.config.LockoutConfig;
+import fr.sesame.gateway.config.OtpConfig;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.config.RedisConfig;
+import fr.sesame.gateway.config.SessionConfig;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.support.Http;
+import fr.sesame.gateway.support.MutableClock;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.gateway.support.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Delivery reports: OVH accepts an SMS, then reports it undelivered; the notification goes on to Mailjet
+ * SMS. A delivered report makes it final. Webhooks answer only to their provider's secret token.
+ */
+class DeliveryReportTest {
+  static final String TOKEN = "ovh-webhook-secret-0123456789";
+  static final List<String> ovhTo = new CopyOnWriteArrayList<>();
+  static final List<String> mailjetTo = new CopyOnWriteArrayList<>();
+  static final AtomicInteger ovhIds = new AtomicInteger(5000);
+  static Vertx vertx;
+  static Gateway gateway;
+  static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    HttpServer fake = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (req.path().endsWith("/auth/time")) {
+        req.response().end(Long.toString(Instant.now().getEpochSecond()));
+      } else if (req.path().endsWith("/jobs")) {
+        String to = new JsonObject(body.toString()).getJsonArray("receivers").getString(0);
+        ovhTo.add(to);
+        req.response().putHeader("Content-Type", "application/json").end("{\"ids\":[" + ovhIds.incrementAndGet()
+            + "],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[]}");
+      } else {
+        mailjetTo.add(new JsonObject(body.toString()).getString("To"));
+        req.response().putHeader("Content-Type", "application/json").end("{\"MessageId\":\"mj-1\"}");
+      }
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+    String base = "http://127.0.0.1:" + fake.actualPort();
+    ChannelsConfig channels = ChannelsConfig.fromMap(Map.of("sms", Map.of("chain", List.of("ovh", "mailjet-sms"),
+        "providers", Map.of(
+            "ovh", Map.of("type", "ovh-sms", "endpoint", base + "/1.0", "serviceName", "sms-t-1", "sender", "S"),
+            "mailjet-sms", Map.of("type", "mailjet-sms", "baseUrl", base, "sender", "SESAME")))),
+        Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "a", "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "b",
+            "SESAME_PROVIDER_OVH_CONSUMER_KEY", "c", "SESAME_PROVIDER_OVH_WEBHOOK_TOKEN", TOKEN,
+            "SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "t"));
+    GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 1),
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
+        ConfigLoader.parseApiKeys("platform:" + PLATFORM, new KeyedHasher(TestGateway.HASH_KEY)),
+        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channels, OutboxConfig.DEFAULTS);
+    gateway = Gateway.start(config, new MutableClock(Instant.parse("2026-12-01T09:00:00Z")),
+        (v, registry) -> channels.build(v, Clock.systemUTC(), registry), null);
+    http = new Http(gateway.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    gateway.close();
+    vertx.close();
+  }
+
+  static String phone() {
+    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
+  }
+
+  static String send(String to) {
+    return http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms").put("to", to)
+        .put("template", "login-code").put("idempotencyKey", UUID.randomUUID().toString())
+        .put("data", new JsonObject().put("code", "1").put("codeSpoken", "1").put("minutes", 5))).json().getString("id");
+  }
+
+  static JsonObject awaitStatus(String id, String status) {
+    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    JsonObject last = null;
+    while (System.nanoTime() < until) {
+      last = http.get("/v1/notifications/" + id, PLATFORM).json();
+      if (status.equals(last.getString("status"))) {
+        return last;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("status " + status + " not reached: " + last);
+  }
+
+  static String ovhId() {
+    return Integer.toString(ovhIds.get());
+  }
+
+  @Test
+  void anUndeliveredReportMovesTheMessageToTheNextProvider() {
+    String to = phone();
+    String id = send(to);
+    awaitStatus(id, "sent");
+    assertThat(ovhTo).contains(to);
+    String ovhMessage = ovhId();
+    Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2"
+        + "&descriptionDlr=Failed", null);
+    assertThat(report.status()).as(report.body()).isEqualTo(200);
+    assertThat(report.json().getInteger("applied")).isEqualTo(1);
+
+    JsonObject status = awaitStatus(id, "sent");
+    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!"mailjet-sms".equals(status.getString("provider")) && System.nanoTime() < until) {
+      status = http.get("/v1/notifications/" + id, PLATFORM).json();
+    }
+    assertThat(status.getString("provider")).isEqualTo("mailjet-sms");
+    assertThat(mailjetTo).contains(to);
+    JsonArray attempts = status.getJsonArray("attempts");
+    assertThat(attempts.stream().map(a -> ((JsonObject) a).getString("provider") + ":"
+        + ((JsonObject) a).getString("outcome"))).containsExactly("ovh:accepted",
+            "ovh:not-delivered: OVH DLR 2 (ptt 5)", "mailjet-sms:accepted");
+
+    // the same report again (providers retry webhooks) changes nothing
+    assertThat(http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2", null)
+        .json().getInteger("applied")).isZero();
+    assertThat(http.get("/v1/notifications/" + id, PLATFORM).json().getString("provider")).isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void aDeliveredReportMakesItFinal() {
+    String id = send(phone());
+    awaitStatus(id, "sent");
+    Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=1", null);
+    assertThat(report.json().getInteger("applied")).isEqualTo(1);
+    JsonObject status = awaitStatus(id, "delivered");
+    assertThat(status.getString("provider")).isEqualTo("ovh");
+  }
+
+  @Test
+  void webhooksAnswerOnlyToTheirToken() {
+    String id = send(phone());
+    awaitStatus(id, "sent");
+    String mid = ovhId();
+    for (String path : List.of("/v1/webhooks/ovh/wrong-token-wrong-token?id=" + mid + "&description=2",
+        "/v1/webhooks/nope/" + TOKEN + "?id=" + mid + "&description=2",
+        "/v1/webhooks/mailjet-sms/" + TOKEN + "?id=" + mid + "&description=2")) {
+      Http.Res r = http.get(path, null);
+      assertThat(r.status()).as(path).isEqualTo(401);
+    }
+    assertThat(http.get("/v1/webhooks/ovh/" + TOKEN + "?description=2", null).status()).isEqualTo(400);
+    assertThat(http.get("/v1/notifications/" + id, PLATFORM).json().getString("status")).isEqualTo("sent");
+  }
+}
