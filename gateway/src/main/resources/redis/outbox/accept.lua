@@ -7,13 +7,13 @@
 -- KEYS[4] gw:{nt}:s:<hi|lo>      stream read by the dispatchers' consumer group
 -- KEYS[5] gw:{nt}:idx:c          retention index of contents (score: created ms)
 -- KEYS[6] gw:{nt}:idx:m          retention index of records (score: created ms)
--- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms
+-- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none)
 -- RETURNS {1, id} accepted | {0, first id} already accepted under this key
 local first = redis.call('GET', KEYS[1])
 if first then return {0, first} end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[9])
 redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang', ARGV[5], 'p', ARGV[6],
-  'c', ARGV[2], 'u', ARGV[2], 'ik', KEYS[1])
+  'c', ARGV[2], 'u', ARGV[2], 'ik', KEYS[1], 'el', ARGV[10])
 redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', ARGV[8])
 redis.call('XADD', KEYS[4], '*', 'id', ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])

@@ -3,8 +3,8 @@
 -- KEYS[1] gw:{nt}:n:<id>   record (x: providers that failed to deliver it after accepting, comma-separated)
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- ARGV    now_ms
--- RETURNS {0} nothing to send | {1, channel, template, lang, to_enc, data_enc, excluded providers}
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x')
+-- RETURNS {0} nothing to send | {1, channel, template, lang, to_enc, data_enc, excluded providers, election}
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {0} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 if not c[1] then
@@ -12,4 +12,4 @@ if not c[1] then
   return {0}
 end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1])
-return {1, m[2], m[3], m[4], c[1], c[2], m[5] or ''}
+return {1, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or ''}

@@ -3,7 +3,9 @@ package fr.sesame.gateway;
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.dev.DevOutbox;
 import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.audit.ChainedAuditTrail;
 import fr.sesame.gateway.auth.VoterKeys;
+import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
@@ -89,7 +91,8 @@ public final class Gateway implements AutoCloseable {
           new GatewayMetrics(registry), templates, notifications);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
           notifier, templates, cipher, clock,
-          config.outbox(), "gw-" + java.util.UUID.randomUUID(), registry);
+          config.outbox(), "gw-" + java.util.UUID.randomUUID(), registry,
+          new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())));
       vertx.deployVerticle(() -> new HttpVerticle(shared), new DeploymentOptions().setInstances(config.http().instances()))
           .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -112,7 +112,8 @@ public final class ApiRouter {
     new SupportHandlers(s.support(), s.elections()).mount(router, routes, auth);
     new AdminHandlers(s.elections(), s.audit(), s.auditStore(), rolls, s.clock()).mount(router, routes, auth);
     new OpsHandlers(s.redis(), s.registry()).mount(router, routes);
-    new NotificationHandlers(s.notifications(), s.templates(), s.notifier()).mount(router, routes, auth);
+    new NotificationHandlers(s.notifications(), s.templates(), s.notifier(), s.elections(), s.audit(), s.clock())
+        .mount(router, routes, auth);
     if (s.devOutbox() != null) {
       new DevHandlers(s.devOutbox()).mount(router, routes);
     }

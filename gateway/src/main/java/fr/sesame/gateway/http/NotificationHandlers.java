@@ -3,11 +3,13 @@ package fr.sesame.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.auth.Contacts;
 import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.http.problem.ProblemException;
 import fr.sesame.gateway.http.problem.ProblemType;
 import fr.sesame.gateway.notify.NotificationService;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,16 +21,24 @@ import java.util.Set;
 
 /** {@code POST /v1/notifications} (202, durable) and {@code GET /v1/notifications/{id}}; role platform. */
 final class NotificationHandlers {
-  private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey");
+  private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey",
+      "electionId");
   private final NotificationService notifications;
   private final TemplateCatalog templates;
   private final fr.sesame.channels.Notifier notifier;
+  private final fr.sesame.gateway.election.ElectionService elections;
+  private final fr.sesame.gateway.audit.AuditTrail audit;
+  private final java.time.Clock clock;
 
   NotificationHandlers(NotificationService notifications, TemplateCatalog templates,
-                       fr.sesame.channels.Notifier notifier) {
+                       fr.sesame.channels.Notifier notifier, fr.sesame.gateway.election.ElectionService elections,
+                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock) {
     this.notifications = notifications;
     this.templates = templates;
     this.notifier = notifier;
+    this.elections = elections;
+    this.audit = audit;
+    this.clock = clock;
   }
 
   void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
@@ -65,9 +75,20 @@ final class NotificationHandlers {
 
   private void accept(RoutingContext ctx) {
     NotificationService.Request request = parse(JsonInput.read(ctx, FIELDS));
-    notifications.accept(request, ApiKeyAuth.client(ctx))
-        .onSuccess(a -> ApiRouter.json(ctx, 202, new JsonObject().put("id", a.id())))
-        .onFailure(ctx::fail);
+    var client = ApiKeyAuth.client(ctx);
+    Future<Void> electionKnown = request.electionId() == null ? Future.succeededFuture()
+        : elections.find(request.electionId()).compose(e -> e.isPresent() ? Future.succeededFuture()
+            : Future.failedFuture(new ProblemException(ProblemType.ELECTION_NOT_FOUND, null)));
+    electionKnown.compose(v -> notifications.accept(request, client)).compose(a -> {
+      if (!a.created() || request.electionId() == null) {
+        return Future.succeededFuture(a);
+      }
+      String masked = request.channel() == ChannelKind.EMAIL ? Contacts.maskEmail(request.to())
+          : Contacts.maskPhone(request.to());
+      return audit.record(request.electionId(), AuditEvent.of(clock.instant(), "notification.accepted",
+          client.actor(), client.ip(), "queued", "notification", a.id(), "template", request.template(),
+          "channel", request.channel().wireName(), "to", masked)).map(a);
+    }).onSuccess(a -> ApiRouter.json(ctx, 202, new JsonObject().put("id", a.id()))).onFailure(ctx::fail);
   }
 
   private void status(RoutingContext ctx) {
@@ -125,6 +146,10 @@ final class NotificationHandlers {
       }
     }
     String key = in.string("idempotencyKey", 128);
-    return new NotificationService.Request(channel, to.get(), name, lang, values, key);
+    String electionId = in.optionalString("electionId", 64);
+    if (electionId != null && !fr.sesame.gateway.election.Election.ID.matcher(electionId).matches()) {
+      throw JsonInput.invalid("'electionId' must be 1 to 64 of A-Z a-z 0-9 _ -");
+    }
+    return new NotificationService.Request(channel, to.get(), name, lang, values, key, electionId);
   }
 }

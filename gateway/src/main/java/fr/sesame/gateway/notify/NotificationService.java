@@ -29,8 +29,14 @@ public final class NotificationService {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
   /** A validated request. */
+  /** A validated request; {@code electionId} is null or an existing election whose audit trail records it. */
   public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
-                        String idempotencyKey) {}
+                        String idempotencyKey, String electionId) {
+    public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
+                   String idempotencyKey) {
+      this(channel, to, template, lang, data, idempotencyKey, null);
+    }
+  }
 
   private final OutboxStore store;
   private final TemplateCatalog templates;
@@ -62,7 +68,7 @@ public final class NotificationService {
     String dataEnc = cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(), contentAad(id, "d"));
     String idem = hasher.hashText("notify-idem", client.actor(), r.idempotencyKey());
     return store.accept(id, clock.millis(), r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
-            config.recordRetention().toMillis())
+            config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId())
         .onSuccess(a -> {
           if (a.created()) {
             vertx.eventBus().send(WAKE, lane.name());

@@ -6,6 +6,8 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.RejectedMessageException;
 import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.store.OutboxStore;
@@ -43,6 +45,7 @@ public final class OutboxDispatcher {
   private final OutboxConfig config;
   private final String consumer;
   private final MeterRegistry registry;
+  private final AuditTrail audit;
   private int inFlightHi;
   private int inFlightLo;
   private boolean polling;
@@ -50,7 +53,8 @@ public final class OutboxDispatcher {
   private long idleTimer = -1;
 
   public OutboxDispatcher(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates,
-                          FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, MeterRegistry registry) {
+                          FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, MeterRegistry registry,
+                          AuditTrail audit) {
     this.vertx = vertx;
     this.store = store;
     this.notifier = notifier;
@@ -60,6 +64,7 @@ public final class OutboxDispatcher {
     this.config = config;
     this.consumer = consumer;
     this.registry = registry;
+    this.audit = audit;
   }
 
   /** Starts on the caller's context (a verticle's). */
@@ -169,7 +174,15 @@ public final class OutboxDispatcher {
             Counter.builder("sesame.notifications").tag("template", w.template()).tag("status", outcome[0])
                 .register(registry).increment();
             return store.finish(entry, clock.millis(), outcome[0], outcome[1], outcome[2], outcome[3], attempts,
-                config.recordRetention().toMillis());
+                config.recordRetention().toMillis()).compose(v -> w.electionId().isEmpty() ? Future.succeededFuture()
+                : audit.record(w.electionId(), AuditEvent.of(clock.instant(), "notification." + outcome[0],
+                    "gateway:outbox", "", outcome[0], "notification", id, "template", w.template(),
+                    "channel", w.channel(), "provider", outcome[1].isEmpty() ? null : outcome[1],
+                    "attempts", attempts.size(), "error", outcome[3].isEmpty() ? null : outcome[3]))
+                .recover(e -> {
+                  LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
+                  return Future.succeededFuture();
+                }));
           });
     });
   }

@@ -18,7 +18,8 @@ public interface OutboxStore {
   record Entry(Lane lane, String entryId, String notificationId) {}
 
   /** What a dispatcher needs to send one notification; {@code excluded}: providers that failed to deliver it. */
-  record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded) {}
+  record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
+              String electionId) {}
 
   /** What a delivery report changed. */
   enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
@@ -26,8 +27,10 @@ public interface OutboxStore {
   /** A notification as its status shows it: the record's fields and the attempts, oldest first (JSON). */
   record Record(Map<String, String> fields, List<String> attempts) {}
 
+  /** @param electionId the election whose audit trail records it, or "" */
   Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
-                          String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs);
+                          String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
+                          String electionId);
 
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();

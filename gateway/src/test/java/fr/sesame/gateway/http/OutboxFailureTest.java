@@ -24,9 +24,13 @@ class OutboxFailureTest {
   @Test
   void aMessageNoProviderTakesEndsFailedAndSaysWhy() throws Exception {
     try (TestGateway failing = new TestGateway(1, OutboxConfig.DEFAULTS, (v, r) -> new NoProviderNotifier())) {
-      Http.Res accepted = failing.http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms")
+      String election = failing.openElection();
+      JsonObject request = new JsonObject().put("channel", "sms")
           .put("to", phone()).put("template", "login-code").put("idempotencyKey", UUID.randomUUID().toString())
-          .put("data", new JsonObject().put("code", "1").put("codeSpoken", "1").put("minutes", 5)));
+          .put("data", new JsonObject().put("code", "1").put("codeSpoken", "1").put("minutes", 5));
+      assertThat(failing.http.post("/v1/notifications", PLATFORM, request.copy().put("electionId", "no-such"))
+          .status()).isEqualTo(404);
+      Http.Res accepted = failing.http.post("/v1/notifications", PLATFORM, request.put("electionId", election));
       String id = accepted.json().getString("id");
       long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       JsonObject status = null;
@@ -41,6 +45,18 @@ class OutboxFailureTest {
       assertThat(status.getString("error")).contains("no provider is configured for sms");
       assertThat(failing.http.get("/metrics", null).body())
           .contains("sesame_notifications_total{status=\"failed\",template=\"login-code\"}");
+      // visible in the election's audit trail too, whose chains still hold with the dispatcher as a writer
+      long until2 = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      String audit = "";
+      while (!audit.contains("notification.failed") && System.nanoTime() < until2) {
+        audit = failing.http.get("/v1/admin/elections/" + election + "/audit", TestGateway.ADMIN).body();
+      }
+      assertThat(audit).contains("\"type\":\"notification.accepted\"", "\"type\":\"notification.failed\"",
+          "no provider is configured for sms").doesNotContain(request.getString("to"));
+      JsonObject verify = failing.http.get("/v1/admin/elections/" + election + "/audit/verify", TestGateway.ADMIN)
+          .json();
+      assertThat(verify.getBoolean("valid")).as(verify.encode()).isTrue();
+      assertThat(verify.getInteger("writers")).isEqualTo(2);
     }
   }
 }

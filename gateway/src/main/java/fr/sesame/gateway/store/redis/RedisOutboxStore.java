@@ -58,10 +58,12 @@ public final class RedisOutboxStore implements OutboxStore {
 
   @Override
   public Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
-                                 String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs) {
+                                 String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
+                                 String electionId) {
     return ACCEPT.run(redis, new String[] {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane),
             CONTENT_INDEX, RECORD_INDEX},
-        id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc, Long.toString(idempotencyTtlMs))
+        id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc, Long.toString(idempotencyTtlMs),
+        electionId)
         .map(r -> new Accepted(str(r, 1), num(r, 0) == 1));
   }
 
@@ -106,7 +108,7 @@ public final class RedisOutboxStore implements OutboxStore {
     return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs)).map(r -> num(r, 0) == 0
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
-            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")))));
+            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7))));
   }
 
   @Override
