@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The messages Sesame sends, as Mustache templates ({@code templates/<name>.<channel>.<lang>.mustache},
- * French and English). An email template's first line is {@code Subject: ...}. Subjects never hold a
+ * French and English). An email template's first line is {@code Subject: ...}; a letter's first line is its title. Subjects never hold a
  * secret; bodies hold no more personal data than the message needs. Templates are compiled once; the
  * catalogue is thread-safe.
  */
@@ -39,6 +39,8 @@ public final class TemplateCatalog {
       new Spec("login-code", EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL),
           List.of("code", "codeSpoken", "minutes"), Priority.INTERACTIVE),
       new Spec("access-codes", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "identifier", "url"),
+          Priority.BULK),
+      new Spec("access-letter", EnumSet.of(ChannelKind.POST), List.of("electionName", "identifier", "password", "url"),
           Priority.BULK),
       new Spec("vote-receipt", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "votedAt", "receiptId"),
           Priority.BULK),
@@ -79,6 +81,10 @@ public final class TemplateCatalog {
     if (channel == ChannelKind.EMAIL && text.startsWith("Subject: ")) {
       int nl = text.indexOf('\n');
       subject = text.substring("Subject: ".length(), nl).strip();
+      text = text.substring(nl + 1);
+    } else if (channel == ChannelKind.POST) {
+      int nl = text.indexOf('\n');
+      subject = text.substring(0, nl).strip();
       text = text.substring(nl + 1);
     }
     return new Message(channel, to, subject, text.strip(), name);

@@ -51,6 +51,26 @@ public final class Contacts {
     return s.length() <= 254 && EMAIL.matcher(s).matches() ? Optional.of(s) : Optional.empty();
   }
 
+  private static final Pattern POSTAL_LAST_LINE = Pattern.compile("[0-9]{5} [^\\p{Cntrl}]{1,32}");
+  private static final Pattern POSTAL_LINE = Pattern.compile("[^\\p{Cntrl}]{1,38}");
+
+  /**
+   * A French postal address as AFNOR NF Z10-011 lays it out: 2 to 6 lines of at most 38 characters, the last
+   * one the postal code and the town.
+   * @return the lines, trimmed, joined by newlines
+   */
+  public static Optional<String> postalAddress(String raw) {
+    if (raw == null) {
+      return Optional.empty();
+    }
+    java.util.List<String> lines = raw.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    if (lines.size() < 2 || lines.size() > 6 || !POSTAL_LAST_LINE.matcher(lines.get(lines.size() - 1)).matches()
+        || !lines.stream().allMatch(l -> POSTAL_LINE.matcher(l).matches())) {
+      return Optional.empty();
+    }
+    return Optional.of(String.join("\n", lines));
+  }
+
   /**
    * {@code +33612345678} → {@code +33 6** ** ** 78}: the country code, the first digit and the last two;
    * the national number grouped in pairs from the right.

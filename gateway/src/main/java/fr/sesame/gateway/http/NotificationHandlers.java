@@ -83,8 +83,12 @@ final class NotificationHandlers {
       if (!a.created() || request.electionId() == null) {
         return Future.succeededFuture(a);
       }
-      String masked = request.channel() == ChannelKind.EMAIL ? Contacts.maskEmail(request.to())
-          : Contacts.maskPhone(request.to());
+      String masked = switch (request.channel()) {
+        case EMAIL -> Contacts.maskEmail(request.to());
+        case POST -> "*** " + request.to().substring(request.to().lastIndexOf('\n') + 1, request.to().lastIndexOf('\n') + 3)
+            + "***"; // the department only
+        default -> Contacts.maskPhone(request.to());
+      };
       return audit.record(request.electionId(), AuditEvent.of(clock.instant(), "notification.accepted",
           client.actor(), client.ip(), "queued", "notification", a.id(), "template", request.template(),
           "channel", request.channel().wireName(), "to", masked)).map(a);
@@ -104,21 +108,27 @@ final class NotificationHandlers {
   private NotificationService.Request parse(JsonInput in) {
     String channelName = in.string("channel", 16);
     ChannelKind channel = ChannelKind.fromWire(channelName).orElseThrow(() ->
-        JsonInput.invalid("'channel' must be email, sms or voice"));
-    if (channel == ChannelKind.POST) {
-      throw JsonInput.invalid("postal letters are not available yet");
-    }
+        JsonInput.invalid("'channel' must be email, sms, voice or post"));
     String name = in.string("template", 64);
     TemplateCatalog.Spec spec = templates.spec(name).orElseThrow(() ->
-        JsonInput.invalid("unknown 'template'; known: login-code, access-codes, vote-receipt, bureau-alert"));
+        JsonInput.invalid("unknown 'template'; known: login-code, access-codes, access-letter, vote-receipt, "
+            + "bureau-alert"));
     if (!spec.channels().contains(channel)) {
       throw JsonInput.invalid("template " + name + " is not sent by " + channel.wireName());
     }
     String rawTo = in.string("to", 254);
-    Optional<String> to = channel == ChannelKind.EMAIL ? Contacts.email(rawTo) : Contacts.phone(rawTo, null);
+    Optional<String> to = switch (channel) {
+      case EMAIL -> Contacts.email(rawTo);
+      case POST -> Contacts.postalAddress(rawTo);
+      default -> Contacts.phone(rawTo, null);
+    };
     if (to.isEmpty()) {
-      throw JsonInput.invalid(channel == ChannelKind.EMAIL ? "'to' must be an email address"
-          : "'to' must be a valid phone number in E.164 form, such as +33612345678");
+      throw JsonInput.invalid(switch (channel) {
+        case EMAIL -> "'to' must be an email address";
+        case POST -> "'to' must be a French postal address: 2 to 6 lines of at most 38 characters, "
+            + "the last one the postal code and town";
+        default -> "'to' must be a valid phone number in E.164 form, such as +33612345678";
+      });
     }
     String lang = Optional.ofNullable(in.optionalString("lang", 2)).orElse("fr");
     if (!TemplateCatalog.LANGUAGES.contains(lang)) {

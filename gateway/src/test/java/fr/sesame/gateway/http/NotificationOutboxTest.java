@@ -109,6 +109,26 @@ class NotificationOutboxTest {
   }
 
   @Test
+  void aLetterNeedsAFrenchPostalAddressAndCarriesTheSecretCode() {
+    String address = "Mme Chloé Bernard\n12 rue de la Paix\n75002 Paris " + UUID.randomUUID().toString().substring(0, 8);
+    JsonObject letter = new JsonObject().put("channel", "post").put("template", "access-letter")
+        .put("idempotencyKey", UUID.randomUUID().toString()).put("data", new JsonObject()
+            .put("electionName", "CA 2026").put("identifier", "chloe").put("password", "7H3K-92QX")
+            .put("url", "https://vote.example"));
+    for (String bad : new String[] {"75002 Paris", "Mme X\nParis", "Mme X\n" + "x".repeat(39) + "\n75002 Paris",
+        "a\nb\nc\nd\ne\nf\n75002 Paris"}) {
+      assertThat(gw.http.post("/v1/notifications", PLATFORM, letter.copy().put("to", bad)).status()).as(bad)
+          .isEqualTo(400);
+    }
+    Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, letter.copy().put("to", address));
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    assertThat(awaitFinal(accepted.json().getString("id")).getString("status")).isEqualTo("sent");
+    var sent = gw.outbox.last(address).message();
+    assertThat(sent.subject()).isEqualTo("Vos codes d'acces au vote : CA 2026");
+    assertThat(sent.text()).contains("Votre code secret : 7H3K-92QX");
+  }
+
+  @Test
   void contentIsPurgedAfter48HoursAndTheRecordAfter90Days() {
     String to = phone();
     String id = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString())).json()

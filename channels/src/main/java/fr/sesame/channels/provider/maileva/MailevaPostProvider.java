@@ -1,0 +1,179 @@
+package fr.sesame.channels.provider.maileva;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Receipt;
+import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Postal letters through Maileva's simple-mail API ({@code /mail/v2}), on the Vert.x web client:
+ * an OAuth2 token ({@code POST /oauth2/token}, client credentials, cached until it expires), then
+ * {@code POST /sendings}, {@code /recipients}, {@code /documents} (the letter as a PDF rendered with PDFBox,
+ * multipart {@code metadata} + {@code document}) and {@code /submit}. A sending left half-built by a failed
+ * step is deleted, so nothing is printed by accident.
+ *
+ * <p>The message's {@code to} is the postal address: 2 to 6 lines separated by newlines, the last being the
+ * postal code and town (AFNOR NF Z10-011); the country is France.
+ */
+public final class MailevaPostProvider implements ChannelProvider {
+  private final String name;
+  private final Vertx vertx;
+  private final WebClient http;
+  private final String authUrl;
+  private final String apiUrl;
+  private final String clientId;
+  private final String clientSecret;
+  private final String postageType;
+  private final Clock clock;
+  private volatile String token;
+  private volatile Instant tokenExpires = Instant.EPOCH;
+
+  public MailevaPostProvider(String name, Vertx vertx, WebClient http, String authUrl, String apiUrl, String clientId,
+                             String clientSecret, String postageType, Clock clock) {
+    this.name = name;
+    this.vertx = vertx;
+    this.http = http;
+    this.authUrl = trim(authUrl);
+    this.apiUrl = trim(apiUrl);
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.postageType = postageType;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChannelKind kind() {
+    return ChannelKind.POST;
+  }
+
+  @Override
+  public Future<Receipt> send(Message message) {
+    List<String> lines = message.to().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    if (lines.size() < 2 || lines.size() > 6) {
+      return Future.failedFuture(ProviderException.rejected(name + ": a postal address has 2 to 6 lines"));
+    }
+    Future<Buffer> pdf = vertx.executeBlocking(() -> Buffer.buffer(LetterPdf.render(message.subject(), message.text())));
+    return token().compose(bearer -> pdf.compose(letter -> createSending(bearer, message)
+        .compose(sendingId -> recipient(bearer, sendingId, lines)
+            .compose(v -> document(bearer, sendingId, letter))
+            .compose(v -> call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/submit").bearerTokenAuthentication(bearer)
+                .send(), "submit"))
+            .map(v -> new Receipt(name, sendingId, Instant.now()))
+            .recover(e -> http.deleteAbs(apiUrl + "/sendings/" + sendingId).bearerTokenAuthentication(bearer).send()
+                .transform(ignored -> Future.<Receipt>failedFuture(e))))));
+  }
+
+  private Future<String> createSending(String bearer, Message message) {
+    JsonObject sending = new JsonObject().put("name", message.purpose() + " " + Instant.now())
+        .put("custom_id", message.purpose()).put("color_printing", false).put("duplex_printing", true)
+        .put("optional_address_sheet", true).put("postage_type", postageType);
+    return call(http.postAbs(apiUrl + "/sendings").bearerTokenAuthentication(bearer).sendJsonObject(sending), "sending")
+        .map(res -> res.bodyAsJsonObject().getString("id"))
+        .compose(id -> id == null ? Future.failedFuture(ProviderException.transientFailure(name + " gave no id", null))
+            : Future.succeededFuture(id));
+  }
+
+  private Future<Void> recipient(String bearer, String sendingId, List<String> lines) {
+    JsonObject r = new JsonObject().put("country_code", "FR").put("address_line_2", lines.get(0))
+        .put("address_line_6", lines.get(lines.size() - 1));
+    List<String> middle = lines.subList(1, lines.size() - 1);
+    String[] slots = middle.size() == 1 ? new String[] {"address_line_4"}
+        : middle.size() == 2 ? new String[] {"address_line_3", "address_line_4"}
+        : new String[] {"address_line_3", "address_line_4", "address_line_5"};
+    for (int i = 0; i < middle.size(); i++) {
+      r.put(slots[i], middle.get(i));
+    }
+    return call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/recipients").bearerTokenAuthentication(bearer)
+        .sendJsonObject(r), "recipient").mapEmpty();
+  }
+
+  private Future<Void> document(String bearer, String sendingId, Buffer letter) {
+    MultipartForm form = MultipartForm.create()
+        .attribute("metadata", new JsonObject().put("name", "letter.pdf").put("priority", 1).encode())
+        .binaryFileUpload("document", "letter.pdf", letter, "application/pdf");
+    return call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/documents").bearerTokenAuthentication(bearer)
+        .sendMultipartForm(form), "document").mapEmpty();
+  }
+
+  /** The cached OAuth2 token, renewed a minute before it expires. */
+  private Future<String> token() {
+    String t = token;
+    if (t != null && clock.instant().isBefore(tokenExpires)) {
+      return Future.succeededFuture(t);
+    }
+    String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+    return call(http.postAbs(authUrl + "/oauth2/token").putHeader("Authorization", "Basic " + basic)
+        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("grant_type=client_credentials")), "token")
+        .map(res -> {
+          JsonObject json = res.bodyAsJsonObject();
+          token = json.getString("access_token");
+          tokenExpires = clock.instant().plusSeconds(Math.max(0, json.getLong("expires_in", 0L) - 60));
+          return token;
+        });
+  }
+
+  private Future<HttpResponse<Buffer>> call(Future<HttpResponse<Buffer>> request, String step) {
+    return request.recover(e -> Future.failedFuture(
+            ProviderException.transientFailure(name + " unreachable (" + step + "): " + e.getClass().getSimpleName(), e)))
+        .compose(res -> {
+          if (res.statusCode() / 100 == 2) {
+            return Future.succeededFuture(res);
+          }
+          if (res.statusCode() == 401 && !"token".equals(step)) {
+            token = null; // expired early: the next attempt fetches a new one
+            return Future.failedFuture(ProviderException.transientFailure(name + " token refused (" + step + ")", null));
+          }
+          ProviderException p = ProviderException.forHttpStatus(name + " (" + step + ")", res.statusCode(),
+              ProviderException.retryAfter(res.getHeader("Retry-After")));
+          return Future.failedFuture(p);
+        });
+  }
+
+  private static String trim(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /**
+   * Type {@code maileva}. Options (all required but the last two): {@code authUrl} (the base of
+   * {@code /oauth2/token}, as Maileva gives it for the account's environment), {@code apiUrl} (the base of the
+   * mail API, ending in {@code /mail/v2}), {@code clientId}, {@code postageType} (ECONOMIC, FAST or URGENT;
+   * default FAST), {@code timeout} (give it PT20S or more: a PDF and five calls). Secret:
+   * {@code SESAME_PROVIDER_<NAME>_CLIENT_SECRET}.
+   */
+  public static final class Factory implements ProviderFactory {
+    @Override
+    public String type() {
+      return "maileva";
+    }
+
+    @Override
+    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+      WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("sesame-gateway")
+          .setConnectTimeout(5000));
+      return new MailevaPostProvider(s.name(), vertx, http, s.required("authUrl"), s.required("apiUrl"),
+          s.required("clientId"), s.secret("clientSecret"), s.optional("postageType", "FAST"), Clock.systemUTC());
+    }
+  }
+}
