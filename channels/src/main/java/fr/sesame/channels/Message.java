@@ -10,12 +10,20 @@ import java.util.Objects;
  * @param subject the email subject, {@code null} for other channels; never holds a secret
  * @param text    the body: the SMS text, the words a voice call reads out, or the email's text part
  * @param purpose what the message is for (e.g. {@code login-code}), for metrics and priorities; not shown to the recipient
+ * @param attachments files sent with an email (empty for other channels)
  */
-public record Message(ChannelKind kind, String to, String subject, String text, String purpose) {
+public record Message(ChannelKind kind, String to, String subject, String text, String purpose,
+                      java.util.List<Attachment> attachments) {
   public Message {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(purpose, "purpose");
+    attachments = java.util.List.copyOf(attachments);
+  }
+
+  /** A message without attachments. */
+  public Message(ChannelKind kind, String to, String subject, String text, String purpose) {
+    this(kind, to, subject, text, purpose, java.util.List.of());
   }
 }

@@ -31,8 +31,14 @@ public final class TemplateCatalog {
    * @param channels the channels it exists for
    * @param fields   the data fields it needs (all required)
    * @param priority how it is queued
+   * @param pdf      the file name of the PDF it attaches (rendered from {@code <name>.pdf.<lang>.mustache},
+   *                 first line the title), or null; rendering a PDF is CPU work: do it off the event loop
    */
-  public record Spec(String name, Set<ChannelKind> channels, List<String> fields, Priority priority) {}
+  public record Spec(String name, Set<ChannelKind> channels, List<String> fields, Priority priority, String pdf) {
+    public Spec(String name, Set<ChannelKind> channels, List<String> fields, Priority priority) {
+      this(name, channels, fields, priority, null);
+    }
+  }
 
   public static final List<String> LANGUAGES = List.of("fr", "en");
   private static final List<Spec> SPECS = List.of(
@@ -42,13 +48,14 @@ public final class TemplateCatalog {
           Priority.BULK),
       new Spec("access-letter", EnumSet.of(ChannelKind.POST), List.of("electionName", "identifier", "password", "url"),
           Priority.BULK),
-      new Spec("vote-receipt", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "votedAt", "receiptId"),
-          Priority.BULK),
+      new Spec("vote-receipt", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "votedAt", "receiptId", "ip"),
+          Priority.BULK, "accuse-de-reception.pdf"),
       new Spec("bureau-alert", EnumSet.of(ChannelKind.EMAIL, ChannelKind.SMS), List.of("electionName", "alert"),
           Priority.INTERACTIVE));
 
   private final Map<String, Spec> specs = new HashMap<>();
   private final Map<String, Template> templates = new HashMap<>();
+  private final Map<String, Template> pdfs = new HashMap<>();
 
   public TemplateCatalog() {
     Mustache.Compiler compiler = Mustache.compiler().escapeHTML(false).strictSections(true);
@@ -58,6 +65,11 @@ public final class TemplateCatalog {
         for (String lang : LANGUAGES) {
           String key = key(spec.name(), channel, lang);
           templates.put(key, compiler.compile(read("templates/" + key + ".mustache")));
+        }
+      }
+      if (spec.pdf() != null) {
+        for (String lang : LANGUAGES) {
+          pdfs.put(spec.name() + "." + lang, compiler.compile(read("templates/" + spec.name() + ".pdf." + lang + ".mustache")));
         }
       }
     }
@@ -87,7 +99,15 @@ public final class TemplateCatalog {
       subject = text.substring(0, nl).strip();
       text = text.substring(nl + 1);
     }
-    return new Message(channel, to, subject, text.strip(), name);
+    List<fr.sesame.channels.Attachment> attachments = List.of();
+    Template pdf = pdfs.get(name + "." + lang);
+    if (pdf != null) {
+      String body = pdf.execute(data);
+      int nl = body.indexOf('\n');
+      attachments = List.of(new fr.sesame.channels.Attachment(specs.get(name).pdf(), "application/pdf",
+          fr.sesame.channels.pdf.LetterPdf.render(body.substring(0, nl).strip(), body.substring(nl + 1).strip())));
+    }
+    return new Message(channel, to, subject, text.strip(), name, attachments);
   }
 
   private static String key(String name, ChannelKind channel, String lang) {

@@ -73,6 +73,18 @@ class AwsProvidersTest {
   }
 
   @Test
+  void sesCarriesAttachments() {
+    aws.reply(200, "{\"MessageId\":\"m\"}");
+    await(ses().send(new Message(ChannelKind.EMAIL, "alice@univ.fr", "s", "t", "vote-receipt",
+        java.util.List.of(new fr.sesame.channels.Attachment("recu.pdf", "application/pdf", "%PDF-x".getBytes())))));
+    JsonObject file = new JsonObject(aws.requests().get(0).body()).getJsonObject("Content").getJsonObject("Simple")
+        .getJsonArray("Attachments").getJsonObject(0);
+    assertThat(file.getString("FileName")).isEqualTo("recu.pdf");
+    assertThat(file.getString("ContentType")).isEqualTo("application/pdf");
+    assertThat(java.util.Base64.getDecoder().decode(file.getString("RawContent"))).isEqualTo("%PDF-x".getBytes());
+  }
+
+  @Test
   void sesFailuresAreClassified() {
     aws.reply(400, "{\"message\":\"Email address is not verified.\"}").reply(500, "{}").reply(403, "{}");
     ChannelProvider p = ses();

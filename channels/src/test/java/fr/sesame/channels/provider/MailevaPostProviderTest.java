@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
-import fr.sesame.channels.provider.maileva.LetterPdf;
+import fr.sesame.channels.pdf.LetterPdf;
 import fr.sesame.channels.provider.maileva.MailevaPostProvider;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;

@@ -65,6 +65,18 @@ class MailjetProvidersTest {
   }
 
   @Test
+  void attachmentsGoAsBase64() {
+    mailjet.reply(200, "{\"Messages\":[{\"Status\":\"success\",\"To\":[{\"MessageUUID\":\"u\"}]}]}");
+    await(email().send(new Message(ChannelKind.EMAIL, "alice@univ.fr", "s", "t", "vote-receipt",
+        java.util.List.of(new fr.sesame.channels.Attachment("recu.pdf", "application/pdf", "%PDF-x".getBytes())))));
+    JsonObject file = new JsonObject(mailjet.requests().get(0).body()).getJsonArray("Messages").getJsonObject(0)
+        .getJsonArray("Attachments").getJsonObject(0);
+    assertThat(file.getString("Filename")).isEqualTo("recu.pdf");
+    assertThat(file.getString("ContentType")).isEqualTo("application/pdf");
+    assertThat(Base64.getDecoder().decode(file.getString("Base64Content"))).isEqualTo("%PDF-x".getBytes());
+  }
+
+  @Test
   void messageLevelErrorIsARejection() {
     mailjet.reply(400, "{\"Messages\":[{\"Status\":\"error\",\"Errors\":[{\"ErrorCode\":\"mj-0013\","
         + "\"StatusCode\":400,\"ErrorMessage\":\"is an invalid email address.\"}]}]}");

@@ -55,6 +55,26 @@ class SmtpEmailProviderTest {
   }
 
   @Test
+  void deliversThePdfAttachment() throws Exception {
+    smtp.setUser("sesame", "s3cret");
+    Message withPdf = new Message(ChannelKind.EMAIL, "bob@univ.fr", "Accuse", "voir PJ", "vote-receipt",
+        java.util.List.of(new fr.sesame.channels.Attachment("recu.pdf", "application/pdf", "%PDF-1.7 test".getBytes())));
+    await(provider(smtp.getSmtp().getPort()).send(withPdf));
+    MimeMessage received = smtp.getReceivedMessagesForDomain("univ.fr")[0];
+    var multipart = (jakarta.mail.internet.MimeMultipart) received.getContent();
+    boolean found = false;
+    for (int i = 0; i < multipart.getCount(); i++) {
+      var part = multipart.getBodyPart(i);
+      if ("recu.pdf".equals(part.getFileName())) {
+        found = true;
+        assertThat(part.getContentType()).startsWith("application/pdf");
+        assertThat(part.getInputStream().readAllBytes()).isEqualTo("%PDF-1.7 test".getBytes());
+      }
+    }
+    assertThat(found).as("the PDF part").isTrue();
+  }
+
+  @Test
   void wrongPasswordIsAMisconfiguration() {
     smtp.setUser("sesame", "another-password");
     var e = (ProviderException) failure(provider(smtp.getSmtp().getPort()).send(EMAIL));

@@ -162,29 +162,37 @@ public final class OutboxDispatcher {
       Map<String, String> data = new HashMap<>();
       new JsonObject(cipher.decrypt(w.dataEnc(), NotificationService.contentAad(id, "d")))
           .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
-      Message message = templates.render(w.template(), channel, w.lang(), to, data);
-      List<String> attempts = new ArrayList<>();
-      AttemptListener listener = (provider, at, outcome) -> attempts.add(new JsonObject().put("provider", provider)
-          .put("at", clock.instant().toString()).put("outcome", outcome).encode());
-      return notifier.send(message, listener, java.util.Set.copyOf(w.excluded()))
-          .map(r -> new String[] {"sent", r.provider(), r.messageId(), ""})
-          .otherwise(e -> new String[] {"failed", "", "",
-              e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()})
-          .compose(outcome -> {
-            Counter.builder("sesame.notifications").tag("template", w.template()).tag("status", outcome[0])
-                .register(registry).increment();
-            return store.finish(entry, clock.millis(), outcome[0], outcome[1], outcome[2], outcome[3], attempts,
-                config.recordRetention().toMillis()).compose(v -> w.electionId().isEmpty() ? Future.succeededFuture()
-                : audit.record(w.electionId(), AuditEvent.of(clock.instant(), "notification." + outcome[0],
-                    "gateway:outbox", "", outcome[0], "notification", id, "template", w.template(),
-                    "channel", w.channel(), "provider", outcome[1].isEmpty() ? null : outcome[1],
-                    "attempts", attempts.size(), "error", outcome[3].isEmpty() ? null : outcome[3]))
-                .recover(e -> {
-                  LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
-                  return Future.succeededFuture();
-                }));
-          });
+      // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
+      boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);
+      Future<Message> rendered = heavy
+          ? vertx.executeBlocking(() -> templates.render(w.template(), channel, w.lang(), to, data))
+          : Future.succeededFuture(templates.render(w.template(), channel, w.lang(), to, data));
+      return rendered.compose(message -> dispatch(entry, id, w, message));
     });
+  }
+
+  private Future<Void> dispatch(Entry entry, String id, OutboxStore.Work w, Message message) {
+    List<String> attempts = new ArrayList<>();
+    AttemptListener listener = (provider, at, outcome) -> attempts.add(new JsonObject().put("provider", provider)
+        .put("at", clock.instant().toString()).put("outcome", outcome).encode());
+    return notifier.send(message, listener, java.util.Set.copyOf(w.excluded()))
+        .map(r -> new String[] {"sent", r.provider(), r.messageId(), ""})
+        .otherwise(e -> new String[] {"failed", "", "",
+            e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()})
+        .compose(outcome -> {
+          Counter.builder("sesame.notifications").tag("template", w.template()).tag("status", outcome[0])
+              .register(registry).increment();
+          return store.finish(entry, clock.millis(), outcome[0], outcome[1], outcome[2], outcome[3], attempts,
+              config.recordRetention().toMillis()).compose(v -> w.electionId().isEmpty() ? Future.succeededFuture()
+              : audit.record(w.electionId(), AuditEvent.of(clock.instant(), "notification." + outcome[0],
+                  "gateway:outbox", "", outcome[0], "notification", id, "template", w.template(),
+                  "channel", w.channel(), "provider", outcome[1].isEmpty() ? null : outcome[1],
+                  "attempts", attempts.size(), "error", outcome[3].isEmpty() ? null : outcome[3]))
+              .recover(e -> {
+                LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
+                return Future.succeededFuture();
+              }));
+        });
   }
 
   /** Takes over entries other (dead) dispatchers left pending. */

@@ -46,6 +46,11 @@ public final class SesEmailProvider implements ChannelProvider {
         .content(EmailContent.builder().simple(software.amazon.awssdk.services.sesv2.model.Message.builder()
             .subject(Content.builder().charset("UTF-8").data(message.subject() == null ? "" : message.subject()).build())
             .body(Body.builder().text(Content.builder().charset("UTF-8").data(message.text()).build()).build())
+            .attachments(message.attachments().stream().map(a -> software.amazon.awssdk.services.sesv2.model.Attachment
+                .builder().fileName(a.filename()).contentType(a.contentType())
+                .rawContent(software.amazon.awssdk.core.SdkBytes.fromByteArray(a.content()))
+                .contentDisposition(software.amazon.awssdk.services.sesv2.model.AttachmentContentDisposition.ATTACHMENT)
+                .build()).toList())
             .build()).build())
         .build();
     return AwsClients.call(name, client.sendEmail(request))

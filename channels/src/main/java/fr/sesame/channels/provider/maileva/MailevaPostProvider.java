@@ -3,6 +3,7 @@ package fr.sesame.channels.provider.maileva;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
+import fr.sesame.channels.pdf.LetterPdf;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;

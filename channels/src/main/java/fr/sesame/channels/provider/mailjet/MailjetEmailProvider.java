@@ -54,6 +54,12 @@ public final class MailjetEmailProvider implements ChannelProvider, DeliveryRepo
         .put(Emailv31.Message.SUBJECT, message.subject() == null ? "" : message.subject())
         .put(Emailv31.Message.TEXTPART, message.text())
         .put(Emailv31.Message.CUSTOMID, message.purpose());
+    if (!message.attachments().isEmpty()) {
+      JSONArray files = new JSONArray();
+      message.attachments().forEach(a -> files.put(new JSONObject().put("ContentType", a.contentType())
+          .put("Filename", a.filename()).put("Base64Content", java.util.Base64.getEncoder().encodeToString(a.content()))));
+      mail.put(Emailv31.Message.ATTACHMENTS, files);
+    }
     MailjetRequest request = new MailjetRequest(Emailv31.resource)
         .property(Emailv31.MESSAGES, new JSONArray().put(mail));
     return MailjetCalls.post(name, client, request).compose(this::receipt);

@@ -10,6 +10,7 @@ import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
@@ -48,6 +49,11 @@ public final class SmtpEmailProvider implements ChannelProvider {
   public Future<Receipt> send(Message message) {
     MailMessage mail = new MailMessage().setFrom(from).setTo(message.to())
         .setSubject(message.subject() == null ? "" : message.subject()).setText(message.text());
+    if (!message.attachments().isEmpty()) {
+      mail.setAttachment(message.attachments().stream().map(a -> MailAttachment.create()
+          .setData(io.vertx.core.buffer.Buffer.buffer(a.content())).setContentType(a.contentType()).setName(a.filename())
+          .setDisposition("attachment")).toList());
+    }
     return client.sendMail(mail)
         .map(r -> new Receipt(name, r.getMessageID(), Instant.now()))
         .recover(e -> Future.failedFuture(classify(e)));

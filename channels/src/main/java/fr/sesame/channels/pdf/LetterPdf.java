@@ -1,4 +1,4 @@
-package fr.sesame.channels.provider.maileva;
+package fr.sesame.channels.pdf;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
