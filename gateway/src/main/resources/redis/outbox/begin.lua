@@ -1,15 +1,24 @@
 -- begin.lua: a dispatcher takes a queued notification. A final one (sent, delivered, failed) is only
 -- acknowledged; one whose content was purged before it could be sent ends failed, visibly.
--- KEYS[1] gw:{nt}:n:<id>   record (x: providers that failed to deliver it after accepting, comma-separated)
+-- KEYS[1] gw:{nt}:n:<id>   record (x: providers that failed to deliver it after accepting, comma-separated;
+--                          inf: the provider a send was going to when its dispatcher stopped)
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- ARGV    now_ms
 -- RETURNS {0} nothing to send | {1, channel, template, lang, to_enc, data_enc, excluded providers, election}
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el')
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {0} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 if not c[1] then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'u', ARGV[1], 'err', 'content expired before it could be sent')
   return {0}
 end
+-- A dispatcher stopped while a provider had this message: it may have been sent there. Never twice to the
+-- same provider: that one is excluded from now on.
+local excluded = m[5] or ''
+if m[1] == 'sending' and m[7] and m[7] ~= '' then
+  if excluded == '' then excluded = m[7] else excluded = excluded .. ',' .. m[7] end
+  redis.call('HSET', KEYS[1], 'x', excluded)
+end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1])
-return {1, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or ''}
+redis.call('HDEL', KEYS[1], 'inf')
+return {1, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or ''}

@@ -8,6 +8,7 @@
 --         notification_id, then one JSON per attempt
 -- RETURNS {1}
 redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5])
+redis.call('HDEL', KEYS[1], 'inf')
 for i = 10, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 -- TTLs only garbage-collect; retention decisions use the index and now_ms
 redis.call('PEXPIRE', KEYS[2], ARGV[8])

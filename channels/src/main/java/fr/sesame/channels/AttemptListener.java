@@ -17,4 +17,12 @@ public interface AttemptListener {
    *                 {@code circuit-open}, {@code rate-limited}, {@code bulkhead-full}
    */
   void attempt(String provider, Instant at, String outcome);
+
+  /**
+   * Called before a provider is first tried for this message; the send waits for the returned future. A
+   * durable outbox records it, so that after a crash the message is not sent twice to that provider.
+   */
+  default io.vertx.core.Future<Void> starting(String provider) {
+    return io.vertx.core.Future.succeededFuture();
+  }
 }

@@ -46,6 +46,10 @@ public final class DevOutbox implements Notifier {
   @Override
   public Future<Receipt> send(Message message, fr.sesame.channels.AttemptListener attempts,
                                  java.util.Set<String> exclude) {
+    if (exclude.contains(PROVIDER)) {
+      return Future.failedFuture(new fr.sesame.channels.NotificationException("every provider failed (" + PROVIDER
+          + " excluded)"));
+    }
     Entry entry = new Entry(ids.incrementAndGet(), message, clock.instant());
     synchronized (entries) {
       entries.addLast(entry);

@@ -54,7 +54,9 @@ public final class FallbackChain {
     }
     GuardedProvider p = providers.get(i);
     int at = i;
-    return p.send(message, attempts).recover(e -> {
+    Future<Void> recorded = attempts.starting(p.name()).recover(e ->
+        Future.failedFuture(new NotificationException("could not record the send to " + p.name(), e)));
+    return recorded.compose(v -> p.send(message, attempts).recover(e -> {
       ProviderException failure = (ProviderException) e;
       if (failure.kind() == ProviderException.Kind.REJECTED) {
         return Future.failedFuture(new RejectedMessageException(failure.getMessage(), failure));
@@ -63,6 +65,6 @@ public final class FallbackChain {
         metrics.fallback(p.name(), providers.get(at + 1).name());
       }
       return from(at + 1, message, attempts, exclude, failure);
-    });
+    }));
   }
 }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code dispatch} group. Each poll reads the interactive lane before the bulk one, and bulk messages may
  * only fill {@code bulkShare} of the in-flight sends, so a login code never waits behind a campaign. An
  * entry is acknowledged together with its recorded outcome; one left pending by a dispatcher that died is
- * taken over after {@code recoverAfter}. Delivery is at least once: a crash between a provider's answer and
- * the record of it sends that message again.
+ * taken over after {@code recoverAfter}. Delivery is at least once, but never twice through one provider: the
+ * provider a send goes to is recorded before it is called, and excluded if that send's dispatcher died.
  */
 public final class OutboxDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
@@ -173,8 +173,18 @@ public final class OutboxDispatcher {
 
   private Future<Void> dispatch(Entry entry, String id, OutboxStore.Work w, Message message) {
     List<String> attempts = new ArrayList<>();
-    AttemptListener listener = (provider, at, outcome) -> attempts.add(new JsonObject().put("provider", provider)
-        .put("at", clock.instant().toString()).put("outcome", outcome).encode());
+    AttemptListener listener = new AttemptListener() {
+      @Override
+      public void attempt(String provider, java.time.Instant at, String outcome) {
+        attempts.add(new JsonObject().put("provider", provider).put("at", clock.instant().toString())
+            .put("outcome", outcome).encode());
+      }
+
+      @Override
+      public Future<Void> starting(String provider) {
+        return store.sendingTo(id, provider);
+      }
+    };
     return notifier.send(message, listener, java.util.Set.copyOf(w.excluded()))
         .map(r -> new String[] {"sent", r.provider(), r.messageId(), ""})
         .otherwise(e -> new String[] {"failed", "", "",

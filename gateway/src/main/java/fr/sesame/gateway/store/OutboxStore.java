@@ -54,6 +54,9 @@ public interface OutboxStore {
   /** Applies a delivery report (see redis/outbox/report.lua). */
   Future<ReportOutcome> report(String id, long nowMs, String provider, boolean delivered, String attemptJson);
 
+  /** Records, before calling it, the provider a send is going to (crash safety: never twice to one provider). */
+  Future<Void> sendingTo(String id, String provider);
+
   /** Removes an entry that has nothing left to send. */
   Future<Void> ack(Entry entry);
 

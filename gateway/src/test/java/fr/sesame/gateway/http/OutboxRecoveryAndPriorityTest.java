@@ -107,6 +107,21 @@ class OutboxRecoveryAndPriorityTest {
   }
 
   @Test
+  void aMessageADeadDispatcherWasSendingToAProviderIsNeverSentThereAgain() {
+    String to = phone();
+    String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
+    TestRedis.sync().xreadgroup(Consumer.from(RedisOutboxStore.GROUP, "dead-dispatcher-2"),
+        XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("gw:{nt}:s:hi"));
+    // as a dispatcher does just before calling the provider, then it dies
+    TestRedis.sync().hset("gw:{nt}:n:" + id, Map.of("st", "sending", "inf", "dev-outbox"));
+
+    JsonObject status = awaitFinal(id);
+    assertThat(status.getString("status")).isEqualTo("failed");
+    assertThat(status.getString("error")).contains("dev-outbox excluded");
+    assertThat(gw.outbox.list(to)).as("the only provider may already have it: not sent again").isEmpty();
+  }
+
+  @Test
   void aLoginCodeGoesBeforeACampaignOfTenThousand() {
     List<Future<?>> accepts = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {

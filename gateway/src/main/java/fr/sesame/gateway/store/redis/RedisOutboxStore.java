@@ -138,6 +138,11 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
+  public Future<Void> sendingTo(String id, String provider) {
+    return redis.await(redis.commands().hset(record(id), "inf", provider)).mapEmpty();
+  }
+
+  @Override
   public Future<Void> ack(Entry entry) {
     return redis.await(redis.commands().xack(stream(entry.lane()), GROUP, entry.entryId()))
         .compose(n -> redis.await(redis.commands().xdel(stream(entry.lane()), entry.entryId()))).mapEmpty();
