@@ -5,9 +5,10 @@
 -- KEYS[2] gw:{nt}:n:<id>         record (st status, ch, tpl, lang, p, c created ms, u updated ms, ik)
 -- KEYS[3] gw:{nt}:c:<id>         content (to, d data; both encrypted), purged after 48 h
 -- KEYS[4] gw:{nt}:s:<hi|lo>      stream read by the dispatchers' consumer group
--- KEYS[5] gw:{nt}:idx:c          retention index of contents (score: created ms)
+-- KEYS[5] gw:{nt}:idx:c          retention index of contents (score: when to purge, ms)
 -- KEYS[6] gw:{nt}:idx:m          retention index of records (score: created ms)
--- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none)
+-- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none),
+--         content_purge_at_ms
 -- RETURNS {1, id} accepted | {0, first id} already accepted under this key
 local first = redis.call('GET', KEYS[1])
 if first then return {0, first} end
@@ -16,6 +17,6 @@ redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang
   'c', ARGV[2], 'u', ARGV[2], 'ik', KEYS[1], 'el', ARGV[10])
 redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', ARGV[8])
 redis.call('XADD', KEYS[4], '*', 'id', ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[11], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
 return {1, ARGV[1]}

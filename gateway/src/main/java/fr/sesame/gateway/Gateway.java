@@ -80,6 +80,10 @@ public final class Gateway implements AutoCloseable {
           .description("Commands sent to Redis (a Lua script counts once): round trips at most").register(registry);
       FunctionCounter.builder("sesame.redis.commands", outboxConnector, RedisConnector::commandsSent)
           .tag("connection", "outbox").register(registry);
+      FunctionCounter.builder("sesame.redis.round.trips", connector, RedisConnector::roundTrips).tag("connection", "api")
+          .description("Round trips to Redis: a command sent while none awaits its answer").register(registry);
+      FunctionCounter.builder("sesame.redis.round.trips", outboxConnector, RedisConnector::roundTrips)
+          .tag("connection", "outbox").register(registry);
       Notifier notifier = notifiers.create(vertx, registry);
       FieldCipher cipher = new FieldCipher(config.dataKey());
       TemplateCatalog templates = new TemplateCatalog();
@@ -119,6 +123,11 @@ public final class Gateway implements AutoCloseable {
    */
   public long redisCommandsSent() {
     return redis.commandsSent();
+  }
+
+  /** @return round trips the API made to Redis since start ({@code sesame_redis_round_trips_total}) */
+  public long redisRoundTrips() {
+    return redis.roundTrips();
   }
 
   @Override

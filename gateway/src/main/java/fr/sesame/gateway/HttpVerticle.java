@@ -30,9 +30,9 @@ final class HttpVerticle extends VerticleBase {
     RedisElectionStore electionStore = new RedisElectionStore(shared.redis());
     RedisAuditStore auditStore = new RedisAuditStore(shared.redis());
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
-    LoginService logins = new LoginService(voters, shared.notifier(), audit, shared.keys(), shared.hasher(),
+    LoginService logins = new LoginService(voters, shared.notifications(), audit, shared.keys(), shared.hasher(),
         shared.cipher(), shared.random(), shared.clock(), config.lockout(), config.otp(), config.session(),
-        shared.metrics(), shared.templates());
+        shared.metrics());
     SessionService sessions = new SessionService(voters, electionStore, audit, shared.keys(), shared.clock(),
         config.session(), shared.metrics());
     SupportService support = new SupportService(voters, electionStore, audit, shared.keys(), shared.cipher(),

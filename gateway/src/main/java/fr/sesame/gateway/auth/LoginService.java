@@ -1,9 +1,6 @@
 package fr.sesame.gateway.auth;
 
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.channels.Message;
-import fr.sesame.channels.Notifier;
-import fr.sesame.channels.Receipt;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
@@ -16,6 +13,7 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.Election;
 import fr.sesame.gateway.election.SecretKind;
 import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.VoterStore;
 import io.vertx.core.Future;
@@ -37,7 +35,7 @@ import java.util.Optional;
  */
 public final class LoginService {
   private final VoterStore voters;
-  private final Notifier notifier;
+  private final NotificationService notifications;
   private final AuditTrail audit;
   private final VoterKeys keys;
   private final KeyedHasher hasher;
@@ -48,13 +46,12 @@ public final class LoginService {
   private final OtpConfig otp;
   private final SessionConfig sessions;
   private final GatewayMetrics metrics;
-  private final TemplateCatalog templates;
 
-  public LoginService(VoterStore voters, Notifier notifier, AuditTrail audit, VoterKeys keys, KeyedHasher hasher,
-                      FieldCipher cipher, RandomTokens random, Clock clock, LockoutConfig lockout, OtpConfig otp,
-                      SessionConfig sessions, GatewayMetrics metrics, TemplateCatalog templates) {
+  public LoginService(VoterStore voters, NotificationService notifications, AuditTrail audit, VoterKeys keys,
+                      KeyedHasher hasher, FieldCipher cipher, RandomTokens random, Clock clock, LockoutConfig lockout,
+                      OtpConfig otp, SessionConfig sessions, GatewayMetrics metrics) {
     this.voters = voters;
-    this.notifier = notifier;
+    this.notifications = notifications;
     this.audit = audit;
     this.keys = keys;
     this.hasher = hasher;
@@ -65,7 +62,6 @@ public final class LoginService {
     this.otp = otp;
     this.sessions = sessions;
     this.metrics = metrics;
-    this.templates = templates;
   }
 
   /** Login step 1. {@code givenPhone} is E.164 (already validated) or empty. */
@@ -96,7 +92,7 @@ public final class LoginService {
           metrics.login("secret", "success");
           events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), "success", "channel", channel.wireName()));
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          return send(channel, to, code, events, actor, client, "otp.sent", election.id())
+          return send(channel, to, code, events, actor, client, "otp.sent", election.id(), challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to), otp.validity().toSeconds(), -1)
                   : new LoginOutcome.SendFailed(channel));
@@ -161,7 +157,7 @@ public final class LoginService {
           metrics.login("resend", "success");
           ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          return send(used, to, code, events, actor, client, "otp.resent", election.id())
+          return send(used, to, code, events, actor, client, "otp.resent", election.id(), challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, used, mask(used, to), otp.validity().toSeconds(),
                       r.resendsLeft())
@@ -169,21 +165,27 @@ public final class LoginService {
         });
   }
 
+  /**
+   * Queues the code in the durable outbox (so a crash or a provider's late "undelivered" report does not
+   * lose it) and appends the audit events, both sent together: one round trip. Then waits up to
+   * {@code otp.sendWait} for the outcome: false only when the send failed for good.
+   */
   private Future<Boolean> send(ChannelKind channel, String to, String code, List<AuditEvent> events, String actor,
-                               ClientInfo client, String type, String electionId) {
-    Message message = templates.render("login-code", channel, "fr", to, Map.of("code", code,
-        "codeSpoken", TemplateCatalog.spoken(code), "minutes", Long.toString(Math.max(1, otp.validity().toMinutes()))));
-    return notifier.send(message)
-        .map(Optional::of)
-        .recover(e -> Future.succeededFuture(Optional.<Receipt>empty()))
-        .compose(receipt -> {
-          Instant at = clock.instant();
-          metrics.otpSend(channel.wireName(), receipt.isPresent() ? "accepted" : "failed");
-          events.add(AuditEvent.of(at, type, actor, client.ip(), receipt.isPresent() ? "accepted" : "failed",
-              "channel", channel.wireName(), "provider", receipt.map(Receipt::provider).orElse(null),
-              "to", mask(channel, to)));
-          return audit.record(electionId, events).map(receipt.isPresent());
-        });
+                               ClientInfo client, String type, String electionId, String challengeId) {
+    var request = new NotificationService.Request(channel, to, "login-code", "fr", Map.of("code", code,
+        "codeSpoken", TemplateCatalog.spoken(code), "minutes", Long.toString(Math.max(1, otp.validity().toMinutes()))),
+        challengeId + ":" + RandomTokens.base64Url(random.bytes(9)), electionId,
+        otp.validity().multipliedBy(2)); // the code is useless after its validity: its content goes soon after
+    events.add(AuditEvent.of(clock.instant(), type, actor, client.ip(), "queued", "channel", channel.wireName(),
+        "to", mask(channel, to)));
+    Future<NotificationService.Outcome> sent = notifications.acceptAndAwait(request,
+        new ClientInfo(client.ip(), actor), otp.sendWait());
+    Future<Void> audited = audit.record(electionId, events);
+    return Future.all(sent, audited).map(cf -> {
+      String status = sent.result().status();
+      metrics.otpSend(channel.wireName(), status);
+      return !"failed".equals(status);
+    });
   }
 
   private void lockEvent(StepResult r, Instant now, String actor, ClientInfo client, List<AuditEvent> events) {

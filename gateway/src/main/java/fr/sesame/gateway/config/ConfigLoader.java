@@ -26,7 +26,7 @@ import java.util.Set;
  * http:    { port: 8080, host: 0.0.0.0, maxJsonBytes: 65536, maxRollBytes: 2147483648, forwarded: none, instances: 2 }
  * redis:   { url: "redis://127.0.0.1:6379", cluster: false, commandTimeout: PT2S }
  * lockout: { maxFailures: 5, unknownIdentifierTtl: PT24H }
- * otp:     { digits: 6, validity: PT5M, maxResends: 3, challengeTtl: PT30M }
+ * otp:     { digits: 6, validity: PT5M, maxResends: 3, challengeTtl: PT30M, sendWait: PT2S }
  * session: { idleTimeout: PT30M }
  * channels: ...   (see ChannelsConfig)
  * </pre>
@@ -81,7 +81,8 @@ public final class ConfigLoader {
     OtpConfig otp = new OtpConfig(o.path("digits").asInt(OtpConfig.DEFAULTS.digits()),
         duration(o, "otp.validity", "validity", OtpConfig.DEFAULTS.validity()),
         o.path("maxResends").asInt(OtpConfig.DEFAULTS.maxResends()),
-        duration(o, "otp.challengeTtl", "challengeTtl", OtpConfig.DEFAULTS.challengeTtl()));
+        duration(o, "otp.challengeTtl", "challengeTtl", OtpConfig.DEFAULTS.challengeTtl()),
+        duration(o, "otp.sendWait", "sendWait", OtpConfig.DEFAULTS.sendWait()));
     SessionConfig session = new SessionConfig(duration(root.path("session"), "session.idleTimeout", "idleTimeout",
         SessionConfig.DEFAULTS.idleTimeout()));
 

@@ -26,17 +26,31 @@ import java.util.regex.Pattern;
 public final class NotificationService {
   /** Local event-bus address that wakes this instance's dispatcher. */
   public static final String WAKE = "sesame.outbox.wake";
+  /** Prefix of the local address where the dispatcher publishes a notification's outcome ({status, error}). */
+  public static final String DONE = "sesame.outbox.done.";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
   /** A validated request. */
-  /** A validated request; {@code electionId} is null or an existing election whose audit trail records it. */
+  /**
+   * A validated request. {@code electionId} is null or an existing election whose audit trail records it;
+   * {@code contentRetention} is null for the configured one (48 h), or shorter for a secret that is useless
+   * sooner (a login code).
+   */
   public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
-                        String idempotencyKey, String electionId) {
+                        String idempotencyKey, String electionId, java.time.Duration contentRetention) {
+    public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
+                   String idempotencyKey, String electionId) {
+      this(channel, to, template, lang, data, idempotencyKey, electionId, null);
+    }
+
     public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                    String idempotencyKey) {
-      this(channel, to, template, lang, data, idempotencyKey, null);
+      this(channel, to, template, lang, data, idempotencyKey, null, null);
     }
   }
+
+  /** How a send ended as far as this instance saw: {@code sent}, {@code failed}, or {@code pending}. */
+  public record Outcome(String id, String status, String error) {}
 
   private final OutboxStore store;
   private final TemplateCatalog templates;
@@ -60,15 +74,36 @@ public final class NotificationService {
   }
 
   public Future<OutboxStore.Accepted> accept(Request r, ClientInfo client) {
+    return accept(RandomTokens.base64Url(random.bytes(16)), r, client);
+  }
+
+  /**
+   * Accepts, then waits up to {@code wait} for this instance's dispatcher to say how the send ended. When
+   * another instance's dispatcher took it, or it takes longer, the outcome is {@code pending}: it will still
+   * be sent or fail visibly.
+   */
+  public Future<Outcome> acceptAndAwait(Request r, ClientInfo client, java.time.Duration wait) {
     String id = RandomTokens.base64Url(random.bytes(16));
+    io.vertx.core.Promise<JsonObject> done = io.vertx.core.Promise.promise();
+    // listening before accepting: a fast dispatcher cannot finish unseen
+    var consumer = vertx.eventBus().<JsonObject>localConsumer(DONE + id, m -> done.tryComplete(m.body()));
+    return accept(id, r, client).compose(a -> done.future().timeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .map(j -> new Outcome(a.id(), j.getString("status"), j.getString("error", "")))
+            .otherwise(e -> new Outcome(a.id(), "pending", "")))
+        .onComplete(ar -> consumer.unregister());
+  }
+
+  private Future<OutboxStore.Accepted> accept(String id, Request r, ClientInfo client) {
     TemplateCatalog.Spec spec = templates.spec(r.template()).orElseThrow();
     OutboxStore.Lane lane = spec.priority() == TemplateCatalog.Priority.INTERACTIVE
         ? OutboxStore.Lane.HI : OutboxStore.Lane.LO;
     String toEnc = cipher.encrypt(r.to(), contentAad(id, "to"));
     String dataEnc = cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(), contentAad(id, "d"));
     String idem = hasher.hashText("notify-idem", client.actor(), r.idempotencyKey());
-    return store.accept(id, clock.millis(), r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
-            config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId())
+    long now = clock.millis();
+    long purgeAt = now + (r.contentRetention() != null ? r.contentRetention() : config.contentRetention()).toMillis();
+    return store.accept(id, now, r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
+            config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(), purgeAt)
         .onSuccess(a -> {
           if (a.created()) {
             vertx.eventBus().send(WAKE, lane.name());

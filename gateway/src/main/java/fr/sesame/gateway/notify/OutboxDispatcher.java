@@ -201,7 +201,9 @@ public final class OutboxDispatcher {
               .recover(e -> {
                 LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
                 return Future.succeededFuture();
-              }));
+              }))
+              .onSuccess(v -> vertx.eventBus().publish(NotificationService.DONE + id,
+                  new JsonObject().put("status", outcome[0]).put("error", outcome[3])));
         });
   }
 
@@ -221,7 +223,7 @@ public final class OutboxDispatcher {
    */
   public Future<long[]> purge() {
     long now = clock.millis();
-    return purgeFrom(now - config.contentRetention().toMillis(), now - config.recordRetention().toMillis(),
+    return purgeFrom(now, now - config.recordRetention().toMillis(),
         new long[2], 0).onFailure(e -> LOG.warn("outbox retention failed: {}", e.getMessage()));
   }
 

@@ -27,10 +27,13 @@ public interface OutboxStore {
   /** A notification as its status shows it: the record's fields and the attempts, oldest first (JSON). */
   record Record(Map<String, String> fields, List<String> attempts) {}
 
-  /** @param electionId the election whose audit trail records it, or "" */
+  /**
+   * @param electionId       the election whose audit trail records it, or ""
+   * @param contentPurgeAtMs when its content (recipient, data) is to be deleted
+   */
   Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                           String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                          String electionId);
+                          String electionId, long contentPurgeAtMs);
 
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();
@@ -63,7 +66,7 @@ public interface OutboxStore {
   Future<Optional<Record>> status(String id);
 
   /**
-   * Retention: deletes contents created before {@code contentBefore} and whole records created before
+   * Retention: deletes contents due before {@code contentBefore} and whole records created before
    * {@code recordBefore}, at most {@code batch} of each.
    * @return {contents purged, records purged}
    */

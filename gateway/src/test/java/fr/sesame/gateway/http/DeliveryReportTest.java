@@ -42,6 +42,9 @@ class DeliveryReportTest {
   static final String TOKEN = "ovh-webhook-secret-0123456789";
   static final List<String> ovhTo = new CopyOnWriteArrayList<>();
   static final List<String> mailjetTo = new CopyOnWriteArrayList<>();
+  static final List<String> mailjetText = new CopyOnWriteArrayList<>();
+  static final List<String> ovhText = new CopyOnWriteArrayList<>();
+  static final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
   static final AtomicInteger ovhIds = new AtomicInteger(5000);
   static Vertx vertx;
   static Gateway gateway;
@@ -56,10 +59,12 @@ class DeliveryReportTest {
       } else if (req.path().endsWith("/jobs")) {
         String to = new JsonObject(body.toString()).getJsonArray("receivers").getString(0);
         ovhTo.add(to);
+        ovhText.add(new JsonObject(body.toString()).getString("message"));
         req.response().putHeader("Content-Type", "application/json").end("{\"ids\":[" + ovhIds.incrementAndGet()
             + "],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[]}");
       } else {
         mailjetTo.add(new JsonObject(body.toString()).getString("To"));
+        mailjetText.add(new JsonObject(body.toString()).getString("Text"));
         req.response().putHeader("Content-Type", "application/json").end("{\"MessageId\":\"mj-1\"}");
       }
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
@@ -73,9 +78,10 @@ class DeliveryReportTest {
             "SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "t"));
     GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 1),
         new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
-        ConfigLoader.parseApiKeys("platform:" + PLATFORM, new KeyedHasher(TestGateway.HASH_KEY)),
+        ConfigLoader.parseApiKeys("platform:" + PLATFORM + ",admin:" + TestGateway.ADMIN,
+            new KeyedHasher(TestGateway.HASH_KEY)),
         LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channels, OutboxConfig.DEFAULTS);
-    gateway = Gateway.start(config, new MutableClock(Instant.parse("2026-12-01T09:00:00Z")),
+    gateway = Gateway.start(config, clock,
         (v, registry) -> channels.build(v, Clock.systemUTC(), registry), null);
     http = new Http(gateway.port());
   }
@@ -142,6 +148,38 @@ class DeliveryReportTest {
     assertThat(http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2", null)
         .json().getInteger("applied")).isZero();
     assertThat(http.get("/v1/notifications/" + id, PLATFORM).json().getString("provider")).isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void aLoginCodeReportedUndeliveredReachesTheVoterThroughTheNextProviderUnchanged() {
+    String el = TestGateway.newElectionId();
+    http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
+        clock.instant().minus(Duration.ofDays(1)), clock.instant().plus(Duration.ofDays(1))));
+    String phone = phone();
+    http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", String.join("\n",
+        "identifier,college,lastName,firstName,birthDate,email,phone,secret",
+        "zoe,personnels,Z,Z,,," + phone + ",1234").getBytes());
+    Http.Res login = http.post("/v1/elections/" + el + "/login",
+        new JsonObject().put("identifier", "zoe").put("secret", "1234").put("channel", "sms"));
+    assertThat(login.status()).as(login.body()).isEqualTo(200);
+    assertThat(ovhTo).contains(phone); // the local dispatcher sent it before the answer
+    String firstText = ovhText.get(ovhTo.lastIndexOf(phone));
+
+    // OVH: not delivered (say the phone was off and the message expired)
+    Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=16", null);
+    assertThat(report.json().getInteger("applied")).isEqualTo(1);
+    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!mailjetTo.contains(phone) && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertThat(mailjetTo).as("the code went on to Mailjet SMS").contains(phone);
+    String secondText = mailjetText.get(mailjetTo.lastIndexOf(phone));
+    assertThat(secondText).as("the same code across fallbacks").isEqualTo(firstText);
+
+    String code = secondText.replaceAll(".*est (\\d{6}).*", "$1");
+    Http.Res verify = http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId")
+        + "/verify", new JsonObject().put("code", code));
+    assertThat(verify.status()).as(verify.body()).isEqualTo(200);
   }
 
   @Test

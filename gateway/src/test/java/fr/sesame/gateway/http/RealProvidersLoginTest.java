@@ -150,7 +150,8 @@ class RealProvidersLoginTest {
       assertThat(login.status()).isEqualTo(503);
       assertThat(login.problemType()).isEqualTo("/problems/dependency-unavailable");
       String audit = http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body();
-      assertThat(audit).contains("\"type\":\"otp.sent\"").contains("\"outcome\":\"failed\"");
+      assertThat(audit).contains("\"type\":\"otp.sent\"", "\"outcome\":\"queued\"",
+          "\"type\":\"notification.failed\"", "every sms provider failed");
       assertThat(http.get("/metrics", null).body()).contains("sesame_channel_exhausted_total{channel=\"sms\"}");
     } finally {
       ovhStatus.set(200);

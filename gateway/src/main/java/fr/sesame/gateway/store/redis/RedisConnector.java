@@ -22,24 +22,49 @@ public final class RedisConnector implements AutoCloseable {
   private final Runnable shutdown;
   private final RedisAccess access;
   private final LongAdder commands;
+  private final java.util.concurrent.atomic.AtomicLong roundTrips;
 
-  private RedisConnector(AutoCloseable connection, Runnable shutdown, RedisAccess access, LongAdder commands) {
+  private RedisConnector(AutoCloseable connection, Runnable shutdown, RedisAccess access, Counters counters) {
     this.connection = connection;
     this.shutdown = shutdown;
     this.access = access;
-    this.commands = commands;
+    this.commands = counters.commands;
+    this.roundTrips = counters.roundTrips;
   }
 
-  /** Counts every command the gateway sends (a script is one command, whatever it runs inside Redis). */
-  private static LongAdder countCommands(io.lettuce.core.AbstractRedisClient client) {
-    LongAdder count = new LongAdder();
-    client.addListener(new CommandListener() {
-      @Override
-      public void commandStarted(CommandStartedEvent event) {
-        count.increment();
+  /**
+   * Counts every command the gateway sends (a script is one command, whatever it runs inside Redis), and the
+   * round trips: a command sent while none is awaiting its answer starts one; commands sent while others are
+   * in flight are pipelined into it.
+   */
+  private static final class Counters implements CommandListener {
+    final LongAdder commands = new LongAdder();
+    final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void commandStarted(CommandStartedEvent event) {
+      commands.increment();
+      if (inFlight.getAndIncrement() == 0) {
+        roundTrips.incrementAndGet();
       }
-    });
-    return count;
+    }
+
+    @Override
+    public void commandSucceeded(io.lettuce.core.event.command.CommandSucceededEvent event) {
+      inFlight.decrementAndGet();
+    }
+
+    @Override
+    public void commandFailed(io.lettuce.core.event.command.CommandFailedEvent event) {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private static Counters countCommands(io.lettuce.core.AbstractRedisClient client) {
+    Counters counters = new Counters();
+    client.addListener(counters);
+    return counters;
   }
 
   /** Connects (blocking: call it at start-up, not on an event loop). */
@@ -52,13 +77,13 @@ public final class RedisConnector implements AutoCloseable {
       }
       RedisClusterClient client = RedisClusterClient.create(seeds);
       client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
-      LongAdder count = countCommands(client);
+      Counters count = countCommands(client);
       StatefulRedisClusterConnection<String, String> c = client.connect(StringCodec.UTF8);
       return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()), count);
     }
     RedisClient client = RedisClient.create(RedisURI.create(config.url()));
     client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
-    LongAdder count = countCommands(client);
+    Counters count = countCommands(client);
     StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
     return new RedisConnector(c::close, client::shutdown, new RedisAccess(c.async()), count);
   }
@@ -70,6 +95,11 @@ public final class RedisConnector implements AutoCloseable {
   /** @return how many commands this connection has sent so far */
   public long commandsSent() {
     return commands.sum();
+  }
+
+  /** @return how many round trips this connection has made so far (see {@link Counters}) */
+  public long roundTrips() {
+    return roundTrips.get();
   }
 
   @Override

@@ -59,11 +59,11 @@ public final class RedisOutboxStore implements OutboxStore {
   @Override
   public Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                                  String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                                 String electionId) {
+                                 String electionId, long contentPurgeAtMs) {
     return ACCEPT.run(redis, new String[] {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane),
             CONTENT_INDEX, RECORD_INDEX},
         id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc, Long.toString(idempotencyTtlMs),
-        electionId)
+        electionId, Long.toString(contentPurgeAtMs))
         .map(r -> new Accepted(str(r, 1), num(r, 0) == 1));
   }
 
