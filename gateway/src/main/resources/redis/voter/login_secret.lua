@@ -5,7 +5,8 @@
 -- KEYS[1] gw:{v:P}     voter hash (c, s, f, la, e, p, lp)
 -- KEYS[2] gw:{v:P}:ch  challenge hash (replaced)
 -- ARGV    now_ms, max_failures, secret_hash, unknown_ttl_ms, channel, colleges_allowing_channel (",a,b,"),
---         given_phone_enc (or ""), challenge_id, otp_hash, otp_expires_ms, challenge_ttl_ms
+--         given_phone_enc (or ""), challenge_id, otp_hash, otp_expires_ms, challenge_ttl_ms,
+--         notification_id (the outbox notification that will carry the code)
 -- RETURNS {LOCKED, failures, locked_now 0|1} | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION}
 --         | {OK, college, destination_field, destination_enc}
 --#include redis/lib/voter.lua
@@ -29,6 +30,6 @@ if not string.find(ARGV[6], ',' .. v[1] .. ',', 1, true) then return {CHANNEL_NO
 local dest = destination(voter, ARGV[5], ARGV[7])
 if not dest then return {NO_DESTINATION} end
 redis.call('DEL', challenge)
-redis.call('HSET', challenge, 'id', ARGV[8], 'h', ARGV[9], 'x', ARGV[10], 'r', 0, 'ch', ARGV[5])
+redis.call('HSET', challenge, 'id', ARGV[8], 'h', ARGV[9], 'x', ARGV[10], 'r', 0, 'ch', ARGV[5], 'nid', ARGV[12])
 redis.call('PEXPIRE', challenge, ARGV[11])
 return {OK, v[1], dest[1], dest[2]}

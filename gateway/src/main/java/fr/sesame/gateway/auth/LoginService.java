@@ -72,8 +72,10 @@ public final class LoginService {
     String secretHash = hasher.hashText("secret", election.id(), identifier, SecretKind.canonical(secret));
     String challengeId = keys.newChallengeId(voter);
     String code = random.digits(otp.digits());
+    String notificationId = notifications.newId();
     VoterStore.NewChallenge challenge = new VoterStore.NewChallenge(election.id() + "/" + challengeId,
-        codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.challengeTtl().toMillis());
+        codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.challengeTtl().toMillis(),
+        notificationId);
     String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, voter.aad("lp"))).orElse("");
     return voters.checkSecret(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
             lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
@@ -92,7 +94,8 @@ public final class LoginService {
           metrics.login("secret", "success");
           events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), "success", "channel", channel.wireName()));
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          return send(channel, to, code, events, actor, client, "otp.sent", election.id(), challengeId)
+          return send(notificationId, channel, to, codeData(code), events, actor, client, "otp.sent", election.id(),
+              challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to), otp.validity().toSeconds(), -1)
                   : new LoginOutcome.SendFailed(channel));
@@ -142,9 +145,11 @@ public final class LoginService {
     VoterKey voter = found.get();
     Instant now = clock.instant();
     String code = random.digits(otp.digits());
+    String notificationId = notifications.newId();
     return voters.resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
             codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
-            channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(""))
+            channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(""),
+            notificationId)
         .compose(r -> {
           String actor = "voter:" + voter.pseudonym();
           List<AuditEvent> events = new ArrayList<>();
@@ -157,7 +162,14 @@ public final class LoginService {
           metrics.login("resend", "success");
           ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          return send(used, to, code, events, actor, client, "otp.resent", election.id(), challengeId)
+          // while the code is valid, the same code goes again (read back from the outbox that carried it)
+          Future<Optional<Map<String, String>>> data = r.sameCodeNotification().isEmpty()
+              ? Future.succeededFuture(Optional.of(codeData(code)))
+              : notifications.data(r.sameCodeNotification());
+          return data.compose(d -> d.isEmpty()
+              ? audit.record(election.id(), AuditEvent.of(clock.instant(), "otp.resent", actor, client.ip(), "failed",
+                  "channel", used.wireName(), "error", "the code's content is gone")).map(false)
+              : send(notificationId, used, to, d.get(), events, actor, client, "otp.resent", election.id(), challengeId))
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, used, mask(used, to), otp.validity().toSeconds(),
                       r.resendsLeft())
@@ -170,15 +182,15 @@ public final class LoginService {
    * lose it) and appends the audit events, both sent together: one round trip. Then waits up to
    * {@code otp.sendWait} for the outcome: false only when the send failed for good.
    */
-  private Future<Boolean> send(ChannelKind channel, String to, String code, List<AuditEvent> events, String actor,
-                               ClientInfo client, String type, String electionId, String challengeId) {
-    var request = new NotificationService.Request(channel, to, "login-code", "fr", Map.of("code", code,
-        "codeSpoken", TemplateCatalog.spoken(code), "minutes", Long.toString(Math.max(1, otp.validity().toMinutes()))),
-        challengeId + ":" + RandomTokens.base64Url(random.bytes(9)), electionId,
+  private Future<Boolean> send(String notificationId, ChannelKind channel, String to, Map<String, String> codeData,
+                               List<AuditEvent> events, String actor, ClientInfo client, String type, String electionId,
+                               String challengeId) {
+    var request = new NotificationService.Request(channel, to, "login-code", "fr", codeData,
+        challengeId + ":" + notificationId, electionId,
         otp.validity().multipliedBy(2)); // the code is useless after its validity: its content goes soon after
     events.add(AuditEvent.of(clock.instant(), type, actor, client.ip(), "queued", "channel", channel.wireName(),
         "to", mask(channel, to)));
-    Future<NotificationService.Outcome> sent = notifications.acceptAndAwait(request,
+    Future<NotificationService.Outcome> sent = notifications.acceptAndAwait(notificationId, request,
         new ClientInfo(client.ip(), actor), otp.sendWait());
     Future<Void> audited = audit.record(electionId, events);
     return Future.all(sent, audited).map(cf -> {
@@ -206,6 +218,11 @@ public final class LoginService {
       case RESEND_LIMIT -> new LoginOutcome.ResendLimitReached();
       case OK -> throw new IllegalStateException("not a failure");
     };
+  }
+
+  private Map<String, String> codeData(String code) {
+    return Map.of("code", code, "codeSpoken", TemplateCatalog.spoken(code),
+        "minutes", Long.toString(Math.max(1, otp.validity().toMinutes())));
   }
 
   private String codeHash(String electionId, String challengeId, String code) {

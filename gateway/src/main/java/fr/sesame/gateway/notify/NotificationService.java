@@ -83,7 +83,11 @@ public final class NotificationService {
    * be sent or fail visibly.
    */
   public Future<Outcome> acceptAndAwait(Request r, ClientInfo client, java.time.Duration wait) {
-    String id = RandomTokens.base64Url(random.bytes(16));
+    return acceptAndAwait(RandomTokens.base64Url(random.bytes(16)), r, client, wait);
+  }
+
+  /** Like {@link #acceptAndAwait(Request, ClientInfo, java.time.Duration)} under a chosen id (22 base64url chars). */
+  public Future<Outcome> acceptAndAwait(String id, Request r, ClientInfo client, java.time.Duration wait) {
     io.vertx.core.Promise<JsonObject> done = io.vertx.core.Promise.promise();
     // listening before accepting: a fast dispatcher cannot finish unseen
     var consumer = vertx.eventBus().<JsonObject>localConsumer(DONE + id, m -> done.tryComplete(m.body()));
@@ -157,6 +161,20 @@ public final class NotificationService {
       }
       return changed;
     });
+  }
+
+  /** The template data of a notification, while its content is kept (a resend of the same login code). */
+  public Future<Optional<Map<String, String>>> data(String id) {
+    return store.contentData(id).map(enc -> enc.map(e -> {
+      Map<String, String> out = new java.util.HashMap<>();
+      new JsonObject(cipher.decrypt(e, contentAad(id, "d"))).forEach(kv -> out.put(kv.getKey(), String.valueOf(kv.getValue())));
+      return out;
+    }));
+  }
+
+  /** A fresh notification id. */
+  public String newId() {
+    return RandomTokens.base64Url(random.bytes(16));
   }
 
   static String contentAad(String id, String field) {

@@ -60,6 +60,9 @@ public interface OutboxStore {
   /** Records, before calling it, the provider a send is going to (crash safety: never twice to one provider). */
   Future<Void> sendingTo(String id, String provider);
 
+  /** The encrypted data of a notification, while its content is kept. */
+  Future<Optional<String>> contentData(String id);
+
   /** Removes an entry that has nothing left to send. */
   Future<Void> ack(Entry entry);
 

@@ -12,9 +12,15 @@ package fr.sesame.gateway.store;
  * @param destValue   the encrypted destination (OK of login and resend)
  * @param resendsLeft resends still allowed (OK of a resend)
  * @param lockedNow   LOCKED: true when this very step locked the account
+ * @param sameCodeNotification OK of a resend while the code is valid: the notification that carried it; else ""
  */
 public record StepResult(Code code, long failures, String college, String channel, String destField,
-                         String destValue, long resendsLeft, boolean lockedNow) {
+                         String destValue, long resendsLeft, boolean lockedNow, String sameCodeNotification) {
+  public StepResult(Code code, long failures, String college, String channel, String destField, String destValue,
+                    long resendsLeft, boolean lockedNow) {
+    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, "");
+  }
+
   /** The scripts' result codes (redis/lib/voter.lua). */
   public enum Code { OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT;
 

@@ -14,8 +14,8 @@ public interface VoterStore {
   record VoterRow(VoterKey key, String college, String secretHash, String identityEnc, String emailEnc,
                   String phoneEnc) {}
 
-  /** What a new challenge holds. */
-  record NewChallenge(String challengeId, String codeHash, long expiresAtMs, long ttlMs) {}
+  /** What a new challenge holds; {@code notificationId} is the outbox notification carrying its code. */
+  record NewChallenge(String challengeId, String codeHash, long expiresAtMs, long ttlMs, String notificationId) {}
 
   /** Writes a batch of voters; @return how many were new (the rest were updated). */
   Future<Integer> importVoters(List<VoterRow> rows);
@@ -29,9 +29,12 @@ public interface VoterStore {
   Future<StepResult> checkCode(VoterKey voter, long nowMs, int maxFailures, String challengeId, String codeHash,
                                String sessionKeyHash, long sessionTtlMs, String sessionId, String ip);
 
-  /** A new code for the current challenge. */
+  /**
+   * The code again for the current challenge: the same one while valid ({@link StepResult#sameCodeNotification()}
+   * names the notification that carried it), else a new one ({@code codeHash}, carried by {@code notificationId}).
+   */
   Future<StepResult> resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs,
-                            int maxResends, String channel, String collegesAllowingChannel);
+                            int maxResends, String channel, String collegesAllowingChannel, String notificationId);
 
   /** @return the voter's stored fields (c, f, la, ll, n, e, p, lp), empty when not on the roll */
   Future<Map<String, String>> read(VoterKey voter);

@@ -143,6 +143,11 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
+  public Future<Optional<String>> contentData(String id) {
+    return redis.await(redis.commands().hget(content(id), "d")).map(Optional::ofNullable);
+  }
+
+  @Override
   public Future<Void> ack(Entry entry) {
     return redis.await(redis.commands().xack(stream(entry.lane()), GROUP, entry.entryId()))
         .compose(n -> redis.await(redis.commands().xdel(stream(entry.lane()), entry.entryId()))).mapEmpty();

@@ -56,7 +56,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     return LOGIN.run(redis, new String[] {voter.redisKey(), RedisKeys.challenge(voter.pseudonym())},
         Long.toString(nowMs), Integer.toString(maxFailures), secretHash, Long.toString(unknownTtlMs), channel,
         collegesAllowingChannel, givenPhoneEnc, ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()),
-        Long.toString(ch.ttlMs())).map(r -> {
+        Long.toString(ch.ttlMs()), ch.notificationId()).map(r -> {
           Code code = Code.of(num(r, 0));
           return switch (code) {
             case REJECTED, LOCKED -> StepResult.failure(code, num(r, 1), r.size() > 2 && num(r, 2) == 1);
@@ -85,13 +85,14 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
 
   @Override
   public Future<StepResult> resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs,
-                                   int maxResends, String channel, String collegesAllowingChannel) {
+                                   int maxResends, String channel, String collegesAllowingChannel,
+                                   String notificationId) {
     return RESEND.run(redis, new String[] {voter.redisKey(), RedisKeys.challenge(voter.pseudonym())},
         Long.toString(nowMs), challengeId, codeHash, Long.toString(expiresAtMs), Integer.toString(maxResends),
-        channel, collegesAllowingChannel).map(r -> {
+        channel, collegesAllowingChannel, notificationId).map(r -> {
           Code code = Code.of(num(r, 0));
           if (code == Code.OK) {
-            return new StepResult(code, 0, "", str(r, 1), str(r, 2), str(r, 3), num(r, 4), false);
+            return new StepResult(code, 0, "", str(r, 1), str(r, 2), str(r, 3), num(r, 4), false, str(r, 5));
           }
           return StepResult.of(code);
         });
