@@ -28,30 +28,13 @@ class NotificationOutboxTest {
         .put("idempotencyKey", key);
   }
 
-  static String phone() {
-    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
-  }
-
-  /** Waits (bounded) until the notification's status is final. */
-  static JsonObject awaitFinal(String id) {
-    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < until) {
-      Http.Res r = gw.http.get("/v1/notifications/" + id, PLATFORM);
-      if (r.status() == 200 && List.of("sent", "failed").contains(r.json().getString("status"))) {
-        return r.json();
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("notification " + id + " did not finish");
-  }
-
   @Test
   void acceptedNotificationIsSentAndItsAttemptsAreShown() {
-    String to = phone();
+    String to = Http.randomPhone();
     Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString()));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     String id = accepted.json().getString("id");
-    JsonObject status = awaitFinal(id);
+    JsonObject status = gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
     assertThat(status.getString("status")).isEqualTo("sent");
     assertThat(status.getString("provider")).isEqualTo("dev-outbox");
     assertThat(status.getString("template")).isEqualTo("login-code");
@@ -63,7 +46,7 @@ class NotificationOutboxTest {
 
   @Test
   void theSameIdempotencyKeyGivesTheSameIdAndOneMessageEvenInParallel() {
-    String to = phone();
+    String to = Http.randomPhone();
     String key = UUID.randomUUID().toString();
     Buffer body = Buffer.buffer(loginCode(to, key).encode());
     List<Future<Http.Res>> calls = new ArrayList<>();
@@ -73,7 +56,7 @@ class NotificationOutboxTest {
     List<Http.Res> answers = gw.http.parallel(calls);
     assertThat(answers).extracting(Http.Res::status).containsOnly(202);
     assertThat(answers.stream().map(r -> r.json().getString("id")).distinct()).hasSize(1);
-    awaitFinal(answers.get(0).json().getString("id"));
+    gw.http.awaitNotification(PLATFORM, answers.get(0).json().getString("id"), "sent", "failed");
     Http.Res later = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, key));
     assertThat(later.json().getString("id")).isEqualTo(answers.get(0).json().getString("id"));
     assertThat(gw.outbox.list(to)).hasSize(1);
@@ -81,7 +64,7 @@ class NotificationOutboxTest {
 
   @Test
   void badRequestsAreRefusedAndQueueNothing() {
-    String to = phone();
+    String to = Http.randomPhone();
     JsonObject good = loginCode(to, UUID.randomUUID().toString());
     JsonObject[] bad = {
         good.copy().put("channel", "fax"),
@@ -122,7 +105,7 @@ class NotificationOutboxTest {
     }
     Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, letter.copy().put("to", address));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    assertThat(awaitFinal(accepted.json().getString("id")).getString("status")).isEqualTo("sent");
+    assertThat(gw.http.awaitNotification(PLATFORM, accepted.json().getString("id"), "sent", "failed").getString("status")).isEqualTo("sent");
     var sent = gw.outbox.last(address).message();
     assertThat(sent.subject()).isEqualTo("Vos codes d'acces au vote : CA 2026");
     assertThat(sent.text()).contains("Votre code secret : 7H3K-92QX");
@@ -130,10 +113,10 @@ class NotificationOutboxTest {
 
   @Test
   void contentIsPurgedAfter48HoursAndTheRecordAfter90Days() {
-    String to = phone();
+    String to = Http.randomPhone();
     String id = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString())).json()
         .getString("id");
-    awaitFinal(id);
+    gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
     var redis = TestRedis.sync();
     assertThat(redis.exists("gw:{nt}:c:" + id)).isEqualTo(1);
     assertThat(redis.hgetall("gw:{nt}:c:" + id).values()).allSatisfy(v -> assertThat(v).doesNotContain(to));

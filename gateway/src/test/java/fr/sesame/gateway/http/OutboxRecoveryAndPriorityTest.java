@@ -62,10 +62,6 @@ class OutboxRecoveryAndPriorityTest {
     client.shutdown();
   }
 
-  static String phone() {
-    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
-  }
-
   static NotificationService.Request code(String to) {
     return new NotificationService.Request(ChannelKind.SMS, to, "login-code", "fr",
         Map.of("code", "135790", "codeSpoken", "1, 3, 5, 7, 9, 0", "minutes", "5"), UUID.randomUUID().toString());
@@ -77,28 +73,16 @@ class OutboxRecoveryAndPriorityTest {
         UUID.randomUUID().toString());
   }
 
-  static JsonObject awaitFinal(String id) {
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < until) {
-      Http.Res r = gw.http.get("/v1/notifications/" + id, PLATFORM);
-      if (r.status() == 200 && List.of("sent", "failed").contains(r.json().getString("status"))) {
-        return r.json();
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("notification " + id + " did not finish");
-  }
-
   @Test
   void aMessageHeldByADeadDispatcherIsDeliveredOnceByAnother() {
-    String to = phone();
+    String to = Http.randomPhone();
     String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     // a dispatcher takes it, then dies without finishing
     var taken = TestRedis.sync().xreadgroup(Consumer.from(RedisOutboxStore.GROUP, "dead-dispatcher"),
         XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("gw:{nt}:s:hi"));
     assertThat(taken).extracting(m -> m.getBody().get("id")).contains(id);
 
-    JsonObject status = awaitFinal(id);
+    JsonObject status = gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
     assertThat(status.getString("status")).isEqualTo("sent");
     assertThat(gw.outbox.list(to)).hasSize(1);
     // and it is not sent again later
@@ -108,14 +92,14 @@ class OutboxRecoveryAndPriorityTest {
 
   @Test
   void aMessageADeadDispatcherWasSendingToAProviderIsNeverSentThereAgain() {
-    String to = phone();
+    String to = Http.randomPhone();
     String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     TestRedis.sync().xreadgroup(Consumer.from(RedisOutboxStore.GROUP, "dead-dispatcher-2"),
         XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("gw:{nt}:s:hi"));
     // as a dispatcher does just before calling the provider, then it dies
     TestRedis.sync().hset("gw:{nt}:n:" + id, Map.of("st", "sending", "inf", "dev-outbox"));
 
-    JsonObject status = awaitFinal(id);
+    JsonObject status = gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
     assertThat(status.getString("status")).isEqualTo("failed");
     assertThat(status.getString("error")).contains("dev-outbox excluded");
     assertThat(gw.outbox.list(to)).as("the only provider may already have it: not sent again").isEmpty();
@@ -128,12 +112,12 @@ class OutboxRecoveryAndPriorityTest {
       accepts.add(anotherInstance.accept(campaign(i), new ClientInfo("", "key:platform/test")));
     }
     Http.await(Future.all(accepts));
-    String to = phone();
+    String to = Http.randomPhone();
     String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     int before = gw.outbox.list(null).size();
 
     gw.gateway.vertx().eventBus().send(NotificationService.WAKE, "any");
-    awaitFinal(id);
+    gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
     var sent = gw.outbox.list(null);
     int position = -1;
     for (int i = before; i < sent.size(); i++) {

@@ -89,6 +89,32 @@ public final class Http implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Polls {@code GET /v1/notifications/{id}} (bounded, 15 s) until its status is one of {@code statuses}.
+   * @return the notification's status document
+   */
+  public JsonObject awaitNotification(String platformKey, String id, String... statuses) {
+    java.util.Set<String> wanted = java.util.Set.of(statuses);
+    long until = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+    JsonObject last = null;
+    while (System.nanoTime() < until) {
+      Res r = get("/v1/notifications/" + id, platformKey);
+      if (r.status() == 200) {
+        last = r.json();
+        if (wanted.contains(last.getString("status"))) {
+          return last;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("notification " + id + " never reached " + wanted + "; last: " + last);
+  }
+
+  /** A French mobile number no other test uses. */
+  public static String randomPhone() {
+    return "+3361" + String.format("%07d", Math.floorMod(java.util.UUID.randomUUID().hashCode(), 10_000_000));
+  }
+
   public static <T> T await(io.vertx.core.Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
