@@ -11,7 +11,7 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.gateway.store.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 

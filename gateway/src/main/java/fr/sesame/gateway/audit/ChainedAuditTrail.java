@@ -73,7 +73,7 @@ public final class ChainedAuditTrail implements AuditTrail {
             chains.remove(electionId);
           }
           return mayRetry ? append(electionId, events, false)
-              : Future.failedFuture(new fr.sesame.gateway.store.StoreUnavailableException("audit append failed", null));
+              : Future.failedFuture(new fr.sesame.ratelimit.redis.StoreUnavailableException("audit append failed", null));
         });
   }
 

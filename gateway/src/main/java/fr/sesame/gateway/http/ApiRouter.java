@@ -14,7 +14,7 @@ import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.http.problem.FailureHandler;
 import fr.sesame.gateway.store.EmargementStore;
 import fr.sesame.gateway.store.VoterStore;
-import fr.sesame.gateway.store.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import fr.sesame.gateway.metrics.GatewayMetrics;

@@ -1,6 +1,6 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.gateway.store.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -11,7 +11,7 @@ import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.gateway.store.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;

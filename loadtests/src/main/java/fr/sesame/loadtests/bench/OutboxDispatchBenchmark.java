@@ -18,7 +18,7 @@ import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.dev.EmbeddedRedis;
 import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.gateway.store.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import io.lettuce.core.RedisClient;
 import io.vertx.core.Future;

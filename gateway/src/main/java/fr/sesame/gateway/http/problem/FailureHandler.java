@@ -1,6 +1,6 @@
 package fr.sesame.gateway.http.problem;
 
-import fr.sesame.gateway.store.StoreUnavailableException;
+import fr.sesame.ratelimit.redis.StoreUnavailableException;
 import fr.sesame.channels.NotificationException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;

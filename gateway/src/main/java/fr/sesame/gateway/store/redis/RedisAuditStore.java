@@ -1,6 +1,8 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.LuaScript.num;
+import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.LuaScript;
+import static fr.sesame.ratelimit.redis.LuaScript.num;
 
 import fr.sesame.gateway.audit.AuditStore;
 import io.lettuce.core.Limit;

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.store.redis;
 
+import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.config.RedisConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

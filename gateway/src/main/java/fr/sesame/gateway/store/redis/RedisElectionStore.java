@@ -1,5 +1,6 @@
 package fr.sesame.gateway.store.redis;
 
+import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.election.Election;
 import fr.sesame.gateway.store.ElectionStore;
 import fr.sesame.gateway.store.EmargementStore;

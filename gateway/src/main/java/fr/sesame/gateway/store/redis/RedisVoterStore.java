@@ -1,7 +1,9 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.LuaScript.num;
-import static fr.sesame.gateway.store.redis.LuaScript.str;
+import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.LuaScript;
+import static fr.sesame.ratelimit.redis.LuaScript.num;
+import static fr.sesame.ratelimit.redis.LuaScript.str;
 
 import fr.sesame.gateway.auth.VoterKey;
 import fr.sesame.gateway.store.SessionStore;

@@ -1,6 +1,5 @@
-package fr.sesame.gateway.store.redis;
+package fr.sesame.ratelimit.redis;
 
-import fr.sesame.gateway.store.StoreUnavailableException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

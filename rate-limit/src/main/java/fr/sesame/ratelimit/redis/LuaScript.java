@@ -1,4 +1,4 @@
-package fr.sesame.gateway.store.redis;
+package fr.sesame.ratelimit.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;

@@ -1,4 +1,4 @@
-package fr.sesame.gateway.store;
+package fr.sesame.ratelimit.redis;
 
 /** The data store did not answer or failed: the request gets 503 and nothing was decided. */
 public class StoreUnavailableException extends RuntimeException {
