@@ -1,0 +1,117 @@
+package fr.sesame.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.ratelimit.local.InMemoryRateLimiter;
+import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.RedisRateLimiter;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/** The Redis limiter on a real Redis: {@code REDIS_URL}, else an embedded one. */
+class RedisRateLimiterTest extends RateLimiterContract {
+  static RedisServer embedded;
+  static RedisClient client;
+  static StatefulRedisConnection<String, String> connection;
+  static RedisRateLimiter limiter;
+
+  @BeforeAll
+  static void start() throws IOException {
+    String url = System.getenv("REDIS_URL");
+    if (url == null || url.isBlank()) {
+      int port = freePort();
+      embedded = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
+          .setting("appendonly no").build();
+      embedded.start();
+      url = "redis://127.0.0.1:" + port;
+    }
+    client = RedisClient.create(url);
+    connection = client.connect();
+    limiter = new RedisRateLimiter(new RedisAccess(connection.async()), new InMemoryRateLimiter(10_000));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    connection.close();
+    client.shutdown();
+    if (embedded != null) {
+      embedded.stop();
+    }
+  }
+
+  @Override
+  protected RateLimiter limiter() {
+    return limiter;
+  }
+
+  @Test
+  void exactUnderConcurrency() throws Exception {
+    LimitPolicy fifty = new LimitPolicy("election", 1, Duration.ofHours(1), 50, LimitPolicy.FailureMode.OPEN);
+    List<Future<Decision>> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      all.add(limiter.check(tag, List.of(new Limit(fifty, "demo")), 1, t0));
+    }
+    Future.all(all).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(all.stream().filter(f -> f.result().allowed())).hasSize(50);
+  }
+
+  @Test
+  void keysCarryTheHashTagAndExpire() {
+    check(t0, new Limit(THREE_PER_30S, "k1"));
+    String key = "rl:{" + tag + "}:ip:k1";
+    assertThat(connection.sync().exists(key)).isEqualTo(1);
+    assertThat(connection.sync().pttl(key)).isPositive();
+  }
+
+  @Test
+  void whenRedisIsGoneFailOpenLimitsDecideLocallyAndFailClosedOnesRefuse() throws Exception {
+    int port = freePort();
+    RedisServer doomed = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"").build();
+    doomed.start();
+    RedisClient c = RedisClient.create("redis://127.0.0.1:" + port);
+    c.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(300))).build());
+    StatefulRedisConnection<String, String> conn = c.connect();
+    RedisRateLimiter degraded = new RedisRateLimiter(new RedisAccess(conn.async()), new InMemoryRateLimiter(100));
+    try {
+      doomed.stop();
+      LimitPolicy sms = new LimitPolicy("sms", 10, Duration.ofMinutes(10), 3, LimitPolicy.FailureMode.CLOSED);
+      Decision closed = degraded.check(tag, List.of(new Limit(sms, "+336")), 1, t0).toCompletionStage()
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(closed.allowed()).isFalse();
+      assertThat(closed.reason()).isEqualTo(Decision.Reason.UNAVAILABLE);
+
+      Limit ip = new Limit(THREE_PER_30S, "192.0.2.1");
+      for (int i = 0; i < 3; i++) {
+        Decision open = degraded.check(tag, List.of(ip), 1, t0).toCompletionStage().toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+        assertThat(open.allowed()).isTrue();
+        assertThat(open.reason()).isEqualTo(Decision.Reason.LOCAL);
+      }
+      Decision bounded = degraded.check(tag, List.of(ip), 1, t0).toCompletionStage().toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
+      assertThat(bounded.allowed()).as("the local limiter still limits").isFalse();
+    } finally {
+      conn.close();
+      c.shutdown();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
