@@ -24,9 +24,11 @@ import java.util.regex.Pattern;
  * @param opensAt  voters may log in from then
  * @param closesAt until then (exclusive)
  * @param colleges by id, in the order given
+ * @param phoneRegions the countries (ISO codes, as libphonenumber names them) whose numbers may receive codes;
+ *                 default France with its overseas departments and territories
  */
 public record Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
-                       Map<String, College> colleges) {
+                       Map<String, College> colleges, java.util.Set<String> phoneRegions) {
   /** What an election, college or voter identifier may be made of. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -36,6 +38,12 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     Objects.requireNonNull(opensAt, "opensAt");
     Objects.requireNonNull(closesAt, "closesAt");
     colleges = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(colleges));
+    phoneRegions = java.util.Set.copyOf(phoneRegions);
+  }
+
+  public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
+                  Map<String, College> colleges) {
+    this(id, name, opensAt, closesAt, colleges, fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS);
   }
 
   public boolean isOpenAt(Instant now) {
@@ -68,7 +76,8 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
       cs.add(new JsonObject().put("id", c.id()).put("secretKind", c.secretKind().name()).put("otpChannels", channels));
     }
     return new JsonObject().put("id", id).put("name", name).put("opensAt", opensAt.toString())
-        .put("closesAt", closesAt.toString()).put("colleges", cs);
+        .put("closesAt", closesAt.toString()).put("colleges", cs)
+        .put("phoneCountries", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(phoneRegions))));
   }
 
   /** Reads what {@link #toJson} wrote (stored data: trusted). */
@@ -83,7 +92,11 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
       colleges.put(c.getString("id"), new College(c.getString("id"),
           SecretKind.valueOf(c.getString("secretKind")), java.util.Set.copyOf(channels)));
     }
+    JsonArray regions = json.getJsonArray("phoneCountries");
+    java.util.Set<String> phoneRegions = regions == null ? fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS
+        : regions.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
     return new Election(json.getString("id"), json.getString("name"),
-        OffsetDateTime.parse(json.getString("opensAt")), OffsetDateTime.parse(json.getString("closesAt")), colleges);
+        OffsetDateTime.parse(json.getString("opensAt")), OffsetDateTime.parse(json.getString("closesAt")), colleges,
+        phoneRegions);
   }
 }

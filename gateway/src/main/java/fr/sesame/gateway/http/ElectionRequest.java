@@ -15,7 +15,7 @@ import java.util.Set;
 
 /** The body of {@code PUT /v1/admin/elections/{electionId}}, validated. */
 final class ElectionRequest {
-  static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "colleges");
+  static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "colleges", "phoneCountries");
   private static final Set<String> COLLEGE_FIELDS = Set.of("id", "secretKind", "otpChannels");
   private static final Set<ChannelKind> CODE_CHANNELS = EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL);
 
@@ -39,7 +39,21 @@ final class ElectionRequest {
         throw JsonInput.invalid("college '" + c.id() + "' is listed twice");
       }
     }
-    return new Election(electionId, name, opensAt, closesAt, colleges);
+    Set<String> regions = fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS;
+    JsonNode pc = in.node("phoneCountries");
+    if (pc != null && !pc.isNull()) {
+      if (!pc.isArray() || pc.isEmpty() || pc.size() > 50) {
+        throw JsonInput.invalid("'phoneCountries' must list 1 to 50 country codes such as FR, RE, BE");
+      }
+      regions = new java.util.HashSet<>();
+      for (JsonNode c : pc) {
+        if (!c.isTextual() || !fr.sesame.ratelimit.fraud.PhoneRules.knownRegion(c.textValue())) {
+          throw JsonInput.invalid("'phoneCountries' must list country codes such as FR, RE, BE");
+        }
+        regions.add(c.textValue());
+      }
+    }
+    return new Election(electionId, name, opensAt, closesAt, colleges, regions);
   }
 
   private static College college(JsonNode c, String at) {

@@ -76,9 +76,21 @@ final class NotificationHandlers {
   private void accept(RoutingContext ctx) {
     NotificationService.Request request = parse(JsonInput.read(ctx, FIELDS));
     var client = ApiKeyAuth.client(ctx);
-    Future<Void> electionKnown = request.electionId() == null ? Future.succeededFuture()
-        : elections.find(request.electionId()).compose(e -> e.isPresent() ? Future.succeededFuture()
+    Future<java.util.Set<String>> regions = request.electionId() == null
+        ? Future.succeededFuture(fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS)
+        : elections.find(request.electionId()).compose(e -> e.isPresent() ? Future.succeededFuture(e.get().phoneRegions())
             : Future.failedFuture(new ProblemException(ProblemType.ELECTION_NOT_FOUND, null)));
+    Future<Void> electionKnown = regions.map(allowed -> {
+      if (request.channel().usesPhone()) {
+        var verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(request.to(), allowed,
+            request.channel() == ChannelKind.SMS ? fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS
+                : fr.sesame.ratelimit.fraud.PhoneRules.Use.VOICE);
+        if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
+          throw JsonInput.invalid("'to' refused: " + verdict.reason());
+        }
+      }
+      return null;
+    });
     electionKnown.compose(v -> notifications.accept(request, client)).compose(a -> {
       if (!a.created() || request.electionId() == null) {
         return Future.succeededFuture(a);

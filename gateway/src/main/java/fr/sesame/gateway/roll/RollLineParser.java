@@ -123,6 +123,11 @@ public final class RollLineParser {
       if (p.isEmpty()) {
         return reject("bad phone");
       }
+      var verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(p.get(), election.phoneRegions(),
+          fr.sesame.ratelimit.fraud.PhoneRules.Use.ANY);
+      if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
+        return reject("phone refused: " + verdict.reason());
+      }
       phone = p.get();
     }
     SecretKind kind = college.get().secretKind();

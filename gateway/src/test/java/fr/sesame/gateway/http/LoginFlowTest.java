@@ -115,6 +115,14 @@ class LoginFlowTest {
     assertThat(other.json().getString("destination")).isEqualTo("+33 6** ** ** 22");
     assertThat(gw.outbox.list("+33600000001")).isEmpty();
 
+    // a premium number, or a fixed line for an SMS, is refused before anything happens
+    for (String refused : new String[] {"+33899123456", "+33144556677", "+447911123456"}) {
+      Http.Res r = gw.http.post("/v1/elections/" + el + "/login", withPhone.copy().put("identifier", "bruno")
+          .put("phone", refused));
+      assertThat(r.status()).as(refused).isEqualTo(400);
+      assertThat(r.json().getString("detail")).startsWith("'phone' refused");
+    }
+
     // alice has a phone on the roll: a given one is ignored
     Http.Res alice = gw.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "alice")
         .put("secret", "20231234").put("channel", "sms").put("phone", "+33600000002"));

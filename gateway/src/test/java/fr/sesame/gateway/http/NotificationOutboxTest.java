@@ -77,7 +77,10 @@ class NotificationOutboxTest {
         good.copy().put("data", good.getJsonObject("data").copy().put("extra", "x")),
         good.copy().put("data", good.getJsonObject("data").copy().put("code", new JsonObject())),
         good.copy().put("idempotencyKey", ""),
-        good.copy().put("priority", "high")};
+        good.copy().put("priority", "high"),
+        good.copy().put("to", "+33899123456"), // premium rate
+        good.copy().put("to", "+32470123456"), // a country the gateway does not serve
+        good.copy().put("to", "+33144556677")}; // a fixed line cannot receive an SMS
     for (JsonObject b : bad) {
       Http.Res r = gw.http.post("/v1/notifications", PLATFORM, b);
       assertThat(r.status()).as(b.encode()).isEqualTo(400);

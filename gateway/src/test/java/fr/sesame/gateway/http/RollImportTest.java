@@ -71,6 +71,33 @@ class RollImportTest {
   }
 
   @Test
+  void phonesMustBeRealLinesOfTheElectionsCountries() {
+    String el = emptyElection();
+    Http.Res r = gw.importRoll(el, String.join("\n", HEADER,
+        "p1,personnels,A,A,,,+33899123456,1234",   // 2 premium rate
+        "p2,personnels,B,B,,,+32470123456,1234",   // 3 Belgium: not allowed by default
+        "p3,personnels,C,C,,,+262692123456,1234",  // 4 La Réunion: allowed
+        "p4,personnels,D,D,,,+33144556677,1234")); // 5 fixed line: fine for a call
+    JsonObject report = r.json();
+    assertThat(report.getLong("imported")).isEqualTo(2);
+    var reasons = report.getJsonArray("rejections");
+    assertThat(reasons.getJsonObject(0).getInteger("line")).isEqualTo(2);
+    assertThat(reasons.getJsonObject(0).getString("reason")).contains("premium");
+    assertThat(reasons.getJsonObject(1).getInteger("line")).isEqualTo(3);
+    assertThat(reasons.getJsonObject(1).getString("reason")).contains("country");
+
+    String belgian = TestGateway.newElectionId();
+    gw.http.put("/v1/admin/elections/" + belgian, ADMIN, TestGateway.electionBody(gw.clock.instant(),
+        gw.clock.instant().plus(Duration.ofDays(1))).put("phoneCountries", new io.vertx.core.json.JsonArray()
+            .add("FR").add("BE")));
+    assertThat(gw.importRoll(belgian, HEADER + "\np2,personnels,B,B,,,+32470123456,1234\n").json()
+        .getLong("imported")).isEqualTo(1);
+    assertThat(gw.http.put("/v1/admin/elections/" + belgian, ADMIN, TestGateway.electionBody(gw.clock.instant(),
+        gw.clock.instant().plus(Duration.ofDays(1))).put("phoneCountries", new io.vertx.core.json.JsonArray()
+            .add("XX"))).status()).isEqualTo(400);
+  }
+
+  @Test
   void invalidUtf8LineIsRejectedAlone() throws Exception {
     String el = emptyElection();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,0 +1,88 @@
+package fr.sesame.ratelimit.fraud;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Which numbers may receive a code: a real subscriber line in one of the election's countries, never a
+ * premium, shared-cost, toll-free or other special-rate number (the pumping and toll-fraud targets).
+ * Numbers are classified by libphonenumber. SMS needs a mobile; a voice call also reaches fixed lines and
+ * the VoIP lines of household boxes (French 09 numbers).
+ */
+public final class PhoneRules {
+  /** Metropolitan France and its overseas departments and territories. */
+  public static final Set<String> FRANCE_WITH_OVERSEAS =
+      Set.of("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC");
+
+  /** What a number may be used for. */
+  public enum Use {
+    SMS(EnumSet.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)),
+    VOICE(EnumSet.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.VOIP)),
+    /** A voter's number on the roll: it may later serve either. */
+    ANY(EnumSet.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.VOIP));
+
+    private final Set<PhoneNumberType> types;
+
+    Use(Set<PhoneNumberType> types) {
+      this.types = types;
+    }
+  }
+
+  /** The verdict; {@link #OK} or why not. */
+  public enum Verdict {
+    OK(null),
+    INVALID("not a valid phone number"),
+    COUNTRY_NOT_ALLOWED("phone numbers of this country are not allowed for this election"),
+    SPECIAL_RATE("premium, shared-cost, toll-free and other special numbers are refused"),
+    WRONG_KIND("this kind of line cannot receive it (SMS needs a mobile)");
+
+    private final String reason;
+
+    Verdict(String reason) {
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+  private static final Set<PhoneNumberType> SPECIAL = EnumSet.of(PhoneNumberType.PREMIUM_RATE,
+      PhoneNumberType.SHARED_COST, PhoneNumberType.TOLL_FREE, PhoneNumberType.UAN, PhoneNumberType.PERSONAL_NUMBER,
+      PhoneNumberType.PAGER, PhoneNumberType.VOICEMAIL);
+
+  private PhoneRules() {}
+
+  /** @param e164 a number in E.164 form */
+  public static Verdict check(String e164, Set<String> allowedRegions, Use use) {
+    PhoneNumber n;
+    try {
+      n = PHONES.parse(e164, "ZZ");
+    } catch (NumberParseException e) {
+      return Verdict.INVALID;
+    }
+    if (!PHONES.isValidNumber(n)) {
+      return Verdict.INVALID;
+    }
+    PhoneNumberType type = PHONES.getNumberType(n);
+    if (SPECIAL.contains(type)) {
+      return Verdict.SPECIAL_RATE;
+    }
+    if (!allowedRegions.contains(PHONES.getRegionCodeForNumber(n))) {
+      return Verdict.COUNTRY_NOT_ALLOWED;
+    }
+    return use.types.contains(type) ? Verdict.OK : Verdict.WRONG_KIND;
+  }
+
+  /** @return true for a region code libphonenumber knows (e.g. {@code FR}, {@code RE}) */
+  public static boolean knownRegion(String region) {
+    return PHONES.getSupportedRegions().contains(region);
+  }
+}

@@ -1,0 +1,47 @@
+package fr.sesame.ratelimit.fraud;
+
+import static fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Use.ANY;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Use.VOICE;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Verdict.COUNTRY_NOT_ALLOWED;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Verdict.INVALID;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Verdict.SPECIAL_RATE;
+import static fr.sesame.ratelimit.fraud.PhoneRules.Verdict.WRONG_KIND;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PhoneRulesTest {
+  @Test
+  void frenchMobilesIncludingOverseasReceiveCodes() {
+    assertThat(PhoneRules.check("+33612345678", FRANCE_WITH_OVERSEAS, SMS)).isEqualTo(OK);
+    assertThat(PhoneRules.check("+262692123456", FRANCE_WITH_OVERSEAS, SMS)).as("La Réunion").isEqualTo(OK);
+    assertThat(PhoneRules.check("+590690123456", FRANCE_WITH_OVERSEAS, VOICE)).as("Guadeloupe").isEqualTo(OK);
+  }
+
+  @Test
+  void specialRateNumbersAreRefusedWhateverTheUse() {
+    for (String n : new String[] {"+33899123456", "+33810123456", "+33800123456"}) {
+      assertThat(PhoneRules.check(n, FRANCE_WITH_OVERSEAS, VOICE)).as(n).isEqualTo(SPECIAL_RATE);
+      assertThat(PhoneRules.check(n, FRANCE_WITH_OVERSEAS, ANY)).as(n).isEqualTo(SPECIAL_RATE);
+    }
+  }
+
+  @Test
+  void otherCountriesOnlyWhenTheElectionAllowsThem() {
+    assertThat(PhoneRules.check("+32470123456", FRANCE_WITH_OVERSEAS, SMS)).isEqualTo(COUNTRY_NOT_ALLOWED);
+    assertThat(PhoneRules.check("+32470123456", Set.of("FR", "BE"), SMS)).isEqualTo(OK);
+  }
+
+  @Test
+  void smsNeedsAMobileWhileACallReachesFixedAndBoxLines() {
+    assertThat(PhoneRules.check("+33144556677", FRANCE_WITH_OVERSEAS, SMS)).isEqualTo(WRONG_KIND);
+    assertThat(PhoneRules.check("+33144556677", FRANCE_WITH_OVERSEAS, VOICE)).isEqualTo(OK);
+    assertThat(PhoneRules.check("+33912345678", FRANCE_WITH_OVERSEAS, SMS)).isEqualTo(WRONG_KIND);
+    assertThat(PhoneRules.check("+33912345678", FRANCE_WITH_OVERSEAS, VOICE)).isEqualTo(OK);
+    assertThat(PhoneRules.check("nope", FRANCE_WITH_OVERSEAS, SMS)).isEqualTo(INVALID);
+  }
+}
