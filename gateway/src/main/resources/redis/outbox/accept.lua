@@ -7,15 +7,24 @@
 -- KEYS[4] gw:{nt}:s:<hi|lo>      stream read by the dispatchers' consumer group
 -- KEYS[5] gw:{nt}:idx:c          retention index of contents (score: when to purge, ms)
 -- KEYS[6] gw:{nt}:idx:m          retention index of records (score: created ms)
+-- KEYS[7] gw:{nt}:c:<source id>  content of the notification whose data this one reuses (the same login
+--                                code resent), or any {nt} key when data_enc is given
 -- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none),
---         content_purge_at_ms
--- RETURNS {1, id} accepted | {0, first id} already accepted under this key
+--         content_purge_at_ms, source id ("" when data_enc is given)
+-- RETURNS {1, id} accepted | {0, first id} already accepted under this key | {-1, ""} the source's content is
+--         gone (nothing written)
 local first = redis.call('GET', KEYS[1])
 if first then return {0, first} end
+local data = ARGV[8]
+if ARGV[12] ~= '' then
+  -- the data stays encrypted for the source id: 'ds' tells the dispatcher which binding to decrypt it with
+  data = redis.call('HGET', KEYS[7], 'd')
+  if not data then return {-1, ''} end
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[9])
 redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang', ARGV[5], 'p', ARGV[6],
-  'c', ARGV[2], 'u', ARGV[2], 'ik', KEYS[1], 'el', ARGV[10])
-redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', ARGV[8])
+  'c', ARGV[2], 'u', ARGV[2], 'ik', KEYS[1], 'el', ARGV[10], 'ds', ARGV[12])
+redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', data)
 redis.call('XADD', KEYS[4], '*', 'id', ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[11], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])

@@ -4,8 +4,9 @@
 --                          inf: the provider a send was going to when its dispatcher stopped)
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- ARGV    now_ms
--- RETURNS {0} nothing to send | {1, channel, template, lang, to_enc, data_enc, excluded providers, election}
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf')
+-- RETURNS {0} nothing to send
+--         | {1, channel, template, lang, to_enc, data_enc, excluded providers, election, data source id or ""}
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {0} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 if not c[1] then
@@ -21,4 +22,4 @@ if m[1] == 'sending' and m[7] and m[7] ~= '' then
 end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1])
 redis.call('HDEL', KEYS[1], 'inf')
-return {1, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or ''}
+return {1, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or ''}

@@ -27,7 +27,7 @@ import java.util.Optional;
 
 /**
  * The voter login: knowledge secret, then a one-time code, then a session. Each step costs one Redis round
- * trip for the decision (a Lua script) and one for the audit events.
+ * trip for the decision (a Lua script) and one for the outbox accept and the audit events, sent together.
  *
  * <p>Failures of both steps count together; at {@code maxFailures} the account locks until support
  * unlocks it. Only a complete login (right code) resets the count: a right secret alone does not, or
@@ -94,8 +94,8 @@ public final class LoginService {
           metrics.login("secret", "success");
           events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), "success", "channel", channel.wireName()));
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          return send(notificationId, channel, to, codeData(code), events, actor, client, "otp.sent", election.id(),
-              challengeId)
+          return send(notificationId, channel, to, codeData(code), null, events, actor, client, "otp.sent",
+              election.id(), challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to), otp.validity().toSeconds(), -1)
                   : new LoginOutcome.SendFailed(channel));
@@ -162,14 +162,11 @@ public final class LoginService {
           metrics.login("resend", "success");
           ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          // while the code is valid, the same code goes again (read back from the outbox that carried it)
-          Future<Optional<Map<String, String>>> data = r.sameCodeNotification().isEmpty()
-              ? Future.succeededFuture(Optional.of(codeData(code)))
-              : notifications.data(r.sameCodeNotification());
-          return data.compose(d -> d.isEmpty()
-              ? audit.record(election.id(), AuditEvent.of(clock.instant(), "otp.resent", actor, client.ip(), "failed",
-                  "channel", used.wireName(), "error", "the code's content is gone")).map(false)
-              : send(notificationId, used, to, d.get(), events, actor, client, "otp.resent", election.id(), challengeId))
+          // while the code is valid the same code goes again: the outbox copies it from the notification that
+          // carried it, in the accept script (no extra round trip)
+          String sameCodeFrom = r.sameCodeNotification().isEmpty() ? null : r.sameCodeNotification();
+          return send(notificationId, used, to, sameCodeFrom == null ? codeData(code) : Map.of(), sameCodeFrom,
+                  events, actor, client, "otp.resent", election.id(), challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, used, mask(used, to), otp.validity().toSeconds(),
                       r.resendsLeft())
@@ -183,11 +180,12 @@ public final class LoginService {
    * {@code otp.sendWait} for the outcome: false only when the send failed for good.
    */
   private Future<Boolean> send(String notificationId, ChannelKind channel, String to, Map<String, String> codeData,
-                               List<AuditEvent> events, String actor, ClientInfo client, String type, String electionId,
-                               String challengeId) {
+                               String sameCodeFrom, List<AuditEvent> events, String actor, ClientInfo client,
+                               String type, String electionId, String challengeId) {
     var request = new NotificationService.Request(channel, to, "login-code", "fr", codeData,
         challengeId + ":" + notificationId, electionId,
-        otp.validity().multipliedBy(2)); // the code is useless after its validity: its content goes soon after
+        otp.validity().multipliedBy(2), // the code is useless after its validity: its content goes soon after
+        sameCodeFrom);
     events.add(AuditEvent.of(clock.instant(), type, actor, client.ip(), "queued", "channel", channel.wireName(),
         "to", mask(channel, to)));
     Future<NotificationService.Outcome> sent = notifications.acceptAndAwait(notificationId, request,

@@ -34,18 +34,20 @@ public final class NotificationService {
   /**
    * A validated request. {@code electionId} is null or an existing election whose audit trail records it;
    * {@code contentRetention} is null for the configured one (48 h), or shorter for a secret that is useless
-   * sooner (a login code).
+   * sooner (a login code); {@code dataFrom} is null, or a notification whose data is reused as it is stored
+   * (the same login code resent: {@code data} is then ignored), copied in the accept script itself.
    */
   public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
-                        String idempotencyKey, String electionId, java.time.Duration contentRetention) {
+                        String idempotencyKey, String electionId, java.time.Duration contentRetention,
+                        String dataFrom) {
     public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                    String idempotencyKey, String electionId) {
-      this(channel, to, template, lang, data, idempotencyKey, electionId, null);
+      this(channel, to, template, lang, data, idempotencyKey, electionId, null, null);
     }
 
     public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                    String idempotencyKey) {
-      this(channel, to, template, lang, data, idempotencyKey, null, null);
+      this(channel, to, template, lang, data, idempotencyKey, null, null, null);
     }
   }
 
@@ -74,26 +76,23 @@ public final class NotificationService {
   }
 
   public Future<OutboxStore.Accepted> accept(Request r, ClientInfo client) {
-    return accept(RandomTokens.base64Url(random.bytes(16)), r, client);
+    return accept(newId(), r, client);
   }
 
   /**
-   * Accepts, then waits up to {@code wait} for this instance's dispatcher to say how the send ended. When
-   * another instance's dispatcher took it, or it takes longer, the outcome is {@code pending}: it will still
-   * be sent or fail visibly.
+   * Accepts under {@code id} (from {@link #newId()}), then waits up to {@code wait} for this instance's
+   * dispatcher to say how the send ended. When another instance's dispatcher took it, or it takes longer,
+   * the outcome is {@code pending}: it will still be sent or fail visibly.
    */
-  public Future<Outcome> acceptAndAwait(Request r, ClientInfo client, java.time.Duration wait) {
-    return acceptAndAwait(RandomTokens.base64Url(random.bytes(16)), r, client, wait);
-  }
-
-  /** Like {@link #acceptAndAwait(Request, ClientInfo, java.time.Duration)} under a chosen id (22 base64url chars). */
   public Future<Outcome> acceptAndAwait(String id, Request r, ClientInfo client, java.time.Duration wait) {
     io.vertx.core.Promise<JsonObject> done = io.vertx.core.Promise.promise();
     // listening before accepting: a fast dispatcher cannot finish unseen
     var consumer = vertx.eventBus().<JsonObject>localConsumer(DONE + id, m -> done.tryComplete(m.body()));
-    return accept(id, r, client).compose(a -> done.future().timeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-            .map(j -> new Outcome(a.id(), j.getString("status"), j.getString("error", "")))
-            .otherwise(e -> new Outcome(a.id(), "pending", "")))
+    return accept(id, r, client).compose(a -> a.sourceGone()
+            ? Future.succeededFuture(new Outcome(id, "failed", "the resent code's content is gone"))
+            : done.future().timeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .map(j -> new Outcome(a.id(), j.getString("status"), j.getString("error", "")))
+                .otherwise(e -> new Outcome(a.id(), "pending", "")))
         .onComplete(ar -> consumer.unregister());
   }
 
@@ -102,12 +101,14 @@ public final class NotificationService {
     OutboxStore.Lane lane = spec.priority() == TemplateCatalog.Priority.INTERACTIVE
         ? OutboxStore.Lane.HI : OutboxStore.Lane.LO;
     String toEnc = cipher.encrypt(r.to(), contentAad(id, "to"));
-    String dataEnc = cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(), contentAad(id, "d"));
+    String dataEnc = r.dataFrom() != null ? ""
+        : cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(), contentAad(id, "d"));
     String idem = hasher.hashText("notify-idem", client.actor(), r.idempotencyKey());
     long now = clock.millis();
     long purgeAt = now + (r.contentRetention() != null ? r.contentRetention() : config.contentRetention()).toMillis();
     return store.accept(id, now, r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
-            config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(), purgeAt)
+            config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(), purgeAt,
+            r.dataFrom() == null ? "" : r.dataFrom())
         .onSuccess(a -> {
           if (a.created()) {
             vertx.eventBus().send(WAKE, lane.name());
@@ -161,15 +162,6 @@ public final class NotificationService {
       }
       return changed;
     });
-  }
-
-  /** The template data of a notification, while its content is kept (a resend of the same login code). */
-  public Future<Optional<Map<String, String>>> data(String id) {
-    return store.contentData(id).map(enc -> enc.map(e -> {
-      Map<String, String> out = new java.util.HashMap<>();
-      new JsonObject(cipher.decrypt(e, contentAad(id, "d"))).forEach(kv -> out.put(kv.getKey(), String.valueOf(kv.getValue())));
-      return out;
-    }));
   }
 
   /** A fresh notification id. */

@@ -160,7 +160,8 @@ public final class OutboxDispatcher {
       ChannelKind channel = ChannelKind.fromWire(w.channel()).orElseThrow();
       String to = cipher.decrypt(w.toEnc(), NotificationService.contentAad(id, "to"));
       Map<String, String> data = new HashMap<>();
-      new JsonObject(cipher.decrypt(w.dataEnc(), NotificationService.contentAad(id, "d")))
+      String dataBinding = w.dataSource().isEmpty() ? id : w.dataSource(); // a resent code carries its source's
+      new JsonObject(cipher.decrypt(w.dataEnc(), NotificationService.contentAad(dataBinding, "d")))
           .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
       // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
       boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);

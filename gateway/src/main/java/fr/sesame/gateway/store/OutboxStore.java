@@ -11,15 +11,22 @@ public interface OutboxStore {
   /** Which stream: interactive messages are always read first. */
   enum Lane { HI, LO }
 
-  /** What {@link #accept} decided: {@code created} is false when the idempotency key was seen before. */
-  record Accepted(String id, boolean created) {}
+  /**
+   * What {@link #accept} decided: {@code created} is false when the idempotency key was seen before;
+   * {@code sourceGone} is true when the data was to be copied from a notification whose content is gone
+   * (nothing was written then).
+   */
+  record Accepted(String id, boolean created, boolean sourceGone) {}
 
   /** A stream entry waiting for a dispatcher. */
   record Entry(Lane lane, String entryId, String notificationId) {}
 
-  /** What a dispatcher needs to send one notification; {@code excluded}: providers that failed to deliver it. */
+  /**
+   * What a dispatcher needs to send one notification; {@code excluded}: providers that failed to deliver it;
+   * {@code dataSource}: the notification whose encryption binding the data carries ("" for its own).
+   */
   record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
-              String electionId) {}
+              String electionId, String dataSource) {}
 
   /** What a delivery report changed. */
   enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
@@ -30,10 +37,12 @@ public interface OutboxStore {
   /**
    * @param electionId       the election whose audit trail records it, or ""
    * @param contentPurgeAtMs when its content (recipient, data) is to be deleted
+   * @param dataFrom         a notification whose data this one reuses, in the same script ({@code dataEnc} is
+   *                         then ignored), or ""
    */
   Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                           String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                          String electionId, long contentPurgeAtMs);
+                          String electionId, long contentPurgeAtMs, String dataFrom);
 
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();
@@ -59,9 +68,6 @@ public interface OutboxStore {
 
   /** Records, before calling it, the provider a send is going to (crash safety: never twice to one provider). */
   Future<Void> sendingTo(String id, String provider);
-
-  /** The encrypted data of a notification, while its content is kept. */
-  Future<Optional<String>> contentData(String id);
 
   /** Removes an entry that has nothing left to send. */
   Future<Void> ack(Entry entry);

@@ -156,6 +156,21 @@ class LoginFlowTest {
   }
 
   @Test
+  void aResendWhoseCodeContentIsGoneFailsVisibly() {
+    String el = gw.openElection();
+    Http.Res login = gw.login(el, "alice", "20231234", "sms");
+    var redis = fr.sesame.gateway.support.TestRedis.sync();
+    String nid = redis.hget(fr.sesame.gateway.store.redis.RedisKeys.challenge(
+        EnumerationSafetyTest.pseudonym(el, "alice")), "nid");
+    redis.del("gw:{nt}:c:" + nid);
+    int sent = gw.outbox.list("+33612345678").size();
+    Http.Res resend = gw.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId")
+        + "/resend", new JsonObject());
+    assertThat(resend.status()).isEqualTo(503);
+    assertThat(gw.outbox.list("+33612345678")).hasSize(sent);
+  }
+
+  @Test
   void afterItsValidityAResendSendsANewCodeAndTheOldOneNoLongerWorks() {
     String el = gw.openElection();
     Http.Res login = gw.login(el, "alice", "20231234", "sms");

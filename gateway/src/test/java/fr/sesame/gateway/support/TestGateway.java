@@ -68,11 +68,17 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
    */
   public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                      Gateway.NotifierFactory notifiers) {
+    this(instances, outboxConfig, notifiers, TestRedis.url());
+  }
+
+  /** @param redisUrl the Redis to use (e.g. through a {@link LatencyProxy}) */
+  public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                     Gateway.NotifierFactory notifiers, String redisUrl) {
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
       GatewayConfig config = new GatewayConfig(
           new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances),
-          new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
+          new RedisConfig(redisUrl, false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
           LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
           outboxConfig);

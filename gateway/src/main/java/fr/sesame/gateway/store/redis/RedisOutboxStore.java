@@ -61,12 +61,12 @@ public final class RedisOutboxStore implements OutboxStore {
   @Override
   public Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                                  String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                                 String electionId, long contentPurgeAtMs) {
+                                 String electionId, long contentPurgeAtMs, String dataFrom) {
     return ACCEPT.run(redis, new String[] {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane),
-            CONTENT_INDEX, RECORD_INDEX},
+            CONTENT_INDEX, RECORD_INDEX, content(dataFrom.isEmpty() ? id : dataFrom)},
         id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc, Long.toString(idempotencyTtlMs),
-        electionId, Long.toString(contentPurgeAtMs))
-        .map(r -> new Accepted(str(r, 1), num(r, 0) == 1));
+        electionId, Long.toString(contentPurgeAtMs), dataFrom)
+        .map(r -> new Accepted(str(r, 1), num(r, 0) == 1, num(r, 0) == -1));
   }
 
   @Override
@@ -110,7 +110,7 @@ public final class RedisOutboxStore implements OutboxStore {
     return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs)).map(r -> num(r, 0) == 0
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
-            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7))));
+            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8))));
   }
 
   @Override
@@ -142,11 +142,6 @@ public final class RedisOutboxStore implements OutboxStore {
   @Override
   public Future<Void> sendingTo(String id, String provider) {
     return redis.await(redis.commands().hset(record(id), "inf", provider)).mapEmpty();
-  }
-
-  @Override
-  public Future<Optional<String>> contentData(String id) {
-    return redis.await(redis.commands().hget(content(id), "d")).map(Optional::ofNullable);
   }
 
   @Override
