@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,14 +77,14 @@ public final class Gateway implements AutoCloseable {
       KeyedHasher hasher = new KeyedHasher(config.hashKey());
       RandomTokens random = new RandomTokens();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      FunctionCounter.builder("sesame.redis.commands", connector, RedisConnector::commandsSent).tag("connection", "api")
-          .description("Commands sent to Redis (a Lua script counts once): round trips at most").register(registry);
-      FunctionCounter.builder("sesame.redis.commands", outboxConnector, RedisConnector::commandsSent)
-          .tag("connection", "outbox").register(registry);
-      FunctionCounter.builder("sesame.redis.round.trips", connector, RedisConnector::roundTrips).tag("connection", "api")
-          .description("Round trips to Redis: a command sent while none awaits its answer").register(registry);
-      FunctionCounter.builder("sesame.redis.round.trips", outboxConnector, RedisConnector::roundTrips)
-          .tag("connection", "outbox").register(registry);
+      for (var c : Map.of("api", connector, "outbox", outboxConnector).entrySet()) {
+        FunctionCounter.builder("sesame.redis.commands", c.getValue(), RedisConnector::commandsSent)
+            .tag("connection", c.getKey()).description("Commands sent to Redis (a Lua script counts once)")
+            .register(registry);
+        FunctionCounter.builder("sesame.redis.round.trips", c.getValue(), RedisConnector::roundTrips)
+            .tag("connection", c.getKey()).description("Round trips to Redis: a command sent while none awaits its answer")
+            .register(registry);
+      }
       Notifier notifier = notifiers.create(vertx, registry);
       FieldCipher cipher = new FieldCipher(config.dataKey());
       TemplateCatalog templates = new TemplateCatalog();

@@ -30,7 +30,7 @@ public final class GatewayMain {
 
   public static void main(String[] args) {
     if (args.length == 0 || !(args[0].equals("serve") || args[0].equals("dev"))) {
-      System.err.println("usage: java -jar sesame-gateway.jar serve|dev [--config FILE]");
+      LOG.error("usage: java -jar sesame-gateway.jar serve|dev [--config FILE]");
       System.exit(2);
     }
     Path config = null;
@@ -38,7 +38,7 @@ public final class GatewayMain {
       if (args[i].equals("--config") && i + 1 < args.length) {
         config = Path.of(args[++i]);
       } else {
-        System.err.println("unknown argument: " + args[i]);
+        LOG.error("unknown argument: {}", args[i]);
         System.exit(2);
       }
     }
@@ -49,7 +49,7 @@ public final class GatewayMain {
         serve(config);
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("configuration error: " + e.getMessage());
+      LOG.error("configuration error: {}", e.getMessage());
       System.exit(2);
     } catch (Exception e) {
       LOG.error("start-up failed", e);
@@ -93,7 +93,7 @@ public final class GatewayMain {
     }, "shutdown"));
     JsonObject report = DemoElection.seed(gateway.vertx(), gateway.port(), "dev-admin");
     String base = "http://localhost:" + gateway.port();
-    System.out.println(String.join("\n",
+    LOG.info(String.join("\n",
         "",
         "Sesame is running in DEV mode on " + base + "  (Ctrl-C stops it)",
         "  Redis: " + (redis != null ? "embedded, " + redis.url() + " (gone when Sesame stops)" : "REDIS_URL"),

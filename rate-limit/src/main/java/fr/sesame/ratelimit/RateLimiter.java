@@ -17,4 +17,16 @@ public interface RateLimiter {
    * @param now     the caller's clock
    */
   Future<Decision> check(String hashTag, List<Limit> limits, int cost, Instant now);
+
+  /** What every implementation refuses: no limit, or a cost below 1 (a programming error, not a request's). */
+  static void requireValid(List<Limit> limits, int cost) {
+    if (limits.isEmpty() || cost < 1) {
+      throw new IllegalArgumentException("a check needs at least one limit and a cost of at least 1");
+    }
+  }
+
+  /** {@code now} in microseconds since the epoch: the unit of every limit's arithmetic. */
+  static long micros(Instant now) {
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
 }

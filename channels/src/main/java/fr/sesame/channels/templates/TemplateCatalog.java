@@ -90,24 +90,25 @@ public final class TemplateCatalog {
     }
     String text = t.execute(data);
     String subject = null;
-    if (channel == ChannelKind.EMAIL && text.startsWith("Subject: ")) {
-      int nl = text.indexOf('\n');
-      subject = text.substring("Subject: ".length(), nl).strip();
-      text = text.substring(nl + 1);
-    } else if (channel == ChannelKind.POST) {
-      int nl = text.indexOf('\n');
-      subject = text.substring(0, nl).strip();
-      text = text.substring(nl + 1);
+    if (channel == ChannelKind.EMAIL && text.startsWith("Subject: ") || channel == ChannelKind.POST) {
+      String[] head = firstLine(text);
+      subject = (channel == ChannelKind.EMAIL ? head[0].substring("Subject: ".length()) : head[0]).strip();
+      text = head[1];
     }
     List<fr.sesame.channels.Attachment> attachments = List.of();
     Template pdf = pdfs.get(name + "." + lang);
     if (pdf != null) {
-      String body = pdf.execute(data);
-      int nl = body.indexOf('\n');
+      String[] page = firstLine(pdf.execute(data));
       attachments = List.of(new fr.sesame.channels.Attachment(specs.get(name).pdf(), "application/pdf",
-          fr.sesame.channels.pdf.LetterPdf.render(body.substring(0, nl).strip(), body.substring(nl + 1).strip())));
+          fr.sesame.channels.pdf.LetterPdf.render(page[0].strip(), page[1].strip())));
     }
     return new Message(channel, to, subject, text.strip(), name, attachments);
+  }
+
+  /** {first line, the rest}: an email's subject line, a letter's or a PDF's title, then the body. */
+  private static String[] firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? new String[] {text, ""} : new String[] {text.substring(0, nl), text.substring(nl + 1)};
   }
 
   private static String key(String name, ChannelKind channel, String lang) {

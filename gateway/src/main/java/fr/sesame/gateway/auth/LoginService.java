@@ -94,8 +94,8 @@ public final class LoginService {
           metrics.login("secret", "success");
           events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), "success", "channel", channel.wireName()));
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          return send(notificationId, channel, to, codeData(code), null, events, actor, client, "otp.sent",
-              election.id(), challengeId)
+          return send(notificationId, channel, to, code, "", events, actor, client, "otp.sent", election.id(),
+              challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to), otp.validity().toSeconds(), -1)
                   : new LoginOutcome.SendFailed(channel));
@@ -162,11 +162,8 @@ public final class LoginService {
           metrics.login("resend", "success");
           ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
-          // while the code is valid the same code goes again: the outbox copies it from the notification that
-          // carried it, in the accept script (no extra round trip)
-          String sameCodeFrom = r.sameCodeNotification().isEmpty() ? null : r.sameCodeNotification();
-          return send(notificationId, used, to, sameCodeFrom == null ? codeData(code) : Map.of(), sameCodeFrom,
-                  events, actor, client, "otp.resent", election.id(), challengeId)
+          return send(notificationId, used, to, code, r.sameCodeNotification(), events, actor, client, "otp.resent",
+                  election.id(), challengeId)
               .map(sent -> sent
                   ? new LoginOutcome.OtpSent(challengeId, used, mask(used, to), otp.validity().toSeconds(),
                       r.resendsLeft())
@@ -178,14 +175,17 @@ public final class LoginService {
    * Queues the code in the durable outbox (so a crash or a provider's late "undelivered" report does not
    * lose it) and appends the audit events, both sent together: one round trip. Then waits up to
    * {@code otp.sendWait} for the outcome: false only when the send failed for good.
+   * @param sameCodeFrom "" to send {@code code}; else the notification that carried the still valid code,
+   *                     which the outbox copies in its accept script (no extra round trip)
    */
-  private Future<Boolean> send(String notificationId, ChannelKind channel, String to, Map<String, String> codeData,
+  private Future<Boolean> send(String notificationId, ChannelKind channel, String to, String code,
                                String sameCodeFrom, List<AuditEvent> events, String actor, ClientInfo client,
                                String type, String electionId, String challengeId) {
-    var request = new NotificationService.Request(channel, to, "login-code", "fr", codeData,
-        challengeId + ":" + notificationId, electionId,
+    boolean sameCode = !sameCodeFrom.isEmpty();
+    var request = new NotificationService.Request(channel, to, "login-code", "fr",
+        sameCode ? Map.of() : codeData(code), challengeId + ":" + notificationId, electionId,
         otp.validity().multipliedBy(2), // the code is useless after its validity: its content goes soon after
-        sameCodeFrom);
+        sameCode ? sameCodeFrom : null);
     events.add(AuditEvent.of(clock.instant(), type, actor, client.ip(), "queued", "channel", channel.wireName(),
         "to", mask(channel, to)));
     Future<NotificationService.Outcome> sent = notifications.acceptAndAwait(notificationId, request,

@@ -1,6 +1,7 @@
 package fr.sesame.gateway.http;
 
 import fr.sesame.channels.dev.DevOutbox;
+import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditStore;
 import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.auth.LoginService;
@@ -12,14 +13,12 @@ import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.http.problem.FailureHandler;
+import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.store.EmargementStore;
 import fr.sesame.gateway.store.VoterStore;
 import fr.sesame.ratelimit.redis.RedisAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
-import fr.sesame.gateway.metrics.GatewayMetrics;
-import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.channels.templates.TemplateCatalog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +27,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 
 /** Builds the router: every route named for metrics, every error rendered as problem+json. */
 public final class ApiRouter {

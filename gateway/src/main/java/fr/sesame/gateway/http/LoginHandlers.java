@@ -60,14 +60,7 @@ final class LoginHandlers {
     Paths.election(ctx, elections)
         .compose(election -> {
           ChannelKind channel = channel(election, channelName);
-          if (givenPhone.isPresent() && channel.usesPhone()) {
-            var verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(givenPhone.get(), election.phoneRegions(),
-                channel == ChannelKind.SMS ? fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS
-                    : fr.sesame.ratelimit.fraud.PhoneRules.Use.VOICE);
-            if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
-              throw JsonInput.invalid("'phone' refused: " + verdict.reason());
-            }
-          }
+          givenPhone.ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
           requireOpen(election);
           return logins.start(election, identifier, secret, channel, givenPhone, client);
         })

@@ -80,18 +80,10 @@ final class NotificationHandlers {
         ? Future.succeededFuture(fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS)
         : elections.find(request.electionId()).compose(e -> e.isPresent() ? Future.succeededFuture(e.get().phoneRegions())
             : Future.failedFuture(new ProblemException(ProblemType.ELECTION_NOT_FOUND, null)));
-    Future<Void> electionKnown = regions.map(allowed -> {
-      if (request.channel().usesPhone()) {
-        var verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(request.to(), allowed,
-            request.channel() == ChannelKind.SMS ? fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS
-                : fr.sesame.ratelimit.fraud.PhoneRules.Use.VOICE);
-        if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
-          throw JsonInput.invalid("'to' refused: " + verdict.reason());
-        }
-      }
+    regions.<Void>map(allowed -> {
+      PhoneChecks.requireAllowed("to", request.to(), allowed, request.channel());
       return null;
-    });
-    electionKnown.compose(v -> notifications.accept(request, client)).compose(a -> {
+    }).compose(v -> notifications.accept(request, client)).compose(a -> {
       if (!a.created() || request.electionId() == null) {
         return Future.succeededFuture(a);
       }

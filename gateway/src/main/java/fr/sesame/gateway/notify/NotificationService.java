@@ -30,7 +30,6 @@ public final class NotificationService {
   public static final String DONE = "sesame.outbox.done.";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
-  /** A validated request. */
   /**
    * A validated request. {@code electionId} is null or an existing election whose audit trail records it;
    * {@code contentRetention} is null for the configured one (48 h), or shorter for a secret that is useless

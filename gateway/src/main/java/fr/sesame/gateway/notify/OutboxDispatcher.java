@@ -177,7 +177,7 @@ public final class OutboxDispatcher {
     AttemptListener listener = new AttemptListener() {
       @Override
       public void attempt(String provider, java.time.Instant at, String outcome) {
-        attempts.add(new JsonObject().put("provider", provider).put("at", clock.instant().toString())
+        attempts.add(new JsonObject().put("provider", provider).put("at", at.toString())
             .put("outcome", outcome).encode());
       }
 

@@ -18,8 +18,8 @@ import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.dev.EmbeddedRedis;
 import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.lettuce.core.RedisClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code campaign} bulk emails (not measured), then times how long the gateway's dispatcher takes to hand
  * them all to a fake Mailjet. During the drain, login codes are posted to {@code POST /v1/notifications}
  * (100 a second) and each one's time from the POST to its arrival at the fake OVH SMS API is recorded;
- * the percentiles are printed at the end of each iteration.
+ * the percentiles are logged at the end of each iteration.
  *
  * <p>Everything runs on this machine: Redis ({@code REDIS_URL}, else an embedded one), the gateway, the fake
  * providers and the load. Run: {@code mvn -q -B -Pbench -pl loadtests -am package -DskipTests && java -jar
@@ -71,6 +71,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class OutboxDispatchBenchmark {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboxDispatchBenchmark.class);
   /** The dispatcher only wakes on a local accept: the campaign waits until the measured part starts. */
   static OutboxConfig outbox(double bulkShare) {
     return new OutboxConfig(256, bulkShare, Duration.ofHours(1), Duration.ofSeconds(60),
@@ -198,10 +199,10 @@ public class OutboxDispatchBenchmark {
   @TearDown(Level.Iteration)
   public void report() {
     synchronized (otpLatencyMicros) {
-      System.out.printf("%n  login codes during the drain: %d, accept->provider p50 %.2f ms, p90 %.2f ms, "
-              + "p99 %.2f ms, max %.2f ms%n", otpLatencyMicros.getTotalCount(),
+      LOG.info(String.format("login codes during the drain: %d, accept->provider p50 %.2f ms, p90 %.2f ms, "
+              + "p99 %.2f ms, max %.2f ms", otpLatencyMicros.getTotalCount(),
           otpLatencyMicros.getValueAtPercentile(50) / 1000.0, otpLatencyMicros.getValueAtPercentile(90) / 1000.0,
-          otpLatencyMicros.getValueAtPercentile(99) / 1000.0, otpLatencyMicros.getMaxValue() / 1000.0);
+          otpLatencyMicros.getValueAtPercentile(99) / 1000.0, otpLatencyMicros.getMaxValue() / 1000.0));
     }
   }
 

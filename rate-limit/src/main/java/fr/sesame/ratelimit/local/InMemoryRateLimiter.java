@@ -30,10 +30,8 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
   @Override
   public synchronized Future<Decision> check(String hashTag, List<Limit> limits, int cost, Instant now) {
-    if (limits.isEmpty() || cost < 1) {
-      throw new IllegalArgumentException("a check needs at least one limit and a cost of at least 1");
-    }
-    long nowUs = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    RateLimiter.requireValid(limits, cost);
+    long nowUs = RateLimiter.micros(now);
     long[] newTats = new long[limits.size()];
     long[] oldTats = new long[limits.size()];
     boolean allowed = true;
@@ -53,8 +51,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
     if (!allowed) {
       newTats = oldTats; // a refusal charges nobody: report every limit as it stands
-    }
-    if (allowed) {
+    } else {
       if (tats.size() + limits.size() > maxKeys) {
         tats.clear();
       }

@@ -31,12 +31,10 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public Future<Decision> check(String hashTag, List<Limit> limits, int cost, Instant now) {
-    if (limits.isEmpty() || cost < 1) {
-      throw new IllegalArgumentException("a check needs at least one limit and a cost of at least 1");
-    }
+    RateLimiter.requireValid(limits, cost);
     String[] keys = new String[limits.size()];
     String[] args = new String[2 + 2 * limits.size()];
-    args[0] = Long.toString(micros(now));
+    args[0] = Long.toString(RateLimiter.micros(now));
     args[1] = Integer.toString(cost);
     for (int i = 0; i < limits.size(); i++) {
       Limit l = limits.get(i);
@@ -68,9 +66,5 @@ public final class RedisRateLimiter implements RateLimiter {
   /** {@code rl:{<hash tag>}:<policy>:<key>}. */
   static String key(String hashTag, Limit l) {
     return "rl:{" + hashTag + "}:" + l.policy().name() + ":" + l.key();
-  }
-
-  static long micros(Instant now) {
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

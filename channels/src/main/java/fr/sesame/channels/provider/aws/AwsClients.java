@@ -2,13 +2,11 @@ package fr.sesame.channels.provider.aws;
 
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
-import io.vertx.core.Context;
+import fr.sesame.channels.spi.SdkCalls;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
@@ -48,13 +46,10 @@ final class AwsClients {
 
   /** Back to the caller's Vert.x context, failures classified. */
   static <T> Future<T> call(String name, CompletableFuture<T> stage) {
-    Context ctx = Vertx.currentContext();
-    Future<T> f = ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
-    return f.recover(e -> Future.failedFuture(classify(name, e)));
+    return SdkCalls.onCaller(stage, t -> classify(name, t));
   }
 
-  static ProviderException classify(String name, Throwable e) {
-    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  private static ProviderException classify(String name, Throwable t) {
     if (t instanceof AwsServiceException s) {
       String code = s.awsErrorDetails() == null ? "" : s.awsErrorDetails().errorCode();
       ProviderException p = ProviderException.forHttpStatus(name, s.statusCode(), null);

@@ -10,11 +10,9 @@ import com.mailjet.client.errors.MailjetServerException;
 import com.mailjet.client.errors.MailjetUnauthorizedException;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
-import io.vertx.core.Context;
+import fr.sesame.channels.spi.SdkCalls;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -40,14 +38,10 @@ final class MailjetCalls {
   }
 
   static Future<MailjetResponse> post(String name, MailjetClient client, MailjetRequest request) {
-    Context ctx = Vertx.currentContext();
-    var stage = client.postAsync(request);
-    Future<MailjetResponse> f = ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
-    return f.recover(e -> Future.failedFuture(classify(name, e)));
+    return SdkCalls.onCaller(client.postAsync(request), t -> classify(name, t));
   }
 
-  static ProviderException classify(String name, Throwable e) {
-    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  private static ProviderException classify(String name, Throwable t) {
     if (t instanceof MailjetRateLimitException) {
       return ProviderException.forHttpStatus(name, 429, null);
     }

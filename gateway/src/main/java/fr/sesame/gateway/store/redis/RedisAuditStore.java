@@ -1,10 +1,10 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
-import fr.sesame.ratelimit.redis.LuaScript;
 import static fr.sesame.ratelimit.redis.LuaScript.num;
 
 import fr.sesame.gateway.audit.AuditStore;
+import fr.sesame.ratelimit.redis.LuaScript;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;

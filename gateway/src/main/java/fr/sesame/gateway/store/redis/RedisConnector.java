@@ -1,7 +1,8 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.config.RedisConfig;
+import fr.sesame.ratelimit.redis.RedisAccess;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -11,26 +12,28 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
+import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
+import io.lettuce.core.event.command.CommandSucceededEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Opens the gateway's single Lettuce connection (standalone, Sentinel or Cluster) and closes it. */
 public final class RedisConnector implements AutoCloseable {
   private final AutoCloseable connection;
   private final Runnable shutdown;
   private final RedisAccess access;
-  private final LongAdder commands;
-  private final java.util.concurrent.atomic.AtomicLong roundTrips;
+  private final Counters counters;
 
   private RedisConnector(AutoCloseable connection, Runnable shutdown, RedisAccess access, Counters counters) {
     this.connection = connection;
     this.shutdown = shutdown;
     this.access = access;
-    this.commands = counters.commands;
-    this.roundTrips = counters.roundTrips;
+    this.counters = counters;
   }
 
   /**
@@ -40,8 +43,8 @@ public final class RedisConnector implements AutoCloseable {
    */
   private static final class Counters implements CommandListener {
     final LongAdder commands = new LongAdder();
-    final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicLong roundTrips = new AtomicLong();
+    final AtomicInteger inFlight = new AtomicInteger();
 
     @Override
     public void commandStarted(CommandStartedEvent event) {
@@ -52,17 +55,17 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     @Override
-    public void commandSucceeded(io.lettuce.core.event.command.CommandSucceededEvent event) {
+    public void commandSucceeded(CommandSucceededEvent event) {
       inFlight.decrementAndGet();
     }
 
     @Override
-    public void commandFailed(io.lettuce.core.event.command.CommandFailedEvent event) {
+    public void commandFailed(CommandFailedEvent event) {
       inFlight.decrementAndGet();
     }
   }
 
-  private static Counters countCommands(io.lettuce.core.AbstractRedisClient client) {
+  private static Counters countCommands(AbstractRedisClient client) {
     Counters counters = new Counters();
     client.addListener(counters);
     return counters;
@@ -95,12 +98,12 @@ public final class RedisConnector implements AutoCloseable {
 
   /** @return how many commands this connection has sent so far */
   public long commandsSent() {
-    return commands.sum();
+    return counters.commands.sum();
   }
 
   /** @return how many round trips this connection has made so far (see {@link Counters}) */
   public long roundTrips() {
-    return roundTrips.get();
+    return counters.roundTrips.get();
   }
 
   @Override

@@ -1,9 +1,9 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
 import fr.sesame.gateway.election.Election;
 import fr.sesame.gateway.store.ElectionStore;
 import fr.sesame.gateway.store.EmargementStore;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.vertx.core.Future;

@@ -1,11 +1,11 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
-import fr.sesame.ratelimit.redis.LuaScript;
 import static fr.sesame.ratelimit.redis.LuaScript.num;
 import static fr.sesame.ratelimit.redis.LuaScript.str;
 
 import fr.sesame.gateway.store.OutboxStore;
+import fr.sesame.ratelimit.redis.LuaScript;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -146,8 +146,10 @@ public final class RedisOutboxStore implements OutboxStore {
 
   @Override
   public Future<Void> ack(Entry entry) {
-    return redis.await(redis.commands().xack(stream(entry.lane()), GROUP, entry.entryId()))
-        .compose(n -> redis.await(redis.commands().xdel(stream(entry.lane()), entry.entryId()))).mapEmpty();
+    // sent together (one round trip); the connection keeps their order
+    var acked = redis.await(redis.commands().xack(stream(entry.lane()), GROUP, entry.entryId()));
+    var deleted = redis.await(redis.commands().xdel(stream(entry.lane()), entry.entryId()));
+    return Future.all(acked, deleted).mapEmpty();
   }
 
   @Override

@@ -1,15 +1,15 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
-import fr.sesame.ratelimit.redis.LuaScript;
 import static fr.sesame.ratelimit.redis.LuaScript.num;
 import static fr.sesame.ratelimit.redis.LuaScript.str;
 
 import fr.sesame.gateway.auth.VoterKey;
 import fr.sesame.gateway.store.SessionStore;
-import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.StepResult.Code;
+import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.VoterStore;
+import fr.sesame.ratelimit.redis.LuaScript;
+import fr.sesame.ratelimit.redis.RedisAccess;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
