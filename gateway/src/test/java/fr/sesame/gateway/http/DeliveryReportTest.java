@@ -5,19 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelsConfig;
 import fr.sesame.gateway.Gateway;
-import fr.sesame.gateway.config.ConfigLoader;
-import fr.sesame.gateway.config.GatewayConfig;
-import fr.sesame.gateway.config.HttpConfig;
-import fr.sesame.gateway.config.LockoutConfig;
-import fr.sesame.gateway.config.OtpConfig;
 import fr.sesame.gateway.config.OutboxConfig;
-import fr.sesame.gateway.config.RedisConfig;
-import fr.sesame.gateway.config.SessionConfig;
-import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.MutableClock;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +35,8 @@ class DeliveryReportTest {
   static final List<String> mailjetTo = new CopyOnWriteArrayList<>();
   static final List<String> mailjetText = new CopyOnWriteArrayList<>();
   static final List<String> ovhText = new CopyOnWriteArrayList<>();
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+  static MutableClock clock;
+  static TestGateway test;
   static final AtomicInteger ovhIds = new AtomicInteger(5000);
   static Vertx vertx;
   static Gateway gateway;
@@ -76,20 +68,17 @@ class DeliveryReportTest {
         Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "a", "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "b",
             "SESAME_PROVIDER_OVH_CONSUMER_KEY", "c", "SESAME_PROVIDER_OVH_WEBHOOK_TOKEN", TOKEN,
             "SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "t"));
-    GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 1),
-        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
-        ConfigLoader.parseApiKeys("platform:" + PLATFORM + ",admin:" + TestGateway.ADMIN,
-            new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channels, OutboxConfig.DEFAULTS);
-    gateway = Gateway.start(config, clock,
-        (v, registry) -> channels.build(v, Clock.systemUTC(), registry), null);
-    http = new Http(gateway.port());
+    TestGateway started = new TestGateway(1, OutboxConfig.DEFAULTS,
+        (v, registry) -> channels.build(v, Clock.systemUTC(), registry));
+    clock = started.clock;
+    gateway = started.gateway;
+    http = started.http;
+    test = started;
   }
 
   @AfterAll
   static void stop() {
-    http.close();
-    gateway.close();
+    test.close();
     vertx.close();
   }
 
@@ -103,19 +92,6 @@ class DeliveryReportTest {
         .put("data", new JsonObject().put("code", "1").put("codeSpoken", "1").put("minutes", 5))).json().getString("id");
   }
 
-  static JsonObject awaitStatus(String id, String status) {
-    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < until) {
-      last = http.get("/v1/notifications/" + id, PLATFORM).json();
-      if (status.equals(last.getString("status"))) {
-        return last;
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("status " + status + " not reached: " + last);
-  }
-
   static String ovhId() {
     return Integer.toString(ovhIds.get());
   }
@@ -124,7 +100,7 @@ class DeliveryReportTest {
   void anUndeliveredReportMovesTheMessageToTheNextProvider() {
     String to = phone();
     String id = send(to);
-    awaitStatus(id, "sent");
+    http.awaitNotification(PLATFORM, id, "sent");
     assertThat(ovhTo).contains(to);
     String ovhMessage = ovhId();
     Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2"
@@ -132,7 +108,7 @@ class DeliveryReportTest {
     assertThat(report.status()).as(report.body()).isEqualTo(200);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
 
-    JsonObject status = awaitStatus(id, "sent");
+    JsonObject status = http.awaitNotification(PLATFORM, id, "sent");
     long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!"mailjet-sms".equals(status.getString("provider")) && System.nanoTime() < until) {
       status = http.get("/v1/notifications/" + id, PLATFORM).json();
@@ -185,17 +161,17 @@ class DeliveryReportTest {
   @Test
   void aDeliveredReportMakesItFinal() {
     String id = send(phone());
-    awaitStatus(id, "sent");
+    http.awaitNotification(PLATFORM, id, "sent");
     Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=1", null);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
-    JsonObject status = awaitStatus(id, "delivered");
+    JsonObject status = http.awaitNotification(PLATFORM, id, "delivered");
     assertThat(status.getString("provider")).isEqualTo("ovh");
   }
 
   @Test
   void webhooksAnswerOnlyToTheirToken() {
     String id = send(phone());
-    awaitStatus(id, "sent");
+    http.awaitNotification(PLATFORM, id, "sent");
     String mid = ovhId();
     for (String path : List.of("/v1/webhooks/ovh/wrong-token-wrong-token?id=" + mid + "&description=2",
         "/v1/webhooks/nope/" + TOKEN + "?id=" + mid + "&description=2",

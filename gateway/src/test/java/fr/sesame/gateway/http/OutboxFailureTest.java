@@ -32,15 +32,7 @@ class OutboxFailureTest {
           .status()).isEqualTo(404);
       Http.Res accepted = failing.http.post("/v1/notifications", PLATFORM, request.put("electionId", election));
       String id = accepted.json().getString("id");
-      long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      JsonObject status = null;
-      while (System.nanoTime() < until) {
-        status = failing.http.get("/v1/notifications/" + id, PLATFORM).json();
-        if ("failed".equals(status.getString("status"))) {
-          break;
-        }
-        Thread.onSpinWait();
-      }
+      JsonObject status = failing.http.awaitNotification(PLATFORM, id, "failed", "sent");
       assertThat(status.getString("status")).isEqualTo("failed");
       assertThat(status.getString("error")).contains("no provider is configured for sms");
       assertThat(failing.http.get("/metrics", null).body())

@@ -7,18 +7,10 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import fr.sesame.channels.ChannelsConfig;
 import fr.sesame.gateway.Gateway;
-import fr.sesame.gateway.config.ConfigLoader;
-import fr.sesame.gateway.config.GatewayConfig;
-import fr.sesame.gateway.config.HttpConfig;
-import fr.sesame.gateway.config.LockoutConfig;
-import fr.sesame.gateway.config.OtpConfig;
-import fr.sesame.gateway.config.RedisConfig;
-import fr.sesame.gateway.config.SessionConfig;
-import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.MutableClock;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -52,7 +44,8 @@ class RealProvidersLoginTest {
   static HttpServer fakeOvh;
   static Gateway gateway;
   static Http http;
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+  static MutableClock clock;
+  static TestGateway test;
 
   @BeforeAll
   static void start() throws Exception {
@@ -81,20 +74,17 @@ class RealProvidersLoginTest {
     Map<String, String> env = Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "ak",
         "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "as", "SESAME_PROVIDER_OVH_CONSUMER_KEY", "ck");
     ChannelsConfig channelsConfig = ChannelsConfig.fromMap(channels, env);
-    GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 2),
-        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
-        ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, channelsConfig,
-        fr.sesame.gateway.config.OutboxConfig.DEFAULTS);
-    gateway = Gateway.start(config, clock,
-        (v, registry) -> channelsConfig.build(v, Clock.systemUTC(), registry), null);
-    http = new Http(gateway.port());
+    TestGateway started = new TestGateway(2, OutboxConfig.DEFAULTS,
+        (v, registry) -> channelsConfig.build(v, Clock.systemUTC(), registry));
+    clock = started.clock;
+    gateway = started.gateway;
+    http = started.http;
+    test = started;
   }
 
   @AfterAll
   static void stop() {
-    http.close();
-    gateway.close();
+    test.close();
     vertx.close();
   }
 

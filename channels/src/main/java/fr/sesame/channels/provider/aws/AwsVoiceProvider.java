@@ -4,6 +4,7 @@ import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
@@ -17,28 +18,17 @@ import software.amazon.awssdk.services.pinpointsmsvoicev2.model.VoiceMessageBody
  * Voice calls through AWS End User Messaging SMS and Voice v2 ({@code SendVoiceMessage}): a synthetic voice
  * reads the message (the login-code template spells the code digit by digit, twice).
  */
-public final class AwsVoiceProvider implements ChannelProvider {
-  private final String name;
+public final class AwsVoiceProvider extends NamedProvider {
   private final PinpointSmsVoiceV2AsyncClient client;
   private final String originationIdentity;
   private final String voiceId;
 
   public AwsVoiceProvider(String name, PinpointSmsVoiceV2AsyncClient client, String originationIdentity,
                           String voiceId) {
-    this.name = name;
+    super(name, ChannelKind.VOICE);
     this.client = client;
     this.originationIdentity = originationIdentity;
     this.voiceId = voiceId;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.VOICE;
   }
 
   @Override

@@ -4,6 +4,7 @@ import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
@@ -17,25 +18,14 @@ import software.amazon.awssdk.services.sesv2.model.EmailContent;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
 /** Email through Amazon SES v2 ({@code SendEmail}, simple content), with the AWS SDK's async client. */
-public final class SesEmailProvider implements ChannelProvider {
-  private final String name;
+public final class SesEmailProvider extends NamedProvider {
   private final SesV2AsyncClient client;
   private final String from;
 
   public SesEmailProvider(String name, SesV2AsyncClient client, String from) {
-    this.name = name;
+    super(name, ChannelKind.EMAIL);
     this.client = client;
     this.from = from;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.EMAIL;
   }
 
   @Override

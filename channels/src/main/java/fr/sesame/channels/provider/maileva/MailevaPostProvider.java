@@ -5,6 +5,7 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.pdf.LetterPdf;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -32,8 +33,7 @@ import java.util.List;
  * <p>The message's {@code to} is the postal address: 2 to 6 lines separated by newlines, the last being the
  * postal code and town (AFNOR NF Z10-011); the country is France.
  */
-public final class MailevaPostProvider implements ChannelProvider {
-  private final String name;
+public final class MailevaPostProvider extends NamedProvider {
   private final Vertx vertx;
   private final WebClient http;
   private final String authUrl;
@@ -47,7 +47,7 @@ public final class MailevaPostProvider implements ChannelProvider {
 
   public MailevaPostProvider(String name, Vertx vertx, WebClient http, String authUrl, String apiUrl, String clientId,
                              String clientSecret, String postageType, Clock clock) {
-    this.name = name;
+    super(name, ChannelKind.POST);
     this.vertx = vertx;
     this.http = http;
     this.authUrl = trim(authUrl);
@@ -56,16 +56,6 @@ public final class MailevaPostProvider implements ChannelProvider {
     this.clientSecret = clientSecret;
     this.postageType = postageType;
     this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.POST;
   }
 
   @Override

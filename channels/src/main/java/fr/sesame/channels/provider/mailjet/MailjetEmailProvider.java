@@ -9,6 +9,7 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.DeliveryReports;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -23,27 +24,16 @@ import org.json.JSONObject;
  * Email through Mailjet's Send API v3.1 ({@code POST /v3.1/send}, Basic auth), with the official Java SDK.
  * A message-level {@code "Status":"error"} is a rejection.
  */
-public final class MailjetEmailProvider implements ChannelProvider, DeliveryReports {
-  private final String name;
+public final class MailjetEmailProvider extends NamedProvider implements DeliveryReports {
   private final MailjetClient client;
   private final String fromEmail;
   private final String fromName;
 
   public MailjetEmailProvider(String name, MailjetClient client, String fromEmail, String fromName) {
-    this.name = name;
+    super(name, ChannelKind.EMAIL);
     this.client = client;
     this.fromEmail = fromEmail;
     this.fromName = fromName;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.EMAIL;
   }
 
   @Override

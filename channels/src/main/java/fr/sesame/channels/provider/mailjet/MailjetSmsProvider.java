@@ -8,6 +8,7 @@ import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -18,25 +19,14 @@ import org.json.JSONException;
 import org.json.JSONObject;
 
 /** SMS through Mailjet's SMS API ({@code POST /v4/sms-send}, Bearer token), with the official Java SDK. */
-public final class MailjetSmsProvider implements ChannelProvider {
-  private final String name;
+public final class MailjetSmsProvider extends NamedProvider {
   private final MailjetClient client;
   private final String sender;
 
   public MailjetSmsProvider(String name, MailjetClient client, String sender) {
-    this.name = name;
+    super(name, ChannelKind.SMS);
     this.client = client;
     this.sender = sender;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.SMS;
   }
 
   @Override

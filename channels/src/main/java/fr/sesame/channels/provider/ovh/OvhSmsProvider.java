@@ -5,6 +5,7 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.DeliveryReports;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -32,8 +33,7 @@ import java.util.HexFormat;
  * The timestamp is corrected by the delta to {@code GET /auth/time}, read once. A number OVH lists in
  * {@code invalidReceivers} is a rejection.
  */
-public final class OvhSmsProvider implements ChannelProvider, DeliveryReports {
-  private final String name;
+public final class OvhSmsProvider extends NamedProvider implements DeliveryReports {
   private final WebClient http;
   private final String endpoint;
   private final String serviceName;
@@ -49,7 +49,7 @@ public final class OvhSmsProvider implements ChannelProvider, DeliveryReports {
   public OvhSmsProvider(String name, WebClient http, String endpoint, String serviceName, String sender,
                         int validityMinutes, String applicationKey, String applicationSecret, String consumerKey,
                         Clock clock) {
-    this.name = name;
+    super(name, ChannelKind.SMS);
     this.http = http;
     this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
     this.serviceName = serviceName;
@@ -59,16 +59,6 @@ public final class OvhSmsProvider implements ChannelProvider, DeliveryReports {
     this.applicationSecret = applicationSecret;
     this.consumerKey = consumerKey;
     this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.SMS;
   }
 
   @Override

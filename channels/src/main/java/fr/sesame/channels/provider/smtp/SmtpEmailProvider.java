@@ -4,6 +4,7 @@ import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -24,25 +25,14 @@ import java.util.Locale;
  * pooled, non-blocking connections. SMTP 4xx replies are transient; 530/534/535 mean our credentials are
  * wrong; other 5xx replies reject the message.
  */
-public final class SmtpEmailProvider implements ChannelProvider {
-  private final String name;
+public final class SmtpEmailProvider extends NamedProvider {
   private final MailClient client;
   private final String from;
 
   public SmtpEmailProvider(String name, MailClient client, String from) {
-    this.name = name;
+    super(name, ChannelKind.EMAIL);
     this.client = client;
     this.from = from;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ChannelKind kind() {
-    return ChannelKind.EMAIL;
   }
 
   @Override
