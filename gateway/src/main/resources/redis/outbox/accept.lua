@@ -9,12 +9,40 @@
 -- KEYS[6] gw:{nt}:idx:m          retention index of records (score: created ms)
 -- KEYS[7] gw:{nt}:c:<source id>  content of the notification whose data this one reuses (the same login
 --                                code resent), or any {nt} key when data_enc is given
+-- KEYS[8], KEYS[9]                 paid sends only: the breakers of the number's block and country (until ms)
+-- KEYS[10..]                       paid sends only: the caps (PaidSendCaps; 3rd and 4th: block, country)
 -- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none),
---         content_purge_at_ms, source id ("" when data_enc is given)
+--         content_purge_at_ms, source id ("" when data_enc is given), breaker cooldown ms ("" when no caps), then
+--         the caps' now_us and triplets (ARGV[14..])
 -- RETURNS {1, id} accepted | {0, first id} already accepted under this key | {-1, ""} the source's content is
---         gone (nothing written)
+--         gone | {-3, "", retry_us, breaker 1|2} a tripped breaker stops sends there
+--         | {-2, "", tripped now (1 block, 2 country, 3 both), retry_us, worst, remaining, reset_us...} over a cap
+--         (nothing written in all three)
+--#include ratelimit/lib/gcra.lua
 local first = redis.call('GET', KEYS[1])
 if first then return {0, first} end
+if ARGV[13] ~= '' then
+  -- a breaker holds the time (caller's clock, ms) until which it stops sends; PX only garbage-collects
+  local now_ms = tonumber(ARGV[2])
+  for b = 1, 2 do
+    local until_ms = tonumber(redis.call('GET', KEYS[7 + b]) or '0')
+    if until_ms > now_ms then return {-3, '', (until_ms - now_ms) * 1000, b} end
+  end
+  local now_us = tonumber(ARGV[14])
+  local limits = rl_limits(10, 15, #KEYS - 9)
+  local allowed, retry, worst, states = rl_check(limits, now_us, 1)
+  if allowed == 0 then
+    local tripped = 0
+    for b = 1, 2 do
+      if limits[2 + b] and states[2 + b][1] == 0 then
+        redis.call('SET', KEYS[7 + b], now_ms + tonumber(ARGV[13]), 'PX', ARGV[13])
+        tripped = tripped + b
+        retry = math.max(retry, tonumber(ARGV[13]) * 1000)
+      end
+    end
+    return rl_reply({-2, '', tripped}, retry, worst, states)
+  end
+end
 local data = ARGV[8]
 if ARGV[12] ~= '' then
   -- the data stays encrypted for the source id: 'ds' tells the dispatcher which binding to decrypt it with

@@ -2,16 +2,27 @@
 -- a challenge for a one-time code — atomically, so parallel attempts cannot pass the limit.
 -- An identifier that is not on the roll is counted and locked exactly like a real one (its key only holds
 -- the counter, and expires), so no answer tells whether a voter exists.
+-- The rate limits (ScriptLimits) are decided first: a refused attempt counts nothing else.
 -- KEYS[1] gw:{v:P}     voter hash (c, s, f, la, e, p, lp)
 -- KEYS[2] gw:{v:P}:ch  challenge hash (replaced)
+-- KEYS[3] gw:{ph:H}    who a phone given at login belongs to (H: keyed hash of election and number)
+-- KEYS[4..] the rate limits
 -- ARGV    now_ms, max_failures, secret_hash, unknown_ttl_ms, channel, colleges_allowing_channel (",a,b,"),
 --         given_phone_enc (or ""), challenge_id, otp_hash, otp_expires_ms, challenge_ttl_ms,
---         notification_id (the outbox notification that will carry the code)
--- RETURNS {LOCKED, failures, locked_now 0|1} | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION}
+--         notification_id (the outbox notification that will carry the code), then the limits' now_us and
+--         triplets (ARGV[13..])
+-- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, failures, locked_now 0|1}
+--         | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION} | {PHONE_TAKEN}
 --         | {OK, college, destination_field, destination_enc}
 --#include redis/lib/voter.lua
+--#include ratelimit/lib/gcra.lua
 local voter, challenge = KEYS[1], KEYS[2]
 local now_ms, max_failures = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now_us = tonumber(ARGV[13])
+local limits = rl_limits(4, 14, #KEYS - 3)
+local allowed, retry, worst, states = rl_check(limits, now_us, 1)
+if allowed == 0 then return rl_reply({RATE_LIMITED}, retry, worst, states) end
+
 local v = redis.call('HMGET', voter, 'c', 's', 'f', 'la')
 if v[4] then return {LOCKED, tonumber(v[3] or '0'), 0} end
 
@@ -19,17 +30,21 @@ if not v[1] then
   -- not on the roll: same counting, plus an expiry (TTL only garbage-collects; decisions use now_ms)
   local r = fail(voter, now_ms, max_failures)
   redis.call('PEXPIRE', voter, ARGV[4])
+  rl_charge_mode(limits, now_us, 0)
   return r
 end
 if not ct_equal(v[2], ARGV[3]) then
+  rl_charge_mode(limits, now_us, 0)
   return fail(voter, now_ms, max_failures)
 end
 
 -- The secret is right: the caller is the voter; the college's rules may now be told.
 if not string.find(ARGV[6], ',' .. v[1] .. ',', 1, true) then return {CHANNEL_NOT_ALLOWED} end
-local dest = destination(voter, ARGV[5], ARGV[7])
+local dest = destination(voter, ARGV[5], ARGV[7], KEYS[3])
+if dest == false then return {PHONE_TAKEN} end
 if not dest then return {NO_DESTINATION} end
 redis.call('DEL', challenge)
 redis.call('HSET', challenge, 'id', ARGV[8], 'h', ARGV[9], 'x', ARGV[10], 'r', 0, 'ch', ARGV[5], 'nid', ARGV[12])
 redis.call('PEXPIRE', challenge, ARGV[11])
+rl_charge_mode(limits, now_us, 2)
 return {OK, v[1], dest[1], dest[2]}

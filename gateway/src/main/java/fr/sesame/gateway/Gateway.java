@@ -13,6 +13,7 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.notify.PaidSendCaps;
 import fr.sesame.gateway.notify.OutboxDispatcher;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
@@ -89,11 +90,13 @@ public final class Gateway implements AutoCloseable {
       FieldCipher cipher = new FieldCipher(config.dataKey());
       TemplateCatalog templates = new TemplateCatalog();
       RedisOutboxStore outboxStore = new RedisOutboxStore(connector.access());
+      GatewayMetrics metrics = new GatewayMetrics(registry);
       NotificationService notifications = new NotificationService(outboxStore, templates, cipher, hasher, random,
-          clock, vertx, config.outbox());
+          clock, vertx, config.outbox(), new PaidSendCaps(config.limits(), hasher),
+          new ChainedAuditTrail(new RedisAuditStore(connector.access())), metrics);
       Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher, cipher, random,
           new VoterKeys(hasher, random), new ElectionService(new RedisElectionStore(connector.access())), registry,
-          new GatewayMetrics(registry), templates, notifications);
+          metrics, templates, notifications);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
           notifier, templates, cipher, clock,
           config.outbox(), "gw-" + java.util.UUID.randomUUID(), registry,

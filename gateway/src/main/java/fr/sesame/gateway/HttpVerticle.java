@@ -32,7 +32,7 @@ final class HttpVerticle extends VerticleBase {
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
     LoginService logins = new LoginService(voters, shared.notifications(), audit, shared.keys(), shared.hasher(),
         shared.cipher(), shared.random(), shared.clock(), config.lockout(), config.otp(), config.session(),
-        shared.metrics());
+        shared.metrics(), new fr.sesame.gateway.auth.LoginLimits(config.limits()));
     SessionService sessions = new SessionService(voters, electionStore, audit, shared.keys(), shared.clock(),
         config.session(), shared.metrics());
     SupportService support = new SupportService(voters, electionStore, audit, shared.keys(), shared.cipher(),

@@ -32,6 +32,15 @@ public sealed interface LoginOutcome {
   /** This challenge was resent as often as allowed: log in again. */
   record ResendLimitReached() implements LoginOutcome {}
 
+  /**
+   * A rate limit refused the step (nothing else was counted), or a cap on paid sends refused the code;
+   * {@code suspended}: sends to that number's block or country are stopped by a tripped breaker.
+   */
+  record RateLimited(fr.sesame.ratelimit.Decision decision, boolean suspended) implements LoginOutcome {}
+
+  /** The phone given at login already receives codes for another voter of this election. */
+  record PhoneTaken() implements LoginOutcome {}
+
   /** No provider took the code; the challenge stays and can be resent. */
   record SendFailed(ChannelKind channel) implements LoginOutcome {}
 }

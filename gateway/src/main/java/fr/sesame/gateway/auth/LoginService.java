@@ -46,10 +46,12 @@ public final class LoginService {
   private final OtpConfig otp;
   private final SessionConfig sessions;
   private final GatewayMetrics metrics;
+  private final LoginLimits limits;
 
   public LoginService(VoterStore voters, NotificationService notifications, AuditTrail audit, VoterKeys keys,
                       KeyedHasher hasher, FieldCipher cipher, RandomTokens random, Clock clock, LockoutConfig lockout,
-                      OtpConfig otp, SessionConfig sessions, GatewayMetrics metrics) {
+                      OtpConfig otp, SessionConfig sessions, GatewayMetrics metrics, LoginLimits limits) {
+    this.limits = limits;
     this.voters = voters;
     this.notifications = notifications;
     this.audit = audit;
@@ -77,12 +79,16 @@ public final class LoginService {
         codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.challengeTtl().toMillis(),
         notificationId);
     String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, voter.aad("lp"))).orElse("");
+    String phoneClaim = givenPhone.map(p -> hasher.hashText("phone-claim", election.id(), p)).orElse("");
     return voters.checkSecret(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
             lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
-            challenge)
+            phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now))
         .compose(r -> {
           List<AuditEvent> events = new ArrayList<>();
           String actor = "voter:" + voter.pseudonym();
+          if (r.code() == StepResult.Code.RATE_LIMITED) {
+            return Future.succeededFuture(limited("secret", r)); // counted in metrics; not audited (a flood)
+          }
           if (r.code() != StepResult.Code.OK) {
             LoginOutcome outcome = failure(r, channel);
             metrics.login("secret", outcomeName(outcome));
@@ -96,9 +102,8 @@ public final class LoginService {
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
           return send(notificationId, channel, to, code, "", events, actor, client, "otp.sent", election.id(),
               challengeId)
-              .map(sent -> sent
-                  ? new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to), otp.validity().toSeconds(), -1)
-                  : new LoginOutcome.SendFailed(channel));
+              .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to),
+                  otp.validity().toSeconds(), -1)));
         });
   }
 
@@ -115,8 +120,11 @@ public final class LoginService {
     String sessionId = HexFormat.of().formatHex(random.bytes(12));
     return voters.checkCode(voter, now.toEpochMilli(), lockout.maxFailures(), election.id() + "/" + challengeId,
             codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token), sessions.idleTimeout().toMillis(),
-            sessionId, client.ip())
+            sessionId, client.ip(), limits.verify(election.id(), client.ip(), now))
         .compose(r -> {
+          if (r.code() == StepResult.Code.RATE_LIMITED) {
+            return Future.succeededFuture(limited("code", r));
+          }
           String actor = "voter:" + voter.pseudonym();
           List<AuditEvent> events = new ArrayList<>();
           LoginOutcome outcome = r.code() == StepResult.Code.OK
@@ -149,8 +157,11 @@ public final class LoginService {
     return voters.resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
             codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
             channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(""),
-            notificationId)
+            notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now))
         .compose(r -> {
+          if (r.code() == StepResult.Code.RATE_LIMITED) {
+            return Future.succeededFuture(limited("resend", r));
+          }
           String actor = "voter:" + voter.pseudonym();
           List<AuditEvent> events = new ArrayList<>();
           if (r.code() != StepResult.Code.OK) {
@@ -164,21 +175,20 @@ public final class LoginService {
           String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
           return send(notificationId, used, to, code, r.sameCodeNotification(), events, actor, client, "otp.resent",
                   election.id(), challengeId)
-              .map(sent -> sent
-                  ? new LoginOutcome.OtpSent(challengeId, used, mask(used, to), otp.validity().toSeconds(),
-                      r.resendsLeft())
-                  : new LoginOutcome.SendFailed(used));
+              .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, used, mask(used, to),
+                  otp.validity().toSeconds(), r.resendsLeft())));
         });
   }
 
   /**
    * Queues the code in the durable outbox (so a crash or a provider's late "undelivered" report does not
    * lose it) and appends the audit events, both sent together: one round trip. Then waits up to
-   * {@code otp.sendWait} for the outcome: false only when the send failed for good.
+   * {@code otp.sendWait} for the outcome: empty when the code went (or is still going) out; else why not
+   * (the send failed for good, or a cap on paid sends refused it).
    * @param sameCodeFrom "" to send {@code code}; else the notification that carried the still valid code,
    *                     which the outbox copies in its accept script (no extra round trip)
    */
-  private Future<Boolean> send(String notificationId, ChannelKind channel, String to, String code,
+  private Future<Optional<LoginOutcome>> send(String notificationId, ChannelKind channel, String to, String code,
                                String sameCodeFrom, List<AuditEvent> events, String actor, ClientInfo client,
                                String type, String electionId, String challengeId) {
     boolean sameCode = !sameCodeFrom.isEmpty();
@@ -192,10 +202,22 @@ public final class LoginService {
         new ClientInfo(client.ip(), actor), otp.sendWait());
     Future<Void> audited = audit.record(electionId, events);
     return Future.all(sent, audited).map(cf -> {
-      String status = sent.result().status();
-      metrics.otpSend(channel.wireName(), status);
-      return !"failed".equals(status);
+      NotificationService.Outcome o = sent.result();
+      metrics.otpSend(channel.wireName(), o.status());
+      if (o.refused() != null) {
+        // the accept and the "otp.sent" event went together; this tells the trail the code did not go
+        audit.record(electionId, List.of(AuditEvent.of(clock.instant(), "otp.refused", actor, client.ip(),
+            o.refused().suspended() ? "suspended" : "rate-limited", "channel", channel.wireName())));
+        return Optional.of(new LoginOutcome.RateLimited(o.refused().decision(), o.refused().suspended()));
+      }
+      return "failed".equals(o.status()) ? Optional.of(new LoginOutcome.SendFailed(channel)) : Optional.empty();
     });
+  }
+
+  private LoginOutcome limited(String step, StepResult r) {
+    LoginOutcome outcome = new LoginOutcome.RateLimited(r.limited(), false);
+    metrics.login(step, outcomeName(outcome));
+    return outcome;
   }
 
   private void lockEvent(StepResult r, Instant now, String actor, ClientInfo client, List<AuditEvent> events) {
@@ -214,6 +236,8 @@ public final class LoginService {
       case NO_CHALLENGE -> new LoginOutcome.UnknownChallenge();
       case EXPIRED -> new LoginOutcome.CodeExpired();
       case RESEND_LIMIT -> new LoginOutcome.ResendLimitReached();
+      case PHONE_TAKEN -> new LoginOutcome.PhoneTaken();
+      case RATE_LIMITED -> new LoginOutcome.RateLimited(r.limited(), false);
       case OK -> throw new IllegalStateException("not a failure");
     };
   }
@@ -249,6 +273,10 @@ public final class LoginService {
       return "code-expired";
     } else if (o instanceof LoginOutcome.ResendLimitReached) {
       return "resend-limit";
+    } else if (o instanceof LoginOutcome.RateLimited) {
+      return "rate-limited";
+    } else if (o instanceof LoginOutcome.PhoneTaken) {
+      return "phone-taken";
     }
     return "send-failed";
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import fr.sesame.channels.ChannelsConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.ratelimit.LimitPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,17 @@ import java.util.Set;
  * otp:     { digits: 6, validity: PT5M, maxResends: 3, challengeTtl: PT30M, sendWait: PT2S }
  * session: { idleTimeout: PT30M }
  * channels: ...   (see ChannelsConfig)
+ * limits:  { loginIp: {rate: 50, period: PT1S, burst: 500}, loginIpFailures, loginVoter, loginElection,
+ *            phoneNumber, phoneNumberDay, phonePrefix, phoneCountry, phoneCountries: {FR: {...}},
+ *            prefixDigits: 5, breakerCooldown: PT1H }   (see LimitsConfig for the defaults)
  * </pre>
  *
  * Environment: {@code SESAME_HTTP_PORT}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER},
  * {@code SESAME_HASH_KEY}, {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS}.
  */
 public final class ConfigLoader {
-  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session", "channels", "outbox");
+  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session", "channels", "outbox",
+      "limits");
   private static final Set<String> SECRET_NAMES = Set.of("hashKey", "dataKey", "apiKeys", "password");
 
   private ConfigLoader() {}
@@ -112,7 +117,7 @@ public final class ConfigLoader {
         duration(ob, "outbox.recordRetention", "recordRetention", d0.recordRetention()),
         duration(ob, "outbox.purgeEvery", "purgeEvery", d0.purgeEvery()));
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels,
-        outbox);
+        outbox, limits(root.path("limits")));
   }
 
   /**
@@ -149,6 +154,53 @@ public final class ConfigLoader {
       if (!SECTIONS.contains(name)) {
         throw new IllegalArgumentException("configuration file: unknown section '" + name + "'");
       }
+    }
+  }
+
+  private static LimitsConfig limits(JsonNode l) {
+    LimitsConfig d = LimitsConfig.DEFAULTS;
+    if (!l.isMissingNode() && !l.isNull() && !l.isObject()) {
+      throw new IllegalArgumentException("limits must be a mapping");
+    }
+    Set<String> known = Set.of("loginIp", "loginIpFailures", "loginVoter", "loginElection", "phoneNumber",
+        "phoneNumberDay", "phonePrefix", "phoneCountry", "phoneCountries", "prefixDigits", "breakerCooldown");
+    for (Iterator<String> it = l.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("limits: unknown setting '" + name + "'; known: " + new java.util.TreeSet<>(known));
+      }
+    }
+    Map<String, LimitPolicy> countries = new java.util.HashMap<>(d.phoneCountries());
+    JsonNode c = l.path("phoneCountries");
+    for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      countries.put(e.getKey(), policy(c, e.getKey(), "limits.phoneCountries", d.phoneCountry()));
+    }
+    return new LimitsConfig(policy(l, "loginIp", "limits", d.loginIp()),
+        policy(l, "loginIpFailures", "limits", d.loginIpFailures()), policy(l, "loginVoter", "limits", d.loginVoter()),
+        policy(l, "loginElection", "limits", d.loginElection()), policy(l, "phoneNumber", "limits", d.phoneNumber()),
+        policy(l, "phoneNumberDay", "limits", d.phoneNumberDay()), policy(l, "phonePrefix", "limits", d.phonePrefix()),
+        policy(l, "phoneCountry", "limits", d.phoneCountry()), countries,
+        l.path("prefixDigits").asInt(d.prefixDigits()),
+        duration(l, "limits.breakerCooldown", "breakerCooldown", d.breakerCooldown()));
+  }
+
+  /** {@code {rate, period, burst}}; what is missing keeps the default's value, and so do its name and failure mode. */
+  private static LimitPolicy policy(JsonNode section, String field, String label, LimitPolicy fallback) {
+    JsonNode p = section.path(field);
+    if (p.isMissingNode() || p.isNull()) {
+      return fallback;
+    }
+    String where = label + "." + field;
+    if (!p.isObject()) {
+      throw new IllegalArgumentException(where + " must be {rate, period, burst}");
+    }
+    try {
+      return new LimitPolicy(fallback.name(), p.path("rate").asLong(fallback.rate()),
+          duration(p, where + ".period", "period", fallback.period()), p.path("burst").asLong(fallback.burst()),
+          fallback.whenUnavailable());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
   }
 

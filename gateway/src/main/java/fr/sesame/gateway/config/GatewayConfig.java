@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param devMode  true in {@code dev}: mounts {@code /dev/*}
  * @param channels notification providers and their chains; {@link ChannelsConfig#NONE} for none
  * @param outbox   the durable notification outbox
+ * @param limits   rate limits of the login routes and caps of paid sends
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -32,7 +33,16 @@ public record GatewayConfig(
     SessionConfig session,
     boolean devMode,
     ChannelsConfig channels,
-    OutboxConfig outbox) {
+    OutboxConfig outbox,
+    LimitsConfig limits) {
+
+  /** With the default limits. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
+                       LockoutConfig lockout, OtpConfig otp, SessionConfig session, boolean devMode,
+                       ChannelsConfig channels, OutboxConfig outbox) {
+    this(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
+        LimitsConfig.DEFAULTS);
+  }
 
   public GatewayConfig {
     Objects.requireNonNull(http, "http");
@@ -42,6 +52,12 @@ public record GatewayConfig(
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(channels, "channels");
     Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(limits, "limits");
+    if (redis.cluster()) {
+      throw new IllegalArgumentException("Redis Cluster is not supported yet: a login step decides its rate limits, "
+          + "the voter and a given phone's owner in one script, whose keys a cluster would spread over several "
+          + "slots (docs/design.md)");
+    }
     if (hashKey == null || hashKey.length < 32) {
       throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
     }
@@ -57,14 +73,21 @@ public record GatewayConfig(
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
     return new GatewayConfig(http, new RedisConfig(url, redis.cluster(), redis.commandTimeout()), hashKey,
-        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox);
+        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits);
   }
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
     HttpConfig h = new HttpConfig(port, http.host(), http.maxJsonBytes(), http.maxRollBytes(), http.forwarded(),
         http.instances());
-    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox);
+    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
+        limits);
+  }
+
+  /** A copy with other limits. */
+  public GatewayConfig withLimits(LimitsConfig other) {
+    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
+        other);
   }
 
   @Override

@@ -141,6 +141,14 @@ final class LoginHandlers {
       ctx.fail(new ProblemException(ProblemType.CODE_EXPIRED, null));
     } else if (outcome instanceof LoginOutcome.ResendLimitReached) {
       ctx.fail(new ProblemException(ProblemType.RESEND_LIMIT_REACHED, null));
+    } else if (outcome instanceof LoginOutcome.RateLimited r) {
+      ctx.fail(r.suspended()
+          ? RateLimitHeaders.tooMany(r.decision(), ProblemType.SENDS_SUSPENDED,
+              "codes to this number's block or country are suspended for a while; choose another channel")
+          : RateLimitHeaders.tooMany(r.decision(), ProblemType.RATE_LIMITED, "try again after Retry-After seconds"));
+    } else if (outcome instanceof LoginOutcome.PhoneTaken) {
+      ctx.fail(new ProblemException(ProblemType.PHONE_IN_USE,
+          "this number already receives codes for another voter of this election; give yours, or ask support"));
     } else if (outcome instanceof LoginOutcome.SendFailed f) {
       ctx.fail(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE, "the code could not be sent by "
           + f.channel().wireName() + "; ask for a resend"));

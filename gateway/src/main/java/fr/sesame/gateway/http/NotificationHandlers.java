@@ -84,6 +84,13 @@ final class NotificationHandlers {
       PhoneChecks.requireAllowed("to", request.to(), allowed, request.channel());
       return null;
     }).compose(v -> notifications.accept(request, client)).compose(a -> {
+      if (a.refused() != null) {
+        return Future.failedFuture(a.refused().suspended()
+            ? RateLimitHeaders.tooMany(a.refused().decision(), ProblemType.SENDS_SUSPENDED,
+                "sends to this number's block or country are suspended (" + a.refused().breaker() + ")")
+            : RateLimitHeaders.tooMany(a.refused().decision(), ProblemType.RATE_LIMITED,
+                "this number has received as many messages as allowed for now"));
+      }
       if (!a.created() || request.electionId() == null) {
         return Future.succeededFuture(a);
       }

@@ -9,7 +9,8 @@ import java.time.Duration;
  * The gateway's own meters (Prometheus names in brackets):
  * logins by step and outcome [sesame_logins_total], lockouts [sesame_lockouts_total], code sends by channel
  * and outcome [sesame_otp_sends_total], émargements [sesame_emargements_total], HTTP latency by route
- * [sesame_http_requests_seconds, a histogram].
+ * [sesame_http_requests_seconds, a histogram], paid sends refused by their caps by channel and reason
+ * [sesame_paid_sends_refused_total], fraud breakers tripped by channel and scope [sesame_fraud_breaker_trips_total].
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
@@ -35,6 +36,19 @@ public final class GatewayMetrics {
   public void otpSend(String channel, String outcome) {
     Counter.builder("sesame.otp.sends").tag("channel", channel).tag("outcome", outcome)
         .description("One-time code sends").register(registry).increment();
+  }
+
+  /** @param reason {@code capped} (a number, block or country over its cap) or {@code suspended} (a tripped breaker) */
+  public void paidSendRefused(String channel, String reason) {
+    Counter.builder("sesame.paid.sends.refused").tag("channel", channel).tag("reason", reason)
+        .description("SMS and voice sends refused by their caps").register(registry).increment();
+  }
+
+  /** @param scope {@code prefix} or {@code country} */
+  public void breakerTrip(String channel, String scope) {
+    Counter.builder("sesame.fraud.breaker.trips").tag("channel", channel).tag("scope", scope)
+        .description("Fraud breakers tripped (sends to a number block or a country stopped)").register(registry)
+        .increment();
   }
 
   public void emargement(String outcome) {

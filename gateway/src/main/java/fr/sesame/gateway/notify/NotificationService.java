@@ -50,8 +50,17 @@ public final class NotificationService {
     }
   }
 
-  /** How a send ended as far as this instance saw: {@code sent}, {@code failed}, or {@code pending}. */
-  public record Outcome(String id, String status, String error) {}
+  /**
+   * How a send ended as far as this instance saw: {@code sent}, {@code failed}, {@code pending}, or
+   * {@code refused} by the caps on paid sends ({@code refused} then says why; else null).
+   */
+  public record Outcome(String id, String status, String error, OutboxStore.Refusal refused) {
+    public Outcome(String id, String status, String error) {
+      this(id, status, error, null);
+    }
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NotificationService.class);
 
   private final OutboxStore store;
   private final TemplateCatalog templates;
@@ -61,9 +70,20 @@ public final class NotificationService {
   private final Clock clock;
   private final Vertx vertx;
   private final OutboxConfig config;
+  private final PaidSendCaps caps;
+  private final fr.sesame.gateway.audit.AuditTrail audit;
+  private final fr.sesame.gateway.metrics.GatewayMetrics metrics;
 
+  /**
+   * @param caps    the caps on paid sends, or null for none (benchmarks)
+   * @param audit   where a tripped breaker is recorded (the election's trail of the send that tripped it)
+   */
   public NotificationService(OutboxStore store, TemplateCatalog templates, FieldCipher cipher, KeyedHasher hasher,
-                             RandomTokens random, Clock clock, Vertx vertx, OutboxConfig config) {
+                             RandomTokens random, Clock clock, Vertx vertx, OutboxConfig config, PaidSendCaps caps,
+                             fr.sesame.gateway.audit.AuditTrail audit, fr.sesame.gateway.metrics.GatewayMetrics metrics) {
+    this.caps = caps;
+    this.audit = audit;
+    this.metrics = metrics;
     this.store = store;
     this.templates = templates;
     this.cipher = cipher;
@@ -87,7 +107,9 @@ public final class NotificationService {
     io.vertx.core.Promise<JsonObject> done = io.vertx.core.Promise.promise();
     // listening before accepting: a fast dispatcher cannot finish unseen
     var consumer = vertx.eventBus().<JsonObject>localConsumer(DONE + id, m -> done.tryComplete(m.body()));
-    return accept(id, r, client).compose(a -> a.sourceGone()
+    return accept(id, r, client).compose(a -> a.refused() != null
+            ? Future.succeededFuture(new Outcome(id, "refused", "", a.refused()))
+            : a.sourceGone()
             ? Future.succeededFuture(new Outcome(id, "failed", "the resent code's content is gone"))
             : done.future().timeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .map(j -> new Outcome(a.id(), j.getString("status"), j.getString("error", "")))
@@ -105,14 +127,35 @@ public final class NotificationService {
     String idem = hasher.hashText("notify-idem", client.actor(), r.idempotencyKey());
     long now = clock.millis();
     long purgeAt = now + (r.contentRetention() != null ? r.contentRetention() : config.contentRetention()).toMillis();
+    PaidSendCaps.Plan plan = caps == null ? null
+        : caps.plan(r.channel(), r.to(), lane, clock.instant()).orElse(null);
     return store.accept(id, now, r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
             config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(), purgeAt,
-            r.dataFrom() == null ? "" : r.dataFrom())
-        .onSuccess(a -> {
+            r.dataFrom() == null ? "" : r.dataFrom(), plan)
+        .compose(a -> {
           if (a.created()) {
             vertx.eventBus().send(WAKE, lane.name());
           }
+          if (a.refused() == null) {
+            return Future.succeededFuture(a);
+          }
+          metrics.paidSendRefused(r.channel().wireName(), a.refused().suspended() ? "suspended" : "capped");
+          return tripped(a.refused().trippedNow(), r, client).map(a);
         });
+  }
+
+  /** A breaker tripped: an alert in metrics, the log and the election's audit trail. */
+  private Future<Void> tripped(java.util.List<String> breakers, Request r, ClientInfo client) {
+    java.util.List<fr.sesame.gateway.audit.AuditEvent> events = new java.util.ArrayList<>();
+    for (String breaker : breakers) {
+      metrics.breakerTrip(r.channel().wireName(), breaker.contains(" prefix ") ? "prefix" : "country");
+      LOG.warn("Fraud breaker tripped: {} (sends there stop for a while); election {}", breaker,
+          r.electionId() == null ? "-" : r.electionId());
+      events.add(fr.sesame.gateway.audit.AuditEvent.of(clock.instant(), "fraud.breaker.trip",
+          client.actor().isEmpty() ? "gateway" : client.actor(), client.ip(), "tripped", "breaker", breaker));
+    }
+    return events.isEmpty() || r.electionId() == null ? Future.succeededFuture()
+        : audit.record(r.electionId(), events);
   }
 
   /** The notification's status and attempts; empty when unknown (or purged). */

@@ -16,7 +16,23 @@ public interface OutboxStore {
    * {@code sourceGone} is true when the data was to be copied from a notification whose content is gone
    * (nothing was written then).
    */
-  record Accepted(String id, boolean created, boolean sourceGone) {}
+  record Accepted(String id, boolean created, boolean sourceGone, Refusal refused) {
+    public Accepted(String id, boolean created, boolean sourceGone) {
+      this(id, created, sourceGone, null);
+    }
+  }
+
+  /**
+   * A paid send refused by its caps: nothing was written.
+   * @param decision   the caps as they stand (empty states when a breaker was already open)
+   * @param breaker    the tripped breaker that stops sends there (its name from the plan), or "" for a cap
+   * @param trippedNow the breakers this very send tripped
+   */
+  record Refusal(fr.sesame.ratelimit.Decision decision, String breaker, List<String> trippedNow) {
+    public boolean suspended() {
+      return !breaker.isEmpty();
+    }
+  }
 
   /** A stream entry waiting for a dispatcher. */
   record Entry(Lane lane, String entryId, String notificationId) {}
@@ -42,7 +58,8 @@ public interface OutboxStore {
    */
   Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                           String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                          String electionId, long contentPurgeAtMs, String dataFrom);
+                          String electionId, long contentPurgeAtMs, String dataFrom,
+                          fr.sesame.gateway.notify.PaidSendCaps.Plan caps);
 
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();

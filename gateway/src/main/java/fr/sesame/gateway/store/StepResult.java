@@ -1,5 +1,7 @@
 package fr.sesame.gateway.store;
 
+import fr.sesame.ratelimit.Decision;
+
 /**
  * What a voter script decided, as the store reports it; {@code LoginService} turns it into a
  * {@code LoginOutcome}. Fields a code does not use are empty or zero.
@@ -13,16 +15,24 @@ package fr.sesame.gateway.store;
  * @param resendsLeft resends still allowed (OK of a resend)
  * @param lockedNow   LOCKED: true when this very step locked the account
  * @param sameCodeNotification OK of a resend while the code is valid: the notification that carried it; else ""
+ * @param limited     RATE_LIMITED: the limits as they stand (for the 429's headers); else null
  */
 public record StepResult(Code code, long failures, String college, String channel, String destField,
-                         String destValue, long resendsLeft, boolean lockedNow, String sameCodeNotification) {
+                         String destValue, long resendsLeft, boolean lockedNow, String sameCodeNotification,
+                         Decision limited) {
+  public StepResult(Code code, long failures, String college, String channel, String destField, String destValue,
+                    long resendsLeft, boolean lockedNow, String sameCodeNotification) {
+    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, sameCodeNotification, null);
+  }
+
   public StepResult(Code code, long failures, String college, String channel, String destField, String destValue,
                     long resendsLeft, boolean lockedNow) {
     this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, "");
   }
 
   /** The scripts' result codes (redis/lib/voter.lua). */
-  public enum Code { OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT;
+  public enum Code { OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT,
+    RATE_LIMITED, PHONE_TAKEN;
 
     public static Code of(long n) {
       return values()[(int) n - 1];
@@ -31,6 +41,10 @@ public record StepResult(Code code, long failures, String college, String channe
 
   public static StepResult failure(Code code, long failures, boolean lockedNow) {
     return new StepResult(code, failures, "", "", "", "", 0, lockedNow);
+  }
+
+  public static StepResult limited(Decision decision) {
+    return new StepResult(Code.RATE_LIMITED, 0, "", "", "", "", 0, false, "", decision);
   }
 
   public static StepResult of(Code code) {

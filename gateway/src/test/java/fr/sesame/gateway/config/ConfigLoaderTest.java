@@ -66,4 +66,31 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "htp:\n  port: 1\n");
     assertThatThrownBy(() -> ConfigLoader.load(yaml, env(), false)).hasMessageContaining("unknown section");
   }
+
+  @Test
+  void limitsAreConfigurableAndBadOnesStopStartUp() throws Exception {
+    Path yaml = dir.resolve("limits.yaml");
+    Files.writeString(yaml, "limits:\n  loginIp: {rate: 200, burst: 2000}\n  phoneCountries:\n    BE: {rate: 5, period: PT1M, burst: 5}\n"
+        + "  prefixDigits: 4\n  breakerCooldown: PT30M\n");
+    LimitsConfig l = ConfigLoader.load(yaml, env(), false).limits();
+    assertThat(l.loginIp().rate()).isEqualTo(200);
+    assertThat(l.loginIp().burst()).isEqualTo(2000);
+    assertThat(l.loginIp().period()).as("kept from the default").isEqualTo(Duration.ofSeconds(1));
+    assertThat(l.country("BE").burst()).isEqualTo(5);
+    assertThat(l.country("FR")).as("the default for France stays").isEqualTo(LimitsConfig.DEFAULTS.country("FR"));
+    assertThat(l.country("DE")).isEqualTo(LimitsConfig.DEFAULTS.phoneCountry());
+    assertThat(l.prefixDigits()).isEqualTo(4);
+    assertThat(l.breakerCooldown()).isEqualTo(Duration.ofMinutes(30));
+
+    for (String[] bad : new String[][] {
+        {"limits:\n  loginIp: {rate: 0}\n", "limits.loginIp"},
+        {"limits:\n  loginIp: fast\n", "limits.loginIp"},
+        {"limits:\n  loginIpp: {rate: 1}\n", "unknown setting 'loginIpp'"},
+        {"limits:\n  phoneCountries: {XX: {rate: 1}}\n", "unknown region code XX"},
+        {"limits:\n  prefixDigits: 12\n", "limits.prefixDigits"},
+        {"redis:\n  cluster: true\n", "Redis Cluster is not supported"}}) {
+      Files.writeString(yaml, bad[0]);
+      assertThatThrownBy(() -> ConfigLoader.load(yaml, env(), false)).as(bad[0]).hasMessageContaining(bad[1]);
+    }
+  }
 }

@@ -52,7 +52,7 @@ class OutboxRecoveryAndPriorityTest {
     // Accepting through a service whose wake-up reaches no dispatcher: the message waits in Redis.
     anotherInstance = new NotificationService(new RedisOutboxStore(new RedisAccess(client.connect().async())),
         new TemplateCatalog(), new FieldCipher(TestGateway.DATA_KEY), new KeyedHasher(TestGateway.HASH_KEY),
-        new RandomTokens(), gw.clock, elsewhere, MANUAL);
+        new RandomTokens(), gw.clock, elsewhere, MANUAL, null, null, null);
   }
 
   @AfterAll

@@ -50,6 +50,26 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
       256, 0.75, Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofHours(48),
       Duration.ofDays(90), Duration.ofHours(1));
 
+  /**
+   * The production login limits (per election, so tests never meet), but no effective cap on paid sends:
+   * every test class sends to the same roll numbers at the same test instant, and some tests move the clock
+   * back, which a GCRA limit reads as a burst of sends. The fraud tests use the production caps.
+   */
+  public static final fr.sesame.gateway.config.LimitsConfig TEST_LIMITS = relaxedCaps();
+
+  private static fr.sesame.gateway.config.LimitsConfig relaxedCaps() {
+    var d = fr.sesame.gateway.config.LimitsConfig.DEFAULTS;
+    java.util.Map<String, fr.sesame.ratelimit.LimitPolicy> countries = new java.util.HashMap<>();
+    d.phoneCountries().keySet().forEach(r -> countries.put(r, relaxed("phone-country")));
+    return new fr.sesame.gateway.config.LimitsConfig(d.loginIp(), d.loginIpFailures(), d.loginVoter(),
+        d.loginElection(), relaxed("phone"), relaxed("phone-day"), relaxed("phone-prefix"), relaxed("phone-country"),
+        countries, d.prefixDigits(), d.breakerCooldown());
+  }
+
+  private static fr.sesame.ratelimit.LimitPolicy relaxed(String name) {
+    return fr.sesame.gateway.config.LimitsConfig.closed(name, 1_000_000, Duration.ofSeconds(1), 1_000_000_000_000L);
+  }
+
   public final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
   public final DevOutbox outbox = new DevOutbox(clock, 100_000);
   public final Gateway gateway;
@@ -74,6 +94,16 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
   /** @param redisUrl the Redis to use (e.g. through a {@link LatencyProxy}) */
   public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                      Gateway.NotifierFactory notifiers, String redisUrl) {
+    this(instances, outboxConfig, notifiers, redisUrl, TEST_LIMITS);
+  }
+
+  /** A gateway with these limits (the fraud tests). */
+  public TestGateway(fr.sesame.gateway.config.LimitsConfig limits) {
+    this(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null, TestRedis.url(), limits);
+  }
+
+  public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                     Gateway.NotifierFactory notifiers, String redisUrl, fr.sesame.gateway.config.LimitsConfig limits) {
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
       GatewayConfig config = new GatewayConfig(
@@ -81,7 +111,7 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
           new RedisConfig(redisUrl, false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
           LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
-          outboxConfig);
+          outboxConfig, limits);
       this.gateway = Gateway.start(config, clock, notifiers != null ? notifiers : (vertx, registry) -> outbox, null);
       this.http = new Http(gateway.port());
     } catch (Exception e) {

@@ -147,7 +147,7 @@ public class OutboxDispatchBenchmark {
     redisClient = RedisClient.create(redisUrl);
     queue = new NotificationService(new RedisOutboxStore(new RedisAccess(redisClient.connect().async())),
         new TemplateCatalog(), new FieldCipher(DATA_KEY), new KeyedHasher(HASH_KEY), new RandomTokens(),
-        Clock.systemUTC(), loader, outbox(bulkShare));
+        Clock.systemUTC(), loader, outbox(bulkShare), null, null, null);
     http = loader.createHttpClient();
   }
 

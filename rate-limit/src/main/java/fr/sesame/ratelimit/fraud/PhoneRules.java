@@ -81,6 +81,28 @@ public final class PhoneRules {
     return use.types.contains(type) ? Verdict.OK : Verdict.WRONG_KIND;
   }
 
+  /**
+   * Where a number sits, for the per-prefix and per-country limits: its region code (e.g. {@code FR}) and
+   * its prefix, the country code and the first {@code prefixDigits} digits of the national number (e.g.
+   * {@code +3361234} for 5 digits: a block of 10,000 numbers, the size pumping attacks walk through).
+   * @param e164 a valid number in E.164 form
+   */
+  public static Place place(String e164, int prefixDigits) {
+    PhoneNumber n;
+    try {
+      n = PHONES.parse(e164, "ZZ");
+    } catch (NumberParseException e) {
+      throw new IllegalArgumentException("not a phone number", e);
+    }
+    String national = PHONES.getNationalSignificantNumber(n);
+    String region = PHONES.getRegionCodeForNumber(n);
+    return new Place(region == null ? "ZZ" : region,
+        "+" + n.getCountryCode() + national.substring(0, Math.min(prefixDigits, national.length())));
+  }
+
+  /** A number's region code and prefix (no personal data: a prefix covers thousands of lines). */
+  public record Place(String region, String prefix) {}
+
   /** @return true for a region code libphonenumber knows (e.g. {@code FR}, {@code RE}) */
   public static boolean knownRegion(String region) {
     return PHONES.getSupportedRegions().contains(region);

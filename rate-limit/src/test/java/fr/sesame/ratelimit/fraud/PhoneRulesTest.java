@@ -44,4 +44,12 @@ class PhoneRulesTest {
     assertThat(PhoneRules.check("+33912345678", FRANCE_WITH_OVERSEAS, VOICE)).isEqualTo(OK);
     assertThat(PhoneRules.check("nope", FRANCE_WITH_OVERSEAS, SMS)).isEqualTo(INVALID);
   }
+
+  @Test
+  void placeGivesRegionAndPrefixBlock() {
+    assertThat(PhoneRules.place("+33612345678", 5)).isEqualTo(new PhoneRules.Place("FR", "+3361234"));
+    assertThat(PhoneRules.place("+262692123456", 5)).isEqualTo(new PhoneRules.Place("RE", "+26269212"));
+    assertThat(PhoneRules.place("+33612345678", 20).prefix()).as("never more than the number")
+        .isEqualTo("+33612345678");
+  }
 }

@@ -23,6 +23,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ProblemException p) {
+      if (!ctx.response().headWritten()) {
+        p.headers().forEach(ctx.response()::putHeader);
+      }
       write(ctx, p.type(), p.getMessage(), p.extensions());
     } else if (failure instanceof StoreUnavailableException || failure instanceof NotificationException) {
       LOG.warn("request {} failed: {}", requestId(ctx), failure.getMessage());

@@ -19,6 +19,7 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),
   ALREADY_VOTED(409, "The voter has already voted"),
+  PHONE_IN_USE(409, "This phone number already receives codes for another voter"),
   RESEND_LIMIT_REACHED(409, "This code was resent as often as allowed: log in again"),
   CODE_EXPIRED(410, "The code has expired: ask for a new one"),
   PAYLOAD_TOO_LARGE(413, "The request body is too large"),
@@ -26,6 +27,7 @@ public enum ProblemType {
   NO_DESTINATION(422, "There is nowhere to send a code on this channel"),
   ACCOUNT_LOCKED(423, "The account is locked: contact support"),
   RATE_LIMITED(429, "Too many requests"),
+  SENDS_SUSPENDED(429, "Sends to this number's block or country are suspended (fraud guard)"),
   INTERNAL(500, "Internal error"),
   DEPENDENCY_UNAVAILABLE(503, "A service the gateway depends on is unavailable; try again");
 

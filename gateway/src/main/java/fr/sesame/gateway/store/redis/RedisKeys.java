@@ -10,6 +10,10 @@ package fr.sesame.gateway.store.redis;
  *                           lp phone given at login (enc), f failures, la locked-at ms, ll last login ms
  * gw:{v:P}:ch         hash  the voter's current login challenge: id, h code hash, x expiry ms, r resends, ch channel
  * gw:{v:P}:s:T        hash  a session, T = keyed hash of the token: e election, c college, sid, ip, t start ms, a last access ms
+ * gw:{ph:H}           string who a phone given at login belongs to (the voter's key); H = keyed hash of
+ *                           the election and the number
+ * rl:{E}:NAME:S       string a login rate limit's state (GCRA TAT, µs): NAME the policy, S the subject
+ * rl:{nt}:CH:NAME:S   string a paid send's limit (CH sms or voice); rl:{nt}:CH:trip:SCOPE:S a tripped breaker
  * gw:{el:E}           string the election (JSON)
  * gw:{el:E}:em        hash  émargements: P -> {"t":ms,"ip":..,"sid":..}
  * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex
@@ -29,6 +33,11 @@ public final class RedisKeys {
 
   public static String session(String pseudonym, String tokenHash) {
     return "gw:{v:" + pseudonym + "}:s:" + tokenHash;
+  }
+
+  /** The claim key of a phone given at login; any key of this form when {@code hash} is "" (none given). */
+  public static String phoneClaim(String hash) {
+    return "gw:{ph:" + hash + "}";
   }
 
   public static String election(String electionId) {

@@ -3,7 +3,9 @@ package fr.sesame.gateway.store.redis;
 import static fr.sesame.ratelimit.redis.LuaScript.num;
 import static fr.sesame.ratelimit.redis.LuaScript.str;
 
+import fr.sesame.gateway.notify.PaidSendCaps;
 import fr.sesame.gateway.store.OutboxStore;
+import fr.sesame.ratelimit.Decision;
 import fr.sesame.ratelimit.redis.LuaScript;
 import fr.sesame.ratelimit.redis.RedisAccess;
 import io.lettuce.core.Consumer;
@@ -61,12 +63,38 @@ public final class RedisOutboxStore implements OutboxStore {
   @Override
   public Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                                  String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                                 String electionId, long contentPurgeAtMs, String dataFrom) {
-    return ACCEPT.run(redis, new String[] {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane),
-            CONTENT_INDEX, RECORD_INDEX, content(dataFrom.isEmpty() ? id : dataFrom)},
-        id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc, Long.toString(idempotencyTtlMs),
-        electionId, Long.toString(contentPurgeAtMs), dataFrom)
-        .map(r -> new Accepted(str(r, 1), num(r, 0) == 1, num(r, 0) == -1));
+                                 String electionId, long contentPurgeAtMs, String dataFrom, PaidSendCaps.Plan caps) {
+    String[] keys = {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane), CONTENT_INDEX,
+        RECORD_INDEX, content(dataFrom.isEmpty() ? id : dataFrom)};
+    String[] args = {id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc,
+        Long.toString(idempotencyTtlMs), electionId, Long.toString(contentPurgeAtMs), dataFrom,
+        caps == null ? "" : Long.toString(caps.cooldownMs())};
+    if (caps != null) {
+      List<String> k = new ArrayList<>(List.of(keys));
+      k.addAll(caps.breakerKeys());
+      keys = caps.limits().keys(k.toArray(String[]::new));
+      args = caps.limits().args(args);
+    }
+    return ACCEPT.run(redis, keys, args).map(r -> {
+      long code = num(r, 0);
+      if (code == -3) {
+        Decision open = new Decision(false, Decision.Reason.LIMITED, Duration.ofNanos(num(r, 2) * 1000), List.of());
+        return new Accepted("", false, false, new Refusal(open, caps.breakerNames().get((int) num(r, 3) - 1),
+            List.of()));
+      }
+      if (code == -2) {
+        long tripped = num(r, 2);
+        List<String> names = new ArrayList<>(2);
+        for (int b = 0; b < 2; b++) {
+          if ((tripped & (1L << b)) != 0) {
+            names.add(caps.breakerNames().get(b));
+          }
+        }
+        return new Accepted("", false, false, new Refusal(caps.limits().refusal(r, 3),
+            names.isEmpty() ? "" : names.get(0), names));
+      }
+      return new Accepted(str(r, 1), code == 1, code == -1);
+    });
   }
 
   @Override

@@ -10,6 +10,7 @@ import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.VoterStore;
 import fr.sesame.ratelimit.redis.LuaScript;
 import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.ScriptLimits;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,13 +55,16 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   @Override
   public Future<StepResult> checkSecret(VoterKey voter, long nowMs, int maxFailures, String secretHash,
                                         long unknownTtlMs, String channel, String collegesAllowingChannel,
-                                        String givenPhoneEnc, NewChallenge ch) {
-    return LOGIN.run(redis, new String[] {voter.redisKey(), RedisKeys.challenge(voter.pseudonym())},
-        Long.toString(nowMs), Integer.toString(maxFailures), secretHash, Long.toString(unknownTtlMs), channel,
-        collegesAllowingChannel, givenPhoneEnc, ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()),
-        Long.toString(ch.ttlMs()), ch.notificationId()).map(r -> {
+                                        String givenPhoneEnc, String phoneClaim, NewChallenge ch,
+                                        ScriptLimits limits) {
+    return LOGIN.run(redis, limits.keys(voter.redisKey(), RedisKeys.challenge(voter.pseudonym()),
+            RedisKeys.phoneClaim(phoneClaim)),
+        limits.args(Long.toString(nowMs), Integer.toString(maxFailures), secretHash, Long.toString(unknownTtlMs),
+            channel, collegesAllowingChannel, givenPhoneEnc, ch.challengeId(), ch.codeHash(),
+            Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()), ch.notificationId())).map(r -> {
           Code code = Code.of(num(r, 0));
           return switch (code) {
+            case RATE_LIMITED -> StepResult.limited(limits.refusal(r, 1));
             case REJECTED, LOCKED -> StepResult.failure(code, num(r, 1), r.size() > 2 && num(r, 2) == 1);
             case OK -> new StepResult(code, 0, str(r, 1), channel, str(r, 2), str(r, 3), 0, false);
             default -> StepResult.of(code);
@@ -71,13 +75,14 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   @Override
   public Future<StepResult> checkCode(VoterKey voter, long nowMs, int maxFailures, String challengeId,
                                       String codeHash, String sessionKeyHash, long sessionTtlMs, String sessionId,
-                                      String ip) {
-    return VERIFY.run(redis, new String[] {voter.redisKey(), RedisKeys.challenge(voter.pseudonym()),
-            RedisKeys.session(voter.pseudonym(), sessionKeyHash)},
-        Long.toString(nowMs), Integer.toString(maxFailures), challengeId, codeHash, Long.toString(sessionTtlMs),
-        voter.electionId(), sessionId, ip).map(r -> {
+                                      String ip, ScriptLimits limits) {
+    return VERIFY.run(redis, limits.keys(voter.redisKey(), RedisKeys.challenge(voter.pseudonym()),
+            RedisKeys.session(voter.pseudonym(), sessionKeyHash)),
+        limits.args(Long.toString(nowMs), Integer.toString(maxFailures), challengeId, codeHash,
+            Long.toString(sessionTtlMs), voter.electionId(), sessionId, ip)).map(r -> {
           Code code = Code.of(num(r, 0));
           return switch (code) {
+            case RATE_LIMITED -> StepResult.limited(limits.refusal(r, 1));
             case REJECTED, LOCKED -> StepResult.failure(code, num(r, 1), r.size() > 2 && num(r, 2) == 1);
             case OK -> new StepResult(code, 0, str(r, 1), "", "", "", 0, false);
             default -> StepResult.of(code);
@@ -88,11 +93,14 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   @Override
   public Future<StepResult> resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs,
                                    int maxResends, String channel, String collegesAllowingChannel,
-                                   String notificationId) {
-    return RESEND.run(redis, new String[] {voter.redisKey(), RedisKeys.challenge(voter.pseudonym())},
-        Long.toString(nowMs), challengeId, codeHash, Long.toString(expiresAtMs), Integer.toString(maxResends),
-        channel, collegesAllowingChannel, notificationId).map(r -> {
+                                   String notificationId, ScriptLimits limits) {
+    return RESEND.run(redis, limits.keys(voter.redisKey(), RedisKeys.challenge(voter.pseudonym())),
+        limits.args(Long.toString(nowMs), challengeId, codeHash, Long.toString(expiresAtMs),
+            Integer.toString(maxResends), channel, collegesAllowingChannel, notificationId)).map(r -> {
           Code code = Code.of(num(r, 0));
+          if (code == Code.RATE_LIMITED) {
+            return StepResult.limited(limits.refusal(r, 1));
+          }
           if (code == Code.OK) {
             return new StepResult(code, 0, "", str(r, 1), str(r, 2), str(r, 3), num(r, 4), false, str(r, 5));
           }

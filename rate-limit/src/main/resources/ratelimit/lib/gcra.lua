@@ -1,0 +1,81 @@
+-- lib/gcra.lua: GCRA limits, shared by ratelimit/gcra.lua and by the gateway scripts that decide their
+-- limits in the same script as the step they guard (no extra round trip). Times are in microseconds and
+-- come from the caller's clock; PEXPIRE only garbage-collects.
+-- A limit is {key, interval_us, burst, mode}. Every limit must admit one more for the step to run; then
+-- mode 1 limits are charged at once, mode 0 ones when the step fails (a limit on failures) and mode 2 ones
+-- when it succeeds (e.g. a code sent), both with rl_charge_mode.
+
+-- A limit's theoretical arrival time. Admissions never put it more than a whole burst ahead of now; when it
+-- is, this caller's clock is behind the one that wrote it (a clock stepped back, or another instance's runs
+-- ahead by more than the limit's window), and the state means nothing here: the limit starts afresh rather
+-- than refuse for as long as the clocks differ (which, for a breaker's limit, would stop a whole country).
+local function rl_tat(l, now)
+  local tat = tonumber(redis.call('GET', l[1]) or now)
+  if tat < now or tat > now + l[2] * l[3] then return now end
+  return tat
+end
+
+-- Charges cost permits to one limit, whatever its state (a failure has happened: it counts).
+local function rl_charge(limit, now, cost)
+  local tat = rl_tat(limit, now) + limit[2] * cost
+  redis.call('SET', limit[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+end
+
+-- Charges one permit to each limit of `mode` (0: the step failed; 2: it succeeded).
+local function rl_charge_mode(limits, now, mode)
+  for _, l in ipairs(limits) do
+    if l[4] == mode then rl_charge(l, now, 1) end
+  end
+end
+
+-- Decides all limits at once: allowed only when every one admits cost more; then the charged ones are
+-- charged, else nothing is written.
+-- RETURNS allowed (1|0), retry_after_us, index of the limit that refuses longest (0 when allowed),
+--         states: per limit {remaining, reset_after_us}, as they stand after the decision
+local function rl_check(limits, now, cost)
+  local allowed, retry, worst = 1, 0, 0
+  local tats, news = {}, {}
+  for i, l in ipairs(limits) do
+    local tat = rl_tat(l, now)
+    local new_tat = tat + l[2] * cost
+    local allow_at = new_tat - l[2] * l[3]
+    if now < allow_at then
+      allowed = 0
+      if allow_at - now > retry then retry, worst = allow_at - now, i end
+    end
+    tats[i], news[i] = tat, new_tat
+  end
+  local states = {}
+  for i, l in ipairs(limits) do
+    local tat = tats[i]
+    if allowed == 1 and l[4] == 1 then
+      tat = news[i]
+      redis.call('SET', l[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+    end
+    local remaining = math.floor((now - (tat - l[2] * l[3])) / l[2])
+    if remaining < 0 then remaining = 0 end
+    states[i] = {remaining, math.floor(tat - now)}
+  end
+  return allowed, math.floor(retry), worst, states
+end
+
+-- Reads n limits given as KEYS[k0..] and ARGV triplets from a0: interval_us, burst, mode (0|1|2).
+local function rl_limits(k0, a0, n)
+  local limits = {}
+  for i = 1, n do
+    local a = a0 + 3 * (i - 1)
+    limits[i] = {KEYS[k0 + i - 1], tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])}
+  end
+  return limits
+end
+
+-- Appends a decision to a script's reply: retry_after_us, worst index, then remaining and reset per limit.
+local function rl_reply(out, retry, worst, states)
+  table.insert(out, retry)
+  table.insert(out, worst)
+  for _, s in ipairs(states) do
+    table.insert(out, s[1])
+    table.insert(out, s[2])
+  end
+  return out
+end
