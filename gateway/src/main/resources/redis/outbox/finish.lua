@@ -4,15 +4,21 @@
 -- KEYS[2] gw:{nt}:a:<id>        attempts (list of JSON: provider, at, outcome)
 -- KEYS[3] gw:{nt}:s:<hi|lo>     stream
 -- KEYS[4] gw:{nt}:pm:<provider>:<provider message id>   -> id, so that a delivery report finds it
+-- KEYS[5] gw:{nt}:poll                                 messages whose provider is asked for their fate
+--                                                       (score: when to ask next, ms)
 -- ARGV    now_ms, status (sent|failed), provider, provider_message_id, error, group, entry_id, retention_ms,
---         notification_id, then one JSON per attempt
+--         notification_id, first poll ms ("" when the provider is not asked), poll member, then one JSON per
+--         attempt
 -- RETURNS {1}
 redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5])
 redis.call('HDEL', KEYS[1], 'inf')
-for i = 10, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for i = 12, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 -- TTLs only garbage-collect; retention decisions use the index and now_ms
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
-if ARGV[2] == 'sent' and ARGV[4] ~= '' then redis.call('SET', KEYS[4], ARGV[9], 'PX', ARGV[8]) end
+if ARGV[2] == 'sent' and ARGV[4] ~= '' then
+  redis.call('SET', KEYS[4], ARGV[9], 'PX', ARGV[8])
+  if ARGV[10] ~= '' then redis.call('ZADD', KEYS[5], ARGV[10], ARGV[11]) end
+end
 redis.call('XACK', KEYS[3], ARGV[6], ARGV[7])
 redis.call('XDEL', KEYS[3], ARGV[7])
 return {1}

@@ -47,10 +47,19 @@ public final class ChannelsNotifier implements Notifier {
 
   /** The provider named {@code name}, when it reads delivery reports. */
   public java.util.Optional<fr.sesame.channels.spi.DeliveryReports> deliveryReports(String name) {
+    return provider(name, fr.sesame.channels.spi.DeliveryReports.class);
+  }
+
+  @Override
+  public java.util.Optional<fr.sesame.channels.spi.DeliveryStatusPolling> deliveryStatus(String name) {
+    return provider(name, fr.sesame.channels.spi.DeliveryStatusPolling.class);
+  }
+
+  private <T> java.util.Optional<T> provider(String name, Class<T> kind) {
     for (FallbackChain chain : chains.values()) {
       for (var p : chain.providers()) {
-        if (p.name().equals(name) && p.provider() instanceof fr.sesame.channels.spi.DeliveryReports r) {
-          return java.util.Optional.of(r);
+        if (p.name().equals(name) && kind.isInstance(p.provider())) {
+          return java.util.Optional.of(kind.cast(p.provider()));
         }
       }
     }

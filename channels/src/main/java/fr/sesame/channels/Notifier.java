@@ -23,4 +23,9 @@ public interface Notifier {
    * already failed to deliver this message after accepting it).
    */
   Future<Receipt> send(Message message, AttemptListener attempts, java.util.Set<String> exclude);
+
+  /** The provider named {@code name}, when it is asked for its delivery reports; empty otherwise. */
+  default java.util.Optional<fr.sesame.channels.spi.DeliveryStatusPolling> deliveryStatus(String name) {
+    return java.util.Optional.empty();
+  }
 }

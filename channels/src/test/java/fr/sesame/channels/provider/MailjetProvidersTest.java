@@ -116,4 +116,37 @@ class MailjetProvidersTest {
         Map.of("SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "tok")));
     assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
   }
+
+  /** Mailjet's SMS status body, as its API documentation shows it. */
+  static String smsStatus(int code, String name) {
+    return "{\"Data\":[{\"From\":\"SESAME\",\"To\":\"+33612345678\",\"Status\":{\"Code\":" + code
+        + ",\"Name\":\"" + name + "\",\"Description\":\"d\"},\"MessageId\":\"744ecf8c\",\"SMSCount\":1}]}";
+  }
+
+  @Test
+  void smsDeliveryStatusIsAskedOfTheSmsApiAndOnlyFinalStatusesAnswer() {
+    var polling = (fr.sesame.channels.spi.DeliveryStatusPolling) sms();
+    mailjet.reply(200, smsStatus(2, "sent"));
+    assertThat(await(polling.poll("744ecf8c"))).as("sent is not final").isEmpty();
+    FakeHttpServer.Request req = mailjet.requests().get(0);
+    assertThat(req.method()).isEqualTo("GET");
+    assertThat(req.uri()).isEqualTo("/v4/sms/744ecf8c");
+    assertThat(req.header("Authorization")).isEqualTo("Bearer tok");
+
+    mailjet.reply(200, smsStatus(3, "delivered"));
+    var delivered = await(polling.poll("744ecf8c"));
+    assertThat(delivered).hasValueSatisfying(r -> assertThat(r.delivered()).isTrue());
+
+    mailjet.reply(200, smsStatus(5, "rejected_undelivered"));
+    var undelivered = await(polling.poll("744ecf8c")).orElseThrow();
+    assertThat(undelivered.delivered()).isFalse();
+    assertThat(undelivered.reason()).isEqualTo("rejected_undelivered");
+
+    mailjet.reply(200, smsStatus(1, "sent_pending"));
+    assertThat(await(polling.poll("744ecf8c"))).isEmpty();
+    mailjet.reply(503, "{}");
+    assertThat(failure(polling.poll("744ecf8c"))).isInstanceOf(ProviderException.class);
+    mailjet.reply(200, "not json");
+    assertThat(failure(polling.poll("744ecf8c"))).isInstanceOf(ProviderException.class);
+  }
 }

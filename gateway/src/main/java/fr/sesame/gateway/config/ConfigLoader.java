@@ -115,7 +115,9 @@ public final class ConfigLoader {
         duration(ob, "outbox.recoverEvery", "recoverEvery", d0.recoverEvery()),
         duration(ob, "outbox.contentRetention", "contentRetention", d0.contentRetention()),
         duration(ob, "outbox.recordRetention", "recordRetention", d0.recordRetention()),
-        duration(ob, "outbox.purgeEvery", "purgeEvery", d0.purgeEvery()));
+        duration(ob, "outbox.purgeEvery", "purgeEvery", d0.purgeEvery()),
+        duration(ob, "outbox.reportPollEvery", "reportPollEvery", d0.reportPollEvery()),
+        duration(ob, "outbox.reportPollFor", "reportPollFor", d0.reportPollFor()));
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels,
         outbox, limits(root.path("limits")));
   }

@@ -18,12 +18,25 @@ import java.util.Objects;
  * @param contentRetention  recipients and message data are deleted after this; default 48 h
  * @param recordRetention   status and attempts are deleted after this; default 90 days
  * @param purgeEvery        how often retention runs; default 1 min
+ * @param reportPollEvery   for a provider without delivery webhook (Mailjet SMS): how long after a send it
+ *                          is first asked for the message's fate, and then how often; default 10 s
+ * @param reportPollFor     how long it is asked before the gateway gives up (the message stays "sent");
+ *                          default 30 min
  */
 public record OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll, Duration recoverAfter,
                            Duration recoverEvery, Duration contentRetention, Duration recordRetention,
-                           Duration purgeEvery) {
+                           Duration purgeEvery, Duration reportPollEvery, Duration reportPollFor) {
   public static final OutboxConfig DEFAULTS = new OutboxConfig(256, 0.25, Duration.ofMillis(20),
-      Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1));
+      Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1),
+      Duration.ofSeconds(10), Duration.ofMinutes(30));
+
+  /** With the default report polling. */
+  public OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll, Duration recoverAfter,
+                      Duration recoverEvery, Duration contentRetention, Duration recordRetention,
+                      Duration purgeEvery) {
+    this(maxInFlight, bulkShare, idlePoll, recoverAfter, recoverEvery, contentRetention, recordRetention, purgeEvery,
+        Duration.ofSeconds(10), Duration.ofMinutes(30));
+  }
 
   public OutboxConfig {
     if (maxInFlight < 1 || bulkShare <= 0 || bulkShare > 1) {
@@ -35,6 +48,11 @@ public record OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll,
     Objects.requireNonNull(contentRetention, "outbox.contentRetention");
     Objects.requireNonNull(recordRetention, "outbox.recordRetention");
     Objects.requireNonNull(purgeEvery, "outbox.purgeEvery");
+    Objects.requireNonNull(reportPollEvery, "outbox.reportPollEvery");
+    Objects.requireNonNull(reportPollFor, "outbox.reportPollFor");
+    if (reportPollEvery.toMillis() < 100) {
+      throw new IllegalArgumentException("outbox.reportPollEvery must be at least 100 ms");
+    }
     if (recordRetention.compareTo(contentRetention) < 0) {
       throw new IllegalArgumentException("outbox.recordRetention must be at least outbox.contentRetention");
     }

@@ -186,6 +186,12 @@ public final class NotificationService {
    * @return how many reports changed a notification
    */
   public Future<Integer> applyReports(String provider, java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports) {
+    return applyReports(store, vertx, clock, provider, reports);
+  }
+
+  /** {@link #applyReports(String, java.util.List)} for a dispatcher that asked the provider itself. */
+  static Future<Integer> applyReports(OutboxStore store, Vertx vertx, Clock clock, String provider,
+                                      java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports) {
     java.util.List<Future<OutboxStore.ReportOutcome>> all = new java.util.ArrayList<>();
     for (var r : reports) {
       all.add(store.byProviderMessage(provider, r.providerMessageId()).compose(id -> id.isEmpty()

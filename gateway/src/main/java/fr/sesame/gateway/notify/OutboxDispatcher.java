@@ -73,6 +73,7 @@ public final class OutboxDispatcher {
       vertx.eventBus().localConsumer(NotificationService.WAKE, m -> poll());
       vertx.setPeriodic(config.recoverEvery().toMillis(), t -> recover());
       vertx.setPeriodic(config.purgeEvery().toMillis(), t -> purge());
+      vertx.setPeriodic(Math.max(100, config.reportPollEvery().toMillis() / 2), t -> askProviders());
       poll();
     });
   }
@@ -193,8 +194,10 @@ public final class OutboxDispatcher {
         .compose(outcome -> {
           Counter.builder("sesame.notifications").tag("template", w.template()).tag("status", outcome[0])
               .register(registry).increment();
-          return store.finish(entry, clock.millis(), outcome[0], outcome[1], outcome[2], outcome[3], attempts,
-              config.recordRetention().toMillis()).compose(v -> w.electionId().isEmpty() ? Future.succeededFuture()
+          long now = clock.millis();
+          boolean ask = "sent".equals(outcome[0]) && notifier.deliveryStatus(outcome[1]).isPresent();
+          return store.finish(entry, now, outcome[0], outcome[1], outcome[2], outcome[3], attempts,
+              config.recordRetention().toMillis(), ask ? now + config.reportPollEvery().toMillis() : 0).compose(v -> w.electionId().isEmpty() ? Future.succeededFuture()
               : audit.record(w.electionId(), AuditEvent.of(clock.instant(), "notification." + outcome[0],
                   "gateway:outbox", "", outcome[0], "notification", id, "template", w.template(),
                   "channel", w.channel(), "provider", outcome[1].isEmpty() ? null : outcome[1],
@@ -206,6 +209,36 @@ public final class OutboxDispatcher {
               .onSuccess(v -> vertx.eventBus().publish(NotificationService.DONE + id,
                   new JsonObject().put("status", outcome[0]).put("error", outcome[3])));
         });
+  }
+
+  /**
+   * Asks providers without delivery webhook (Mailjet SMS) about the messages due: a final answer is applied
+   * like a webhook's report (undelivered: on to the next provider); no answer yet, or the provider
+   * unreachable, asks again later, until {@code reportPollFor} after the send.
+   * @return how many messages were asked about
+   */
+  public Future<Integer> askProviders() {
+    long now = clock.millis();
+    long every = config.reportPollEvery().toMillis();
+    return store.duePolls(now, every * 3, 64).compose(due -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (OutboxStore.Poll p : due) {
+        var poller = notifier.deliveryStatus(p.provider());
+        if (poller.isEmpty() || now - p.sentAtMs() > config.reportPollFor().toMillis()) {
+          all.add(store.pollAgain(p, 0)); // no longer configured, or asked long enough: it stays "sent"
+          continue;
+        }
+        all.add(poller.get().poll(p.providerMessageId())
+            .compose(report -> report.isEmpty() ? store.pollAgain(p, clock.millis() + every)
+                : NotificationService.applyReports(store, vertx, clock, p.provider(), List.of(report.get()))
+                    .compose(n -> store.pollAgain(p, 0)))
+            .recover(e -> {
+              LOG.debug("asking {} about a message failed: {}", p.provider(), e.getMessage());
+              return store.pollAgain(p, clock.millis() + every);
+            }));
+      }
+      return Future.join(all).map(cf -> due.size());
+    }).onFailure(e -> LOG.warn("asking providers for delivery reports failed: {}", e.getMessage()));
   }
 
   /** Takes over entries other (dead) dispatchers left pending. */

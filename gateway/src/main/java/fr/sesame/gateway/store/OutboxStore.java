@@ -73,9 +73,35 @@ public interface OutboxStore {
   /** Marks the notification as being sent; empty when there is nothing to send (final, or content purged). */
   Future<Optional<Work>> begin(String id, long nowMs);
 
-  /** Records the outcome and the attempts, and removes the entry, atomically. */
+  /**
+   * Records the outcome and the attempts, and removes the entry, atomically.
+   * @param firstPollAtMs when the provider is asked for the message's fate (it has no webhook), or 0
+   */
   Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
-                      String error, List<String> attempts, long attemptsTtlMs);
+                      String error, List<String> attempts, long attemptsTtlMs, long firstPollAtMs);
+
+  /** A sent message whose provider is to be asked for its fate. */
+  record Poll(String provider, String providerMessageId, long sentAtMs) {
+    public String member() {
+      return provider + "|" + providerMessageId + "|" + sentAtMs;
+    }
+
+    public static Poll of(String member) {
+      int first = member.indexOf('|');
+      int last = member.lastIndexOf('|');
+      return new Poll(member.substring(0, first), member.substring(first + 1, last),
+          Long.parseLong(member.substring(last + 1)));
+    }
+  }
+
+  /**
+   * Up to {@code count} messages due to be asked about, leased for {@code leaseMs}: no other dispatcher asks
+   * about them meanwhile, and if this one dies they are due again after the lease.
+   */
+  Future<List<Poll>> duePolls(long nowMs, long leaseMs, int count);
+
+  /** Asks about {@code poll} again at {@code atMs}, or never again when {@code atMs} is 0. */
+  Future<Void> pollAgain(Poll poll, long atMs);
 
   /** The notification a provider's message id belongs to, if it was sent through that provider. */
   Future<Optional<String>> byProviderMessage(String provider, String providerMessageId);

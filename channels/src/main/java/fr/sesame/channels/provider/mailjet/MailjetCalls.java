@@ -41,6 +41,10 @@ final class MailjetCalls {
     return SdkCalls.onCaller(client.postAsync(request), t -> classify(name, t));
   }
 
+  static Future<MailjetResponse> get(String name, MailjetClient client, MailjetRequest request) {
+    return SdkCalls.onCaller(client.getAsync(request), t -> classify(name, t));
+  }
+
   private static ProviderException classify(String name, Throwable t) {
     if (t instanceof MailjetRateLimitException) {
       return ProviderException.forHttpStatus(name, 429, null);

@@ -3,11 +3,14 @@ package fr.sesame.channels.provider.mailjet;
 import com.mailjet.client.MailjetClient;
 import com.mailjet.client.MailjetRequest;
 import com.mailjet.client.MailjetResponse;
+import com.mailjet.client.resource.sms.Sms;
 import com.mailjet.client.resource.sms.SmsSend;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.DeliveryReports;
+import fr.sesame.channels.spi.DeliveryStatusPolling;
 import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
@@ -15,11 +18,21 @@ import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.Optional;
+import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
 
-/** SMS through Mailjet's SMS API ({@code POST /v4/sms-send}, Bearer token), with the official Java SDK. */
-public final class MailjetSmsProvider extends NamedProvider {
+/**
+ * SMS through Mailjet's SMS API ({@code POST /v4/sms-send}, Bearer token), with the official Java SDK.
+ * Mailjet's SMS API has no delivery webhook: the gateway asks {@code GET /v4/sms/{MessageId}} until the
+ * status is final (Mailjet's status codes: 1 sent_pending, 2 sent, 3 delivered, 4 to 16 rejected or
+ * undelivered, 0 unknown).
+ */
+public final class MailjetSmsProvider extends NamedProvider implements DeliveryStatusPolling {
+  private static final int DELIVERED = 3;
+  private static final int FIRST_FAILURE = 4;
+  private static final int LAST_FAILURE = 16;
   private final MailjetClient client;
   private final String sender;
 
@@ -44,6 +57,29 @@ public final class MailjetSmsProvider extends NamedProvider {
     } catch (JSONException e) {
       return Future.failedFuture(ProviderException.transientFailure(name + " answered an unexpected body", e));
     }
+  }
+
+  @Override
+  public Future<Optional<DeliveryReports.Report>> poll(String providerMessageId) {
+    return MailjetCalls.get(name, client, new MailjetRequest(Sms.resource, providerMessageId)).compose(response -> {
+      try {
+        JSONObject json = new JSONObject(response.getRawResponseContent());
+        JSONArray data = json.optJSONArray("Data");
+        JSONObject sms = data != null && !data.isEmpty() ? data.getJSONObject(0) : json;
+        JSONObject status = sms.getJSONObject("Status");
+        int code = status.getInt("Code");
+        if (code == DELIVERED) {
+          return Future.succeededFuture(Optional.of(new DeliveryReports.Report(providerMessageId, true, "")));
+        }
+        if (code >= FIRST_FAILURE && code <= LAST_FAILURE) {
+          return Future.succeededFuture(Optional.of(new DeliveryReports.Report(providerMessageId, false,
+              status.optString("Name", "code " + code))));
+        }
+        return Future.succeededFuture(Optional.empty()); // 0 unknown, 1 being sent, 2 sent: not final
+      } catch (JSONException e) {
+        return Future.failedFuture(ProviderException.transientFailure(name + " answered an unexpected status body", e));
+      }
+    });
   }
 
   /**

@@ -28,6 +28,7 @@ import java.util.Optional;
  * gw:{nt}:n:ID                 record; gw:{nt}:c:ID content (encrypted); gw:{nt}:a:ID attempts (list)
  * gw:{nt}:i:HASH               idempotency key -> id
  * gw:{nt}:idx:c, gw:{nt}:idx:m retention indexes (score: created ms)
+ * gw:{nt}:poll                 sent messages whose provider is asked for their fate (score: next ask, ms)
  * </pre>
  */
 public final class RedisOutboxStore implements OutboxStore {
@@ -36,6 +37,8 @@ public final class RedisOutboxStore implements OutboxStore {
   private static final LuaScript BEGIN = LuaScript.load("redis/outbox/begin.lua");
   private static final LuaScript FINISH = LuaScript.load("redis/outbox/finish.lua");
   private static final LuaScript REPORT = LuaScript.load("redis/outbox/report.lua");
+  private static final LuaScript DUE_POLLS = LuaScript.load("redis/outbox/due_polls.lua");
+  private static final String POLLS = "gw:{nt}:poll";
   private static final String CONTENT_INDEX = "gw:{nt}:idx:c";
   private static final String RECORD_INDEX = "gw:{nt}:idx:m";
   private final RedisAccess redis;
@@ -143,12 +146,26 @@ public final class RedisOutboxStore implements OutboxStore {
 
   @Override
   public Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
-                             String error, List<String> attemptJsons, long attemptsTtlMs) {
+                             String error, List<String> attemptJsons, long attemptsTtlMs, long firstPollAtMs) {
     List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), status, provider, providerMessageId, error,
-        GROUP, entry.entryId(), Long.toString(attemptsTtlMs), entry.notificationId()));
+        GROUP, entry.entryId(), Long.toString(attemptsTtlMs), entry.notificationId(),
+        firstPollAtMs > 0 ? Long.toString(firstPollAtMs) : "", new Poll(provider, providerMessageId, nowMs).member()));
     args.addAll(attemptJsons);
     return FINISH.run(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
-        stream(entry.lane()), providerMessage(provider, providerMessageId)}, args.toArray(String[]::new)).mapEmpty();
+        stream(entry.lane()), providerMessage(provider, providerMessageId), POLLS}, args.toArray(String[]::new))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<Poll>> duePolls(long nowMs, long leaseMs, int count) {
+    return DUE_POLLS.run(redis, new String[] {POLLS}, Long.toString(nowMs), Long.toString(nowMs + leaseMs),
+        Integer.toString(count)).map(r -> r.stream().map(m -> Poll.of((String) m)).toList());
+  }
+
+  @Override
+  public Future<Void> pollAgain(Poll poll, long atMs) {
+    return redis.await(atMs > 0 ? redis.commands().zadd(POLLS, (double) atMs, poll.member())
+        : redis.commands().zrem(POLLS, poll.member())).mapEmpty();
   }
 
   static String providerMessage(String provider, String providerMessageId) {
