@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,24 @@ class RedisRateLimiterTest extends RateLimiterContract {
     }
     Future.all(all).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(all.stream().filter(f -> f.result().allowed())).hasSize(50);
+  }
+
+  @Test
+  void aStateWrittenByAClockAheadByMoreThanTheWindowReadsAsFreshNotAsADebt() {
+    Limit ip = new Limit(THREE_PER_30S, "skew");
+    Instant ahead = t0.plus(Duration.ofMinutes(5)); // another instance's clock, or this one before a step back
+    for (int i = 0; i < 3; i++) {
+      assertThat(check(ahead, ip).allowed()).isTrue();
+    }
+    assertThat(check(ahead, ip).allowed()).isFalse();
+    // 5 minutes behind: the state is 5 minutes "in the future", more than the 30 s window
+    Decision behind = check(t0, ip);
+    assertThat(behind.allowed()).isTrue();
+    assertThat(behind.states().get(0).remaining()).isEqualTo(2);
+    // within the window, skew counts as use: one permit taken 20 s ahead empties the bucket here
+    Limit near = new Limit(THREE_PER_30S, "near");
+    check(t0.plusSeconds(20), near);
+    assertThat(check(t0, near).states().get(0).remaining()).isZero();
   }
 
   @Test
