@@ -1,0 +1,263 @@
+package fr.sesame.loadtests.env;
+
+import fr.sesame.gateway.dev.EmbeddedRedis;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a simulation runs against. By default a gateway it starts itself, as a separate process (its own
+ * JVM and heap, as in production), from {@code gateway/target/sesame-gateway.jar}, on the Redis of
+ * {@code REDIS_URL} or an embedded one, with its real {@code ovh-sms} adapter pointed at a
+ * {@link ProviderSink} in this process. Or, with {@code -Dsesame.url}, a running gateway whose SMS provider
+ * is this machine's sink (its endpoint is logged) and whose keys are in {@code SESAME_LOAD_ADMIN_KEY} and
+ * {@code SESAME_LOAD_PLATFORM_KEY}. Either way it creates a fresh election and imports its roll.
+ */
+public final class LoadEnvironment implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LoadEnvironment.class);
+  private final ProviderSink sink;
+  private final EmbeddedRedis redis;
+  private final Process gateway;
+  private final String baseUrl;
+  private final String electionId;
+  private final String adminKey;
+  private final String platformKey;
+  private final Duration importTime;
+  private final long voters;
+
+  private LoadEnvironment(ProviderSink sink, EmbeddedRedis redis, Process gateway, String baseUrl,
+                          String electionId, String adminKey, String platformKey, Duration importTime, long voters) {
+    this.sink = sink;
+    this.redis = redis;
+    this.gateway = gateway;
+    this.baseUrl = baseUrl;
+    this.electionId = electionId;
+    this.adminKey = adminKey;
+    this.platformKey = platformKey;
+    this.importTime = importTime;
+    this.voters = voters;
+  }
+
+  /**
+   * @param url       a running gateway, or blank to start one
+   * @param voters    the roll's size
+   * @param gatewayJar the gateway to start
+   * @param heap      the started gateway's heap ({@code -Xmx})
+   */
+  public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap) throws Exception {
+    ProviderSink sink = ProviderSink.start();
+    EmbeddedRedis redis = null;
+    Process process = null;
+    String adminKey;
+    String platformKey;
+    String base;
+    try {
+      if (url == null || url.isBlank()) {
+        String redisUrl = System.getenv("REDIS_URL");
+        if (redisUrl == null || redisUrl.isBlank()) {
+          redis = EmbeddedRedis.start();
+          redisUrl = redis.url();
+        }
+        adminKey = "load-admin-" + random(12);
+        platformKey = "load-platform-" + random(12);
+        int port = freePort();
+        process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey);
+        base = "http://127.0.0.1:" + port;
+        awaitReady(base, process);
+      } else {
+        base = url.replaceAll("/+$", "");
+        adminKey = System.getenv("SESAME_LOAD_ADMIN_KEY");
+        platformKey = System.getenv("SESAME_LOAD_PLATFORM_KEY");
+        LOG.info("Against {}: its sms chain must be an ovh-sms provider with endpoint {}", base, sink.ovhEndpoint());
+      }
+      String electionId = "load-" + Instant.now().getEpochSecond();
+      createElection(base, adminKey, electionId);
+      long start = System.nanoTime();
+      importRoll(base, adminKey, electionId, voters);
+      Duration importTime = Duration.ofNanos(System.nanoTime() - start);
+      LOG.info("Imported {} voters in {} ms", voters, importTime.toMillis());
+      return new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey, importTime, voters);
+    } catch (Exception e) {
+      if (process != null) {
+        process.destroy();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+      sink.close();
+      throw e;
+    }
+  }
+
+  private static Process startGateway(Path jar, String heap, int port, String redisUrl, ProviderSink sink,
+                                      String adminKey, String platformKey) throws IOException {
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("no gateway at " + jar + ": build it first (mvn -B -DskipTests package)");
+    }
+    Path dir = Files.createDirectories(jar.getParent().getParent().resolve("target").normalize());
+    Path config = dir.resolve("load-gateway.yaml");
+    Files.writeString(config, String.join("\n",
+        "http: { port: " + port + ", host: 127.0.0.1, forwarded: x-forward, instances: 2 }",
+        "channels:",
+        "  sms:",
+        "    chain: [ovh]",
+        "    providers:",
+        "      ovh: { type: ovh-sms, endpoint: \"" + sink.ovhEndpoint() + "\", serviceName: sms-load, sender: SESAME,"
+            + " maxConcurrent: 1000 }",
+        ""));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-jar", jar.toString(), "serve", "--config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("load-gateway.log").toFile());
+    Map<String, String> env = pb.environment();
+    env.put("REDIS_URL", redisUrl);
+    env.put("SESAME_HASH_KEY", random(32));
+    env.put("SESAME_DATA_KEY", random(32));
+    env.put("SESAME_API_KEYS", "admin:" + adminKey + ",platform:" + platformKey);
+    env.put("SESAME_PROVIDER_OVH_APPLICATION_KEY", "load");
+    env.put("SESAME_PROVIDER_OVH_APPLICATION_SECRET", "load");
+    env.put("SESAME_PROVIDER_OVH_CONSUMER_KEY", "load");
+    env.remove("SESAME_HTTP_PORT");
+    LOG.info("Starting the gateway (heap {}), log in {}", heap, dir.resolve("load-gateway.log"));
+    return pb.start();
+  }
+
+  private static void awaitReady(String base, Process process) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < until) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the gateway stopped at start-up (exit " + process.exitValue()
+            + "): see target/load-gateway.log");
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the gateway was not ready after 60 s");
+  }
+
+  private static void createElection(String base, String adminKey, String electionId) throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String body = "{\"name\":\"Load test\",\"opensAt\":\"" + now.minus(Duration.ofHours(1)) + "\",\"closesAt\":\""
+        + now.plus(Duration.ofDays(1)) + "\",\"colleges\":[{\"id\":\"etudiants\",\"secretKind\":\"SISCOL\","
+        + "\"otpChannels\":[\"sms\"]}]}";
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(base + "/v1/admin/elections/" + electionId)).header("Authorization", "Bearer " + adminKey)
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("creating the election answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  /** Streams the generated roll to the import endpoint. */
+  private static void importRoll(String base, String adminKey, String electionId, long voters) throws Exception {
+    PipedInputStream in = new PipedInputStream(1 << 20);
+    PipedOutputStream out = new PipedOutputStream(in);
+    Thread writer = new Thread(() -> {
+      try (OutputStream o = out) {
+        Voters.write(voters, o);
+      } catch (IOException e) {
+        LOG.warn("roll generation stopped: {}", e.getMessage());
+      }
+    }, "roll-writer");
+    writer.start();
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create(base + "/v1/admin/elections/" + electionId + "/voters"))
+            .header("Authorization", "Bearer " + adminKey).header("Content-Type", "text/csv")
+            .timeout(Duration.ofMinutes(10))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> (InputStream) in)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    writer.join();
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("the roll import answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public String electionId() {
+    return electionId;
+  }
+
+  public String platformKey() {
+    return platformKey;
+  }
+
+  public String adminKey() {
+    return adminKey;
+  }
+
+  public ProviderSink sink() {
+    return sink;
+  }
+
+  public Duration importTime() {
+    return importTime;
+  }
+
+  public long voters() {
+    return voters;
+  }
+
+  /** The started gateway's process id, or -1 (for CPU and memory readings). */
+  public long gatewayPid() {
+    return gateway == null ? -1 : gateway.pid();
+  }
+
+  @Override
+  public void close() {
+    if (gateway != null) {
+      gateway.destroy();
+      try {
+        gateway.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    sink.close();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return bytes == 32 ? Base64.getEncoder().encodeToString(b) : java.util.HexFormat.of().formatHex(b);
+  }
+}

@@ -1,0 +1,76 @@
+package fr.sesame.loadtests.sim;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.asLongAsDuring;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.jmesPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import fr.sesame.loadtests.env.LoadEnvironment;
+import fr.sesame.loadtests.env.Voters;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The steps the simulations share: a voter's login, the code from the sink, and the voting platform's calls. */
+final class Journeys {
+  private Journeys() {}
+
+  static HttpProtocolBuilder protocol(LoadEnvironment env) {
+    return http.baseUrl(env.baseUrl()).contentTypeHeader("application/json").acceptHeader("application/json")
+        .disableWarmUp(); // Gatling's warm-up calls gatling.io: no internet here
+  }
+
+  /** Voters 0, 1, 2... each once, from one of {@code ips} addresses. */
+  static Iterator<Map<String, Object>> voters(long count, int ips) {
+    AtomicLong next = new AtomicLong();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return next.get() < count;
+      }
+
+      @Override
+      public Map<String, Object> next() {
+        long i = next.getAndIncrement();
+        return Map.of("identifier", Voters.identifier(i), "secret", Voters.secret(i), "phone", Voters.phone(i),
+            "ip", Voters.ip(i, ips));
+      }
+    };
+  }
+
+  /** Identifier and secret, then the code sent by SMS (read from the sink), then the session. */
+  static ChainBuilder login(LoadEnvironment env) {
+    String e = env.electionId();
+    return exec(http("login").post("/v1/elections/" + e + "/login").header("X-Forwarded-For", "#{ip}")
+            .body(StringBody("{\"identifier\":\"#{identifier}\",\"secret\":\"#{secret}\",\"channel\":\"sms\"}"))
+            .check(status().is(200), jmesPath("challengeId").saveAs("challenge")))
+        .exec(session -> session.remove("code"))
+        // the gateway answers once the provider took the code: it is normally there already
+        .asLongAsDuring(session -> !session.contains("code"), Duration.ofSeconds(5)).on(
+            exec(session -> {
+              String code = env.sink().takeCode(session.getString("phone"));
+              return code == null ? session : session.set("code", code);
+            }).doIf(session -> !session.contains("code")).then(pause(Duration.ofMillis(10))))
+        .exec(http("verify").post("/v1/elections/" + e + "/login/#{challenge}/verify")
+            .header("X-Forwarded-For", "#{ip}").body(StringBody("{\"code\":\"#{code}\"}"))
+            .check(status().is(200), jmesPath("sessionToken").saveAs("token")));
+  }
+
+  /** The voting platform checks the session twice, then records the vote. */
+  static ChainBuilder vote(LoadEnvironment env) {
+    String auth = "Bearer " + env.platformKey();
+    return exec(http("introspect").post("/v1/introspect").header("Authorization", auth)
+            .body(StringBody("{\"token\":\"#{token}\"}")).check(status().is(200), jmesPath("active").is("true")))
+        .exec(http("introspect").post("/v1/introspect").header("Authorization", auth)
+            .body(StringBody("{\"token\":\"#{token}\"}")).check(status().is(200), jmesPath("active").is("true")))
+        .exec(http("emargement").post("/v1/elections/" + env.electionId() + "/emargements")
+            .header("Authorization", auth).body(StringBody("{\"sessionToken\":\"#{token}\",\"voterIp\":\"#{ip}\"}"))
+            .check(status().is(201)));
+  }
+}

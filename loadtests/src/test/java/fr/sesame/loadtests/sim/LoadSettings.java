@@ -1,0 +1,36 @@
+package fr.sesame.loadtests.sim;
+
+import fr.sesame.loadtests.env.LoadEnvironment;
+import java.nio.file.Path;
+
+/**
+ * A run's settings, from system properties (the Maven plugin passes them on): {@code sesame.rate}
+ * (journeys per second at the plateau), {@code sesame.ramp} and {@code sesame.hold} (seconds),
+ * {@code sesame.p99} (ms, the assertion), {@code sesame.voters} (0: enough for the run),
+ * {@code sesame.url} (blank: start a gateway), {@code sesame.gatewayHeap}, {@code sesame.ips} (client
+ * addresses voters come from).
+ */
+record LoadSettings(double rate, int ramp, int hold, int p99, long voters, String url, String heap, int ips,
+                    Path gatewayJar) {
+  static LoadSettings fromSystem() {
+    double rate = Double.parseDouble(System.getProperty("sesame.rate", "20"));
+    int ramp = Integer.parseInt(System.getProperty("sesame.ramp", "5"));
+    int hold = Integer.parseInt(System.getProperty("sesame.hold", "15"));
+    long voters = Long.parseLong(System.getProperty("sesame.voters", "0"));
+    if (voters <= 0) {
+      voters = (long) Math.ceil(rate * (ramp / 2.0 + hold) * 1.2) + 100;
+    }
+    return new LoadSettings(rate, ramp, hold, Integer.parseInt(System.getProperty("sesame.p99", "50")), voters,
+        System.getProperty("sesame.url", ""), System.getProperty("sesame.gatewayHeap", "512m"),
+        Integer.parseInt(System.getProperty("sesame.ips", "2000")),
+        Path.of(System.getProperty("sesame.gatewayJar", "../gateway/target/sesame-gateway.jar")));
+  }
+
+  LoadEnvironment start() {
+    try {
+      return LoadEnvironment.start(url, voters, gatewayJar, heap);
+    } catch (Exception e) {
+      throw new IllegalStateException("the load environment did not start: " + e.getMessage(), e);
+    }
+  }
+}
