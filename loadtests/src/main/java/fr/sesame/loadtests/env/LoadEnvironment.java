@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * JVM and heap, as in production), from {@code gateway/target/sesame-gateway.jar}, on the Redis of
  * {@code REDIS_URL} or an embedded one, with its real {@code ovh-sms} adapter pointed at a
  * {@link ProviderSink} in this process. Or, with {@code -Dsesame.url}, a running gateway whose SMS provider
- * is this machine's sink (its endpoint is logged) and whose keys are in {@code SESAME_LOAD_ADMIN_KEY} and
- * {@code SESAME_LOAD_PLATFORM_KEY}. Either way it creates a fresh election and imports its roll.
+ * is this machine's sink (its endpoint is logged) and whose keys are in {@code SESAME_LOAD_ADMIN_KEY},
+ * {@code SESAME_LOAD_PLATFORM_KEY} and {@code SESAME_LOAD_SUPPORT_KEY}. Either way it creates a fresh election and imports its roll.
  */
 public final class LoadEnvironment implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoadEnvironment.class);
@@ -41,11 +41,14 @@ public final class LoadEnvironment implements AutoCloseable {
   private final String electionId;
   private final String adminKey;
   private final String platformKey;
+  private final String supportKey;
   private final Duration importTime;
   private final long voters;
 
   private LoadEnvironment(ProviderSink sink, EmbeddedRedis redis, Process gateway, String baseUrl,
-                          String electionId, String adminKey, String platformKey, Duration importTime, long voters) {
+                          String electionId, String adminKey, String platformKey, String supportKey,
+                          Duration importTime, long voters) {
+    this.supportKey = supportKey;
     this.sink = sink;
     this.redis = redis;
     this.gateway = gateway;
@@ -69,6 +72,7 @@ public final class LoadEnvironment implements AutoCloseable {
     Process process = null;
     String adminKey;
     String platformKey;
+    String supportKey;
     String base;
     try {
       if (url == null || url.isBlank()) {
@@ -79,23 +83,30 @@ public final class LoadEnvironment implements AutoCloseable {
         }
         adminKey = "load-admin-" + random(12);
         platformKey = "load-platform-" + random(12);
+        supportKey = "load-support-" + random(12);
         int port = freePort();
-        process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey);
+        process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey);
         base = "http://127.0.0.1:" + port;
         awaitReady(base, process);
       } else {
         base = url.replaceAll("/+$", "");
         adminKey = System.getenv("SESAME_LOAD_ADMIN_KEY");
         platformKey = System.getenv("SESAME_LOAD_PLATFORM_KEY");
+        supportKey = System.getenv("SESAME_LOAD_SUPPORT_KEY");
         LOG.info("Against {}: its sms chain must be an ovh-sms provider with endpoint {}", base, sink.ovhEndpoint());
       }
       String electionId = "load-" + Instant.now().getEpochSecond();
       createElection(base, adminKey, electionId);
+      String memoryUrl = redis != null ? redis.url() : System.getenv("REDIS_URL");
+      long before = usedMemory(memoryUrl);
       long start = System.nanoTime();
       importRoll(base, adminKey, electionId, voters);
       Duration importTime = Duration.ofNanos(System.nanoTime() - start);
-      LOG.info("Imported {} voters in {} ms", voters, importTime.toMillis());
-      return new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey, importTime, voters);
+      long after = usedMemory(memoryUrl);
+      LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters,
+          importTime.toMillis(), after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters));
+      return new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey, supportKey,
+          importTime, voters);
     } catch (Exception e) {
       if (process != null) {
         process.destroy();
@@ -109,7 +120,7 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   private static Process startGateway(Path jar, String heap, int port, String redisUrl, ProviderSink sink,
-                                      String adminKey, String platformKey) throws IOException {
+                                      String adminKey, String platformKey, String supportKey) throws IOException {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("no gateway at " + jar + ": build it first (mvn -B -DskipTests package)");
     }
@@ -125,14 +136,19 @@ public final class LoadEnvironment implements AutoCloseable {
             + " maxConcurrent: 1000 }",
         ""));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-jar", jar.toString(), "serve", "--config", config.toString()));
+        "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+    String extra = System.getProperty("sesame.gatewayJvmArgs", "").trim(); // e.g. a JFR recording
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("load-gateway.log").toFile());
     Map<String, String> env = pb.environment();
     env.put("REDIS_URL", redisUrl);
     env.put("SESAME_HASH_KEY", random(32));
     env.put("SESAME_DATA_KEY", random(32));
-    env.put("SESAME_API_KEYS", "admin:" + adminKey + ",platform:" + platformKey);
+    env.put("SESAME_API_KEYS", "admin:" + adminKey + ",platform:" + platformKey + ",support:" + supportKey);
     env.put("SESAME_PROVIDER_OVH_APPLICATION_KEY", "load");
     env.put("SESAME_PROVIDER_OVH_APPLICATION_SECRET", "load");
     env.put("SESAME_PROVIDER_OVH_CONSUMER_KEY", "load");
@@ -195,8 +211,27 @@ public final class LoadEnvironment implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> (InputStream) in)).build(),
         HttpResponse.BodyHandlers.ofString());
     writer.join();
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("the roll import answered " + r.statusCode() + ": " + r.body());
+    if (r.statusCode() != 200 || new io.vertx.core.json.JsonObject(r.body()).getLong("imported") != voters) {
+      throw new IllegalStateException("the roll import answered " + r.statusCode() + ": "
+          + r.body().substring(0, Math.min(2_000, r.body().length())));
+    }
+  }
+
+  /** Redis's {@code used_memory}, or -1 when it is not known here (a gateway given by URL). */
+  private static long usedMemory(String redisUrl) {
+    if (redisUrl == null || redisUrl.isBlank()) {
+      return -1;
+    }
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUrl);
+    try (var c = client.connect()) {
+      for (String line : c.sync().info("memory").split("\r?\n")) {
+        if (line.startsWith("used_memory:")) {
+          return Long.parseLong(line.substring("used_memory:".length()).trim());
+        }
+      }
+      return -1;
+    } finally {
+      client.shutdown();
     }
   }
 
@@ -210,6 +245,10 @@ public final class LoadEnvironment implements AutoCloseable {
 
   public String platformKey() {
     return platformKey;
+  }
+
+  public String supportKey() {
+    return supportKey;
   }
 
   public String adminKey() {

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 
 /**
  * The load tests' voters: voter {@code i} is the same in the roll and in the simulations, so a roll of any
- * size is generated, not stored. Phones spread evenly over the 17,000 French mobile blocks of 10,000
- * numbers (06 and 073 to 079), as a real roll's do; the IP a voter comes from is one of {@code ips}
- * campus addresses.
+ * size is generated, not stored. Phones spread evenly over the French mobile blocks of 10,000 numbers
+ * (those of 06 and 07 that libphonenumber accepts for SMS), as a real roll's do; the IP a voter comes from
+ * is one of {@code ips} campus addresses.
  *
  * <p>Command: {@code java -cp loadtests/target/benchmarks.jar fr.sesame.loadtests.env.Voters 1000000 roll.csv}
  */
@@ -30,12 +30,34 @@ public final class Voters {
     return String.format("S%08d", Math.floorMod(i * 2_654_435_761L + 12_345L, 100_000_000L));
   }
 
-  /** Voter {@code i}'s mobile: block {@code i mod 17,000}, then {@code i / 17,000} (up to 170 M voters). */
+  /** The 5-digit national prefixes of French mobile blocks that take SMS, in order, but the last 100. */
+  private static final String[] ALL_BLOCKS = java.util.stream.IntStream.range(60_000, 80_000)
+      .mapToObj(Integer::toString)
+      .filter(b -> fr.sesame.ratelimit.fraud.PhoneRules.check("+33" + b + "0000",
+          fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS, fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS)
+          == fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK
+          && fr.sesame.ratelimit.fraud.PhoneRules.check("+33" + b + "9999",
+          fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS, fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS)
+          == fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK)
+      .toArray(String[]::new);
+  private static final String[] BLOCKS = java.util.Arrays.copyOf(ALL_BLOCKS, ALL_BLOCKS.length - 100);
+
+  /**
+   * A number in one of the 100 blocks no voter's phone is in (for the abuse simulation: pumping there
+   * trips that block's breaker without touching a voter).
+   */
+  public static String outsideRoll(int block, long serial) {
+    return String.format("+33%s%04d", ALL_BLOCKS[ALL_BLOCKS.length - 1 - block % 100], serial % 10_000);
+  }
+
+  /** Voter {@code i}'s mobile: block {@code i mod blocks}, then the serial {@code i / blocks}. */
   public static String phone(long i) {
-    int block = (int) (i % 17_000);
-    String prefix = block < 10_000 ? String.format("6%04d", block)
-        : String.format("7%d%03d", 3 + (block - 10_000) / 1_000, (block - 10_000) % 1_000);
-    return String.format("+33%s%04d", prefix, (i / 17_000) % 10_000);
+    return String.format("+33%s%04d", BLOCKS[(int) (i % BLOCKS.length)], (i / BLOCKS.length) % 10_000);
+  }
+
+  /** How many voters have distinct phones. */
+  public static long capacity() {
+    return BLOCKS.length * 10_000L;
   }
 
   /** One of {@code ips} addresses in 10.0.0.0/8, as behind that many campus or company NATs. */

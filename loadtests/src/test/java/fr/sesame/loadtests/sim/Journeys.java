@@ -39,25 +39,61 @@ final class Journeys {
       public Map<String, Object> next() {
         long i = next.getAndIncrement();
         return Map.of("identifier", Voters.identifier(i), "secret", Voters.secret(i), "phone", Voters.phone(i),
-            "ip", Voters.ip(i, ips));
+            "ip", Voters.ip(i, ips), "kind", (int) (i % 100));
       }
     };
   }
 
   /** Identifier and secret, then the code sent by SMS (read from the sink), then the session. */
   static ChainBuilder login(LoadEnvironment env) {
-    String e = env.electionId();
-    return exec(http("login").post("/v1/elections/" + e + "/login").header("X-Forwarded-For", "#{ip}")
+    return start(env).exec(verify(env));
+  }
+
+  /** The first step, and the code it sent. */
+  static ChainBuilder start(LoadEnvironment env) {
+    return exec(http("login").post("/v1/elections/" + env.electionId() + "/login").header("X-Forwarded-For", "#{ip}")
             .body(StringBody("{\"identifier\":\"#{identifier}\",\"secret\":\"#{secret}\",\"channel\":\"sms\"}"))
             .check(status().is(200), jmesPath("challengeId").saveAs("challenge")))
-        .exec(session -> session.remove("code"))
+        .exec(code(env));
+  }
+
+  /** The code last sent to the voter's phone, from the sink. */
+  static ChainBuilder code(LoadEnvironment env) {
+    return exec(session -> session.remove("code"))
         // the gateway answers once the provider took the code: it is normally there already
         .asLongAsDuring(session -> !session.contains("code"), Duration.ofSeconds(5)).on(
             exec(session -> {
               String code = env.sink().takeCode(session.getString("phone"));
               return code == null ? session : session.set("code", code);
-            }).doIf(session -> !session.contains("code")).then(pause(Duration.ofMillis(10))))
-        .exec(http("verify").post("/v1/elections/" + e + "/login/#{challenge}/verify")
+            }).doIf(session -> !session.contains("code")).then(pause(Duration.ofMillis(10))));
+  }
+
+  /** A wrong secret: 401, or 423 on the failure that locks the account. */
+  static ChainBuilder wrongSecret(LoadEnvironment env, int expectedStatus) {
+    return exec(http("wrong secret").post("/v1/elections/" + env.electionId() + "/login")
+        .header("X-Forwarded-For", "#{ip}")
+        .body(StringBody("{\"identifier\":\"#{identifier}\",\"secret\":\"WRONG0000\",\"channel\":\"sms\"}"))
+        .check(status().is(expectedStatus)));
+  }
+
+  /** The code again (the same one while it is valid). */
+  static ChainBuilder resend(LoadEnvironment env) {
+    return exec(http("resend").post("/v1/elections/" + env.electionId() + "/login/#{challenge}/resend")
+            .header("X-Forwarded-For", "#{ip}").body(StringBody("{}")).check(status().is(200)))
+        .exec(code(env));
+  }
+
+  /** A support agent unlocks the voter. */
+  static ChainBuilder unlock(LoadEnvironment env) {
+    return exec(http("support unlock").post("/v1/support/elections/" + env.electionId()
+            + "/voters/#{identifier}/unlock").header("Authorization", "Bearer " + env.supportKey())
+        .body(StringBody("{\"reason\":\"voter called the hotline, identity checked\"}")).check(status().is(200)));
+  }
+
+  /** The second step: the code, then the session token. */
+  static ChainBuilder verify(LoadEnvironment env) {
+    String e = env.electionId();
+    return exec(http("verify").post("/v1/elections/" + e + "/login/#{challenge}/verify")
             .header("X-Forwarded-For", "#{ip}").body(StringBody("{\"code\":\"#{code}\"}"))
             .check(status().is(200), jmesPath("sessionToken").saveAs("token")));
   }
