@@ -134,6 +134,11 @@ public final class LoadEnvironment implements AutoCloseable {
         "    providers:",
         "      ovh: { type: ovh-sms, endpoint: \"" + sink.ovhEndpoint() + "\", serviceName: sms-load, sender: SESAME,"
             + " maxConcurrent: 1000 }",
+        "  email:",
+        "    chain: [smtp]",
+        "    providers:",
+        "      smtp: { type: smtp, host: 127.0.0.1, port: " + sink.smtpPort() + ", starttls: disabled,"
+            + " from: \"no-reply@sesame.test\", maxPoolSize: 64, maxConcurrent: 1000 }",
         ""));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));

@@ -12,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fast provider for load tests that speaks OVH's SMS API (what the gateway's real {@code ovh-sms} adapter
+ * A fast provider for load tests. It speaks OVH's SMS API (what the gateway's real {@code ovh-sms} adapter
  * calls: {@code GET /1.0/auth/time}, {@code POST /1.0/sms/{service}/jobs}) and keeps the last code sent to
- * each number, for the simulation to read. It answers at once, as a provider at the far end of a fast
- * network would; signatures are not checked (the adapter's own tests do that).
+ * each number, for the simulation to read; and SMTP (what the {@code smtp} adapter, the Vert.x mail client,
+ * speaks), counting the messages. It answers at once, as a provider at the far end of a fast network
+ * would; OVH signatures are not checked (the adapter's own tests do that).
  */
 public final class ProviderSink implements AutoCloseable {
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
@@ -23,10 +24,53 @@ public final class ProviderSink implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, String> codes = new ConcurrentHashMap<>();
   private final AtomicLong sms = new AtomicLong();
+  private final AtomicLong emails = new AtomicLong();
+  private volatile int smtpPort;
 
   private ProviderSink(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
     this.server = server;
+  }
+
+  /** A minimal SMTP server: greets, accepts every command and message, counts the messages. */
+  private void startSmtp() throws Exception {
+    io.vertx.core.net.NetServer smtp = vertx.createNetServer().connectHandler(socket -> {
+      boolean[] inData = {false};
+      io.vertx.core.parsetools.RecordParser lines = io.vertx.core.parsetools.RecordParser.newDelimited("\r\n", line -> {
+        String l = line.toString();
+        if (inData[0]) {
+          if (l.equals(".")) {
+            inData[0] = false;
+            emails.incrementAndGet();
+            socket.write("250 2.0.0 queued\r\n");
+          }
+          return;
+        }
+        String verb = l.length() >= 4 ? l.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : l;
+        switch (verb) {
+          case "EHLO" -> socket.write("250-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+          case "DATA" -> {
+            inData[0] = true;
+            socket.write("354 end with <CRLF>.<CRLF>\r\n");
+          }
+          case "QUIT" -> socket.write("221 bye\r\n").onComplete(v -> socket.close());
+          default -> socket.write("250 OK\r\n"); // HELO, MAIL, RCPT, RSET, NOOP
+        }
+      });
+      socket.handler(lines);
+      socket.write("220 sink ESMTP\r\n");
+    });
+    smtpPort = smtp.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+  }
+
+  /** The SMTP port, for the {@code smtp} provider's {@code port} (host 127.0.0.1, STARTTLS disabled). */
+  public int smtpPort() {
+    return smtpPort;
+  }
+
+  public long emailsReceived() {
+    return emails.get();
   }
 
   public static ProviderSink start() throws Exception {
@@ -55,6 +99,7 @@ public final class ProviderSink implements AutoCloseable {
     });
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     self[0] = new ProviderSink(vertx, server);
+    self[0].startSmtp();
     return self[0];
   }
 

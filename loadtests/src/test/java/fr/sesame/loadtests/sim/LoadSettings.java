@@ -13,9 +13,13 @@ import java.nio.file.Path;
 record LoadSettings(double rate, int ramp, int hold, int p99, long voters, String url, String heap, int ips,
                     Path gatewayJar) {
   static LoadSettings fromSystem() {
+    return fromSystem(Integer.parseInt(System.getProperty("sesame.hold", "15")));
+  }
+
+  /** With the plateau's length set by the simulation (e.g. as long as a campaign takes to submit). */
+  static LoadSettings fromSystem(int hold) {
     double rate = Double.parseDouble(System.getProperty("sesame.rate", "20"));
     int ramp = Integer.parseInt(System.getProperty("sesame.ramp", "5"));
-    int hold = Integer.parseInt(System.getProperty("sesame.hold", "15"));
     long voters = Long.parseLong(System.getProperty("sesame.voters", "0"));
     if (voters <= 0) {
       voters = (long) Math.ceil(rate * (ramp / 2.0 + hold) * 1.2) + 100;

@@ -1,0 +1,74 @@
+package fr.sesame.loadtests.sim;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import fr.sesame.loadtests.env.LoadEnvironment;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * An access-code campaign ({@code sesame.campaign} emails, 100,000 by default, submitted at
+ * {@code sesame.campaignRate} a second through {@code POST /v1/notifications}) while voters do the
+ * opening-peak journey. The voters' requests must all succeed within {@code sesame.p99} ms at the 99th
+ * percentile: their codes are not delayed by the campaign (a login answers once its code was handed to
+ * the provider). At the end, the time the campaign took to reach the SMTP sink is printed.
+ */
+public class CampaignBlastSimulation extends Simulation {
+  private final long campaign = Long.parseLong(System.getProperty("sesame.campaign", "100000"));
+  private final double campaignRate = Double.parseDouble(System.getProperty("sesame.campaignRate", "1000"));
+  private final LoadSettings settings = LoadSettings.fromSystem((int) Math.ceil(campaign / campaignRate));
+  private final LoadEnvironment env = settings.start();
+  private final long started = System.nanoTime();
+
+  {
+    AtomicLong next = new AtomicLong();
+    ScenarioBuilder voters = scenario("voters")
+        .feed(Journeys.voters(env.voters(), settings.ips()))
+        .exec(Journeys.login(env))
+        .exec(Journeys.vote(env));
+    ScenarioBuilder platform = scenario("campaign")
+        .feed(Stream.generate(() -> Map.<String, Object>of("n", next.getAndIncrement())).iterator())
+        .exec(http("campaign message").post("/v1/notifications").header("Authorization", "Bearer " + env.platformKey())
+            .body(StringBody("{\"channel\":\"email\",\"to\":\"c#{n}@campaign.test\",\"template\":\"access-codes\","
+                + "\"idempotencyKey\":\"campaign-#{n}\",\"data\":{\"electionName\":\"Elections 2026\","
+                + "\"identifier\":\"v#{n}\",\"url\":\"https://vote.test\"}}"))
+            .check(status().is(202)));
+    Duration blast = Duration.ofSeconds(settings.hold());
+    setUp(
+        voters.injectOpen(rampUsersPerSec(1).to(settings.rate()).during(Duration.ofSeconds(settings.ramp())),
+            constantUsersPerSec(settings.rate()).during(blast)),
+        platform.injectOpen(constantUsersPerSec(campaignRate).during(Duration.ofMillis((long) (campaign * 1000 / campaignRate)))))
+        .protocols(Journeys.protocol(env))
+        .assertions(Stream.concat(Stream.of(details("campaign message").failedRequests().count().is(0L)),
+            Stream.of("login", "verify", "introspect", "emargement").flatMap(r -> Stream.of(
+                details(r).failedRequests().count().is(0L),
+                details(r).responseTime().percentile(99.0).lt(settings.p99())))).toList());
+  }
+
+  @Override
+  public void after() {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (env.sink().emailsReceived() < campaign && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf("Campaign: %d of %d emails reached the SMTP sink %.1f s after the run started (%.0f/s)%n",
+        env.sink().emailsReceived(), campaign, seconds, env.sink().emailsReceived() / seconds);
+    env.close();
+  }
+}
