@@ -158,8 +158,11 @@ public final class LoadEnvironment implements AutoCloseable {
     env.put("SESAME_PROVIDER_OVH_APPLICATION_SECRET", "load");
     env.put("SESAME_PROVIDER_OVH_CONSUMER_KEY", "load");
     env.remove("SESAME_HTTP_PORT");
-    LOG.info("Starting the gateway (heap {}), log in {}", heap, dir.resolve("load-gateway.log"));
-    return pb.start();
+    Process process = pb.start();
+    // a crashed or interrupted run must not leave a gateway behind
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-load-gateway"));
+    LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve("load-gateway.log"));
+    return process;
   }
 
   private static void awaitReady(String base, Process process) throws Exception {
