@@ -89,6 +89,7 @@ public final class Gateway implements AutoCloseable {
       Notifier notifier = notifiers.create(vertx, registry);
       FieldCipher cipher = new FieldCipher(config.dataKey());
       TemplateCatalog templates = new TemplateCatalog();
+      fr.sesame.gateway.store.redis.RedisMemory.check(connector.access());
       RedisOutboxStore outboxStore = new RedisOutboxStore(connector.access());
       GatewayMetrics metrics = new GatewayMetrics(registry);
       NotificationService notifications = new NotificationService(outboxStore, templates, cipher, hasher, random,

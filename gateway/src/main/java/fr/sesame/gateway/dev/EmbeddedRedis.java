@@ -38,6 +38,8 @@ public final class EmbeddedRedis implements AutoCloseable {
     int port = freePort();
     RedisServer server = RedisServer.newRedisServer().executableProvider(provider).bind("127.0.0.1").port(port)
         .setting("save \"\"").setting("appendonly no").setting("repl-diskless-sync yes")
+        // as the README advises: a voter's hash (encrypted fields up to ~150 characters) stays compact
+        .setting("hash-max-ziplist-value " + fr.sesame.gateway.store.redis.RedisMemory.HASH_VALUE_BYTES)
         .onShutdownForceStop(true).build();
     server.start();
     return new EmbeddedRedis(server, port);

@@ -67,6 +67,16 @@ public final class LoadEnvironment implements AutoCloseable {
    * @param heap      the started gateway's heap ({@code -Xmx})
    */
   public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap) throws Exception {
+    return start(url, voters, gatewayJar, heap, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #start(String, long, Path, String)}, then warms the gateway up for {@code warmUp}: whole
+   * journeys (and a few emails) from 8 threads, by voters after the run's own, so that a run measures a
+   * compiled gateway, not its first seconds of interpretation and JIT compilation.
+   */
+  public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp)
+      throws Exception {
     ProviderSink sink = ProviderSink.start();
     EmbeddedRedis redis = null;
     Process process = null;
@@ -99,14 +109,19 @@ public final class LoadEnvironment implements AutoCloseable {
       createElection(base, adminKey, electionId);
       String memoryUrl = redis != null ? redis.url() : System.getenv("REDIS_URL");
       long before = usedMemory(memoryUrl);
+      long warmUpVoters = warmUp.toSeconds() * 1_000; // more than 8 threads can log in
       long start = System.nanoTime();
-      importRoll(base, adminKey, electionId, voters);
+      importRoll(base, adminKey, electionId, voters + warmUpVoters);
       Duration importTime = Duration.ofNanos(System.nanoTime() - start);
       long after = usedMemory(memoryUrl);
-      LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters,
-          importTime.toMillis(), after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters));
-      return new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey, supportKey,
-          importTime, voters);
+      LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
+          importTime.toMillis(), after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
+      LoadEnvironment env = new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey,
+          supportKey, importTime, voters);
+      if (!warmUp.isZero()) {
+        env.warmUp(warmUp, voters, warmUpVoters);
+      }
+      return env;
     } catch (Exception e) {
       if (process != null) {
         process.destroy();
@@ -280,8 +295,89 @@ public final class LoadEnvironment implements AutoCloseable {
     return gateway == null ? -1 : gateway.pid();
   }
 
+  private void warmUp(Duration length, long firstVoter, long count) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(firstVoter);
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    long until = System.nanoTime() + length.toNanos();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    for (int t = 0; t < 8; t++) {
+      pool.submit(() -> {
+        while (System.nanoTime() < until) {
+          long i = next.getAndIncrement();
+          if (i >= firstVoter + count) {
+            return null;
+          }
+          journey(http, i);
+          done.incrementAndGet();
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(length.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+    LOG.info("Warmed the gateway up with {} journeys in {} s", done.get(), length.toSeconds());
+  }
+
+  /** One voter's whole journey and an access-code email (the campaign's path). */
+  private void journey(HttpClient http, long i) throws Exception {
+    String ip = Voters.ip(i, 2_000);
+    io.vertx.core.json.JsonObject start = call(http, "/v1/elections/" + electionId + "/login", null, ip,
+        "{\"identifier\":\"" + Voters.identifier(i) + "\",\"secret\":\"" + Voters.secret(i) + "\",\"channel\":\"sms\"}");
+    String code = null;
+    for (int tries = 0; code == null && tries < 500; tries++) {
+      code = sink.takeCode(Voters.phone(i));
+      if (code == null) {
+        Thread.sleep(2);
+      }
+    }
+    String token = call(http, "/v1/elections/" + electionId + "/login/" + start.getString("challengeId") + "/verify",
+        null, ip, "{\"code\":\"" + code + "\"}").getString("sessionToken");
+    call(http, "/v1/introspect", platformKey, null, "{\"token\":\"" + token + "\"}");
+    call(http, "/v1/elections/" + electionId + "/emargements", platformKey, null, "{\"sessionToken\":\"" + token + "\"}");
+    call(http, "/v1/notifications", platformKey, null, "{\"channel\":\"email\",\"to\":\"w" + i
+        + "@warmup.test\",\"template\":\"access-codes\",\"idempotencyKey\":\"warmup-" + i + "\",\"data\":"
+        + "{\"electionName\":\"Warm-up\",\"identifier\":\"w\",\"url\":\"https://vote.test\"}}");
+  }
+
+  private io.vertx.core.json.JsonObject call(HttpClient http, String path, String key, String ip, String body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    if (ip != null) {
+      b.header("X-Forwarded-For", ip);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException("warm-up: " + path + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body().isEmpty() ? new io.vertx.core.json.JsonObject() : new io.vertx.core.json.JsonObject(r.body());
+  }
+
+  /** Logs the gateway's Redis counters (commands, round trips per connection) and login counts. */
+  private void logGatewayCounters() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      StringBuilder out = new StringBuilder("Gateway counters at the end of the run:");
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total")
+            || line.startsWith("sesame_emargements_total") || line.startsWith("sesame_otp_sends_total")) {
+          out.append("\n  ").append(line);
+        }
+      }
+      LOG.info(out.toString());
+    } catch (Exception e) {
+      LOG.warn("could not read the gateway's metrics: {}", e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
+    logGatewayCounters();
     if (gateway != null) {
       gateway.destroy();
       try {

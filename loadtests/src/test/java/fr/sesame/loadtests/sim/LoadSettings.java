@@ -8,10 +8,11 @@ import java.nio.file.Path;
  * (journeys per second at the plateau), {@code sesame.ramp} and {@code sesame.hold} (seconds),
  * {@code sesame.p99} (ms, the assertion), {@code sesame.voters} (0: enough for the run),
  * {@code sesame.url} (blank: start a gateway), {@code sesame.gatewayHeap}, {@code sesame.ips} (client
- * addresses voters come from).
+ * addresses voters come from), {@code sesame.warmup} (seconds of whole journeys before the run, so that
+ * it measures a compiled gateway; 0 for none).
  */
 record LoadSettings(double rate, int ramp, int hold, int p99, long voters, String url, String heap, int ips,
-                    Path gatewayJar) {
+                    Path gatewayJar, int warmUp) {
   static LoadSettings fromSystem() {
     return fromSystem(Integer.parseInt(System.getProperty("sesame.hold", "15")));
   }
@@ -27,12 +28,13 @@ record LoadSettings(double rate, int ramp, int hold, int p99, long voters, Strin
     return new LoadSettings(rate, ramp, hold, Integer.parseInt(System.getProperty("sesame.p99", "50")), voters,
         System.getProperty("sesame.url", ""), System.getProperty("sesame.gatewayHeap", "512m"),
         Integer.parseInt(System.getProperty("sesame.ips", "2000")),
-        Path.of(System.getProperty("sesame.gatewayJar", "../gateway/target/sesame-gateway.jar")));
+        Path.of(System.getProperty("sesame.gatewayJar", "../gateway/target/sesame-gateway.jar")),
+        Integer.parseInt(System.getProperty("sesame.warmup", "0")));
   }
 
   LoadEnvironment start() {
     try {
-      return LoadEnvironment.start(url, voters, gatewayJar, heap);
+      return LoadEnvironment.start(url, voters, gatewayJar, heap, java.time.Duration.ofSeconds(warmUp));
     } catch (Exception e) {
       throw new IllegalStateException("the load environment did not start: " + e.getMessage(), e);
     }
