@@ -14,6 +14,9 @@ import java.time.Duration;
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
+  /** Meters by name and tags: registering looks a meter up by building its id, on every request otherwise. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -25,8 +28,9 @@ public final class GatewayMetrics {
 
   /** @param step {@code secret}, {@code code} or {@code resend} */
   public void login(String step, String outcome) {
-    Counter.builder("sesame.logins").tag("step", step).tag("outcome", outcome)
-        .description("Login steps by outcome").register(registry).increment();
+    counters.computeIfAbsent("logins|" + step + "|" + outcome, k -> Counter.builder("sesame.logins")
+        .tag("step", step).tag("outcome", outcome).description("Login steps by outcome").register(registry))
+        .increment();
   }
 
   public void lockout() {
@@ -34,8 +38,9 @@ public final class GatewayMetrics {
   }
 
   public void otpSend(String channel, String outcome) {
-    Counter.builder("sesame.otp.sends").tag("channel", channel).tag("outcome", outcome)
-        .description("One-time code sends").register(registry).increment();
+    counters.computeIfAbsent("otp|" + channel + "|" + outcome, k -> Counter.builder("sesame.otp.sends")
+        .tag("channel", channel).tag("outcome", outcome).description("One-time code sends").register(registry))
+        .increment();
   }
 
   /** @param reason {@code capped} (a number, block or country over its cap) or {@code suspended} (a tripped breaker) */
@@ -52,13 +57,14 @@ public final class GatewayMetrics {
   }
 
   public void emargement(String outcome) {
-    Counter.builder("sesame.emargements").tag("outcome", outcome).register(registry).increment();
+    counters.computeIfAbsent("emargement|" + outcome, k -> Counter.builder("sesame.emargements")
+        .tag("outcome", outcome).register(registry)).increment();
   }
 
   public void request(String route, String method, int status, long nanos) {
-    Timer.builder("sesame.http.requests").tag("route", route).tag("method", method)
-        .tag("status", Integer.toString(status)).publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .description("HTTP request latency").register(registry).record(Duration.ofNanos(nanos));
+    timers.computeIfAbsent(route + "|" + method + "|" + status, k -> Timer.builder("sesame.http.requests")
+        .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10))
+        .description("HTTP request latency").register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 }

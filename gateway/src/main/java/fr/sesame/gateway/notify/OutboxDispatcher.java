@@ -196,8 +196,11 @@ public final class OutboxDispatcher {
               .register(registry).increment();
           long now = clock.millis();
           boolean ask = "sent".equals(outcome[0]) && notifier.deliveryStatus(outcome[1]).isPresent();
-          return store.finish(entry, now, outcome[0], outcome[1], outcome[2], outcome[3], attempts,
-              config.recordRetention().toMillis(), ask ? now + config.reportPollEvery().toMillis() : 0).compose(v -> w.electionId().isEmpty() ? Future.succeededFuture()
+          Future<Void> finished = store.finish(entry, now, outcome[0], outcome[1], outcome[2], outcome[3], attempts,
+              config.recordRetention().toMillis(), ask ? now + config.reportPollEvery().toMillis() : 0);
+          // sent together with the finish (one round trip): the event says what the provider answered, which
+          // stays true even if the finish must be retried after a crash
+          Future<Void> audited = w.electionId().isEmpty() ? Future.succeededFuture()
               : audit.record(w.electionId(), AuditEvent.of(clock.instant(), "notification." + outcome[0],
                   "gateway:outbox", "", outcome[0], "notification", id, "template", w.template(),
                   "channel", w.channel(), "provider", outcome[1].isEmpty() ? null : outcome[1],
@@ -205,7 +208,8 @@ public final class OutboxDispatcher {
               .recover(e -> {
                 LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
                 return Future.succeededFuture();
-              }))
+              });
+          return Future.all(finished, audited).<Void>mapEmpty()
               .onSuccess(v -> vertx.eventBus().publish(NotificationService.DONE + id,
                   new JsonObject().put("status", outcome[0]).put("error", outcome[3])));
         });

@@ -50,13 +50,14 @@ class DeliveryReportTest {
         req.response().end(Long.toString(Instant.now().getEpochSecond()));
       } else if (req.path().endsWith("/jobs")) {
         String to = new JsonObject(body.toString()).getJsonArray("receivers").getString(0);
-        ovhTo.add(to);
+        // the text first: a test that sees the recipient reads the text at the same index
         ovhText.add(new JsonObject(body.toString()).getString("message"));
+        ovhTo.add(to);
         req.response().putHeader("Content-Type", "application/json").end("{\"ids\":[" + ovhIds.incrementAndGet()
             + "],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[]}");
       } else {
-        mailjetTo.add(new JsonObject(body.toString()).getString("To"));
         mailjetText.add(new JsonObject(body.toString()).getString("Text"));
+        mailjetTo.add(new JsonObject(body.toString()).getString("To"));
         req.response().putHeader("Content-Type", "application/json").end("{\"MessageId\":\"mj-1\"}");
       }
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
