@@ -2,9 +2,7 @@ package fr.sesame.loadtests.sim;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -40,10 +38,7 @@ public class AbuseSimulation extends Simulation {
   {
     Random random = new Random(7);
     AtomicLong pumpSerial = new AtomicLong();
-    ScenarioBuilder voters = scenario("voters")
-        .feed(Journeys.voters(env.voters(), settings.ips()))
-        .exec(Journeys.login(env))
-        .exec(Journeys.vote(env));
+    ScenarioBuilder voters = Journeys.voters("voters", env, settings);
     ScenarioBuilder stuffers = scenario("credential stuffing")
         .feed(Stream.generate(() -> Map.<String, Object>of("identifier",
             Voters.identifier(random.nextInt((int) Math.max(1, env.voters()))),
@@ -69,15 +64,11 @@ public class AbuseSimulation extends Simulation {
         });
     Duration hold = Duration.ofSeconds(settings.hold());
     setUp(
-        voters.injectOpen(rampUsersPerSec(1).to(settings.rate()).during(Duration.ofSeconds(settings.ramp())),
-            constantUsersPerSec(settings.rate()).during(hold)),
+        voters.injectOpen(Journeys.arrivals(settings)),
         stuffers.injectOpen(constantUsersPerSec(60).during(hold)),
         pumpers.injectOpen(constantUsersPerSec(5).during(hold)))
         .protocols(Journeys.protocol(env))
-        .assertions(
-            Stream.of("login", "verify", "introspect", "emargement").flatMap(r -> Stream.of(
-                details(r).failedRequests().count().is(0L),
-                details(r).responseTime().percentile(99.0).lt(settings.p99()))).toList());
+        .assertions(Journeys.votersUnaffected(settings));
   }
 
   @Override

@@ -3,7 +3,6 @@ package fr.sesame.loadtests.sim;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -32,10 +31,7 @@ public class CampaignBlastSimulation extends Simulation {
 
   {
     AtomicLong next = new AtomicLong();
-    ScenarioBuilder voters = scenario("voters")
-        .feed(Journeys.voters(env.voters(), settings.ips()))
-        .exec(Journeys.login(env))
-        .exec(Journeys.vote(env));
+    ScenarioBuilder voters = Journeys.voters("voters", env, settings);
     ScenarioBuilder platform = scenario("campaign")
         .feed(Stream.generate(() -> Map.<String, Object>of("n", next.getAndIncrement())).iterator())
         .exec(http("campaign message").post("/v1/notifications").header("Authorization", "Bearer " + env.platformKey())
@@ -43,16 +39,12 @@ public class CampaignBlastSimulation extends Simulation {
                 + "\"idempotencyKey\":\"campaign-#{n}\",\"data\":{\"electionName\":\"Elections 2026\","
                 + "\"identifier\":\"v#{n}\",\"url\":\"https://vote.test\"}}"))
             .check(status().is(202)));
-    Duration blast = Duration.ofSeconds(settings.hold());
     setUp(
-        voters.injectOpen(rampUsersPerSec(1).to(settings.rate()).during(Duration.ofSeconds(settings.ramp())),
-            constantUsersPerSec(settings.rate()).during(blast)),
+        voters.injectOpen(Journeys.arrivals(settings)),
         platform.injectOpen(constantUsersPerSec(campaignRate).during(Duration.ofMillis((long) (campaign * 1000 / campaignRate)))))
         .protocols(Journeys.protocol(env))
         .assertions(Stream.concat(Stream.of(details("campaign message").failedRequests().count().is(0L)),
-            Stream.of("login", "verify", "introspect", "emargement").flatMap(r -> Stream.of(
-                details(r).failedRequests().count().is(0L),
-                details(r).responseTime().percentile(99.0).lt(settings.p99())))).toList());
+            Journeys.votersUnaffected(settings).stream()).toList());
   }
 
   @Override

@@ -1,16 +1,12 @@
 package fr.sesame.loadtests.sim;
 
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import fr.sesame.loadtests.env.LoadEnvironment;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
-import java.time.Duration;
 
 /**
  * The hour before closing: the opening-peak journey, but 20 % of voters ask for the code again, 15 % first
@@ -33,12 +29,9 @@ public class ClosingRushSimulation extends Simulation {
         .doIf(s -> s.getInt("kind") >= 60 && s.getInt("kind") < 80).then(exec(Journeys.resend(env)))
         .exec(Journeys.verify(env))
         .exec(Journeys.vote(env));
-    setUp(voters.injectOpen(
-            rampUsersPerSec(1).to(settings.rate()).during(Duration.ofSeconds(settings.ramp())),
-            constantUsersPerSec(settings.rate()).during(Duration.ofSeconds(settings.hold()))))
+    setUp(voters.injectOpen(Journeys.arrivals(settings)))
         .protocols(Journeys.protocol(env))
-        .assertions(global().failedRequests().count().is(0L),
-            global().responseTime().percentile(99.0).lt(settings.p99()));
+        .assertions(Journeys.noErrorsAndP99(settings));
   }
 
   @Override

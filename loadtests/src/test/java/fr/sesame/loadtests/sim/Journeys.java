@@ -21,6 +21,35 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Journeys {
   private Journeys() {}
 
+  /** Voters doing the opening-peak journey, each once. */
+  static io.gatling.javaapi.core.ScenarioBuilder voters(String name, LoadEnvironment env, LoadSettings settings) {
+    return io.gatling.javaapi.core.CoreDsl.scenario(name).feed(voters(env.voters(), settings.ips()))
+        .exec(login(env)).exec(vote(env));
+  }
+
+  /** The open-model arrival: a ramp from 1 to the rate, then the rate held. */
+  static io.gatling.javaapi.core.OpenInjectionStep[] arrivals(LoadSettings settings) {
+    return new io.gatling.javaapi.core.OpenInjectionStep[] {
+        io.gatling.javaapi.core.CoreDsl.rampUsersPerSec(1).to(settings.rate())
+            .during(Duration.ofSeconds(settings.ramp())),
+        io.gatling.javaapi.core.CoreDsl.constantUsersPerSec(settings.rate())
+            .during(Duration.ofSeconds(settings.hold()))};
+  }
+
+  /** No failed request, and the 99th percentile of all under {@code sesame.p99}. */
+  static io.gatling.javaapi.core.Assertion[] noErrorsAndP99(LoadSettings settings) {
+    return new io.gatling.javaapi.core.Assertion[] {
+        io.gatling.javaapi.core.CoreDsl.global().failedRequests().count().is(0L),
+        io.gatling.javaapi.core.CoreDsl.global().responseTime().percentile(99.0).lt(settings.p99())};
+  }
+
+  /** The same for the voters' own requests only (beside attackers or a campaign). */
+  static java.util.List<io.gatling.javaapi.core.Assertion> votersUnaffected(LoadSettings settings) {
+    return java.util.stream.Stream.of("login", "verify", "introspect", "emargement").flatMap(r -> java.util.stream.Stream.of(
+        io.gatling.javaapi.core.CoreDsl.details(r).failedRequests().count().is(0L),
+        io.gatling.javaapi.core.CoreDsl.details(r).responseTime().percentile(99.0).lt(settings.p99()))).toList();
+  }
+
   static HttpProtocolBuilder protocol(LoadEnvironment env) {
     return http.baseUrl(env.baseUrl()).contentTypeHeader("application/json").acceptHeader("application/json")
         .disableWarmUp(); // Gatling's warm-up calls gatling.io: no internet here

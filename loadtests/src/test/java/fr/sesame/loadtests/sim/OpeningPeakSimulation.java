@@ -1,14 +1,8 @@
 package fr.sesame.loadtests.sim;
 
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import fr.sesame.loadtests.env.LoadEnvironment;
-import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
-import java.time.Duration;
 
 /**
  * Opening morning: voters arrive on an open-model ramp up to {@code sesame.rate} journeys a second, hold it
@@ -21,16 +15,9 @@ public class OpeningPeakSimulation extends Simulation {
   private final LoadEnvironment env = settings.start();
 
   {
-    ScenarioBuilder voters = scenario("opening peak")
-        .feed(Journeys.voters(env.voters(), settings.ips()))
-        .exec(Journeys.login(env))
-        .exec(Journeys.vote(env));
-    setUp(voters.injectOpen(
-            rampUsersPerSec(1).to(settings.rate()).during(Duration.ofSeconds(settings.ramp())),
-            constantUsersPerSec(settings.rate()).during(Duration.ofSeconds(settings.hold()))))
+    setUp(Journeys.voters("opening peak", env, settings).injectOpen(Journeys.arrivals(settings)))
         .protocols(Journeys.protocol(env))
-        .assertions(global().failedRequests().count().is(0L),
-            global().responseTime().percentile(99.0).lt(settings.p99()));
+        .assertions(Journeys.noErrorsAndP99(settings));
   }
 
   @Override
