@@ -103,7 +103,8 @@ public final class LoadEnvironment implements AutoCloseable {
         adminKey = System.getenv("SESAME_LOAD_ADMIN_KEY");
         platformKey = System.getenv("SESAME_LOAD_PLATFORM_KEY");
         supportKey = System.getenv("SESAME_LOAD_SUPPORT_KEY");
-        LOG.info("Against {}: its sms chain must be an ovh-sms provider with endpoint {}", base, sink.ovhEndpoint());
+        LOG.info("Against {}: its sms chain must be an ovh-sms provider with endpoint {}, its email chain an smtp "
+            + "provider on {}:{} (STARTTLS disabled)", base, sink.ovhEndpoint(), sink.host(), sink.smtpPort());
       }
       String electionId = "load-" + Instant.now().getEpochSecond();
       createElection(base, adminKey, electionId);
@@ -152,7 +153,7 @@ public final class LoadEnvironment implements AutoCloseable {
         "  email:",
         "    chain: [smtp]",
         "    providers:",
-        "      smtp: { type: smtp, host: 127.0.0.1, port: " + sink.smtpPort() + ", starttls: disabled,"
+        "      smtp: { type: smtp, host: " + sink.host() + ", port: " + sink.smtpPort() + ", starttls: disabled,"
             + " from: \"no-reply@sesame.test\", maxPoolSize: 64, maxConcurrent: 1000 }",
         ""));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -26,6 +26,14 @@ public final class ProviderSink implements AutoCloseable {
   private final AtomicLong sms = new AtomicLong();
   private final AtomicLong emails = new AtomicLong();
   private volatile int smtpPort;
+  /**
+   * Where the sink listens and what it tells the gateway: 127.0.0.1 by default; for a gateway on another
+   * machine, this machine's address ({@code -Dsesame.sinkHost}).
+   */
+  private static final String HOST = System.getProperty("sesame.sinkHost", "127.0.0.1");
+  /** Fixed ports, for a gateway configured ahead ({@code -Dsesame.sinkHttpPort}, {@code -Dsesame.sinkSmtpPort}); 0: any free one. */
+  private static final int HTTP_PORT = Integer.getInteger("sesame.sinkHttpPort", 0);
+  private static final int SMTP_PORT = Integer.getInteger("sesame.sinkSmtpPort", 0);
 
   private ProviderSink(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -60,13 +68,18 @@ public final class ProviderSink implements AutoCloseable {
       socket.handler(lines);
       socket.write("220 sink ESMTP\r\n");
     });
-    smtpPort = smtp.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+    smtpPort = smtp.listen(SMTP_PORT, HOST).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
         .actualPort();
   }
 
-  /** The SMTP port, for the {@code smtp} provider's {@code port} (host 127.0.0.1, STARTTLS disabled). */
+  /** The SMTP port, for the {@code smtp} provider's {@code port} (host {@link #host()}, STARTTLS disabled). */
   public int smtpPort() {
     return smtpPort;
+  }
+
+  /** The address the sink listens on. */
+  public String host() {
+    return HOST;
   }
 
   public long emailsReceived() {
@@ -97,7 +110,7 @@ public final class ProviderSink implements AutoCloseable {
         }
       });
     });
-    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.listen(HTTP_PORT, HOST).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     self[0] = new ProviderSink(vertx, server);
     self[0].startSmtp();
     return self[0];
@@ -105,7 +118,7 @@ public final class ProviderSink implements AutoCloseable {
 
   /** The OVH API's base URL, for the {@code ovh-sms} provider's {@code endpoint}. */
   public String ovhEndpoint() {
-    return "http://127.0.0.1:" + server.actualPort() + "/1.0";
+    return "http://" + HOST + ":" + server.actualPort() + "/1.0";
   }
 
   /** Takes the last code sent to {@code phone}; null when none arrived (yet). */
