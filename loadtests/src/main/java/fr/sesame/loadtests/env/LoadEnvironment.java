@@ -44,10 +44,12 @@ public final class LoadEnvironment implements AutoCloseable {
   private final String supportKey;
   private final Duration importTime;
   private final long voters;
+  private final long firstVoter;
 
   private LoadEnvironment(ProviderSink sink, EmbeddedRedis redis, Process gateway, String baseUrl,
                           String electionId, String adminKey, String platformKey, String supportKey,
-                          Duration importTime, long voters) {
+                          Duration importTime, long voters, long firstVoter) {
+    this.firstVoter = firstVoter;
     this.supportKey = supportKey;
     this.sink = sink;
     this.redis = redis;
@@ -111,16 +113,19 @@ public final class LoadEnvironment implements AutoCloseable {
       String memoryUrl = redis != null ? redis.url() : System.getenv("REDIS_URL");
       long before = usedMemory(memoryUrl);
       long warmUpVoters = warmUp.toSeconds() * 1_000; // more than 8 threads can log in
+      // Each run takes voters (so phone numbers) of its own: the SMS caps per number are global, and a
+      // long-lived Redis (REDIS_URL, as in CI) remembers the previous runs' sends.
+      long firstVoter = java.util.concurrent.ThreadLocalRandom.current().nextLong(Voters.capacity() / 2);
       long start = System.nanoTime();
-      importRoll(base, adminKey, electionId, voters + warmUpVoters);
+      importRoll(base, adminKey, electionId, firstVoter, voters + warmUpVoters);
       Duration importTime = Duration.ofNanos(System.nanoTime() - start);
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
           importTime.toMillis(), after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
       LoadEnvironment env = new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey,
-          supportKey, importTime, voters);
+          supportKey, importTime, voters, firstVoter);
       if (!warmUp.isZero()) {
-        env.warmUp(warmUp, voters, warmUpVoters);
+        env.warmUp(warmUp, firstVoter + voters, warmUpVoters);
       }
       return env;
     } catch (Exception e) {
@@ -217,12 +222,13 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   /** Streams the generated roll to the import endpoint. */
-  private static void importRoll(String base, String adminKey, String electionId, long voters) throws Exception {
+  private static void importRoll(String base, String adminKey, String electionId, long first, long voters)
+      throws Exception {
     PipedInputStream in = new PipedInputStream(1 << 20);
     PipedOutputStream out = new PipedOutputStream(in);
     Thread writer = new Thread(() -> {
       try (OutputStream o = out) {
-        Voters.write(voters, o);
+        Voters.write(first, voters, o);
       } catch (IOException e) {
         LOG.warn("roll generation stopped: {}", e.getMessage());
       }
@@ -287,8 +293,14 @@ public final class LoadEnvironment implements AutoCloseable {
     return importTime;
   }
 
+  /** How many voters the run has: {@link #firstVoter()} and the following ones. */
   public long voters() {
     return voters;
+  }
+
+  /** The number of the run's first voter (see {@link Voters}). */
+  public long firstVoter() {
+    return firstVoter;
   }
 
   /** The started gateway's process id, or -1 (for CPU and memory readings). */

@@ -72,9 +72,14 @@ public final class Voters {
 
   /** Writes the roll of voters {@code 0 .. n-1}. */
   public static void write(long n, OutputStream out) throws IOException {
+    write(0, n, out);
+  }
+
+  /** Writes the roll of voters {@code first .. first+n-1}. */
+  public static void write(long first, long n, OutputStream out) throws IOException {
     BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     w.write(HEADER);
-    for (long i = 0; i < n; i++) {
+    for (long i = first; i < first + n; i++) {
       w.write(line(i));
     }
     w.flush();

@@ -41,7 +41,7 @@ public class AbuseSimulation extends Simulation {
     ScenarioBuilder voters = Journeys.voters("voters", env, settings);
     ScenarioBuilder stuffers = scenario("credential stuffing")
         .feed(Stream.generate(() -> Map.<String, Object>of("identifier",
-            Voters.identifier(random.nextInt((int) Math.max(1, env.voters()))),
+            Voters.identifier(env.firstVoter() + random.nextInt((int) Math.max(1, env.voters()))),
             "ip", "203.0.113." + (1 + random.nextInt(3)))).iterator())
         .exec(http("stuffing").post("/v1/elections/" + env.electionId() + "/login").header("X-Forwarded-For", "#{ip}")
             .body(StringBody("{\"identifier\":\"#{identifier}\",\"secret\":\"GUESS1234\",\"channel\":\"sms\"}"))

@@ -20,7 +20,7 @@ public class ClosingRushSimulation extends Simulation {
 
   {
     ScenarioBuilder voters = scenario("closing rush")
-        .feed(Journeys.voters(env.voters(), settings.ips()))
+        .feed(Journeys.voters(env, settings.ips()))
         .doIf(s -> s.getInt("kind") >= 80 && s.getInt("kind") < 95).then(Journeys.wrongSecret(env, 401))
         .doIf(s -> s.getInt("kind") >= 95 && s.getInt("kind") < 97).then(
             repeat(4).on(Journeys.wrongSecret(env, 401)).exec(Journeys.wrongSecret(env, 423))

@@ -23,7 +23,7 @@ final class Journeys {
 
   /** Voters doing the opening-peak journey, each once. */
   static io.gatling.javaapi.core.ScenarioBuilder voters(String name, LoadEnvironment env, LoadSettings settings) {
-    return io.gatling.javaapi.core.CoreDsl.scenario(name).feed(voters(env.voters(), settings.ips()))
+    return io.gatling.javaapi.core.CoreDsl.scenario(name).feed(voters(env, settings.ips()))
         .exec(login(env)).exec(vote(env));
   }
 
@@ -55,13 +55,14 @@ final class Journeys {
         .disableWarmUp(); // Gatling's warm-up calls gatling.io: no internet here
   }
 
-  /** Voters 0, 1, 2... each once, from one of {@code ips} addresses. */
-  static Iterator<Map<String, Object>> voters(long count, int ips) {
-    AtomicLong next = new AtomicLong();
+  /** The run's voters, each once, from one of {@code ips} addresses. */
+  static Iterator<Map<String, Object>> voters(LoadEnvironment env, int ips) {
+    long end = env.firstVoter() + env.voters();
+    AtomicLong next = new AtomicLong(env.firstVoter());
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        return next.get() < count;
+        return next.get() < end;
       }
 
       @Override
