@@ -65,4 +65,10 @@ public final class ChannelsNotifier implements Notifier {
     }
     return java.util.Optional.empty();
   }
+
+  @Override
+  public String firstProvider(ChannelKind channel) {
+    FallbackChain chain = chains.get(channel);
+    return chain == null || chain.providers().isEmpty() ? "" : chain.providers().get(0).name();
+  }
 }

@@ -28,4 +28,12 @@ public interface Notifier {
   default java.util.Optional<fr.sesame.channels.spi.DeliveryStatusPolling> deliveryStatus(String name) {
     return java.util.Optional.empty();
   }
+
+  /**
+   * The provider a message of {@code channel} goes to first when nothing is excluded, or "" when unknown:
+   * the outbox records it when it takes the message, which saves a round trip before the call.
+   */
+  default String firstProvider(ChannelKind channel) {
+    return "";
+  }
 }

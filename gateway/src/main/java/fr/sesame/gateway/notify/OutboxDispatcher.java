@@ -52,6 +52,9 @@ public final class OutboxDispatcher {
   private boolean pollAgain;
   private long idleTimer = -1;
 
+  /** The first provider of each channel's chain, as begin.lua takes them ("email=smtp,sms=ovh"). */
+  private final String firstProviders;
+
   public OutboxDispatcher(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates,
                           FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, MeterRegistry registry,
                           AuditTrail audit) {
@@ -65,6 +68,14 @@ public final class OutboxDispatcher {
     this.consumer = consumer;
     this.registry = registry;
     this.audit = audit;
+    StringBuilder first = new StringBuilder();
+    for (ChannelKind kind : ChannelKind.values()) {
+      String provider = notifier.firstProvider(kind);
+      if (!provider.isEmpty()) {
+        first.append(first.length() == 0 ? "" : ",").append(kind.wireName()).append('=').append(provider);
+      }
+    }
+    this.firstProviders = first.toString();
   }
 
   /** Starts on the caller's context (a verticle's). */
@@ -153,7 +164,7 @@ public final class OutboxDispatcher {
 
   private Future<Void> send(Entry entry) {
     String id = entry.notificationId();
-    return store.begin(id, clock.millis()).compose(work -> {
+    return store.begin(id, clock.millis(), firstProviders).compose(work -> {
       if (work.isEmpty()) {
         return store.ack(entry);
       }
@@ -182,8 +193,14 @@ public final class OutboxDispatcher {
             .put("outcome", outcome).encode());
       }
 
+      private boolean premarkUsed;
+
       @Override
       public Future<Void> starting(String provider) {
+        if (!premarkUsed && provider.equals(w.premarked())) {
+          premarkUsed = true; // begin.lua recorded it already
+          return Future.succeededFuture();
+        }
         return store.sendingTo(id, provider);
       }
     };

@@ -42,7 +42,7 @@ public interface OutboxStore {
    * {@code dataSource}: the notification whose encryption binding the data carries ("" for its own).
    */
   record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
-              String electionId, String dataSource) {}
+              String electionId, String dataSource, String premarked) {}
 
   /** What a delivery report changed. */
   enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
@@ -70,8 +70,12 @@ public interface OutboxStore {
   /** Entries another consumer took and has not finished for {@code minIdle}: this consumer takes them over. */
   Future<List<Entry>> claimStale(Lane lane, String consumer, Duration minIdle, int count);
 
-  /** Marks the notification as being sent; empty when there is nothing to send (final, or content purged). */
-  Future<Optional<Work>> begin(String id, long nowMs);
+  /**
+   * Marks the notification as being sent, to its channel's first provider in {@code firstProviders}
+   * ({@code "email=smtp,sms=ovh"}) unless excluded; empty when there is nothing to send (final, or content
+   * purged).
+   */
+  Future<Optional<Work>> begin(String id, long nowMs, String firstProviders);
 
   /**
    * Records the outcome and the attempts, and removes the entry, atomically.

@@ -137,11 +137,12 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
-  public Future<Optional<Work>> begin(String id, long nowMs) {
-    return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs)).map(r -> num(r, 0) == 0
+  public Future<Optional<Work>> begin(String id, long nowMs, String firstProviders) {
+    return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs), firstProviders)
+        .map(r -> num(r, 0) == 0
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
-            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8))));
+            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8), str(r, 9))));
   }
 
   @Override
