@@ -76,23 +76,22 @@ public final class Contacts {
    * the national number grouped in pairs from the right.
    */
   public static String maskPhone(String e164) {
-    try {
-      PhoneNumber n = PHONES.parse(e164, "ZZ");
-      String nsn = PHONES.getNationalSignificantNumber(n);
-      StringBuilder masked = new StringBuilder();
-      for (int i = 0; i < nsn.length(); i++) {
-        masked.append(i == 0 || i >= nsn.length() - 2 ? nsn.charAt(i) : '*');
-      }
-      StringBuilder grouped = new StringBuilder();
-      int head = nsn.length() % 2 == 0 ? 2 : 3;
-      grouped.append(masked, 0, Math.min(head, masked.length()));
-      for (int i = head; i < masked.length(); i += 2) {
-        grouped.append(' ').append(masked, i, Math.min(i + 2, masked.length()));
-      }
-      return "+" + n.getCountryCode() + " " + grouped;
-    } catch (NumberParseException e) {
+    String[] split = fr.sesame.ratelimit.fraud.PhoneRules.split(e164); // a stored number is valid E.164
+    if (split == null) {
       return "***";
     }
+    String nsn = split[1];
+    StringBuilder masked = new StringBuilder();
+    for (int i = 0; i < nsn.length(); i++) {
+      masked.append(i == 0 || i >= nsn.length() - 2 ? nsn.charAt(i) : '*');
+    }
+    StringBuilder grouped = new StringBuilder();
+    int head = nsn.length() % 2 == 0 ? 2 : 3;
+    grouped.append(masked, 0, Math.min(head, masked.length()));
+    for (int i = head; i < masked.length(); i += 2) {
+      grouped.append(' ').append(masked, i, Math.min(i + 2, masked.length()));
+    }
+    return "+" + split[0] + " " + grouped;
   }
 
   /** {@code jeanne.martin@univ-exemple.fr} → {@code j***@u***.fr}. */

@@ -52,4 +52,31 @@ class PhoneRulesTest {
     assertThat(PhoneRules.place("+33612345678", 20).prefix()).as("never more than the number")
         .isEqualTo("+33612345678");
   }
+
+  @Test
+  void splittingWithoutParsingAgreesWithLibphonenumber() throws Exception {
+    var phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+    for (String region : new String[] {"FR", "RE", "GP", "BE", "DE", "IT", "GB", "US", "CA", "CH", "MA", "SN"}) {
+      for (var type : new com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType[] {
+          com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.MOBILE,
+          com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.FIXED_LINE}) {
+        var example = phones.getExampleNumberForType(region, type);
+        if (example == null) {
+          continue;
+        }
+        String e164 = phones.format(example, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164);
+        String[] split = PhoneRules.split(e164);
+        assertThat(split).as(e164).isNotNull();
+        assertThat(split[0]).as(e164).isEqualTo(Integer.toString(example.getCountryCode()));
+        assertThat(split[1]).as(e164).isEqualTo(phones.getNationalSignificantNumber(example));
+        var parsed = phones.parse(e164, "ZZ");
+        assertThat(PhoneRules.place(e164, 5)).as(e164).isEqualTo(new PhoneRules.Place(
+            phones.getRegionCodeForNumber(parsed), "+" + parsed.getCountryCode()
+                + phones.getNationalSignificantNumber(parsed).substring(0, 5)));
+      }
+    }
+    assertThat(PhoneRules.split("0612345678")).isNull();
+    assertThat(PhoneRules.split("+")).isNull();
+    assertThat(PhoneRules.split("+999123456")).as("no such calling code").isNull();
+  }
 }
