@@ -30,11 +30,11 @@ if not v[1] then
   -- not on the roll: same counting, plus an expiry (TTL only garbage-collects; decisions use now_ms)
   local r = fail(voter, now_ms, max_failures)
   redis.call('PEXPIRE', voter, ARGV[4])
-  rl_charge_mode(limits, now_us, 0)
+  rl_charge_mode(limits, now_us, RL_ON_FAILURE)
   return r
 end
 if not ct_equal(v[2], ARGV[3]) then
-  rl_charge_mode(limits, now_us, 0)
+  rl_charge_mode(limits, now_us, RL_ON_FAILURE)
   return fail(voter, now_ms, max_failures)
 end
 
@@ -46,5 +46,5 @@ if not dest then return {NO_DESTINATION} end
 redis.call('DEL', challenge)
 redis.call('HSET', challenge, 'id', ARGV[8], 'h', ARGV[9], 'x', ARGV[10], 'r', 0, 'ch', ARGV[5], 'nid', ARGV[12])
 redis.call('PEXPIRE', challenge, ARGV[11])
-rl_charge_mode(limits, now_us, 2)
+rl_charge_mode(limits, now_us, RL_ON_SUCCESS)
 return {OK, v[1], dest[1], dest[2]}

@@ -33,9 +33,9 @@ local dest = destination(voter, channel, '', '')
 if not dest then return {NO_DESTINATION} end
 if tonumber(ARGV[1]) < tonumber(ch[4]) and ch[5] and ch[5] ~= '' then
   redis.call('HSET', challenge, 'r', resends + 1, 'ch', channel)
-  rl_charge_mode(limits, now_us, 2)
+  rl_charge_mode(limits, now_us, RL_ON_SUCCESS)
   return {OK, channel, dest[1], dest[2], max_resends - resends - 1, ch[5]}
 end
 redis.call('HSET', challenge, 'h', ARGV[3], 'x', ARGV[4], 'r', resends + 1, 'ch', channel, 'nid', ARGV[8])
-rl_charge_mode(limits, now_us, 2)
+rl_charge_mode(limits, now_us, RL_ON_SUCCESS)
 return {OK, channel, dest[1], dest[2], max_resends - resends - 1, ''}

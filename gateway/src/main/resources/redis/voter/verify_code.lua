@@ -22,7 +22,7 @@ local ch = redis.call('HMGET', challenge, 'id', 'h', 'x')
 if not ch[1] or ch[1] ~= ARGV[3] or not v[1] then return {NO_CHALLENGE} end
 if now_ms >= tonumber(ch[3]) then return {EXPIRED} end
 if not ct_equal(ch[2], ARGV[4]) then
-  rl_charge_mode(limits, now_us, 0)
+  rl_charge_mode(limits, now_us, RL_ON_FAILURE)
   local r = fail(voter, now_ms, max_failures)
   if r[1] == LOCKED then redis.call('DEL', challenge) end
   return r

@@ -2,8 +2,10 @@
 -- limits in the same script as the step they guard (no extra round trip). Times are in microseconds and
 -- come from the caller's clock; PEXPIRE only garbage-collects.
 -- A limit is {key, interval_us, burst, mode}. Every limit must admit one more for the step to run; then
--- mode 1 limits are charged at once, mode 0 ones when the step fails (a limit on failures) and mode 2 ones
--- when it succeeds (e.g. a code sent), both with rl_charge_mode.
+-- RL_ALWAYS limits are charged at once, RL_ON_FAILURE ones when the step fails (a limit on failures) and
+-- RL_ON_SUCCESS ones when it succeeds (e.g. a code sent), both with rl_charge_mode. The numbers are
+-- ScriptLimits.Charge's ordinals.
+local RL_ON_FAILURE, RL_ALWAYS, RL_ON_SUCCESS = 0, 1, 2
 
 -- A limit's theoretical arrival time. Admissions never put it more than a whole burst ahead of now; when it
 -- is, this caller's clock is behind the one that wrote it (a clock stepped back, or another instance's runs
@@ -15,13 +17,18 @@ local function rl_tat(l, now)
   return tat
 end
 
--- Charges cost permits to one limit, whatever its state (a failure has happened: it counts).
-local function rl_charge(limit, now, cost)
-  local tat = rl_tat(limit, now) + limit[2] * cost
-  redis.call('SET', limit[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+-- Stores a limit's new theoretical arrival time; it expires once the limit is whole again.
+local function rl_set(l, tat, now)
+  redis.call('SET', l[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
 end
 
--- Charges one permit to each limit of `mode` (0: the step failed; 2: it succeeded).
+-- Charges cost permits to one limit, whatever its state (a failure has happened: it counts).
+local function rl_charge(limit, now, cost)
+  rl_set(limit, rl_tat(limit, now) + limit[2] * cost, now)
+end
+
+-- Charges one permit to each limit of `mode` (RL_ON_FAILURE after a failed step, RL_ON_SUCCESS after a
+-- successful one).
 local function rl_charge_mode(limits, now, mode)
   for _, l in ipairs(limits) do
     if l[4] == mode then rl_charge(l, now, 1) end
@@ -48,9 +55,9 @@ local function rl_check(limits, now, cost)
   local states = {}
   for i, l in ipairs(limits) do
     local tat = tats[i]
-    if allowed == 1 and l[4] == 1 then
+    if allowed == 1 and l[4] == RL_ALWAYS then
       tat = news[i]
-      redis.call('SET', l[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+      rl_set(l, tat, now)
     end
     local remaining = math.floor((now - (tat - l[2] * l[3])) / l[2])
     if remaining < 0 then remaining = 0 end

@@ -201,16 +201,18 @@ public final class LoginService {
     Future<NotificationService.Outcome> sent = notifications.acceptAndAwait(notificationId, request,
         new ClientInfo(client.ip(), actor), otp.sendWait());
     Future<Void> audited = audit.record(electionId, events);
-    return Future.all(sent, audited).map(cf -> {
+    return Future.all(sent, audited).compose(cf -> {
       NotificationService.Outcome o = sent.result();
       metrics.otpSend(channel.wireName(), o.status());
       if (o.refused() != null) {
         // the accept and the "otp.sent" event went together; this tells the trail the code did not go
-        audit.record(electionId, List.of(AuditEvent.of(clock.instant(), "otp.refused", actor, client.ip(),
-            o.refused().suspended() ? "suspended" : "rate-limited", "channel", channel.wireName())));
-        return Optional.of(new LoginOutcome.RateLimited(o.refused().decision(), o.refused().suspended()));
+        // (a third round trip, on this refused path only)
+        return audit.record(electionId, List.of(AuditEvent.of(clock.instant(), "otp.refused", actor, client.ip(),
+                o.refused().suspended() ? "suspended" : "rate-limited", "channel", channel.wireName())))
+            .map(v -> Optional.of(new LoginOutcome.RateLimited(o.refused().decision(), o.refused().suspended())));
       }
-      return "failed".equals(o.status()) ? Optional.of(new LoginOutcome.SendFailed(channel)) : Optional.empty();
+      return Future.succeededFuture("failed".equals(o.status()) ? Optional.of(new LoginOutcome.SendFailed(channel))
+          : Optional.<LoginOutcome>empty());
     });
   }
 

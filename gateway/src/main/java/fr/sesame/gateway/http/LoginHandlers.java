@@ -10,7 +10,6 @@ import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.http.problem.ProblemException;
 import fr.sesame.gateway.http.problem.ProblemType;
 import fr.sesame.gateway.roll.RollLineParser;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -87,7 +87,7 @@ final class NotificationHandlers {
       if (a.refused() != null) {
         return Future.failedFuture(a.refused().suspended()
             ? RateLimitHeaders.tooMany(a.refused().decision(), ProblemType.SENDS_SUSPENDED,
-                "sends to this number's block or country are suspended (" + a.refused().breaker() + ")")
+                "sends to this number's block or country are suspended (" + a.refused().breaker().name() + ")")
             : RateLimitHeaders.tooMany(a.refused().decision(), ProblemType.RATE_LIMITED,
                 "this number has received as many messages as allowed for now"));
       }

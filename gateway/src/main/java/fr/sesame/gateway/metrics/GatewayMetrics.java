@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's own meters (Prometheus names in brackets):
@@ -15,8 +17,8 @@ import java.time.Duration;
 public final class GatewayMetrics {
   private final MeterRegistry registry;
   /** Meters by name and tags: registering looks a meter up by building its id, on every request otherwise. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -28,43 +30,43 @@ public final class GatewayMetrics {
 
   /** @param step {@code secret}, {@code code} or {@code resend} */
   public void login(String step, String outcome) {
-    counters.computeIfAbsent("logins|" + step + "|" + outcome, k -> Counter.builder("sesame.logins")
-        .tag("step", step).tag("outcome", outcome).description("Login steps by outcome").register(registry))
-        .increment();
+    counter("sesame.logins", "Login steps by outcome", "step", step, "outcome", outcome).increment();
   }
 
   public void lockout() {
-    Counter.builder("sesame.lockouts").description("Accounts locked").register(registry).increment();
+    counter("sesame.lockouts", "Accounts locked").increment();
   }
 
   public void otpSend(String channel, String outcome) {
-    counters.computeIfAbsent("otp|" + channel + "|" + outcome, k -> Counter.builder("sesame.otp.sends")
-        .tag("channel", channel).tag("outcome", outcome).description("One-time code sends").register(registry))
-        .increment();
+    counter("sesame.otp.sends", "One-time code sends", "channel", channel, "outcome", outcome).increment();
   }
 
   /** @param reason {@code capped} (a number, block or country over its cap) or {@code suspended} (a tripped breaker) */
   public void paidSendRefused(String channel, String reason) {
-    Counter.builder("sesame.paid.sends.refused").tag("channel", channel).tag("reason", reason)
-        .description("SMS and voice sends refused by their caps").register(registry).increment();
+    counter("sesame.paid.sends.refused", "SMS and voice sends refused by their caps", "channel", channel,
+        "reason", reason).increment();
   }
 
   /** @param scope {@code prefix} or {@code country} */
   public void breakerTrip(String channel, String scope) {
-    Counter.builder("sesame.fraud.breaker.trips").tag("channel", channel).tag("scope", scope)
-        .description("Fraud breakers tripped (sends to a number block or a country stopped)").register(registry)
-        .increment();
+    counter("sesame.fraud.breaker.trips", "Fraud breakers tripped (sends to a number block or a country stopped)",
+        "channel", channel, "scope", scope).increment();
   }
 
   public void emargement(String outcome) {
-    counters.computeIfAbsent("emargement|" + outcome, k -> Counter.builder("sesame.emargements")
-        .tag("outcome", outcome).register(registry)).increment();
+    counter("sesame.emargements", "Émargements by outcome", "outcome", outcome).increment();
   }
 
   public void request(String route, String method, int status, long nanos) {
     timers.computeIfAbsent(route + "|" + method + "|" + status, k -> Timer.builder("sesame.http.requests")
         .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10))
-        .description("HTTP request latency").register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .description("HTTP request latency").register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The counter of {@code name} and these tags (name, value, ...), registered once. */
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(name + "|" + String.join("|", tags),
+        k -> Counter.builder(name).tags(tags).description(description).register(registry));
   }
 }

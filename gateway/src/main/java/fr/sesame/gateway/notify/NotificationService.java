@@ -1,22 +1,33 @@
 package fr.sesame.gateway.notify;
 
 import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.spi.DeliveryReports;
 import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.auth.ClientInfo;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.store.OutboxStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts notifications into the durable outbox and tells their status. Accepting is one atomic Redis
@@ -37,7 +48,7 @@ public final class NotificationService {
    * (the same login code resent: {@code data} is then ignored), copied in the accept script itself.
    */
   public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
-                        String idempotencyKey, String electionId, java.time.Duration contentRetention,
+                        String idempotencyKey, String electionId, Duration contentRetention,
                         String dataFrom) {
     public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                    String idempotencyKey, String electionId) {
@@ -60,7 +71,7 @@ public final class NotificationService {
     }
   }
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NotificationService.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
 
   private final OutboxStore store;
   private final TemplateCatalog templates;
@@ -71,8 +82,8 @@ public final class NotificationService {
   private final Vertx vertx;
   private final OutboxConfig config;
   private final PaidSendCaps caps;
-  private final fr.sesame.gateway.audit.AuditTrail audit;
-  private final fr.sesame.gateway.metrics.GatewayMetrics metrics;
+  private final AuditTrail audit;
+  private final GatewayMetrics metrics;
 
   /**
    * @param caps    the caps on paid sends, or null for none (benchmarks)
@@ -80,7 +91,7 @@ public final class NotificationService {
    */
   public NotificationService(OutboxStore store, TemplateCatalog templates, FieldCipher cipher, KeyedHasher hasher,
                              RandomTokens random, Clock clock, Vertx vertx, OutboxConfig config, PaidSendCaps caps,
-                             fr.sesame.gateway.audit.AuditTrail audit, fr.sesame.gateway.metrics.GatewayMetrics metrics) {
+                             AuditTrail audit, GatewayMetrics metrics) {
     this.caps = caps;
     this.audit = audit;
     this.metrics = metrics;
@@ -103,15 +114,15 @@ public final class NotificationService {
    * dispatcher to say how the send ended. When another instance's dispatcher took it, or it takes longer,
    * the outcome is {@code pending}: it will still be sent or fail visibly.
    */
-  public Future<Outcome> acceptAndAwait(String id, Request r, ClientInfo client, java.time.Duration wait) {
-    io.vertx.core.Promise<JsonObject> done = io.vertx.core.Promise.promise();
+  public Future<Outcome> acceptAndAwait(String id, Request r, ClientInfo client, Duration wait) {
+    Promise<JsonObject> done = Promise.promise();
     // listening before accepting: a fast dispatcher cannot finish unseen
     var consumer = vertx.eventBus().<JsonObject>localConsumer(DONE + id, m -> done.tryComplete(m.body()));
     return accept(id, r, client).compose(a -> a.refused() != null
             ? Future.succeededFuture(new Outcome(id, "refused", "", a.refused()))
             : a.sourceGone()
             ? Future.succeededFuture(new Outcome(id, "failed", "the resent code's content is gone"))
-            : done.future().timeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            : done.future().timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .map(j -> new Outcome(a.id(), j.getString("status"), j.getString("error", "")))
                 .otherwise(e -> new Outcome(a.id(), "pending", "")))
         .onComplete(ar -> consumer.unregister());
@@ -145,14 +156,14 @@ public final class NotificationService {
   }
 
   /** A breaker tripped: an alert in metrics, the log and the election's audit trail. */
-  private Future<Void> tripped(java.util.List<String> breakers, Request r, ClientInfo client) {
-    java.util.List<fr.sesame.gateway.audit.AuditEvent> events = new java.util.ArrayList<>();
-    for (String breaker : breakers) {
-      metrics.breakerTrip(r.channel().wireName(), breaker.contains(" prefix ") ? "prefix" : "country");
-      LOG.warn("Fraud breaker tripped: {} (sends there stop for a while); election {}", breaker,
+  private Future<Void> tripped(List<PaidSendCaps.Breaker> breakers, Request r, ClientInfo client) {
+    List<AuditEvent> events = new ArrayList<>();
+    for (PaidSendCaps.Breaker breaker : breakers) {
+      metrics.breakerTrip(r.channel().wireName(), breaker.scope());
+      LOG.warn("Fraud breaker tripped: {} (sends there stop for a while); election {}", breaker.name(),
           r.electionId() == null ? "-" : r.electionId());
-      events.add(fr.sesame.gateway.audit.AuditEvent.of(clock.instant(), "fraud.breaker.trip",
-          client.actor().isEmpty() ? "gateway" : client.actor(), client.ip(), "tripped", "breaker", breaker));
+      events.add(AuditEvent.of(clock.instant(), "fraud.breaker.trip",
+          client.actor().isEmpty() ? "gateway" : client.actor(), client.ip(), "tripped", "breaker", breaker.name()));
     }
     return events.isEmpty() || r.electionId() == null ? Future.succeededFuture()
         : audit.record(r.electionId(), events);
@@ -185,14 +196,14 @@ public final class NotificationService {
    * counted and ignored.
    * @return how many reports changed a notification
    */
-  public Future<Integer> applyReports(String provider, java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports) {
+  public Future<Integer> applyReports(String provider, List<DeliveryReports.Report> reports) {
     return applyReports(store, vertx, clock, provider, reports);
   }
 
-  /** {@link #applyReports(String, java.util.List)} for a dispatcher that asked the provider itself. */
+  /** {@link #applyReports(String, List)} for a dispatcher that asked the provider itself. */
   static Future<Integer> applyReports(OutboxStore store, Vertx vertx, Clock clock, String provider,
-                                      java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports) {
-    java.util.List<Future<OutboxStore.ReportOutcome>> all = new java.util.ArrayList<>();
+                                      List<DeliveryReports.Report> reports) {
+    List<Future<OutboxStore.ReportOutcome>> all = new ArrayList<>();
     for (var r : reports) {
       all.add(store.byProviderMessage(provider, r.providerMessageId()).compose(id -> id.isEmpty()
           ? Future.succeededFuture(OutboxStore.ReportOutcome.IGNORED)

@@ -23,8 +23,16 @@ import java.util.Optional;
  * campaign never trips a breaker that would stop login codes, but they do stop at a tripped one.
  */
 public final class PaidSendCaps {
-  /** The limits of one send, the breakers it may trip (prefix, then country), and their names. */
-  public record Plan(ScriptLimits limits, List<String> breakerKeys, List<String> breakerNames, long cooldownMs) {}
+  /** The limits of one send, and the breakers it may trip: its number block's, then its country's. */
+  public record Plan(ScriptLimits limits, List<Breaker> breakers, long cooldownMs) {}
+
+  /**
+   * A fraud breaker.
+   * @param scope {@code prefix} or {@code country} (the metric's tag)
+   * @param key   its Redis key (the time until which it stops sends)
+   * @param name  what the alert and the 429 say, e.g. {@code sms prefix +3361234}
+   */
+  public record Breaker(String scope, String key, String name) {}
 
   private final LimitsConfig config;
   private final KeyedHasher hasher;
@@ -50,8 +58,12 @@ public final class PaidSendCaps {
       entries.add(new Entry(new Limit(config.country(place.region()), ch + ":" + place.region()), Charge.ALWAYS));
     }
     return Optional.of(new Plan(new ScriptLimits("nt", entries, now),
-        List.of("rl:{nt}:trip:" + ch + ":prefix:" + place.prefix(), "rl:{nt}:trip:" + ch + ":country:" + place.region()),
-        List.of(ch + " prefix " + place.prefix(), ch + " country " + place.region()),
+        List.of(breaker(ch, "prefix", place.prefix()), breaker(ch, "country", place.region())),
         config.breakerCooldown().toMillis()));
+  }
+
+  private static Breaker breaker(String channel, String scope, String subject) {
+    return new Breaker(scope, "rl:{nt}:trip:" + channel + ":" + scope + ":" + subject,
+        channel + " " + scope + " " + subject);
   }
 }

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.store;
 
+import fr.sesame.gateway.notify.PaidSendCaps;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
@@ -25,12 +26,13 @@ public interface OutboxStore {
   /**
    * A paid send refused by its caps: nothing was written.
    * @param decision   the caps as they stand (empty states when a breaker was already open)
-   * @param breaker    the tripped breaker that stops sends there (its name from the plan), or "" for a cap
+   * @param breaker    the tripped breaker that stops sends there, or null when a cap refused
    * @param trippedNow the breakers this very send tripped
    */
-  record Refusal(fr.sesame.ratelimit.Decision decision, String breaker, List<String> trippedNow) {
+  record Refusal(fr.sesame.ratelimit.Decision decision, PaidSendCaps.Breaker breaker,
+                 List<PaidSendCaps.Breaker> trippedNow) {
     public boolean suspended() {
-      return !breaker.isEmpty();
+      return breaker != null;
     }
   }
 
@@ -58,8 +60,7 @@ public interface OutboxStore {
    */
   Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
                           String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                          String electionId, long contentPurgeAtMs, String dataFrom,
-                          fr.sesame.gateway.notify.PaidSendCaps.Plan caps);
+                          String electionId, long contentPurgeAtMs, String dataFrom, PaidSendCaps.Plan caps);
 
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();

@@ -39,16 +39,13 @@ public final class LoadEnvironment implements AutoCloseable {
   private final Process gateway;
   private final String baseUrl;
   private final String electionId;
-  private final String adminKey;
   private final String platformKey;
   private final String supportKey;
-  private final Duration importTime;
   private final long voters;
   private final long firstVoter;
 
   private LoadEnvironment(ProviderSink sink, EmbeddedRedis redis, Process gateway, String baseUrl,
-                          String electionId, String adminKey, String platformKey, String supportKey,
-                          Duration importTime, long voters, long firstVoter) {
+                          String electionId, String platformKey, String supportKey, long voters, long firstVoter) {
     this.firstVoter = firstVoter;
     this.supportKey = supportKey;
     this.sink = sink;
@@ -56,26 +53,19 @@ public final class LoadEnvironment implements AutoCloseable {
     this.gateway = gateway;
     this.baseUrl = baseUrl;
     this.electionId = electionId;
-    this.adminKey = adminKey;
     this.platformKey = platformKey;
-    this.importTime = importTime;
     this.voters = voters;
   }
 
   /**
-   * @param url       a running gateway, or blank to start one
-   * @param voters    the roll's size
+   * Starts (or reaches) the gateway, creates the election and imports the roll, then, unless
+   * {@code warmUp} is zero, warms the gateway up for that long: whole journeys (each with an email) from
+   * 8 threads, by voters after the run's own, so that a run measures a compiled gateway, not its first
+   * seconds of interpretation and JIT compilation.
+   * @param url        a running gateway, or blank to start one
+   * @param voters     the run's voters
    * @param gatewayJar the gateway to start
-   * @param heap      the started gateway's heap ({@code -Xmx})
-   */
-  public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap) throws Exception {
-    return start(url, voters, gatewayJar, heap, Duration.ZERO);
-  }
-
-  /**
-   * Like {@link #start(String, long, Path, String)}, then warms the gateway up for {@code warmUp}: whole
-   * journeys (and a few emails) from 8 threads, by voters after the run's own, so that a run measures a
-   * compiled gateway, not its first seconds of interpretation and JIT compilation.
+   * @param heap       the started gateway's heap ({@code -Xmx})
    */
   public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp)
       throws Exception {
@@ -93,9 +83,9 @@ public final class LoadEnvironment implements AutoCloseable {
           redis = EmbeddedRedis.start();
           redisUrl = redis.url();
         }
-        adminKey = "load-admin-" + random(12);
-        platformKey = "load-platform-" + random(12);
-        supportKey = "load-support-" + random(12);
+        adminKey = "load-admin-" + randomHex();
+        platformKey = "load-platform-" + randomHex();
+        supportKey = "load-support-" + randomHex();
         int port = freePort();
         process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey);
         base = "http://127.0.0.1:" + port;
@@ -118,12 +108,12 @@ public final class LoadEnvironment implements AutoCloseable {
       long firstVoter = java.util.concurrent.ThreadLocalRandom.current().nextLong(Voters.capacity() / 2);
       long start = System.nanoTime();
       importRoll(base, adminKey, electionId, firstVoter, voters + warmUpVoters);
-      Duration importTime = Duration.ofNanos(System.nanoTime() - start);
+      long importMs = (System.nanoTime() - start) / 1_000_000;
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
-          importTime.toMillis(), after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
-      LoadEnvironment env = new LoadEnvironment(sink, redis, process, base, electionId, adminKey, platformKey,
-          supportKey, importTime, voters, firstVoter);
+          importMs, after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
+      LoadEnvironment env = new LoadEnvironment(sink, redis, process, base, electionId, platformKey, supportKey,
+          voters, firstVoter);
       if (!warmUp.isZero()) {
         env.warmUp(warmUp, firstVoter + voters, warmUpVoters);
       }
@@ -145,7 +135,7 @@ public final class LoadEnvironment implements AutoCloseable {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("no gateway at " + jar + ": build it first (mvn -B -DskipTests package)");
     }
-    Path dir = Files.createDirectories(jar.getParent().getParent().resolve("target").normalize());
+    Path dir = jar.toAbsolutePath().getParent(); // the gateway's target directory
     Path config = dir.resolve("load-gateway.yaml");
     Files.writeString(config, String.join("\n",
         "http: { port: " + port + ", host: 127.0.0.1, forwarded: x-forward, instances: 2 }",
@@ -172,8 +162,8 @@ public final class LoadEnvironment implements AutoCloseable {
         .redirectOutput(dir.resolve("load-gateway.log").toFile());
     Map<String, String> env = pb.environment();
     env.put("REDIS_URL", redisUrl);
-    env.put("SESAME_HASH_KEY", random(32));
-    env.put("SESAME_DATA_KEY", random(32));
+    env.put("SESAME_HASH_KEY", randomKey());
+    env.put("SESAME_DATA_KEY", randomKey());
     env.put("SESAME_API_KEYS", "admin:" + adminKey + ",platform:" + platformKey + ",support:" + supportKey);
     env.put("SESAME_PROVIDER_OVH_APPLICATION_KEY", "load");
     env.put("SESAME_PROVIDER_OVH_APPLICATION_SECRET", "load");
@@ -195,8 +185,8 @@ public final class LoadEnvironment implements AutoCloseable {
             + "): see target/load-gateway.log");
       }
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (exchange(http, base + "/health/ready", "GET", null, null, null, null, Duration.ofSeconds(5))
+            .statusCode() == 200) {
           return;
         }
       } catch (IOException e) {
@@ -212,10 +202,8 @@ public final class LoadEnvironment implements AutoCloseable {
     String body = "{\"name\":\"Load test\",\"opensAt\":\"" + now.minus(Duration.ofHours(1)) + "\",\"closesAt\":\""
         + now.plus(Duration.ofDays(1)) + "\",\"colleges\":[{\"id\":\"etudiants\",\"secretKind\":\"SISCOL\","
         + "\"otpChannels\":[\"sms\"]}]}";
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(base + "/v1/admin/elections/" + electionId)).header("Authorization", "Bearer " + adminKey)
-        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = exchange(HttpClient.newHttpClient(), base + "/v1/admin/elections/" + electionId, "PUT",
+        adminKey, null, "application/json", HttpRequest.BodyPublishers.ofString(body), Duration.ofSeconds(30));
     if (r.statusCode() != 201) {
       throw new IllegalStateException("creating the election answered " + r.statusCode() + ": " + r.body());
     }
@@ -234,12 +222,9 @@ public final class LoadEnvironment implements AutoCloseable {
       }
     }, "roll-writer");
     writer.start();
-    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(URI.create(base + "/v1/admin/elections/" + electionId + "/voters"))
-            .header("Authorization", "Bearer " + adminKey).header("Content-Type", "text/csv")
-            .timeout(Duration.ofMinutes(10))
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> (InputStream) in)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = exchange(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+        base + "/v1/admin/elections/" + electionId + "/voters", "POST", adminKey, null, "text/csv",
+        HttpRequest.BodyPublishers.ofInputStream(() -> (InputStream) in), Duration.ofMinutes(10));
     writer.join();
     if (r.statusCode() != 200 || new io.vertx.core.json.JsonObject(r.body()).getLong("imported") != voters) {
       throw new IllegalStateException("the roll import answered " + r.statusCode() + ": "
@@ -281,16 +266,8 @@ public final class LoadEnvironment implements AutoCloseable {
     return supportKey;
   }
 
-  public String adminKey() {
-    return adminKey;
-  }
-
   public ProviderSink sink() {
     return sink;
-  }
-
-  public Duration importTime() {
-    return importTime;
   }
 
   /** How many voters the run has: {@link #firstVoter()} and the following ones. */
@@ -301,11 +278,6 @@ public final class LoadEnvironment implements AutoCloseable {
   /** The number of the run's first voter (see {@link Voters}). */
   public long firstVoter() {
     return firstVoter;
-  }
-
-  /** The started gateway's process id, or -1 (for CPU and memory readings). */
-  public long gatewayPid() {
-    return gateway == null ? -1 : gateway.pid();
   }
 
   private void warmUp(Duration length, long firstVoter, long count) throws Exception {
@@ -337,13 +309,7 @@ public final class LoadEnvironment implements AutoCloseable {
     String ip = Voters.ip(i, 2_000);
     io.vertx.core.json.JsonObject start = call(http, "/v1/elections/" + electionId + "/login", null, ip,
         "{\"identifier\":\"" + Voters.identifier(i) + "\",\"secret\":\"" + Voters.secret(i) + "\",\"channel\":\"sms\"}");
-    String code = null;
-    for (int tries = 0; code == null && tries < 500; tries++) {
-      code = sink.takeCode(Voters.phone(i));
-      if (code == null) {
-        Thread.sleep(2);
-      }
-    }
+    String code = sink.takeCode(Voters.phone(i), Duration.ofSeconds(5));
     String token = call(http, "/v1/elections/" + electionId + "/login/" + start.getString("challengeId") + "/verify",
         null, ip, "{\"code\":\"" + code + "\"}").getString("sessionToken");
     call(http, "/v1/introspect", platformKey, null, "{\"token\":\"" + token + "\"}");
@@ -355,15 +321,8 @@ public final class LoadEnvironment implements AutoCloseable {
 
   private io.vertx.core.json.JsonObject call(HttpClient http, String path, String key, String ip, String body)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    if (ip != null) {
-      b.header("X-Forwarded-For", ip);
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = exchange(http, baseUrl + path, "POST", key, ip, "application/json",
+        HttpRequest.BodyPublishers.ofString(body), Duration.ofSeconds(30));
     if (r.statusCode() >= 300) {
       throw new IllegalStateException("warm-up: " + path + " answered " + r.statusCode() + ": " + r.body());
     }
@@ -373,8 +332,8 @@ public final class LoadEnvironment implements AutoCloseable {
   /** Logs the gateway's Redis counters (commands, round trips per connection) and login counts. */
   private void logGatewayCounters() {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = exchange(HttpClient.newHttpClient(), baseUrl + "/metrics", "GET", null, null, null, null,
+          Duration.ofSeconds(10));
       StringBuilder out = new StringBuilder("Gateway counters at the end of the run:");
       for (String line : r.body().split("\n")) {
         if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total")
@@ -411,9 +370,35 @@ public final class LoadEnvironment implements AutoCloseable {
     }
   }
 
-  private static String random(int bytes) {
-    byte[] b = new byte[bytes];
+  /** One HTTP exchange; {@code key} (a Bearer API key), {@code ip}, the content type and the body are optional. */
+  private static HttpResponse<String> exchange(HttpClient http, String url, String method, String key, String ip,
+                                               String contentType, HttpRequest.BodyPublisher body, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    if (ip != null) {
+      b.header("X-Forwarded-For", ip);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A 32-byte key, base64 (the gateway's hash and data keys). */
+  private static String randomKey() {
+    byte[] b = new byte[32];
     new SecureRandom().nextBytes(b);
-    return bytes == 32 ? Base64.getEncoder().encodeToString(b) : java.util.HexFormat.of().formatHex(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  /** 12 random bytes, hex (API keys of a started gateway). */
+  private static String randomHex() {
+    byte[] b = new byte[12];
+    new SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
   }
 }

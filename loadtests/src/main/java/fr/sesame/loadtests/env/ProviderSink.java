@@ -2,8 +2,14 @@ package fr.sesame.loadtests.env;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ProviderSink implements AutoCloseable {
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
-  private final Vertx vertx;
-  private final HttpServer server;
-  private final Map<String, String> codes = new ConcurrentHashMap<>();
-  private final AtomicLong sms = new AtomicLong();
-  private final AtomicLong emails = new AtomicLong();
-  private volatile int smtpPort;
   /**
    * Where the sink listens and what it tells the gateway: 127.0.0.1 by default; for a gateway on another
    * machine, this machine's address ({@code -Dsesame.sinkHost}).
@@ -35,41 +35,94 @@ public final class ProviderSink implements AutoCloseable {
   private static final int HTTP_PORT = Integer.getInteger("sesame.sinkHttpPort", 0);
   private static final int SMTP_PORT = Integer.getInteger("sesame.sinkSmtpPort", 0);
 
-  private ProviderSink(Vertx vertx, HttpServer server) {
-    this.vertx = vertx;
-    this.server = server;
+  private final Vertx vertx = Vertx.vertx();
+  private final Map<String, String> codes = new ConcurrentHashMap<>();
+  private final AtomicLong smsIds = new AtomicLong();
+  /** Emails received; waiters are woken on each (see {@link #awaitEmails}). */
+  private long emails;
+  private int httpPort;
+  private int smtpPort;
+
+  private ProviderSink() {}
+
+  public static ProviderSink start() throws Exception {
+    ProviderSink sink = new ProviderSink();
+    try {
+      HttpServer http = sink.vertx.createHttpServer().requestHandler(sink::ovh);
+      sink.httpPort = http.listen(HTTP_PORT, HOST).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS).actualPort();
+      NetServer smtp = sink.vertx.createNetServer().connectHandler(sink::smtp);
+      sink.smtpPort = smtp.listen(SMTP_PORT, HOST).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS).actualPort();
+      return sink;
+    } catch (Exception e) {
+      sink.close();
+      throw e;
+    }
   }
 
-  /** A minimal SMTP server: greets, accepts every command and message, counts the messages. */
-  private void startSmtp() throws Exception {
-    io.vertx.core.net.NetServer smtp = vertx.createNetServer().connectHandler(socket -> {
-      boolean[] inData = {false};
-      io.vertx.core.parsetools.RecordParser lines = io.vertx.core.parsetools.RecordParser.newDelimited("\r\n", line -> {
-        String l = line.toString();
-        if (inData[0]) {
-          if (l.equals(".")) {
-            inData[0] = false;
-            emails.incrementAndGet();
-            socket.write("250 2.0.0 queued\r\n");
-          }
-          return;
-        }
-        String verb = l.length() >= 4 ? l.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : l;
-        switch (verb) {
-          case "EHLO" -> socket.write("250-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
-          case "DATA" -> {
-            inData[0] = true;
-            socket.write("354 end with <CRLF>.<CRLF>\r\n");
-          }
-          case "QUIT" -> socket.write("221 bye\r\n").onComplete(v -> socket.close());
-          default -> socket.write("250 OK\r\n"); // HELO, MAIL, RCPT, RSET, NOOP
-        }
-      });
-      socket.handler(lines);
-      socket.write("220 sink ESMTP\r\n");
+  /** OVH's SMS API, as far as the {@code ovh-sms} adapter uses it. */
+  private void ovh(HttpServerRequest req) {
+    if (req.path().endsWith("/auth/time")) {
+      req.response().end(Long.toString(Instant.now().getEpochSecond()));
+      return;
+    }
+    req.body().onSuccess(body -> {
+      if (!req.path().endsWith("/jobs")) {
+        req.response().setStatusCode(404).end();
+        return;
+      }
+      JsonObject job = new JsonObject(body);
+      String to = job.getJsonArray("receivers").getString(0);
+      Matcher m = CODE.matcher(job.getString("message", "").replace(" ", "").replace(",", ""));
+      if (m.find()) {
+        codeReceived(to, m.group(1));
+      }
+      req.response().putHeader("Content-Type", "application/json").end("{\"ids\":[" + smsIds.incrementAndGet()
+          + "],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[],\"totalCreditsRemoved\":1}");
     });
-    smtpPort = smtp.listen(SMTP_PORT, HOST).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
-        .actualPort();
+  }
+
+  /** A minimal SMTP conversation: greets, accepts every command and message, counts the messages. */
+  private void smtp(NetSocket socket) {
+    boolean[] inData = {false};
+    socket.handler(RecordParser.newDelimited("\r\n", line -> {
+      String l = line.toString();
+      if (inData[0]) {
+        if (l.equals(".")) {
+          inData[0] = false;
+          emailReceived();
+          socket.write("250 2.0.0 queued\r\n");
+        }
+        return;
+      }
+      String verb = l.length() >= 4 ? l.substring(0, 4).toUpperCase(Locale.ROOT) : l;
+      switch (verb) {
+        case "EHLO" -> socket.write("250-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+        case "DATA" -> {
+          inData[0] = true;
+          socket.write("354 end with <CRLF>.<CRLF>\r\n");
+        }
+        case "QUIT" -> socket.write("221 bye\r\n").onComplete(v -> socket.close());
+        default -> socket.write("250 OK\r\n"); // HELO, MAIL, RCPT, RSET, NOOP
+      }
+    }));
+    socket.write("220 sink ESMTP\r\n");
+  }
+
+  private synchronized void codeReceived(String phone, String code) {
+    codes.put(phone, code);
+    notifyAll();
+  }
+
+  private synchronized void emailReceived() {
+    emails++;
+    notifyAll();
+  }
+
+  /** The OVH API's base URL, for the {@code ovh-sms} provider's {@code endpoint}. */
+  public String ovhEndpoint() {
+    return "http://" + HOST + ":" + httpPort + "/1.0";
   }
 
   /** The SMTP port, for the {@code smtp} provider's {@code port} (host {@link #host()}, STARTTLS disabled). */
@@ -82,52 +135,40 @@ public final class ProviderSink implements AutoCloseable {
     return HOST;
   }
 
-  public long emailsReceived() {
-    return emails.get();
-  }
-
-  public static ProviderSink start() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    ProviderSink[] self = new ProviderSink[1];
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-      if (req.path().endsWith("/auth/time")) {
-        req.response().end(Long.toString(Instant.now().getEpochSecond()));
-        return;
-      }
-      req.body().onSuccess(body -> {
-        if (req.path().endsWith("/jobs")) {
-          JsonObject job = new JsonObject(body);
-          String to = job.getJsonArray("receivers").getString(0);
-          Matcher m = CODE.matcher(job.getString("message", "").replace(" ", "").replace(",", ""));
-          if (m.find()) {
-            self[0].codes.put(to, m.group(1));
-          }
-          long id = self[0].sms.incrementAndGet();
-          req.response().putHeader("Content-Type", "application/json").end("{\"ids\":[" + id
-              + "],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[],\"totalCreditsRemoved\":1}");
-        } else {
-          req.response().setStatusCode(404).end();
-        }
-      });
-    });
-    server.listen(HTTP_PORT, HOST).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    self[0] = new ProviderSink(vertx, server);
-    self[0].startSmtp();
-    return self[0];
-  }
-
-  /** The OVH API's base URL, for the {@code ovh-sms} provider's {@code endpoint}. */
-  public String ovhEndpoint() {
-    return "http://" + HOST + ":" + server.actualPort() + "/1.0";
-  }
-
   /** Takes the last code sent to {@code phone}; null when none arrived (yet). */
   public String takeCode(String phone) {
     return codes.remove(phone);
   }
 
-  public long smsReceived() {
-    return sms.get();
+  /** Like {@link #takeCode(String)}, waiting (woken by each code) up to {@code timeout}; null when none came. */
+  public synchronized String takeCode(String phone, Duration timeout) throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    String code;
+    while ((code = codes.remove(phone)) == null) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return code;
+  }
+
+  public synchronized long emailsReceived() {
+    return emails;
+  }
+
+  /** Waits, woken by each email, until {@code count} have arrived or {@code timeout} passed. @return how many */
+  public synchronized long awaitEmails(long count, Duration timeout) throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (emails < count) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return emails;
   }
 
   @Override

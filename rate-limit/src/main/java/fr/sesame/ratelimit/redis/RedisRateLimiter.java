@@ -10,7 +10,6 @@ import fr.sesame.ratelimit.local.InMemoryRateLimiter;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,25 +31,11 @@ public final class RedisRateLimiter implements RateLimiter {
   @Override
   public Future<Decision> check(String hashTag, List<Limit> limits, int cost, Instant now) {
     RateLimiter.requireValid(limits, cost);
-    String[] keys = new String[limits.size()];
-    String[] args = new String[2 + 2 * limits.size()];
-    args[0] = Long.toString(RateLimiter.micros(now));
-    args[1] = Integer.toString(cost);
-    for (int i = 0; i < limits.size(); i++) {
-      Limit l = limits.get(i);
-      keys[i] = key(hashTag, l);
-      args[2 + 2 * i] = Long.toString(l.policy().emissionIntervalMicros());
-      args[3 + 2 * i] = Long.toString(l.policy().burst());
-    }
-    return GCRA.run(redis, keys, args).map(r -> {
-      boolean allowed = num(r, 0) == 1;
-      List<Decision.State> states = new ArrayList<>(limits.size());
-      for (int i = 0; i < limits.size(); i++) {
-        states.add(new Decision.State(limits.get(i), num(r, 2 + 2 * i), Duration.ofNanos(num(r, 3 + 2 * i) * 1000)));
-      }
-      return new Decision(allowed, allowed ? Decision.Reason.ALLOWED : Decision.Reason.LIMITED,
-          allowed ? Duration.ZERO : Duration.ofNanos(num(r, 1) * 1000), states);
-    }).recover(e -> {
+    ScriptLimits script = new ScriptLimits(hashTag,
+        limits.stream().map(l -> new ScriptLimits.Entry(l, ScriptLimits.Charge.ALWAYS)).toList(), now);
+    return GCRA.run(redis, script.keys(), script.args(Integer.toString(cost)))
+        .map(r -> script.decision(num(r, 0) == 1, r, 1))
+        .recover(e -> {
       if (!(e instanceof StoreUnavailableException)) {
         return Future.failedFuture(e);
       }

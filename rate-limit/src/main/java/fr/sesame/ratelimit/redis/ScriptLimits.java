@@ -33,60 +33,47 @@ public record ScriptLimits(String hashTag, List<Entry> entries, Instant now) {
   /** A limit and when it is charged. */
   public record Entry(Limit limit, Charge charge) {}
 
-  /** No limits: the script decides its step alone. */
-  public static ScriptLimits none(Instant now) {
-    return new ScriptLimits("", List.of(), now);
-  }
-
   public ScriptLimits {
     entries = List.copyOf(entries);
   }
 
-  /** The keys, in order, to append to the script's own. */
-  public List<String> keys() {
-    List<String> keys = new ArrayList<>(entries.size());
-    for (Entry e : entries) {
-      keys.add(RedisRateLimiter.key(hashTag, e.limit()));
-    }
-    return keys;
-  }
-
-  /** {@code now_us} then the triplets, to append to the script's own arguments. */
-  public List<String> args() {
-    List<String> args = new ArrayList<>(1 + 3 * entries.size());
-    args.add(Long.toString(fr.sesame.ratelimit.RateLimiter.micros(now)));
-    for (Entry e : entries) {
-      args.add(Long.toString(e.limit().policy().emissionIntervalMicros()));
-      args.add(Long.toString(e.limit().policy().burst()));
-      args.add(Integer.toString(e.charge().ordinal()));
-    }
-    return args;
+  /** A refusal the script replied with {@code rl_reply} from {@code offset}. */
+  public Decision refusal(List<Object> reply, int offset) {
+    return decision(false, reply, offset);
   }
 
   /**
    * The decision a script replied with {@code rl_reply}: retry_after_us at {@code offset}, the worst limit's
    * index, then remaining and reset per limit.
    */
-  public Decision refusal(List<Object> reply, int offset) {
+  public Decision decision(boolean allowed, List<Object> reply, int offset) {
     List<Decision.State> states = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       states.add(new Decision.State(entries.get(i).limit(), num(reply, offset + 2 + 2 * i),
           Duration.ofNanos(num(reply, offset + 3 + 2 * i) * 1000)));
     }
-    return new Decision(false, Decision.Reason.LIMITED, Duration.ofNanos(num(reply, offset) * 1000), states);
+    return new Decision(allowed, allowed ? Decision.Reason.ALLOWED : Decision.Reason.LIMITED,
+        allowed ? Duration.ZERO : Duration.ofNanos(num(reply, offset) * 1000), states);
   }
 
-  /** Joins a script's own keys and these. */
+  /** A script's own keys, then these limits' keys. */
   public String[] keys(String... own) {
     List<String> all = new ArrayList<>(List.of(own));
-    all.addAll(keys());
+    for (Entry e : entries) {
+      all.add(RedisRateLimiter.key(hashTag, e.limit()));
+    }
     return all.toArray(String[]::new);
   }
 
-  /** Joins a script's own arguments and these. */
+  /** A script's own arguments, then {@code now_us} and a triplet per limit. */
   public String[] args(String... own) {
     List<String> all = new ArrayList<>(List.of(own));
-    all.addAll(args());
+    all.add(Long.toString(fr.sesame.ratelimit.RateLimiter.micros(now)));
+    for (Entry e : entries) {
+      all.add(Long.toString(e.limit().policy().emissionIntervalMicros()));
+      all.add(Long.toString(e.limit().policy().burst()));
+      all.add(Integer.toString(e.charge().ordinal()));
+    }
     return all.toArray(String[]::new);
   }
 }

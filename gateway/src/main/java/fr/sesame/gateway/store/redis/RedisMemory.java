@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisMemory {
   /** The value this project's Redis should have (and the embedded one has). */
   public static final int HASH_VALUE_BYTES = 256;
+  /** Below this, the longest encrypted fields no longer fit and voters' hashes grow. */
+  private static final int ENOUGH = 192;
   private static final Logger LOG = LoggerFactory.getLogger(RedisMemory.class);
 
   private RedisMemory() {}
@@ -24,7 +26,7 @@ public final class RedisMemory {
     // Redis 7 calls it hash-max-listpack-value and still answers to the ziplist name, which 6.2 uses
     return redis.await(redis.commands().configGet("hash-max-ziplist-value")).map((Map<String, String> m) -> {
       String value = m.values().stream().findFirst().orElse(null);
-      if (value != null && Integer.parseInt(value.trim()) < 192) {
+      if (value != null && Integer.parseInt(value.trim()) < ENOUGH) {
         LOG.warn("Redis hash-max-listpack-value is {}: each voter takes about 590 bytes instead of about 350. "
             + "Set hash-max-listpack-value {} in redis.conf (see README, Configuration)", value, HASH_VALUE_BYTES);
       }

@@ -74,7 +74,7 @@ public final class RedisOutboxStore implements OutboxStore {
         caps == null ? "" : Long.toString(caps.cooldownMs())};
     if (caps != null) {
       List<String> k = new ArrayList<>(List.of(keys));
-      k.addAll(caps.breakerKeys());
+      caps.breakers().forEach(b -> k.add(b.key()));
       keys = caps.limits().keys(k.toArray(String[]::new));
       args = caps.limits().args(args);
     }
@@ -82,19 +82,19 @@ public final class RedisOutboxStore implements OutboxStore {
       long code = num(r, 0);
       if (code == -3) {
         Decision open = new Decision(false, Decision.Reason.LIMITED, Duration.ofNanos(num(r, 2) * 1000), List.of());
-        return new Accepted("", false, false, new Refusal(open, caps.breakerNames().get((int) num(r, 3) - 1),
+        return new Accepted("", false, false, new Refusal(open, caps.breakers().get((int) num(r, 3) - 1),
             List.of()));
       }
       if (code == -2) {
-        long tripped = num(r, 2);
-        List<String> names = new ArrayList<>(2);
-        for (int b = 0; b < 2; b++) {
+        long tripped = num(r, 2); // a bit per breaker, in the plan's order
+        List<PaidSendCaps.Breaker> now = new ArrayList<>(2);
+        for (int b = 0; b < caps.breakers().size(); b++) {
           if ((tripped & (1L << b)) != 0) {
-            names.add(caps.breakerNames().get(b));
+            now.add(caps.breakers().get(b));
           }
         }
         return new Accepted("", false, false, new Refusal(caps.limits().refusal(r, 3),
-            names.isEmpty() ? "" : names.get(0), names));
+            now.isEmpty() ? null : now.get(0), now));
       }
       return new Accepted(str(r, 1), code == 1, code == -1);
     });
