@@ -4,16 +4,12 @@ import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelsConfig;
-import fr.sesame.gateway.Gateway;
-import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.support.Http;
-import fr.sesame.gateway.support.MutableClock;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,12 +31,9 @@ class DeliveryReportTest {
   static final List<String> mailjetTo = new CopyOnWriteArrayList<>();
   static final List<String> mailjetText = new CopyOnWriteArrayList<>();
   static final List<String> ovhText = new CopyOnWriteArrayList<>();
-  static MutableClock clock;
   static TestGateway test;
   static final AtomicInteger ovhIds = new AtomicInteger(5000);
   static Vertx vertx;
-  static Gateway gateway;
-  static Http http;
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,12 +62,7 @@ class DeliveryReportTest {
         Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "a", "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "b",
             "SESAME_PROVIDER_OVH_CONSUMER_KEY", "c", "SESAME_PROVIDER_OVH_WEBHOOK_TOKEN", TOKEN,
             "SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "t"));
-    TestGateway started = new TestGateway(1, OutboxConfig.DEFAULTS,
-        (v, registry) -> channels.build(v, Clock.systemUTC(), registry));
-    clock = started.clock;
-    gateway = started.gateway;
-    http = started.http;
-    test = started;
+    test = TestGateway.withProviders(1, channels);
   }
 
   @AfterAll
@@ -88,7 +76,7 @@ class DeliveryReportTest {
   }
 
   static String send(String to) {
-    return http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms").put("to", to)
+    return test.http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms").put("to", to)
         .put("template", "login-code").put("idempotencyKey", UUID.randomUUID().toString())
         .put("data", new JsonObject().put("code", "1").put("codeSpoken", "1").put("minutes", 5))).json().getString("id");
   }
@@ -101,18 +89,18 @@ class DeliveryReportTest {
   void anUndeliveredReportMovesTheMessageToTheNextProvider() {
     String to = phone();
     String id = send(to);
-    http.awaitNotification(PLATFORM, id, "sent");
+    test.http.awaitNotification(PLATFORM, id, "sent");
     assertThat(ovhTo).contains(to);
     String ovhMessage = ovhId();
-    Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2"
+    Http.Res report = test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2"
         + "&descriptionDlr=Failed", null);
     assertThat(report.status()).as(report.body()).isEqualTo(200);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
 
-    JsonObject status = http.awaitNotification(PLATFORM, id, "sent");
+    JsonObject status = test.http.awaitNotification(PLATFORM, id, "sent");
     long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!"mailjet-sms".equals(status.getString("provider")) && System.nanoTime() < until) {
-      status = http.get("/v1/notifications/" + id, PLATFORM).json();
+      status = test.http.get("/v1/notifications/" + id, PLATFORM).json();
     }
     assertThat(status.getString("provider")).isEqualTo("mailjet-sms");
     assertThat(mailjetTo).contains(to);
@@ -122,28 +110,28 @@ class DeliveryReportTest {
             "ovh:not-delivered: OVH DLR 2 (ptt 5)", "mailjet-sms:accepted");
 
     // the same report again (providers retry webhooks) changes nothing
-    assertThat(http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2", null)
+    assertThat(test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2", null)
         .json().getInteger("applied")).isZero();
-    assertThat(http.get("/v1/notifications/" + id, PLATFORM).json().getString("provider")).isEqualTo("mailjet-sms");
+    assertThat(test.http.get("/v1/notifications/" + id, PLATFORM).json().getString("provider")).isEqualTo("mailjet-sms");
   }
 
   @Test
   void aLoginCodeReportedUndeliveredReachesTheVoterThroughTheNextProviderUnchanged() {
     String el = TestGateway.newElectionId();
-    http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
-        clock.instant().minus(Duration.ofDays(1)), clock.instant().plus(Duration.ofDays(1))));
+    test.http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
+        test.clock.instant().minus(Duration.ofDays(1)), test.clock.instant().plus(Duration.ofDays(1))));
     String phone = phone();
-    http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", String.join("\n",
+    test.http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", String.join("\n",
         "identifier,college,lastName,firstName,birthDate,email,phone,secret",
         "zoe,personnels,Z,Z,,," + phone + ",1234").getBytes());
-    Http.Res login = http.post("/v1/elections/" + el + "/login",
+    Http.Res login = test.http.post("/v1/elections/" + el + "/login",
         new JsonObject().put("identifier", "zoe").put("secret", "1234").put("channel", "sms"));
     assertThat(login.status()).as(login.body()).isEqualTo(200);
     assertThat(ovhTo).contains(phone); // the local dispatcher sent it before the answer
     String firstText = ovhText.get(ovhTo.lastIndexOf(phone));
 
     // OVH: not delivered (say the phone was off and the message expired)
-    Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=16", null);
+    Http.Res report = test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=16", null);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
     long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!mailjetTo.contains(phone) && System.nanoTime() < until) {
@@ -154,7 +142,7 @@ class DeliveryReportTest {
     assertThat(secondText).as("the same code across fallbacks").isEqualTo(firstText);
 
     String code = secondText.replaceAll(".*est (\\d{6}).*", "$1");
-    Http.Res verify = http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId")
+    Http.Res verify = test.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId")
         + "/verify", new JsonObject().put("code", code));
     assertThat(verify.status()).as(verify.body()).isEqualTo(200);
   }
@@ -162,25 +150,25 @@ class DeliveryReportTest {
   @Test
   void aDeliveredReportMakesItFinal() {
     String id = send(phone());
-    http.awaitNotification(PLATFORM, id, "sent");
-    Http.Res report = http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=1", null);
+    test.http.awaitNotification(PLATFORM, id, "sent");
+    Http.Res report = test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=1", null);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
-    JsonObject status = http.awaitNotification(PLATFORM, id, "delivered");
+    JsonObject status = test.http.awaitNotification(PLATFORM, id, "delivered");
     assertThat(status.getString("provider")).isEqualTo("ovh");
   }
 
   @Test
   void webhooksAnswerOnlyToTheirToken() {
     String id = send(phone());
-    http.awaitNotification(PLATFORM, id, "sent");
+    test.http.awaitNotification(PLATFORM, id, "sent");
     String mid = ovhId();
     for (String path : List.of("/v1/webhooks/ovh/wrong-token-wrong-token?id=" + mid + "&description=2",
         "/v1/webhooks/nope/" + TOKEN + "?id=" + mid + "&description=2",
         "/v1/webhooks/mailjet-sms/" + TOKEN + "?id=" + mid + "&description=2")) {
-      Http.Res r = http.get(path, null);
+      Http.Res r = test.http.get(path, null);
       assertThat(r.status()).as(path).isEqualTo(401);
     }
-    assertThat(http.get("/v1/webhooks/ovh/" + TOKEN + "?description=2", null).status()).isEqualTo(400);
-    assertThat(http.get("/v1/notifications/" + id, PLATFORM).json().getString("status")).isEqualTo("sent");
+    assertThat(test.http.get("/v1/webhooks/ovh/" + TOKEN + "?description=2", null).status()).isEqualTo(400);
+    assertThat(test.http.get("/v1/notifications/" + id, PLATFORM).json().getString("status")).isEqualTo("sent");
   }
 }

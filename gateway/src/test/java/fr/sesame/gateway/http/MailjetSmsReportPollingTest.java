@@ -4,14 +4,12 @@ import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelsConfig;
-import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
 import fr.sesame.gateway.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,7 +72,7 @@ class MailjetSmsReportPollingTest {
             "ovh", Map.of("type", "ovh-sms", "endpoint", base + "/1.0", "serviceName", "sms-t-1", "sender", "S")))),
         Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "a", "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "b",
             "SESAME_PROVIDER_OVH_CONSUMER_KEY", "c", "SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "t"));
-    gw = new TestGateway(1, OutboxConfig.DEFAULTS, (v, registry) -> channels.build(v, Clock.systemUTC(), registry));
+    gw = TestGateway.withProviders(1, channels);
   }
 
   @AfterAll

@@ -6,15 +6,11 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import fr.sesame.channels.ChannelsConfig;
-import fr.sesame.gateway.Gateway;
-import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.support.Http;
-import fr.sesame.gateway.support.MutableClock;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,9 +38,6 @@ class RealProvidersLoginTest {
   static final AtomicInteger ovhStatus = new AtomicInteger(200);
   static Vertx vertx;
   static HttpServer fakeOvh;
-  static Gateway gateway;
-  static Http http;
-  static MutableClock clock;
   static TestGateway test;
 
   @BeforeAll
@@ -74,12 +67,7 @@ class RealProvidersLoginTest {
     Map<String, String> env = Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "ak",
         "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "as", "SESAME_PROVIDER_OVH_CONSUMER_KEY", "ck");
     ChannelsConfig channelsConfig = ChannelsConfig.fromMap(channels, env);
-    TestGateway started = new TestGateway(2, OutboxConfig.DEFAULTS,
-        (v, registry) -> channelsConfig.build(v, Clock.systemUTC(), registry));
-    clock = started.clock;
-    gateway = started.gateway;
-    http = started.http;
-    test = started;
+    test = TestGateway.withProviders(2, channelsConfig);
   }
 
   @AfterAll
@@ -90,9 +78,9 @@ class RealProvidersLoginTest {
 
   private static String election() {
     String el = TestGateway.newElectionId();
-    http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
-        clock.instant().minus(Duration.ofDays(1)), clock.instant().plus(Duration.ofDays(1))));
-    http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", TestGateway.ROLL.getBytes());
+    test.http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
+        test.clock.instant().minus(Duration.ofDays(1)), test.clock.instant().plus(Duration.ofDays(1))));
+    test.http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", TestGateway.ROLL.getBytes());
     return el;
   }
 
@@ -106,12 +94,12 @@ class RealProvidersLoginTest {
   void smsCodeGoesThroughOvhAndLogsTheVoterIn() {
     ovhStatus.set(200);
     String el = election();
-    Http.Res login = http.post("/v1/elections/" + el + "/login",
+    Http.Res login = test.http.post("/v1/elections/" + el + "/login",
         new JsonObject().put("identifier", "alice").put("secret", "20231234").put("channel", "sms"));
     assertThat(login.status()).as(login.body()).isEqualTo(200);
     JsonObject job = ovhJobs.get(ovhJobs.size() - 1);
     assertThat(job.getJsonArray("receivers").getList()).containsExactly("+33612345678");
-    Http.Res verify = http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
+    Http.Res verify = test.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
         new JsonObject().put("code", code(job.getString("message"))));
     assertThat(verify.status()).as(verify.body()).isEqualTo(200);
   }
@@ -119,13 +107,13 @@ class RealProvidersLoginTest {
   @Test
   void emailCodeGoesThroughSmtp() throws Exception {
     String el = election();
-    Http.Res login = http.post("/v1/elections/" + el + "/login",
+    Http.Res login = test.http.post("/v1/elections/" + el + "/login",
         new JsonObject().put("identifier", "emma").put("secret", "1990-06-15").put("channel", "email"));
     assertThat(login.status()).as(login.body()).isEqualTo(200);
     var mails = smtp.getReceivedMessagesForDomain("univ-test.fr");
     var mail = mails[mails.length - 1];
     assertThat(mail.getSubject()).isEqualTo("Votre code de connexion");
-    Http.Res verify = http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
+    Http.Res verify = test.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
         new JsonObject().put("code", code(GreenMailUtil.getBody(mail))));
     assertThat(verify.status()).as(verify.body()).isEqualTo(200);
   }
@@ -135,14 +123,14 @@ class RealProvidersLoginTest {
     ovhStatus.set(503);
     try {
       String el = election();
-      Http.Res login = http.post("/v1/elections/" + el + "/login",
+      Http.Res login = test.http.post("/v1/elections/" + el + "/login",
           new JsonObject().put("identifier", "alice").put("secret", "20231234").put("channel", "sms"));
       assertThat(login.status()).isEqualTo(503);
       assertThat(login.problemType()).isEqualTo("/problems/dependency-unavailable");
-      String audit = http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body();
+      String audit = test.http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body();
       assertThat(audit).contains("\"type\":\"otp.sent\"", "\"outcome\":\"queued\"",
           "\"type\":\"notification.failed\"", "every sms provider failed");
-      assertThat(http.get("/metrics", null).body()).contains("sesame_channel_exhausted_total{channel=\"sms\"}");
+      assertThat(test.http.get("/metrics", null).body()).contains("sesame_channel_exhausted_total{channel=\"sms\"}");
     } finally {
       ovhStatus.set(200);
     }

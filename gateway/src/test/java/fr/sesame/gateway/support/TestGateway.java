@@ -97,6 +97,12 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     this(instances, outboxConfig, notifiers, redisUrl, TEST_LIMITS);
   }
 
+  /** A gateway whose notifications go through these real providers (tests point them at fakes). */
+  public static TestGateway withProviders(int instances, ChannelsConfig channels) {
+    return new TestGateway(instances, fr.sesame.gateway.config.OutboxConfig.DEFAULTS,
+        (vertx, registry) -> channels.build(vertx, java.time.Clock.systemUTC(), registry));
+  }
+
   /** A gateway with these limits (the fraud tests). */
   public TestGateway(fr.sesame.gateway.config.LimitsConfig limits) {
     this(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null, TestRedis.url(), limits);
