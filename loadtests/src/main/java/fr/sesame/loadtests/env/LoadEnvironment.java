@@ -285,6 +285,7 @@ public final class LoadEnvironment implements AutoCloseable {
     java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(firstVoter);
     java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
     long until = System.nanoTime() + length.toNanos();
+    long emailsBefore = sink.emailsReceived();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     for (int t = 0; t < 8; t++) {
       pool.submit(() -> {
@@ -301,6 +302,8 @@ public final class LoadEnvironment implements AutoCloseable {
     }
     pool.shutdown();
     pool.awaitTermination(length.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+    // each journey queued an email: let them all arrive, so that the run starts from a quiet gateway
+    sink.awaitEmails(emailsBefore + done.get(), Duration.ofSeconds(60));
     LOG.info("Warmed the gateway up with {} journeys in {} s", done.get(), length.toSeconds());
   }
 
