@@ -106,24 +106,6 @@ class OutboxRecoveryAndPriorityTest {
   }
 
   @Test
-  void takingAMessageRecordsItsFirstProviderUnlessExcludedSoACrashExcludesIt() {
-    RedisOutboxStore store = new RedisOutboxStore(new RedisAccess(client.connect().async()));
-    String id = Http.await(anotherInstance.accept(code(Http.randomPhone()), new ClientInfo("", "key:platform/test")))
-        .id();
-    var work = Http.await(store.begin(id, gw.clock.millis(), "email=smtp,sms=ovh,voice=aws-voice")).orElseThrow();
-    assertThat(work.premarked()).isEqualTo("ovh");
-    assertThat(TestRedis.sync().hget("gw:{nt}:n:" + id, "inf")).as("recorded before any call").isEqualTo("ovh");
-
-    // the dispatcher died: taken again, that provider is excluded, and the next one is recorded instead
-    var again = Http.await(store.begin(id, gw.clock.millis(), "sms=ovh")).orElseThrow();
-    assertThat(again.excluded()).containsExactly("ovh");
-    assertThat(again.premarked()).isEmpty();
-    assertThat(TestRedis.sync().hget("gw:{nt}:n:" + id, "inf")).isNull();
-    assertThat(Http.await(store.begin(id, gw.clock.millis(), "sms=mailjet-sms")).orElseThrow().premarked())
-        .isEqualTo("mailjet-sms");
-  }
-
-  @Test
   void aLoginCodeGoesBeforeACampaignOfTenThousand() {
     List<Future<?>> accepts = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
