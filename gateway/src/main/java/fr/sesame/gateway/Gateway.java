@@ -24,6 +24,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -73,7 +74,7 @@ public final class Gateway implements AutoCloseable {
     RedisConnector connector = RedisConnector.connect(config.redis());
     // The outbox dispatcher has its own connection: a campaign draining must not queue ahead of logins.
     RedisConnector outboxConnector = RedisConnector.connect(config.redis());
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       KeyedHasher hasher = new KeyedHasher(config.hashKey());
       RandomTokens random = new RandomTokens();

@@ -68,7 +68,8 @@ public final class GatewayMain {
     }
     Gateway gateway = Gateway.start(config, Clock.systemUTC(), notifiers, null);
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "shutdown"));
-    LOG.info("Sesame gateway listening on port {} ({})", gateway.port(), config);
+    LOG.info("Sesame gateway listening on port {} ({}; network transport: {})", gateway.port(), config,
+        gateway.vertx().isNativeTransportEnabled() ? "native epoll" : "Java NIO");
   }
 
   private static void dev(Path configFile) throws Exception {
