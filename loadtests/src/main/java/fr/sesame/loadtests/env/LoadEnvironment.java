@@ -152,8 +152,11 @@ public final class LoadEnvironment implements AutoCloseable {
             + " from: \"no-reply@sesame.test\", maxPoolSize: 64, maxConcurrent: 1000 }",
         ""));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+        "-Xms" + heap, "-Xmx" + heap));
     String extra = System.getProperty("sesame.gatewayJvmArgs", "").trim(); // e.g. a JFR recording
+    if (!extra.matches(".*-XX:\\+Use\\w+GC\\b.*")) {
+      cmd.add("-XX:+UseG1GC"); // unless the settings choose another collector
+    }
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
