@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
           metrics, templates, notifications);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
           notifier, templates, cipher, clock,
-          config.outbox(), "gw-" + java.util.UUID.randomUUID(), registry,
+          config.outbox(), "gw-" + java.util.UUID.randomUUID(), metrics,
           new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())));
       vertx.deployVerticle(() -> new HttpVerticle(shared), new DeploymentOptions().setInstances(config.http().instances()))
           .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))

@@ -26,16 +26,17 @@ import java.util.Objects;
 public record OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll, Duration recoverAfter,
                            Duration recoverEvery, Duration contentRetention, Duration recordRetention,
                            Duration purgeEvery, Duration reportPollEvery, Duration reportPollFor) {
+  private static final Duration REPORT_POLL_EVERY = Duration.ofSeconds(10);
+  private static final Duration REPORT_POLL_FOR = Duration.ofMinutes(30);
   public static final OutboxConfig DEFAULTS = new OutboxConfig(256, 0.25, Duration.ofMillis(20),
-      Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1),
-      Duration.ofSeconds(10), Duration.ofMinutes(30));
+      Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1));
 
   /** With the default report polling. */
   public OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll, Duration recoverAfter,
                       Duration recoverEvery, Duration contentRetention, Duration recordRetention,
                       Duration purgeEvery) {
     this(maxInFlight, bulkShare, idlePoll, recoverAfter, recoverEvery, contentRetention, recordRetention, purgeEvery,
-        Duration.ofSeconds(10), Duration.ofMinutes(30));
+        REPORT_POLL_EVERY, REPORT_POLL_FOR);
   }
 
   public OutboxConfig {

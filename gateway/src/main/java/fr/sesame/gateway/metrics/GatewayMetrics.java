@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * logins by step and outcome [sesame_logins_total], lockouts [sesame_lockouts_total], code sends by channel
  * and outcome [sesame_otp_sends_total], émargements [sesame_emargements_total], HTTP latency by route
  * [sesame_http_requests_seconds, a histogram], paid sends refused by their caps by channel and reason
- * [sesame_paid_sends_refused_total], fraud breakers tripped by channel and scope [sesame_fraud_breaker_trips_total].
+ * [sesame_paid_sends_refused_total], fraud breakers tripped by channel and scope [sesame_fraud_breaker_trips_total],
+ * notifications finished by the outbox by template and status [sesame_notifications_total].
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
@@ -51,6 +52,12 @@ public final class GatewayMetrics {
   public void breakerTrip(String channel, String scope) {
     counter("sesame.fraud.breaker.trips", "Fraud breakers tripped (sends to a number block or a country stopped)",
         "channel", channel, "scope", scope).increment();
+  }
+
+  /** A notification finished by the outbox: {@code status} sent or failed. */
+  public void notification(String template, String status) {
+    counter("sesame.notifications", "Notifications finished by the outbox", "template", template, "status", status)
+        .increment();
   }
 
   public void emargement(String outcome) {

@@ -13,8 +13,7 @@ import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.gateway.store.OutboxStore.Entry;
 import fr.sesame.gateway.store.OutboxStore.Lane;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import fr.sesame.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +43,7 @@ public final class OutboxDispatcher {
   private final Clock clock;
   private final OutboxConfig config;
   private final String consumer;
-  private final MeterRegistry registry;
+  private final GatewayMetrics metrics;
   private final AuditTrail audit;
   private int inFlightHi;
   private int inFlightLo;
@@ -56,7 +55,7 @@ public final class OutboxDispatcher {
   private final String firstProviders;
 
   public OutboxDispatcher(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates,
-                          FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, MeterRegistry registry,
+                          FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, GatewayMetrics metrics,
                           AuditTrail audit) {
     this.vertx = vertx;
     this.store = store;
@@ -66,7 +65,7 @@ public final class OutboxDispatcher {
     this.clock = clock;
     this.config = config;
     this.consumer = consumer;
-    this.registry = registry;
+    this.metrics = metrics;
     this.audit = audit;
     StringBuilder first = new StringBuilder();
     for (ChannelKind kind : ChannelKind.values()) {
@@ -209,8 +208,7 @@ public final class OutboxDispatcher {
         .otherwise(e -> new String[] {"failed", "", "",
             e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()})
         .compose(outcome -> {
-          Counter.builder("sesame.notifications").tag("template", w.template()).tag("status", outcome[0])
-              .register(registry).increment();
+          metrics.notification(w.template(), outcome[0]);
           long now = clock.millis();
           boolean ask = "sent".equals(outcome[0]) && notifier.deliveryStatus(outcome[1]).isPresent();
           Future<Void> finished = store.finish(entry, now, outcome[0], outcome[1], outcome[2], outcome[3], attempts,

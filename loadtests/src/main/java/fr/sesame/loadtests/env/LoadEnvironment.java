@@ -1,6 +1,8 @@
 package fr.sesame.loadtests.env;
 
 import fr.sesame.gateway.dev.EmbeddedRedis;
+import io.lettuce.core.RedisClient;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +23,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +112,7 @@ public final class LoadEnvironment implements AutoCloseable {
       long warmUpVoters = warmUp.toSeconds() * 1_000; // more than 8 threads can log in
       // Each run takes voters (so phone numbers) of its own: the SMS caps per number are global, and a
       // long-lived Redis (REDIS_URL, as in CI) remembers the previous runs' sends.
-      long firstVoter = java.util.concurrent.ThreadLocalRandom.current().nextLong(Voters.capacity() / 2);
+      long firstVoter = ThreadLocalRandom.current().nextLong(Voters.capacity() / 2);
       long start = System.nanoTime();
       importRoll(base, adminKey, electionId, firstVoter, voters + warmUpVoters);
       long importMs = (System.nanoTime() - start) / 1_000_000;
@@ -229,7 +236,7 @@ public final class LoadEnvironment implements AutoCloseable {
         base + "/v1/admin/elections/" + electionId + "/voters", "POST", adminKey, null, "text/csv",
         HttpRequest.BodyPublishers.ofInputStream(() -> (InputStream) in), Duration.ofMinutes(10));
     writer.join();
-    if (r.statusCode() != 200 || new io.vertx.core.json.JsonObject(r.body()).getLong("imported") != voters) {
+    if (r.statusCode() != 200 || new JsonObject(r.body()).getLong("imported") != voters) {
       throw new IllegalStateException("the roll import answered " + r.statusCode() + ": "
           + r.body().substring(0, Math.min(2_000, r.body().length())));
     }
@@ -240,7 +247,7 @@ public final class LoadEnvironment implements AutoCloseable {
     if (redisUrl == null || redisUrl.isBlank()) {
       return -1;
     }
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUrl);
+    RedisClient client = RedisClient.create(redisUrl);
     try (var c = client.connect()) {
       for (String line : c.sync().info("memory").split("\r?\n")) {
         if (line.startsWith("used_memory:")) {
@@ -285,11 +292,11 @@ public final class LoadEnvironment implements AutoCloseable {
 
   private void warmUp(Duration length, long firstVoter, long count) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(firstVoter);
-    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong next = new AtomicLong(firstVoter);
+    AtomicLong done = new AtomicLong();
     long until = System.nanoTime() + length.toNanos();
     long emailsBefore = sink.emailsReceived();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int t = 0; t < 8; t++) {
       pool.submit(() -> {
         while (System.nanoTime() < until) {
@@ -304,7 +311,7 @@ public final class LoadEnvironment implements AutoCloseable {
       });
     }
     pool.shutdown();
-    pool.awaitTermination(length.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+    pool.awaitTermination(length.toSeconds() + 60, TimeUnit.SECONDS);
     // each journey queued an email: let them all arrive, so that the run starts from a quiet gateway
     sink.awaitEmails(emailsBefore + done.get(), Duration.ofSeconds(60));
     LOG.info("Warmed the gateway up with {} journeys in {} s", done.get(), length.toSeconds());
@@ -313,7 +320,7 @@ public final class LoadEnvironment implements AutoCloseable {
   /** One voter's whole journey and an access-code email (the campaign's path). */
   private void journey(HttpClient http, long i) throws Exception {
     String ip = Voters.ip(i, 2_000);
-    io.vertx.core.json.JsonObject start = call(http, "/v1/elections/" + electionId + "/login", null, ip,
+    JsonObject start = call(http, "/v1/elections/" + electionId + "/login", null, ip,
         "{\"identifier\":\"" + Voters.identifier(i) + "\",\"secret\":\"" + Voters.secret(i) + "\",\"channel\":\"sms\"}");
     String code = sink.takeCode(Voters.phone(i), Duration.ofSeconds(5));
     String token = call(http, "/v1/elections/" + electionId + "/login/" + start.getString("challengeId") + "/verify",
@@ -325,14 +332,14 @@ public final class LoadEnvironment implements AutoCloseable {
         + "{\"electionName\":\"Warm-up\",\"identifier\":\"w\",\"url\":\"https://vote.test\"}}");
   }
 
-  private io.vertx.core.json.JsonObject call(HttpClient http, String path, String key, String ip, String body)
+  private JsonObject call(HttpClient http, String path, String key, String ip, String body)
       throws Exception {
     HttpResponse<String> r = exchange(http, baseUrl + path, "POST", key, ip, "application/json",
         HttpRequest.BodyPublishers.ofString(body), Duration.ofSeconds(30));
     if (r.statusCode() >= 300) {
       throw new IllegalStateException("warm-up: " + path + " answered " + r.statusCode() + ": " + r.body());
     }
-    return r.body().isEmpty() ? new io.vertx.core.json.JsonObject() : new io.vertx.core.json.JsonObject(r.body());
+    return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
   }
 
   /** Logs the gateway's Redis counters (commands, round trips per connection) and login counts. */
@@ -359,7 +366,7 @@ public final class LoadEnvironment implements AutoCloseable {
     if (gateway != null) {
       gateway.destroy();
       try {
-        gateway.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        gateway.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

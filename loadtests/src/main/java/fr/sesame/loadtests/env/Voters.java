@@ -1,5 +1,6 @@
 package fr.sesame.loadtests.env;
 
+import fr.sesame.ratelimit.fraud.PhoneRules;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,6 +8,8 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The load tests' voters: voter {@code i} is the same in the roll and in the simulations, so a roll of any
@@ -31,16 +34,14 @@ public final class Voters {
   }
 
   /** The 5-digit national prefixes of French mobile blocks that take SMS, in order, but the last 100. */
-  private static final String[] ALL_BLOCKS = java.util.stream.IntStream.range(60_000, 80_000)
-      .mapToObj(Integer::toString)
-      .filter(b -> fr.sesame.ratelimit.fraud.PhoneRules.check("+33" + b + "0000",
-          fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS, fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS)
-          == fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK
-          && fr.sesame.ratelimit.fraud.PhoneRules.check("+33" + b + "9999",
-          fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS, fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS)
-          == fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK)
+  private static final String[] ALL_BLOCKS = IntStream.range(60_000, 80_000).mapToObj(Integer::toString)
+      .filter(b -> takesSms("+33" + b + "0000") && takesSms("+33" + b + "9999"))
       .toArray(String[]::new);
-  private static final String[] BLOCKS = java.util.Arrays.copyOf(ALL_BLOCKS, ALL_BLOCKS.length - 100);
+  private static final String[] BLOCKS = Arrays.copyOf(ALL_BLOCKS, ALL_BLOCKS.length - 100);
+
+  private static boolean takesSms(String e164) {
+    return PhoneRules.check(e164, PhoneRules.FRANCE_WITH_OVERSEAS, PhoneRules.Use.SMS) == PhoneRules.Verdict.OK;
+  }
 
   /**
    * A number in one of the 100 blocks no voter's phone is in (for the abuse simulation: pumping there
