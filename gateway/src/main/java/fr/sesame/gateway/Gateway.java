@@ -22,13 +22,17 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoop;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,9 +45,11 @@ public final class Gateway implements AutoCloseable {
   private final RedisConnector outboxRedis;
   private final int port;
   private final OutboxDispatcher dispatcher;
+  private final String instance;
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
-                  OutboxDispatcher dispatcher) {
+                  OutboxDispatcher dispatcher, String instance) {
+    this.instance = instance;
     this.vertx = vertx;
     this.redis = redis;
     this.outboxRedis = outboxRedis;
@@ -71,11 +77,15 @@ public final class Gateway implements AutoCloseable {
     if (config.http().port() == 0) {
       config = config.withPort(freePort());
     }
-    RedisConnector connector = RedisConnector.connect(config.redis());
-    // The outbox dispatcher has its own connection: a campaign draining must not queue ahead of logins.
-    RedisConnector outboxConnector = RedisConnector.connect(config.redis());
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    List<EventLoop> loops = RedisConnector.loopsOf(vertx);
+    String instance = "gw-" + UUID.randomUUID(); // names this gateway in Redis (CLIENT LIST, outbox consumers)
+    RedisConnector connector = null;
+    RedisConnector outboxConnector = null;
     try {
+      connector = RedisConnector.connect(config.redis(), instance + "-api", loops);
+      // The outbox dispatcher has its own connections: a campaign draining must not queue ahead of logins.
+      outboxConnector = RedisConnector.connect(config.redis(), instance + "-outbox", loops);
       KeyedHasher hasher = new KeyedHasher(config.hashKey());
       RandomTokens random = new RandomTokens();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -101,18 +111,29 @@ public final class Gateway implements AutoCloseable {
           metrics, templates, notifications);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
           notifier, templates, cipher, clock,
-          config.outbox(), "gw-" + java.util.UUID.randomUUID(), metrics,
+          config.outbox(), instance, metrics,
           new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())));
       vertx.deployVerticle(() -> new HttpVerticle(shared), new DeploymentOptions().setInstances(config.http().instances()))
           .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher);
+      return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher, instance);
     } catch (Exception e) {
+      for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
+        if (c != null) {
+          c.close();
+        }
+      }
       vertx.close();
-      connector.close();
-      outboxConnector.close();
       throw e;
     }
+  }
+
+  /**
+   * @return this gateway's name in Redis: its connections are {@code sesame-NAME-api[-loopN]} and
+   *     {@code sesame-NAME-outbox[-loopN]} in {@code CLIENT LIST}, its outbox consumer is NAME
+   */
+  public String instance() {
+    return instance;
   }
 
   public int port() {
@@ -138,13 +159,19 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try { // first no new work; then the Redis connections, while the event loops they live on still run
+      Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // closing anyway
     }
     redis.close();
     outboxRedis.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // closing anyway
+    }
   }
 
   private static int freePort() throws IOException {

@@ -3,8 +3,12 @@ package fr.sesame.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.gateway.support.TestRedis;
 import io.lettuce.core.resource.EpollProvider;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,5 +27,26 @@ class NetworkTransportTest {
     assertThat(gw.gateway.vertx().isNativeTransportEnabled()).as("Vert.x on native epoll").isTrue();
     assertThat(EpollProvider.isAvailable()).as("Lettuce finds native epoll").isTrue();
     assertThat(gw.http.get("/health/ready", null).status()).isEqualTo(200);
+  }
+
+  /** Requests' Redis commands go over their event loop's own connection (see RedisConnectorTest). */
+  @Test
+  void requestsUseTheConnectionOfTheirEventLoop() {
+    assumeTrue(gw.gateway.vertx().isNativeTransportEnabled() == EpollProvider.isAvailable());
+    String election = gw.openElection();
+    gw.fullLogin(election, "alice", "20231234", "sms", "+33612345678");
+    String api = "sesame-" + gw.gateway.instance() + "-api";
+    Map<String, String> lastCommand = TestRedis.sync().clientList().lines()
+        .filter(l -> l.matches(".*\\bname=" + api + "(-loop\\d+)? .*"))
+        .collect(Collectors.toMap(l -> l.replaceAll(".*\\bname=(\\S+).*", "$1"),
+            l -> l.replaceAll(".*\\bcmd=(\\S+).*", "$1")));
+    int loops = RedisConnector.loopsOf(gw.gateway.vertx()).size();
+    assertThat(lastCommand).as("one shared connection and one per event loop").hasSize(loops + 1);
+    // the login's last command (the code step's script) went over a loop's connection, not the shared one
+    assertThat(lastCommand.entrySet()).anySatisfy(e -> {
+      assertThat(e.getKey()).contains("-loop");
+      assertThat(e.getValue()).startsWith("evalsha");
+    });
+    assertThat(lastCommand.get(api)).doesNotStartWith("evalsha");
   }
 }
