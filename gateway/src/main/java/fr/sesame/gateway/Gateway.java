@@ -36,8 +36,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The composition root: the only place that wires objects together. Starts the HTTP verticles on one
- * shared Redis connection; {@link #close()} stops them.
+ * The composition root: the only place that wires objects together. Starts the HTTP verticles and the
+ * outbox dispatcher, each event loop on Redis connections of its own; {@link #close()} stops them.
  */
 public final class Gateway implements AutoCloseable {
   private final Vertx vertx;

@@ -13,8 +13,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 
 /**
- * One event loop serving the API. Several instances share the port, the Redis connection and the
- * election cache; each has its own audit writer (its own hash chain per election).
+ * One event loop serving the API. Several instances share the port and the election cache; each has its own
+ * Redis connection (through the shared {@code RedisAccess}) and its own audit writer (its own hash chain per
+ * election).
  */
 final class HttpVerticle extends VerticleBase {
   private final Shared shared;

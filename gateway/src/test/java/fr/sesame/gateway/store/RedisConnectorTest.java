@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Each event loop has its own Redis connection, whose socket that loop serves: a command sent from the loop
  * is written and answered there, without waking another thread (docs/benchmarks.md: the gateway's CPU per
- * journey fell by 13-20 % and the p99 at 1,500 journeys/s from 46 to 11 ms). Other threads share one.
+ * journey fell by a tenth to a fifth, and the p99 at 1,500 journeys/s from 46 to 11-15 ms). Other threads
+ * share one.
  */
 class RedisConnectorTest {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(3));
