@@ -111,7 +111,6 @@ public final class RedisConnector implements AutoCloseable {
       StatefulRedisClusterConnection<String, String> c = client.connect(StringCodec.UTF8);
       return new RedisConnector(List.of(c::close, client::shutdown), new RedisAccess(c.async()), List.of(count));
     }
-    RedisURI uri = RedisURI.create(config.url());
     ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts).build();
     ClientResources resources = DefaultClientResources.create();
     // closed in this order: connections, then clients, then the resources (the shared ones last)
@@ -124,11 +123,11 @@ public final class RedisConnector implements AutoCloseable {
       for (EventLoop loop : loops) {
         ClientResources onLoop = resources.mutate().eventLoopGroupProvider(new OneLoop(loop)).build();
         resourceSets.add(() -> onLoop.shutdown(0, 2, TimeUnit.SECONDS).get());
-        RedisClient client = RedisClient.create(onLoop, named(uri, "sesame-" + role + "-loop" + perLoop.size()));
+        RedisClient client = RedisClient.create(onLoop, named(config.url(), "sesame-" + role + "-loop" + perLoop.size()));
         clients.add(client::shutdown);
         perLoop.put(threadOf(loop), open(client, options, connections, counters).async());
       }
-      RedisClient client = RedisClient.create(resources, named(uri, "sesame-" + role));
+      RedisClient client = RedisClient.create(resources, named(config.url(), "sesame-" + role));
       clients.add(client::shutdown);
       var shared = open(client, options, connections, counters).async();
       return new RedisConnector(closingOrder(connections, clients, resourceSets, resources),
@@ -139,8 +138,13 @@ public final class RedisConnector implements AutoCloseable {
     }
   }
 
-  private static RedisURI named(RedisURI uri, String name) {
-    return uri.getClientName() != null ? uri : RedisURI.builder(uri).withClientName(name).build();
+  /** The URL's URI (Sentinel's included), named {@code name} unless the URL names its connections. */
+  static RedisURI named(String url, String name) {
+    RedisURI uri = RedisURI.create(url); // parsed afresh: RedisURI.builder(uri) would drop Sentinel's settings
+    if (uri.getClientName() == null) {
+      uri.setClientName(name);
+    }
+    return uri;
   }
 
   private static List<AutoCloseable> closingOrder(List<AutoCloseable> connections, List<AutoCloseable> clients,

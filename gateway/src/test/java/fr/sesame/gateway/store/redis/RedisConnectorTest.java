@@ -1,10 +1,11 @@
-package fr.sesame.gateway.store;
+package fr.sesame.gateway.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import fr.sesame.gateway.config.RedisConfig;
-import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.support.TestRedis;
+import io.lettuce.core.RedisURI;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -82,5 +83,18 @@ class RedisConnectorTest {
       // (its answer is read on Lettuce's thread; a quick one may be seen from the loop, so no check of that)
       assertThat(askFrom(RedisConnector.loopsOf(vertx).get(0), redis).connection()).isEqualTo("sesame-" + role);
     }
+  }
+
+  @Test
+  void namingAConnectionKeepsTheUrlsSentinelsPasswordAndDatabaseAndAnyNameItGives() {
+    RedisURI sentinel = RedisConnector.named("redis-sentinel://:secret@s1:26379,s2:26380/3#votes", "sesame-x");
+    assertThat(sentinel.getClientName()).isEqualTo("sesame-x");
+    assertThat(sentinel.getSentinelMasterId()).isEqualTo("votes");
+    assertThat(sentinel.getSentinels()).extracting(RedisURI::getHost, RedisURI::getPort)
+        .containsExactly(tuple("s1", 26379), tuple("s2", 26380));
+    assertThat(sentinel.getDatabase()).isEqualTo(3);
+    assertThat(sentinel.getCredentialsProvider().resolveCredentials().block().getPassword()).isEqualTo("secret".toCharArray());
+    assertThat(RedisConnector.named("redis://h:6379?clientName=ops-chosen", "sesame-x").getClientName())
+        .isEqualTo("ops-chosen");
   }
 }
