@@ -33,11 +33,7 @@ class RedisOutageTest {
   void answers503FastWhileRedisIsDown() throws Exception {
     EmbeddedRedis redis = EmbeddedRedis.start();
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
-    GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 1),
-        new RedisConfig(redis.url(), false, Duration.ofMillis(500)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
-        ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
-          fr.sesame.gateway.config.OutboxConfig.DEFAULTS);
+    GatewayConfig config = config(redis.url(), 1);
     DevOutbox outbox = new DevOutbox(clock, 10);
     try (Gateway gateway = Gateway.start(config, clock, (v, r) -> outbox, null); Http http = new Http(gateway.port())) {
       String el = TestGateway.newElectionId();
@@ -63,11 +59,7 @@ class RedisOutageTest {
   @Test
   void everyEventLoopsConnectionComesBackByItselfAfterRedisDroppedIt() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
-    GatewayConfig config = new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", 2),
-        new RedisConfig(TestRedis.url(), false, Duration.ofMillis(500)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
-        ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
-        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
-        fr.sesame.gateway.config.OutboxConfig.DEFAULTS);
+    GatewayConfig config = config(TestRedis.url(), 2);
     DevOutbox outbox = new DevOutbox(clock, 10);
     try (Gateway gateway = Gateway.start(config, clock, (v, r) -> outbox, null); Http http = new Http(gateway.port())) {
       String el = TestGateway.newElectionId();
@@ -107,6 +99,15 @@ class RedisOutageTest {
           new JsonObject().put("identifier", "nobody").put("secret", "1").put("channel", "sms"));
       assertThat(login.status()).as(login.body()).isEqualTo(401);
     }
+  }
+
+  /** Production settings but a 500 ms Redis command timeout, {@code instances} HTTP event loops. */
+  private static GatewayConfig config(String redisUrl, int instances) {
+    return new GatewayConfig(new HttpConfig(0, "127.0.0.1", 65536, 1 << 20, "none", instances),
+        new RedisConfig(redisUrl, false, Duration.ofMillis(500)), TestGateway.HASH_KEY, TestGateway.DATA_KEY,
+        ConfigLoader.parseApiKeys("admin:" + TestGateway.ADMIN, new KeyedHasher(TestGateway.HASH_KEY)),
+        LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
+        fr.sesame.gateway.config.OutboxConfig.DEFAULTS);
   }
 
   private static boolean reconnected(Map<String, String> before, Map<String, String> after) {

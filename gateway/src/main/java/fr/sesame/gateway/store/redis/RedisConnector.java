@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Standalone and Sentinel: with {@code loops}, one connection per Vert.x event loop, its socket registered
  * on that loop, so that a request's Redis commands are written, answered and handled on the loop that serves
- * the request, with no hand-off to another thread (profiling showed these wake-ups cost about a third of the
- * gateway's CPU); plus one shared connection, on Lettuce's own thread, for any other thread.
+ * the request, with no hand-off to another thread (with one shared connection, threads waking each other up
+ * were 38 % of the gateway's profile; docs/benchmarks.md); plus one shared connection, on Lettuce's own
+ * thread, for any other thread.
  */
 public final class RedisConnector implements AutoCloseable {
   private final List<AutoCloseable> closing;
@@ -218,12 +219,12 @@ public final class RedisConnector implements AutoCloseable {
     return access;
   }
 
-  /** @return how many commands this connection has sent so far */
+  /** @return how many commands these connections have sent so far */
   public long commandsSent() {
     return counters.stream().mapToLong(c -> c.commands.sum()).sum();
   }
 
-  /** @return how many round trips this connection has made so far (see {@link Counters}) */
+  /** @return how many round trips these connections have made so far, each counted apart (see {@link Counters}) */
   public long roundTrips() {
     return counters.stream().mapToLong(c -> c.roundTrips.get()).sum();
   }
