@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer's previous event, and is stored with its own SHA-256. Altering an event breaks its hash; removing
  * one breaks the next event's link; cutting the tail breaks the writer's stored head.
  *
- * <p>Each instance is one writer per election (chains are linear per writer, so any number of gateway
- * instances may write at once without coordination). An instance is confined to one event loop: create one
- * per verticle. If an append fails, the writer starts a new chain (a new writer name) so that a lost write
+ * <p>Each thread that records through an instance is one writer per election, with a chain of its own:
+ * chains are linear per writer, so any number of threads and gateway instances may write at once without
+ * coordination, and each thread's appends reach Redis in its order (each event loop has its own Redis
+ * connection). An HTTP verticle's trail is used by its event loop only; the notification service's is shared
+ * by every loop. If an append fails, the writer starts a new chain (a new writer name) so that a lost write
  * never looks like tampering.
  */
 public final class ChainedAuditTrail implements AuditTrail {
@@ -28,9 +30,19 @@ public final class ChainedAuditTrail implements AuditTrail {
   private static final AtomicInteger WRITERS = new AtomicInteger();
 
   private final AuditStore store;
-  private final String writerBase = PROCESS + "-" + WRITERS.incrementAndGet();
-  private final Map<String, Chain> chains = new HashMap<>();
-  private int generation;
+  private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(
+      () -> new Writer(PROCESS + "-" + WRITERS.incrementAndGet()));
+
+  /** One thread's chains; locked, as a failed append's clean-up may run on Redis's reply thread. */
+  private static final class Writer {
+    final String base;
+    final Map<String, Chain> chains = new HashMap<>();
+    int generation;
+
+    Writer(String base) {
+      this.base = base;
+    }
+  }
 
   private static final class Chain {
     final String writer;
@@ -52,15 +64,20 @@ public final class ChainedAuditTrail implements AuditTrail {
   }
 
   private Future<Void> append(String electionId, List<AuditEvent> events, boolean mayRetry) {
-    Chain chain = chains.computeIfAbsent(electionId, k -> new Chain(writerBase + "-g" + generation++));
-    String expected = chain.head;
+    Writer w = writers.get();
+    Chain chain;
+    String expected;
     List<String> args = new ArrayList<>(events.size() * 2);
-    for (AuditEvent e : events) {
-      String json = canonical(chain.writer, ++chain.seq, chain.head, electionId, e);
-      String hash = sha256(json);
-      args.add(json);
-      args.add(hash);
-      chain.head = hash;
+    synchronized (w) {
+      chain = w.chains.computeIfAbsent(electionId, k -> new Chain(w.base + "-g" + w.generation++));
+      expected = chain.head;
+      for (AuditEvent e : events) {
+        String json = canonical(chain.writer, ++chain.seq, chain.head, electionId, e);
+        String hash = sha256(json);
+        args.add(json);
+        args.add(hash);
+        chain.head = hash;
+      }
     }
     return store.append(electionId, chain.writer, expected, args)
         .recover(err -> Future.succeededFuture(false))
@@ -69,8 +86,10 @@ public final class ChainedAuditTrail implements AuditTrail {
             return Future.succeededFuture();
           }
           // An earlier append of this chain failed: start a fresh chain and write these events there.
-          if (chains.get(electionId) == chain) {
-            chains.remove(electionId);
+          synchronized (w) {
+            if (w.chains.get(electionId) == chain) {
+              w.chains.remove(electionId);
+            }
           }
           return mayRetry ? append(electionId, events, false)
               : Future.failedFuture(new fr.sesame.ratelimit.redis.StoreUnavailableException("audit append failed", null));

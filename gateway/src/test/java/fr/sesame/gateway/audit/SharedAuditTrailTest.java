@@ -1,0 +1,72 @@
+package fr.sesame.gateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.config.RedisConfig;
+import fr.sesame.gateway.store.redis.RedisAuditStore;
+import fr.sesame.gateway.store.redis.RedisConnector;
+import fr.sesame.gateway.support.Http;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.gateway.support.TestRedis;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A trail that several threads share (the notification service's, used by every HTTP event loop) keeps
+ * intact chains: each thread writes its own chain, in the order of its own connection.
+ */
+class SharedAuditTrailTest {
+  @Test
+  void eventsRecordedFromSeveralEventLoopsAtOnceAllLandInIntactChains() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(4));
+    List<EventLoop> loops = RedisConnector.loopsOf(vertx);
+    try (RedisConnector redis = RedisConnector.connect(new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)),
+        "audit-test", loops)) {
+      RedisAuditStore store = new RedisAuditStore(redis.access());
+      ChainedAuditTrail shared = new ChainedAuditTrail(store);
+      String election = TestGateway.newElectionId();
+      int perLoop = 300;
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (EventLoop loop : loops.isEmpty() ? List.of((EventLoop) null) : loops) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        all.add(done);
+        Runnable burst = () -> {
+          List<Future<Void>> written = new ArrayList<>();
+          for (int i = 0; i < perLoop; i++) {
+            written.add(shared.record(election, List.of(AuditEvent.of(Instant.now(), "test.event", "test", "127.0.0.1",
+                "ok", "n", i))));
+          }
+          Future.all(written).onComplete(r -> {
+            if (r.succeeded()) {
+              done.complete(null);
+            } else {
+              done.completeExceptionally(r.cause());
+            }
+          });
+        };
+        if (loop == null) {
+          burst.run();
+        } else {
+          loop.execute(burst);
+        }
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      AuditVerifier.Verdict verdict = Http.await(new AuditVerifier(store).verify(election));
+      assertThat(verdict.brokenAt()).isNull();
+      assertThat(verdict.valid()).isTrue();
+      assertThat(verdict.events()).isEqualTo((long) perLoop * Math.max(1, loops.size()));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+}
