@@ -2,6 +2,7 @@ package fr.sesame.gateway.dev;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -19,19 +20,33 @@ public final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
+  /** The Redis binary this jar ships (6.2), else a {@code redis-server} on the PATH. */
   public static EmbeddedRedis start() throws IOException {
-    IOException first;
-    try {
-      return start(ExecutableProvider.newJarResourceProvider());
-    } catch (IOException | RuntimeException e) {
-      first = e instanceof IOException io ? io : new IOException(e);
+    return start(List.of(ExecutableProvider.newJarResourceProvider(), ExecutableProvider.newExecutableInPath("redis-server")));
+  }
+
+  /**
+   * A {@code redis-server} on the PATH (the machine's own, often newer: Redis 7 is advised), else the binary
+   * this jar ships. The load tests use it.
+   */
+  public static EmbeddedRedis startInstalledFirst() throws IOException {
+    return start(List.of(ExecutableProvider.newExecutableInPath("redis-server"), ExecutableProvider.newJarResourceProvider()));
+  }
+
+  private static EmbeddedRedis start(List<ExecutableProvider> providers) throws IOException {
+    IOException first = null;
+    for (ExecutableProvider provider : providers) {
+      try {
+        return start(provider);
+      } catch (IOException | RuntimeException e) {
+        if (first == null) {
+          first = e instanceof IOException io ? io : new IOException(e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
     }
-    try {
-      return start(ExecutableProvider.newExecutableInPath("redis-server"));
-    } catch (IOException | RuntimeException e) {
-      first.addSuppressed(e);
-      throw first;
-    }
+    throw first;
   }
 
   private static EmbeddedRedis start(ExecutableProvider provider) throws IOException {

@@ -87,9 +87,10 @@ public final class LoadEnvironment implements AutoCloseable {
       if (url == null || url.isBlank()) {
         String redisUrl = System.getenv("REDIS_URL");
         if (redisUrl == null || redisUrl.isBlank()) {
-          redis = EmbeddedRedis.start();
+          redis = EmbeddedRedis.startInstalledFirst();
           redisUrl = redis.url();
         }
+        LOG.info("Redis {} at {}", redisVersion(redisUrl), redis != null ? redis.url() + " (started for this run)" : "REDIS_URL");
         adminKey = "load-admin-" + randomHex();
         platformKey = "load-platform-" + randomHex();
         supportKey = "load-support-" + randomHex();
@@ -244,17 +245,28 @@ public final class LoadEnvironment implements AutoCloseable {
 
   /** Redis's {@code used_memory}, or -1 when it is not known here (a gateway given by URL). */
   private static long usedMemory(String redisUrl) {
+    String value = info(redisUrl, "memory", "used_memory");
+    return value == null ? -1 : Long.parseLong(value);
+  }
+
+  private static String redisVersion(String redisUrl) {
+    String version = info(redisUrl, "server", "redis_version");
+    return version == null ? "?" : version;
+  }
+
+  /** One field of Redis's {@code INFO section}, or null when unknown. */
+  private static String info(String redisUrl, String section, String field) {
     if (redisUrl == null || redisUrl.isBlank()) {
-      return -1;
+      return null;
     }
     RedisClient client = RedisClient.create(redisUrl);
     try (var c = client.connect()) {
-      for (String line : c.sync().info("memory").split("\r?\n")) {
-        if (line.startsWith("used_memory:")) {
-          return Long.parseLong(line.substring("used_memory:".length()).trim());
+      for (String line : c.sync().info(section).split("\r?\n")) {
+        if (line.startsWith(field + ":")) {
+          return line.substring(field.length() + 1).trim();
         }
       }
-      return -1;
+      return null;
     } finally {
       client.shutdown();
     }
