@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,6 +97,9 @@ public final class Gateway implements AutoCloseable {
         FunctionCounter.builder("sesame.redis.round.trips", c.getValue(), RedisConnector::roundTrips)
             .tag("connection", c.getKey()).description("Round trips to Redis: a command sent while none awaits its answer")
             .register(registry);
+        FunctionCounter.builder("sesame.redis.reconnections", c.getValue(), RedisConnector::reconnections)
+            .tag("connection", c.getKey()).description("Redis connections re-established after a drop")
+            .register(registry);
       }
       Notifier notifier = notifiers.create(vertx, registry);
       FieldCipher cipher = new FieldCipher(config.dataKey());
@@ -103,12 +107,12 @@ public final class Gateway implements AutoCloseable {
       fr.sesame.gateway.store.redis.RedisMemory.check(connector.access());
       RedisOutboxStore outboxStore = new RedisOutboxStore(connector.access());
       GatewayMetrics metrics = new GatewayMetrics(registry);
+      ChainedAuditTrail audit = new ChainedAuditTrail(new RedisAuditStore(connector.access()));
       NotificationService notifications = new NotificationService(outboxStore, templates, cipher, hasher, random,
-          clock, vertx, config.outbox(), new PaidSendCaps(config.limits(), hasher),
-          new ChainedAuditTrail(new RedisAuditStore(connector.access())), metrics);
+          clock, vertx, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
       Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher, cipher, random,
           new VoterKeys(hasher, random), new ElectionService(new RedisElectionStore(connector.access())), registry,
-          metrics, templates, notifications);
+          metrics, templates, notifications, audit);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
           notifier, templates, cipher, clock,
           config.outbox(), instance, metrics,
@@ -150,6 +154,15 @@ public final class Gateway implements AutoCloseable {
    */
   public long redisCommandsSent() {
     return redis.commandsSent();
+  }
+
+  /**
+   * Completes once every Redis connection of this gateway (API and outbox) has been re-established from now:
+   * after Redis or the network dropped them all ({@code sesame_redis_reconnections_total} counts them).
+   */
+  public CompletableFuture<Void> everyRedisConnectionBack() {
+    return CompletableFuture.allOf(redis.everyConnectionBack().toCompletableFuture(),
+        outboxRedis.everyConnectionBack().toCompletableFuture());
   }
 
   /** @return round trips the API made to Redis since start ({@code sesame_redis_round_trips_total}) */

@@ -1,6 +1,6 @@
 package fr.sesame.gateway;
 
-import fr.sesame.gateway.audit.ChainedAuditTrail;
+import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.auth.LoginService;
 import fr.sesame.gateway.auth.SessionService;
 import fr.sesame.gateway.auth.SupportService;
@@ -13,9 +13,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 
 /**
- * One event loop serving the API. Several instances share the port and the election cache; each has its own
- * Redis connection (through the shared {@code RedisAccess}) and its own audit writer (its own hash chain per
- * election).
+ * One event loop serving the API. Several instances share the port, the election cache and the audit trail;
+ * each has its own Redis connection (through the shared {@code RedisAccess}) and its own hash chain per
+ * election (the trail keeps one per thread).
  */
 final class HttpVerticle extends VerticleBase {
   private final Shared shared;
@@ -30,7 +30,7 @@ final class HttpVerticle extends VerticleBase {
     RedisVoterStore voters = new RedisVoterStore(shared.redis());
     RedisElectionStore electionStore = new RedisElectionStore(shared.redis());
     RedisAuditStore auditStore = new RedisAuditStore(shared.redis());
-    ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
+    AuditTrail audit = shared.audit();
     LoginService logins = new LoginService(voters, shared.notifications(), audit, shared.keys(), shared.hasher(),
         shared.cipher(), shared.random(), shared.clock(), config.lockout(), config.otp(), config.session(),
         shared.metrics(), new fr.sesame.gateway.auth.LoginLimits(config.limits()));

@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each thread that records through an instance is one writer per election, with a chain of its own:
  * chains are linear per writer, so any number of threads and gateway instances may write at once without
  * coordination, and each thread's appends reach Redis in its order (each event loop has its own Redis
- * connection). An HTTP verticle's trail is used by its event loop only; the notification service's is shared
- * by every loop. If an append fails, the writer starts a new chain (a new writer name) so that a lost write
- * never looks like tampering.
+ * connection). One trail serves every HTTP event loop. If an append fails, the writer starts a new chain (a
+ * new writer name) so that a lost write never looks like tampering.
  */
 public final class ChainedAuditTrail implements AuditTrail {
   private static final String PROCESS = UUID.randomUUID().toString().substring(0, 8);

@@ -8,15 +8,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import io.lettuce.core.event.command.CommandSucceededEvent;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.EpollProvider;
@@ -32,15 +30,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import reactor.core.Disposable;
 
 /**
- * Opens the gateway's Lettuce connections (standalone, Sentinel or Cluster) and closes them.
+ * Opens the gateway's Lettuce connections (standalone or Sentinel; Cluster is not supported) and closes them.
  *
- * <p>Standalone and Sentinel: with {@code loops}, one connection per Vert.x event loop, its socket registered
+ * <p>With {@code loops}, one connection per Vert.x event loop, its socket registered
  * on that loop, so that a request's Redis commands are written, answered and handled on the loop that serves
  * the request, with no hand-off to another thread (with one shared connection, threads waking each other up
  * were 38 % of the gateway's profile; docs/benchmarks.md); plus one shared connection, on Lettuce's own
@@ -50,8 +51,11 @@ public final class RedisConnector implements AutoCloseable {
   private final List<AutoCloseable> closing;
   private final RedisAccess access;
   private final List<Counters> counters;
+  private final Activations activations;
 
-  private RedisConnector(List<AutoCloseable> closing, RedisAccess access, List<Counters> counters) {
+  private RedisConnector(List<AutoCloseable> closing, RedisAccess access, List<Counters> counters,
+                         Activations activations) {
+    this.activations = activations;
     this.closing = closing;
     this.access = access;
     this.counters = counters;
@@ -93,6 +97,44 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /**
+   * Counts the connections Lettuce (re-)activates, from its event bus: each connection once when it opens,
+   * then once each time it comes back after a drop.
+   */
+  private static final class Activations {
+    private final int connections;
+    private long count;
+    private final List<Map.Entry<Long, CompletableFuture<Void>>> waiters = new ArrayList<>();
+
+    Activations(int connections) {
+      this.connections = connections;
+    }
+
+    static Activations of(ClientResources resources, int connections, List<AutoCloseable> closing) {
+      Activations a = new Activations(connections);
+      Disposable subscription = resources.eventBus().get().filter(ConnectionActivatedEvent.class::isInstance)
+          .subscribe(e -> a.activated());
+      closing.add(subscription::dispose);
+      return a;
+    }
+
+    synchronized void activated() {
+      count++;
+      waiters.removeIf(w -> count >= w.getKey() && w.getValue().complete(null));
+    }
+
+    synchronized long reconnections() {
+      return Math.max(0, count - connections);
+    }
+
+    /** Completes after {@code more} activations from now (the opening ones, published late, do not count). */
+    synchronized CompletableFuture<Void> next(long more) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      waiters.add(Map.entry(Math.max(count, connections) + more, done));
+      return done;
+    }
+  }
+
+  /**
    * Connects (blocking: call it at start-up, not on an event loop).
    * @param role  names the connections in Redis's {@code CLIENT LIST}: {@code sesame-ROLE} (shared) and
    *              {@code sesame-ROLE-loopN}, unless the URL names them
@@ -101,24 +143,18 @@ public final class RedisConnector implements AutoCloseable {
    */
   public static RedisConnector connect(RedisConfig config, String role, List<EventLoop> loops) {
     TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
-    if (config.cluster()) {
-      List<RedisURI> seeds = new ArrayList<>();
-      for (String url : config.url().split(",")) {
-        seeds.add(RedisURI.create(url.trim()));
-      }
-      RedisClusterClient client = RedisClusterClient.create(seeds);
-      client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
-      Counters count = countCommands(client);
-      StatefulRedisClusterConnection<String, String> c = client.connect(StringCodec.UTF8);
-      return new RedisConnector(List.of(c::close, client::shutdown), new RedisAccess(c.async()), List.of(count));
+    if (config.cluster()) { // GatewayConfig refuses it first (docs/design.md)
+      throw new IllegalArgumentException("Redis Cluster is not supported");
     }
     ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts).build();
-    ClientResources resources = DefaultClientResources.create();
+    ClientResources resources = DefaultClientResources.create(); // its event bus is shared by the loops' copies
     // closed in this order: connections, then clients, then the resources (the shared ones last)
     List<AutoCloseable> connections = new ArrayList<>();
     List<AutoCloseable> clients = new ArrayList<>();
     List<AutoCloseable> resourceSets = new ArrayList<>();
     List<Counters> counters = new ArrayList<>();
+    List<AutoCloseable> listeners = new ArrayList<>();
+    Activations activations = Activations.of(resources, loops.size() + 1, listeners);
     try {
       Map<Thread, RedisClusterAsyncCommands<String, String>> perLoop = new LinkedHashMap<>();
       for (EventLoop loop : loops) {
@@ -131,10 +167,10 @@ public final class RedisConnector implements AutoCloseable {
       RedisClient client = RedisClient.create(resources, named(config.url(), "sesame-" + role));
       clients.add(client::shutdown);
       var shared = open(client, options, connections, counters).async();
-      return new RedisConnector(closingOrder(connections, clients, resourceSets, resources),
-          RedisAccess.perThread(shared, perLoop), counters);
+      return new RedisConnector(closingOrder(connections, listeners, clients, resourceSets, resources),
+          RedisAccess.perThread(shared, perLoop), counters, activations);
     } catch (RuntimeException e) {
-      closeAll(closingOrder(connections, clients, resourceSets, resources));
+      closeAll(closingOrder(connections, listeners, clients, resourceSets, resources));
       throw e;
     }
   }
@@ -148,9 +184,11 @@ public final class RedisConnector implements AutoCloseable {
     return uri;
   }
 
-  private static List<AutoCloseable> closingOrder(List<AutoCloseable> connections, List<AutoCloseable> clients,
-                                                  List<AutoCloseable> resourceSets, ClientResources shared) {
+  private static List<AutoCloseable> closingOrder(List<AutoCloseable> connections, List<AutoCloseable> listeners,
+                                                  List<AutoCloseable> clients, List<AutoCloseable> resourceSets,
+                                                  ClientResources shared) {
     List<AutoCloseable> all = new ArrayList<>(connections);
+    all.addAll(listeners);
     all.addAll(clients);
     all.addAll(resourceSets);
     all.add(() -> shared.shutdown(0, 2, TimeUnit.SECONDS).get());
@@ -222,6 +260,19 @@ public final class RedisConnector implements AutoCloseable {
   /** @return how many commands these connections have sent so far */
   public long commandsSent() {
     return counters.stream().mapToLong(c -> c.commands.sum()).sum();
+  }
+
+  /** @return how many times one of these connections came back after Redis or the network dropped it */
+  public long reconnections() {
+    return activations.reconnections();
+  }
+
+  /**
+   * Completes once as many connections as this connector holds have been re-established from now: after Redis
+   * or the network dropped them all, once every one is back (operations, tests).
+   */
+  public CompletionStage<Void> everyConnectionBack() {
+    return activations.next(activations.connections);
   }
 
   /** @return how many round trips these connections have made so far, each counted apart (see {@link Counters}) */
