@@ -24,9 +24,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** When Redis goes away, requests fail fast with 503 problems and readiness says DOWN; nothing hangs. */
@@ -109,7 +109,8 @@ class RedisOutageTest {
 
   /** This gateway's Redis connections: name to client id. */
   private static Map<String, String> connections(Gateway gateway) {
-    return TestRedis.sync().clientList().lines().filter(l -> l.contains(" name=sesame-" + gateway.instance() + "-"))
-        .collect(Collectors.toMap(l -> l.replaceAll(".*\\bname=(\\S+).*", "$1"), l -> l.replaceAll("^id=(\\d+).*", "$1")));
+    Map<String, String> ids = new TreeMap<>();
+    TestRedis.clients("sesame-" + gateway.instance() + "-").forEach((name, fields) -> ids.put(name, fields.get("id")));
+    return ids;
   }
 }

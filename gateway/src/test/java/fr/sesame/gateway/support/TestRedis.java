@@ -3,6 +3,9 @@ package fr.sesame.gateway.support;
 import fr.sesame.gateway.dev.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Redis of the tests: the one in {@code REDIS_URL} when set, otherwise an embedded one started once for
@@ -38,5 +41,27 @@ public final class TestRedis {
       sync = RedisClient.create(url()).connect().sync();
     }
     return sync;
+  }
+
+  /**
+   * The clients Redis lists ({@code CLIENT LIST}) whose name starts with {@code namePrefix}: name to its fields
+   * ({@code id}, {@code cmd}: the last command, ...), by name.
+   */
+  public static Map<String, Map<String, String>> clients(String namePrefix) {
+    Map<String, Map<String, String>> clients = new TreeMap<>();
+    for (String line : sync().clientList().split("\\r?\\n")) {
+      Map<String, String> fields = new HashMap<>();
+      for (String field : line.trim().split(" ")) {
+        int eq = field.indexOf('=');
+        if (eq > 0) {
+          fields.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+      }
+      String name = fields.getOrDefault("name", "");
+      if (!name.isEmpty() && name.startsWith(namePrefix)) {
+        clients.put(name, fields);
+      }
+    }
+    return clients;
   }
 }
