@@ -5,6 +5,7 @@ import fr.sesame.channels.fallback.FallbackChain;
 import fr.sesame.channels.fallback.GuardedProvider;
 import fr.sesame.channels.fallback.ProviderPolicy;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -108,8 +109,18 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
     return new ChannelsConfig(chains, providers);
   }
 
-  /** Builds every chain: one provider instance and one circuit breaker per configured provider. */
+  /**
+   * Builds every chain: one provider instance and one circuit breaker per configured provider. Every provider,
+   * guard and circuit breaker takes its time from {@code clock}.
+   *
+   * @param vertx    the gateway's Vert.x instance, handed to the providers and used for retry timers
+   * @param clock    the wall clock of the providers (receipts, signatures, tokens), attempt times and circuit breakers
+   * @param registry where the providers' and chains' meters go
+   * @throws IllegalArgumentException when a provider's type is unknown, a provider sends another channel than
+   *     its chain's, is in two chains, or its settings are wrong (start-up stops)
+   */
   public ChannelsNotifier build(Vertx vertx, Clock clock, MeterRegistry registry) {
+    ProviderContext context = new ProviderContext(vertx, clock, registry);
     Map<String, ProviderFactory> factories = new HashMap<>();
     for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class)) {
       factories.put(f.type(), f);
@@ -130,7 +141,7 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
           throw new IllegalArgumentException("provider " + name + ": unknown type '" + s.type() + "' (known: "
               + new java.util.TreeSet<>(factories.keySet()) + ")");
         }
-        ChannelProvider provider = factory.create(vertx, s);
+        ChannelProvider provider = factory.create(context, s);
         if (provider.kind() != c.getKey()) {
           throw new IllegalArgumentException("provider " + name + " sends " + provider.kind().wireName()
               + ", not " + c.getKey().wireName());
@@ -143,7 +154,7 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
           }
           tokens.put(name, token);
         }
-        guarded.add(new GuardedProvider(vertx, provider, policy, circuit(name, policy, clock), metrics));
+        guarded.add(new GuardedProvider(vertx, clock, provider, policy, circuit(name, policy, clock), metrics));
       }
       built.put(c.getKey(), new FallbackChain(c.getKey(), guarded, metrics));
     }

@@ -14,8 +14,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,10 +23,12 @@ import java.util.concurrent.TimeoutException;
  * What every provider needs around it: a send-rate limit (its quota), a bulkhead, a circuit breaker, a
  * time limit per attempt, and retries with exponential backoff and jitter on transient failures, honouring
  * Retry-After. Waits use Vert.x timers, so nothing parks a thread and callbacks stay on the caller's
- * context. A failure is always a {@link ProviderException}.
+ * context. A failure is always a {@link ProviderException}. Attempt times come from the injected clock;
+ * durations (latency, the circuit breaker's slow calls) from {@link System#nanoTime()}.
  */
 public final class GuardedProvider {
   private final Vertx vertx;
+  private final Clock clock;
   private final ChannelProvider provider;
   private final ProviderPolicy policy;
   private final CircuitBreaker circuit;
@@ -35,9 +37,15 @@ public final class GuardedProvider {
   private final IntervalFunction backoff;
   private final ChannelMetrics metrics;
 
-  public GuardedProvider(Vertx vertx, ChannelProvider provider, ProviderPolicy policy, CircuitBreaker circuit,
-                         ChannelMetrics metrics) {
+  /**
+   * @param vertx   for the timers between retries
+   * @param clock   gives the time of each attempt told to the {@link AttemptListener}
+   * @param circuit this provider's circuit breaker (built on the same clock)
+   */
+  public GuardedProvider(Vertx vertx, Clock clock, ChannelProvider provider, ProviderPolicy policy,
+                         CircuitBreaker circuit, ChannelMetrics metrics) {
     this.vertx = vertx;
+    this.clock = clock;
     this.provider = provider;
     this.policy = policy;
     this.circuit = circuit;
@@ -101,7 +109,7 @@ public final class GuardedProvider {
       if (ar.succeeded()) {
         circuit.onSuccess(nanos, TimeUnit.NANOSECONDS);
         metrics.sent(provider.name());
-        attempts.attempt(provider.name(), Instant.now(), "accepted");
+        attempts.attempt(provider.name(), clock.instant(), "accepted");
         done.complete(ar.result());
         return;
       }
@@ -118,7 +126,7 @@ public final class GuardedProvider {
       String outcome = failure.kind().name().toLowerCase(java.util.Locale.ROOT);
       if (retry) {
         metrics.retry(provider.name());
-        attempts.attempt(provider.name(), Instant.now(), outcome);
+        attempts.attempt(provider.name(), clock.instant(), outcome);
         vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(message, n + 1, attempts, done));
       } else {
         fail(done, attempts, failure, outcome);
@@ -128,7 +136,7 @@ public final class GuardedProvider {
 
   private void fail(Promise<Receipt> done, AttemptListener attempts, ProviderException e, String reason) {
     metrics.failed(provider.name(), reason);
-    attempts.attempt(provider.name(), Instant.now(), reason);
+    attempts.attempt(provider.name(), clock.instant(), reason);
     done.fail(e);
   }
 

@@ -12,6 +12,7 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -41,8 +42,8 @@ class AwsProvidersTest {
     Map<String, String> env = Map.of("SESAME_PROVIDER_AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
         "SESAME_PROVIDER_AWS_SECRET_ACCESS_KEY", "secret");
     ProviderSettings s = new ProviderSettings("aws", type, options, env);
-    return type.equals("ses") ? new SesEmailProvider.Factory().create(vertx, s)
-        : new AwsVoiceProvider.Factory().create(vertx, s);
+    return type.equals("ses") ? new SesEmailProvider.Factory().create(FixedContext.of(vertx), s)
+        : new AwsVoiceProvider.Factory().create(FixedContext.of(vertx), s);
   }
 
   ChannelProvider ses() {

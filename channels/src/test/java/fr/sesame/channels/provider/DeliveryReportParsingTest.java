@@ -7,7 +7,7 @@ import fr.sesame.channels.provider.mailjet.MailjetEmailProvider;
 import fr.sesame.channels.provider.ovh.OvhSmsProvider;
 import fr.sesame.channels.spi.DeliveryReports.Call;
 import fr.sesame.channels.spi.DeliveryReports.Report;
-import java.time.Clock;
+import fr.sesame.channels.support.FixedContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /** What each provider's delivery-report webhook says, as its documentation describes the calls. */
 class DeliveryReportParsingTest {
   final OvhSmsProvider ovh = new OvhSmsProvider("ovh", null, "http://x", "s", "S", 10, "a", "b", "c",
-      Clock.systemUTC());
-  final MailjetEmailProvider mailjet = new MailjetEmailProvider("mailjet", null, "a@b.fr", "S");
+      FixedContext.CLOCK);
+  final MailjetEmailProvider mailjet = new MailjetEmailProvider("mailjet", null, "a@b.fr", "S",
+      FixedContext.CLOCK);
 
   static Call get(Map<String, String> query) {
     return new Call("GET", query, "");

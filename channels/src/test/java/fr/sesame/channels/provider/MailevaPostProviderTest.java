@@ -12,6 +12,7 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +38,9 @@ class MailevaPostProviderTest {
   }
 
   ChannelProvider provider() {
-    return new MailevaPostProvider.Factory().create(vertx, new ProviderSettings("maileva", "maileva",
-        Map.of("authUrl", maileva.url() + "/auth", "apiUrl", maileva.url() + "/mail/v2", "clientId", "sesame-client"),
-        Map.of("SESAME_PROVIDER_MAILEVA_CLIENT_SECRET", "s3cret")));
+    return new MailevaPostProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("maileva",
+        "maileva", Map.of("authUrl", maileva.url() + "/auth", "apiUrl", maileva.url() + "/mail/v2", "clientId",
+            "sesame-client"), Map.of("SESAME_PROVIDER_MAILEVA_CLIENT_SECRET", "s3cret")));
   }
 
   FakeHttpServer scriptOneSending(boolean withToken) {

@@ -12,6 +12,7 @@ import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.provider.mailjet.MailjetEmailProvider;
 import fr.sesame.channels.provider.mailjet.MailjetSmsProvider;
 import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -35,14 +36,15 @@ class MailjetProvidersTest {
   }
 
   ChannelProvider email() {
-    return new MailjetEmailProvider.Factory().create(vertx, new ProviderSettings("mailjet", "mailjet-email",
-        Map.of("baseUrl", mailjet.url(), "from", "no-reply@sesame.fr"),
+    return new MailjetEmailProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("mailjet",
+        "mailjet-email", Map.of("baseUrl", mailjet.url(), "from", "no-reply@sesame.fr"),
         Map.of("SESAME_PROVIDER_MAILJET_API_KEY", "pub", "SESAME_PROVIDER_MAILJET_API_SECRET", "priv")));
   }
 
   ChannelProvider sms() {
-    return new MailjetSmsProvider.Factory().create(vertx, new ProviderSettings("mailjet-sms", "mailjet-sms",
-        Map.of("baseUrl", mailjet.url(), "sender", "SESAME"), Map.of("SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "tok")));
+    return new MailjetSmsProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("mailjet-sms",
+        "mailjet-sms", Map.of("baseUrl", mailjet.url(), "sender", "SESAME"),
+        Map.of("SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "tok")));
   }
 
   @Test
@@ -111,8 +113,9 @@ class MailjetProvidersTest {
 
   @Test
   void unreachableApiIsTransient() {
-    ChannelProvider p = new MailjetSmsProvider.Factory().create(vertx, new ProviderSettings("mailjet-sms",
-        "mailjet-sms", Map.of("baseUrl", "http://127.0.0.1:" + FakeHttpServer.closedPort(), "sender", "SESAME"),
+    ChannelProvider p = new MailjetSmsProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings(
+        "mailjet-sms", "mailjet-sms",
+        Map.of("baseUrl", "http://127.0.0.1:" + FakeHttpServer.closedPort(), "sender", "SESAME"),
         Map.of("SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "tok")));
     assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
   }

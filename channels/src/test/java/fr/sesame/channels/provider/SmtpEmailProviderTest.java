@@ -14,6 +14,7 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Map;
@@ -35,7 +36,7 @@ class SmtpEmailProviderTest {
   }
 
   ChannelProvider provider(int port) {
-    return new SmtpEmailProvider.Factory().create(vertx, new ProviderSettings("smtp-" + port, "smtp",
+    return new SmtpEmailProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("smtp-" + port, "smtp",
         Map.of("host", "127.0.0.1", "port", Integer.toString(port), "starttls", "disabled", "username", "sesame",
             "from", "no-reply@sesame.fr"),
         Map.of(ProviderSettings.envName("smtp-" + port, "password"), "s3cret")));

@@ -5,11 +5,11 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Instant;
+import java.time.Clock;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2AsyncClient;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.SendVoiceMessageRequest;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.VoiceMessageBodyTextType;
@@ -22,13 +22,16 @@ public final class AwsVoiceProvider extends NamedProvider {
   private final PinpointSmsVoiceV2AsyncClient client;
   private final String originationIdentity;
   private final String voiceId;
+  private final Clock clock;
 
+  /** @param clock gives the receipts' acceptance time */
   public AwsVoiceProvider(String name, PinpointSmsVoiceV2AsyncClient client, String originationIdentity,
-                          String voiceId) {
+                          String voiceId, Clock clock) {
     super(name, ChannelKind.VOICE);
     this.client = client;
     this.originationIdentity = originationIdentity;
     this.voiceId = voiceId;
+    this.clock = clock;
   }
 
   @Override
@@ -41,7 +44,7 @@ public final class AwsVoiceProvider extends NamedProvider {
         .voiceId(voiceId)
         .build();
     return AwsClients.call(name, client.sendVoiceMessage(request))
-        .map(r -> new Receipt(name, r.messageId(), Instant.now()));
+        .map(r -> new Receipt(name, r.messageId(), clock.instant()));
   }
 
   /**
@@ -56,9 +59,9 @@ public final class AwsVoiceProvider extends NamedProvider {
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
       return new AwsVoiceProvider(s.name(), AwsClients.build(PinpointSmsVoiceV2AsyncClient.builder(), s),
-          s.required("originationIdentity"), s.optional("voiceId", "LEA"));
+          s.required("originationIdentity"), s.optional("voiceId", "LEA"), context.clock());
     }
   }
 }

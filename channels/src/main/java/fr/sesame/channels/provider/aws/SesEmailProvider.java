@@ -5,11 +5,11 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Instant;
+import java.time.Clock;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
@@ -21,11 +21,14 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 public final class SesEmailProvider extends NamedProvider {
   private final SesV2AsyncClient client;
   private final String from;
+  private final Clock clock;
 
-  public SesEmailProvider(String name, SesV2AsyncClient client, String from) {
+  /** @param clock gives the receipts' acceptance time */
+  public SesEmailProvider(String name, SesV2AsyncClient client, String from, Clock clock) {
     super(name, ChannelKind.EMAIL);
     this.client = client;
     this.from = from;
+    this.clock = clock;
   }
 
   @Override
@@ -44,7 +47,7 @@ public final class SesEmailProvider extends NamedProvider {
             .build()).build())
         .build();
     return AwsClients.call(name, client.sendEmail(request))
-        .map(r -> new Receipt(name, r.messageId(), Instant.now()));
+        .map(r -> new Receipt(name, r.messageId(), clock.instant()));
   }
 
   /**
@@ -59,8 +62,9 @@ public final class SesEmailProvider extends NamedProvider {
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
-      return new SesEmailProvider(s.name(), AwsClients.build(SesV2AsyncClient.builder(), s), s.required("from"));
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
+      return new SesEmailProvider(s.name(), AwsClients.build(SesV2AsyncClient.builder(), s), s.required("from"),
+          context.clock());
     }
   }
 }

@@ -6,6 +6,7 @@ import fr.sesame.channels.Receipt;
 import fr.sesame.channels.pdf.LetterPdf;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
@@ -70,13 +71,13 @@ public final class MailevaPostProvider extends NamedProvider {
             .compose(v -> document(bearer, sendingId, letter))
             .compose(v -> call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/submit").bearerTokenAuthentication(bearer)
                 .send(), "submit"))
-            .map(v -> new Receipt(name, sendingId, Instant.now()))
+            .map(v -> new Receipt(name, sendingId, clock.instant()))
             .recover(e -> http.deleteAbs(apiUrl + "/sendings/" + sendingId).bearerTokenAuthentication(bearer).send()
                 .transform(ignored -> Future.<Receipt>failedFuture(e))))));
   }
 
   private Future<String> createSending(String bearer, Message message) {
-    JsonObject sending = new JsonObject().put("name", message.purpose() + " " + Instant.now())
+    JsonObject sending = new JsonObject().put("name", message.purpose() + " " + clock.instant())
         .put("custom_id", message.purpose()).put("color_printing", false).put("duplex_printing", true)
         .put("optional_address_sheet", true).put("postage_type", postageType);
     return call(http.postAbs(apiUrl + "/sendings").bearerTokenAuthentication(bearer).sendJsonObject(sending), "sending")
@@ -160,11 +161,11 @@ public final class MailevaPostProvider extends NamedProvider {
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
-      WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("sesame-gateway")
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
+      WebClient http = WebClient.create(context.vertx(), new WebClientOptions().setUserAgent("sesame-gateway")
           .setConnectTimeout(5000));
-      return new MailevaPostProvider(s.name(), vertx, http, s.required("authUrl"), s.required("apiUrl"),
-          s.required("clientId"), s.secret("clientSecret"), s.optional("postageType", "FAST"), Clock.systemUTC());
+      return new MailevaPostProvider(s.name(), context.vertx(), http, s.required("authUrl"), s.required("apiUrl"),
+          s.required("clientId"), s.secret("clientSecret"), s.optional("postageType", "FAST"), context.clock());
     }
   }
 }

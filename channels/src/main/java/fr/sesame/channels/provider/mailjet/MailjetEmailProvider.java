@@ -10,12 +10,12 @@ import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.DeliveryReports;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Instant;
+import java.time.Clock;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -28,12 +28,15 @@ public final class MailjetEmailProvider extends NamedProvider implements Deliver
   private final MailjetClient client;
   private final String fromEmail;
   private final String fromName;
+  private final Clock clock;
 
-  public MailjetEmailProvider(String name, MailjetClient client, String fromEmail, String fromName) {
+  /** @param clock gives the receipts' acceptance time */
+  public MailjetEmailProvider(String name, MailjetClient client, String fromEmail, String fromName, Clock clock) {
     super(name, ChannelKind.EMAIL);
     this.client = client;
     this.fromEmail = fromEmail;
     this.fromName = fromName;
+    this.clock = clock;
   }
 
   @Override
@@ -65,7 +68,7 @@ public final class MailjetEmailProvider extends NamedProvider implements Deliver
       }
       JSONObject to = first.getJSONArray("To").getJSONObject(0);
       String id = to.has("MessageUUID") ? to.getString("MessageUUID") : String.valueOf(to.opt("MessageID"));
-      return Future.succeededFuture(new Receipt(name, id, Instant.now()));
+      return Future.succeededFuture(new Receipt(name, id, clock.instant()));
     } catch (JSONException e) {
       return Future.failedFuture(ProviderException.transientFailure(name + " answered an unexpected body", e));
     }
@@ -114,10 +117,11 @@ public final class MailjetEmailProvider extends NamedProvider implements Deliver
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
       MailjetClient client = new MailjetClient(MailjetCalls.options(s).apiKey(s.secret("apiKey"))
           .apiSecretKey(s.secret("apiSecret")).build());
-      return new MailjetEmailProvider(s.name(), client, s.required("from"), s.optional("fromName", "Sesame"));
+      return new MailjetEmailProvider(s.name(), client, s.required("from"), s.optional("fromName", "Sesame"),
+          context.clock());
     }
   }
 }

@@ -12,12 +12,12 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.DeliveryReports;
 import fr.sesame.channels.spi.DeliveryStatusPolling;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Optional;
 import org.json.JSONArray;
 import org.json.JSONException;
@@ -35,11 +35,14 @@ public final class MailjetSmsProvider extends NamedProvider implements DeliveryS
   private static final int LAST_FAILURE = 16;
   private final MailjetClient client;
   private final String sender;
+  private final Clock clock;
 
-  public MailjetSmsProvider(String name, MailjetClient client, String sender) {
+  /** @param clock gives the receipts' acceptance time */
+  public MailjetSmsProvider(String name, MailjetClient client, String sender, Clock clock) {
     super(name, ChannelKind.SMS);
     this.client = client;
     this.sender = sender;
+    this.clock = clock;
   }
 
   @Override
@@ -53,7 +56,7 @@ public final class MailjetSmsProvider extends NamedProvider implements DeliveryS
     try {
       JSONObject json = new JSONObject(response.getRawResponseContent());
       String id = json.has("ID") ? String.valueOf(json.get("ID")) : String.valueOf(json.opt("MessageId"));
-      return Future.succeededFuture(new Receipt(name, id, Instant.now()));
+      return Future.succeededFuture(new Receipt(name, id, clock.instant()));
     } catch (JSONException e) {
       return Future.failedFuture(ProviderException.transientFailure(name + " answered an unexpected body", e));
     }
@@ -93,9 +96,9 @@ public final class MailjetSmsProvider extends NamedProvider implements DeliveryS
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
       MailjetClient client = new MailjetClient(MailjetCalls.options(s).bearerAccessToken(s.secret("apiToken")).build());
-      return new MailjetSmsProvider(s.name(), client, s.required("sender"));
+      return new MailjetSmsProvider(s.name(), client, s.required("sender"), context.clock());
     }
   }
 }

@@ -6,11 +6,11 @@ import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.DeliveryReports;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -103,7 +102,7 @@ public final class OvhSmsProvider extends NamedProvider implements DeliveryRepor
     if (invalid.contains(to) || ids.isEmpty()) {
       return Future.failedFuture(ProviderException.rejected(name + " refused the receiver"));
     }
-    return Future.succeededFuture(new Receipt(name, String.valueOf(ids.getValue(0)), Instant.now()));
+    return Future.succeededFuture(new Receipt(name, String.valueOf(ids.getValue(0)), clock.instant()));
   }
 
   /**
@@ -166,12 +165,12 @@ public final class OvhSmsProvider extends NamedProvider implements DeliveryRepor
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
-      WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("sesame-gateway")
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
+      WebClient http = WebClient.create(context.vertx(), new WebClientOptions().setUserAgent("sesame-gateway")
           .setConnectTimeout(2000).setKeepAlive(true));
       return new OvhSmsProvider(s.name(), http, s.optional("endpoint", "https://eu.api.ovh.com/1.0"),
           s.required("serviceName"), s.optional("sender", null), s.integer("validityMinutes", 10),
-          s.secret("applicationKey"), s.secret("applicationSecret"), s.secret("consumerKey"), Clock.systemUTC());
+          s.secret("applicationKey"), s.secret("applicationSecret"), s.secret("consumerKey"), context.clock());
     }
   }
 }

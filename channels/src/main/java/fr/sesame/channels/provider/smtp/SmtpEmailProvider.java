@@ -5,11 +5,11 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailClient;
@@ -17,7 +17,7 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Locale;
 
 /**
@@ -28,11 +28,14 @@ import java.util.Locale;
 public final class SmtpEmailProvider extends NamedProvider {
   private final MailClient client;
   private final String from;
+  private final Clock clock;
 
-  public SmtpEmailProvider(String name, MailClient client, String from) {
+  /** @param clock gives the receipts' acceptance time */
+  public SmtpEmailProvider(String name, MailClient client, String from, Clock clock) {
     super(name, ChannelKind.EMAIL);
     this.client = client;
     this.from = from;
+    this.clock = clock;
   }
 
   @Override
@@ -45,7 +48,7 @@ public final class SmtpEmailProvider extends NamedProvider {
           .setDisposition("attachment")).toList());
     }
     return client.sendMail(mail)
-        .map(r -> new Receipt(name, r.getMessageID(), Instant.now()))
+        .map(r -> new Receipt(name, r.getMessageID(), clock.instant()))
         .recover(e -> Future.failedFuture(classify(e)));
   }
 
@@ -77,7 +80,7 @@ public final class SmtpEmailProvider extends NamedProvider {
     }
 
     @Override
-    public ChannelProvider create(Vertx vertx, ProviderSettings s) {
+    public ChannelProvider create(ProviderContext context, ProviderSettings s) {
       String starttls = s.optional("starttls", "required").toUpperCase(Locale.ROOT);
       MailConfig config = new MailConfig().setHostname(s.required("host")).setPort(s.integer("port", 587))
           .setStarttls(StartTLSOptions.valueOf(starttls)).setSsl(Boolean.parseBoolean(s.optional("ssl", "false")))
@@ -88,8 +91,8 @@ public final class SmtpEmailProvider extends NamedProvider {
       } else {
         config.setLogin(LoginOption.DISABLED);
       }
-      return new SmtpEmailProvider(s.name(), MailClient.createShared(vertx, config, "sesame-" + s.name()),
-          s.required("from"));
+      return new SmtpEmailProvider(s.name(), MailClient.createShared(context.vertx(), config,
+          "sesame-" + s.name()), s.required("from"), context.clock());
     }
   }
 }
