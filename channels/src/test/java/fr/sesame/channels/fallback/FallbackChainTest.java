@@ -11,17 +11,16 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.NotificationException;
 import fr.sesame.channels.RejectedMessageException;
 import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.channels.support.MovableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,8 @@ class FallbackChainTest {
   final Vertx vertx = Vertx.vertx();
   final FakeHttpServer ovh = new FakeHttpServer(vertx).answerTime(Instant.now().getEpochSecond());
   final FakeHttpServer mailjet = new FakeHttpServer(vertx);
-  final MovableClock clock = new MovableClock();
+  // far from the machine's clock: a time read from the wall clock would not match it
+  final MovableClock clock = new MovableClock(Instant.parse("2020-03-15T09:30:00Z"));
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
@@ -80,6 +80,23 @@ class FallbackChainTest {
     assertThat(ovh.requests()).hasSize(2); // one retry on the primary
     assertThat(mailjet.requests()).hasSize(1);
     assertThat(registry.counter("sesame.provider.fallbacks", "from", "ovh", "to", "mailjet-sms").count()).isEqualTo(1);
+  }
+
+  @Test
+  void attemptAndReceiptTimesComeFromTheInjectedClock() {
+    ovh.reply(500, "{}");
+    mailjet.reply(200, MAILJET_OK);
+    Instant start = clock.instant();
+    List<String> attempts = new CopyOnWriteArrayList<>();
+    var receipt = await(notifier().send(SMS, (provider, at, outcome) -> {
+      attempts.add(provider + " " + outcome + " " + at);
+      clock.advance(Duration.ofMinutes(1)); // each time is read when its attempt ends, not once per send
+    }));
+    assertThat(attempts).containsExactly(
+        "ovh transient " + start,                              // retried
+        "ovh transient " + start.plusSeconds(60),              // given up: the next provider
+        "mailjet-sms accepted " + start.plusSeconds(120));
+    assertThat(receipt.acceptedAt()).isEqualTo(start.plusSeconds(120));
   }
 
   @Test
@@ -152,29 +169,5 @@ class FallbackChainTest {
       assertThat(await(notifier.send(SMS)).provider()).isEqualTo("ovh");
     }
     assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-  }
-
-  /** A clock tests move forward. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T08:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -60,6 +60,7 @@ class AwsProvidersTest {
     var receipt = await(ses().send(EMAIL));
     assertThat(receipt.provider()).isEqualTo("aws");
     assertThat(receipt.messageId()).isEqualTo("0102018c-ses-1");
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
     FakeHttpServer.Request req = aws.requests().get(0);
     assertThat(req.method()).isEqualTo("POST");
     assertThat(req.uri()).isEqualTo("/v2/email/outbound-emails");
@@ -107,6 +108,7 @@ class AwsProvidersTest {
     aws.reply(200, "{\"MessageId\":\"voice-1\"}");
     var receipt = await(voice().send(CALL));
     assertThat(receipt.messageId()).isEqualTo("voice-1");
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
     FakeHttpServer.Request req = aws.requests().get(0);
     assertThat(req.header("X-Amz-Target")).isEqualTo("PinpointSMSVoiceV2.SendVoiceMessage");
     assertThat(req.header("Authorization")).contains("/eu-west-3/sms-voice/aws4_request");

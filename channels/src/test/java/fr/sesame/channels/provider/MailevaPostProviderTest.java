@@ -9,13 +9,17 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.pdf.LetterPdf;
 import fr.sesame.channels.provider.maileva.MailevaPostProvider;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.support.FakeHttpServer;
 import fr.sesame.channels.support.FixedContext;
+import fr.sesame.channels.support.MovableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.apache.pdfbox.Loader;
@@ -37,10 +41,14 @@ class MailevaPostProviderTest {
     vertx.close();
   }
 
+  ProviderSettings settings() {
+    return new ProviderSettings("maileva", "maileva",
+        Map.of("authUrl", maileva.url() + "/auth", "apiUrl", maileva.url() + "/mail/v2", "clientId", "sesame-client"),
+        Map.of("SESAME_PROVIDER_MAILEVA_CLIENT_SECRET", "s3cret"));
+  }
+
   ChannelProvider provider() {
-    return new MailevaPostProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("maileva",
-        "maileva", Map.of("authUrl", maileva.url() + "/auth", "apiUrl", maileva.url() + "/mail/v2", "clientId",
-            "sesame-client"), Map.of("SESAME_PROVIDER_MAILEVA_CLIENT_SECRET", "s3cret")));
+    return new MailevaPostProvider.Factory().create(FixedContext.of(vertx), settings());
   }
 
   FakeHttpServer scriptOneSending(boolean withToken) {
@@ -57,6 +65,7 @@ class MailevaPostProviderTest {
     var receipt = await(provider().send(LETTER));
     assertThat(receipt.provider()).isEqualTo("maileva");
     assertThat(receipt.messageId()).isEqualTo("sending-1");
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
 
     var requests = maileva.requests();
     assertThat(requests).extracting(r -> r.method() + " " + r.uri()).containsExactly(
@@ -66,7 +75,9 @@ class MailevaPostProviderTest {
         + Base64.getEncoder().encodeToString("sesame-client:s3cret".getBytes(StandardCharsets.UTF_8)));
     assertThat(requests.get(0).body()).isEqualTo("grant_type=client_credentials");
     assertThat(requests.get(1).header("Authorization")).isEqualTo("Bearer tok-1");
-    assertThat(new JsonObject(requests.get(1).body()).getBoolean("optional_address_sheet")).isTrue();
+    JsonObject sending = new JsonObject(requests.get(1).body());
+    assertThat(sending.getBoolean("optional_address_sheet")).isTrue();
+    assertThat(sending.getString("name")).isEqualTo("access-letter " + FixedContext.NOW);
     JsonObject recipient = new JsonObject(requests.get(2).body());
     assertThat(recipient.getString("address_line_2")).isEqualTo("Mme Chloé Bernard");
     assertThat(recipient.getString("address_line_3")).isEqualTo("Résidence Les Tilleuls");
@@ -85,6 +96,23 @@ class MailevaPostProviderTest {
     scriptOneSending(false);
     await(p.send(LETTER));
     assertThat(maileva.requests().stream().filter(r -> r.uri().endsWith("/oauth2/token"))).hasSize(1);
+  }
+
+  @Test
+  void theTokenIsRenewedOnceTheContextClockPassesItsExpiry() {
+    MovableClock clock = new MovableClock(FixedContext.NOW);
+    ChannelProvider p = new MailevaPostProvider.Factory().create(new ProviderContext(vertx, clock,
+        new SimpleMeterRegistry()), settings());
+    scriptOneSending(true);
+    await(p.send(LETTER));
+    clock.advance(Duration.ofSeconds(3600 - 60 - 1)); // renewed a minute before it expires
+    scriptOneSending(false);
+    await(p.send(LETTER));
+    clock.advance(Duration.ofSeconds(1));
+    scriptOneSending(true);
+    var receipt = await(p.send(LETTER));
+    assertThat(maileva.requests().stream().filter(r -> r.uri().endsWith("/oauth2/token"))).hasSize(2);
+    assertThat(receipt.acceptedAt()).isEqualTo(clock.instant());
   }
 
   @Test

@@ -54,6 +54,7 @@ class MailjetProvidersTest {
     var receipt = await(email().send(EMAIL));
     assertThat(receipt.provider()).isEqualTo("mailjet");
     assertThat(receipt.messageId()).isEqualTo("1ab23cd4");
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
     FakeHttpServer.Request req = mailjet.requests().get(0);
     assertThat(req.method()).isEqualTo("POST");
     assertThat(req.uri()).isEqualTo("/v3.1/send");
@@ -102,6 +103,7 @@ class MailjetProvidersTest {
         + "\"SmsCount\":1,\"Status\":{\"Code\":2,\"Name\":\"sent\"}}");
     var receipt = await(sms().send(SMS));
     assertThat(receipt.messageId()).isEqualTo("2034075536");
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
     FakeHttpServer.Request req = mailjet.requests().get(0);
     assertThat(req.uri()).isEqualTo("/v4/sms-send");
     assertThat(req.header("Authorization")).isEqualTo("Bearer tok");

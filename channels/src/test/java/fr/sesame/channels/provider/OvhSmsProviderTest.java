@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.provider.ovh.OvhSmsProvider;
+import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
+import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +49,7 @@ class OvhSmsProviderTest {
     var receipt = await(provider(ovh.url()).send(SMS));
     assertThat(receipt.provider()).isEqualTo("ovh");
     assertThat(receipt.messageId()).isEqualTo("123456789");
+    assertThat(receipt.acceptedAt()).isEqualTo(clock.instant());
 
     FakeHttpServer.Request req = ovh.requests().get(0);
     assertThat(req.method()).isEqualTo("POST");
@@ -60,6 +65,19 @@ class OvhSmsProviderTest {
     assertThat(body.getString("message")).isEqualTo(SMS.text());
     assertThat(body.getString("sender")).isEqualTo("SESAME");
     assertThat(body.getBoolean("noStopClause")).isTrue();
+  }
+
+  @Test
+  void theFactoryTakesTheClockFromTheContext() {
+    ovh.answerTime(FixedContext.NOW.getEpochSecond() + 42).reply(200, "{\"ids\":[7],\"invalidReceivers\":[]}");
+    ChannelProvider p = new OvhSmsProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("ovh",
+        "ovh-sms", Map.of("endpoint", ovh.url(), "serviceName", "sms-ab12345-1", "sender", "SESAME"),
+        Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "app-key", "SESAME_PROVIDER_OVH_APPLICATION_SECRET",
+            "app-secret", "SESAME_PROVIDER_OVH_CONSUMER_KEY", "consumer-key")));
+    var receipt = await(p.send(SMS));
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
+    assertThat(ovh.requests().get(0).header("X-Ovh-Timestamp"))
+        .as("the context's clock corrected by OVH's").isEqualTo(Long.toString(FixedContext.NOW.getEpochSecond() + 42));
   }
 
   @Test

@@ -47,6 +47,7 @@ class SmtpEmailProviderTest {
     smtp.setUser("sesame", "s3cret");
     var receipt = await(provider(smtp.getSmtp().getPort()).send(EMAIL));
     assertThat(receipt.messageId()).isNotBlank();
+    assertThat(receipt.acceptedAt()).as("the context's clock, not the wall clock").isEqualTo(FixedContext.NOW);
     MimeMessage[] received = smtp.getReceivedMessages();
     assertThat(received).hasSize(1);
     assertThat(received[0].getSubject()).isEqualTo("Votre code de connexion");
