@@ -1,9 +1,16 @@
 package fr.sesame.channels;
 
 import fr.sesame.channels.fallback.FallbackChain;
+import fr.sesame.channels.fallback.GuardedProvider;
+import fr.sesame.channels.spi.DeliveryReports;
+import fr.sesame.channels.spi.DeliveryStatusPolling;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** Sends each message through its channel's fallback chain. A channel with no chain fails visibly. */
 public final class ChannelsNotifier implements Notifier {
@@ -23,17 +30,18 @@ public final class ChannelsNotifier implements Notifier {
    * @return the provider's delivery-report reader when {@code token} is its webhook secret (compared in
    *     constant time), empty otherwise
    */
-  public java.util.Optional<fr.sesame.channels.spi.DeliveryReports> webhook(String provider, String token) {
+  @Override
+  public Optional<DeliveryReports> webhook(String provider, String token) {
     String expected = webhookTokens.get(provider);
-    if (expected == null || token == null || !java.security.MessageDigest.isEqual(
-        expected.getBytes(java.nio.charset.StandardCharsets.UTF_8), token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-      return java.util.Optional.empty();
+    if (expected == null || token == null || !MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+      return Optional.empty();
     }
     return deliveryReports(provider);
   }
 
   @Override
-  public Future<Receipt> send(Message message, AttemptListener attempts, java.util.Set<String> exclude) {
+  public Future<Receipt> send(Message message, AttemptListener attempts, Set<String> exclude) {
     FallbackChain chain = chains.get(message.kind());
     if (chain == null) {
       return Future.failedFuture(new NotificationException("no provider is configured for " + message.kind().wireName()));
@@ -46,24 +54,24 @@ public final class ChannelsNotifier implements Notifier {
   }
 
   /** The provider named {@code name}, when it reads delivery reports. */
-  public java.util.Optional<fr.sesame.channels.spi.DeliveryReports> deliveryReports(String name) {
-    return provider(name, fr.sesame.channels.spi.DeliveryReports.class);
+  public Optional<DeliveryReports> deliveryReports(String name) {
+    return provider(name, DeliveryReports.class);
   }
 
   @Override
-  public java.util.Optional<fr.sesame.channels.spi.DeliveryStatusPolling> deliveryStatus(String name) {
-    return provider(name, fr.sesame.channels.spi.DeliveryStatusPolling.class);
+  public Optional<DeliveryStatusPolling> deliveryStatus(String name) {
+    return provider(name, DeliveryStatusPolling.class);
   }
 
-  private <T> java.util.Optional<T> provider(String name, Class<T> kind) {
+  private <T> Optional<T> provider(String name, Class<T> kind) {
     for (FallbackChain chain : chains.values()) {
-      for (var p : chain.providers()) {
+      for (GuardedProvider p : chain.providers()) {
         if (p.name().equals(name) && kind.isInstance(p.provider())) {
-          return java.util.Optional.of(kind.cast(p.provider()));
+          return Optional.of(kind.cast(p.provider()));
         }
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   @Override

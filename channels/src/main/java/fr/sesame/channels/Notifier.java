@@ -1,6 +1,10 @@
 package fr.sesame.channels;
 
+import fr.sesame.channels.spi.DeliveryReports;
+import fr.sesame.channels.spi.DeliveryStatusPolling;
 import io.vertx.core.Future;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sends messages on behalf of the gateway.
@@ -15,18 +19,32 @@ public interface Notifier {
 
   /** Like {@link #send(Message)}, telling {@code attempts} of every provider attempt on the way. */
   default Future<Receipt> send(Message message, AttemptListener attempts) {
-    return send(message, attempts, java.util.Set.of());
+    return send(message, attempts, Set.of());
   }
 
   /**
    * Like {@link #send(Message, AttemptListener)}, skipping the providers named in {@code exclude} (those that
    * already failed to deliver this message after accepting it).
    */
-  Future<Receipt> send(Message message, AttemptListener attempts, java.util.Set<String> exclude);
+  Future<Receipt> send(Message message, AttemptListener attempts, Set<String> exclude);
 
   /** The provider named {@code name}, when it is asked for its delivery reports; empty otherwise. */
-  default java.util.Optional<fr.sesame.channels.spi.DeliveryStatusPolling> deliveryStatus(String name) {
-    return java.util.Optional.empty();
+  default Optional<DeliveryStatusPolling> deliveryStatus(String name) {
+    return Optional.empty();
+  }
+
+  /**
+   * The delivery-report reader of the provider named {@code provider}, for one call to its webhook.
+   * Never throws; a notifier with no provider webhooks (the default) always answers empty.
+   *
+   * @param provider the provider's configured name, as the webhook's URL gives it
+   * @param token    the secret the call presents (may be null); implementations compare it in constant time
+   * @return the provider's reader when it has a webhook and {@code token} is its secret; empty when the
+   *     provider is unknown, reads no reports, has no webhook secret, or the token is wrong (the gateway
+   *     answers these alike, so that a caller cannot tell which)
+   */
+  default Optional<DeliveryReports> webhook(String provider, String token) {
+    return Optional.empty();
   }
 
   /**

@@ -69,4 +69,20 @@ class ChannelsConfigTest {
     assertThat(n.send(new Message(ChannelKind.VOICE, "+33612345678", null, "x", "login-code")).cause())
         .isInstanceOf(NotificationException.class).hasMessageContaining("voice");
   }
+
+  @Test
+  void aWebhookAnswersOnlyItsOwnTokenThroughTheNotifierInterface() {
+    String token = "0123456789abcdef-secret";
+    Notifier n = build(Map.of("email", Map.of("chain", List.of("m", "s"), "providers", Map.of(
+        "m", Map.of("type", "mailjet-email", "from", "a@b.fr"),
+        "s", Map.of("type", "smtp", "host", "127.0.0.1", "from", "a@b.fr")))),
+        Map.of("SESAME_PROVIDER_M_API_KEY", "k", "SESAME_PROVIDER_M_API_SECRET", "s",
+            "SESAME_PROVIDER_M_WEBHOOK_TOKEN", token));
+    assertThat(n.webhook("m", token)).isPresent();
+    assertThat(n.webhook("m", token + "x")).isEmpty();
+    assertThat(n.webhook("m", null)).isEmpty();
+    assertThat(n.webhook("s", token)).as("no webhook secret, no webhook").isEmpty();
+    assertThat(n.webhook("nobody", token)).isEmpty();
+    assertThat(new NoProviderNotifier().webhook("m", token)).as("the interface's default").isEmpty();
+  }
 }

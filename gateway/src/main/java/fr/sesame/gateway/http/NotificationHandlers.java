@@ -53,8 +53,7 @@ final class NotificationHandlers {
   /** A provider's delivery report (OVH: GET with a query string; Mailjet: POST of JSON events). */
   private void webhook(RoutingContext ctx) {
     String provider = ctx.pathParam("provider");
-    var reader = notifier instanceof fr.sesame.channels.ChannelsNotifier c
-        ? c.webhook(provider, ctx.pathParam("token")) : Optional.<fr.sesame.channels.spi.DeliveryReports>empty();
+    var reader = notifier.webhook(provider, ctx.pathParam("token"));
     if (reader.isEmpty()) {
       throw new ProblemException(ProblemType.UNAUTHORIZED, "unknown webhook or wrong token");
     }
