@@ -5,13 +5,14 @@
 -- KEYS[1] gw:{el:E}:audit        stream (e event JSON, h SHA-256 hex)
 -- KEYS[2] gw:{el:E}:audit:heads  hash writer -> hash of its last event
 -- ARGV    writer, expected_head ("" for a new writer), then event_json, hash pairs in chain order
--- RETURNS {1, new_head} | {0, actual_head}
+-- RETURNS {APPENDED, new_head} | {HEAD_MOVED, actual_head}   (AppendReply)
+local HEAD_MOVED, APPENDED = 0, 1
 local head = redis.call('HGET', KEYS[2], ARGV[1]) or ''
-if head ~= ARGV[2] then return {0, head} end
+if head ~= ARGV[2] then return {HEAD_MOVED, head} end
 local last = head
 for i = 3, #ARGV, 2 do
   redis.call('XADD', KEYS[1], '*', 'e', ARGV[i], 'h', ARGV[i + 1])
   last = ARGV[i + 1]
 end
 redis.call('HSET', KEYS[2], ARGV[1], last)
-return {1, last}
+return {APPENDED, last}

@@ -1,5 +1,5 @@
 -- lib/voter.lua: helpers shared by the voter scripts, put in their place by LuaScript at load time.
--- Result codes shared with VoterScripts.java:
+-- Reply codes of the login steps, named the same in VoterReply.java (decoded by number, never by position):
 local OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT = 1, 2, 3, 4, 5, 6, 7, 8
 local RATE_LIMITED, PHONE_TAKEN = 9, 10
 

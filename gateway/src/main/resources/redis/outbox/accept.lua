@@ -14,19 +14,21 @@
 -- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none),
 --         content_purge_at_ms, source id ("" when data_enc is given), breaker cooldown ms ("" when no caps), then
 --         the caps' now_us and triplets (ARGV[14..])
--- RETURNS {1, id} accepted | {0, first id} already accepted under this key | {-1, ""} the source's content is
---         gone | {-3, "", retry_us, breaker 1|2} a tripped breaker stops sends there
---         | {-2, "", tripped now (1 block, 2 country, 3 both), retry_us, worst, remaining, reset_us...} over a cap
---         (nothing written in all three)
+-- RETURNS {ACCEPTED, id} | {DUPLICATE, first id} already accepted under this key
+--         | {SOURCE_GONE, ""} the source's content is gone
+--         | {BREAKER_OPEN, "", retry_us, breaker 1|2} a tripped breaker stops sends there
+--         | {OVER_CAP, "", tripped now (1 block, 2 country, 3 both), retry_us, worst, remaining, reset_us...}
+--         (nothing written but for ACCEPTED)                                         (AcceptReply)
 --#include ratelimit/lib/gcra.lua
+local BREAKER_OPEN, OVER_CAP, SOURCE_GONE, DUPLICATE, ACCEPTED = -3, -2, -1, 0, 1
 local first = redis.call('GET', KEYS[1])
-if first then return {0, first} end
+if first then return {DUPLICATE, first} end
 if ARGV[13] ~= '' then
   -- a breaker holds the time (caller's clock, ms) until which it stops sends; PX only garbage-collects
   local now_ms = tonumber(ARGV[2])
   for b = 1, 2 do
     local until_ms = tonumber(redis.call('GET', KEYS[7 + b]) or '0')
-    if until_ms > now_ms then return {-3, '', (until_ms - now_ms) * 1000, b} end
+    if until_ms > now_ms then return {BREAKER_OPEN, '', (until_ms - now_ms) * 1000, b} end
   end
   local now_us = tonumber(ARGV[14])
   local limits = rl_limits(10, 15, #KEYS - 9)
@@ -40,14 +42,14 @@ if ARGV[13] ~= '' then
         retry = math.max(retry, tonumber(ARGV[13]) * 1000)
       end
     end
-    return rl_reply({-2, '', tripped}, retry, worst, states)
+    return rl_reply({OVER_CAP, '', tripped}, retry, worst, states)
   end
 end
 local data = ARGV[8]
 if ARGV[12] ~= '' then
   -- the data stays encrypted for the source id: 'ds' tells the dispatcher which binding to decrypt it with
   data = redis.call('HGET', KEYS[7], 'd')
-  if not data then return {-1, ''} end
+  if not data then return {SOURCE_GONE, ''} end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[9])
 redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang', ARGV[5], 'p', ARGV[6],
@@ -56,4 +58,4 @@ redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', data)
 redis.call('XADD', KEYS[4], '*', 'id', ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[11], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
-return {1, ARGV[1]}
+return {ACCEPTED, ARGV[1]}

@@ -4,15 +4,16 @@
 --                          inf: the provider a send was going to when its dispatcher stopped)
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- ARGV    now_ms, first providers by channel ("email=smtp,sms=ovh")
--- RETURNS {0} nothing to send
---         | {1, channel, template, lang, to_enc, data_enc, excluded providers, election, data source id or "",
+-- RETURNS {NOTHING_TO_SEND}                                                    (BeginReply)
+--         | {WORK, channel, template, lang, to_enc, data_enc, excluded providers, election, data source id or "",
 --            the provider recorded as the one the send goes to first, or ""}
+local NOTHING_TO_SEND, WORK = 0, 1
 local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds')
-if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {0} end
+if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {NOTHING_TO_SEND} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 if not c[1] then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'u', ARGV[1], 'err', 'content expired before it could be sent')
-  return {0}
+  return {NOTHING_TO_SEND}
 end
 -- A dispatcher stopped while a provider had this message: it may have been sent there. Never twice to the
 -- same provider: that one is excluded from now on.
@@ -31,4 +32,4 @@ for pair in string.gmatch(ARGV[2], '[^,]+') do
 end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1])
 if first ~= '' then redis.call('HSET', KEYS[1], 'inf', first) else redis.call('HDEL', KEYS[1], 'inf') end
-return {1, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first}
+return {WORK, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first}

@@ -9,7 +9,8 @@
 -- ARGV    now_ms, status (sent|failed), provider, provider_message_id, error, group, entry_id, retention_ms,
 --         notification_id, first poll ms ("" when the provider is not asked), poll member, then one JSON per
 --         attempt
--- RETURNS {1}
+-- RETURNS {FINISHED}                                                           (FinishReply)
+local FINISHED = 1
 redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5])
 redis.call('HDEL', KEYS[1], 'inf')
 for i = 12, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
@@ -21,4 +22,4 @@ if ARGV[2] == 'sent' and ARGV[4] ~= '' then
 end
 redis.call('XACK', KEYS[3], ARGV[6], ARGV[7])
 redis.call('XDEL', KEYS[3], ARGV[7])
-return {1}
+return {FINISHED}

@@ -6,16 +6,17 @@
 -- KEYS[2] gw:{nt}:a:<id>   attempts
 -- KEYS[3] gw:{nt}:s:hi     KEYS[4] gw:{nt}:s:lo
 -- ARGV    now_ms, provider, delivered (1|0), attempt_json, notification_id
--- RETURNS {0} ignored | {1} delivered | {2} queued again
+-- RETURNS {IGNORED} | {DELIVERED} | {REQUEUED} queued again               (ReportReply)
+local IGNORED, DELIVERED, REQUEUED = 0, 1, 2
 local m = redis.call('HMGET', KEYS[1], 'st', 'pr', 'p', 'x')
-if m[1] ~= 'sent' or m[2] ~= ARGV[2] then return {0} end
+if m[1] ~= 'sent' or m[2] ~= ARGV[2] then return {IGNORED} end
 redis.call('RPUSH', KEYS[2], ARGV[4])
 if ARGV[3] == '1' then
   redis.call('HSET', KEYS[1], 'st', 'delivered', 'u', ARGV[1])
-  return {1}
+  return {DELIVERED}
 end
 local excluded = m[4]
 if not excluded or excluded == '' then excluded = ARGV[2] else excluded = excluded .. ',' .. ARGV[2] end
 redis.call('HSET', KEYS[1], 'st', 'queued', 'u', ARGV[1], 'x', excluded, 'pr', '', 'mid', '')
 redis.call('XADD', m[3] == 'HI' and KEYS[3] or KEYS[4], '*', 'id', ARGV[5])
-return {2}
+return {REQUEUED}

@@ -3,7 +3,8 @@
 -- A key that only held an unknown identifier's failure counter becomes the voter's, counter dropped.
 -- KEYS[1] gw:{v:P}  voter hash
 -- ARGV    college, secret_hash, identity_enc, email_enc (or ""), phone_enc (or "")
--- RETURNS {1} created | {0} updated
+-- RETURNS {CREATED} | {UPDATED}                              (ImportReply)
+local UPDATED, CREATED = 0, 1
 local key = KEYS[1]
 local existed = redis.call('HEXISTS', key, 'c')
 if existed == 0 then redis.call('HDEL', key, 'f', 'la') end
@@ -11,4 +12,5 @@ redis.call('HSET', key, 'c', ARGV[1], 's', ARGV[2], 'n', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', key, 'e', ARGV[4]) else redis.call('HDEL', key, 'e') end
 if ARGV[5] ~= '' then redis.call('HSET', key, 'p', ARGV[5]) else redis.call('HDEL', key, 'p') end
 redis.call('PERSIST', key)
-return {1 - existed}
+if existed == 1 then return {UPDATED} end
+return {CREATED}

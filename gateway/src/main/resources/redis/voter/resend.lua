@@ -7,7 +7,7 @@
 -- ARGV    now_ms, challenge_id, otp_hash, otp_expires_ms, max_resends, channel ("" keeps the challenge's),
 --         colleges_allowing_channel (",a,b,", used when channel is given), notification_id (for a new code),
 --         then the limits' now_us and triplets (ARGV[9..])
--- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED} | {NO_CHALLENGE} | {RESEND_LIMIT}
+-- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, 0} | {NO_CHALLENGE} | {RESEND_LIMIT}
 --         | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION}
 --         | {OK, channel, destination_field, destination_enc, resends_left, same_code_notification_id or ""}
 --#include redis/lib/voter.lua

@@ -1,7 +1,5 @@
 package fr.sesame.channels;
 
-import fr.sesame.channels.spi.DeliveryReports;
-import fr.sesame.channels.spi.DeliveryStatusPolling;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.Set;

@@ -3,6 +3,8 @@ package fr.sesame.channels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fr.sesame.channels.config.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsNotifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;

@@ -3,21 +3,45 @@ package fr.sesame.gateway;
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.dev.DevOutbox;
 import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.audit.AuditExport;
+import fr.sesame.gateway.audit.AuditVerifier;
 import fr.sesame.gateway.audit.ChainedAuditTrail;
+import fr.sesame.gateway.auth.EmargementList;
+import fr.sesame.gateway.auth.LoginLimits;
+import fr.sesame.gateway.auth.LoginService;
+import fr.sesame.gateway.auth.SessionService;
+import fr.sesame.gateway.auth.SupportService;
 import fr.sesame.gateway.auth.VoterKeys;
-import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.config.GatewayConfig;
+import fr.sesame.gateway.config.HttpConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.health.Readiness;
+import fr.sesame.gateway.http.AdminHandlers;
+import fr.sesame.gateway.http.ApiKeyAuth;
+import fr.sesame.gateway.http.ApiRouter;
+import fr.sesame.gateway.http.DevHandlers;
+import fr.sesame.gateway.http.LoginHandlers;
+import fr.sesame.gateway.http.NotificationHandlers;
+import fr.sesame.gateway.http.OpsHandlers;
+import fr.sesame.gateway.http.PlatformHandlers;
+import fr.sesame.gateway.http.RouteGroup;
+import fr.sesame.gateway.http.SupportHandlers;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.gateway.notify.PaidSendCaps;
 import fr.sesame.gateway.notify.OutboxDispatcher;
-import fr.sesame.gateway.store.redis.RedisOutboxStore;
+import fr.sesame.gateway.notify.PaidSendCaps;
+import fr.sesame.gateway.roll.RollImport;
+import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.store.redis.RedisElectionStore;
+import fr.sesame.gateway.store.redis.RedisMemory;
+import fr.sesame.gateway.store.redis.RedisOutboxStore;
+import fr.sesame.gateway.store.redis.RedisStoreHealth;
+import fr.sesame.gateway.store.redis.RedisVoterStore;
+import fr.sesame.redis.RedisAccess;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,6 +54,7 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -87,37 +112,21 @@ public final class Gateway implements AutoCloseable {
       connector = RedisConnector.connect(config.redis(), instance + "-api", loops);
       // The outbox dispatcher has its own connections: a campaign draining must not queue ahead of logins.
       outboxConnector = RedisConnector.connect(config.redis(), instance + "-outbox", loops);
-      KeyedHasher hasher = new KeyedHasher(config.hashKey());
-      RandomTokens random = new RandomTokens();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      for (var c : Map.of("api", connector, "outbox", outboxConnector).entrySet()) {
-        FunctionCounter.builder("sesame.redis.commands", c.getValue(), RedisConnector::commandsSent)
-            .tag("connection", c.getKey()).description("Commands sent to Redis (a Lua script counts once)")
-            .register(registry);
-        FunctionCounter.builder("sesame.redis.round.trips", c.getValue(), RedisConnector::roundTrips)
-            .tag("connection", c.getKey()).description("Round trips to Redis: a command sent while none awaits its answer")
-            .register(registry);
-        FunctionCounter.builder("sesame.redis.reconnections", c.getValue(), RedisConnector::reconnections)
-            .tag("connection", c.getKey()).description("Redis connections re-established after a drop")
-            .register(registry);
-      }
+      registerRedisMeters(registry, Map.of("api", connector, "outbox", outboxConnector));
+      RedisMemory.check(connector.access());
       Notifier notifier = notifiers.create(vertx, registry);
-      FieldCipher cipher = new FieldCipher(config.dataKey());
-      TemplateCatalog templates = new TemplateCatalog();
-      fr.sesame.gateway.store.redis.RedisMemory.check(connector.access());
-      RedisOutboxStore outboxStore = new RedisOutboxStore(connector.access());
       GatewayMetrics metrics = new GatewayMetrics(registry);
-      ChainedAuditTrail audit = new ChainedAuditTrail(new RedisAuditStore(connector.access()));
-      NotificationService notifications = new NotificationService(outboxStore, templates, cipher, hasher, random,
-          clock, vertx, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
-      Shared shared = new Shared(config, clock, connector.access(), notifier, devOutbox, hasher, cipher, random,
-          new VoterKeys(hasher, random), new ElectionService(new RedisElectionStore(connector.access())), registry,
-          metrics, templates, notifications, audit);
+      TemplateCatalog templates = new TemplateCatalog();
+      FieldCipher cipher = new FieldCipher(config.dataKey());
+      List<RouteGroup> routes = wire(config, clock, vertx, connector.access(), notifier, devOutbox, registry, metrics,
+          templates, cipher);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
-          notifier, templates, cipher, clock,
-          config.outbox(), instance, metrics,
+          notifier, templates, cipher, clock, config.outbox(), instance, metrics,
           new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())));
-      vertx.deployVerticle(() -> new HttpVerticle(shared), new DeploymentOptions().setInstances(config.http().instances()))
+      HttpConfig http = config.http();
+      vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),
+              new DeploymentOptions().setInstances(http.instances()))
           .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher, instance);
@@ -129,6 +138,58 @@ public final class Gateway implements AutoCloseable {
       }
       vertx.close();
       throw e;
+    }
+  }
+
+  /**
+   * Builds the API's services on one Redis access (each event loop uses its own connection through it) and the
+   * route groups that serve them. Every object is shared by the HTTP event loops: none keeps per-loop state
+   * but the audit trail, which keeps a chain per thread.
+   */
+  private static List<RouteGroup> wire(GatewayConfig config, Clock clock, Vertx vertx, RedisAccess redis,
+                                       Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
+                                       GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher) {
+    KeyedHasher hasher = new KeyedHasher(config.hashKey());
+    RandomTokens random = new RandomTokens();
+    VoterKeys keys = new VoterKeys(hasher, random);
+    RedisVoterStore voters = new RedisVoterStore(redis);
+    RedisElectionStore electionStore = new RedisElectionStore(redis);
+    RedisAuditStore auditStore = new RedisAuditStore(redis);
+    ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
+    ElectionService elections = new ElectionService(electionStore);
+    NotificationService notifications = new NotificationService(new RedisOutboxStore(redis), templates, cipher,
+        hasher, random, clock, vertx, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
+    LoginService logins = new LoginService(voters, notifications, audit, keys, hasher, cipher, random, clock,
+        config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()));
+    SessionService sessions = new SessionService(voters, electionStore, audit, keys, clock, config.session(), metrics);
+    SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock);
+    RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
+    ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
+    List<RouteGroup> routes = new ArrayList<>(List.of(
+        new LoginHandlers(logins, elections, clock, config.otp().digits()),
+        new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth),
+        new SupportHandlers(support, elections, auth),
+        new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), rolls, clock,
+            auth),
+        new OpsHandlers(new Readiness(new RedisStoreHealth(redis)), registry),
+        new NotificationHandlers(notifications, templates, notifier, elections, auth)));
+    if (devOutbox != null) {
+      routes.add(new DevHandlers(devOutbox));
+    }
+    return List.copyOf(routes);
+  }
+
+  private static void registerRedisMeters(MeterRegistry registry, Map<String, RedisConnector> connectors) {
+    for (var c : connectors.entrySet()) {
+      FunctionCounter.builder("sesame.redis.commands", c.getValue(), RedisConnector::commandsSent)
+          .tag("connection", c.getKey()).description("Commands sent to Redis (a Lua script counts once)")
+          .register(registry);
+      FunctionCounter.builder("sesame.redis.round.trips", c.getValue(), RedisConnector::roundTrips)
+          .tag("connection", c.getKey()).description("Round trips to Redis: a command sent while none awaits its answer")
+          .register(registry);
+      FunctionCounter.builder("sesame.redis.reconnections", c.getValue(), RedisConnector::reconnections)
+          .tag("connection", c.getKey()).description("Redis connections re-established after a drop")
+          .register(registry);
     }
   }
 

@@ -3,7 +3,7 @@ package fr.sesame.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.ratelimit.local.InMemoryRateLimiter;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import fr.sesame.ratelimit.redis.RedisRateLimiter;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -5,8 +5,8 @@ import static fr.sesame.channels.support.FakeHttpServer.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.channels.ChannelsConfig;
-import fr.sesame.channels.ChannelsNotifier;
+import fr.sesame.channels.config.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsNotifier;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.NotificationException;
 import fr.sesame.channels.RejectedMessageException;

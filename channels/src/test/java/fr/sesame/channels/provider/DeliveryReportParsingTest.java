@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.sesame.channels.provider.mailjet.MailjetEmailProvider;
 import fr.sesame.channels.provider.ovh.OvhSmsProvider;
-import fr.sesame.channels.spi.DeliveryReports.Call;
-import fr.sesame.channels.spi.DeliveryReports.Report;
+import fr.sesame.channels.DeliveryReports.Call;
+import fr.sesame.channels.DeliveryReports.Report;
 import fr.sesame.channels.support.FixedContext;
 import java.util.List;
 import java.util.Map;

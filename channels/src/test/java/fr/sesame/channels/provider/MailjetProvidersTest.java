@@ -130,7 +130,7 @@ class MailjetProvidersTest {
 
   @Test
   void smsDeliveryStatusIsAskedOfTheSmsApiAndOnlyFinalStatusesAnswer() {
-    var polling = (fr.sesame.channels.spi.DeliveryStatusPolling) sms();
+    var polling = (fr.sesame.channels.DeliveryStatusPolling) sms();
     mailjet.reply(200, smsStatus(2, "sent"));
     assertThat(await(polling.poll("744ecf8c"))).as("sent is not final").isEmpty();
     FakeHttpServer.Request req = mailjet.requests().get(0);

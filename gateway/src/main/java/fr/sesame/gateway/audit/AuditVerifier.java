@@ -1,5 +1,6 @@
 package fr.sesame.gateway.audit;
 
+import fr.sesame.gateway.store.AuditStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.DecodeException;

@@ -1,5 +1,8 @@
 package fr.sesame.gateway.audit;
 
+import fr.sesame.gateway.store.AuditStore;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +94,8 @@ public final class ChainedAuditTrail implements AuditTrail {
             }
           }
           return mayRetry ? append(electionId, events, false)
-              : Future.failedFuture(new fr.sesame.ratelimit.redis.StoreUnavailableException("audit append failed", null));
+              : Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE,
+                  "the audit trail could not be written"));
         });
   }
 

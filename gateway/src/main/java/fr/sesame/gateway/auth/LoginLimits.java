@@ -2,9 +2,9 @@ package fr.sesame.gateway.auth;
 
 import fr.sesame.gateway.config.LimitsConfig;
 import fr.sesame.ratelimit.Limit;
-import fr.sesame.ratelimit.redis.ScriptLimits;
-import fr.sesame.ratelimit.redis.ScriptLimits.Charge;
-import fr.sesame.ratelimit.redis.ScriptLimits.Entry;
+import fr.sesame.ratelimit.StepLimits;
+import fr.sesame.ratelimit.StepLimits.Charge;
+import fr.sesame.ratelimit.StepLimits.Entry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -29,25 +29,25 @@ public final class LoginLimits {
     this.config = config;
   }
 
-  public ScriptLimits start(String electionId, String ip, String voterPseudonym, Instant now) {
+  public StepLimits start(String electionId, String ip, String voterPseudonym, Instant now) {
     String client = ipSubject(ip);
-    return new ScriptLimits(electionId, List.of(
+    return new StepLimits(electionId, List.of(
         new Entry(new Limit(config.loginIp(), client), Charge.ALWAYS),
         new Entry(new Limit(config.loginIpFailures(), client), Charge.ON_FAILURE),
         new Entry(new Limit(config.loginVoter(), voterPseudonym), Charge.ON_SUCCESS),
         new Entry(new Limit(config.loginElection(), "all"), Charge.ALWAYS)), now);
   }
 
-  public ScriptLimits verify(String electionId, String ip, Instant now) {
+  public StepLimits verify(String electionId, String ip, Instant now) {
     String client = ipSubject(ip);
-    return new ScriptLimits(electionId, List.of(
+    return new StepLimits(electionId, List.of(
         new Entry(new Limit(config.loginIp(), client), Charge.ALWAYS),
         new Entry(new Limit(config.loginIpFailures(), client), Charge.ON_FAILURE),
         new Entry(new Limit(config.loginElection(), "all"), Charge.ALWAYS)), now);
   }
 
-  public ScriptLimits resend(String electionId, String ip, String voterPseudonym, Instant now) {
-    return new ScriptLimits(electionId, List.of(
+  public StepLimits resend(String electionId, String ip, String voterPseudonym, Instant now) {
+    return new StepLimits(electionId, List.of(
         new Entry(new Limit(config.loginIp(), ipSubject(ip)), Charge.ALWAYS),
         new Entry(new Limit(config.loginVoter(), voterPseudonym), Charge.ON_SUCCESS),
         new Entry(new Limit(config.loginElection(), "all"), Charge.ALWAYS)), now);

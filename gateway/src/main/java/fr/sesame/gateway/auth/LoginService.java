@@ -1,5 +1,9 @@
 package fr.sesame.gateway.auth;
 
+import fr.sesame.gateway.domain.VoterKey;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
@@ -7,11 +11,13 @@ import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.LockoutConfig;
 import fr.sesame.gateway.config.OtpConfig;
 import fr.sesame.gateway.config.SessionConfig;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
-import fr.sesame.gateway.election.Election;
-import fr.sesame.gateway.election.SecretKind;
+import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.domain.SecretKind;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.store.StepResult;
@@ -71,18 +77,19 @@ public final class LoginService {
                                     Optional<String> givenPhone, ClientInfo client) {
     Instant now = clock.instant();
     VoterKey voter = keys.of(election.id(), identifier);
-    String secretHash = hasher.hashText("secret", election.id(), identifier, SecretKind.canonical(secret));
+    String secretHash = hasher.hashText(HashPurpose.SECRET, election.id(), identifier, SecretKind.canonical(secret));
     String challengeId = keys.newChallengeId(voter);
     String code = random.digits(otp.digits());
     String notificationId = notifications.newId();
     VoterStore.NewChallenge challenge = new VoterStore.NewChallenge(election.id() + "/" + challengeId,
         codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.challengeTtl().toMillis(),
         notificationId);
-    String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, voter.aad("lp"))).orElse("");
-    String phoneClaim = givenPhone.map(p -> hasher.hashText("phone-claim", election.id(), p)).orElse("");
-    return voters.checkSecret(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
+    String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, CipherContext.voter(voter.pseudonym(),
+        VoterField.LOGIN_PHONE))).orElse("");
+    String phoneClaim = givenPhone.map(p -> hasher.hashText(HashPurpose.PHONE_CLAIM, election.id(), p)).orElse("");
+    return voters.checkSecret(new VoterStore.SecretCheck(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
             lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
-            phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now))
+            phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now)))
         .compose(r -> {
           List<AuditEvent> events = new ArrayList<>();
           String actor = "voter:" + voter.pseudonym();
@@ -91,15 +98,15 @@ public final class LoginService {
           }
           if (r.code() != StepResult.Code.OK) {
             LoginOutcome outcome = failure(r, channel);
-            metrics.login("secret", outcomeName(outcome));
-            events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), outcomeName(outcome),
+            metrics.login("secret", outcome.kind().outcomeName());
+            events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), outcome.kind().outcomeName(),
                 "channel", channel.wireName(), "failures", r.failures() > 0 ? r.failures() : null));
             lockEvent(r, now, actor, client, events);
             return audit.record(election.id(), events).map(outcome);
           }
-          metrics.login("secret", "success");
-          events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), "success", "channel", channel.wireName()));
-          String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
+          metrics.login("secret", LoginOutcome.Kind.SUCCESS.outcomeName());
+          events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), LoginOutcome.Kind.SUCCESS.outcomeName(), "channel", channel.wireName()));
+          String to = cipher.decrypt(r.destValue(), CipherContext.voter(voter.pseudonym(), r.destField()));
           return send(notificationId, channel, to, code, "", events, actor, client, "otp.sent", election.id(),
               challengeId)
               .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to),
@@ -111,16 +118,16 @@ public final class LoginService {
   public Future<LoginOutcome> verify(Election election, String challengeId, String code, ClientInfo client) {
     Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
     if (found.isEmpty()) {
-      metrics.login("code", "unknown-challenge");
+      metrics.login("code", LoginOutcome.Kind.UNKNOWN_CHALLENGE.outcomeName());
       return Future.succeededFuture(new LoginOutcome.UnknownChallenge());
     }
     VoterKey voter = found.get();
     Instant now = clock.instant();
     String token = keys.newSessionToken(voter);
     String sessionId = HexFormat.of().formatHex(random.bytes(12));
-    return voters.checkCode(voter, now.toEpochMilli(), lockout.maxFailures(), election.id() + "/" + challengeId,
-            codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token), sessions.idleTimeout().toMillis(),
-            sessionId, client.ip(), limits.verify(election.id(), client.ip(), now))
+    return voters.checkCode(new VoterStore.CodeCheck(voter, now.toEpochMilli(), lockout.maxFailures(),
+            election.id() + "/" + challengeId, codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token),
+            sessions.idleTimeout().toMillis(), sessionId, client.ip(), limits.verify(election.id(), client.ip(), now)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("code", r));
@@ -130,8 +137,8 @@ public final class LoginService {
           LoginOutcome outcome = r.code() == StepResult.Code.OK
               ? new LoginOutcome.SessionOpened(token, sessions.idleTimeout().toSeconds())
               : failure(r, null);
-          metrics.login("code", outcomeName(outcome));
-          events.add(AuditEvent.of(now, "login.code", actor, client.ip(), outcomeName(outcome),
+          metrics.login("code", outcome.kind().outcomeName());
+          events.add(AuditEvent.of(now, "login.code", actor, client.ip(), outcome.kind().outcomeName(),
               "failures", r.failures() > 0 ? r.failures() : null));
           lockEvent(r, now, actor, client, events);
           if (r.code() == StepResult.Code.OK) {
@@ -147,17 +154,17 @@ public final class LoginService {
                                      ClientInfo client) {
     Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
     if (found.isEmpty()) {
-      metrics.login("resend", "unknown-challenge");
+      metrics.login("resend", LoginOutcome.Kind.UNKNOWN_CHALLENGE.outcomeName());
       return Future.succeededFuture(new LoginOutcome.UnknownChallenge());
     }
     VoterKey voter = found.get();
     Instant now = clock.instant();
     String code = random.digits(otp.digits());
     String notificationId = notifications.newId();
-    return voters.resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
+    return voters.resend(new VoterStore.Resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
             codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
             channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(""),
-            notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now))
+            notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("resend", r));
@@ -166,13 +173,13 @@ public final class LoginService {
           List<AuditEvent> events = new ArrayList<>();
           if (r.code() != StepResult.Code.OK) {
             LoginOutcome outcome = failure(r, channel.orElse(null));
-            metrics.login("resend", outcomeName(outcome));
-            events.add(AuditEvent.of(now, "otp.resend", actor, client.ip(), outcomeName(outcome)));
+            metrics.login("resend", outcome.kind().outcomeName());
+            events.add(AuditEvent.of(now, "otp.resend", actor, client.ip(), outcome.kind().outcomeName()));
             return audit.record(election.id(), events).map(outcome);
           }
-          metrics.login("resend", "success");
+          metrics.login("resend", LoginOutcome.Kind.SUCCESS.outcomeName());
           ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
-          String to = cipher.decrypt(r.destValue(), voter.aad(r.destField()));
+          String to = cipher.decrypt(r.destValue(), CipherContext.voter(voter.pseudonym(), r.destField()));
           return send(notificationId, used, to, code, r.sameCodeNotification(), events, actor, client, "otp.resent",
                   election.id(), challengeId)
               .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, used, mask(used, to),
@@ -218,7 +225,7 @@ public final class LoginService {
 
   private LoginOutcome limited(String step, StepResult r) {
     LoginOutcome outcome = new LoginOutcome.RateLimited(r.limited(), false);
-    metrics.login(step, outcomeName(outcome));
+    metrics.login(step, outcome.kind().outcomeName());
     return outcome;
   }
 
@@ -250,36 +257,10 @@ public final class LoginService {
   }
 
   private String codeHash(String electionId, String challengeId, String code) {
-    return hasher.hashText("otp", electionId, challengeId, code);
+    return hasher.hashText(HashPurpose.OTP, electionId, challengeId, code);
   }
 
   private static String mask(ChannelKind channel, String to) {
     return channel == ChannelKind.EMAIL ? Contacts.maskEmail(to) : Contacts.maskPhone(to);
-  }
-
-  /** The outcome's name in metrics and the audit trail. */
-  public static String outcomeName(LoginOutcome o) {
-    if (o instanceof LoginOutcome.OtpSent || o instanceof LoginOutcome.SessionOpened) {
-      return "success";
-    } else if (o instanceof LoginOutcome.Rejected) {
-      return "rejected";
-    } else if (o instanceof LoginOutcome.LockedOut) {
-      return "locked";
-    } else if (o instanceof LoginOutcome.ChannelNotAllowed) {
-      return "channel-not-allowed";
-    } else if (o instanceof LoginOutcome.NoDestination) {
-      return "no-destination";
-    } else if (o instanceof LoginOutcome.UnknownChallenge) {
-      return "unknown-challenge";
-    } else if (o instanceof LoginOutcome.CodeExpired) {
-      return "code-expired";
-    } else if (o instanceof LoginOutcome.ResendLimitReached) {
-      return "resend-limit";
-    } else if (o instanceof LoginOutcome.RateLimited) {
-      return "rate-limited";
-    } else if (o instanceof LoginOutcome.PhoneTaken) {
-      return "phone-taken";
-    }
-    return "send-failed";
   }
 }

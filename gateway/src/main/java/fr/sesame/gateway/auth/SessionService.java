@@ -3,6 +3,8 @@ package fr.sesame.gateway.auth;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.SessionConfig;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.store.EmargementStore;
 import fr.sesame.gateway.store.SessionStore;
@@ -68,8 +70,8 @@ public final class SessionService {
       if (ended.isEmpty()) {
         return Future.succeededFuture(false);
       }
-      return audit.record(ended.get()[0], AuditEvent.of(clock.instant(), "session.end",
-          "voter:" + voter.get().pseudonym(), client.ip(), "logout", "session", ended.get()[1])).map(true);
+      return audit.record(ended.get().electionId(), AuditEvent.of(clock.instant(), "session.end",
+          "voter:" + voter.get().pseudonym(), client.ip(), "logout", "session", ended.get().sessionId())).map(true);
     });
   }
 

@@ -2,14 +2,18 @@ package fr.sesame.gateway.auth;
 
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.EmargementStore;
 import fr.sesame.gateway.store.VoterStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 /** What support agents see of a voter and what they may do: unlock. */
@@ -38,20 +42,22 @@ public final class SupportService {
   /** @return the voter's status, empty when the identifier is not on this election's roll */
   public Future<Optional<VoterStatus>> status(String electionId, String identifier) {
     VoterKey voter = keys.of(electionId, identifier);
-    Future<Map<String, String>> fields = voters.read(voter);
+    Future<Optional<VoterStore.VoterRecord>> fields = voters.read(voter);
     Future<Boolean> voted = emargements.hasVoted(electionId, voter.pseudonym());
     return Future.all(fields, voted).map(cf -> {
-      Map<String, String> f = fields.result();
-      if (f.isEmpty()) {
+      if (fields.result().isEmpty()) {
         return Optional.empty();
       }
-      String phone = f.containsKey("p") ? cipher.decrypt(f.get("p"), voter.aad("p"))
-          : f.containsKey("lp") ? cipher.decrypt(f.get("lp"), voter.aad("lp")) : null;
-      String email = f.containsKey("e") ? cipher.decrypt(f.get("e"), voter.aad("e")) : null;
-      return Optional.of(new VoterStatus(identifier, f.get("c"), f.containsKey("la"),
-          Long.parseLong(f.getOrDefault("f", "0")), instant(f.get("la")), instant(f.get("ll")),
-          phone == null ? null : Contacts.maskPhone(phone), email == null ? null : Contacts.maskEmail(email),
-          voted.result()));
+      VoterStore.VoterRecord v = fields.result().get();
+      String p = voter.pseudonym();
+      String phone = v.phoneEnc() != null ? cipher.decrypt(v.phoneEnc(), CipherContext.voter(p, VoterField.PHONE))
+          : v.loginPhoneEnc() != null ? cipher.decrypt(v.loginPhoneEnc(), CipherContext.voter(p, VoterField.LOGIN_PHONE))
+          : null;
+      String email = v.emailEnc() != null ? cipher.decrypt(v.emailEnc(), CipherContext.voter(p, VoterField.EMAIL))
+          : null;
+      return Optional.of(new VoterStatus(identifier, v.college(), v.locked(), v.failures(), instant(v.lockedAtMs()),
+          instant(v.lastLoginMs()), phone == null ? null : Contacts.maskPhone(phone),
+          email == null ? null : Contacts.maskEmail(email), voted.result()));
     });
   }
 
@@ -59,22 +65,22 @@ public final class SupportService {
   public Future<Optional<Boolean>> unlock(String electionId, String identifier, String reason, ClientInfo client) {
     VoterKey voter = keys.of(electionId, identifier);
     return voters.unlock(voter).compose(r -> {
-      if (r < 0) {
+      if (r == VoterStore.UnlockResult.NOT_ON_ROLL) {
         return Future.succeededFuture(Optional.empty());
       }
+      boolean was = r == VoterStore.UnlockResult.WAS_LOCKED;
       return audit.record(electionId, AuditEvent.of(clock.instant(), "voter.unlock", client.actor(), client.ip(),
-              r == 1 ? "unlocked" : "was-not-locked", "voter", voter.pseudonym(), "reason", reason))
-          .map(Optional.of(r == 1));
+              was ? "unlocked" : "was-not-locked", "voter", voter.pseudonym(), "reason", reason))
+          .map(Optional.of(was));
     });
   }
 
   /** Decrypts the identity fields stored with a voter ({@code i}, {@code l}, {@code f}, {@code b}). */
   public JsonObject identity(String pseudonym, String identityEnc) {
-    VoterKey voter = new VoterKey("", pseudonym);
-    return new JsonObject(cipher.decrypt(identityEnc, voter.aad("n")));
+    return new JsonObject(cipher.decrypt(identityEnc, CipherContext.voter(pseudonym, VoterField.IDENTITY)));
   }
 
-  private static Instant instant(String ms) {
-    return ms == null ? null : Instant.ofEpochMilli(Long.parseLong(ms));
+  private static Instant instant(long ms) {
+    return ms == 0 ? null : Instant.ofEpochMilli(ms);
   }
 }

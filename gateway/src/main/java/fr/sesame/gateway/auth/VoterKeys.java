@@ -1,5 +1,7 @@
 package fr.sesame.gateway.auth;
 
+import fr.sesame.gateway.domain.VoterKey;
+import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import java.util.Arrays;
@@ -24,7 +26,7 @@ public final class VoterKeys {
   }
 
   public VoterKey of(String electionId, String identifier) {
-    byte[] h = hasher.hash("voter", electionId, identifier);
+    byte[] h = hasher.hash(HashPurpose.VOTER, electionId, identifier);
     return new VoterKey(electionId, RandomTokens.base64Url(Arrays.copyOf(h, PSEUDONYM_BYTES)));
   }
 
@@ -48,7 +50,7 @@ public final class VoterKeys {
 
   /** The keyed hash a session is stored under: the token itself is never stored. */
   public String sessionKeyHash(String token) {
-    return hasher.hashText("session", token);
+    return hasher.hashText(HashPurpose.SESSION, token);
   }
 
   private String withPseudonym(VoterKey voter, int randomBytes) {

@@ -1,10 +1,11 @@
 package fr.sesame.gateway.config;
 
+import fr.sesame.gateway.crypto.HashPurpose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.ratelimit.LimitPolicy;
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class ConfigLoader {
       if (key.length() < 8) {
         throw new IllegalArgumentException("SESAME_API_KEYS: a key must be at least 8 characters");
       }
-      byte[] hash = hasher.hash("api-key", key);
+      byte[] hash = hasher.hash(HashPurpose.API_KEY, key);
       String name = role.wireName() + "/" + java.util.HexFormat.of().formatHex(hash, 0, 4);
       keys.add(new ApiKey(role, name, hash));
     }

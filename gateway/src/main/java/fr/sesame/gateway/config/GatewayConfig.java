@@ -1,6 +1,6 @@
 package fr.sesame.gateway.config;
 
-import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsConfig;
 import java.util.List;
 import java.util.Objects;
 

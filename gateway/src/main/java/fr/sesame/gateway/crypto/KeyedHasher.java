@@ -9,8 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA-256 under the gateway's hashing key, which lives in configuration and never in Redis.
- * Every hash takes a purpose ("secret", "otp", "session", ...) so that one value hashed for two purposes
- * gives two unrelated hashes. Thread-safe.
+ * Every hash takes a {@link HashPurpose}, so that one value hashed for two purposes gives two unrelated
+ * hashes. Thread-safe.
  */
 public final class KeyedHasher {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -32,10 +32,10 @@ public final class KeyedHasher {
     });
   }
 
-  /** @return the 32-byte HMAC of {@code purpose}, a separator and each part (length-prefixed, so parts cannot shift) */
-  public byte[] hash(String purpose, String... parts) {
+  /** @return the 32-byte HMAC of {@code purpose}'s label, a separator and each part (length-prefixed, so parts cannot shift) */
+  public byte[] hash(HashPurpose purpose, String... parts) {
     Mac mac = macs.get();
-    update(mac, purpose);
+    update(mac, purpose.label());
     for (String part : parts) {
       update(mac, part);
     }
@@ -43,7 +43,7 @@ public final class KeyedHasher {
   }
 
   /** @return the hash as unpadded base64url (43 characters) */
-  public String hashText(String purpose, String... parts) {
+  public String hashText(HashPurpose purpose, String... parts) {
     return B64.encodeToString(hash(purpose, parts));
   }
 

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.election;
 
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.store.ElectionStore;
 import io.vertx.core.Future;
 import java.util.Optional;

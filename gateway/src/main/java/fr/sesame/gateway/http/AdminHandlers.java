@@ -1,42 +1,47 @@
 package fr.sesame.gateway.http;
 
 import fr.sesame.gateway.audit.AuditEvent;
-import fr.sesame.gateway.audit.AuditStore;
+import fr.sesame.gateway.audit.AuditExport;
 import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.audit.AuditVerifier;
 import fr.sesame.gateway.config.ApiKey.Role;
-import fr.sesame.gateway.election.Election;
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.election.ElectionService;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.http.HttpServerResponse;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
+import fr.sesame.gateway.roll.RollImport;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.Locale;
 
 /** Organisers' API: elections, the voter roll, the audit trail. */
-final class AdminHandlers {
+public final class AdminHandlers implements RouteGroup {
   private final ElectionService elections;
   private final AuditTrail audit;
-  private final AuditStore auditStore;
+  private final AuditExport auditExport;
   private final AuditVerifier verifier;
-  private final RollUpload rolls;
+  private final RollImport rolls;
   private final Clock clock;
+  private final ApiKeyAuth auth;
 
-  AdminHandlers(ElectionService elections, AuditTrail audit, AuditStore auditStore, RollUpload rolls, Clock clock) {
+  public AdminHandlers(ElectionService elections, AuditTrail audit, AuditExport auditExport, AuditVerifier verifier,
+                       RollImport rolls, Clock clock, ApiKeyAuth auth) {
     this.elections = elections;
     this.audit = audit;
-    this.auditStore = auditStore;
-    this.verifier = new AuditVerifier(auditStore);
+    this.auditExport = auditExport;
+    this.verifier = verifier;
     this.rolls = rolls;
     this.clock = clock;
+    this.auth = auth;
   }
 
-  void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
+  @Override
+  public void mount(Router router, Routes routes) {
     String base = "/v1/admin/elections/:electionId";
     routes.json(router.put(base), "election-put", auth.require(Role.ADMIN), this::put);
     routes.plain(router.get(base), "election-get", auth.require(Role.ADMIN), this::get);
-    routes.plain(router.post(base + "/voters"), "roll-import", auth.require(Role.ADMIN), rolls::handle);
+    routes.plain(router.post(base + "/voters"), "roll-import", auth.require(Role.ADMIN), this::importRoll);
     routes.plain(router.get(base + "/audit"), "audit-export", auth.require(Role.ADMIN), this::export);
     routes.plain(router.get(base + "/audit/verify"), "audit-verify", auth.require(Role.ADMIN), this::verify);
   }
@@ -59,38 +64,53 @@ final class AdminHandlers {
     Paths.election(ctx, elections).onSuccess(e -> ApiRouter.json(ctx, 200, e.toJson())).onFailure(ctx::fail);
   }
 
+  /**
+   * {@code text/csv}, streamed ({@link RollImport}). A roll that cannot be read to its end is answered at once
+   * and the connection closed, as the rest of the upload is not read.
+   */
+  private void importRoll(RoutingContext ctx) {
+    ctx.request().pause();
+    requireCsvWithin(ctx, rolls.maxBytes());
+    var client = ApiKeyAuth.client(ctx);
+    Paths.election(ctx, elections).compose(e -> rolls.run(e, ctx.request(), client))
+        .onSuccess(report -> ApiRouter.json(ctx, 200, report))
+        .onFailure(e -> {
+          ctx.response().putHeader("Connection", "close");
+          ctx.fail(e);
+        });
+  }
+
+  private static void requireCsvWithin(RoutingContext ctx, long maxBytes) {
+    String ct = ctx.request().getHeader("Content-Type");
+    String mime = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mime.equals("text/csv")) {
+      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the roll as text/csv");
+    }
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null && parseLong(length) > maxBytes) {
+      throw RollImport.tooLarge(maxBytes);
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private void verify(RoutingContext ctx) {
     Paths.election(ctx, elections).compose(e -> verifier.verify(e.id()))
         .onSuccess(v -> ApiRouter.json(ctx, 200, v.toJson())).onFailure(ctx::fail);
   }
 
-  /**
-   * JSON lines, oldest first: {@code {"id":..,"hash":..,"event":{..}}}. {@code hash} is the SHA-256 (hex) of
-   * the exact bytes of {@code event} as written here, so anyone can re-check the chains.
-   */
+  /** JSON lines, oldest first ({@link AuditExport}). */
   private void export(RoutingContext ctx) {
     Paths.election(ctx, elections).onSuccess(e -> {
-      HttpServerResponse res = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
-      exportPage(e.id(), "-", res).onSuccess(v -> res.end()).onFailure(err -> res.reset());
+      ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+      auditExport.export(e.id(), ApiRouter.chunks(ctx))
+          .onSuccess(v -> ctx.response().end()).onFailure(err -> ctx.response().reset());
     }).onFailure(ctx::fail);
   }
-
-  private Future<Void> exportPage(String electionId, String after, HttpServerResponse res) {
-    return auditStore.range(electionId, after, 1000).compose(events -> {
-      if (events.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      StringBuilder out = new StringBuilder();
-      for (AuditStore.Stored s : events) {
-        out.append("{\"id\":\"").append(s.id()).append("\",\"hash\":\"").append(s.hash()).append("\",\"event\":")
-            .append(s.json()).append("}\n");
-      }
-      Promise<Void> written = Promise.promise();
-      res.write(out.toString()).onComplete(written);
-      return written.future().compose(v -> events.size() < 1000 ? Future.succeededFuture()
-          : exportPage(electionId, events.get(events.size() - 1).id(), res));
-    });
-  }
-
-
 }

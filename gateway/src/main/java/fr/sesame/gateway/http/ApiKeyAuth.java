@@ -1,10 +1,11 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.gateway.auth.ClientInfo;
+import fr.sesame.gateway.crypto.HashPurpose;
+import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.config.ApiKey;
 import fr.sesame.gateway.crypto.KeyedHasher;
-import fr.sesame.gateway.http.problem.ProblemException;
-import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
@@ -32,7 +33,7 @@ public final class ApiKeyAuth {
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 512) {
         throw new ProblemException(ProblemType.UNAUTHORIZED, "send Authorization: Bearer <API key>");
       }
-      byte[] presented = hasher.hash("api-key", header.substring(7).trim());
+      byte[] presented = hasher.hash(HashPurpose.API_KEY, header.substring(7).trim());
       ApiKey match = null;
       for (ApiKey k : keys) {
         if (KeyedHasher.equal(k.keyHash(), presented)) {

@@ -6,14 +6,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /** Dev mode only: {@code GET /dev/outbox[?to=destination]} lists the messages "sent", oldest first. */
-final class DevHandlers {
+public final class DevHandlers implements RouteGroup {
   private final DevOutbox outbox;
 
-  DevHandlers(DevOutbox outbox) {
+  public DevHandlers(DevOutbox outbox) {
     this.outbox = outbox;
   }
 
-  void mount(Router router, ApiRouter.Routes routes) {
+  @Override
+  public void mount(Router router, Routes routes) {
     routes.plain(router.get("/dev/outbox"), "dev-outbox", ctx -> {
       JsonArray list = new JsonArray();
       for (DevOutbox.Entry e : outbox.list(ctx.request().getParam("to"))) {

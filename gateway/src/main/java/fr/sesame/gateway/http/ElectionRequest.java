@@ -2,9 +2,9 @@ package fr.sesame.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.gateway.election.College;
-import fr.sesame.gateway.election.Election;
-import fr.sesame.gateway.election.SecretKind;
+import fr.sesame.gateway.domain.College;
+import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.domain.SecretKind;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;

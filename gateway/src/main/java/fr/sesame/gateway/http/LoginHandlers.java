@@ -1,15 +1,15 @@
 package fr.sesame.gateway.http;
 
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.gateway.auth.ClientInfo;
-import fr.sesame.gateway.auth.Contacts;
 import fr.sesame.gateway.auth.LoginOutcome;
 import fr.sesame.gateway.auth.LoginService;
-import fr.sesame.gateway.election.Election;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.election.ElectionService;
-import fr.sesame.gateway.http.problem.ProblemException;
-import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.gateway.roll.RollLineParser;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The public voter login: {@code /v1/elections/{electionId}/login...}. */
-final class LoginHandlers {
+public final class LoginHandlers implements RouteGroup {
   private static final Set<String> LOGIN_FIELDS = Set.of("identifier", "secret", "channel", "phone");
   private static final Set<String> VERIFY_FIELDS = Set.of("code");
   private static final Set<String> RESEND_FIELDS = Set.of("channel");
@@ -28,24 +28,56 @@ final class LoginHandlers {
   private final Clock clock;
   private final Pattern codeShape;
 
-  LoginHandlers(LoginService logins, ElectionService elections, Clock clock, int otpDigits) {
+  /** A login request, validated: {@code phone} is E.164 when given. */
+  private record LoginRequest(String identifier, String secret, String channel, Optional<String> phone) {}
+
+  public LoginHandlers(LoginService logins, ElectionService elections, Clock clock, int otpDigits) {
     this.logins = logins;
     this.elections = elections;
     this.clock = clock;
     this.codeShape = Pattern.compile("[0-9]{" + otpDigits + "}");
   }
 
-  void mount(Router router, ApiRouter.Routes routes) {
+  @Override
+  public void mount(Router router, Routes routes) {
     routes.json(router.post("/v1/elections/:electionId/login"), "login", this::login);
     routes.json(router.post("/v1/elections/:electionId/login/:challengeId/verify"), "login-verify", this::verify);
     routes.json(router.post("/v1/elections/:electionId/login/:challengeId/resend"), "login-resend", this::resend);
   }
 
   private void login(RoutingContext ctx) {
-    JsonInput in = JsonInput.read(ctx, LOGIN_FIELDS);
+    LoginRequest req = loginRequest(JsonInput.read(ctx, LOGIN_FIELDS));
+    Paths.election(ctx, elections).compose(election -> {
+          ChannelKind channel = channel(election, req.channel());
+          req.phone().ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
+          requireOpen(election);
+          return logins.start(election, req.identifier(), req.secret(), channel, req.phone(), ApiKeyAuth.client(ctx));
+        })
+        .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
+  }
+
+  private void verify(RoutingContext ctx) {
+    String code = JsonInput.read(ctx, VERIFY_FIELDS).matching("code", codeShape, "the digits of the code received");
+    Paths.election(ctx, elections)
+        .compose(election -> open(election).compose(e -> logins.verify(e, ctx.pathParam("challengeId"), code,
+            ApiKeyAuth.client(ctx))))
+        .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
+  }
+
+  private void resend(RoutingContext ctx) {
+    String channelName = JsonInput.readOptional(ctx, RESEND_FIELDS).optionalString("channel", 16);
+    Paths.election(ctx, elections).compose(election -> {
+          Optional<ChannelKind> channel = Optional.ofNullable(channelName).map(n -> channel(election, n));
+          requireOpen(election);
+          return logins.resend(election, ctx.pathParam("challengeId"), channel, ApiKeyAuth.client(ctx));
+        })
+        .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
+  }
+
+  private static LoginRequest loginRequest(JsonInput in) {
     String identifier = in.matching("identifier", RollLineParser.IDENTIFIER, "1 to 128 of A-Z a-z 0-9 . _ @ + -");
     String secret = in.string("secret", 64);
-    String channelName = in.string("channel", 16);
+    String channel = in.string("channel", 16);
     String phoneRaw = in.optionalString("phone", 32);
     Optional<String> phone = Optional.empty();
     if (phoneRaw != null) {
@@ -54,44 +86,7 @@ final class LoginHandlers {
         throw JsonInput.invalid("'phone' must be a valid number in E.164 form, such as +33612345678");
       }
     }
-    Optional<String> givenPhone = phone;
-    ClientInfo client = ApiKeyAuth.client(ctx);
-    Paths.election(ctx, elections)
-        .compose(election -> {
-          ChannelKind channel = channel(election, channelName);
-          givenPhone.ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
-          requireOpen(election);
-          return logins.start(election, identifier, secret, channel, givenPhone, client);
-        })
-        .onSuccess(outcome -> write(ctx, outcome))
-        .onFailure(ctx::fail);
-  }
-
-  private void verify(RoutingContext ctx) {
-    JsonInput in = JsonInput.read(ctx, VERIFY_FIELDS);
-    String code = in.matching("code", codeShape, "the digits of the code received");
-    String challengeId = ctx.pathParam("challengeId");
-    Paths.election(ctx, elections)
-        .compose(election -> {
-          requireOpen(election);
-          return logins.verify(election, challengeId, code, ApiKeyAuth.client(ctx));
-        })
-        .onSuccess(outcome -> write(ctx, outcome))
-        .onFailure(ctx::fail);
-  }
-
-  private void resend(RoutingContext ctx) {
-    JsonInput in = JsonInput.readOptional(ctx, RESEND_FIELDS);
-    String channelName = in.optionalString("channel", 16);
-    String challengeId = ctx.pathParam("challengeId");
-    Paths.election(ctx, elections)
-        .compose(election -> {
-          Optional<ChannelKind> channel = Optional.ofNullable(channelName).map(n -> channel(election, n));
-          requireOpen(election);
-          return logins.resend(election, challengeId, channel, ApiKeyAuth.client(ctx));
-        })
-        .onSuccess(outcome -> write(ctx, outcome))
-        .onFailure(ctx::fail);
+    return new LoginRequest(identifier, secret, channel, phone);
   }
 
   /** A code channel some college of this election allows (which one the voter's allows is told after the secret). */
@@ -102,6 +97,11 @@ final class LoginHandlers {
           .map(ChannelKind::wireName).sorted().toList());
     }
     return kind.get();
+  }
+
+  private Future<Election> open(Election election) {
+    requireOpen(election);
+    return Future.succeededFuture(election);
   }
 
   private void requireOpen(Election election) {
@@ -122,35 +122,34 @@ final class LoginHandlers {
     } else if (outcome instanceof LoginOutcome.SessionOpened s) {
       ApiRouter.json(ctx, 200, new JsonObject().put("sessionToken", s.sessionToken())
           .put("expiresInSeconds", s.expiresInSeconds()));
-    } else if (outcome instanceof LoginOutcome.Rejected r) {
-      ctx.fail(new ProblemException(ProblemType.INVALID_CREDENTIALS, null,
-          new JsonObject().put("remainingAttempts", r.remainingAttempts())));
-    } else if (outcome instanceof LoginOutcome.LockedOut) {
-      ctx.fail(new ProblemException(ProblemType.ACCOUNT_LOCKED,
-          "too many failed attempts; only support can unlock the account"));
-    } else if (outcome instanceof LoginOutcome.ChannelNotAllowed c) {
-      ctx.fail(new ProblemException(ProblemType.CHANNEL_NOT_ALLOWED, "choose another channel than "
-          + c.channel().wireName()));
-    } else if (outcome instanceof LoginOutcome.NoDestination d) {
-      ctx.fail(new ProblemException(ProblemType.NO_DESTINATION, d.channel().usesPhone()
-          ? "no phone number is known for you: send one in 'phone' (E.164)" : "no email address is known for you"));
-    } else if (outcome instanceof LoginOutcome.UnknownChallenge) {
-      ctx.fail(new ProblemException(ProblemType.CHALLENGE_NOT_FOUND, null));
-    } else if (outcome instanceof LoginOutcome.CodeExpired) {
-      ctx.fail(new ProblemException(ProblemType.CODE_EXPIRED, null));
-    } else if (outcome instanceof LoginOutcome.ResendLimitReached) {
-      ctx.fail(new ProblemException(ProblemType.RESEND_LIMIT_REACHED, null));
-    } else if (outcome instanceof LoginOutcome.RateLimited r) {
-      ctx.fail(r.suspended()
-          ? RateLimitHeaders.tooMany(r.decision(), ProblemType.SENDS_SUSPENDED,
-              "codes to this number's block or country are suspended for a while; choose another channel")
-          : RateLimitHeaders.tooMany(r.decision(), ProblemType.RATE_LIMITED, "try again after Retry-After seconds"));
-    } else if (outcome instanceof LoginOutcome.PhoneTaken) {
-      ctx.fail(new ProblemException(ProblemType.PHONE_IN_USE,
-          "this number already receives codes for another voter of this election; give yours, or ask support"));
-    } else if (outcome instanceof LoginOutcome.SendFailed f) {
-      ctx.fail(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE, "the code could not be sent by "
-          + f.channel().wireName() + "; ask for a resend"));
+    } else {
+      ctx.fail(problem(outcome));
     }
+  }
+
+  /** A failed step as its problem: the type from the outcome table, a detail that helps the voter. */
+  private static ProblemException problem(LoginOutcome outcome) {
+    ProblemType type = outcome.kind().problem();
+    String detail = switch (outcome.kind()) {
+      case LOCKED -> "too many failed attempts; only support can unlock the account";
+      case CHANNEL_NOT_ALLOWED -> "choose another channel than "
+          + ((LoginOutcome.ChannelNotAllowed) outcome).channel().wireName();
+      case NO_DESTINATION -> ((LoginOutcome.NoDestination) outcome).channel().usesPhone()
+          ? "no phone number is known for you: send one in 'phone' (E.164)" : "no email address is known for you";
+      case RATE_LIMITED -> "try again after Retry-After seconds";
+      case SENDS_SUSPENDED -> "codes to this number's block or country are suspended for a while; choose another "
+          + "channel";
+      case PHONE_TAKEN -> "this number already receives codes for another voter of this election; give yours, or "
+          + "ask support";
+      case SEND_FAILED -> "the code could not be sent by " + ((LoginOutcome.SendFailed) outcome).channel().wireName()
+          + "; ask for a resend";
+      default -> null;
+    };
+    if (outcome instanceof LoginOutcome.RateLimited r) {
+      return RateLimitHeaders.tooMany(r.decision(), type, detail);
+    }
+    JsonObject extensions = outcome instanceof LoginOutcome.Rejected r
+        ? new JsonObject().put("remainingAttempts", r.remainingAttempts()) : new JsonObject();
+    return new ProblemException(type, detail, extensions);
   }
 }

@@ -1,47 +1,51 @@
 package fr.sesame.gateway.http;
 
+import fr.sesame.gateway.domain.SendRefusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Notifier;
+import fr.sesame.channels.DeliveryReports;
 import fr.sesame.channels.templates.TemplateCatalog;
-import fr.sesame.gateway.audit.AuditEvent;
-import fr.sesame.gateway.auth.Contacts;
 import fr.sesame.gateway.config.ApiKey.Role;
-import fr.sesame.gateway.http.problem.ProblemException;
-import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
+import fr.sesame.ratelimit.fraud.PhoneRules;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /** {@code POST /v1/notifications} (202, durable) and {@code GET /v1/notifications/{id}}; role platform. */
-final class NotificationHandlers {
+public final class NotificationHandlers implements RouteGroup {
   private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey",
       "electionId");
   private final NotificationService notifications;
   private final TemplateCatalog templates;
-  private final fr.sesame.channels.Notifier notifier;
-  private final fr.sesame.gateway.election.ElectionService elections;
-  private final fr.sesame.gateway.audit.AuditTrail audit;
-  private final java.time.Clock clock;
+  private final Notifier notifier;
+  private final ElectionService elections;
+  private final ApiKeyAuth auth;
 
-  NotificationHandlers(NotificationService notifications, TemplateCatalog templates,
-                       fr.sesame.channels.Notifier notifier, fr.sesame.gateway.election.ElectionService elections,
-                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock) {
+  public NotificationHandlers(NotificationService notifications, TemplateCatalog templates, Notifier notifier,
+                              ElectionService elections, ApiKeyAuth auth) {
     this.notifications = notifications;
     this.templates = templates;
     this.notifier = notifier;
     this.elections = elections;
-    this.audit = audit;
-    this.clock = clock;
+    this.auth = auth;
   }
 
-  void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
+  @Override
+  public void mount(Router router, Routes routes) {
     routes.json(router.post("/v1/notifications"), "notification-accept", auth.require(Role.PLATFORM), this::accept);
     routes.plain(router.get("/v1/notifications/:id"), "notification-status", auth.require(Role.PLATFORM),
         this::status);
@@ -53,66 +57,56 @@ final class NotificationHandlers {
   /** A provider's delivery report (OVH: GET with a query string; Mailjet: POST of JSON events). */
   private void webhook(RoutingContext ctx) {
     String provider = ctx.pathParam("provider");
-    var reader = notifier.webhook(provider, ctx.pathParam("token"));
-    if (reader.isEmpty()) {
-      throw new ProblemException(ProblemType.UNAUTHORIZED, "unknown webhook or wrong token");
-    }
-    Map<String, String> query = new HashMap<>();
-    ctx.queryParams().forEach(e -> query.put(e.getKey(), e.getValue()));
-    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
-    java.util.List<fr.sesame.channels.spi.DeliveryReports.Report> reports;
-    try {
-      reports = reader.get().reports(new fr.sesame.channels.spi.DeliveryReports.Call(ctx.request().method().name(),
-          query, body));
-    } catch (IllegalArgumentException e) {
-      throw JsonInput.invalid(e.getMessage());
-    }
+    DeliveryReports reader = notifier.webhook(provider, ctx.pathParam("token")).orElseThrow(() ->
+        new ProblemException(ProblemType.UNAUTHORIZED, "unknown webhook or wrong token"));
+    List<DeliveryReports.Report> reports = reports(ctx, reader);
     notifications.applyReports(provider, reports)
         .onSuccess(n -> ApiRouter.json(ctx, 200, new JsonObject().put("reports", reports.size()).put("applied", n)))
         .onFailure(ctx::fail);
   }
 
+  private static List<DeliveryReports.Report> reports(RoutingContext ctx, DeliveryReports reader) {
+    Map<String, String> query = new HashMap<>();
+    ctx.queryParams().forEach(e -> query.put(e.getKey(), e.getValue()));
+    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    try {
+      return reader.reports(new DeliveryReports.Call(ctx.request().method().name(), query, body));
+    } catch (IllegalArgumentException e) {
+      throw JsonInput.invalid(e.getMessage());
+    }
+  }
+
   private void accept(RoutingContext ctx) {
     NotificationService.Request request = parse(JsonInput.read(ctx, FIELDS));
-    var client = ApiKeyAuth.client(ctx);
-    Future<java.util.Set<String>> regions = request.electionId() == null
-        ? Future.succeededFuture(fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS)
-        : elections.find(request.electionId()).compose(e -> e.isPresent() ? Future.succeededFuture(e.get().phoneRegions())
+    regions(request).compose(allowed -> {
+          PhoneChecks.requireAllowed("to", request.to(), allowed, request.channel());
+          return notifications.accept(request, ApiKeyAuth.client(ctx));
+        })
+        .compose(a -> a.refused() == null ? Future.succeededFuture(a) : Future.failedFuture(refusal(a.refused())))
+        .onSuccess(a -> ApiRouter.json(ctx, 202, new JsonObject().put("id", a.id()))).onFailure(ctx::fail);
+  }
+
+  /** The countries whose numbers may receive it: the election's, else France with its overseas territories. */
+  private Future<Set<String>> regions(NotificationService.Request request) {
+    return request.electionId() == null ? Future.succeededFuture(PhoneRules.FRANCE_WITH_OVERSEAS)
+        : elections.find(request.electionId()).compose(e -> e.isPresent()
+            ? Future.succeededFuture(e.get().phoneRegions())
             : Future.failedFuture(new ProblemException(ProblemType.ELECTION_NOT_FOUND, null)));
-    regions.<Void>map(allowed -> {
-      PhoneChecks.requireAllowed("to", request.to(), allowed, request.channel());
-      return null;
-    }).compose(v -> notifications.accept(request, client)).compose(a -> {
-      if (a.refused() != null) {
-        return Future.failedFuture(a.refused().suspended()
-            ? RateLimitHeaders.tooMany(a.refused().decision(), ProblemType.SENDS_SUSPENDED,
-                "sends to this number's block or country are suspended (" + a.refused().breaker().name() + ")")
-            : RateLimitHeaders.tooMany(a.refused().decision(), ProblemType.RATE_LIMITED,
-                "this number has received as many messages as allowed for now"));
-      }
-      if (!a.created() || request.electionId() == null) {
-        return Future.succeededFuture(a);
-      }
-      String masked = switch (request.channel()) {
-        case EMAIL -> Contacts.maskEmail(request.to());
-        case POST -> "*** " + request.to().substring(request.to().lastIndexOf('\n') + 1, request.to().lastIndexOf('\n') + 3)
-            + "***"; // the department only
-        default -> Contacts.maskPhone(request.to());
-      };
-      return audit.record(request.electionId(), AuditEvent.of(clock.instant(), "notification.accepted",
-          client.actor(), client.ip(), "queued", "notification", a.id(), "template", request.template(),
-          "channel", request.channel().wireName(), "to", masked)).map(a);
-    }).onSuccess(a -> ApiRouter.json(ctx, 202, new JsonObject().put("id", a.id()))).onFailure(ctx::fail);
+  }
+
+  private static ProblemException refusal(SendRefusal refused) {
+    return refused.suspended()
+        ? RateLimitHeaders.tooMany(refused.decision(), ProblemType.SENDS_SUSPENDED,
+            "sends to this number's block or country are suspended (" + refused.breaker().name() + ")")
+        : RateLimitHeaders.tooMany(refused.decision(), ProblemType.RATE_LIMITED,
+            "this number has received as many messages as allowed for now");
   }
 
   private void status(RoutingContext ctx) {
-    notifications.status(ctx.pathParam("id")).onSuccess(found -> {
-      if (found.isEmpty()) {
-        ctx.fail(new ProblemException(ProblemType.NOTIFICATION_NOT_FOUND, null));
-      } else {
-        ApiRouter.json(ctx, 200, found.get());
-      }
-    }).onFailure(ctx::fail);
+    notifications.status(ctx.pathParam("id"))
+        .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+            : Future.failedFuture(new ProblemException(ProblemType.NOTIFICATION_NOT_FOUND, null)))
+        .onSuccess(json -> ApiRouter.json(ctx, 200, json)).onFailure(ctx::fail);
   }
 
   private NotificationService.Request parse(JsonInput in) {
@@ -167,7 +161,7 @@ final class NotificationHandlers {
     }
     String key = in.string("idempotencyKey", 128);
     String electionId = in.optionalString("electionId", 64);
-    if (electionId != null && !fr.sesame.gateway.election.Election.ID.matcher(electionId).matches()) {
+    if (electionId != null && !Election.ID.matcher(electionId).matches()) {
       throw JsonInput.invalid("'electionId' must be 1 to 64 of A-Z a-z 0-9 _ -");
     }
     return new NotificationService.Request(channel, to.get(), name, lang, values, key, electionId);

@@ -1,23 +1,23 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.gateway.health.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
 
 /** Liveness, readiness (Redis answers PING within a second) and Prometheus metrics. */
-final class OpsHandlers {
-  private final RedisAccess redis;
+public final class OpsHandlers implements RouteGroup {
+  private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
 
-  OpsHandlers(RedisAccess redis, PrometheusMeterRegistry registry) {
-    this.redis = redis;
+  public OpsHandlers(Readiness readiness, PrometheusMeterRegistry registry) {
+    this.readiness = readiness;
     this.registry = registry;
   }
 
-  void mount(Router router, ApiRouter.Routes routes) {
+  @Override
+  public void mount(Router router, Routes routes) {
     routes.plain(router.get("/health/live"), "health-live",
         ctx -> ApiRouter.json(ctx, 200, new JsonObject().put("status", "UP")));
     routes.plain(router.get("/health/ready"), "health-ready", this::ready);
@@ -26,8 +26,7 @@ final class OpsHandlers {
   }
 
   private void ready(RoutingContext ctx) {
-    redis.await(redis.commands().ping()).timeout(Duration.ofSeconds(1))
-        .onSuccess(pong -> ApiRouter.json(ctx, 200, new JsonObject().put("status", "UP").put("redis", "UP")))
-        .onFailure(e -> ApiRouter.json(ctx, 503, new JsonObject().put("status", "DOWN").put("redis", "DOWN")));
+    readiness.check().onSuccess(up -> ApiRouter.json(ctx, up ? 200 : 503,
+        new JsonObject().put("status", up ? "UP" : "DOWN").put("redis", up ? "UP" : "DOWN")));
   }
 }

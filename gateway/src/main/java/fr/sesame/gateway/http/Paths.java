@@ -1,9 +1,9 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.gateway.election.Election;
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.election.ElectionService;
-import fr.sesame.gateway.http.problem.ProblemException;
-import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,7 +1,7 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.gateway.http.problem.ProblemException;
-import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.ratelimit.Decision;
 import fr.sesame.ratelimit.LimitPolicy;
 import io.vertx.core.json.JsonObject;

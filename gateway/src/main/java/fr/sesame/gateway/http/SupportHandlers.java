@@ -3,26 +3,31 @@ package fr.sesame.gateway.http;
 import fr.sesame.gateway.auth.SupportService;
 import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.election.ElectionService;
-import fr.sesame.gateway.http.problem.ProblemException;
-import fr.sesame.gateway.http.problem.ProblemType;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.gateway.roll.RollLineParser;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /** Support agents' tools: a voter's status and unlock. */
-final class SupportHandlers {
+public final class SupportHandlers implements RouteGroup {
   private static final Set<String> UNLOCK_FIELDS = Set.of("reason");
   private final SupportService support;
   private final ElectionService elections;
+  private final ApiKeyAuth auth;
 
-  SupportHandlers(SupportService support, ElectionService elections) {
+  public SupportHandlers(SupportService support, ElectionService elections, ApiKeyAuth auth) {
     this.support = support;
     this.elections = elections;
+    this.auth = auth;
   }
 
-  void mount(Router router, ApiRouter.Routes routes, ApiKeyAuth auth) {
+  @Override
+  public void mount(Router router, Routes routes) {
     String base = "/v1/support/elections/:electionId/voters/:identifier";
     routes.plain(router.get(base), "support-status", auth.require(Role.SUPPORT, Role.ADMIN), this::status);
     routes.json(router.post(base + "/unlock"), "support-unlock", auth.require(Role.SUPPORT, Role.ADMIN), this::unlock);
@@ -30,19 +35,15 @@ final class SupportHandlers {
 
   private void status(RoutingContext ctx) {
     String identifier = identifier(ctx);
-    Paths.election(ctx, elections).compose(e -> support.status(e.id(), identifier)).onSuccess(found -> {
-      if (found.isEmpty()) {
-        ctx.fail(new ProblemException(ProblemType.VOTER_NOT_FOUND, null));
-        return;
-      }
-      var s = found.get();
-      JsonObject body = new JsonObject().put("identifier", s.identifier()).put("college", s.college())
-          .put("status", s.locked() ? "locked" : "active").put("failedAttempts", s.failedAttempts())
-          .put("lockedAt", s.lockedAt() == null ? null : s.lockedAt().toString())
-          .put("lastLoginAt", s.lastLoginAt() == null ? null : s.lastLoginAt().toString())
-          .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("hasVoted", s.hasVoted());
-      ApiRouter.json(ctx, 200, body);
-    }).onFailure(ctx::fail);
+    Paths.election(ctx, elections).compose(e -> support.status(e.id(), identifier))
+        .compose(SupportHandlers::found)
+        .onSuccess(s -> ApiRouter.json(ctx, 200, new JsonObject().put("identifier", s.identifier())
+            .put("college", s.college()).put("status", s.locked() ? "locked" : "active")
+            .put("failedAttempts", s.failedAttempts())
+            .put("lockedAt", s.lockedAt() == null ? null : s.lockedAt().toString())
+            .put("lastLoginAt", s.lastLoginAt() == null ? null : s.lastLoginAt().toString())
+            .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("hasVoted", s.hasVoted())))
+        .onFailure(ctx::fail);
   }
 
   private void unlock(RoutingContext ctx) {
@@ -53,13 +54,14 @@ final class SupportHandlers {
     }
     Paths.election(ctx, elections)
         .compose(e -> support.unlock(e.id(), identifier, reason.strip(), ApiKeyAuth.client(ctx)))
-        .onSuccess(found -> {
-          if (found.isEmpty()) {
-            ctx.fail(new ProblemException(ProblemType.VOTER_NOT_FOUND, null));
-          } else {
-            ApiRouter.json(ctx, 200, new JsonObject().put("status", "active").put("wasLocked", found.get()));
-          }
-        }).onFailure(ctx::fail);
+        .compose(SupportHandlers::found)
+        .onSuccess(was -> ApiRouter.json(ctx, 200, new JsonObject().put("status", "active").put("wasLocked", was)))
+        .onFailure(ctx::fail);
+  }
+
+  private static <T> Future<T> found(Optional<T> voter) {
+    return voter.isPresent() ? Future.succeededFuture(voter.get())
+        : Future.failedFuture(new ProblemException(ProblemType.VOTER_NOT_FOUND, null));
   }
 
   private static String identifier(RoutingContext ctx) {

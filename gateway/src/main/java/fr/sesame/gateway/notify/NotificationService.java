@@ -1,13 +1,20 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.domain.Accepted;
+import fr.sesame.gateway.domain.SendRefusal;
+import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.channels.spi.DeliveryReports;
+import fr.sesame.channels.DeliveryReports;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
-import fr.sesame.gateway.auth.ClientInfo;
 import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.NotificationField;
 import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.PaidSendPlan;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.metrics.GatewayMetrics;
@@ -65,7 +72,7 @@ public final class NotificationService {
    * How a send ended as far as this instance saw: {@code sent}, {@code failed}, {@code pending}, or
    * {@code refused} by the caps on paid sends ({@code refused} then says why; else null).
    */
-  public record Outcome(String id, String status, String error, OutboxStore.Refusal refused) {
+  public record Outcome(String id, String status, String error, SendRefusal refused) {
     public Outcome(String id, String status, String error) {
       this(id, status, error, null);
     }
@@ -105,8 +112,28 @@ public final class NotificationService {
     this.config = config;
   }
 
-  public Future<OutboxStore.Accepted> accept(Request r, ClientInfo client) {
-    return accept(newId(), r, client);
+  /**
+   * Accepts a notification from an API client: stored durably and queued, or refused by the caps on paid sends
+   * ({@link Accepted#refused()}). A new one with an election goes into that election's audit trail.
+   */
+  public Future<Accepted> accept(Request r, ClientInfo client) {
+    return accept(newId(), r, client).compose(a -> {
+      if (!a.created() || r.electionId() == null) {
+        return Future.succeededFuture(a);
+      }
+      return audit.record(r.electionId(), AuditEvent.of(clock.instant(), "notification.accepted", client.actor(),
+          client.ip(), "queued", "notification", a.id(), "template", r.template(), "channel", r.channel().wireName(),
+          "to", masked(r.channel(), r.to()))).map(a);
+    });
+  }
+
+  /** A recipient as the audit trail shows it: an email or phone masked, of a postal address the department only. */
+  static String masked(ChannelKind channel, String to) {
+    return switch (channel) {
+      case EMAIL -> Contacts.maskEmail(to);
+      case POST -> "*** " + to.substring(to.lastIndexOf('\n') + 1, to.lastIndexOf('\n') + 3) + "***";
+      default -> Contacts.maskPhone(to);
+    };
   }
 
   /**
@@ -128,21 +155,21 @@ public final class NotificationService {
         .onComplete(ar -> consumer.unregister());
   }
 
-  private Future<OutboxStore.Accepted> accept(String id, Request r, ClientInfo client) {
+  private Future<Accepted> accept(String id, Request r, ClientInfo client) {
     TemplateCatalog.Spec spec = templates.spec(r.template()).orElseThrow();
     OutboxStore.Lane lane = spec.priority() == TemplateCatalog.Priority.INTERACTIVE
         ? OutboxStore.Lane.HI : OutboxStore.Lane.LO;
-    String toEnc = cipher.encrypt(r.to(), contentAad(id, "to"));
+    String toEnc = cipher.encrypt(r.to(), CipherContext.notification(id, NotificationField.RECIPIENT));
     String dataEnc = r.dataFrom() != null ? ""
-        : cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(), contentAad(id, "d"));
-    String idem = hasher.hashText("notify-idem", client.actor(), r.idempotencyKey());
+        : cipher.encrypt(new JsonObject(Map.copyOf(r.data())).encode(),
+            CipherContext.notification(id, NotificationField.DATA));
+    String idem = hasher.hashText(HashPurpose.NOTIFY_IDEMPOTENCY, client.actor(), r.idempotencyKey());
     long now = clock.millis();
     long purgeAt = now + (r.contentRetention() != null ? r.contentRetention() : config.contentRetention()).toMillis();
-    PaidSendCaps.Plan plan = caps == null ? null
-        : caps.plan(r.channel(), r.to(), lane, clock.instant()).orElse(null);
-    return store.accept(id, now, r.channel().wireName(), r.template(), r.lang(), lane, toEnc, dataEnc, idem,
-            config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(), purgeAt,
-            r.dataFrom() == null ? "" : r.dataFrom(), plan)
+    PaidSendPlan plan = caps == null ? null : caps.plan(r.channel(), r.to(), lane, clock.instant()).orElse(null);
+    return store.accept(new OutboxStore.NewNotification(id, now, r.channel().wireName(), r.template(), r.lang(), lane,
+            toEnc, dataEnc, idem, config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(),
+            purgeAt, r.dataFrom() == null ? "" : r.dataFrom(), plan))
         .compose(a -> {
           if (a.created()) {
             vertx.eventBus().send(WAKE, lane.name());
@@ -156,9 +183,9 @@ public final class NotificationService {
   }
 
   /** A breaker tripped: an alert in metrics, the log and the election's audit trail. */
-  private Future<Void> tripped(List<PaidSendCaps.Breaker> breakers, Request r, ClientInfo client) {
+  private Future<Void> tripped(List<PaidSendPlan.Breaker> breakers, Request r, ClientInfo client) {
     List<AuditEvent> events = new ArrayList<>();
-    for (PaidSendCaps.Breaker breaker : breakers) {
+    for (PaidSendPlan.Breaker breaker : breakers) {
       metrics.breakerTrip(r.channel().wireName(), breaker.scope());
       LOG.warn("Fraud breaker tripped: {} (sends there stop for a while); election {}", breaker.name(),
           r.electionId() == null ? "-" : r.electionId());
@@ -226,10 +253,6 @@ public final class NotificationService {
   /** A fresh notification id. */
   public String newId() {
     return RandomTokens.base64Url(random.bytes(16));
-  }
-
-  static String contentAad(String id, String field) {
-    return "gw:{nt}:c:" + id + "|" + field;
   }
 
   private static String instant(String ms) {

@@ -9,6 +9,8 @@ import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.NotificationField;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.gateway.store.OutboxStore.Entry;
@@ -169,10 +171,10 @@ public final class OutboxDispatcher {
       }
       OutboxStore.Work w = work.get();
       ChannelKind channel = ChannelKind.fromWire(w.channel()).orElseThrow();
-      String to = cipher.decrypt(w.toEnc(), NotificationService.contentAad(id, "to"));
+      String to = cipher.decrypt(w.toEnc(), CipherContext.notification(id, NotificationField.RECIPIENT));
       Map<String, String> data = new HashMap<>();
       String dataBinding = w.dataSource().isEmpty() ? id : w.dataSource(); // a resent code carries its source's
-      new JsonObject(cipher.decrypt(w.dataEnc(), NotificationService.contentAad(dataBinding, "d")))
+      new JsonObject(cipher.decrypt(w.dataEnc(), CipherContext.notification(dataBinding, NotificationField.DATA)))
           .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
       // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
       boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);
@@ -211,8 +213,9 @@ public final class OutboxDispatcher {
           metrics.notification(w.template(), outcome[0]);
           long now = clock.millis();
           boolean ask = "sent".equals(outcome[0]) && notifier.deliveryStatus(outcome[1]).isPresent();
-          Future<Void> finished = store.finish(entry, now, outcome[0], outcome[1], outcome[2], outcome[3], attempts,
-              config.recordRetention().toMillis(), ask ? now + config.reportPollEvery().toMillis() : 0);
+          Future<Void> finished = store.finish(new OutboxStore.Finish(entry, now, outcome[0], outcome[1], outcome[2],
+              outcome[3], attempts, config.recordRetention().toMillis(),
+              ask ? now + config.reportPollEvery().toMillis() : 0));
           // sent together with the finish (one round trip): the event says what the provider answered, which
           // stays true even if the finish must be retried after a crash
           Future<Void> audited = w.electionId().isEmpty() ? Future.succeededFuture()

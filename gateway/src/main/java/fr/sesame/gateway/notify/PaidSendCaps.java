@@ -1,14 +1,17 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.gateway.config.LimitsConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.ratelimit.Limit;
 import fr.sesame.ratelimit.fraud.PhoneRules;
-import fr.sesame.ratelimit.redis.ScriptLimits;
-import fr.sesame.ratelimit.redis.ScriptLimits.Charge;
-import fr.sesame.ratelimit.redis.ScriptLimits.Entry;
+import fr.sesame.gateway.domain.PaidSendPlan;
+import fr.sesame.gateway.domain.PaidSendPlan.Breaker;
+import fr.sesame.ratelimit.StepLimits;
+import fr.sesame.ratelimit.StepLimits.Charge;
+import fr.sesame.ratelimit.StepLimits.Entry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +26,8 @@ import java.util.Optional;
  * campaign never trips a breaker that would stop login codes, but they do stop at a tripped one.
  */
 public final class PaidSendCaps {
-  /** The limits of one send, and the breakers it may trip: its number block's, then its country's. */
-  public record Plan(ScriptLimits limits, List<Breaker> breakers, long cooldownMs) {}
-
-  /**
-   * A fraud breaker.
-   * @param scope {@code prefix} or {@code country} (the metric's tag)
-   * @param key   its Redis key (the time until which it stops sends)
-   * @param name  what the alert and the 429 say, e.g. {@code sms prefix +3361234}
-   */
-  public record Breaker(String scope, String key, String name) {}
-
+  /** The scope of every paid-send cap: all notifications share it (one Redis Cluster slot). */
+  static final String SCOPE = "nt";
   private final LimitsConfig config;
   private final KeyedHasher hasher;
 
@@ -43,13 +37,13 @@ public final class PaidSendCaps {
   }
 
   /** Empty for channels that cost nothing per message (email) or are sent by hand (post). */
-  public Optional<Plan> plan(ChannelKind channel, String e164, OutboxStore.Lane lane, Instant now) {
+  public Optional<PaidSendPlan> plan(ChannelKind channel, String e164, OutboxStore.Lane lane, Instant now) {
     if (!channel.usesPhone()) {
       return Optional.empty();
     }
     String ch = channel.wireName();
     PhoneRules.Place place = PhoneRules.place(e164, config.prefixDigits());
-    String number = hasher.hashText("phone-cap", e164).substring(0, 22);
+    String number = hasher.hashText(HashPurpose.PHONE_CAP, e164).substring(0, 22);
     List<Entry> entries = new ArrayList<>(4);
     entries.add(new Entry(new Limit(config.phoneNumber(), ch + ":" + number), Charge.ALWAYS));
     entries.add(new Entry(new Limit(config.phoneNumberDay(), ch + ":" + number), Charge.ALWAYS));
@@ -57,13 +51,8 @@ public final class PaidSendCaps {
       entries.add(new Entry(new Limit(config.phonePrefix(), ch + ":" + place.prefix()), Charge.ALWAYS));
       entries.add(new Entry(new Limit(config.country(place.region()), ch + ":" + place.region()), Charge.ALWAYS));
     }
-    return Optional.of(new Plan(new ScriptLimits("nt", entries, now),
-        List.of(breaker(ch, "prefix", place.prefix()), breaker(ch, "country", place.region())),
+    return Optional.of(new PaidSendPlan(new StepLimits(SCOPE, entries, now),
+        List.of(new Breaker(ch, "prefix", place.prefix()), new Breaker(ch, "country", place.region())),
         config.breakerCooldown().toMillis()));
-  }
-
-  private static Breaker breaker(String channel, String scope, String subject) {
-    return new Breaker(scope, "rl:{nt}:trip:" + channel + ":" + scope + ":" + subject,
-        channel + " " + scope + " " + subject);
   }
 }

@@ -1,13 +1,16 @@
 package fr.sesame.gateway.roll;
 
-import fr.sesame.gateway.auth.Contacts;
-import fr.sesame.gateway.auth.VoterKey;
+import fr.sesame.gateway.crypto.HashPurpose;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.auth.VoterKeys;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
-import fr.sesame.gateway.election.College;
-import fr.sesame.gateway.election.Election;
-import fr.sesame.gateway.election.SecretKind;
+import fr.sesame.gateway.domain.College;
+import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.domain.SecretKind;
 import fr.sesame.gateway.store.VoterStore.VoterRow;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -143,10 +146,10 @@ public final class RollLineParser {
     String identity = new JsonObject().put("i", identifier).put("l", lastName).put("f", firstName)
         .put("b", birthDate).encode();
     return new Result(new VoterRow(voter, college.get().id(),
-        hasher.hashText("secret", election.id(), identifier, secret.get()),
-        cipher.encrypt(identity, voter.aad("n")),
-        email.isEmpty() ? "" : cipher.encrypt(email, voter.aad("e")),
-        phone.isEmpty() ? "" : cipher.encrypt(phone, voter.aad("p"))), null);
+        hasher.hashText(HashPurpose.SECRET, election.id(), identifier, secret.get()),
+        cipher.encrypt(identity, CipherContext.voter(voter.pseudonym(), VoterField.IDENTITY)),
+        email.isEmpty() ? "" : cipher.encrypt(email, CipherContext.voter(voter.pseudonym(), VoterField.EMAIL)),
+        phone.isEmpty() ? "" : cipher.encrypt(phone, CipherContext.voter(voter.pseudonym(), VoterField.PHONE))), null);
   }
 
   private static Result reject(String reason) {

@@ -1,6 +1,6 @@
 package fr.sesame.gateway.store;
 
-import fr.sesame.gateway.election.Election;
+import fr.sesame.gateway.domain.Election;
 import io.vertx.core.Future;
 import java.util.Optional;
 

@@ -16,6 +16,6 @@ public interface EmargementStore {
 
   Future<Page> page(String electionId, String cursor, int count);
 
-  /** Reads the identity fields of several voters in one round trip (null where absent). */
-  Future<List<String>> identities(List<String> voterKeys);
+  /** Reads the encrypted identities of several voters in one round trip (null where absent). */
+  Future<List<String>> identities(List<String> pseudonyms);
 }

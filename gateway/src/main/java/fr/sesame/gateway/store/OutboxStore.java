@@ -1,6 +1,7 @@
 package fr.sesame.gateway.store;
 
-import fr.sesame.gateway.notify.PaidSendCaps;
+import fr.sesame.gateway.domain.Accepted;
+import fr.sesame.gateway.domain.PaidSendPlan;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
@@ -11,30 +12,6 @@ import java.util.Optional;
 public interface OutboxStore {
   /** Which stream: interactive messages are always read first. */
   enum Lane { HI, LO }
-
-  /**
-   * What {@link #accept} decided: {@code created} is false when the idempotency key was seen before;
-   * {@code sourceGone} is true when the data was to be copied from a notification whose content is gone
-   * (nothing was written then).
-   */
-  record Accepted(String id, boolean created, boolean sourceGone, Refusal refused) {
-    public Accepted(String id, boolean created, boolean sourceGone) {
-      this(id, created, sourceGone, null);
-    }
-  }
-
-  /**
-   * A paid send refused by its caps: nothing was written.
-   * @param decision   the caps as they stand (empty states when a breaker was already open)
-   * @param breaker    the tripped breaker that stops sends there, or null when a cap refused
-   * @param trippedNow the breakers this very send tripped
-   */
-  record Refusal(fr.sesame.ratelimit.Decision decision, PaidSendCaps.Breaker breaker,
-                 List<PaidSendCaps.Breaker> trippedNow) {
-    public boolean suspended() {
-      return breaker != null;
-    }
-  }
 
   /** A stream entry waiting for a dispatcher. */
   record Entry(Lane lane, String entryId, String notificationId) {}
@@ -53,14 +30,23 @@ public interface OutboxStore {
   record Record(Map<String, String> fields, List<String> attempts) {}
 
   /**
+   * A notification to accept.
+   * @param toEnc            the recipient, encrypted for this id
+   * @param dataEnc          the template's data, encrypted for this id ("" when {@code dataFrom} is given)
+   * @param idempotencyHash  the keyed hash of the client and its idempotency key
+   * @param idempotencyTtlMs how long the key is remembered
    * @param electionId       the election whose audit trail records it, or ""
    * @param contentPurgeAtMs when its content (recipient, data) is to be deleted
    * @param dataFrom         a notification whose data this one reuses, in the same script ({@code dataEnc} is
    *                         then ignored), or ""
+   * @param caps             the paid-send caps and breakers, or null (email, post)
    */
-  Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
-                          String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                          String electionId, long contentPurgeAtMs, String dataFrom, PaidSendCaps.Plan caps);
+  record NewNotification(String id, long nowMs, String channel, String template, String lang, Lane lane,
+                         String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
+                         String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps) {}
+
+  /** Accepts a notification atomically: stored, queued and indexed, or refused with nothing written. */
+  Future<Accepted> accept(NewNotification n);
 
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();
@@ -79,11 +65,20 @@ public interface OutboxStore {
   Future<Optional<Work>> begin(String id, long nowMs, String firstProviders);
 
   /**
-   * Records the outcome and the attempts, and removes the entry, atomically.
-   * @param firstPollAtMs when the provider is asked for the message's fate (it has no webhook), or 0
+   * How a send ended.
+   * @param status            {@code sent} or {@code failed}
+   * @param provider          the provider that took it ("" when none did)
+   * @param providerMessageId its id there ("" when none)
+   * @param error             why it failed ("" when sent)
+   * @param attempts          one JSON per provider attempt (provider, at, outcome)
+   * @param attemptsTtlMs     how long the attempts are kept
+   * @param firstPollAtMs     when the provider is asked for the message's fate (it has no webhook), or 0
    */
-  Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
-                      String error, List<String> attempts, long attemptsTtlMs, long firstPollAtMs);
+  record Finish(Entry entry, long nowMs, String status, String provider, String providerMessageId, String error,
+                List<String> attempts, long attemptsTtlMs, long firstPollAtMs) {}
+
+  /** Records the outcome and the attempts, and removes the entry, atomically. */
+  Future<Void> finish(Finish finish);
 
   /** A sent message whose provider is to be asked for its fate. */
   record Poll(String provider, String providerMessageId, long sentAtMs) {

@@ -1,6 +1,6 @@
 package fr.sesame.gateway.store;
 
-import fr.sesame.gateway.auth.VoterKey;
+import fr.sesame.gateway.domain.VoterKey;
 import io.vertx.core.Future;
 import java.util.Optional;
 
@@ -12,6 +12,9 @@ public interface SessionStore {
   /** @return the session when active at {@code nowMs} (its inactivity timer is slid), empty otherwise */
   Future<Optional<ActiveSession>> touch(VoterKey voter, String tokenHash, long nowMs, long idleMs);
 
-  /** Ends a session; @return its election and session id, empty when there was none */
-  Future<Optional<String[]>> end(VoterKey voter, String tokenHash);
+  /** A session that was just ended. */
+  record EndedSession(String electionId, String sessionId) {}
+
+  /** Ends a session; @return it, empty when there was none */
+  Future<Optional<EndedSession>> end(VoterKey voter, String tokenHash);
 }

@@ -1,53 +1,56 @@
 package fr.sesame.gateway.store;
 
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.ratelimit.Decision;
 
 /**
- * What a voter script decided, as the store reports it; {@code LoginService} turns it into a
- * {@code LoginOutcome}. Fields a code does not use are empty or zero.
+ * What a login step decided in the store; {@code LoginService} turns it into a {@code LoginOutcome}.
+ * Fields a code does not use are empty, zero or null.
  *
  * @param code        {@link Code}
  * @param failures    the voter's failure count after the step (REJECTED, LOCKED)
- * @param college     the voter's college (OK)
- * @param channel     the challenge's channel (OK of a resend)
- * @param destField   which stored field the destination came from (OK of login and resend)
+ * @param college     the voter's college (OK of a secret or code step)
+ * @param channel     the challenge's channel (OK of a login or resend)
+ * @param destField   which of the voter's fields the destination came from (OK of login and resend)
  * @param destValue   the encrypted destination (OK of login and resend)
  * @param resendsLeft resends still allowed (OK of a resend)
  * @param lockedNow   LOCKED: true when this very step locked the account
  * @param sameCodeNotification OK of a resend while the code is valid: the notification that carried it; else ""
  * @param limited     RATE_LIMITED: the limits as they stand (for the 429's headers); else null
  */
-public record StepResult(Code code, long failures, String college, String channel, String destField,
+public record StepResult(Code code, long failures, String college, String channel, VoterField destField,
                          String destValue, long resendsLeft, boolean lockedNow, String sameCodeNotification,
                          Decision limited) {
-  public StepResult(Code code, long failures, String college, String channel, String destField, String destValue,
-                    long resendsLeft, boolean lockedNow, String sameCodeNotification) {
-    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, sameCodeNotification, null);
-  }
-
-  public StepResult(Code code, long failures, String college, String channel, String destField, String destValue,
-                    long resendsLeft, boolean lockedNow) {
-    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, "");
-  }
-
-  /** The scripts' result codes (redis/lib/voter.lua). */
+  /** What a step decided. The store maps its own reply codes to these by name, never by position. */
   public enum Code { OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT,
-    RATE_LIMITED, PHONE_TAKEN;
-
-    public static Code of(long n) {
-      return values()[(int) n - 1];
-    }
-  }
+    RATE_LIMITED, PHONE_TAKEN }
 
   public static StepResult failure(Code code, long failures, boolean lockedNow) {
-    return new StepResult(code, failures, "", "", "", "", 0, lockedNow);
+    return new StepResult(code, failures, "", "", null, "", 0, lockedNow, "", null);
   }
 
   public static StepResult limited(Decision decision) {
-    return new StepResult(Code.RATE_LIMITED, 0, "", "", "", "", 0, false, "", decision);
+    return new StepResult(Code.RATE_LIMITED, 0, "", "", null, "", 0, false, "", decision);
   }
 
   public static StepResult of(Code code) {
-    return new StepResult(code, 0, "", "", "", "", 0, false);
+    return failure(code, 0, false);
+  }
+
+  /** A secret step that opened a challenge: where its code goes. */
+  public static StepResult challenge(String college, String channel, VoterField destField, String destValue) {
+    return new StepResult(Code.OK, 0, college, channel, destField, destValue, 0, false, "", null);
+  }
+
+  /** A code step that opened a session. */
+  public static StepResult session(String college) {
+    return new StepResult(Code.OK, 0, college, "", null, "", 0, false, "", null);
+  }
+
+  /** A resend: where the code goes again, how many resends are left, and the notification to copy, or "". */
+  public static StepResult resent(String channel, VoterField destField, String destValue, long resendsLeft,
+                                  String sameCodeNotification) {
+    return new StepResult(Code.OK, 0, "", channel, destField, destValue, resendsLeft, false, sameCodeNotification,
+        null);
   }
 }

@@ -1,51 +1,75 @@
 package fr.sesame.gateway.store;
 
-import fr.sesame.gateway.auth.VoterKey;
-import fr.sesame.ratelimit.redis.ScriptLimits;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
+import fr.sesame.gateway.domain.VoterKey;
+import fr.sesame.ratelimit.StepLimits;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * Voters, their lockout state, their login challenge and their sessions. Every method that decides
- * something (lock, code, session) does so atomically in the store, in one round trip.
+ * Voters, their lockout state and their login challenge (port). Every method that decides something (lock,
+ * code, session) does so atomically in the store, in one round trip, and takes one argument record.
  */
 public interface VoterStore {
-  /** A voter as the roll gives it, already hashed and encrypted. */
+  /** A voter as the roll gives it, already hashed and encrypted ({@code emailEnc}, {@code phoneEnc}: "" none). */
   record VoterRow(VoterKey key, String college, String secretHash, String identityEnc, String emailEnc,
                   String phoneEnc) {}
+
+  /**
+   * A voter as stored: contacts still encrypted (null where absent); times in epoch ms, 0 when never.
+   * @param lockedAtMs when the account locked, 0 when it is not locked
+   */
+  record VoterRecord(String college, long failures, long lockedAtMs, long lastLoginMs, String identityEnc,
+                     String emailEnc, String phoneEnc, String loginPhoneEnc) {
+    public boolean locked() {
+      return lockedAtMs > 0;
+    }
+  }
 
   /** What a new challenge holds; {@code notificationId} is the outbox notification carrying its code. */
   record NewChallenge(String challengeId, String codeHash, long expiresAtMs, long ttlMs, String notificationId) {}
 
+  /**
+   * The first login step's arguments.
+   * @param collegesAllowingChannel the colleges whose voters may get a code by {@code channel}, ",a,b,"
+   * @param givenPhoneEnc the phone given at login, encrypted for the voter ("" when none)
+   * @param phoneClaim   the keyed hash of the election and that number ("" when none): a number given at
+   *                     login receives codes for one voter only
+   */
+  record SecretCheck(VoterKey voter, long nowMs, int maxFailures, String secretHash, long unknownTtlMs,
+                     String channel, String collegesAllowingChannel, String givenPhoneEnc, String phoneClaim,
+                     NewChallenge challenge, StepLimits limits) {}
+
+  /** The second login step's arguments; {@code sessionKeyHash} is what the new session is stored under. */
+  record CodeCheck(VoterKey voter, long nowMs, int maxFailures, String challengeId, String codeHash,
+                   String sessionKeyHash, long sessionTtlMs, String sessionId, String ip, StepLimits limits) {}
+
+  /**
+   * A resend's arguments: the same code while valid, else a new one ({@code codeHash}, carried by
+   * {@code notificationId}); {@code channel} "" keeps the challenge's.
+   */
+  record Resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs, int maxResends,
+                String channel, String collegesAllowingChannel, String notificationId, StepLimits limits) {}
+
+  /** What unlocking found. */
+  enum UnlockResult { NOT_ON_ROLL, WAS_LOCKED, WAS_NOT_LOCKED }
+
   /** Writes a batch of voters; @return how many were new (the rest were updated). */
   Future<Integer> importVoters(List<VoterRow> rows);
 
-  /**
-   * First step: the rate limits, lock check, secret check, failure count or a new challenge.
-   * @param phoneClaim the keyed hash of the election and {@code givenPhoneEnc}'s number ("" when none): a
-   *                   number given at login receives codes for one voter only
-   */
-  Future<StepResult> checkSecret(VoterKey voter, long nowMs, int maxFailures, String secretHash, long unknownTtlMs,
-                                 String channel, String collegesAllowingChannel, String givenPhoneEnc,
-                                 String phoneClaim, NewChallenge challenge, ScriptLimits limits);
+  /** First step: the rate limits, lock check, secret check, failure count or a new challenge. */
+  Future<StepResult> checkSecret(SecretCheck check);
 
   /** Second step: the rate limits, lock check, code check, failure count or a new session. */
-  Future<StepResult> checkCode(VoterKey voter, long nowMs, int maxFailures, String challengeId, String codeHash,
-                               String sessionKeyHash, long sessionTtlMs, String sessionId, String ip,
-                               ScriptLimits limits);
+  Future<StepResult> checkCode(CodeCheck check);
 
-  /**
-   * The code again for the current challenge: the same one while valid ({@link StepResult#sameCodeNotification()}
-   * names the notification that carried it), else a new one ({@code codeHash}, carried by {@code notificationId}).
-   */
-  Future<StepResult> resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs,
-                            int maxResends, String channel, String collegesAllowingChannel, String notificationId,
-                            ScriptLimits limits);
+  /** The code again for the current challenge ({@link StepResult#sameCodeNotification()}). */
+  Future<StepResult> resend(Resend resend);
 
-  /** @return the voter's stored fields (c, f, la, ll, n, e, p, lp), empty when not on the roll */
-  Future<Map<String, String>> read(VoterKey voter);
+  /** @return the voter, empty when not on the roll */
+  Future<Optional<VoterRecord>> read(VoterKey voter);
 
-  /** @return -1 not on the roll, 1 was locked, 0 was not locked */
-  Future<Integer> unlock(VoterKey voter);
+  /** Clears the lock and the failure count. */
+  Future<UnlockResult> unlock(VoterKey voter);
 }

@@ -32,10 +32,10 @@ class FieldCipherTest {
   @Test
   void keyedHashesDependOnKeyPurposeAndPartBoundaries() {
     KeyedHasher h = new KeyedHasher(new byte[32]);
-    assertThat(h.hashText("secret", "ab", "c")).isNotEqualTo(h.hashText("secret", "a", "bc"));
-    assertThat(h.hashText("secret", "a")).isNotEqualTo(h.hashText("otp", "a"));
+    assertThat(h.hashText(HashPurpose.SECRET, "ab", "c")).isNotEqualTo(h.hashText(HashPurpose.SECRET, "a", "bc"));
+    assertThat(h.hashText(HashPurpose.SECRET, "a")).isNotEqualTo(h.hashText(HashPurpose.OTP, "a"));
     byte[] other = new byte[32];
     other[0] = 1;
-    assertThat(new KeyedHasher(other).hashText("secret", "a")).isNotEqualTo(h.hashText("secret", "a"));
+    assertThat(new KeyedHasher(other).hashText(HashPurpose.SECRET, "a")).isNotEqualTo(h.hashText(HashPurpose.SECRET, "a"));
   }
 }

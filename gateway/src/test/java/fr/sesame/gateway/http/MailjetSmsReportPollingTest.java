@@ -3,7 +3,7 @@ package fr.sesame.gateway.http;
 import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsConfig;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
 import fr.sesame.gateway.support.TestRedis;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.templates.TemplateCatalog;
-import fr.sesame.gateway.auth.ClientInfo;
+import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsConfig;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.Vertx;

@@ -3,7 +3,7 @@ package fr.sesame.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.dev.DevOutbox;
-import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsConfig;
 import fr.sesame.gateway.Gateway;
 import fr.sesame.gateway.config.ConfigLoader;
 import fr.sesame.gateway.config.GatewayConfig;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestRedis;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import java.util.UUID;
@@ -35,8 +35,8 @@ class OutboxBeginTest {
   @Test
   void takingAMessageRecordsItsFirstProviderUnlessExcludedSoACrashExcludesIt() {
     String id = UUID.randomUUID().toString();
-    Http.await(store.accept(id, 1_000, "sms", "login-code", "fr", OutboxStore.Lane.HI, "to", "data",
-        UUID.randomUUID().toString(), 60_000, "", 60_000, "", null));
+    Http.await(store.accept(new OutboxStore.NewNotification(id, 1_000, "sms", "login-code", "fr",
+        OutboxStore.Lane.HI, "to", "data", UUID.randomUUID().toString(), 60_000, "", 60_000, "", null)));
     // its stream entry (its content is not really encrypted) is for no dispatcher of a later test
     TestRedis.sync().xrange("gw:{nt}:s:hi", Range.create("-", "+")).stream()
         .filter(m -> id.equals(m.getBody().get("id")))

@@ -1,10 +1,10 @@
 package fr.sesame.loadtests.bench;
 
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.channels.ChannelsConfig;
+import fr.sesame.channels.config.ChannelsConfig;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.Gateway;
-import fr.sesame.gateway.auth.ClientInfo;
+import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.config.ConfigLoader;
 import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.config.HttpConfig;
@@ -19,7 +19,7 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.dev.EmbeddedRedis;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.RedisClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

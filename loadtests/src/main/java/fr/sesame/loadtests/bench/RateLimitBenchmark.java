@@ -5,7 +5,7 @@ import fr.sesame.ratelimit.Decision;
 import fr.sesame.ratelimit.Limit;
 import fr.sesame.ratelimit.LimitPolicy;
 import fr.sesame.ratelimit.local.InMemoryRateLimiter;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import fr.sesame.ratelimit.redis.RedisRateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;

@@ -1,12 +1,16 @@
 package fr.sesame.ratelimit.redis;
 
-import static fr.sesame.ratelimit.redis.LuaScript.num;
+import static fr.sesame.redis.LuaScript.num;
 
 import fr.sesame.ratelimit.Decision;
 import fr.sesame.ratelimit.Limit;
 import fr.sesame.ratelimit.LimitPolicy;
 import fr.sesame.ratelimit.RateLimiter;
+import fr.sesame.ratelimit.StepLimits;
 import fr.sesame.ratelimit.local.InMemoryRateLimiter;
+import fr.sesame.redis.LuaScript;
+import fr.sesame.redis.RedisAccess;
+import fr.sesame.redis.StoreUnavailableException;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,10 +35,10 @@ public final class RedisRateLimiter implements RateLimiter {
   @Override
   public Future<Decision> check(String hashTag, List<Limit> limits, int cost, Instant now) {
     RateLimiter.requireValid(limits, cost);
-    ScriptLimits script = new ScriptLimits(hashTag,
-        limits.stream().map(l -> new ScriptLimits.Entry(l, ScriptLimits.Charge.ALWAYS)).toList(), now);
-    return GCRA.run(redis, script.keys(), script.args(Integer.toString(cost)))
-        .map(r -> script.decision(num(r, 0) == 1, r, 1))
+    StepLimits step = new StepLimits(hashTag,
+        limits.stream().map(l -> new StepLimits.Entry(l, StepLimits.Charge.ALWAYS)).toList(), now);
+    return GCRA.run(redis, ScriptLimits.keys(step), ScriptLimits.args(step, Integer.toString(cost)))
+        .map(r -> ScriptLimits.decision(step, GcraReply.of(num(r, 0)) == GcraReply.ALLOWED, r, 1))
         .recover(e -> {
       if (!(e instanceof StoreUnavailableException)) {
         return Future.failedFuture(e);

@@ -1,7 +1,9 @@
 package fr.sesame.gateway.http.problem;
 
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.channels.NotificationException;
-import fr.sesame.ratelimit.redis.StoreUnavailableException;
+import fr.sesame.redis.StoreUnavailableException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,10 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.ratelimit.redis.LuaScript.num;
+import static fr.sesame.redis.LuaScript.num;
 
-import fr.sesame.gateway.audit.AuditStore;
-import fr.sesame.ratelimit.redis.LuaScript;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.gateway.store.AuditStore;
+import fr.sesame.redis.LuaScript;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -31,7 +31,7 @@ public final class RedisAuditStore implements AuditStore {
       args[2 + i] = pairs.get(i);
     }
     return APPEND.run(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
-        .map(r -> num(r, 0) == 1);
+        .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package fr.sesame.gateway.store.redis;
 
 import fr.sesame.gateway.config.RedisConfig;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -1,9 +1,9 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.gateway.election.Election;
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.store.ElectionStore;
 import fr.sesame.gateway.store.EmargementStore;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.vertx.core.Future;
@@ -55,10 +55,10 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
   }
 
   @Override
-  public Future<List<String>> identities(List<String> voterKeys) {
+  public Future<List<String>> identities(List<String> pseudonyms) {
     List<Future<String>> all = new ArrayList<>();
-    for (String key : voterKeys) {
-      all.add(redis.await(redis.commands().hget(key, "n")));
+    for (String pseudonym : pseudonyms) {
+      all.add(redis.await(redis.commands().hget(RedisKeys.voter(pseudonym), "n")));
     }
     return Future.all(all).map(cf -> {
       List<String> out = new ArrayList<>();

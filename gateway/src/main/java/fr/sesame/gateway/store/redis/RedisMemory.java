@@ -1,6 +1,6 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.redis.RedisAccess;
 import io.vertx.core.Future;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,13 +1,16 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.ratelimit.redis.LuaScript.num;
-import static fr.sesame.ratelimit.redis.LuaScript.str;
+import static fr.sesame.redis.LuaScript.num;
+import static fr.sesame.redis.LuaScript.str;
 
-import fr.sesame.gateway.notify.PaidSendCaps;
+import fr.sesame.gateway.domain.Accepted;
+import fr.sesame.gateway.domain.SendRefusal;
+import fr.sesame.gateway.domain.PaidSendPlan;
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.ratelimit.Decision;
-import fr.sesame.ratelimit.redis.LuaScript;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.ratelimit.redis.ScriptLimits;
+import fr.sesame.redis.LuaScript;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -19,6 +22,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -48,7 +52,7 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   static String stream(Lane lane) {
-    return "gw:{nt}:s:" + lane.name().toLowerCase(java.util.Locale.ROOT);
+    return "gw:{nt}:s:" + lane.name().toLowerCase(Locale.ROOT);
   }
 
   static String record(String id) {
@@ -64,40 +68,45 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
-  public Future<Accepted> accept(String id, long nowMs, String channel, String template, String lang, Lane lane,
-                                 String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                                 String electionId, long contentPurgeAtMs, String dataFrom, PaidSendCaps.Plan caps) {
-    String[] keys = {"gw:{nt}:i:" + idempotencyHash, record(id), content(id), stream(lane), CONTENT_INDEX,
-        RECORD_INDEX, content(dataFrom.isEmpty() ? id : dataFrom)};
-    String[] args = {id, Long.toString(nowMs), channel, template, lang, lane.name(), toEnc, dataEnc,
-        Long.toString(idempotencyTtlMs), electionId, Long.toString(contentPurgeAtMs), dataFrom,
-        caps == null ? "" : Long.toString(caps.cooldownMs())};
+  public Future<Accepted> accept(NewNotification n) {
+    String id = n.id();
+    PaidSendPlan caps = n.caps();
+    String[] keys = {"gw:{nt}:i:" + n.idempotencyHash(), record(id), content(id), stream(n.lane()), CONTENT_INDEX,
+        RECORD_INDEX, content(n.dataFrom().isEmpty() ? id : n.dataFrom())};
+    String[] args = {id, Long.toString(n.nowMs()), n.channel(), n.template(), n.lang(), n.lane().name(), n.toEnc(),
+        n.dataEnc(), Long.toString(n.idempotencyTtlMs()), n.electionId(), Long.toString(n.contentPurgeAtMs()),
+        n.dataFrom(), caps == null ? "" : Long.toString(caps.cooldownMs())};
     if (caps != null) {
       List<String> k = new ArrayList<>(List.of(keys));
-      caps.breakers().forEach(b -> k.add(b.key()));
-      keys = caps.limits().keys(k.toArray(String[]::new));
-      args = caps.limits().args(args);
+      caps.breakers().forEach(b -> k.add(breaker(b)));
+      keys = ScriptLimits.keys(caps.limits(), k.toArray(String[]::new));
+      args = ScriptLimits.args(caps.limits(), args);
     }
-    return ACCEPT.run(redis, keys, args).map(r -> {
-      long code = num(r, 0);
-      if (code == -3) {
+    return ACCEPT.run(redis, keys, args).map(r -> switch (AcceptReply.of(num(r, 0))) {
+      case BREAKER_OPEN -> {
         Decision open = new Decision(false, Decision.Reason.LIMITED, Duration.ofNanos(num(r, 2) * 1000), List.of());
-        return new Accepted("", false, false, new Refusal(open, caps.breakers().get((int) num(r, 3) - 1),
-            List.of()));
+        yield new Accepted("", false, false, new SendRefusal(open, caps.breakers().get((int) num(r, 3) - 1), List.of()));
       }
-      if (code == -2) {
+      case OVER_CAP -> {
         long tripped = num(r, 2); // a bit per breaker, in the plan's order
-        List<PaidSendCaps.Breaker> now = new ArrayList<>(2);
+        List<PaidSendPlan.Breaker> now = new ArrayList<>(2);
         for (int b = 0; b < caps.breakers().size(); b++) {
           if ((tripped & (1L << b)) != 0) {
             now.add(caps.breakers().get(b));
           }
         }
-        return new Accepted("", false, false, new Refusal(caps.limits().refusal(r, 3),
+        yield new Accepted("", false, false, new SendRefusal(ScriptLimits.refusal(caps.limits(), r, 3),
             now.isEmpty() ? null : now.get(0), now));
       }
-      return new Accepted(str(r, 1), code == 1, code == -1);
+      case SOURCE_GONE -> new Accepted(str(r, 1), false, true);
+      case DUPLICATE -> new Accepted(str(r, 1), false, false);
+      case ACCEPTED -> new Accepted(str(r, 1), true, false);
     });
+  }
+
+  /** A fraud breaker's key: the time (ms) until which it stops sends there. */
+  static String breaker(PaidSendPlan.Breaker b) {
+    return "rl:{nt}:trip:" + b.channel() + ":" + b.scope() + ":" + b.subject();
   }
 
   @Override
@@ -139,22 +148,26 @@ public final class RedisOutboxStore implements OutboxStore {
   @Override
   public Future<Optional<Work>> begin(String id, long nowMs, String firstProviders) {
     return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs), firstProviders)
-        .map(r -> num(r, 0) == 0
+        .map(r -> BeginReply.of(num(r, 0)) == BeginReply.NOTHING_TO_SEND
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
             str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8), str(r, 9))));
   }
 
   @Override
-  public Future<Void> finish(Entry entry, long nowMs, String status, String provider, String providerMessageId,
-                             String error, List<String> attemptJsons, long attemptsTtlMs, long firstPollAtMs) {
-    List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), status, provider, providerMessageId, error,
-        GROUP, entry.entryId(), Long.toString(attemptsTtlMs), entry.notificationId(),
-        firstPollAtMs > 0 ? Long.toString(firstPollAtMs) : "", new Poll(provider, providerMessageId, nowMs).member()));
-    args.addAll(attemptJsons);
+  public Future<Void> finish(Finish f) {
+    Entry entry = f.entry();
+    List<String> args = new ArrayList<>(List.of(Long.toString(f.nowMs()), f.status(), f.provider(),
+        f.providerMessageId(), f.error(), GROUP, entry.entryId(), Long.toString(f.attemptsTtlMs()),
+        entry.notificationId(), f.firstPollAtMs() > 0 ? Long.toString(f.firstPollAtMs()) : "",
+        new Poll(f.provider(), f.providerMessageId(), f.nowMs()).member()));
+    args.addAll(f.attempts());
     return FINISH.run(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
-        stream(entry.lane()), providerMessage(provider, providerMessageId), POLLS}, args.toArray(String[]::new))
-        .mapEmpty();
+        stream(entry.lane()), providerMessage(f.provider(), f.providerMessageId()), POLLS}, args.toArray(String[]::new))
+        .map(r -> {
+          FinishReply.of(num(r, 0)); // FINISHED is its only reply: anything else is a contract drift
+          return null;
+        });
   }
 
   @Override
@@ -182,7 +195,11 @@ public final class RedisOutboxStore implements OutboxStore {
   public Future<ReportOutcome> report(String id, long nowMs, String provider, boolean delivered, String attemptJson) {
     return REPORT.run(redis, new String[] {record(id), attempts(id), stream(Lane.HI), stream(Lane.LO)},
         Long.toString(nowMs), provider, delivered ? "1" : "0", attemptJson, id)
-        .map(r -> ReportOutcome.values()[(int) num(r, 0)]);
+        .map(r -> switch (ReportReply.of(num(r, 0))) {
+          case IGNORED -> ReportOutcome.IGNORED;
+          case DELIVERED -> ReportOutcome.DELIVERED;
+          case REQUEUED -> ReportOutcome.REQUEUED;
+        });
   }
 
   @Override

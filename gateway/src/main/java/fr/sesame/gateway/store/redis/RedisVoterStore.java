@@ -1,32 +1,35 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.ratelimit.redis.LuaScript.num;
-import static fr.sesame.ratelimit.redis.LuaScript.str;
+import static fr.sesame.redis.LuaScript.num;
+import static fr.sesame.redis.LuaScript.str;
 
-import fr.sesame.gateway.auth.VoterKey;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
+import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.SessionStore;
-import fr.sesame.gateway.store.StepResult.Code;
 import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.VoterStore;
-import fr.sesame.ratelimit.redis.LuaScript;
-import fr.sesame.ratelimit.redis.RedisAccess;
+import fr.sesame.ratelimit.StepLimits;
 import fr.sesame.ratelimit.redis.ScriptLimits;
+import fr.sesame.redis.LuaScript;
+import fr.sesame.redis.RedisAccess;
+import io.lettuce.core.KeyValue;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Voters, challenges and sessions in Redis; each decision is one Lua script, one round trip. */
 public final class RedisVoterStore implements VoterStore, SessionStore {
-  private static final LuaScript LOGIN = LuaScript.load("redis/voter/login_secret.lua");
-  private static final LuaScript VERIFY = LuaScript.load("redis/voter/verify_code.lua");
-  private static final LuaScript RESEND = LuaScript.load("redis/voter/resend.lua");
-  private static final LuaScript IMPORT = LuaScript.load("redis/voter/import_voter.lua");
-  private static final LuaScript UNLOCK = LuaScript.load("redis/voter/unlock.lua");
-  private static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua");
-  private static final LuaScript END = LuaScript.load("redis/voter/session_end.lua");
+  static final LuaScript LOGIN = LuaScript.load("redis/voter/login_secret.lua");
+  static final LuaScript VERIFY = LuaScript.load("redis/voter/verify_code.lua");
+  static final LuaScript RESEND = LuaScript.load("redis/voter/resend.lua");
+  static final LuaScript IMPORT = LuaScript.load("redis/voter/import_voter.lua");
+  static final LuaScript UNLOCK = LuaScript.load("redis/voter/unlock.lua");
+  static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua");
+  static final LuaScript END = LuaScript.load("redis/voter/session_end.lua");
   private static final String[] VOTER_FIELDS = {"c", "f", "la", "ll", "n", "e", "p", "lp"};
 
   private final RedisAccess redis;
@@ -40,104 +43,118 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     List<Future<List<Object>>> all = new ArrayList<>(rows.size());
     for (VoterRow r : rows) {
       // Lettuce pipelines these: one batch costs about one round trip.
-      all.add(IMPORT.run(redis, new String[] {r.key().redisKey()}, r.college(), r.secretHash(), r.identityEnc(),
-          r.emailEnc(), r.phoneEnc()));
+      all.add(IMPORT.run(redis, new String[] {RedisKeys.voter(r.key().pseudonym())}, r.college(), r.secretHash(),
+          r.identityEnc(), r.emailEnc(), r.phoneEnc()));
     }
     return Future.all(all).map(cf -> {
       int created = 0;
       for (Future<List<Object>> f : all) {
-        created += (int) num(f.result(), 0);
+        created += ImportReply.of(num(f.result(), 0)) == ImportReply.CREATED ? 1 : 0;
       }
       return created;
     });
   }
 
   @Override
-  public Future<StepResult> checkSecret(VoterKey voter, long nowMs, int maxFailures, String secretHash,
-                                        long unknownTtlMs, String channel, String collegesAllowingChannel,
-                                        String givenPhoneEnc, String phoneClaim, NewChallenge ch,
-                                        ScriptLimits limits) {
-    return LOGIN.run(redis, limits.keys(voter.redisKey(), RedisKeys.challenge(voter.pseudonym()),
-            RedisKeys.phoneClaim(phoneClaim)),
-        limits.args(Long.toString(nowMs), Integer.toString(maxFailures), secretHash, Long.toString(unknownTtlMs),
-            channel, collegesAllowingChannel, givenPhoneEnc, ch.challengeId(), ch.codeHash(),
-            Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()), ch.notificationId())).map(r -> {
-          Code code = Code.of(num(r, 0));
-          return switch (code) {
-            case RATE_LIMITED -> StepResult.limited(limits.refusal(r, 1));
-            case REJECTED, LOCKED -> StepResult.failure(code, num(r, 1), r.size() > 2 && num(r, 2) == 1);
-            case OK -> new StepResult(code, 0, str(r, 1), channel, str(r, 2), str(r, 3), 0, false);
-            default -> StepResult.of(code);
-          };
-        });
+  public Future<StepResult> checkSecret(SecretCheck a) {
+    String p = a.voter().pseudonym();
+    NewChallenge ch = a.challenge();
+    return LOGIN.run(redis,
+        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.phoneClaim(a.phoneClaim())),
+        ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.secretHash(),
+            Long.toString(a.unknownTtlMs()), a.channel(), a.collegesAllowingChannel(), a.givenPhoneEnc(),
+            ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()),
+            ch.notificationId()))
+        .map(r -> step(r, a.limits(), () -> StepResult.challenge(str(r, 1), a.channel(), field(str(r, 2)), str(r, 3))));
   }
 
   @Override
-  public Future<StepResult> checkCode(VoterKey voter, long nowMs, int maxFailures, String challengeId,
-                                      String codeHash, String sessionKeyHash, long sessionTtlMs, String sessionId,
-                                      String ip, ScriptLimits limits) {
-    return VERIFY.run(redis, limits.keys(voter.redisKey(), RedisKeys.challenge(voter.pseudonym()),
-            RedisKeys.session(voter.pseudonym(), sessionKeyHash)),
-        limits.args(Long.toString(nowMs), Integer.toString(maxFailures), challengeId, codeHash,
-            Long.toString(sessionTtlMs), voter.electionId(), sessionId, ip)).map(r -> {
-          Code code = Code.of(num(r, 0));
-          return switch (code) {
-            case RATE_LIMITED -> StepResult.limited(limits.refusal(r, 1));
-            case REJECTED, LOCKED -> StepResult.failure(code, num(r, 1), r.size() > 2 && num(r, 2) == 1);
-            case OK -> new StepResult(code, 0, str(r, 1), "", "", "", 0, false);
-            default -> StepResult.of(code);
-          };
-        });
+  public Future<StepResult> checkCode(CodeCheck a) {
+    String p = a.voter().pseudonym();
+    return VERIFY.run(redis,
+        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.session(p, a.sessionKeyHash())),
+        ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.challengeId(),
+            a.codeHash(), Long.toString(a.sessionTtlMs()), a.voter().electionId(), a.sessionId(), a.ip()))
+        .map(r -> step(r, a.limits(), () -> StepResult.session(str(r, 1))));
   }
 
   @Override
-  public Future<StepResult> resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs,
-                                   int maxResends, String channel, String collegesAllowingChannel,
-                                   String notificationId, ScriptLimits limits) {
-    return RESEND.run(redis, limits.keys(voter.redisKey(), RedisKeys.challenge(voter.pseudonym())),
-        limits.args(Long.toString(nowMs), challengeId, codeHash, Long.toString(expiresAtMs),
-            Integer.toString(maxResends), channel, collegesAllowingChannel, notificationId)).map(r -> {
-          Code code = Code.of(num(r, 0));
-          if (code == Code.RATE_LIMITED) {
-            return StepResult.limited(limits.refusal(r, 1));
-          }
-          if (code == Code.OK) {
-            return new StepResult(code, 0, "", str(r, 1), str(r, 2), str(r, 3), num(r, 4), false, str(r, 5));
-          }
-          return StepResult.of(code);
-        });
+  public Future<StepResult> resend(Resend a) {
+    String p = a.voter().pseudonym();
+    return RESEND.run(redis, ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p)),
+        ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), a.challengeId(), a.codeHash(),
+            Long.toString(a.expiresAtMs()), Integer.toString(a.maxResends()), a.channel(), a.collegesAllowingChannel(),
+            a.notificationId()))
+        .map(r -> step(r, a.limits(),
+            () -> StepResult.resent(str(r, 1), field(str(r, 2)), str(r, 3), num(r, 4), str(r, 5))));
+  }
+
+  /** Decodes a login step's reply: {@code ok} reads an OK reply's own fields. */
+  private static StepResult step(List<Object> r, StepLimits limits,
+                                 Supplier<StepResult> ok) {
+    VoterReply reply = VoterReply.of(num(r, 0));
+    return switch (reply) {
+      case OK -> ok.get();
+      case RATE_LIMITED -> StepResult.limited(ScriptLimits.refusal(limits, r, 1));
+      case REJECTED, LOCKED -> StepResult.failure(reply.step(), num(r, 1), r.size() > 2 && num(r, 2) == 1);
+      default -> StepResult.of(reply.step());
+    };
+  }
+
+  /** The voter hash field a destination came from, as the port names it. */
+  private static VoterField field(String hashField) {
+    return switch (hashField) {
+      case "e" -> VoterField.EMAIL;
+      case "p" -> VoterField.PHONE;
+      case "lp" -> VoterField.LOGIN_PHONE;
+      default -> throw new IllegalStateException("a login script named an unknown destination field");
+    };
   }
 
   @Override
-  public Future<Map<String, String>> read(VoterKey voter) {
-    return redis.await(redis.commands().hmget(voter.redisKey(), VOTER_FIELDS)).map(values -> {
-      Map<String, String> out = new HashMap<>();
-      values.forEach(kv -> {
+  public Future<Optional<VoterRecord>> read(VoterKey voter) {
+    return redis.await(redis.commands().hmget(RedisKeys.voter(voter.pseudonym()), VOTER_FIELDS)).map(values -> {
+      Map<String, String> f = new HashMap<>();
+      for (KeyValue<String, String> kv : values) {
         if (kv.hasValue()) {
-          out.put(kv.getKey(), kv.getValue());
+          f.put(kv.getKey(), kv.getValue());
         }
-      });
-      return out.containsKey("c") ? out : Map.of();
+      }
+      if (!f.containsKey("c")) {
+        return Optional.empty();
+      }
+      return Optional.of(new VoterRecord(f.get("c"), longOf(f.get("f")), longOf(f.get("la")), longOf(f.get("ll")),
+          f.get("n"), f.get("e"), f.get("p"), f.get("lp")));
     });
   }
 
+  private static long longOf(String s) {
+    return s == null ? 0 : Long.parseLong(s);
+  }
+
   @Override
-  public Future<Integer> unlock(VoterKey voter) {
-    return UNLOCK.run(redis, new String[] {voter.redisKey()}).map(r -> (int) num(r, 0));
+  public Future<UnlockResult> unlock(VoterKey voter) {
+    return UNLOCK.run(redis, new String[] {RedisKeys.voter(voter.pseudonym())})
+        .map(r -> switch (UnlockReply.of(num(r, 0))) {
+          case NOT_ON_ROLL -> UnlockResult.NOT_ON_ROLL;
+          case WAS_LOCKED -> UnlockResult.WAS_LOCKED;
+          case WAS_NOT_LOCKED -> UnlockResult.WAS_NOT_LOCKED;
+        });
   }
 
   @Override
   public Future<Optional<ActiveSession>> touch(VoterKey voter, String tokenHash, long nowMs, long idleMs) {
     return TOUCH.run(redis, new String[] {RedisKeys.session(voter.pseudonym(), tokenHash)}, Long.toString(nowMs),
-        Long.toString(idleMs)).map(r -> num(r, 0) == 0
+        Long.toString(idleMs)).map(r -> TouchReply.of(num(r, 0)) == TouchReply.INACTIVE
         ? Optional.empty()
         : Optional.of(new ActiveSession(str(r, 1), str(r, 2), str(r, 3), str(r, 4))));
   }
 
   @Override
-  public Future<Optional<String[]>> end(VoterKey voter, String tokenHash) {
-    return END.run(redis, new String[] {RedisKeys.session(voter.pseudonym(), tokenHash)}).map(r -> num(r, 0) == 0
-        ? Optional.empty()
-        : Optional.of(new String[] {str(r, 1), str(r, 2)}));
+  public Future<Optional<EndedSession>> end(VoterKey voter, String tokenHash) {
+    return END.run(redis, new String[] {RedisKeys.session(voter.pseudonym(), tokenHash)})
+        .map(r -> EndReply.of(num(r, 0)) == EndReply.NO_SESSION
+            ? Optional.empty()
+            : Optional.of(new EndedSession(str(r, 1), str(r, 2))));
   }
 }

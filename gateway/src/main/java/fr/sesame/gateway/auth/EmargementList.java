@@ -1,0 +1,57 @@
+package fr.sesame.gateway.auth;
+
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.store.EmargementStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.commons.csv.CSVFormat;
+
+/**
+ * The émargement list for organisers, as CSV ({@link #HEADER}), read page by page: each voter who voted with
+ * the identity decrypted from the roll, when, from which IP and session.
+ */
+public final class EmargementList {
+  /** The CSV header line (without its CRLF). */
+  public static final String HEADER = "identifier,lastName,firstName,college,votedAt,ip,sessionId";
+  private static final int PAGE = 500;
+  private final EmargementStore emargements;
+  private final FieldCipher cipher;
+
+  public EmargementList(EmargementStore emargements, FieldCipher cipher) {
+    this.emargements = emargements;
+    this.cipher = cipher;
+  }
+
+  /** Writes the header and every line through {@code sink} (one chunk per page). */
+  public Future<Void> csv(String electionId, Function<String, Future<Void>> sink) {
+    return sink.apply(HEADER + "\r\n").compose(v -> page(electionId, "0", sink));
+  }
+
+  private Future<Void> page(String electionId, String cursor, Function<String, Future<Void>> sink) {
+    return emargements.page(electionId, cursor, PAGE).compose(page -> {
+      List<String> pseudonyms = new ArrayList<>(page.entries().keySet());
+      return emargements.identities(pseudonyms).compose(identities -> {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (Map.Entry<String, String> e : page.entries().entrySet()) {
+          String enc = identities.get(i++);
+          JsonObject who = enc == null ? new JsonObject()
+              : new JsonObject(cipher.decrypt(enc, CipherContext.voter(e.getKey(), VoterField.IDENTITY)));
+          JsonObject rec = new JsonObject(e.getValue());
+          out.append(CSVFormat.RFC4180.format(who.getString("i", ""), who.getString("l", ""), who.getString("f", ""),
+              rec.getString("c", ""), Instant.ofEpochMilli(rec.getLong("t")).toString(), rec.getString("ip", ""),
+              rec.getString("sid", ""))).append("\r\n");
+        }
+        return sink.apply(out.toString()).compose(v -> "0".equals(page.cursor()) ? Future.succeededFuture()
+            : page(electionId, page.cursor(), sink));
+      });
+    });
+  }
+}

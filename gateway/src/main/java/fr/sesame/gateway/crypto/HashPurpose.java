@@ -1,0 +1,39 @@
+package fr.sesame.gateway.crypto;
+
+/**
+ * Why a value is hashed: the first input of every {@link KeyedHasher} hash, so that one value hashed for two
+ * purposes gives two unrelated hashes.
+ *
+ * <p><b>Frozen.</b> A label is part of every stored hash made for its purpose (pseudonyms, secret and code
+ * hashes, session keys, claims): changing one would orphan the data. Labels are independent of the store's
+ * key layout. A new purpose gets a new label; an existing one never changes.
+ */
+public enum HashPurpose {
+  /** A voter's pseudonym: election id, identifier. */
+  VOTER("voter"),
+  /** A knowledge secret: election id, identifier, canonical secret. */
+  SECRET("secret"),
+  /** A one-time code: election id, challenge id, code. */
+  OTP("otp"),
+  /** A session token, the key its session is stored under. */
+  SESSION("session"),
+  /** Who a phone given at login belongs to: election id, E.164 number. */
+  PHONE_CLAIM("phone-claim"),
+  /** A notification's idempotency key: the API client, its key. */
+  NOTIFY_IDEMPOTENCY("notify-idem"),
+  /** A number's paid-send caps: E.164 number. */
+  PHONE_CAP("phone-cap"),
+  /** An API key as configured and as presented. */
+  API_KEY("api-key");
+
+  private final String label;
+
+  HashPurpose(String label) {
+    this.label = label;
+  }
+
+  /** The frozen label that is hashed first. */
+  public String label() {
+    return label;
+  }
+}

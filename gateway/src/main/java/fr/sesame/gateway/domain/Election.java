@@ -1,0 +1,102 @@
+package fr.sesame.gateway.domain;
+
+import fr.sesame.channels.ChannelKind;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * One election (scrutin). Everything about it lives under its own Redis keys; nothing of one election is
+ * readable or usable through another.
+ *
+ * @param id       URL-safe identifier, 1 to 64 of {@code A-Z a-z 0-9 _ -}
+ * @param name     display name
+ * @param opensAt  voters may log in from then
+ * @param closesAt until then (exclusive)
+ * @param colleges by id, in the order given
+ * @param phoneRegions the countries (ISO codes, as libphonenumber names them) whose numbers may receive codes;
+ *                 default France with its overseas departments and territories
+ */
+public record Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
+                       Map<String, College> colleges, java.util.Set<String> phoneRegions) {
+  /** What an election, college or voter identifier may be made of. */
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  public Election {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(opensAt, "opensAt");
+    Objects.requireNonNull(closesAt, "closesAt");
+    colleges = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(colleges));
+    phoneRegions = java.util.Set.copyOf(phoneRegions);
+  }
+
+  public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
+                  Map<String, College> colleges) {
+    this(id, name, opensAt, closesAt, colleges, fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS);
+  }
+
+  public boolean isOpenAt(Instant now) {
+    return !now.isBefore(opensAt.toInstant()) && now.isBefore(closesAt.toInstant());
+  }
+
+  public Optional<College> college(String collegeId) {
+    return Optional.ofNullable(colleges.get(collegeId));
+  }
+
+  /** @return every channel some college allows */
+  public java.util.Set<ChannelKind> anyChannel() {
+    java.util.Set<ChannelKind> all = java.util.EnumSet.noneOf(ChannelKind.class);
+    colleges.values().forEach(c -> all.addAll(c.otpChannels()));
+    return all;
+  }
+
+  /** @return ",a,b," — the colleges allowing {@code channel}, as the Lua scripts test membership */
+  public String collegesAllowing(ChannelKind channel) {
+    StringJoiner j = new StringJoiner(",", ",", ",");
+    colleges.values().stream().filter(c -> c.otpChannels().contains(channel)).forEach(c -> j.add(c.id()));
+    return j.toString();
+  }
+
+  public JsonObject toJson() {
+    JsonArray cs = new JsonArray();
+    for (College c : colleges.values()) {
+      JsonArray channels = new JsonArray();
+      new TreeSet<>(c.otpChannels()).forEach(k -> channels.add(k.wireName()));
+      cs.add(new JsonObject().put("id", c.id()).put("secretKind", c.secretKind().name()).put("otpChannels", channels));
+    }
+    return new JsonObject().put("id", id).put("name", name).put("opensAt", opensAt.toString())
+        .put("closesAt", closesAt.toString()).put("colleges", cs)
+        .put("phoneCountries", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(phoneRegions))));
+  }
+
+  /** Reads what {@link #toJson} wrote (stored data: trusted). */
+  public static Election fromJson(JsonObject json) {
+    Map<String, College> colleges = new LinkedHashMap<>();
+    for (Object o : json.getJsonArray("colleges")) {
+      JsonObject c = (JsonObject) o;
+      List<ChannelKind> channels = new ArrayList<>();
+      for (Object ch : c.getJsonArray("otpChannels")) {
+        channels.add(ChannelKind.fromWire((String) ch).orElseThrow());
+      }
+      colleges.put(c.getString("id"), new College(c.getString("id"),
+          SecretKind.valueOf(c.getString("secretKind")), java.util.Set.copyOf(channels)));
+    }
+    JsonArray regions = json.getJsonArray("phoneCountries");
+    java.util.Set<String> phoneRegions = regions == null ? fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS
+        : regions.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
+    return new Election(json.getString("id"), json.getString("name"),
+        OffsetDateTime.parse(json.getString("opensAt")), OffsetDateTime.parse(json.getString("closesAt")), colleges,
+        phoneRegions);
+  }
+}

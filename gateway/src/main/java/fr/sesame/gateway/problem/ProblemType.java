@@ -1,0 +1,53 @@
+package fr.sesame.gateway.problem;
+
+import java.util.Locale;
+
+/** Every error the API answers, with its status and title. The type URI is {@code /problems/<kebab-name>}. */
+public enum ProblemType {
+  VALIDATION_FAILED(400, "The request is not valid"),
+  CHANNEL_NOT_ALLOWED(400, "This channel is not allowed for the voter's college"),
+  UNAUTHORIZED(401, "Missing or unknown API key"),
+  INVALID_CREDENTIALS(401, "Wrong identifier, secret or code"),
+  FORBIDDEN(403, "This API key's role may not do this"),
+  ELECTION_CLOSED(403, "The election is not open"),
+  SESSION_INACTIVE(403, "The session is not active for this election"),
+  NOT_FOUND(404, "No such resource"),
+  ELECTION_NOT_FOUND(404, "No such election"),
+  VOTER_NOT_FOUND(404, "No such voter in this election"),
+  CHALLENGE_NOT_FOUND(404, "No such login challenge: log in again"),
+  NOTIFICATION_NOT_FOUND(404, "No such notification"),
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  NOT_ACCEPTABLE(406, "Not acceptable"),
+  ALREADY_VOTED(409, "The voter has already voted"),
+  PHONE_IN_USE(409, "This phone number already receives codes for another voter"),
+  RESEND_LIMIT_REACHED(409, "This code was resent as often as allowed: log in again"),
+  CODE_EXPIRED(410, "The code has expired: ask for a new one"),
+  PAYLOAD_TOO_LARGE(413, "The request body is too large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported content type"),
+  NO_DESTINATION(422, "There is nowhere to send a code on this channel"),
+  ACCOUNT_LOCKED(423, "The account is locked: contact support"),
+  RATE_LIMITED(429, "Too many requests"),
+  SENDS_SUSPENDED(429, "Sends to this number's block or country are suspended (fraud guard)"),
+  INTERNAL(500, "Internal error"),
+  DEPENDENCY_UNAVAILABLE(503, "A service the gateway depends on is unavailable; try again");
+
+  private final int status;
+  private final String title;
+
+  ProblemType(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String uri() {
+    return "/problems/" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

@@ -1,0 +1,23 @@
+package fr.sesame.gateway.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/** Storage of audit chains (port). */
+public interface AuditStore {
+  /** One stored event: its position in the election's stream, its JSON text and its hash. */
+  record Stored(String id, String json, String hash) {}
+
+  /**
+   * Appends (json, hash) pairs to {@code writer}'s chain if its stored head is {@code expectedHead}.
+   * @return true when appended, false when the head differed (nothing written)
+   */
+  Future<Boolean> append(String electionId, String writer, String expectedHead, List<String> jsonHashPairs);
+
+  /** Events after {@code afterId} ("-" for the start), oldest first, at most {@code count}. */
+  Future<List<Stored>> range(String electionId, String afterId, int count);
+
+  /** Every writer's head. */
+  Future<Map<String, String>> heads(String electionId);
+}

@@ -1,0 +1,117 @@
+package fr.sesame.gateway.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.auth.VoterKeys;
+import fr.sesame.gateway.crypto.CipherContext.NotificationField;
+import fr.sesame.gateway.crypto.CipherContext.VoterField;
+import fr.sesame.gateway.domain.SecretKind;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data written by release 0.1 (commit 90a0556, dev mode, demo election) still decrypts and still hashes the same:
+ * {@code fixtures/redis-written-by-90a0556.json} is what that release left in Redis after a login with a phone
+ * given at login and an access-codes email. The encryption and hash contexts are frozen constants
+ * ({@link CipherContext}, {@link HashPurpose}), so the store's keys can be renamed or re-slotted without losing
+ * a byte; this test fails if a context ever changes.
+ */
+class CipherContextFixtureTest {
+  /** The public dev-mode keys of that release (never valid outside dev mode). */
+  private static final byte[] HASH_KEY = Base64.getDecoder()
+      .decode("ZGV2LW9ubHktaGFzaC1rZXktZG8tbm90LXVzZS1pbi1wcm9kdWN0aW9uISE=");
+  private static final byte[] DATA_KEY = Base64.getDecoder().decode("ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE=");
+  private final KeyedHasher hasher = new KeyedHasher(HASH_KEY);
+  private final FieldCipher cipher = new FieldCipher(DATA_KEY);
+  private final VoterKeys keys = new VoterKeys(hasher, new RandomTokens());
+  private final JsonObject stored = fixture();
+
+  @Test
+  void votersPseudonymsAndSecretHashesAreThoseTheReleaseWrote() {
+    String alice = keys.of("demo", "alice").pseudonym();
+    JsonObject voter = voter(alice);
+    assertThat(voter.getString("c")).isEqualTo("etudiants");
+    assertThat(voter.getString("s"))
+        .isEqualTo(hasher.hashText(HashPurpose.SECRET, "demo", "alice", SecretKind.canonical("20231234")));
+  }
+
+  @Test
+  void votersFieldsDecryptUnderTheFrozenContexts() {
+    String alice = keys.of("demo", "alice").pseudonym();
+    JsonObject a = voter(alice);
+    assertThat(cipher.decrypt(a.getString("p"), CipherContext.voter(alice, VoterField.PHONE))).isEqualTo("+33612345678");
+    assertThat(cipher.decrypt(a.getString("e"), CipherContext.voter(alice, VoterField.EMAIL)))
+        .isEqualTo("alice.martin@univ-demo.fr");
+    assertThat(new JsonObject(cipher.decrypt(a.getString("n"), CipherContext.voter(alice, VoterField.IDENTITY)))
+        .getString("i")).isEqualTo("alice");
+
+    String bruno = keys.of("demo", "bruno").pseudonym();
+    assertThat(cipher.decrypt(voter(bruno).getString("lp"), CipherContext.voter(bruno, VoterField.LOGIN_PHONE)))
+        .isEqualTo("+33655443322");
+    // every encrypted field of every voter of the fixture decrypts, each only under its own field's context
+    for (Map.Entry<String, Object> e : stored) {
+      if (!e.getKey().startsWith("gw:{v:")) {
+        continue;
+      }
+      String pseudonym = e.getKey().substring("gw:{v:".length(), e.getKey().length() - 1);
+      JsonObject fields = (JsonObject) e.getValue();
+      for (VoterField field : VoterField.values()) {
+        if (fields.containsKey(field.frozenName())) {
+          assertThat(cipher.decrypt(fields.getString(field.frozenName()), CipherContext.voter(pseudonym, field)))
+              .as(e.getKey() + " " + field).isNotBlank();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPhoneClaimIsFoundUnderTheSameHash() {
+    String claim = "gw:{ph:" + hasher.hashText(HashPurpose.PHONE_CLAIM, "demo", "+33655443322") + "}";
+    assertThat(stored.getString(claim)).isEqualTo("gw:{v:" + keys.of("demo", "bruno").pseudonym() + "}");
+  }
+
+  @Test
+  void notificationContentsDecryptUnderTheFrozenContexts() {
+    JsonObject email = content("nmnJW9ETvLSOODr81hUhPQ");
+    assertThat(cipher.decrypt(email.getString("to"),
+        CipherContext.notification("nmnJW9ETvLSOODr81hUhPQ", NotificationField.RECIPIENT))).isEqualTo("voter@example.org");
+    assertThat(new JsonObject(cipher.decrypt(email.getString("d"),
+        CipherContext.notification("nmnJW9ETvLSOODr81hUhPQ", NotificationField.DATA))).getString("electionName"))
+        .isEqualTo("Démo");
+    JsonObject sms = content("rpQTDMKMzVMbetmRfV3Xhg");
+    assertThat(cipher.decrypt(sms.getString("to"),
+        CipherContext.notification("rpQTDMKMzVMbetmRfV3Xhg", NotificationField.RECIPIENT))).isEqualTo("+33655443322");
+    assertThat(new JsonObject(cipher.decrypt(sms.getString("d"),
+        CipherContext.notification("rpQTDMKMzVMbetmRfV3Xhg", NotificationField.DATA))).getString("code"))
+        .matches("[0-9]{6}");
+  }
+
+  @Test
+  void aContextOfAnotherFieldDoesNotDecrypt() {
+    String alice = keys.of("demo", "alice").pseudonym();
+    String phone = voter(alice).getString("p");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        cipher.decrypt(phone, CipherContext.voter(alice, VoterField.LOGIN_PHONE))).isInstanceOf(IllegalStateException.class);
+  }
+
+  private JsonObject voter(String pseudonym) {
+    return stored.getJsonObject("gw:{v:" + pseudonym + "}");
+  }
+
+  private JsonObject content(String notificationId) {
+    return stored.getJsonObject("gw:{nt}:c:" + notificationId);
+  }
+
+  private static JsonObject fixture() {
+    try (InputStream in = CipherContextFixtureTest.class.getResourceAsStream("/fixtures/redis-written-by-90a0556.json")) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

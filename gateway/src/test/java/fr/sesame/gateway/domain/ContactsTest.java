@@ -1,0 +1,33 @@
+package fr.sesame.gateway.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ContactsTest {
+  @Test
+  void parsesPhonesWithLibphonenumber() {
+    assertThat(Contacts.phone("06 12 34 56 78", "FR")).contains("+33612345678");
+    assertThat(Contacts.phone("+33 6 12 34 56 78", null)).contains("+33612345678");
+    assertThat(Contacts.phone("0612345678", null)).as("E.164 demanded").isEmpty();
+    assertThat(Contacts.phone("06 12", "FR")).isEmpty();
+    assertThat(Contacts.phone("+262 692 12 34 56", null)).as("La Réunion").contains("+262692123456");
+    assertThat(Contacts.phone("hello", "FR")).isEmpty();
+  }
+
+  @Test
+  void masksPhonesAsTheApiShowsThem() {
+    assertThat(Contacts.maskPhone("+33612345678")).isEqualTo("+33 6** ** ** 78");
+    assertThat(Contacts.maskPhone("+262692123456")).isEqualTo("+262 6** ** ** 56");
+    assertThat(Contacts.maskPhone("+447911123456")).startsWith("+44 7").endsWith("56").doesNotContain("911123");
+  }
+
+  @Test
+  void validatesAndMasksEmails() {
+    assertThat(Contacts.email(" jeanne.martin@univ-exemple.fr ")).contains("jeanne.martin@univ-exemple.fr");
+    assertThat(Contacts.email("no-at-sign")).isEmpty();
+    assertThat(Contacts.email("a@localhost")).as("needs a dot in the domain").isEmpty();
+    assertThat(Contacts.email("a b@x.fr")).isEmpty();
+    assertThat(Contacts.maskEmail("jeanne.martin@univ-exemple.fr")).isEqualTo("j***@u***.fr");
+  }
+}

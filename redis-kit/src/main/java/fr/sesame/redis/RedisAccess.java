@@ -1,0 +1,77 @@
+package fr.sesame.redis;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Lettuce connections (thread-safe) and the conversion of their futures to Vert.x futures that complete on
+ * the caller's context. Any Redis failure becomes a {@link StoreUnavailableException}.
+ *
+ * <p>Either one connection for every thread, or one per event loop whose socket lives on that very loop
+ * ({@link #perThread}): a command sent from the loop is written without waking another thread, and its answer
+ * is read and handled on the same loop. Other threads (start-up, workers) use the shared connection. Commands
+ * one thread sends keep their order, as the audit chain and the pipelined steps need.
+ */
+public final class RedisAccess {
+  private final RedisClusterAsyncCommands<String, String> shared;
+  private final Thread[] threads;
+  private final List<RedisClusterAsyncCommands<String, String>> local;
+
+  /** One connection for every thread. */
+  public RedisAccess(RedisClusterAsyncCommands<String, String> commands) {
+    this(commands, Map.of());
+  }
+
+  private RedisAccess(RedisClusterAsyncCommands<String, String> shared,
+                      Map<Thread, RedisClusterAsyncCommands<String, String>> perThread) {
+    this.shared = shared;
+    this.threads = perThread.keySet().toArray(new Thread[0]);
+    this.local = new ArrayList<>();
+    for (Thread t : threads) {
+      local.add(perThread.get(t));
+    }
+  }
+
+  /**
+   * @param shared    the connection of any thread not in {@code perThread}
+   * @param perThread each event loop's thread and the connection whose socket that loop serves
+   */
+  public static RedisAccess perThread(RedisClusterAsyncCommands<String, String> shared,
+                                      Map<Thread, RedisClusterAsyncCommands<String, String>> perThread) {
+    return new RedisAccess(shared, perThread);
+  }
+
+  /** The calling thread's connection. */
+  public RedisClusterAsyncCommands<String, String> commands() {
+    Thread current = Thread.currentThread();
+    for (int i = 0; i < threads.length; i++) {
+      if (threads[i] == current) {
+        return local.get(i);
+      }
+    }
+    return shared;
+  }
+
+  /** Converts a Lettuce future, coming back on the current Vert.x context (or the caller's thread outside one). */
+  public <T> Future<T> await(CompletionStage<T> stage) {
+    Context ctx = Vertx.currentContext();
+    Future<T> f = ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
+    return f.recover(e -> Future.failedFuture(e instanceof StoreUnavailableException
+        ? e : new StoreUnavailableException("Redis command failed: " + unwrap(e).getClass().getSimpleName(), unwrap(e))));
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
