@@ -59,14 +59,15 @@ public final class GatewayMain {
 
   private static void serve(Path configFile) throws Exception {
     GatewayConfig config = ConfigLoader.load(configFile, System.getenv(), false);
+    Clock clock = Clock.systemUTC(); // one clock for the gateway and its providers
     Gateway.NotifierFactory notifiers;
     if (config.channels().chains().isEmpty()) {
       LOG.warn("no notification provider is configured (channels section): codes cannot be sent, logins answer 503");
       notifiers = (vertx, registry) -> new NoProviderNotifier();
     } else {
-      notifiers = (vertx, registry) -> config.channels().build(vertx, Clock.systemUTC(), registry);
+      notifiers = (vertx, registry) -> config.channels().build(vertx, clock, registry);
     }
-    Gateway gateway = Gateway.start(config, Clock.systemUTC(), notifiers, null);
+    Gateway gateway = Gateway.start(config, clock, notifiers, null);
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "shutdown"));
     LOG.info("Sesame gateway listening on port {} ({}; network transport: {})", gateway.port(), config,
         gateway.vertx().isNativeTransportEnabled() ? "native epoll" : "Java NIO");
