@@ -1,6 +1,7 @@
 package fr.sesame.gateway.support;
 
 import fr.sesame.gateway.dev.EmbeddedRedis;
+import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.TreeMap;
 public final class TestRedis {
   private static String url;
   private static RedisCommands<String, String> sync;
+  private static RedisAccess access;
 
   private TestRedis() {}
 
@@ -41,6 +43,14 @@ public final class TestRedis {
       sync = RedisClient.create(url()).connect().sync();
     }
     return sync;
+  }
+
+  /** One connection as the stores use it, for tests that call a store directly (its scripts' tests). */
+  public static synchronized RedisAccess access() {
+    if (access == null) {
+      access = new RedisAccess(RedisClient.create(url()).connect().async());
+    }
+    return access;
   }
 
   /**
