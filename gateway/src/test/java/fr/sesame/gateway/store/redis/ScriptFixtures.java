@@ -5,11 +5,15 @@ import fr.sesame.gateway.support.TestRedis;
 import fr.sesame.ratelimit.Limit;
 import fr.sesame.ratelimit.LimitPolicy;
 import fr.sesame.ratelimit.StepLimits;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -68,6 +72,21 @@ final class ScriptFixtures {
   /** A direct connection, to set up and look at what the scripts read and write. */
   static RedisCommands<String, String> redis() {
     return TestRedis.sync();
+  }
+
+  /** The outbox stream entries ({@code gw:{nt}:s:hi} or {@code lo}) that queue one of {@code ids}. */
+  static List<StreamMessage<String, String>> queued(String stream, Collection<String> ids) {
+    return redis().xrange(stream, Range.create("-", "+")).stream()
+        .filter(m -> ids.contains(m.getBody().get("id"))).toList();
+  }
+
+  /** Removes the entries that queue {@code ids}: no dispatcher of a later test is to take them. */
+  static void dequeue(Collection<String> ids) {
+    for (String stream : List.of("gw:{nt}:s:hi", "gw:{nt}:s:lo")) {
+      for (StreamMessage<String, String> m : queued(stream, ids)) {
+        redis().xdel(stream, m.getId());
+      }
+    }
   }
 
   static <T> T await(Future<T> f) {
