@@ -18,11 +18,19 @@
 --         | {SOURCE_GONE, ""} the source's content is gone
 --         | {BREAKER_OPEN, "", retry_us, breaker 1|2} a tripped breaker stops sends there
 --         | {OVER_CAP, "", tripped now (1 block, 2 country, 3 both), retry_us, worst, remaining, reset_us...}
---         (nothing written but for ACCEPTED)                                         (AcceptReply)
+--         (AcceptReply) Nothing of the notification is written but for ACCEPTED; OVER_CAP writes the breakers
+--         it trips.
 --#include ratelimit/lib/gcra.lua
 local BREAKER_OPEN, OVER_CAP, SOURCE_GONE, DUPLICATE, ACCEPTED = -3, -2, -1, 0, 1
 local first = redis.call('GET', KEYS[1])
 if first then return {DUPLICATE, first} end
+local data = ARGV[8]
+if ARGV[12] ~= '' then
+  -- the data stays encrypted for the source id: 'ds' tells the dispatcher which binding to decrypt it with.
+  -- Looked up before the caps: a send that cannot happen uses none of them.
+  data = redis.call('HGET', KEYS[7], 'd')
+  if not data then return {SOURCE_GONE, ''} end
+end
 if ARGV[13] ~= '' then
   -- a breaker holds the time (caller's clock, ms) until which it stops sends; PX only garbage-collects
   local now_ms = tonumber(ARGV[2])
@@ -44,12 +52,6 @@ if ARGV[13] ~= '' then
     end
     return rl_reply({OVER_CAP, '', tripped}, retry, worst, states)
   end
-end
-local data = ARGV[8]
-if ARGV[12] ~= '' then
-  -- the data stays encrypted for the source id: 'ds' tells the dispatcher which binding to decrypt it with
-  data = redis.call('HGET', KEYS[7], 'd')
-  if not data then return {SOURCE_GONE, ''} end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[9])
 redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang', ARGV[5], 'p', ARGV[6],

@@ -146,6 +146,15 @@ class AcceptScriptTest {
   }
 
   @Test
+  void aSourceWhoseContentIsGoneChargesNoCapForASendThatWillNotHappen() {
+    NewNotification n = sms(newId(), fresh("n"), NOW, 10, 10, 10, fresh("purged"));
+
+    assertThat(await(store.accept(n))).isEqualTo(new Accepted("", false, true));
+    assertNothingWritten(n);
+    assertThat(limitStates(n.caps().limits())).allSatisfy((k, v) -> assertThat(v).as(k).isNull());
+  }
+
+  @Test
   void aNumberOverItsCapIsRefusedAndNeitherWritesNorChargesNorTripsAnything() {
     String number = fresh("n");
     NewNotification first = sms(newId(), number, NOW, 1, 10, 10, "");
