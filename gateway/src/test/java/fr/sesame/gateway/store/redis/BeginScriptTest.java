@@ -1,0 +1,99 @@
+package fr.sesame.gateway.store.redis;
+
+import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
+import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
+import static fr.sesame.gateway.store.redis.ScriptFixtures.dequeue;
+import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
+import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.store.OutboxStore;
+import fr.sesame.gateway.store.OutboxStore.Work;
+import fr.sesame.gateway.support.TestRedis;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code redis/outbox/begin.lua} through {@link RedisOutboxStore#begin}, on the tests' Redis: each
+ * {@link BeginReply} (WORK, NOTHING_TO_SEND). Taking a message records the provider it goes to first, before
+ * any call, so that a dispatcher that dies mid-send never has it sent there twice. No gateway runs here: no
+ * dispatcher takes the messages meanwhile.
+ */
+class BeginScriptTest {
+  private final RedisOutboxStore store = new RedisOutboxStore(TestRedis.access());
+  private final String id = fresh("nt");
+  private final String record = RedisOutboxStore.record(id);
+
+  private void stored(String status, String... fields) {
+    redis().hset(record, Map.of("st", status, "ch", "sms", "tpl", "login-code", "lang", "fr", "p", "HI",
+        "c", "1000", "u", "1000", "el", "el-1", "ds", "nt-source"));
+    for (int i = 0; i < fields.length; i += 2) {
+      redis().hset(record, fields[i], fields[i + 1]);
+    }
+    redis().hset(RedisOutboxStore.content(id), Map.of("to", "to-enc", "d", "data-enc"));
+  }
+
+  private Optional<Work> begin(long nowMs, String firstProviders) {
+    return await(store.begin(id, nowMs, firstProviders));
+  }
+
+  @Test
+  void takingAQueuedMessageGivesWhatTheSendNeedsAndMarksItSending() {
+    stored("queued", "x", "mailjet-sms");
+
+    assertThat(begin(NOW, "email=smtp,sms=ovh")).contains(new Work("sms", "login-code", "fr", "to-enc", "data-enc",
+        List.of("mailjet-sms"), "el-1", "nt-source", "ovh"));
+    assertThat(redis().hmget(record, "st", "u", "inf", "x")).extracting(kv -> kv.getValueOrElse(null))
+        .containsExactly("sending", Long.toString(NOW), "ovh", "mailjet-sms");
+  }
+
+  @Test
+  void takingAMessageRecordsItsFirstProviderUnlessExcludedSoACrashExcludesIt() {
+    String id = UUID.randomUUID().toString();
+    await(store.accept(new OutboxStore.NewNotification(id, 1_000, "sms", "login-code", "fr",
+        OutboxStore.Lane.HI, "to", "data", UUID.randomUUID().toString(), 60_000, "", 60_000, "", null)));
+    // its stream entry (its content is not really encrypted) is for no dispatcher of a later test
+    dequeue(List.of(id));
+    var work = await(store.begin(id, 2_000, "email=smtp,sms=ovh,voice=aws-voice")).orElseThrow();
+    assertThat(work.premarked()).isEqualTo("ovh");
+    assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).as("recorded before any call").isEqualTo("ovh");
+
+    // the dispatcher died: taken again, that provider is excluded, and the next one is recorded instead
+    var again = await(store.begin(id, 3_000, "sms=ovh")).orElseThrow();
+    assertThat(again.excluded()).containsExactly("ovh");
+    assertThat(again.premarked()).isEmpty();
+    assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).isNull();
+    assertThat(await(store.begin(id, 4_000, "sms=mailjet-sms")).orElseThrow().premarked())
+        .isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void aFinalMessageIsNothingToSendAndIsLeftAsItIs() {
+    for (String status : List.of("sent", "delivered", "failed")) {
+      stored(status);
+      Map<String, String> before = redis().hgetall(record);
+
+      assertThat(begin(NOW, "sms=ovh")).as(status).isEmpty();
+      assertThat(redis().hgetall(record)).as(status).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void anUnknownMessageIsNothingToSendAndNothingIsCreated() {
+    assertThat(begin(NOW, "sms=ovh")).isEmpty();
+    assertThat(redis().exists(record)).isZero();
+  }
+
+  @Test
+  void aMessageWhoseContentWasPurgedBeforeItsSendIsNothingToSendAndEndsFailedVisibly() {
+    stored("queued");
+    redis().del(RedisOutboxStore.content(id));
+
+    assertThat(begin(NOW, "sms=ovh")).isEmpty();
+    assertThat(redis().hmget(record, "st", "u", "err", "inf")).extracting(kv -> kv.getValueOrElse(null))
+        .containsExactly("failed", Long.toString(NOW), "content expired before it could be sent", null);
+  }
+}
