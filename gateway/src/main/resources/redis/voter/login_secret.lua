@@ -13,7 +13,7 @@
 --         triplets (ARGV[13..])
 -- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, failures, locked_now 0|1}
 --         | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION} | {PHONE_TAKEN}
---         | {OK, college, destination_field, destination_enc}
+--         | {OK, college, destination_field, destination_enc}                       (VoterReply)
 --#include redis/lib/voter.lua
 --#include ratelimit/lib/gcra.lua
 local voter, challenge = KEYS[1], KEYS[2]

@@ -10,6 +10,7 @@
 -- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, 0} | {NO_CHALLENGE} | {RESEND_LIMIT}
 --         | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION}
 --         | {OK, channel, destination_field, destination_enc, resends_left, same_code_notification_id or ""}
+--                                                                                     (VoterReply)
 --#include redis/lib/voter.lua
 --#include ratelimit/lib/gcra.lua
 local voter, challenge = KEYS[1], KEYS[2]

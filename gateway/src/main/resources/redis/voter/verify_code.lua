@@ -7,7 +7,7 @@
 -- ARGV    now_ms, max_failures, challenge_id, otp_hash, session_ttl_ms, election_id, session_id, ip, then the
 --         limits' now_us and triplets (ARGV[9..])
 -- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, failures, locked_now 0|1}
---         | {NO_CHALLENGE} | {EXPIRED} | {REJECTED, failures} | {OK, college}
+--         | {NO_CHALLENGE} | {EXPIRED} | {REJECTED, failures} | {OK, college}          (VoterReply)
 --#include redis/lib/voter.lua
 --#include ratelimit/lib/gcra.lua
 local voter, challenge, session = KEYS[1], KEYS[2], KEYS[3]

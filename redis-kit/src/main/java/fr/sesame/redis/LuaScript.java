@@ -47,6 +47,14 @@ public final class LuaScript {
     return name;
   }
 
+  /**
+   * The text sent to Redis: the resource with each {@code --#include} line replaced by the file it names.
+   * Tests read it to check a script against its Java reply codes.
+   */
+  public String source() {
+    return source;
+  }
+
   /** Runs the script; the result is a list of Long and String values (MULTI output). */
   public Future<List<Object>> run(RedisAccess redis, String[] keys, String... args) {
     CompletionStage<List<Object>> stage = redis.commands().<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
