@@ -3,8 +3,8 @@ package fr.sesame.redis;
 /**
  * A Lua script's reply code: an explicit number that the script names the same way ({@code local LOCKED = 3}).
  * Implemented by one enum per script (or per library of scripts); decoded by number, never by position, so
- * reordering an enum cannot change what Redis meant. {@code ScriptContractTest}s check that every constant
- * is declared with the same name and number in the script.
+ * reordering an enum cannot change what Redis meant. The gateway's {@code ScriptContractTest} checks that every
+ * constant is declared with the same name and number in the script, and named in the script's header.
  */
 public interface ReplyCode {
   /** The number the script returns. */

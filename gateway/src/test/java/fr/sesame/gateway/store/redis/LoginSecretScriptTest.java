@@ -179,7 +179,8 @@ class LoginSecretScriptTest {
     assertThat(check(SECRET, "email")).isEqualTo(StepResult.of(Code.NO_DESTINATION));
     assertThat(redis().exists(challengeKey)).isZero();
     redis().hdel(voterKey, "p");
-    assertThat(check(SECRET, "sms")).as("no phone on the roll, none given").isEqualTo(StepResult.of(Code.NO_DESTINATION));
+    assertThat(check(SECRET, "sms")).as("no phone on the roll, none given")
+        .isEqualTo(StepResult.of(Code.NO_DESTINATION));
     assertThat(redis().exists(challengeKey)).isZero();
     assertThat(charged(limits, 2)).isFalse();
   }

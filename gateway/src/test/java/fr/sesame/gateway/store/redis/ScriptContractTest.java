@@ -81,7 +81,8 @@ class ScriptContractTest {
   private static final Pattern CODE_NAME = Pattern.compile("\\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\\b");
   private static final Pattern LOCALS = Pattern.compile(
       "^\\s*local\\s+([A-Z][A-Z0-9_]*(?:\\s*,\\s*[A-Z][A-Z0-9_]*)*)\\s*=\\s*(-?\\d+(?:\\s*,\\s*-?\\d+)*)\\s*$");
-  private static final Pattern RETURNED_NAME = Pattern.compile("(?:\\breturn|\\brl_reply\\s*\\()\\s*\\{\\s*([A-Za-z_]\\w*)");
+  private static final Pattern RETURNED_NAME =
+      Pattern.compile("(?:\\breturn|\\brl_reply\\s*\\()\\s*\\{\\s*([A-Za-z_]\\w*)");
   private static final Pattern RETURNED_NUMBER = Pattern.compile("(?:\\breturn|\\brl_reply\\s*\\()\\s*\\{\\s*-?\\d");
   private static final Pattern KEY_INDEX = Pattern.compile("KEYS\\[(\\d+)(\\.\\.)?\\]");
   private static final Pattern ARG_INDEX = Pattern.compile("ARGV\\[(\\d+)(\\.\\.)?\\]");
@@ -251,7 +252,8 @@ class ScriptContractTest {
     Map<Class<?>, Set<String>> documented = new LinkedHashMap<>();
     for (Contract c : contracts()) {
       if (c.replies() != null) {
-        documented.computeIfAbsent(c.replies(), k -> new TreeSet<>()).addAll(Script.load(c.resource()).documentedCodes());
+        documented.computeIfAbsent(c.replies(), k -> new TreeSet<>())
+            .addAll(Script.load(c.resource()).documentedCodes());
       }
     }
     documented.forEach((type, names) -> {
