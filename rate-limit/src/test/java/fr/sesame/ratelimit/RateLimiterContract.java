@@ -1,12 +1,12 @@
 package fr.sesame.ratelimit;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link RateLimiter} does; run by the Redis limiter's test and the in-memory one's. */
@@ -23,12 +23,7 @@ public abstract class RateLimiterContract {
   }
 
   protected Decision check(Instant now, int cost, Limit... limits) {
-    try {
-      return limiter().check(tag, List.of(limits), cost, now).toCompletionStage().toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return await(limiter().check(tag, List.of(limits), cost, now), Duration.ofSeconds(10));
   }
 
   @Test

@@ -1,56 +1,43 @@
 package fr.sesame.ratelimit;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.ratelimit.local.InMemoryRateLimiter;
 import fr.sesame.redis.RedisAccess;
 import fr.sesame.ratelimit.redis.RedisRateLimiter;
+import fr.sesame.testkit.LocalRedis;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
-/** The Redis limiter on a real Redis: {@code REDIS_URL}, else an embedded one. */
+/** The Redis limiter on a real Redis: the test kit's ({@code REDIS_URL}, else an embedded one). */
 class RedisRateLimiterTest extends RateLimiterContract {
-  static RedisServer embedded;
   static RedisClient client;
   static StatefulRedisConnection<String, String> connection;
   static RedisRateLimiter limiter;
 
   @BeforeAll
-  static void start() throws IOException {
-    String url = System.getenv("REDIS_URL");
-    if (url == null || url.isBlank()) {
-      int port = freePort();
-      embedded = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
-          .setting("appendonly no").build();
-      embedded.start();
-      url = "redis://127.0.0.1:" + port;
-    }
-    client = RedisClient.create(url);
+  static void start() {
+    client = RedisClient.create(TestRedis.url());
     connection = client.connect();
     limiter = new RedisRateLimiter(new RedisAccess(connection.async()), new InMemoryRateLimiter(10_000));
   }
 
   @AfterAll
-  static void stop() throws IOException {
+  static void stop() {
     connection.close();
     client.shutdown();
-    if (embedded != null) {
-      embedded.stop();
-    }
   }
 
   @Override
@@ -59,13 +46,13 @@ class RedisRateLimiterTest extends RateLimiterContract {
   }
 
   @Test
-  void exactUnderConcurrency() throws Exception {
+  void exactUnderConcurrency() {
     LimitPolicy fifty = new LimitPolicy("election", 1, Duration.ofHours(1), 50, LimitPolicy.FailureMode.OPEN);
     List<Future<Decision>> all = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       all.add(limiter.check(tag, List.of(new Limit(fifty, "demo")), 1, t0));
     }
-    Future.all(all).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(Future.all(all), Duration.ofSeconds(10));
     assertThat(all.stream().filter(f -> f.result().allowed())).hasSize(50);
   }
 
@@ -96,41 +83,30 @@ class RedisRateLimiterTest extends RateLimiterContract {
   }
 
   @Test
-  void whenRedisIsGoneFailOpenLimitsDecideLocallyAndFailClosedOnesRefuse() throws Exception {
-    int port = freePort();
-    RedisServer doomed = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"").build();
-    doomed.start();
-    RedisClient c = RedisClient.create("redis://127.0.0.1:" + port);
+  void whenRedisIsGoneFailOpenLimitsDecideLocallyAndFailClosedOnesRefuse() {
+    LocalRedis doomed = LocalRedis.start();
+    RedisClient c = RedisClient.create(doomed.url());
     c.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(300))).build());
     StatefulRedisConnection<String, String> conn = c.connect();
     RedisRateLimiter degraded = new RedisRateLimiter(new RedisAccess(conn.async()), new InMemoryRateLimiter(100));
     try {
-      doomed.stop();
+      doomed.close();
       LimitPolicy sms = new LimitPolicy("sms", 10, Duration.ofMinutes(10), 3, LimitPolicy.FailureMode.CLOSED);
-      Decision closed = degraded.check(tag, List.of(new Limit(sms, "+336")), 1, t0).toCompletionStage()
-          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      Decision closed = await(degraded.check(tag, List.of(new Limit(sms, "+336")), 1, t0), Duration.ofSeconds(5));
       assertThat(closed.allowed()).isFalse();
       assertThat(closed.reason()).isEqualTo(Decision.Reason.UNAVAILABLE);
 
       Limit ip = new Limit(THREE_PER_30S, "192.0.2.1");
       for (int i = 0; i < 3; i++) {
-        Decision open = degraded.check(tag, List.of(ip), 1, t0).toCompletionStage().toCompletableFuture()
-            .get(5, TimeUnit.SECONDS);
+        Decision open = await(degraded.check(tag, List.of(ip), 1, t0), Duration.ofSeconds(5));
         assertThat(open.allowed()).isTrue();
         assertThat(open.reason()).isEqualTo(Decision.Reason.LOCAL);
       }
-      Decision bounded = degraded.check(tag, List.of(ip), 1, t0).toCompletionStage().toCompletableFuture()
-          .get(5, TimeUnit.SECONDS);
+      Decision bounded = await(degraded.check(tag, List.of(ip), 1, t0), Duration.ofSeconds(5));
       assertThat(bounded.allowed()).as("the local limiter still limits").isFalse();
     } finally {
       conn.close();
       c.shutdown();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
