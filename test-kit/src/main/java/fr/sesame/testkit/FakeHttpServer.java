@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  * A provider's HTTP API as a test scripts it, on {@code 127.0.0.1} and a free port. It records every request
  * (method, URI, headers, body) and answers:
  * <ol>
- *   <li>requests an {@link #answerAside} or {@link #route} selects, with that answer, in the order they were
- *       added; {@code answerAside} ones (a provider's clock, a token endpoint) are left out of
+ *   <li>requests an {@link #answerAside} selects (a provider's clock), with that answer, left out of
  *       {@link #requests()};</li>
+ *   <li>requests a {@link #route} selects, with that route's answer (the first route added that matches);</li>
  *   <li>others with the next scripted reply ({@link #reply}; the last one repeats; 200 {@code {}} before
  *       any). A reply can be delayed past the client's time limit.</li>
  * </ol>
@@ -59,7 +59,8 @@ public final class FakeHttpServer implements AutoCloseable {
     }
   }
 
-  private record Route(Predicate<Request> which, Function<Request, Reply> how, boolean recorded) {}
+  /** @param aside the path suffix of an {@link #answerAside} route (not recorded), else null */
+  private record Route(Predicate<Request> which, Function<Request, Reply> how, String aside) {}
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -80,7 +81,7 @@ public final class FakeHttpServer implements AutoCloseable {
       Request request = new Request(req.method().name(), req.uri(),
           MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body.toString());
       Route route = routes.stream().filter(r -> r.which().test(request)).findFirst().orElse(null);
-      if (route == null || route.recorded()) {
+      if (route == null || route.aside() == null) {
         recorded.add(request);
       }
       Reply r = route != null ? route.how().apply(request) : next();
@@ -108,10 +109,12 @@ public final class FakeHttpServer implements AutoCloseable {
 
   /**
    * Requests whose path ends with {@code pathSuffix} always get 200 and {@code body}, and are left out of
-   * {@link #requests()}: the calls around the conversation a test checks (OVH's {@code /auth/time}).
+   * {@link #requests()}: the calls around the conversation a test checks (OVH's {@code /auth/time}). A new
+   * answer for the same suffix replaces the previous one.
    */
-  public FakeHttpServer answerAside(String pathSuffix, String body) {
-    routes.add(new Route(r -> r.path().endsWith(pathSuffix), r -> Reply.of(200, body), false));
+  public synchronized FakeHttpServer answerAside(String pathSuffix, String body) {
+    routes.removeIf(r -> pathSuffix.equals(r.aside()));
+    routes.add(0, new Route(r -> r.path().endsWith(pathSuffix), r -> Reply.of(200, body), pathSuffix));
     return this;
   }
 
@@ -120,7 +123,7 @@ public final class FakeHttpServer implements AutoCloseable {
    * recorded; the first matching route wins.
    */
   public FakeHttpServer route(Predicate<Request> which, Function<Request, Reply> how) {
-    routes.add(new Route(Objects.requireNonNull(which), Objects.requireNonNull(how), true));
+    routes.add(new Route(Objects.requireNonNull(which), Objects.requireNonNull(how), null));
     return this;
   }
 

@@ -1,7 +1,7 @@
 package fr.sesame.channels.fallback;
 
-import static fr.sesame.channels.support.FakeHttpServer.await;
-import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static fr.sesame.testkit.Await.await;
+import static fr.sesame.testkit.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
@@ -10,8 +10,9 @@ import fr.sesame.channels.config.ChannelsNotifier;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.NotificationException;
 import fr.sesame.channels.RejectedMessageException;
-import fr.sesame.channels.support.FakeHttpServer;
-import fr.sesame.channels.support.MovableClock;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.Ports;
+import fr.sesame.testkit.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -34,10 +35,11 @@ class FallbackChainTest {
   static final String MAILJET_OK = "{\"MessageId\":\"mj-1\",\"Status\":{\"Code\":2,\"Name\":\"sent\"}}";
 
   final Vertx vertx = Vertx.vertx();
-  final FakeHttpServer ovh = new FakeHttpServer(vertx).answerTime(Instant.now().getEpochSecond());
+  final FakeHttpServer ovh = new FakeHttpServer(vertx)
+      .answerAside("/auth/time", Long.toString(Instant.now().getEpochSecond()));
   final FakeHttpServer mailjet = new FakeHttpServer(vertx);
   // far from the machine's clock: a time read from the wall clock would not match it
-  final MovableClock clock = new MovableClock(Instant.parse("2020-03-15T09:30:00Z"));
+  final TestClock clock = new TestClock(Instant.parse("2020-03-15T09:30:00Z"));
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
@@ -109,7 +111,7 @@ class FallbackChainTest {
   @Test
   void fallsBackWhenThePrimaryRefusesConnections() {
     mailjet.reply(200, MAILJET_OK);
-    var notifier = notifier("http://127.0.0.1:" + FakeHttpServer.closedPort(), "PT1S");
+    var notifier = notifier("http://127.0.0.1:" + Ports.unused(), "PT1S");
     assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
   }
 

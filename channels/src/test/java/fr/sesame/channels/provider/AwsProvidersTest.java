@@ -1,7 +1,7 @@
 package fr.sesame.channels.provider;
 
-import static fr.sesame.channels.support.FakeHttpServer.await;
-import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static fr.sesame.testkit.Await.await;
+import static fr.sesame.testkit.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
@@ -11,7 +11,8 @@ import fr.sesame.channels.provider.aws.SesEmailProvider;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
-import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.Ports;
 import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -98,7 +99,7 @@ class AwsProvidersTest {
 
   @Test
   void sesUnreachableIsTransient() {
-    ChannelProvider p = provider("ses", "http://127.0.0.1:" + FakeHttpServer.closedPort(),
+    ChannelProvider p = provider("ses", "http://127.0.0.1:" + Ports.unused(),
         Map.of("from", "no-reply@sesame.fr"));
     assertThat(((ProviderException) failure(p.send(EMAIL))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
   }

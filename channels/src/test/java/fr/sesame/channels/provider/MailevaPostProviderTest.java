@@ -1,7 +1,7 @@
 package fr.sesame.channels.provider;
 
-import static fr.sesame.channels.support.FakeHttpServer.await;
-import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static fr.sesame.testkit.Await.await;
+import static fr.sesame.testkit.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
@@ -12,9 +12,9 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
-import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer;
 import fr.sesame.channels.support.FixedContext;
-import fr.sesame.channels.support.MovableClock;
+import fr.sesame.testkit.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -100,7 +100,7 @@ class MailevaPostProviderTest {
 
   @Test
   void theTokenIsRenewedOnceTheContextClockPassesItsExpiry() {
-    MovableClock clock = new MovableClock(FixedContext.NOW);
+    TestClock clock = new TestClock(FixedContext.NOW);
     ChannelProvider p = new MailevaPostProvider.Factory().create(new ProviderContext(vertx, clock,
         new SimpleMeterRegistry()), settings());
     scriptOneSending(true);

@@ -1,7 +1,7 @@
 package fr.sesame.channels.provider;
 
-import static fr.sesame.channels.support.FakeHttpServer.await;
-import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static fr.sesame.testkit.Await.await;
+import static fr.sesame.testkit.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
@@ -11,7 +11,8 @@ import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
 import fr.sesame.channels.provider.mailjet.MailjetEmailProvider;
 import fr.sesame.channels.provider.mailjet.MailjetSmsProvider;
-import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.Ports;
 import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -117,7 +118,7 @@ class MailjetProvidersTest {
   void unreachableApiIsTransient() {
     ChannelProvider p = new MailjetSmsProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings(
         "mailjet-sms", "mailjet-sms",
-        Map.of("baseUrl", "http://127.0.0.1:" + FakeHttpServer.closedPort(), "sender", "SESAME"),
+        Map.of("baseUrl", "http://127.0.0.1:" + Ports.unused(), "sender", "SESAME"),
         Map.of("SESAME_PROVIDER_MAILJET_SMS_API_TOKEN", "tok")));
     assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
   }

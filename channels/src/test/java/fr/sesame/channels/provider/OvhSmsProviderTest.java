@@ -1,7 +1,7 @@
 package fr.sesame.channels.provider;
 
-import static fr.sesame.channels.support.FakeHttpServer.await;
-import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static fr.sesame.testkit.Await.await;
+import static fr.sesame.testkit.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
@@ -10,7 +10,8 @@ import fr.sesame.channels.provider.ovh.OvhSmsProvider;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
-import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.Ports;
 import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,11 @@ class OvhSmsProviderTest {
   final FakeHttpServer ovh = new FakeHttpServer(vertx);
   final Clock clock = Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC);
 
+  /** OVH's clock ({@code GET /auth/time}) reads {@code epochSeconds}; those reads stay out of requests(). */
+  FakeHttpServer ovhClockAt(long epochSeconds) {
+    return ovh.answerAside("/auth/time", Long.toString(epochSeconds));
+  }
+
   @AfterEach
   void close() {
     ovh.close();
@@ -44,7 +50,7 @@ class OvhSmsProviderTest {
   @Test
   void sendsASignedJobWithTheClockCorrectedByOvhTime() {
     long ovhNow = clock.instant().getEpochSecond() + 42;
-    ovh.answerTime(ovhNow).reply(200, "{\"ids\":[123456789],\"validReceivers\":[\"+33612345678\"],"
+    ovhClockAt(ovhNow).reply(200, "{\"ids\":[123456789],\"validReceivers\":[\"+33612345678\"],"
         + "\"invalidReceivers\":[],\"totalCreditsRemoved\":1}");
     var receipt = await(provider(ovh.url()).send(SMS));
     assertThat(receipt.provider()).isEqualTo("ovh");
@@ -69,7 +75,7 @@ class OvhSmsProviderTest {
 
   @Test
   void theFactoryTakesTheClockFromTheContext() {
-    ovh.answerTime(FixedContext.NOW.getEpochSecond() + 42).reply(200, "{\"ids\":[7],\"invalidReceivers\":[]}");
+    ovhClockAt(FixedContext.NOW.getEpochSecond() + 42).reply(200, "{\"ids\":[7],\"invalidReceivers\":[]}");
     ChannelProvider p = new OvhSmsProvider.Factory().create(FixedContext.of(vertx), new ProviderSettings("ovh",
         "ovh-sms", Map.of("endpoint", ovh.url(), "serviceName", "sms-ab12345-1", "sender", "SESAME"),
         Map.of("SESAME_PROVIDER_OVH_APPLICATION_KEY", "app-key", "SESAME_PROVIDER_OVH_APPLICATION_SECRET",
@@ -89,7 +95,7 @@ class OvhSmsProviderTest {
 
   @Test
   void anInvalidReceiverIsARejection() {
-    ovh.answerTime(clock.instant().getEpochSecond()).reply(200,
+    ovhClockAt(clock.instant().getEpochSecond()).reply(200,
         "{\"ids\":[],\"validReceivers\":[],\"invalidReceivers\":[\"+33612345678\"],\"totalCreditsRemoved\":0}");
     var e = (ProviderException) failure(provider(ovh.url()).send(SMS));
     assertThat(e.kind()).isEqualTo(ProviderException.Kind.REJECTED);
@@ -98,7 +104,7 @@ class OvhSmsProviderTest {
 
   @Test
   void classifiesHttpFailures() {
-    ovh.answerTime(clock.instant().getEpochSecond()).reply(500, "{}").reply(401, "{\"message\":\"Invalid signature\"}")
+    ovhClockAt(clock.instant().getEpochSecond()).reply(500, "{}").reply(401, "{\"message\":\"Invalid signature\"}")
         .reply(400, "{}").replyRetryAfter(429, "7");
     OvhSmsProvider p = provider(ovh.url());
     assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
@@ -111,7 +117,7 @@ class OvhSmsProviderTest {
 
   @Test
   void unreachableApiIsTransient() {
-    var e = (ProviderException) failure(provider("http://127.0.0.1:" + FakeHttpServer.closedPort()).send(SMS));
+    var e = (ProviderException) failure(provider("http://127.0.0.1:" + Ports.unused()).send(SMS));
     assertThat(e.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
   }
 }

@@ -1,7 +1,7 @@
 package fr.sesame.channels.provider;
 
-import static fr.sesame.channels.support.FakeHttpServer.await;
-import static fr.sesame.channels.support.FakeHttpServer.failure;
+import static fr.sesame.testkit.Await.await;
+import static fr.sesame.testkit.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -13,7 +13,8 @@ import fr.sesame.channels.provider.smtp.SmtpEmailProvider;
 import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderSettings;
-import fr.sesame.channels.support.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.Ports;
 import fr.sesame.channels.support.FixedContext;
 import io.vertx.core.Vertx;
 import jakarta.mail.internet.MimeMessage;
@@ -85,7 +86,7 @@ class SmtpEmailProviderTest {
 
   @Test
   void serverDownIsTransient() {
-    var e = (ProviderException) failure(provider(FakeHttpServer.closedPort()).send(EMAIL));
+    var e = (ProviderException) failure(provider(Ports.unused()).send(EMAIL));
     assertThat(e.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
   }
 }
