@@ -1,13 +1,13 @@
 package fr.sesame.gateway.audit;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.config.RedisConfig;
 import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
-import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedAuditTrailTest {
   @Test
-  void eventsRecordedFromSeveralEventLoopsAtOnceAllLandInIntactChains() throws Exception {
+  void eventsRecordedFromSeveralEventLoopsAtOnceAllLandInIntactChains() {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(4));
     List<EventLoop> loops = RedisConnector.loopsOf(vertx);
     try (RedisConnector redis = RedisConnector.connect(new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)),
@@ -60,13 +59,13 @@ class SharedAuditTrailTest {
         };
         loop.execute(burst);
       }
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-      AuditVerifier.Verdict verdict = Http.await(new AuditVerifier(store).verify(election));
+      await(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+      AuditVerifier.Verdict verdict = await(new AuditVerifier(store).verify(election));
       assertThat(verdict.brokenAt()).isNull();
       assertThat(verdict.valid()).isTrue();
       assertThat(verdict.events()).isEqualTo((long) perLoop * threads.size());
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close(), Duration.ofSeconds(10));
     }
   }
 }

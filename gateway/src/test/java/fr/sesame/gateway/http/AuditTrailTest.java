@@ -6,9 +6,9 @@ import static fr.sesame.gateway.support.TestGateway.SUPPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.redis.RedisKeys;
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;

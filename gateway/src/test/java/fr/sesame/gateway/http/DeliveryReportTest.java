@@ -4,10 +4,12 @@ import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.config.ChannelsConfig;
-import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer.Reply;
+import fr.sesame.testkit.FakeHttpServer.Request;
+import fr.sesame.testkit.Http;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -15,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,34 +28,21 @@ import org.junit.jupiter.api.Test;
  */
 class DeliveryReportTest {
   static final String TOKEN = "ovh-webhook-secret-0123456789";
-  static final List<String> ovhTo = new CopyOnWriteArrayList<>();
-  static final List<String> mailjetTo = new CopyOnWriteArrayList<>();
-  static final List<String> mailjetText = new CopyOnWriteArrayList<>();
-  static final List<String> ovhText = new CopyOnWriteArrayList<>();
   static TestGateway test;
   static final AtomicInteger ovhIds = new AtomicInteger(5000);
   static Vertx vertx;
+  /** OVH's SMS API ({@code /1.0/...}) and Mailjet's (every other path) in one fake; it keeps each request. */
+  static FakeHttpServer providers;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start() {
     vertx = Vertx.vertx();
-    HttpServer fake = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      if (req.path().endsWith("/auth/time")) {
-        req.response().end(Long.toString(Instant.now().getEpochSecond()));
-      } else if (req.path().endsWith("/jobs")) {
-        String to = new JsonObject(body.toString()).getJsonArray("receivers").getString(0);
-        // the text first: a test that sees the recipient reads the text at the same index
-        ovhText.add(new JsonObject(body.toString()).getString("message"));
-        ovhTo.add(to);
-        req.response().putHeader("Content-Type", "application/json").end("{\"ids\":[" + ovhIds.incrementAndGet()
-            + "],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[]}");
-      } else {
-        mailjetText.add(new JsonObject(body.toString()).getString("Text"));
-        mailjetTo.add(new JsonObject(body.toString()).getString("To"));
-        req.response().putHeader("Content-Type", "application/json").end("{\"MessageId\":\"mj-1\"}");
-      }
-    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
-    String base = "http://127.0.0.1:" + fake.actualPort();
+    providers = new FakeHttpServer(vertx)
+        .route(r -> r.path().endsWith("/auth/time"), r -> Reply.of(200, Long.toString(Instant.now().getEpochSecond())))
+        .route(DeliveryReportTest::isOvhJob, r -> Reply.of(200, "{\"ids\":[" + ovhIds.incrementAndGet()
+            + "],\"validReceivers\":[\"" + ovhTo(r) + "\"],\"invalidReceivers\":[]}"))
+        .route(r -> true, r -> Reply.of(200, "{\"MessageId\":\"mj-1\"}"));
+    String base = providers.url();
     ChannelsConfig channels = ChannelsConfig.fromMap(Map.of("sms", Map.of("chain", List.of("ovh", "mailjet-sms"),
         "providers", Map.of(
             "ovh", Map.of("type", "ovh-sms", "endpoint", base + "/1.0", "serviceName", "sms-t-1", "sender", "S"),
@@ -68,11 +56,31 @@ class DeliveryReportTest {
   @AfterAll
   static void stop() {
     test.close();
+    providers.close();
     vertx.close();
   }
 
-  static String phone() {
-    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
+  static boolean isOvhJob(Request r) {
+    return r.path().endsWith("/jobs");
+  }
+
+  static boolean isMailjet(Request r) {
+    return !r.path().startsWith("/1.0/");
+  }
+
+  static String ovhTo(Request job) {
+    return new JsonObject(job.body()).getJsonArray("receivers").getString(0);
+  }
+
+  /** The OVH jobs so far, in order. */
+  static List<Request> ovhJobs() {
+    return providers.requests().stream().filter(DeliveryReportTest::isOvhJob).toList();
+  }
+
+  /** The Mailjet SMS to {@code to}, already sent or still to come (bounded wait). */
+  static Request awaitMailjetSms(String to) {
+    return providers.awaitRequest(r -> isMailjet(r) && to.equals(new JsonObject(r.body()).getString("To")),
+        "Mailjet SMS to " + to);
   }
 
   static String send(String to) {
@@ -87,23 +95,21 @@ class DeliveryReportTest {
 
   @Test
   void anUndeliveredReportMovesTheMessageToTheNextProvider() {
-    String to = phone();
+    String to = TestGateway.randomPhone();
     String id = send(to);
-    test.http.awaitNotification(PLATFORM, id, "sent");
-    assertThat(ovhTo).contains(to);
+    test.awaitNotification(id, "sent");
+    assertThat(ovhJobs()).extracting(DeliveryReportTest::ovhTo).contains(to);
     String ovhMessage = ovhId();
     Http.Res report = test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhMessage + "&ptt=5&description=2"
         + "&descriptionDlr=Failed", null);
     assertThat(report.status()).as(report.body()).isEqualTo(200);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
 
-    JsonObject status = test.http.awaitNotification(PLATFORM, id, "sent");
-    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!"mailjet-sms".equals(status.getString("provider")) && System.nanoTime() < until) {
-      status = test.http.get("/v1/notifications/" + id, PLATFORM).json();
-    }
+    JsonObject status = test.awaitNotification(id, s -> "sent".equals(s.getString("status"))
+        && "mailjet-sms".equals(s.getString("provider")), "status sent by mailjet-sms");
     assertThat(status.getString("provider")).isEqualTo("mailjet-sms");
-    assertThat(mailjetTo).contains(to);
+    assertThat(providers.requests()).filteredOn(DeliveryReportTest::isMailjet)
+        .extracting(r -> new JsonObject(r.body()).getString("To")).contains(to);
     JsonArray attempts = status.getJsonArray("attempts");
     assertThat(attempts.stream().map(a -> ((JsonObject) a).getString("provider") + ":"
         + ((JsonObject) a).getString("outcome"))).containsExactly("ovh:accepted",
@@ -120,25 +126,23 @@ class DeliveryReportTest {
     String el = TestGateway.newElectionId();
     test.http.put("/v1/admin/elections/" + el, TestGateway.ADMIN, TestGateway.electionBody(
         test.clock.instant().minus(Duration.ofDays(1)), test.clock.instant().plus(Duration.ofDays(1))));
-    String phone = phone();
+    String phone = TestGateway.randomPhone();
     test.http.postRaw("/v1/admin/elections/" + el + "/voters", TestGateway.ADMIN, "text/csv", String.join("\n",
         "identifier,college,lastName,firstName,birthDate,email,phone,secret",
         "zoe,personnels,Z,Z,,," + phone + ",1234").getBytes());
     Http.Res login = test.http.post("/v1/elections/" + el + "/login",
         new JsonObject().put("identifier", "zoe").put("secret", "1234").put("channel", "sms"));
     assertThat(login.status()).as(login.body()).isEqualTo(200);
-    assertThat(ovhTo).contains(phone); // the local dispatcher sent it before the answer
-    String firstText = ovhText.get(ovhTo.lastIndexOf(phone));
+    // the local dispatcher sent it before the answer
+    List<Request> toPhone = ovhJobs().stream().filter(j -> ovhTo(j).equals(phone)).toList();
+    assertThat(toPhone).isNotEmpty();
+    String firstText = new JsonObject(toPhone.get(toPhone.size() - 1).body()).getString("message");
 
     // OVH: not delivered (say the phone was off and the message expired)
     Http.Res report = test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=16", null);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
-    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!mailjetTo.contains(phone) && System.nanoTime() < until) {
-      Thread.onSpinWait();
-    }
-    assertThat(mailjetTo).as("the code went on to Mailjet SMS").contains(phone);
-    String secondText = mailjetText.get(mailjetTo.lastIndexOf(phone));
+    // the code goes on to Mailjet SMS: woken by the fake's receipt of it
+    String secondText = new JsonObject(awaitMailjetSms(phone).body()).getString("Text");
     assertThat(secondText).as("the same code across fallbacks").isEqualTo(firstText);
 
     String code = secondText.replaceAll(".*est (\\d{6}).*", "$1");
@@ -149,18 +153,18 @@ class DeliveryReportTest {
 
   @Test
   void aDeliveredReportMakesItFinal() {
-    String id = send(phone());
-    test.http.awaitNotification(PLATFORM, id, "sent");
+    String id = send(TestGateway.randomPhone());
+    test.awaitNotification(id, "sent");
     Http.Res report = test.http.get("/v1/webhooks/ovh/" + TOKEN + "?id=" + ovhId() + "&description=1", null);
     assertThat(report.json().getInteger("applied")).isEqualTo(1);
-    JsonObject status = test.http.awaitNotification(PLATFORM, id, "delivered");
+    JsonObject status = test.awaitNotification(id, "delivered");
     assertThat(status.getString("provider")).isEqualTo("ovh");
   }
 
   @Test
   void webhooksAnswerOnlyToTheirToken() {
-    String id = send(phone());
-    test.http.awaitNotification(PLATFORM, id, "sent");
+    String id = send(TestGateway.randomPhone());
+    test.awaitNotification(id, "sent");
     String mid = ovhId();
     for (String path : List.of("/v1/webhooks/ovh/wrong-token-wrong-token?id=" + mid + "&description=2",
         "/v1/webhooks/nope/" + TOKEN + "?id=" + mid + "&description=2",

@@ -3,9 +3,9 @@ package fr.sesame.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.redis.RedisKeys;
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package fr.sesame.gateway.http;
 import static fr.sesame.gateway.support.TestGateway.SUPPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -3,7 +3,7 @@ package fr.sesame.gateway.http;
 import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -159,7 +159,7 @@ class LoginFlowTest {
   void aResendWhoseCodeContentIsGoneFailsVisibly() {
     String el = gw.openElection();
     Http.Res login = gw.login(el, "alice", "20231234", "sms");
-    var redis = fr.sesame.gateway.support.TestRedis.sync();
+    var redis = fr.sesame.testkit.TestRedis.sync();
     String nid = redis.hget(fr.sesame.gateway.store.redis.RedisKeys.challenge(
         EnumerationSafetyTest.pseudonym(el, "alice")), "nid");
     redis.del("gw:{nt}:c:" + nid);

@@ -2,7 +2,7 @@ package fr.sesame.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -113,7 +113,7 @@ class LoginRateLimitTest {
         + "noa,etudiants,Roux,Noa,2002-03-03,,,20230001\n"
         + "lea,etudiants,Roux,Léa,2002-03-03,,,20230002\n";
     assertThat(gw.importRoll(el, roll).status()).isEqualTo(200);
-    String phone = Http.randomPhone();
+    String phone = TestGateway.randomPhone();
     JsonObject noa = new JsonObject().put("identifier", "noa").put("secret", "20230001").put("channel", "sms")
         .put("phone", phone);
     assertThat(gw.http.post("/v1/elections/" + el + "/login", noa).status()).isEqualTo(200);
@@ -130,7 +130,7 @@ class LoginRateLimitTest {
     assertThat(gw.status(el, "lea").json().getInteger("failedAttempts")).isZero();
 
     assertThat(gw.http.post("/v1/elections/" + el + "/login", noa).status()).as("its owner still can").isEqualTo(200);
-    Http.Res own = gw.http.post("/v1/elections/" + el + "/login", lea.copy().put("phone", Http.randomPhone()));
+    Http.Res own = gw.http.post("/v1/elections/" + el + "/login", lea.copy().put("phone", TestGateway.randomPhone()));
     assertThat(own.status()).as(own.body()).isEqualTo(200);
 
     String other = gw.openElection();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.resource.EpollProvider;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,11 +1,12 @@
 package fr.sesame.gateway.http;
 
 import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -30,11 +31,11 @@ class NotificationOutboxTest {
 
   @Test
   void acceptedNotificationIsSentAndItsAttemptsAreShown() {
-    String to = Http.randomPhone();
+    String to = TestGateway.randomPhone();
     Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString()));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     String id = accepted.json().getString("id");
-    JsonObject status = gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
+    JsonObject status = gw.awaitNotification(id, "sent", "failed");
     assertThat(status.getString("status")).isEqualTo("sent");
     assertThat(status.getString("provider")).isEqualTo("dev-outbox");
     assertThat(status.getString("template")).isEqualTo("login-code");
@@ -46,7 +47,7 @@ class NotificationOutboxTest {
 
   @Test
   void theSameIdempotencyKeyGivesTheSameIdAndOneMessageEvenInParallel() {
-    String to = Http.randomPhone();
+    String to = TestGateway.randomPhone();
     String key = UUID.randomUUID().toString();
     Buffer body = Buffer.buffer(loginCode(to, key).encode());
     List<Future<Http.Res>> calls = new ArrayList<>();
@@ -56,7 +57,7 @@ class NotificationOutboxTest {
     List<Http.Res> answers = gw.http.parallel(calls);
     assertThat(answers).extracting(Http.Res::status).containsOnly(202);
     assertThat(answers.stream().map(r -> r.json().getString("id")).distinct()).hasSize(1);
-    gw.http.awaitNotification(PLATFORM, answers.get(0).json().getString("id"), "sent", "failed");
+    gw.awaitNotification(answers.get(0).json().getString("id"), "sent", "failed");
     Http.Res later = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, key));
     assertThat(later.json().getString("id")).isEqualTo(answers.get(0).json().getString("id"));
     assertThat(gw.outbox.list(to)).hasSize(1);
@@ -64,7 +65,7 @@ class NotificationOutboxTest {
 
   @Test
   void badRequestsAreRefusedAndQueueNothing() {
-    String to = Http.randomPhone();
+    String to = TestGateway.randomPhone();
     JsonObject good = loginCode(to, UUID.randomUUID().toString());
     JsonObject[] bad = {
         good.copy().put("channel", "fax"),
@@ -108,7 +109,7 @@ class NotificationOutboxTest {
     }
     Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, letter.copy().put("to", address));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    assertThat(gw.http.awaitNotification(PLATFORM, accepted.json().getString("id"), "sent", "failed").getString("status")).isEqualTo("sent");
+    assertThat(gw.awaitNotification(accepted.json().getString("id"), "sent", "failed").getString("status")).isEqualTo("sent");
     var sent = gw.outbox.last(address).message();
     assertThat(sent.subject()).isEqualTo("Vos codes d'acces au vote : CA 2026");
     assertThat(sent.text()).contains("Votre code secret : 7H3K-92QX");
@@ -116,24 +117,24 @@ class NotificationOutboxTest {
 
   @Test
   void contentIsPurgedAfter48HoursAndTheRecordAfter90Days() {
-    String to = Http.randomPhone();
+    String to = TestGateway.randomPhone();
     String id = gw.http.post("/v1/notifications", PLATFORM, loginCode(to, UUID.randomUUID().toString())).json()
         .getString("id");
-    gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
+    gw.awaitNotification(id, "sent", "failed");
     var redis = TestRedis.sync();
     assertThat(redis.exists("gw:{nt}:c:" + id)).isEqualTo(1);
     assertThat(redis.hgetall("gw:{nt}:c:" + id).values()).allSatisfy(v -> assertThat(v).doesNotContain(to));
     var start = gw.clock.instant();
     try {
       gw.clock.advance(Duration.ofHours(47));
-      Http.await(gw.gateway.outbox().purge());
+      await(gw.gateway.outbox().purge());
       assertThat(redis.exists("gw:{nt}:c:" + id)).isEqualTo(1);
       gw.clock.advance(Duration.ofHours(2));
-      Http.await(gw.gateway.outbox().purge());
+      await(gw.gateway.outbox().purge());
       assertThat(redis.exists("gw:{nt}:c:" + id)).isZero();
       assertThat(gw.http.get("/v1/notifications/" + id, PLATFORM).json().getString("status")).isEqualTo("sent");
       gw.clock.advance(Duration.ofDays(90));
-      Http.await(gw.gateway.outbox().purge());
+      await(gw.gateway.outbox().purge());
       assertThat(gw.http.get("/v1/notifications/" + id, PLATFORM).status()).isEqualTo(404);
       assertThat(redis.exists("gw:{nt}:n:" + id, "gw:{nt}:a:" + id)).isZero();
     } finally {

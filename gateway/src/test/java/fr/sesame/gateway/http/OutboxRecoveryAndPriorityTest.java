@@ -1,6 +1,7 @@
 package fr.sesame.gateway.http;
 
 import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.ChannelKind;
@@ -13,10 +14,11 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.redis.RedisAccess;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
-import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.XReadArgs;
 import io.vertx.core.Future;
@@ -75,31 +77,36 @@ class OutboxRecoveryAndPriorityTest {
 
   @Test
   void aMessageHeldByADeadDispatcherIsDeliveredOnceByAnother() {
-    String to = Http.randomPhone();
-    String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
+    String to = TestGateway.randomPhone();
+    String id = await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     // a dispatcher takes it, then dies without finishing
     var taken = TestRedis.sync().xreadgroup(Consumer.from(RedisOutboxStore.GROUP, "dead-dispatcher"),
         XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("gw:{nt}:s:hi"));
     assertThat(taken).extracting(m -> m.getBody().get("id")).contains(id);
+    String entry = taken.stream().filter(m -> id.equals(m.getBody().get("id"))).findFirst().orElseThrow().getId();
 
-    JsonObject status = gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
+    JsonObject status = gw.awaitNotification(id, "sent", "failed");
     assertThat(status.getString("status")).isEqualTo("sent");
     assertThat(gw.outbox.list(to)).hasSize(1);
-    // and it is not sent again later
-    Http.await(Future.future(p -> gw.gateway.vertx().setTimer(700, t -> p.complete())));
+    // acknowledged with its outcome: no dispatcher holds it any more, so no recovery can take it again
+    assertThat(TestRedis.sync().xpending("gw:{nt}:s:hi", RedisOutboxStore.GROUP, Range.create(entry, entry),
+        Limit.from(10))).isEmpty();
+    // and it is not sent again later: a window for what must not happen (no event announces a non-event),
+    // more than twice the recovery age (300 ms), with a pass every 100 ms
+    await(Future.future(p -> gw.gateway.vertx().setTimer(700, t -> p.complete())));
     assertThat(gw.outbox.list(to)).hasSize(1);
   }
 
   @Test
   void aMessageADeadDispatcherWasSendingToAProviderIsNeverSentThereAgain() {
-    String to = Http.randomPhone();
-    String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
+    String to = TestGateway.randomPhone();
+    String id = await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     TestRedis.sync().xreadgroup(Consumer.from(RedisOutboxStore.GROUP, "dead-dispatcher-2"),
         XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("gw:{nt}:s:hi"));
     // as a dispatcher does just before calling the provider, then it dies
     TestRedis.sync().hset("gw:{nt}:n:" + id, Map.of("st", "sending", "inf", "dev-outbox"));
 
-    JsonObject status = gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
+    JsonObject status = gw.awaitNotification(id, "sent", "failed");
     assertThat(status.getString("status")).isEqualTo("failed");
     assertThat(status.getString("error")).contains("dev-outbox excluded");
     assertThat(gw.outbox.list(to)).as("the only provider may already have it: not sent again").isEmpty();
@@ -111,13 +118,13 @@ class OutboxRecoveryAndPriorityTest {
     for (int i = 0; i < 10_000; i++) {
       accepts.add(anotherInstance.accept(campaign(i), new ClientInfo("", "key:platform/test")));
     }
-    Http.await(Future.all(accepts));
-    String to = Http.randomPhone();
-    String id = Http.await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
+    await(Future.all(accepts));
+    String to = TestGateway.randomPhone();
+    String id = await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     int before = gw.outbox.list(null).size();
 
     gw.gateway.vertx().eventBus().send(NotificationService.WAKE, "any");
-    gw.http.awaitNotification(PLATFORM, id, "sent", "failed");
+    gw.awaitNotification(id, "sent", "failed");
     var sent = gw.outbox.list(null);
     int position = -1;
     for (int i = before; i < sent.size(); i++) {

@@ -5,9 +5,9 @@ import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.config.LimitsConfig;
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

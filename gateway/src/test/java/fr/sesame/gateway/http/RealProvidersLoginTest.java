@@ -6,16 +6,17 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import fr.sesame.channels.config.ChannelsConfig;
-import fr.sesame.gateway.support.Http;
 import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.FakeHttpServer.Reply;
+import fr.sesame.testkit.FakeHttpServer.Request;
+import fr.sesame.testkit.Http;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,32 +35,23 @@ class RealProvidersLoginTest {
   static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
       .withPerMethodLifecycle(false);
   static final Pattern CODE = Pattern.compile("(\\d{6})");
-  static final List<JsonObject> ovhJobs = new CopyOnWriteArrayList<>();
   static final AtomicInteger ovhStatus = new AtomicInteger(200);
   static Vertx vertx;
-  static HttpServer fakeOvh;
+  static FakeHttpServer fakeOvh;
   static TestGateway test;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start() {
     vertx = Vertx.vertx();
-    fakeOvh = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      if (req.path().endsWith("/auth/time")) {
-        req.response().end(Long.toString(Instant.now().getEpochSecond()));
-        return;
-      }
-      if (req.getHeader("X-Ovh-Signature") == null || !req.path().equals("/1.0/sms/sms-test-1/jobs")) {
-        req.response().setStatusCode(400).end("{\"message\":\"bad request\"}");
-        return;
-      }
-      ovhJobs.add(new JsonObject(body.toString()));
-      req.response().setStatusCode(ovhStatus.get()).putHeader("Content-Type", "application/json")
-          .end("{\"ids\":[" + ovhJobs.size() + "],\"validReceivers\":[\"+33612345678\"],\"invalidReceivers\":[]}");
-    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+    fakeOvh = new FakeHttpServer(vertx)
+        .route(r -> r.path().endsWith("/auth/time"), r -> Reply.of(200, Long.toString(Instant.now().getEpochSecond())))
+        .route(r -> !isSignedJob(r), r -> Reply.of(400, "{\"message\":\"bad request\"}"))
+        .route(r -> true, r -> Reply.of(ovhStatus.get(), "{\"ids\":[" + ovhJobs().size()
+            + "],\"validReceivers\":[\"+33612345678\"],\"invalidReceivers\":[]}"));
 
     Map<String, Object> channels = Map.of(
         "sms", Map.of("chain", List.of("ovh"), "providers", Map.of("ovh", Map.of("type", "ovh-sms",
-            "endpoint", "http://127.0.0.1:" + fakeOvh.actualPort() + "/1.0", "serviceName", "sms-test-1",
+            "endpoint", fakeOvh.url() + "/1.0", "serviceName", "sms-test-1",
             "sender", "SESAME", "attempts", 1))),
         "email", Map.of("chain", List.of("smtp"), "providers", Map.of("smtp", Map.of("type", "smtp",
             "host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "starttls", "disabled",
@@ -73,7 +65,18 @@ class RealProvidersLoginTest {
   @AfterAll
   static void stop() {
     test.close();
+    fakeOvh.close();
     vertx.close();
+  }
+
+  static boolean isSignedJob(Request r) {
+    return r.header("X-Ovh-Signature") != null && r.path().equals("/1.0/sms/sms-test-1/jobs");
+  }
+
+  /** The well-formed SMS jobs OVH received so far, in order. */
+  static List<JsonObject> ovhJobs() {
+    return fakeOvh.requests().stream().filter(RealProvidersLoginTest::isSignedJob).map(r -> new JsonObject(r.body()))
+        .toList();
   }
 
   private static String election() {
@@ -97,7 +100,8 @@ class RealProvidersLoginTest {
     Http.Res login = test.http.post("/v1/elections/" + el + "/login",
         new JsonObject().put("identifier", "alice").put("secret", "20231234").put("channel", "sms"));
     assertThat(login.status()).as(login.body()).isEqualTo(200);
-    JsonObject job = ovhJobs.get(ovhJobs.size() - 1);
+    List<JsonObject> jobs = ovhJobs();
+    JsonObject job = jobs.get(jobs.size() - 1);
     assertThat(job.getJsonArray("receivers").getList()).containsExactly("+33612345678");
     Http.Res verify = test.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
         new JsonObject().put("code", code(job.getString("message"))));

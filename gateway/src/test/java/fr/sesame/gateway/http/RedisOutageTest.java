@@ -1,5 +1,6 @@
 package fr.sesame.gateway.http;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.channels.dev.DevOutbox;
@@ -13,12 +14,12 @@ import fr.sesame.gateway.config.OtpConfig;
 import fr.sesame.gateway.config.RedisConfig;
 import fr.sesame.gateway.config.SessionConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
-import fr.sesame.gateway.dev.EmbeddedRedis;
 import fr.sesame.gateway.store.redis.RedisConnector;
-import fr.sesame.gateway.support.Http;
-import fr.sesame.gateway.support.MutableClock;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.Http;
+import fr.sesame.testkit.LocalRedis;
+import fr.sesame.testkit.TestClock;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.KillArgs;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -26,15 +27,14 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** When Redis goes away, requests fail fast with 503 problems and readiness says DOWN; nothing hangs. */
 class RedisOutageTest {
   @Test
   void answers503FastWhileRedisIsDown() throws Exception {
-    EmbeddedRedis redis = EmbeddedRedis.start();
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+    LocalRedis redis = LocalRedis.start();
+    TestClock clock = new TestClock(Instant.parse("2026-12-01T09:00:00Z"));
     GatewayConfig config = config(redis.url(), 1);
     DevOutbox outbox = new DevOutbox(clock, 10);
     try (Gateway gateway = Gateway.start(config, clock, (v, r) -> outbox, null); Http http = new Http(gateway.port())) {
@@ -60,7 +60,7 @@ class RedisOutageTest {
   /** Every event loop's connection comes back by itself after Redis dropped it (a restart, a network cut). */
   @Test
   void everyEventLoopsConnectionComesBackByItselfAfterRedisDroppedIt() throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-12-01T09:00:00Z"));
     GatewayConfig config = config(TestRedis.url(), 2);
     DevOutbox outbox = new DevOutbox(clock, 10);
     try (Gateway gateway = Gateway.start(config, clock, (v, r) -> outbox, null); Http http = new Http(gateway.port())) {
@@ -74,7 +74,7 @@ class RedisOutageTest {
       assertThat(before).hasSize(expected);
       CompletableFuture<Void> back = gateway.everyRedisConnectionBack();
       before.values().forEach(id -> TestRedis.sync().clientKill(KillArgs.Builder.id(Long.parseLong(id))));
-      back.get(20, TimeUnit.SECONDS); // each connection reconnects by itself
+      await(back, Duration.ofSeconds(20)); // each connection reconnects by itself
 
       assertThat(http.get("/health/ready", null).status()).as("readiness after the drop").isEqualTo(200);
       // new HTTP connections, spread over both HTTP event loops: each loop's own Redis connection answers

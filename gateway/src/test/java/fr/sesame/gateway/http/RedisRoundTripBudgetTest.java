@@ -3,7 +3,7 @@ package fr.sesame.gateway.http;
 import static fr.sesame.gateway.support.TestGateway.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.sesame.gateway.support.Http;
+import fr.sesame.testkit.Http;
 import fr.sesame.gateway.support.LatencyProxy;
 import fr.sesame.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RedisRoundTripBudgetTest {
   /** 5 ms each way, as between two machines: commands sent together overlap, each wait is a round trip. */
-  static final LatencyProxy network = new LatencyProxy(fr.sesame.gateway.support.TestRedis.url(), 5);
+  static final LatencyProxy network = new LatencyProxy(fr.sesame.testkit.TestRedis.url(), 5);
   @RegisterExtension
   static final TestGateway gw = new TestGateway(1, TestGateway.QUIET_OUTBOX, null, network.url());
 

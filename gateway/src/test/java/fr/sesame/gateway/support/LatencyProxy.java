@@ -1,13 +1,14 @@
 package fr.sesame.gateway.support;
 
+import fr.sesame.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy in front of Redis that delays every chunk by {@code delayMs} each way, keeping order, as a
@@ -28,11 +29,7 @@ public final class LatencyProxy implements AutoCloseable {
         client.resume();
       }).onFailure(e -> client.close());
     });
-    try {
-      server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    Await.await(server.listen(0, "127.0.0.1"), Duration.ofSeconds(10));
   }
 
   /** Forwards {@code from} to {@code to}, each chunk {@code delayMs} later, in order. */

@@ -13,13 +13,19 @@ import fr.sesame.gateway.config.OtpConfig;
 import fr.sesame.gateway.config.RedisConfig;
 import fr.sesame.gateway.config.SessionConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.testkit.Http;
+import fr.sesame.testkit.TestClock;
+import fr.sesame.testkit.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -70,10 +76,15 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     return fr.sesame.gateway.config.LimitsConfig.closed(name, 1_000_000, Duration.ofSeconds(1), 1_000_000_000_000L);
   }
 
-  public final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+  /** How long {@link #awaitNotification} waits at most. */
+  public static final Duration NOTIFICATION_WAIT = Duration.ofSeconds(15);
+
+  public final TestClock clock = new TestClock(Instant.parse("2026-12-01T09:00:00Z"));
   public final DevOutbox outbox = new DevOutbox(clock, 100_000);
   public final Gateway gateway;
   public final Http http;
+  /** The Redis this gateway uses (maybe through a proxy): where its notifications' keys change. */
+  public final String redisUrl;
 
   public TestGateway() {
     this(2);
@@ -110,6 +121,7 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
 
   public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                      Gateway.NotifierFactory notifiers, String redisUrl, fr.sesame.gateway.config.LimitsConfig limits) {
+    this.redisUrl = redisUrl;
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
       GatewayConfig config = new GatewayConfig(
@@ -123,6 +135,11 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A French mobile number no other test uses. */
+  public static String randomPhone() {
+    return "+3361" + String.format("%07d", Math.floorMod(UUID.randomUUID().hashCode(), 10_000_000));
   }
 
   /** A fresh election id, so tests never see each other's data. */
@@ -185,6 +202,31 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     Http.Res v = verify(electionId, r.json().getString("challengeId"), lastCode(to));
     assertThat(v.status()).as(v.body()).isEqualTo(200);
     return v.json().getString("sessionToken");
+  }
+
+  /**
+   * Waits until {@code GET /v1/notifications/{id}} shows one of {@code statuses}.
+   * @return the notification's status document
+   * @see #awaitNotification(String, Predicate, String)
+   */
+  public JsonObject awaitNotification(String id, String... statuses) {
+    Set<String> wanted = Set.of(statuses);
+    return awaitNotification(id, s -> wanted.contains(s.getString("status")), "status in " + Arrays.toString(statuses));
+  }
+
+  /**
+   * Waits until the status document of notification {@code id} ({@code GET /v1/notifications/{id}}) satisfies
+   * {@code until}, for at most {@link #NOTIFICATION_WAIT}. It reads the document once, then once after each
+   * change Redis reports (keyspace events) to the notification's keys (every key whose name holds its id:
+   * record, attempts, content), instead of asking again and again.
+   * @param what what {@code until} means, for the failure message
+   * @return the first status document {@code until} accepted
+   */
+  public JsonObject awaitNotification(String id, Predicate<JsonObject> until, String what) {
+    return TestRedis.readUntil(redisUrl, "*" + TestRedis.literal(id) + "*", () -> {
+      Http.Res r = http.get("/v1/notifications/" + id, PLATFORM);
+      return r.status() == 200 ? r.json() : null;
+    }, s -> s != null && until.test(s), NOTIFICATION_WAIT, "notification " + id + " with " + what);
   }
 
   public Http.Res status(String electionId, String identifier) {

@@ -2,7 +2,6 @@ package fr.sesame.gateway.store.redis;
 
 import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.at;
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.burst;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.dequeue;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.entry;
@@ -10,6 +9,7 @@ import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.limitStates;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.queued;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.Accepted;
@@ -17,7 +17,6 @@ import fr.sesame.gateway.domain.PaidSendPlan;
 import fr.sesame.gateway.domain.PaidSendPlan.Breaker;
 import fr.sesame.gateway.store.OutboxStore.Lane;
 import fr.sesame.gateway.store.OutboxStore.NewNotification;
-import fr.sesame.gateway.support.TestRedis;
 import fr.sesame.ratelimit.Decision;
 import fr.sesame.ratelimit.StepLimits;
 import fr.sesame.ratelimit.StepLimits.Charge;
@@ -38,7 +37,7 @@ class AcceptScriptTest {
   private static final long PURGE_AT = NOW + 48 * 3_600_000L;
   private static final long COOLDOWN_MS = 2 * 3_600_000L;
 
-  private final RedisOutboxStore store = new RedisOutboxStore(TestRedis.access());
+  private final RedisOutboxStore store = new RedisOutboxStore(ScriptFixtures.access());
   private final List<String> ids = new ArrayList<>();
   private final Breaker block = new Breaker("sms", "prefix", fresh("+3361"));
   private final Breaker country = new Breaker("sms", "country", fresh("FR"));

@@ -1,14 +1,13 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.hash;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import fr.sesame.gateway.store.AuditStore.Stored;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@link AppendReply} (APPENDED, HEAD_MOVED) and what it wrote, or did not. Each test has an election of its own.
  */
 class AppendScriptTest {
-  private final RedisAuditStore store = new RedisAuditStore(TestRedis.access());
+  private final RedisAuditStore store = new RedisAuditStore(ScriptFixtures.access());
   private final String election = fresh("el");
 
   private boolean append(String writer, String expectedHead, String... pairs) {

@@ -1,15 +1,14 @@
 package fr.sesame.gateway.store.redis;
 
 import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.dequeue;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.gateway.store.OutboxStore.Work;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * dispatcher takes the messages meanwhile.
  */
 class BeginScriptTest {
-  private final RedisOutboxStore store = new RedisOutboxStore(TestRedis.access());
+  private final RedisOutboxStore store = new RedisOutboxStore(ScriptFixtures.access());
   private final String id = fresh("nt");
   private final String record = RedisOutboxStore.record(id);
 

@@ -1,12 +1,11 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.OutboxStore.Poll;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DuePollsScriptTest {
   private static final String POLLS = "gw:{nt}:poll";
 
-  private final RedisOutboxStore store = new RedisOutboxStore(TestRedis.access());
+  private final RedisOutboxStore store = new RedisOutboxStore(ScriptFixtures.access());
   private final String provider = fresh("prov");
   private final Poll early = new Poll(provider, "m-1", 10);
   private final Poll middle = new Poll(provider, "m-2", 10);

@@ -1,17 +1,16 @@
 package fr.sesame.gateway.store.redis;
 
 import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.dequeue;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.OutboxStore.Entry;
 import fr.sesame.gateway.store.OutboxStore.Finish;
 import fr.sesame.gateway.store.OutboxStore.Lane;
 import fr.sesame.gateway.store.OutboxStore.Poll;
-import fr.sesame.gateway.support.TestRedis;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -30,7 +29,7 @@ class FinishScriptTest {
   private static final long RETENTION_MS = 86_400_000;
   private static final String STREAM = "gw:{nt}:s:lo";
 
-  private final RedisOutboxStore store = new RedisOutboxStore(TestRedis.access());
+  private final RedisOutboxStore store = new RedisOutboxStore(ScriptFixtures.access());
   private final String id = fresh("nt");
   private final String record = RedisOutboxStore.record(id);
   private final String provider = fresh("prov");

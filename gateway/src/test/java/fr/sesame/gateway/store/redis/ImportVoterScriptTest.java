@@ -1,14 +1,13 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.hash;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.VoterStore.VoterRow;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * replies), on the tests' Redis: each {@link ImportReply} and what a re-import keeps.
  */
 class ImportVoterScriptTest {
-  private final RedisVoterStore store = new RedisVoterStore(TestRedis.access());
+  private final RedisVoterStore store = new RedisVoterStore(ScriptFixtures.access());
   private final VoterKey voter = new VoterKey(fresh("el"), fresh("p"));
   private final String voterKey = RedisKeys.voter(voter.pseudonym());
 

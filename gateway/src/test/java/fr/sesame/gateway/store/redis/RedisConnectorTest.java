@@ -1,10 +1,11 @@
 package fr.sesame.gateway.store.redis;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import fr.sesame.gateway.config.RedisConfig;
-import fr.sesame.gateway.support.TestRedis;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.RedisURI;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +29,13 @@ class RedisConnectorTest {
 
   @AfterEach
   void stop() {
-    vertx.close().toCompletionStage().toCompletableFuture().join();
+    await(vertx.close());
   }
 
   /** What a command sent from {@code loop} answered: the connection's name, and whether it came back there. */
   private record Answer(String connection, boolean sameThread) {}
 
-  private static Answer askFrom(EventLoop loop, RedisConnector redis) throws Exception {
+  private static Answer askFrom(EventLoop loop, RedisConnector redis) {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     loop.execute(() -> {
       Thread sender = Thread.currentThread();
@@ -47,7 +47,7 @@ class RedisConnectorTest {
         }
       });
     });
-    return answer.get(5, TimeUnit.SECONDS);
+    return await(answer, Duration.ofSeconds(5));
   }
 
   private List<String> connectionsInRedis() {
@@ -67,7 +67,7 @@ class RedisConnectorTest {
         assertThat(askFrom(loops.get(i), redis)).isEqualTo(new Answer("sesame-" + role + "-loop" + i, true));
       }
       // a thread that is no event loop (start-up, a worker) uses the shared connection, on Lettuce's thread
-      String fromMain = redis.access().commands().clientGetname().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      String fromMain = await(redis.access().commands().clientGetname(), Duration.ofSeconds(5));
       assertThat(fromMain).isEqualTo("sesame-" + role);
       assertThat(redis.commandsSent() - before).as("counted over every connection").isEqualTo(4);
     }

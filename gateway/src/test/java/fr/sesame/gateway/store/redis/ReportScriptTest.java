@@ -1,15 +1,14 @@
 package fr.sesame.gateway.store.redis;
 
 import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.dequeue;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.queued;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.OutboxStore.ReportOutcome;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * again are removed after it.
  */
 class ReportScriptTest {
-  private final RedisOutboxStore store = new RedisOutboxStore(TestRedis.access());
+  private final RedisOutboxStore store = new RedisOutboxStore(ScriptFixtures.access());
   private final String id = fresh("nt");
   private final String record = RedisOutboxStore.record(id);
   private final String attempts = RedisOutboxStore.attempts(id);

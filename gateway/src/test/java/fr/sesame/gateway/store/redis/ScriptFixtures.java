@@ -1,14 +1,13 @@
 package fr.sesame.gateway.store.redis;
 
-import fr.sesame.gateway.support.Http;
-import fr.sesame.gateway.support.TestRedis;
 import fr.sesame.ratelimit.Limit;
 import fr.sesame.ratelimit.LimitPolicy;
 import fr.sesame.ratelimit.StepLimits;
+import fr.sesame.redis.RedisAccess;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -69,6 +68,16 @@ final class ScriptFixtures {
     return redis().exists(limitKey(limits, i)) == 1;
   }
 
+  private static RedisAccess access;
+
+  /** One connection to the test Redis as the stores use it, for tests that call a store directly. */
+  static synchronized RedisAccess access() {
+    if (access == null) {
+      access = new RedisAccess(TestRedis.connect(TestRedis.url()).async());
+    }
+    return access;
+  }
+
   /** A direct connection, to set up and look at what the scripts read and write. */
   static RedisCommands<String, String> redis() {
     return TestRedis.sync();
@@ -87,9 +96,5 @@ final class ScriptFixtures {
         redis().xdel(stream, m.getId());
       }
     }
-  }
-
-  static <T> T await(Future<T> f) {
-    return Http.await(f);
   }
 }

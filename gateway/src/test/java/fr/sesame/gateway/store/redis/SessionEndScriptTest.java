@@ -1,13 +1,12 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.SessionStore.EndedSession;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@link EndReply} (ENDED, NO_SESSION).
  */
 class SessionEndScriptTest {
-  private final RedisVoterStore store = new RedisVoterStore(TestRedis.access());
+  private final RedisVoterStore store = new RedisVoterStore(ScriptFixtures.access());
   private final VoterKey voter = new VoterKey(fresh("el"), fresh("p"));
   private final String sessionKey = RedisKeys.session(voter.pseudonym(), "token-hash");
 

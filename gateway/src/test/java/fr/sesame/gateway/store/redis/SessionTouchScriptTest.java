@@ -1,14 +1,13 @@
 package fr.sesame.gateway.store.redis;
 
 import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.SessionStore.ActiveSession;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SessionTouchScriptTest {
   private static final long IDLE_MS = 900_000;
 
-  private final RedisVoterStore store = new RedisVoterStore(TestRedis.access());
+  private final RedisVoterStore store = new RedisVoterStore(ScriptFixtures.access());
   private final VoterKey voter = new VoterKey(fresh("el"), fresh("p"));
   private final String sessionKey = RedisKeys.session(voter.pseudonym(), "token-hash");
 

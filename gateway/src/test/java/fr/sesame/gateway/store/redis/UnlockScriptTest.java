@@ -1,13 +1,12 @@
 package fr.sesame.gateway.store.redis;
 
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.VoterStore.UnlockResult;
-import fr.sesame.gateway.support.TestRedis;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@link UnlockReply} (NOT_ON_ROLL, WAS_LOCKED, WAS_NOT_LOCKED) and what it cleared.
  */
 class UnlockScriptTest {
-  private final RedisVoterStore store = new RedisVoterStore(TestRedis.access());
+  private final RedisVoterStore store = new RedisVoterStore(ScriptFixtures.access());
   private final VoterKey voter = new VoterKey(fresh("el"), fresh("p"));
   private final String voterKey = RedisKeys.voter(voter.pseudonym());
 

@@ -2,7 +2,6 @@ package fr.sesame.gateway.store.redis;
 
 import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.at;
-import static fr.sesame.gateway.store.redis.ScriptFixtures.await;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.burst;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.charged;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.entry;
@@ -10,13 +9,13 @@ import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.hash;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.limitStates;
 import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.StepResult.Code;
 import fr.sesame.gateway.store.VoterStore.CodeCheck;
-import fr.sesame.gateway.support.TestRedis;
 import fr.sesame.ratelimit.StepLimits;
 import fr.sesame.ratelimit.StepLimits.Charge;
 import java.time.Duration;
@@ -36,7 +35,7 @@ class VerifyCodeScriptTest {
   private static final String WRONG = hash('d');
   private static final long EXPIRES = NOW + 300_000;
 
-  private final RedisVoterStore store = new RedisVoterStore(TestRedis.access());
+  private final RedisVoterStore store = new RedisVoterStore(ScriptFixtures.access());
   private final String election = fresh("el");
   private final VoterKey voter = new VoterKey(election, fresh("p"));
   private final String voterKey = RedisKeys.voter(voter.pseudonym());
