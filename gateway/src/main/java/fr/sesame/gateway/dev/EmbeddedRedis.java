@@ -7,9 +7,9 @@ import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * A throw-away Redis for dev mode and tests when {@code REDIS_URL} is not set: the binary shipped in the
- * embedded-redis artifact (or, failing that, {@code redis-server} on the PATH), on a free loopback port,
- * persisting nothing.
+ * A throw-away Redis for dev mode and the benchmarks when {@code REDIS_URL} is not set: the binary shipped in
+ * the embedded-redis artifact (or, failing that, {@code redis-server} on the PATH), on a free loopback port,
+ * persisting nothing. (Tests start theirs from the test kit: {@code fr.sesame.testkit.LocalRedis}.)
  */
 public final class EmbeddedRedis implements AutoCloseable {
   private final RedisServer server;
@@ -23,14 +23,6 @@ public final class EmbeddedRedis implements AutoCloseable {
   /** The Redis binary this jar ships (6.2), else a {@code redis-server} on the PATH. */
   public static EmbeddedRedis start() throws IOException {
     return start(List.of(ExecutableProvider.newJarResourceProvider(), ExecutableProvider.newExecutableInPath("redis-server")));
-  }
-
-  /**
-   * A {@code redis-server} on the PATH (the machine's own, often newer: Redis 7 is advised), else the binary
-   * this jar ships. The load tests use it.
-   */
-  public static EmbeddedRedis startInstalledFirst() throws IOException {
-    return start(List.of(ExecutableProvider.newExecutableInPath("redis-server"), ExecutableProvider.newJarResourceProvider()));
   }
 
   private static EmbeddedRedis start(List<ExecutableProvider> providers) throws IOException {

@@ -1,5 +1,6 @@
 package fr.sesame.loadtests.env;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -10,7 +11,7 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.ext.web.client.WebClient;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The sink answers as OVH's SMS API and as an SMTP server do, and keeps the codes. */
@@ -19,10 +20,10 @@ class ProviderSinkTest {
   void keepsTheCodeOfAnOvhSmsJobAndCountsSmtpMessages() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (ProviderSink sink = ProviderSink.start()) {
-      var answer = WebClient.create(vertx).postAbs(sink.ovhEndpoint() + "/sms/sms-load/jobs")
+      var answer = await(WebClient.create(vertx).postAbs(sink.ovhEndpoint() + "/sms/sms-load/jobs")
           .sendJsonObject(new JsonObject().put("receivers", new JsonArray().add("+33612345678"))
-              .put("message", "Sesame : votre code de connexion est 482913. Il expire dans 5 min."))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+              .put("message", "Sesame : votre code de connexion est 482913. Il expire dans 5 min.")),
+          Duration.ofSeconds(10));
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.bodyAsJsonObject().getJsonArray("validReceivers")).containsExactly("+33612345678");
       assertThat(sink.takeCode("+33612345678")).isEqualTo("482913");
@@ -31,9 +32,8 @@ class ProviderSinkTest {
       MailClient mail = MailClient.create(vertx, new MailConfig().setHostname(sink.host()).setPort(sink.smtpPort())
           .setStarttls(StartTLSOptions.DISABLED));
       for (int i = 0; i < 3; i++) {
-        mail.sendMail(new MailMessage().setFrom("no-reply@sesame.test").setTo("v" + i + "@campaign.test")
-            .setSubject("Vos codes").setText("texte\n.\nfin")).toCompletionStage().toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+        await(mail.sendMail(new MailMessage().setFrom("no-reply@sesame.test").setTo("v" + i + "@campaign.test")
+            .setSubject("Vos codes").setText("texte\n.\nfin")), Duration.ofSeconds(10));
       }
       assertThat(sink.emailsReceived()).isEqualTo(3);
     } finally {

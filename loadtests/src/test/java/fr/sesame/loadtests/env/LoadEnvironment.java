@@ -1,6 +1,6 @@
 package fr.sesame.loadtests.env;
 
-import fr.sesame.gateway.dev.EmbeddedRedis;
+import fr.sesame.testkit.LocalRedis;
 import io.lettuce.core.RedisClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -34,15 +34,15 @@ import org.slf4j.LoggerFactory;
 /**
  * What a simulation runs against. By default a gateway it starts itself, as a separate process (its own
  * JVM and heap, as in production), from {@code gateway/target/sesame-gateway.jar}, on the Redis of
- * {@code REDIS_URL} or an embedded one, with its real {@code ovh-sms} adapter pointed at a
- * {@link ProviderSink} in this process. Or, with {@code -Dsesame.url}, a running gateway whose SMS provider
+ * {@code REDIS_URL} or one it starts (the test kit's {@link LocalRedis}, the machine's {@code redis-server}
+ * first), with its real {@code ovh-sms} adapter pointed at a {@link ProviderSink} in this process. Or, with {@code -Dsesame.url}, a running gateway whose SMS provider
  * is this machine's sink (its endpoint is logged) and whose keys are in {@code SESAME_LOAD_ADMIN_KEY},
  * {@code SESAME_LOAD_PLATFORM_KEY} and {@code SESAME_LOAD_SUPPORT_KEY}. Either way it creates a fresh election and imports its roll.
  */
 public final class LoadEnvironment implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoadEnvironment.class);
   private final ProviderSink sink;
-  private final EmbeddedRedis redis;
+  private final LocalRedis redis;
   private final Process gateway;
   private final String baseUrl;
   private final String electionId;
@@ -51,7 +51,7 @@ public final class LoadEnvironment implements AutoCloseable {
   private final long voters;
   private final long firstVoter;
 
-  private LoadEnvironment(ProviderSink sink, EmbeddedRedis redis, Process gateway, String baseUrl,
+  private LoadEnvironment(ProviderSink sink, LocalRedis redis, Process gateway, String baseUrl,
                           String electionId, String platformKey, String supportKey, long voters, long firstVoter) {
     this.firstVoter = firstVoter;
     this.supportKey = supportKey;
@@ -77,7 +77,7 @@ public final class LoadEnvironment implements AutoCloseable {
   public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp)
       throws Exception {
     ProviderSink sink = ProviderSink.start();
-    EmbeddedRedis redis = null;
+    LocalRedis redis = null;
     Process process = null;
     String adminKey;
     String platformKey;
@@ -87,7 +87,7 @@ public final class LoadEnvironment implements AutoCloseable {
       if (url == null || url.isBlank()) {
         String redisUrl = System.getenv("REDIS_URL");
         if (redisUrl == null || redisUrl.isBlank()) {
-          redis = EmbeddedRedis.startInstalledFirst();
+          redis = LocalRedis.startInstalledFirst();
           redisUrl = redis.url();
         }
         LOG.info("Redis {} at {}", redisVersion(redisUrl), redis != null ? redis.url() + " (started for this run)" : "REDIS_URL");
