@@ -1,14 +1,16 @@
 package fr.sesame.loadtests.env;
 
 import fr.sesame.testkit.LocalRedis;
+import fr.sesame.testkit.Ports;
 import io.lettuce.core.RedisClient;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +25,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,10 +99,11 @@ public final class LoadEnvironment implements AutoCloseable {
         adminKey = "load-admin-" + randomHex();
         platformKey = "load-platform-" + randomHex();
         supportKey = "load-support-" + randomHex();
-        int port = freePort();
+        int port = Ports.unused();
         process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey);
         base = "http://127.0.0.1:" + port;
-        awaitReady(base, process);
+        awaitReady(base, process, relayLog(process, gatewayJar.toAbsolutePath().getParent()
+            .resolve("load-gateway.log")));
       } else {
         base = url.replaceAll("/+$", "");
         adminKey = System.getenv("SESAME_LOAD_ADMIN_KEY");
@@ -169,8 +175,8 @@ public final class LoadEnvironment implements AutoCloseable {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
     cmd.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("load-gateway.log").toFile());
+    // its output comes through this process (see relayLog), which sees the start-up line as it is written
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("REDIS_URL", redisUrl);
     env.put("SESAME_HASH_KEY", randomKey());
@@ -187,25 +193,56 @@ public final class LoadEnvironment implements AutoCloseable {
     return process;
   }
 
-  private static void awaitReady(String base, Process process) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < until) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the gateway stopped at start-up (exit " + process.exitValue()
-            + "): see target/load-gateway.log");
-      }
-      try {
-        if (exchange(http, base + "/health/ready", "GET", null, null, null, null, Duration.ofSeconds(5))
-            .statusCode() == 200) {
-          return;
+  /** What the gateway logs once it listens, its start-up done (GatewayMain.serve). */
+  static final String LISTENING = "Sesame gateway listening on port";
+
+  /**
+   * Copies the gateway's output to {@code log}, line by line, for as long as it runs (a pipe nobody reads
+   * would stop the gateway once full).
+   * @return completes when the gateway logs {@link #LISTENING}; fails if its output ends first (it stopped)
+   */
+  private static CompletableFuture<Void> relayLog(Process process, Path log) throws IOException {
+    CompletableFuture<Void> listening = new CompletableFuture<>();
+    BufferedWriter out = Files.newBufferedWriter(log);
+    Thread relay = new Thread(() -> {
+      try (out; BufferedReader in = process.inputReader()) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          out.write(line);
+          out.newLine();
+          out.flush();
+          if (!listening.isDone() && line.contains(LISTENING)) {
+            listening.complete(null);
+          }
         }
       } catch (IOException e) {
-        // not listening yet
+        LOG.warn("the gateway's log relay stopped: {}", e.getMessage());
       }
-      Thread.sleep(200);
+      listening.completeExceptionally(new IllegalStateException("the gateway's output ended before it listened"));
+    }, "load-gateway-log");
+    relay.setDaemon(true);
+    relay.start();
+    return listening;
+  }
+
+  /**
+   * Waits for the gateway's start-up line (no polling: the relay sees it as it is written), at most 60 s, then
+   * checks once that it is ready.
+   */
+  private static void awaitReady(String base, Process process, CompletableFuture<Void> listening) throws Exception {
+    try {
+      listening.get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the gateway did not listen within 60 s: see target/load-gateway.log", e);
+    } catch (ExecutionException e) {
+      String exit = process.waitFor(10, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "?";
+      throw new IllegalStateException("the gateway stopped at start-up (exit " + exit
+          + "): see target/load-gateway.log", e.getCause());
     }
-    throw new IllegalStateException("the gateway was not ready after 60 s");
+    int ready = exchange(HttpClient.newHttpClient(), base + "/health/ready", "GET", null, null, null, null,
+        Duration.ofSeconds(5)).statusCode();
+    if (ready != 200) {
+      throw new IllegalStateException("the gateway listens but /health/ready answers " + ready);
+    }
   }
 
   private static void createElection(String base, String adminKey, String electionId) throws Exception {
@@ -389,11 +426,6 @@ public final class LoadEnvironment implements AutoCloseable {
     sink.close();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   /** One HTTP exchange; {@code key} (a Bearer API key), {@code ip}, the content type and the body are optional. */
   private static HttpResponse<String> exchange(HttpClient http, String url, String method, String key, String ip,
