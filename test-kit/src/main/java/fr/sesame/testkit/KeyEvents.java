@@ -10,8 +10,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * A subscription to Redis keyspace events ({@code __keyspace@<db>__:<key>}, whose message is the command,
  * e.g. {@code hset}) for the keys a glob matches: what a test waits on instead of reading a key again and
  * again. Subscribing turns keyspace events on in that Redis ({@code CONFIG SET notify-keyspace-events} with
- * {@code K} and {@code A} added to what is already set), which only costs Redis work while someone listens.
- * Events come in on the subscription's own connection and go to {@link #log()}.
+ * {@code K} and {@code A} added to what is already set) and leaves them on, as another test JVM may be
+ * listening: an event published per write, a cost for a test Redis only. Events come in on the subscription's
+ * own connection and go to {@link #log()}.
  */
 public final class KeyEvents implements AutoCloseable {
   /** One change: the key and the event (the command's name, {@code expired}, {@code del}...). */
