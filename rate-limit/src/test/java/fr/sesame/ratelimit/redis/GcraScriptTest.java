@@ -1,5 +1,6 @@
 package fr.sesame.ratelimit.redis;
 
+import static fr.sesame.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.ratelimit.Decision;
@@ -7,24 +8,21 @@ import fr.sesame.ratelimit.Limit;
 import fr.sesame.ratelimit.LimitPolicy;
 import fr.sesame.ratelimit.local.InMemoryRateLimiter;
 import fr.sesame.redis.RedisAccess;
+import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
- * {@code ratelimit/gcra.lua} through {@link RedisRateLimiter#check}, on a real Redis ({@code REDIS_URL}, else an
- * embedded one): each {@link GcraReply} (ALLOWED, REFUSED) and what it wrote: every limit charged when all
+ * {@code ratelimit/gcra.lua} through {@link RedisRateLimiter#check}, on the test kit's Redis ({@code REDIS_URL},
+ * else an embedded one): each {@link GcraReply} (ALLOWED, REFUSED) and what it wrote: every limit charged when all
  * admit, none when one refuses. Each test has a hash tag of its own; time is the caller's.
  */
 class GcraScriptTest {
@@ -35,7 +33,6 @@ class GcraScriptTest {
   private static final long INTERVAL_US = 30_000_000;
   private static final long HOUR_INTERVAL_US = 720_000_000;
 
-  static RedisServer embedded;
   static RedisClient client;
   static StatefulRedisConnection<String, String> connection;
   static RedisRateLimiter limiter;
@@ -46,30 +43,16 @@ class GcraScriptTest {
   private final Limit hour = new Limit(FIVE_PER_HOUR, "subject");
 
   @BeforeAll
-  static void start() throws IOException {
-    String url = System.getenv("REDIS_URL");
-    if (url == null || url.isBlank()) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      embedded = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
-          .setting("appendonly no").build();
-      embedded.start();
-      url = "redis://127.0.0.1:" + port;
-    }
-    client = RedisClient.create(url);
+  static void start() {
+    client = RedisClient.create(TestRedis.url());
     connection = client.connect();
     limiter = new RedisRateLimiter(new RedisAccess(connection.async()), new InMemoryRateLimiter(10_000));
   }
 
   @AfterAll
-  static void stop() throws IOException {
+  static void stop() {
     connection.close();
     client.shutdown();
-    if (embedded != null) {
-      embedded.stop();
-    }
   }
 
   private static RedisCommands<String, String> redis() {
@@ -77,12 +60,7 @@ class GcraScriptTest {
   }
 
   private Decision check(Instant now, int cost, Limit... limits) {
-    try {
-      return limiter.check(tag, List.of(limits), cost, now).toCompletionStage().toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return await(limiter.check(tag, List.of(limits), cost, now), Duration.ofSeconds(10));
   }
 
   private String key(Limit l) {
