@@ -22,14 +22,22 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** The Redis binary this jar ships (6.2), else a {@code redis-server} on the PATH. */
   public static EmbeddedRedis start() throws IOException {
-    return start(List.of(ExecutableProvider.newJarResourceProvider(), ExecutableProvider.newExecutableInPath("redis-server")));
+    // each looked up only when tried: newExecutableInPath throws at once where no redis-server is installed
+    return start(List.of(ExecutableProvider::newJarResourceProvider,
+        () -> ExecutableProvider.newExecutableInPath("redis-server")));
   }
 
-  private static EmbeddedRedis start(List<ExecutableProvider> providers) throws IOException {
+  /** Finds a Redis binary; may throw when there is none of its kind. */
+  @FunctionalInterface
+  private interface Binary {
+    ExecutableProvider find() throws IOException;
+  }
+
+  private static EmbeddedRedis start(List<Binary> binaries) throws IOException {
     IOException first = null;
-    for (ExecutableProvider provider : providers) {
+    for (Binary binary : binaries) {
       try {
-        return start(provider);
+        return start(binary.find());
       } catch (IOException | RuntimeException e) {
         if (first == null) {
           first = e instanceof IOException io ? io : new IOException(e);
