@@ -55,13 +55,42 @@ public final class LuaScript {
     return source;
   }
 
-  /** Runs the script; the result is a list of Long and String values (MULTI output). */
+  /**
+   * Runs the script; the result is a list of Long and String values (MULTI output). For a script that only
+   * reads, or whose writes need not survive a failover.
+   */
   public Future<List<Object>> run(RedisAccess redis, String[] keys, String... args) {
     CompletionStage<List<Object>> stage = redis.commands().<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> RedisAccess.unwrap(e) instanceof RedisNoScriptException
             ? redis.commands().<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args)
             : CompletableFuture.failedStage(e));
     return redis.await(stage);
+  }
+
+  /**
+   * Runs a script whose writes an election relies on: the result is given only once Redis confirms the
+   * writes as {@link RedisAccess#durability()} asks ({@code WAIT}, sent right behind the script on the same
+   * connection: no extra round trip); else it fails with {@link StoreUnconfirmedException}.
+   */
+  public Future<List<Object>> runConfirmed(RedisAccess redis, String[] keys, String... args) {
+    if (!redis.durability().waitsForReplicas()) {
+      return run(redis, keys, args);
+    }
+    var commands = redis.commands();
+    CompletionStage<List<Object>> script = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    CompletionStage<Long> confirmed = redis.confirm(commands);
+    return redis.await(script.handle((result, e) -> {
+      if (e == null) {
+        return confirmed.thenApply(n -> result);
+      }
+      if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
+        return CompletableFuture.<List<Object>>failedStage(e);
+      }
+      // the WAIT sent behind a refused EVALSHA covered nothing: the script and a new WAIT, together
+      CompletionStage<List<Object>> again = commands.eval(source, ScriptOutputType.MULTI, keys, args);
+      CompletionStage<Long> confirmedAgain = redis.confirm(commands);
+      return again.thenCombine(confirmedAgain, (r, n) -> r);
+    }).thenCompose(stage -> stage));
   }
 
   private static String read(String resource) {

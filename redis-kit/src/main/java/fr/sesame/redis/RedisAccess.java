@@ -5,8 +5,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -23,16 +25,23 @@ public final class RedisAccess {
   private final RedisClusterAsyncCommands<String, String> shared;
   private final Thread[] threads;
   private final List<RedisClusterAsyncCommands<String, String>> local;
+  private final Durability durability;
 
-  /** One connection for every thread. */
+  /** One connection for every thread; writes acknowledged once the primary applied them. */
   public RedisAccess(RedisClusterAsyncCommands<String, String> commands) {
-    this(commands, Map.of());
+    this(commands, Map.of(), Durability.NONE);
   }
 
   private RedisAccess(RedisClusterAsyncCommands<String, String> shared,
-                      Map<Thread, RedisClusterAsyncCommands<String, String>> perThread) {
+                      Map<Thread, RedisClusterAsyncCommands<String, String>> perThread, Durability durability) {
+    this(shared, perThread.keySet().toArray(new Thread[0]), perThread, durability);
+  }
+
+  private RedisAccess(RedisClusterAsyncCommands<String, String> shared, Thread[] threads,
+                      Map<Thread, RedisClusterAsyncCommands<String, String>> perThread, Durability durability) {
+    this.durability = durability;
     this.shared = shared;
-    this.threads = perThread.keySet().toArray(new Thread[0]);
+    this.threads = threads;
     this.local = new ArrayList<>();
     for (Thread t : threads) {
       local.add(perThread.get(t));
@@ -45,7 +54,41 @@ public final class RedisAccess {
    */
   public static RedisAccess perThread(RedisClusterAsyncCommands<String, String> shared,
                                       Map<Thread, RedisClusterAsyncCommands<String, String>> perThread) {
-    return new RedisAccess(shared, perThread);
+    return new RedisAccess(shared, perThread, Durability.NONE);
+  }
+
+  /** The same connections, confirming writes as {@code durability} asks. */
+  public RedisAccess withDurability(Durability durability) {
+    Map<Thread, RedisClusterAsyncCommands<String, String>> perThread = new HashMap<>();
+    for (int i = 0; i < threads.length; i++) {
+      perThread.put(threads[i], local.get(i));
+    }
+    return new RedisAccess(shared, threads, perThread, durability);
+  }
+
+  /** How writes made through {@link LuaScript#runConfirmed} and {@link #confirmWrites} are confirmed. */
+  public Durability durability() {
+    return durability;
+  }
+
+  /**
+   * Confirms every write this thread has sent so far on its connection (a {@code WAIT} behind them, on the
+   * same connection): completes when they are on enough replicas, fails with {@link StoreUnconfirmedException}
+   * otherwise; completes at once when no replica is asked for.
+   */
+  public Future<Void> confirmWrites() {
+    if (!durability.waitsForReplicas()) {
+      return Future.succeededFuture();
+    }
+    return await(confirm(commands())).mapEmpty();
+  }
+
+  /** {@code WAIT} on {@code commands}' connection; fails unless enough replicas have every write sent before it. */
+  CompletionStage<Long> confirm(RedisClusterAsyncCommands<String, String> commands) {
+    return commands.waitForReplication(durability.replicas(), durability.timeout().toMillis()).thenCompose(n ->
+        n >= durability.replicas() ? CompletableFuture.completedStage(n)
+            : CompletableFuture.failedStage(new StoreUnconfirmedException("the write reached " + n + " of "
+                + durability.replicas() + " replicas within " + durability.timeout().toMillis() + " ms")));
   }
 
   /** The calling thread's connection. */

@@ -26,7 +26,8 @@ import java.util.Set;
  *
  * <pre>
  * http:    { port: 8080, host: 0.0.0.0, maxJsonBytes: 65536, maxRollBytes: 2147483648, forwarded: none, instances: 2 }
- * redis:   { url: "redis://127.0.0.1:6379", cluster: false, commandTimeout: PT2S }
+ * redis:   { url: "redis://127.0.0.1:6379", cluster: false, commandTimeout: PT2S, minReplicas: 0,
+ *            replicaTimeout: PT0.5S }
  * lockout: { maxFailures: 5, unknownIdentifierTtl: PT24H }
  * otp:     { digits: 6, validity: PT5M, maxResends: 3, challengeTtl: PT30M, sendWait: PT2S }
  * session: { idleTimeout: PT30M }
@@ -76,8 +77,12 @@ public final class ConfigLoader {
     boolean cluster = env.containsKey("SESAME_REDIS_CLUSTER")
         ? Boolean.parseBoolean(env.get("SESAME_REDIS_CLUSTER"))
         : r.path("cluster").asBoolean(false);
+    int minReplicas = env.containsKey("SESAME_REDIS_MIN_REPLICAS")
+        ? integer(env.get("SESAME_REDIS_MIN_REPLICAS"), "SESAME_REDIS_MIN_REPLICAS")
+        : r.path("minReplicas").asInt(0);
     RedisConfig redis = new RedisConfig(devMode && url.isBlank() ? "embedded" : url, cluster,
-        duration(r, "redis.commandTimeout", "commandTimeout", Duration.ofSeconds(2)));
+        duration(r, "redis.commandTimeout", "commandTimeout", Duration.ofSeconds(2)), minReplicas,
+        duration(r, "redis.replicaTimeout", "replicaTimeout", RedisConfig.DEFAULT_REPLICA_TIMEOUT));
 
     JsonNode l = root.path("lockout");
     LockoutConfig lockout = new LockoutConfig(l.path("maxFailures").asInt(LockoutConfig.DEFAULTS.maxFailures()),
@@ -204,6 +209,14 @@ public final class ConfigLoader {
           fallback.whenUnavailable());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int integer(String value, String label) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(label + " must be a whole number");
     }
   }
 

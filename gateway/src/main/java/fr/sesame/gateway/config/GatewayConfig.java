@@ -72,7 +72,7 @@ public record GatewayConfig(
 
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
-    return new GatewayConfig(http, new RedisConfig(url, redis.cluster(), redis.commandTimeout()), hashKey,
+    return new GatewayConfig(http, redis.withUrl(url), hashKey,
         dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits);
   }
 
