@@ -30,8 +30,10 @@ import fr.sesame.gateway.http.PlatformHandlers;
 import fr.sesame.gateway.http.RouteGroup;
 import fr.sesame.gateway.http.SupportHandlers;
 import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.InProcessOutboxSignals;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.notify.OutboxDispatcher;
+import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
 import fr.sesame.gateway.roll.RollImport;
 import fr.sesame.gateway.store.redis.RedisAuditStore;
@@ -71,11 +73,13 @@ public final class Gateway implements AutoCloseable {
   private final RedisConnector outboxRedis;
   private final int port;
   private final OutboxDispatcher dispatcher;
+  private final OutboxSignals signals;
   private final String instance;
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
-                  OutboxDispatcher dispatcher, String instance) {
+                  OutboxDispatcher dispatcher, OutboxSignals signals, String instance) {
     this.instance = instance;
+    this.signals = signals;
     this.vertx = vertx;
     this.redis = redis;
     this.outboxRedis = outboxRedis;
@@ -86,6 +90,14 @@ public final class Gateway implements AutoCloseable {
   /** This instance's outbox dispatcher (operations and tests: retention on demand). */
   public OutboxDispatcher outbox() {
     return dispatcher;
+  }
+
+  /**
+   * How this instance's API and outbox dispatcher signal each other; {@code outboxSignals().wake()} makes the
+   * dispatcher read the outbox now (tests and benchmarks whose messages were accepted elsewhere).
+   */
+  public OutboxSignals outboxSignals() {
+    return signals;
   }
 
   /** Makes the notifier once the gateway's Vert.x instance and meter registry exist. */
@@ -119,17 +131,19 @@ public final class Gateway implements AutoCloseable {
       GatewayMetrics metrics = new GatewayMetrics(registry);
       TemplateCatalog templates = new TemplateCatalog();
       FieldCipher cipher = new FieldCipher(config.dataKey());
-      List<RouteGroup> routes = wire(config, clock, vertx, connector.access(), notifier, devOutbox, registry, metrics,
-          templates, cipher);
+      // how this instance's API wakes its dispatcher and hears how a send ended
+      InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
+      List<RouteGroup> routes = wire(config, clock, signals, connector.access(), notifier, devOutbox, registry,
+          metrics, templates, cipher);
       OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
           notifier, templates, cipher, clock, config.outbox(), instance, metrics,
-          new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())));
+          new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())), signals);
       HttpConfig http = config.http();
       vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),
               new DeploymentOptions().setInstances(http.instances()))
           .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher, instance);
+      return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher, signals, instance);
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -146,7 +160,7 @@ public final class Gateway implements AutoCloseable {
    * route groups that serve them. Every object is shared by the HTTP event loops: none keeps per-loop state
    * but the audit trail, which keeps a chain per thread.
    */
-  private static List<RouteGroup> wire(GatewayConfig config, Clock clock, Vertx vertx, RedisAccess redis,
+  private static List<RouteGroup> wire(GatewayConfig config, Clock clock, OutboxSignals signals, RedisAccess redis,
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher) {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
@@ -158,7 +172,7 @@ public final class Gateway implements AutoCloseable {
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
     ElectionService elections = new ElectionService(electionStore);
     NotificationService notifications = new NotificationService(new RedisOutboxStore(redis), templates, cipher,
-        hasher, random, clock, vertx, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
+        hasher, random, clock, signals, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
     LoginService logins = new LoginService(voters, notifications, audit, keys, hasher, cipher, random, clock,
         config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()));
     SessionService sessions = new SessionService(voters, electionStore, audit, keys, clock, config.session(), metrics);

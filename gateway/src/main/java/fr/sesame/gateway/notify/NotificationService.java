@@ -20,8 +20,6 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.store.OutboxStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -31,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +39,6 @@ import org.slf4j.LoggerFactory;
  * failed. The same idempotency key from the same API key always gives the same id.
  */
 public final class NotificationService {
-  /** Local event-bus address that wakes this instance's dispatcher. */
-  public static final String WAKE = "sesame.outbox.wake";
-  /** Prefix of the local address where the dispatcher publishes a notification's outcome ({status, error}). */
-  public static final String DONE = "sesame.outbox.done.";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
   /**
@@ -86,18 +79,20 @@ public final class NotificationService {
   private final KeyedHasher hasher;
   private final RandomTokens random;
   private final Clock clock;
-  private final Vertx vertx;
+  private final OutboxSignals signals;
   private final OutboxConfig config;
   private final PaidSendCaps caps;
   private final AuditTrail audit;
   private final GatewayMetrics metrics;
 
   /**
+   * @param signals how this instance's dispatcher is woken after an accept and tells a send's outcome
    * @param caps    the caps on paid sends, or null for none (benchmarks)
    * @param audit   where a tripped breaker is recorded (the election's trail of the send that tripped it)
    */
   public NotificationService(OutboxStore store, TemplateCatalog templates, FieldCipher cipher, KeyedHasher hasher,
-                             RandomTokens random, Clock clock, Vertx vertx, OutboxConfig config, PaidSendCaps caps,
+                             RandomTokens random, Clock clock, OutboxSignals signals, OutboxConfig config,
+                             PaidSendCaps caps,
                              AuditTrail audit, GatewayMetrics metrics) {
     this.caps = caps;
     this.audit = audit;
@@ -108,7 +103,7 @@ public final class NotificationService {
     this.hasher = hasher;
     this.random = random;
     this.clock = clock;
-    this.vertx = vertx;
+    this.signals = signals;
     this.config = config;
   }
 
@@ -139,20 +134,27 @@ public final class NotificationService {
   /**
    * Accepts under {@code id} (from {@link #newId()}), then waits up to {@code wait} for this instance's
    * dispatcher to say how the send ended. When another instance's dispatcher took it, or it takes longer,
-   * the outcome is {@code pending}: it will still be sent or fail visibly.
+   * the outcome is {@code pending}: it will still be sent or fail visibly. The future completes on the caller's
+   * context; it fails as the accept does (the store unreachable), and the method throws for a template the
+   * catalogue does not know. Either way the wait ends with it: nothing is left waiting for {@code id}.
    */
   public Future<Outcome> acceptAndAwait(String id, Request r, ClientInfo client, Duration wait) {
-    Promise<JsonObject> done = Promise.promise();
     // listening before accepting: a fast dispatcher cannot finish unseen
-    var consumer = vertx.eventBus().<JsonObject>localConsumer(DONE + id, m -> done.tryComplete(m.body()));
-    return accept(id, r, client).compose(a -> a.refused() != null
+    OutboxSignals.Expectation done = signals.expect(id);
+    Future<Accepted> accepted;
+    try {
+      accepted = accept(id, r, client);
+    } catch (RuntimeException e) { // an unknown template, a broken key: nobody will end the wait
+      done.cancel();
+      throw e;
+    }
+    return accepted.compose(a -> a.refused() != null
             ? Future.succeededFuture(new Outcome(id, "refused", "", a.refused()))
             : a.sourceGone()
             ? Future.succeededFuture(new Outcome(id, "failed", "the resent code's content is gone"))
-            : done.future().timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .map(j -> new Outcome(a.id(), j.getString("status"), j.getString("error", "")))
-                .otherwise(e -> new Outcome(a.id(), "pending", "")))
-        .onComplete(ar -> consumer.unregister());
+            : done.within(wait).map(o -> o.map(s -> new Outcome(a.id(), s.status(), s.error()))
+                .orElseGet(() -> new Outcome(a.id(), "pending", ""))))
+        .onComplete(ar -> done.cancel()); // no effect once the outcome or the timeout ended it
   }
 
   private Future<Accepted> accept(String id, Request r, ClientInfo client) {
@@ -172,7 +174,7 @@ public final class NotificationService {
             purgeAt, r.dataFrom() == null ? "" : r.dataFrom(), plan))
         .compose(a -> {
           if (a.created()) {
-            vertx.eventBus().send(WAKE, lane.name());
+            signals.wake();
           }
           if (a.refused() == null) {
             return Future.succeededFuture(a);
@@ -224,11 +226,11 @@ public final class NotificationService {
    * @return how many reports changed a notification
    */
   public Future<Integer> applyReports(String provider, List<DeliveryReports.Report> reports) {
-    return applyReports(store, vertx, clock, provider, reports);
+    return applyReports(store, signals, clock, provider, reports);
   }
 
   /** {@link #applyReports(String, List)} for a dispatcher that asked the provider itself. */
-  static Future<Integer> applyReports(OutboxStore store, Vertx vertx, Clock clock, String provider,
+  static Future<Integer> applyReports(OutboxStore store, OutboxSignals signals, Clock clock, String provider,
                                       List<DeliveryReports.Report> reports) {
     List<Future<OutboxStore.ReportOutcome>> all = new ArrayList<>();
     for (var r : reports) {
@@ -242,7 +244,7 @@ public final class NotificationService {
       int changed = 0;
       for (var f : all) {
         if (f.result() == OutboxStore.ReportOutcome.REQUEUED) {
-          vertx.eventBus().send(WAKE, "report");
+          signals.wake();
         }
         changed += f.result() == OutboxStore.ReportOutcome.IGNORED ? 0 : 1;
       }

@@ -47,6 +47,7 @@ public final class OutboxDispatcher {
   private final String consumer;
   private final GatewayMetrics metrics;
   private final AuditTrail audit;
+  private final OutboxSignals signals;
   private int inFlightHi;
   private int inFlightLo;
   private boolean polling;
@@ -58,7 +59,7 @@ public final class OutboxDispatcher {
 
   public OutboxDispatcher(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates,
                           FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, GatewayMetrics metrics,
-                          AuditTrail audit) {
+                          AuditTrail audit, OutboxSignals signals) {
     this.vertx = vertx;
     this.store = store;
     this.notifier = notifier;
@@ -69,6 +70,7 @@ public final class OutboxDispatcher {
     this.consumer = consumer;
     this.metrics = metrics;
     this.audit = audit;
+    this.signals = signals;
     StringBuilder first = new StringBuilder();
     for (ChannelKind kind : ChannelKind.values()) {
       String provider = notifier.firstProvider(kind);
@@ -82,7 +84,7 @@ public final class OutboxDispatcher {
   /** Starts on the caller's context (a verticle's). */
   public Future<Void> start() {
     return store.ensureGroups().onSuccess(v -> {
-      vertx.eventBus().localConsumer(NotificationService.WAKE, m -> poll());
+      signals.onWake(this::poll);
       vertx.setPeriodic(config.recoverEvery().toMillis(), t -> recover());
       vertx.setPeriodic(config.purgeEvery().toMillis(), t -> purge());
       vertx.setPeriodic(Math.max(100, config.reportPollEvery().toMillis() / 2), t -> askProviders());
@@ -228,8 +230,7 @@ public final class OutboxDispatcher {
                 return Future.succeededFuture();
               });
           return Future.all(finished, audited).<Void>mapEmpty()
-              .onSuccess(v -> vertx.eventBus().publish(NotificationService.DONE + id,
-                  new JsonObject().put("status", outcome[0]).put("error", outcome[3])));
+              .onSuccess(v -> signals.finished(id, new SendOutcome(outcome[0], outcome[3])));
         });
   }
 
@@ -252,7 +253,7 @@ public final class OutboxDispatcher {
         }
         all.add(poller.get().poll(p.providerMessageId())
             .compose(report -> report.isEmpty() ? store.pollAgain(p, clock.millis() + every)
-                : NotificationService.applyReports(store, vertx, clock, p.provider(), List.of(report.get()))
+                : NotificationService.applyReports(store, signals, clock, p.provider(), List.of(report.get()))
                     .compose(n -> store.pollAgain(p, 0)))
             .recover(e -> {
               LOG.debug("asking {} about a message failed: {}", p.provider(), e.getMessage());

@@ -11,6 +11,7 @@ import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.notify.InProcessOutboxSignals;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.redis.RedisAccess;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
@@ -54,7 +55,7 @@ class OutboxRecoveryAndPriorityTest {
     // Accepting through a service whose wake-up reaches no dispatcher: the message waits in Redis.
     anotherInstance = new NotificationService(new RedisOutboxStore(new RedisAccess(client.connect().async())),
         new TemplateCatalog(), new FieldCipher(TestGateway.DATA_KEY), new KeyedHasher(TestGateway.HASH_KEY),
-        new RandomTokens(), gw.clock, elsewhere, MANUAL, null, null, null);
+        new RandomTokens(), gw.clock, new InProcessOutboxSignals(elsewhere), MANUAL, null, null, null);
   }
 
   @AfterAll
@@ -123,7 +124,7 @@ class OutboxRecoveryAndPriorityTest {
     String id = await(anotherInstance.accept(code(to), new ClientInfo("", "key:platform/test"))).id();
     int before = gw.outbox.list(null).size();
 
-    gw.gateway.vertx().eventBus().send(NotificationService.WAKE, "any");
+    gw.gateway.outboxSignals().wake();
     gw.awaitNotification(id, "sent", "failed");
     var sent = gw.outbox.list(null);
     int position = -1;

@@ -17,6 +17,7 @@ import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.dev.EmbeddedRedis;
+import fr.sesame.gateway.notify.InProcessOutboxSignals;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.redis.RedisAccess;
@@ -147,7 +148,7 @@ public class OutboxDispatchBenchmark {
     redisClient = RedisClient.create(redisUrl);
     queue = new NotificationService(new RedisOutboxStore(new RedisAccess(redisClient.connect().async())),
         new TemplateCatalog(), new FieldCipher(DATA_KEY), new KeyedHasher(HASH_KEY), new RandomTokens(),
-        Clock.systemUTC(), loader, outbox(bulkShare), null, null, null);
+        Clock.systemUTC(), new InProcessOutboxSignals(loader), outbox(bulkShare), null, null, null);
     http = loader.createHttpClient();
   }
 
@@ -171,7 +172,7 @@ public class OutboxDispatchBenchmark {
 
   @Benchmark
   public long drainCampaignWhileLoginCodesArrive() throws Exception {
-    gateway.vertx().eventBus().send(NotificationService.WAKE, "bench");
+    gateway.outboxSignals().wake();
     AtomicLong n = new AtomicLong();
     long timer = loader.setPeriodic(10, t -> postLoginCode(n.incrementAndGet()));
     try {
