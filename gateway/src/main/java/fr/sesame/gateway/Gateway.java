@@ -30,6 +30,7 @@ import fr.sesame.gateway.http.PlatformHandlers;
 import fr.sesame.gateway.http.RouteGroup;
 import fr.sesame.gateway.http.SupportHandlers;
 import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.notify.DeliveryReportApplier;
 import fr.sesame.gateway.notify.InProcessOutboxSignals;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.notify.OutboxDispatcher;
@@ -135,9 +136,10 @@ public final class Gateway implements AutoCloseable {
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
       List<RouteGroup> routes = wire(config, clock, signals, connector.access(), notifier, devOutbox, registry,
           metrics, templates, cipher);
-      OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, new RedisOutboxStore(outboxConnector.access()),
-          notifier, templates, cipher, clock, config.outbox(), instance, metrics,
-          new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())), signals);
+      RedisOutboxStore outboxStore = new RedisOutboxStore(outboxConnector.access());
+      OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, outboxStore, notifier, templates, cipher, clock,
+          config.outbox(), instance, metrics, new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())),
+          signals, new DeliveryReportApplier(outboxStore, signals, clock));
       HttpConfig http = config.http();
       vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),
               new DeploymentOptions().setInstances(http.instances()))
@@ -171,7 +173,8 @@ public final class Gateway implements AutoCloseable {
     RedisAuditStore auditStore = new RedisAuditStore(redis);
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
     ElectionService elections = new ElectionService(electionStore);
-    NotificationService notifications = new NotificationService(new RedisOutboxStore(redis), templates, cipher,
+    RedisOutboxStore outbox = new RedisOutboxStore(redis);
+    NotificationService notifications = new NotificationService(outbox, templates, cipher,
         hasher, random, clock, signals, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
     LoginService logins = new LoginService(voters, notifications, audit, keys, hasher, cipher, random, clock,
         config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()));
@@ -186,7 +189,8 @@ public final class Gateway implements AutoCloseable {
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), rolls, clock,
             auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis)), registry),
-        new NotificationHandlers(notifications, templates, notifier, elections, auth)));
+        new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
+            notifier, elections, auth)));
     if (devOutbox != null) {
       routes.add(new DevHandlers(devOutbox));
     }

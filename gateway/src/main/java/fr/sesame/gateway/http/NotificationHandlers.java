@@ -10,6 +10,7 @@ import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.domain.Contacts;
 import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.notify.DeliveryReportApplier;
 import fr.sesame.gateway.notify.NotificationService;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
@@ -30,14 +31,17 @@ public final class NotificationHandlers implements RouteGroup {
   private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey",
       "electionId");
   private final NotificationService notifications;
+  private final DeliveryReportApplier deliveryReports;
   private final TemplateCatalog templates;
   private final Notifier notifier;
   private final ElectionService elections;
   private final ApiKeyAuth auth;
 
-  public NotificationHandlers(NotificationService notifications, TemplateCatalog templates, Notifier notifier,
-                              ElectionService elections, ApiKeyAuth auth) {
+  public NotificationHandlers(NotificationService notifications, DeliveryReportApplier deliveryReports,
+                              TemplateCatalog templates, Notifier notifier, ElectionService elections,
+                              ApiKeyAuth auth) {
     this.notifications = notifications;
+    this.deliveryReports = deliveryReports;
     this.templates = templates;
     this.notifier = notifier;
     this.elections = elections;
@@ -60,7 +64,7 @@ public final class NotificationHandlers implements RouteGroup {
     DeliveryReports reader = notifier.webhook(provider, ctx.pathParam("token")).orElseThrow(() ->
         new ProblemException(ProblemType.UNAUTHORIZED, "unknown webhook or wrong token"));
     List<DeliveryReports.Report> reports = reports(ctx, reader);
-    notifications.applyReports(provider, reports)
+    deliveryReports.apply(provider, reports)
         .onSuccess(n -> ApiRouter.json(ctx, 200, new JsonObject().put("reports", reports.size()).put("applied", n)))
         .onFailure(ctx::fail);
   }

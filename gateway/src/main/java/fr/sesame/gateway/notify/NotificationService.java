@@ -4,7 +4,6 @@ import fr.sesame.gateway.domain.Accepted;
 import fr.sesame.gateway.domain.SendRefusal;
 import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.channels.ChannelKind;
-import fr.sesame.channels.DeliveryReports;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
@@ -217,39 +216,6 @@ public final class NotificationService {
       }
       return json.put("attempts", attempts);
     }));
-  }
-
-  /**
-   * Applies a provider's delivery reports: a delivered message becomes final, an undelivered one is queued
-   * again for the next provider of its chain. Reports about unknown messages (login codes, purged ones) are
-   * counted and ignored.
-   * @return how many reports changed a notification
-   */
-  public Future<Integer> applyReports(String provider, List<DeliveryReports.Report> reports) {
-    return applyReports(store, signals, clock, provider, reports);
-  }
-
-  /** {@link #applyReports(String, List)} for a dispatcher that asked the provider itself. */
-  static Future<Integer> applyReports(OutboxStore store, OutboxSignals signals, Clock clock, String provider,
-                                      List<DeliveryReports.Report> reports) {
-    List<Future<OutboxStore.ReportOutcome>> all = new ArrayList<>();
-    for (var r : reports) {
-      all.add(store.byProviderMessage(provider, r.providerMessageId()).compose(id -> id.isEmpty()
-          ? Future.succeededFuture(OutboxStore.ReportOutcome.IGNORED)
-          : store.report(id.get(), clock.millis(), provider, r.delivered(), new JsonObject().put("provider", provider)
-              .put("at", clock.instant().toString()).put("outcome", r.delivered() ? "delivered"
-                  : "not-delivered: " + r.reason()).encode())));
-    }
-    return Future.all(all).map(cf -> {
-      int changed = 0;
-      for (var f : all) {
-        if (f.result() == OutboxStore.ReportOutcome.REQUEUED) {
-          signals.wake();
-        }
-        changed += f.result() == OutboxStore.ReportOutcome.IGNORED ? 0 : 1;
-      }
-      return changed;
-    });
   }
 
   /** A fresh notification id. */

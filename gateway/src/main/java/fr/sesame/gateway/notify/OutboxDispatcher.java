@@ -48,6 +48,7 @@ public final class OutboxDispatcher {
   private final GatewayMetrics metrics;
   private final AuditTrail audit;
   private final OutboxSignals signals;
+  private final DeliveryReportApplier reports;
   private int inFlightHi;
   private int inFlightLo;
   private boolean polling;
@@ -59,7 +60,7 @@ public final class OutboxDispatcher {
 
   public OutboxDispatcher(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates,
                           FieldCipher cipher, Clock clock, OutboxConfig config, String consumer, GatewayMetrics metrics,
-                          AuditTrail audit, OutboxSignals signals) {
+                          AuditTrail audit, OutboxSignals signals, DeliveryReportApplier reports) {
     this.vertx = vertx;
     this.store = store;
     this.notifier = notifier;
@@ -71,6 +72,7 @@ public final class OutboxDispatcher {
     this.metrics = metrics;
     this.audit = audit;
     this.signals = signals;
+    this.reports = reports;
     StringBuilder first = new StringBuilder();
     for (ChannelKind kind : ChannelKind.values()) {
       String provider = notifier.firstProvider(kind);
@@ -253,7 +255,7 @@ public final class OutboxDispatcher {
         }
         all.add(poller.get().poll(p.providerMessageId())
             .compose(report -> report.isEmpty() ? store.pollAgain(p, clock.millis() + every)
-                : NotificationService.applyReports(store, signals, clock, p.provider(), List.of(report.get()))
+                : reports.apply(p.provider(), List.of(report.get()))
                     .compose(n -> store.pollAgain(p, 0)))
             .recover(e -> {
               LOG.debug("asking {} about a message failed: {}", p.provider(), e.getMessage());
