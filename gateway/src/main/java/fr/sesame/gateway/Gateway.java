@@ -14,6 +14,7 @@ import fr.sesame.gateway.auth.SupportService;
 import fr.sesame.gateway.auth.VoterKeys;
 import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.config.HttpConfig;
+import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
@@ -31,9 +32,14 @@ import fr.sesame.gateway.http.RouteGroup;
 import fr.sesame.gateway.http.SupportHandlers;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.DeliveryReportApplier;
+import fr.sesame.gateway.notify.DeliveryStatusPoller;
 import fr.sesame.gateway.notify.InProcessOutboxSignals;
 import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.notify.Outbox;
 import fr.sesame.gateway.notify.OutboxDispatcher;
+import fr.sesame.gateway.notify.OutboxRecovery;
+import fr.sesame.gateway.notify.OutboxRetention;
+import fr.sesame.gateway.notify.OutboxSender;
 import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
 import fr.sesame.gateway.roll.RollImport;
@@ -73,24 +79,24 @@ public final class Gateway implements AutoCloseable {
   private final RedisConnector redis;
   private final RedisConnector outboxRedis;
   private final int port;
-  private final OutboxDispatcher dispatcher;
+  private final Outbox outbox;
   private final OutboxSignals signals;
   private final String instance;
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
-                  OutboxDispatcher dispatcher, OutboxSignals signals, String instance) {
+                  Outbox outbox, OutboxSignals signals, String instance) {
     this.instance = instance;
     this.signals = signals;
     this.vertx = vertx;
     this.redis = redis;
     this.outboxRedis = outboxRedis;
     this.port = port;
-    this.dispatcher = dispatcher;
+    this.outbox = outbox;
   }
 
-  /** This instance's outbox dispatcher (operations and tests: retention on demand). */
-  public OutboxDispatcher outbox() {
-    return dispatcher;
+  /** This instance's outbox jobs (operations and tests: retention or delivery-status polling on demand). */
+  public Outbox outbox() {
+    return outbox;
   }
 
   /**
@@ -136,16 +142,14 @@ public final class Gateway implements AutoCloseable {
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
       List<RouteGroup> routes = wire(config, clock, signals, connector.access(), notifier, devOutbox, registry,
           metrics, templates, cipher);
-      RedisOutboxStore outboxStore = new RedisOutboxStore(outboxConnector.access());
-      OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, outboxStore, notifier, templates, cipher, clock,
-          config.outbox(), instance, metrics, new ChainedAuditTrail(new RedisAuditStore(outboxConnector.access())),
-          signals, new DeliveryReportApplier(outboxStore, signals, clock));
+      Outbox outbox = outbox(config.outbox(), clock, vertx, outboxConnector.access(), notifier, templates, cipher,
+          metrics, signals, instance);
       HttpConfig http = config.http();
       vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),
               new DeploymentOptions().setInstances(http.instances()))
-          .compose(id -> vertx.deployVerticle(new DispatchVerticle(dispatcher)))
+          .compose(id -> vertx.deployVerticle(new DispatchVerticle(outbox)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, connector, outboxConnector, config.http().port(), dispatcher, signals, instance);
+      return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance);
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -195,6 +199,22 @@ public final class Gateway implements AutoCloseable {
       routes.add(new DevHandlers(devOutbox));
     }
     return List.copyOf(routes);
+  }
+
+  /**
+   * Builds this instance's outbox jobs on the outbox's own Redis access; {@code instance} names its consumer in
+   * the dispatch group.
+   */
+  private static Outbox outbox(OutboxConfig config, Clock clock, Vertx vertx, RedisAccess redis, Notifier notifier,
+                               TemplateCatalog templates, FieldCipher cipher, GatewayMetrics metrics,
+                               OutboxSignals signals, String instance) {
+    RedisOutboxStore store = new RedisOutboxStore(redis);
+    OutboxSender sender = new OutboxSender(vertx, store, notifier, templates, cipher, clock, config, metrics,
+        new ChainedAuditTrail(new RedisAuditStore(redis)), signals);
+    OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, store, sender, signals, config, instance);
+    DeliveryReportApplier reports = new DeliveryReportApplier(store, signals, clock);
+    return new Outbox(vertx, config, dispatcher, new OutboxRecovery(store, dispatcher, config, instance),
+        new OutboxRetention(store, clock, config), new DeliveryStatusPoller(store, notifier, reports, clock, config));
   }
 
   private static void registerRedisMeters(MeterRegistry registry, Map<String, RedisConnector> connectors) {

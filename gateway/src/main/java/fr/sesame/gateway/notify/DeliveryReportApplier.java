@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Applies providers' delivery reports to the outbox, whether a provider called the webhook or the
- * dispatcher asked it (a provider without webhook): a delivered message becomes final, an undelivered one is queued again
+ * {@link DeliveryStatusPoller} asked it: a delivered message becomes final, an undelivered one is queued again
  * for the next provider of its chain (and the dispatcher is woken for it). Reports about unknown messages (login
  * codes whose record is gone, purged ones, another system's) are ignored. The attempt it records carries the
  * injected clock's time.

@@ -114,7 +114,7 @@ class MailjetSmsReportPollingTest {
   /** Moves the test clock past the next ask and lets the dispatcher ask. */
   static void ask(Duration later) {
     gw.clock.advance(later);
-    await(gw.gateway.outbox().askProviders());
+    await(gw.gateway.outbox().statusPoller().askProviders());
   }
 
   @Test

@@ -127,14 +127,14 @@ class NotificationOutboxTest {
     var start = gw.clock.instant();
     try {
       gw.clock.advance(Duration.ofHours(47));
-      await(gw.gateway.outbox().purge());
+      await(gw.gateway.outbox().retention().purge());
       assertThat(redis.exists("gw:{nt}:c:" + id)).isEqualTo(1);
       gw.clock.advance(Duration.ofHours(2));
-      await(gw.gateway.outbox().purge());
+      await(gw.gateway.outbox().retention().purge());
       assertThat(redis.exists("gw:{nt}:c:" + id)).isZero();
       assertThat(gw.http.get("/v1/notifications/" + id, PLATFORM).json().getString("status")).isEqualTo("sent");
       gw.clock.advance(Duration.ofDays(90));
-      await(gw.gateway.outbox().purge());
+      await(gw.gateway.outbox().retention().purge());
       assertThat(gw.http.get("/v1/notifications/" + id, PLATFORM).status()).isEqualTo(404);
       assertThat(redis.exists("gw:{nt}:n:" + id, "gw:{nt}:a:" + id)).isZero();
     } finally {

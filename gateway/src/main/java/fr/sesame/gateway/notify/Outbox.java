@@ -1,0 +1,66 @@
+package fr.sesame.gateway.notify;
+
+import fr.sesame.gateway.config.OutboxConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One gateway instance's outbox jobs and their schedule: the {@link OutboxDispatcher} runs continuously; the
+ * {@link OutboxRecovery} every {@code recoverEvery} (default 5 s), the {@link OutboxRetention} every
+ * {@code purgeEvery} (default 1 min) and the {@link DeliveryStatusPoller} twice per {@code reportPollEvery}
+ * (default 10 s, so every 5 s; never more often than every 100 ms), all as Vert.x periodic timers on the
+ * context that starts it (the
+ * {@code DispatchVerticle}'s). A run that fails is logged by its job, and the next run tries again.
+ */
+public final class Outbox {
+  private final Vertx vertx;
+  private final OutboxConfig config;
+  private final OutboxDispatcher dispatcher;
+  private final OutboxRecovery recovery;
+  private final OutboxRetention retention;
+  private final DeliveryStatusPoller statusPoller;
+  private final List<Long> timers = new ArrayList<>();
+
+  public Outbox(Vertx vertx, OutboxConfig config, OutboxDispatcher dispatcher, OutboxRecovery recovery,
+                OutboxRetention retention, DeliveryStatusPoller statusPoller) {
+    this.vertx = vertx;
+    this.config = config;
+    this.dispatcher = dispatcher;
+    this.recovery = recovery;
+    this.retention = retention;
+    this.statusPoller = statusPoller;
+  }
+
+  /**
+   * Starts the dispatcher on the caller's context, then the periodic jobs there.
+   * @return fails, with nothing scheduled, when the dispatcher cannot start (Redis does not answer)
+   */
+  public Future<Void> start() {
+    return dispatcher.start().onSuccess(v -> {
+      timers.add(vertx.setPeriodic(config.recoverEvery().toMillis(), t -> recovery.recover()));
+      timers.add(vertx.setPeriodic(config.purgeEvery().toMillis(), t -> retention.purge()));
+      // twice a period: a message is asked about at most half a period after it is due
+      timers.add(vertx.setPeriodic(Math.max(100, config.reportPollEvery().toMillis() / 2),
+          t -> statusPoller.askProviders()));
+    });
+  }
+
+  /** Cancels the periodic jobs and stops the dispatcher polling; what is running ends on its own. */
+  public void stop() {
+    timers.forEach(vertx::cancelTimer);
+    timers.clear();
+    dispatcher.stop();
+  }
+
+  /** Retention on demand (operations, tests). */
+  public OutboxRetention retention() {
+    return retention;
+  }
+
+  /** Delivery-status polling on demand (tests). */
+  public DeliveryStatusPoller statusPoller() {
+    return statusPoller;
+  }
+}

@@ -1,0 +1,164 @@
+package fr.sesame.gateway.notify;
+
+import fr.sesame.channels.AttemptListener;
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.channels.Message;
+import fr.sesame.channels.Notifier;
+import fr.sesame.channels.RejectedMessageException;
+import fr.sesame.channels.templates.TemplateCatalog;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.CipherContext.NotificationField;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.metrics.GatewayMetrics;
+import fr.sesame.gateway.store.OutboxStore;
+import fr.sesame.gateway.store.OutboxStore.Entry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one outbox entry the {@link OutboxDispatcher} read or the {@link OutboxRecovery} took over: marks it as
+ * being sent ({@code begin.lua}), decrypts and renders it, sends it through the notifier's fallback chain,
+ * then records the outcome and the attempts and acknowledges the entry in one step, with the audit event of an
+ * election's notification, and tells {@link OutboxSignals#finished} how it ended. Delivery is at least once, but
+ * never twice through one provider: the provider a send goes to is recorded before it is called, and excluded
+ * if that send's dispatcher died.
+ */
+public final class OutboxSender {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
+  private final Vertx vertx;
+  private final OutboxStore store;
+  private final Notifier notifier;
+  private final TemplateCatalog templates;
+  private final FieldCipher cipher;
+  private final Clock clock;
+  private final OutboxConfig config;
+  private final GatewayMetrics metrics;
+  private final AuditTrail audit;
+  private final OutboxSignals signals;
+  /** The first provider of each channel's chain, as begin.lua takes them ("email=smtp,sms=ovh"). */
+  private final String firstProviders;
+
+  /** How a send ended: {@code sent} with the provider and its message id, or {@code failed} with the error. */
+  private record Result(String status, String provider, String messageId, String error) {}
+
+  /**
+   * @param vertx   renders templates with a PDF on its worker pool
+   * @param clock   the time of the records, attempts and audit events
+   * @param config  {@code recordRetention} (how long attempts are kept) and {@code reportPollEvery} (when a
+   *                provider without webhook is first asked)
+   * @param audit   records what happened to an election's notifications
+   * @param signals told each outcome, for a caller waiting on it
+   */
+  public OutboxSender(Vertx vertx, OutboxStore store, Notifier notifier, TemplateCatalog templates, FieldCipher cipher,
+                      Clock clock, OutboxConfig config, GatewayMetrics metrics, AuditTrail audit,
+                      OutboxSignals signals) {
+    this.vertx = vertx;
+    this.store = store;
+    this.notifier = notifier;
+    this.templates = templates;
+    this.cipher = cipher;
+    this.clock = clock;
+    this.config = config;
+    this.metrics = metrics;
+    this.audit = audit;
+    this.signals = signals;
+    StringBuilder first = new StringBuilder();
+    for (ChannelKind kind : ChannelKind.values()) {
+      String provider = notifier.firstProvider(kind);
+      if (!provider.isEmpty()) {
+        first.append(first.length() == 0 ? "" : ",").append(kind.wireName()).append('=').append(provider);
+      }
+    }
+    this.firstProviders = first.toString();
+  }
+
+  /**
+   * Sends the entry's notification, or only acknowledges the entry when there is nothing to send (final
+   * already, or its content purged). A failed send is an outcome, recorded like a sent one.
+   * @return completes once the outcome is recorded; fails when the store did not answer, and the entry then
+   *     stays pending for recovery
+   */
+  public Future<Void> send(Entry entry) {
+    String id = entry.notificationId();
+    return store.begin(id, clock.millis(), firstProviders).compose(work -> {
+      if (work.isEmpty()) {
+        return store.ack(entry);
+      }
+      OutboxStore.Work w = work.get();
+      ChannelKind channel = ChannelKind.fromWire(w.channel()).orElseThrow();
+      String to = cipher.decrypt(w.toEnc(), CipherContext.notification(id, NotificationField.RECIPIENT));
+      Map<String, String> data = new HashMap<>();
+      String dataBinding = w.dataSource().isEmpty() ? id : w.dataSource(); // a resent code carries its source's
+      new JsonObject(cipher.decrypt(w.dataEnc(), CipherContext.notification(dataBinding, NotificationField.DATA)))
+          .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
+      // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
+      boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);
+      Future<Message> rendered = heavy
+          ? vertx.executeBlocking(() -> templates.render(w.template(), channel, w.lang(), to, data))
+          : Future.succeededFuture(templates.render(w.template(), channel, w.lang(), to, data));
+      return rendered.compose(message -> dispatch(entry, id, w, message));
+    });
+  }
+
+  private Future<Void> dispatch(Entry entry, String id, OutboxStore.Work w, Message message) {
+    List<String> attempts = new ArrayList<>();
+    AttemptListener listener = new AttemptListener() {
+      @Override
+      public void attempt(String provider, Instant at, String outcome) {
+        attempts.add(new JsonObject().put("provider", provider).put("at", at.toString())
+            .put("outcome", outcome).encode());
+      }
+
+      private boolean premarkUsed;
+
+      @Override
+      public Future<Void> starting(String provider) {
+        if (!premarkUsed && provider.equals(w.premarked())) {
+          premarkUsed = true; // begin.lua recorded it already
+          return Future.succeededFuture();
+        }
+        return store.sendingTo(id, provider);
+      }
+    };
+    return notifier.send(message, listener, Set.copyOf(w.excluded()))
+        .map(r -> new Result("sent", r.provider(), r.messageId(), ""))
+        .otherwise(e -> new Result("failed", "", "",
+            e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()))
+        .compose(result -> finish(entry, id, w, attempts, result));
+  }
+
+  private Future<Void> finish(Entry entry, String id, OutboxStore.Work w, List<String> attempts, Result result) {
+    metrics.notification(w.template(), result.status());
+    long now = clock.millis();
+    boolean ask = "sent".equals(result.status()) && notifier.deliveryStatus(result.provider()).isPresent();
+    Future<Void> finished = store.finish(new OutboxStore.Finish(entry, now, result.status(), result.provider(),
+        result.messageId(), result.error(), attempts, config.recordRetention().toMillis(),
+        ask ? now + config.reportPollEvery().toMillis() : 0));
+    // sent together with the finish (one round trip): the event says what the provider answered, which
+    // stays true even if the finish must be retried after a crash
+    Future<Void> audited = w.electionId().isEmpty() ? Future.succeededFuture()
+        : audit.record(w.electionId(), AuditEvent.of(clock.instant(), "notification." + result.status(),
+            "gateway:outbox", "", result.status(), "notification", id, "template", w.template(),
+            "channel", w.channel(), "provider", result.provider().isEmpty() ? null : result.provider(),
+            "attempts", attempts.size(), "error", result.error().isEmpty() ? null : result.error()))
+        .recover(e -> {
+          LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
+          return Future.succeededFuture();
+        });
+    return Future.all(finished, audited).<Void>mapEmpty()
+        .onSuccess(v -> signals.finished(id, new SendOutcome(result.status(), result.error())));
+  }
+}
