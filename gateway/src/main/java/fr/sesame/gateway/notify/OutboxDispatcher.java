@@ -62,7 +62,10 @@ public final class OutboxDispatcher {
     });
   }
 
-  /** Stops listening for wakes and polling when idle; sends in flight end on their own. */
+  /**
+   * Stops listening for wakes and cancels the idle poll. Sends in flight end on their own, and each still polls
+   * when it ends: closing the outbox's Redis connections (the gateway's close) is what ends reading.
+   */
   public void stop() {
     if (wakes != null) {
       wakes.cancel();
