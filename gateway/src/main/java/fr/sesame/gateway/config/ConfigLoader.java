@@ -80,9 +80,10 @@ public final class ConfigLoader {
     int minReplicas = env.containsKey("SESAME_REDIS_MIN_REPLICAS")
         ? integer(env.get("SESAME_REDIS_MIN_REPLICAS"), "SESAME_REDIS_MIN_REPLICAS")
         : r.path("minReplicas").asInt(0);
-    RedisConfig redis = new RedisConfig(devMode && url.isBlank() ? "embedded" : url, cluster,
-        duration(r, "redis.commandTimeout", "commandTimeout", Duration.ofSeconds(2)), minReplicas,
-        duration(r, "redis.replicaTimeout", "replicaTimeout", RedisConfig.DEFAULT_REPLICA_TIMEOUT));
+    Duration commandTimeout = duration(r, "redis.commandTimeout", "commandTimeout", Duration.ofSeconds(2));
+    RedisConfig redis = new RedisConfig(devMode && url.isBlank() ? "embedded" : url, cluster, commandTimeout,
+        minReplicas, duration(r, "redis.replicaTimeout", "replicaTimeout",
+            RedisConfig.defaultReplicaTimeout(commandTimeout)));
 
     JsonNode l = root.path("lockout");
     LockoutConfig lockout = new LockoutConfig(l.path("maxFailures").asInt(LockoutConfig.DEFAULTS.maxFailures()),

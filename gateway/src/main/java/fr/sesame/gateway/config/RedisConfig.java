@@ -39,7 +39,13 @@ public record RedisConfig(String url, boolean cluster, Duration commandTimeout, 
 
   /** No replica asked for. */
   public RedisConfig(String url, boolean cluster, Duration commandTimeout) {
-    this(url, cluster, commandTimeout, 0, DEFAULT_REPLICA_TIMEOUT);
+    this(url, cluster, commandTimeout, 0, defaultReplicaTimeout(commandTimeout));
+  }
+
+  /** {@link #DEFAULT_REPLICA_TIMEOUT}, or half the command timeout when that is shorter. */
+  public static Duration defaultReplicaTimeout(Duration commandTimeout) {
+    Duration half = commandTimeout.dividedBy(2);
+    return half.compareTo(DEFAULT_REPLICA_TIMEOUT) < 0 && !half.isZero() ? half : DEFAULT_REPLICA_TIMEOUT;
   }
 
   /** A copy pointing at another URL. */

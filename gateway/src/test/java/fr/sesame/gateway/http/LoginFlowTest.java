@@ -161,7 +161,7 @@ class LoginFlowTest {
     Http.Res login = gw.login(el, "alice", "20231234", "sms");
     var redis = fr.sesame.testkit.TestRedis.sync();
     String nid = redis.hget(fr.sesame.gateway.store.redis.RedisKeys.challenge(
-        EnumerationSafetyTest.pseudonym(el, "alice")), "nid");
+        TestGateway.pseudonym(el, "alice")), "nid");
     redis.del("gw:{nt}:c:" + nid);
     int sent = gw.outbox.list("+33612345678").size();
     Http.Res resend = gw.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId")

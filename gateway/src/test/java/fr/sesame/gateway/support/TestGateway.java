@@ -43,6 +43,16 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
   public static final byte[] HASH_KEY = "test-hash-key-test-hash-key-32by".getBytes();
   public static final byte[] DATA_KEY = "test-data-key-test-data-key-32by".getBytes();
   /** The roll every test election gets. */
+  /**
+   * The voterId the platform sees: the pseudonym the voter's keys are made of (no gateway needed, so a test
+   * that calls it starts none).
+   */
+  public static String pseudonym(String el, String identifier) {
+    var keys = new fr.sesame.gateway.auth.VoterKeys(
+        new fr.sesame.gateway.crypto.KeyedHasher(HASH_KEY), new fr.sesame.gateway.crypto.RandomTokens());
+    return keys.of(el, identifier).pseudonym();
+  }
+
   public static final String ROLL = String.join("\n",
       "identifier,college,lastName,firstName,birthDate,email,phone,secret",
       "alice,etudiants,Martin,Alice,2001-04-12,alice.martin@univ-test.fr,+33612345678,20231234",
