@@ -1,0 +1,274 @@
+package fr.sesame.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+
+/**
+ * A primary, its replicas and Sentinels watching them, each a {@code redis-server} process of the machine's own
+ * on a free loopback port, persisting nothing: what failover tests and drills need. {@link #killPrimary()} kills
+ * the primary with SIGKILL, as a crash would; the Sentinels then promote a replica after
+ * {@code downAfter}. Every process is stopped by {@link #close()}, and at the latest when the JVM exits.
+ *
+ * <p>Needs {@code redis-server} on the PATH (Redis 7 on these machines; Sentinel mode is
+ * {@code redis-server <config> --sentinel}).
+ */
+public final class RedisTopology implements AutoCloseable {
+  /** The name the Sentinels monitor the primary under. */
+  public static final String MASTER = "sesame";
+  private final Path dir;
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Node> sentinels = new ArrayList<>();
+  private Node primary;
+
+  /** One process: its port and its handle. */
+  public record Node(int port, Process process) {
+    public String url() {
+      return "redis://127.0.0.1:" + port;
+    }
+
+    public boolean alive() {
+      return process.isAlive();
+    }
+  }
+
+  private RedisTopology(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Starts a primary, {@code replicas} replicas of it and {@code sentinels} Sentinels (quorum: a majority),
+   * and waits until every replica is in sync and every Sentinel sees the primary.
+   * @param downAfter how long the primary must be unreachable before Sentinels call it down
+   */
+  public static RedisTopology start(int replicas, int sentinels, Duration downAfter) {
+    RedisTopology t;
+    try {
+      t = new RedisTopology(Files.createTempDirectory("sesame-redis-topology"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(t::close, "redis-topology-stop"));
+    try {
+      t.primary = t.server(List.of());
+      for (int i = 0; i < replicas; i++) {
+        t.server(List.of("--replicaof", "127.0.0.1", Integer.toString(t.primary.port())));
+      }
+      for (int i = 0; i < sentinels; i++) {
+        t.sentinel(sentinels / 2 + 1, downAfter);
+      }
+      t.awaitReplicasInSync(replicas, Duration.ofSeconds(20));
+      return t;
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  /** The primary this topology started with (after a failover, no longer the primary). */
+  public Node initialPrimary() {
+    return primary;
+  }
+
+  /** Every data node, the initial primary first, then its replicas. */
+  public List<Node> servers() {
+    return List.copyOf(nodes);
+  }
+
+  public List<Node> sentinels() {
+    return List.copyOf(sentinels);
+  }
+
+  /** {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,...#sesame}: what the gateway's {@code REDIS_URL} takes. */
+  public String sentinelUrl() {
+    StringBuilder url = new StringBuilder("redis-sentinel://");
+    for (int i = 0; i < sentinels.size(); i++) {
+      url.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinels.get(i).port());
+    }
+    return url.append("#").append(MASTER).toString();
+  }
+
+  /** Kills the initial primary with SIGKILL and waits until its process is gone. */
+  public void killPrimary() {
+    kill(primary);
+  }
+
+  /** Kills a process with SIGKILL and waits until it is gone. */
+  public void kill(Node node) {
+    node.process().destroyForcibly();
+    try {
+      if (!node.process().waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("redis process on port " + node.port() + " did not die");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The port the Sentinels currently name as the primary's, asking each in turn ({@code SENTINEL
+   * get-master-addr-by-name}); -1 when none answers.
+   */
+  public int currentPrimaryPort() {
+    for (Node s : sentinels) {
+      if (!s.alive()) {
+        continue;
+      }
+      String out = cli(s.port(), "SENTINEL", "get-master-addr-by-name", MASTER);
+      String[] lines = out.strip().split("\\R");
+      if (lines.length == 2) {
+        return Integer.parseInt(lines[1].strip());
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Completes with the new primary's port when a Sentinel announces the next failover ({@code +switch-master}
+   * on its Pub/Sub). Subscribe before causing the failover.
+   */
+  public CompletableFuture<Integer> nextSwitch() {
+    CompletableFuture<Integer> switched = new CompletableFuture<>();
+    RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + sentinels.get(0).port()));
+    StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+    pubSub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        String[] f = message.split(" "); // <name> <old ip> <old port> <new ip> <new port>
+        if (f.length == 5 && f[0].equals(MASTER)) {
+          switched.complete(Integer.parseInt(f[4]));
+        }
+      }
+    });
+    pubSub.sync().subscribe("+switch-master");
+    switched.whenComplete((port, e) -> {
+      pubSub.closeAsync();
+      client.shutdownAsync();
+    });
+    return switched;
+  }
+
+  /** Runs {@code redis-cli -p port args...} and returns what it printed (raw mode). */
+  public static String cli(int port, String... args) {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "--raw", "-h", "127.0.0.1", "-p",
+        Integer.toString(port)));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Node server(List<String> extra) {
+    int port = Ports.unused();
+    List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--repl-diskless-sync", "yes",
+        "--repl-diskless-sync-delay", "0", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+        "--hash-max-ziplist-value", Integer.toString(LocalRedis.HASH_MAX_ZIPLIST_VALUE)));
+    command.addAll(extra);
+    Node node = new Node(port, launch(command, "redis-" + port + ".log"));
+    nodes.add(node);
+    awaitPing(port);
+    return node;
+  }
+
+  private void sentinel(int quorum, Duration downAfter) {
+    int port = Ports.unused();
+    Path config = dir.resolve("sentinel-" + port + ".conf");
+    try {
+      Files.writeString(config, String.join("\n",
+          "port " + port,
+          "bind 127.0.0.1",
+          "dir " + dir,
+          "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " " + quorum,
+          "sentinel down-after-milliseconds " + MASTER + " " + downAfter.toMillis(),
+          "sentinel failover-timeout " + MASTER + " 10000",
+          "sentinel parallel-syncs " + MASTER + " 1", ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Node node = new Node(port, launch(List.of("redis-server", config.toString(), "--sentinel"),
+        "sentinel-" + port + ".log"));
+    sentinels.add(node);
+    awaitPing(port);
+  }
+
+  private Process launch(List<String> command, String log) {
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve(log).toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command.get(0) + " (is redis-server installed?)", e);
+    }
+  }
+
+  private static void awaitPing(int port) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (cli(port, "PING").strip().equals("PONG")) {
+        return;
+      }
+      pause();
+    }
+    throw new IllegalStateException("redis on port " + port + " did not answer PING within 10 s");
+  }
+
+  /** Waits (start-up only) until the primary counts every replica online and each Sentinel knows them. */
+  private void awaitReplicasInSync(int replicas, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      String info = cli(primary.port(), "INFO", "replication");
+      long online = info.lines().filter(l -> l.startsWith("slave") && l.contains("state=online")).count();
+      boolean sentinelsSee = sentinels.stream().allMatch(s -> cli(s.port(), "SENTINEL", "replicas", MASTER)
+          .lines().filter(l -> l.strip().equals("ip")).count() >= replicas);
+      if (online >= replicas && sentinelsSee) {
+        return;
+      }
+      pause();
+    }
+    throw new IllegalStateException("replicas not in sync within " + within.toSeconds() + " s");
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50); // start-up only: a process coming up has no event to wait on
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops every process (SIGKILL: they persist nothing) and deletes the working directory. */
+  @Override
+  public void close() {
+    for (Node n : sentinels) {
+      n.process().destroyForcibly();
+    }
+    for (Node n : nodes) {
+      n.process().destroyForcibly();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory: left behind at worst
+    }
+  }
+}
