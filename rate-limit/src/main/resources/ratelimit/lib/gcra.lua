@@ -4,7 +4,7 @@
 -- A limit is {key, interval_us, burst, mode}. Every limit must admit one more for the step to run; then
 -- RL_ALWAYS limits are charged at once, RL_ON_FAILURE ones when the step fails (a limit on failures) and
 -- RL_ON_SUCCESS ones when it succeeds (e.g. a code sent), both with rl_charge_mode. The numbers are
--- StepLimits.Charge's codes (explicit, never ordinals).
+-- ScriptLimits.mode's (explicit, never ordinals).
 local RL_ON_FAILURE, RL_ALWAYS, RL_ON_SUCCESS = 0, 1, 2
 
 -- A limit's theoretical arrival time. Admissions never put it more than a whole burst ahead of now; when it

@@ -16,28 +16,14 @@ import java.util.Objects;
  * @param now     the caller's clock
  */
 public record StepLimits(String scope, List<Entry> entries, Instant now) {
-  /**
-   * When a limit takes a permit. The code is what the Lua library {@code ratelimit/lib/gcra.lua} names
-   * {@code RL_ON_FAILURE}, {@code RL_ALWAYS} and {@code RL_ON_SUCCESS}: explicit, never an ordinal.
-   */
+  /** When a limit takes a permit (a store encodes it its own way: the Redis one in {@code ScriptLimits}). */
   public enum Charge {
     /** When the step fails: a limit on failures. */
-    ON_FAILURE(0),
+    ON_FAILURE,
     /** Whenever the step runs. */
-    ALWAYS(1),
+    ALWAYS,
     /** When the step succeeds, e.g. a code is sent. */
-    ON_SUCCESS(2);
-
-    private final int code;
-
-    Charge(int code) {
-      this.code = code;
-    }
-
-    /** The number the Lua library uses for this mode. */
-    public int code() {
-      return code;
-    }
+    ON_SUCCESS
   }
 
   /** A limit and when it is charged. */

@@ -106,8 +106,11 @@ public final class RedisAccess {
   public <T> Future<T> await(CompletionStage<T> stage) {
     Context ctx = Vertx.currentContext();
     Future<T> f = ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
-    return f.recover(e -> Future.failedFuture(e instanceof StoreUnavailableException
-        ? e : new StoreUnavailableException("Redis command failed: " + unwrap(e).getClass().getSimpleName(), unwrap(e))));
+    return f.recover(e -> {
+      Throwable cause = unwrap(e); // a failure from thenCompose arrives wrapped in a CompletionException
+      return Future.failedFuture(cause instanceof StoreUnavailableException ? cause
+          : new StoreUnavailableException("Redis command failed: " + cause.getClass().getSimpleName(), cause));
+    });
   }
 
   static Throwable unwrap(Throwable e) {

@@ -9,7 +9,8 @@ public sealed interface LoginOutcome {
   /**
    * The one table of login outcomes: the name they have in metrics ({@code sesame_logins_total{outcome}}) and
    * in the audit trail, and the problem type a failure answers with (null for a success). A new outcome is a
-   * record below, a row here, and the store's reply that leads to it.
+   * record below, a row here, the store's reply that leads to it ({@code StepResult.Code}, mapped in
+   * {@code LoginService.failure}) and its detail text in the HTTP layer.
    */
   enum Kind {
     SUCCESS("success", null),

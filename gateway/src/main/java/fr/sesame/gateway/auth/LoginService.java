@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The voter login: knowledge secret, then a one-time code, then a session. Each step costs one Redis round
@@ -163,7 +164,7 @@ public final class LoginService {
     String notificationId = notifications.newId();
     return voters.resend(new VoterStore.Resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
             codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
-            channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(""),
+            channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(Set.of()),
             notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.StringJoiner;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * One election (scrutin). Everything about it lives under its own Redis keys; nothing of one election is
+ * One election (scrutin). Everything about it is kept apart from other elections; nothing of one election is
  * readable or usable through another.
  *
  * @param id       URL-safe identifier, 1 to 64 of {@code A-Z a-z 0-9 _ -}
@@ -62,10 +62,10 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
   }
 
   /** @return ",a,b," — the colleges allowing {@code channel}, as the Lua scripts test membership */
-  public String collegesAllowing(ChannelKind channel) {
-    StringJoiner j = new StringJoiner(",", ",", ",");
-    colleges.values().stream().filter(c -> c.otpChannels().contains(channel)).forEach(c -> j.add(c.id()));
-    return j.toString();
+  public Set<String> collegesAllowing(ChannelKind channel) {
+    Set<String> ids = new TreeSet<>();
+    colleges.values().stream().filter(c -> c.otpChannels().contains(channel)).forEach(c -> ids.add(c.id()));
+    return ids;
   }
 
   public JsonObject toJson() {

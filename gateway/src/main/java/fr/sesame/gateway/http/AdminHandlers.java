@@ -75,7 +75,9 @@ public final class AdminHandlers implements RouteGroup {
     Paths.election(ctx, elections).compose(e -> rolls.run(e, ctx.request(), client))
         .onSuccess(report -> ApiRouter.json(ctx, 200, report))
         .onFailure(e -> {
-          ctx.response().putHeader("Connection", "close");
+          if (!ctx.request().isEnded()) { // the rest of the upload is not read
+            ctx.response().putHeader("Connection", "close");
+          }
           ctx.fail(e);
         });
   }

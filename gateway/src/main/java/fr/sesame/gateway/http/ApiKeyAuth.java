@@ -29,26 +29,31 @@ public final class ApiKeyAuth {
   public Handler<RoutingContext> require(ApiKey.Role first, ApiKey.Role... more) {
     Set<ApiKey.Role> roles = EnumSet.of(first, more);
     return ctx -> {
-      String header = ctx.request().getHeader("Authorization");
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 512) {
-        throw new ProblemException(ProblemType.UNAUTHORIZED, "send Authorization: Bearer <API key>");
-      }
-      byte[] presented = hasher.hash(HashPurpose.API_KEY, header.substring(7).trim());
-      ApiKey match = null;
-      for (ApiKey k : keys) {
-        if (KeyedHasher.equal(k.keyHash(), presented)) {
-          match = k; // no early exit: every key is compared
-        }
-      }
-      if (match == null) {
-        throw new ProblemException(ProblemType.UNAUTHORIZED, "unknown API key");
-      }
+      ApiKey match = known(ctx.request().getHeader("Authorization"));
       if (!roles.contains(match.role())) {
         throw new ProblemException(ProblemType.FORBIDDEN, "the " + match.role().wireName() + " role may not do this");
       }
       ctx.put(ACTOR, "key:" + match.name());
       ctx.next();
     };
+  }
+
+  /** The configured key presented in {@code Authorization: Bearer <key>}; 401 when none or unknown. */
+  private ApiKey known(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 512) {
+      throw new ProblemException(ProblemType.UNAUTHORIZED, "send Authorization: Bearer <API key>");
+    }
+    byte[] presented = hasher.hash(HashPurpose.API_KEY, header.substring(7).trim());
+    ApiKey match = null;
+    for (ApiKey k : keys) {
+      if (KeyedHasher.equal(k.keyHash(), presented)) {
+        match = k; // no early exit: every key is compared
+      }
+    }
+    if (match == null) {
+      throw new ProblemException(ProblemType.UNAUTHORIZED, "unknown API key");
+    }
+    return match;
   }
 
   /** The caller: its IP and, behind an API key, the key's name. */

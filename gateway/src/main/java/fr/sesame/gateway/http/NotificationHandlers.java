@@ -1,14 +1,10 @@
 package fr.sesame.gateway.http;
 
 import fr.sesame.gateway.domain.SendRefusal;
-import com.fasterxml.jackson.databind.JsonNode;
-import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Notifier;
 import fr.sesame.channels.DeliveryReports;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.config.ApiKey.Role;
-import fr.sesame.gateway.domain.Contacts;
-import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.notify.DeliveryReportApplier;
 import fr.sesame.gateway.notify.NotificationService;
@@ -20,16 +16,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** {@code POST /v1/notifications} (202, durable) and {@code GET /v1/notifications/{id}}; role platform. */
 public final class NotificationHandlers implements RouteGroup {
-  private static final Set<String> FIELDS = Set.of("channel", "to", "template", "lang", "data", "idempotencyKey",
-      "electionId");
   private final NotificationService notifications;
   private final DeliveryReportApplier deliveryReports;
   private final TemplateCatalog templates;
@@ -81,7 +73,7 @@ public final class NotificationHandlers implements RouteGroup {
   }
 
   private void accept(RoutingContext ctx) {
-    NotificationService.Request request = parse(JsonInput.read(ctx, FIELDS));
+    NotificationService.Request request = NotificationRequest.parse(JsonInput.read(ctx, NotificationRequest.FIELDS), templates);
     regions(request).compose(allowed -> {
           PhoneChecks.requireAllowed("to", request.to(), allowed, request.channel());
           return notifications.accept(request, ApiKeyAuth.client(ctx));
@@ -111,63 +103,5 @@ public final class NotificationHandlers implements RouteGroup {
         .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
             : Future.failedFuture(new ProblemException(ProblemType.NOTIFICATION_NOT_FOUND, null)))
         .onSuccess(json -> ApiRouter.json(ctx, 200, json)).onFailure(ctx::fail);
-  }
-
-  private NotificationService.Request parse(JsonInput in) {
-    String channelName = in.string("channel", 16);
-    ChannelKind channel = ChannelKind.fromWire(channelName).orElseThrow(() ->
-        JsonInput.invalid("'channel' must be email, sms, voice or post"));
-    String name = in.string("template", 64);
-    TemplateCatalog.Spec spec = templates.spec(name).orElseThrow(() ->
-        JsonInput.invalid("unknown 'template'; known: login-code, access-codes, access-letter, vote-receipt, "
-            + "bureau-alert"));
-    if (!spec.channels().contains(channel)) {
-      throw JsonInput.invalid("template " + name + " is not sent by " + channel.wireName());
-    }
-    String rawTo = in.string("to", 254);
-    Optional<String> to = switch (channel) {
-      case EMAIL -> Contacts.email(rawTo);
-      case POST -> Contacts.postalAddress(rawTo);
-      default -> Contacts.phone(rawTo, null);
-    };
-    if (to.isEmpty()) {
-      throw JsonInput.invalid(switch (channel) {
-        case EMAIL -> "'to' must be an email address";
-        case POST -> "'to' must be a French postal address: 2 to 6 lines of at most 38 characters, "
-            + "the last one the postal code and town";
-        default -> "'to' must be a valid phone number in E.164 form, such as +33612345678";
-      });
-    }
-    String lang = Optional.ofNullable(in.optionalString("lang", 2)).orElse("fr");
-    if (!TemplateCatalog.LANGUAGES.contains(lang)) {
-      throw JsonInput.invalid("'lang' must be fr or en");
-    }
-    JsonNode data = in.node("data");
-    if (data == null || !data.isObject()) {
-      throw JsonInput.invalid("'data' must be an object with the template's fields " + spec.fields());
-    }
-    Map<String, String> values = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      if (!spec.fields().contains(f.getKey())) {
-        throw JsonInput.invalid("'data' has a field the template does not use; it takes " + spec.fields());
-      }
-      JsonNode v = f.getValue();
-      if (!(v.isTextual() || v.isNumber()) || v.asText().length() > 1000) {
-        throw JsonInput.invalid("data." + f.getKey() + " must be a string or a number of at most 1000 characters");
-      }
-      values.put(f.getKey(), v.asText());
-    }
-    for (String field : spec.fields()) {
-      if (!values.containsKey(field)) {
-        throw JsonInput.invalid("data." + field + " is required");
-      }
-    }
-    String key = in.string("idempotencyKey", 128);
-    String electionId = in.optionalString("electionId", 64);
-    if (electionId != null && !Election.ID.matcher(electionId).matches()) {
-      throw JsonInput.invalid("'electionId' must be 1 to 64 of A-Z a-z 0-9 _ -");
-    }
-    return new NotificationService.Request(channel, to.get(), name, lang, values, key, electionId);
   }
 }

@@ -6,6 +6,7 @@ import fr.sesame.ratelimit.StepLimits;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Voters, their lockout state and their login challenge (port). Every method that decides something (lock,
@@ -32,13 +33,13 @@ public interface VoterStore {
 
   /**
    * The first login step's arguments.
-   * @param collegesAllowingChannel the colleges whose voters may get a code by {@code channel}, ",a,b,"
+   * @param collegesAllowingChannel the colleges whose voters may get a code by {@code channel}
    * @param givenPhoneEnc the phone given at login, encrypted for the voter ("" when none)
    * @param phoneClaim   the keyed hash of the election and that number ("" when none): a number given at
    *                     login receives codes for one voter only
    */
   record SecretCheck(VoterKey voter, long nowMs, int maxFailures, String secretHash, long unknownTtlMs,
-                     String channel, String collegesAllowingChannel, String givenPhoneEnc, String phoneClaim,
+                     String channel, Set<String> collegesAllowingChannel, String givenPhoneEnc, String phoneClaim,
                      NewChallenge challenge, StepLimits limits) {}
 
   /** The second login step's arguments; {@code sessionKeyHash} is what the new session is stored under. */
@@ -50,7 +51,7 @@ public interface VoterStore {
    * {@code notificationId}); {@code channel} "" keeps the challenge's.
    */
   record Resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs, int maxResends,
-                String channel, String collegesAllowingChannel, String notificationId, StepLimits limits) {}
+                String channel, Set<String> collegesAllowingChannel, String notificationId, StepLimits limits) {}
 
   /** What unlocking found. */
   enum UnlockResult { NOT_ON_ROLL, WAS_LOCKED, WAS_NOT_LOCKED }

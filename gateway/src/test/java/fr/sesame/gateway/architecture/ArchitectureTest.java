@@ -72,6 +72,26 @@ class ArchitectureTest {
   }
 
   @Test
+  void servicesTalkThroughTypedInterfacesNotTheEventBus() {
+    check(noClasses().that().resideInAnyPackage(SERVICES).should().dependOnClassesThat()
+        .resideInAPackage("io.vertx.core.eventbus.."));
+  }
+
+  @Test
+  void onlyTheCompositionRootAssemblesTheNotificationChains() {
+    check(noClasses().that().resideInAPackage(GW + "..").and().resideOutsideOfPackages(GW, GW + ".config..")
+        .should().dependOnClassesThat().resideInAPackage("fr.sesame.channels.config.."));
+  }
+
+  @Test
+  void theLimitsCoreIsStorageNeutral() {
+    check(noClasses().that().resideInAnyPackage("fr.sesame.ratelimit", "fr.sesame.ratelimit.local..",
+            "fr.sesame.ratelimit.fraud..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "fr.sesame.redis..",
+            "fr.sesame.ratelimit.redis.."));
+  }
+
+  @Test
   void portsAndValuesSeeNoRedisNorTheWeb() {
     check(noClasses().that().resideInAnyPackage(GW + ".store", GW + ".domain..", GW + ".problem..")
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx.ext.web..", "io.lettuce..", "fr.sesame.redis..",

@@ -54,6 +54,7 @@ class CipherContextFixtureTest {
     assertThat(cipher.decrypt(voter(bruno).getString("lp"), CipherContext.voter(bruno, VoterField.LOGIN_PHONE)))
         .isEqualTo("+33655443322");
     // every encrypted field of every voter of the fixture decrypts, each only under its own field's context
+    int decrypted = 0;
     for (Map.Entry<String, Object> e : stored) {
       if (!e.getKey().startsWith("gw:{v:")) {
         continue;
@@ -64,9 +65,35 @@ class CipherContextFixtureTest {
         if (fields.containsKey(field.frozenName())) {
           assertThat(cipher.decrypt(fields.getString(field.frozenName()), CipherContext.voter(pseudonym, field)))
               .as(e.getKey() + " " + field).isNotBlank();
+          decrypted++;
         }
       }
     }
+    // 5 identities, 4 emails, 3 roll phones, 1 phone given at login (the hash fields happen to be named as the AAD)
+    assertThat(decrypted).isEqualTo(13);
+  }
+
+  /**
+   * Every hash purpose's label, pinned: these values were computed with release 0.1's own KeyedHasher (the dev
+   * hash key, its jar at 90a0556), so a changed label or input encoding fails here.
+   */
+  @Test
+  void everyHashPurposeGivesWhatReleaseZeroPointOneGave() {
+    assertThat(hasher.hashText(HashPurpose.VOTER, "demo", "alice"))
+        .isEqualTo("seomlp1nrJwq0CxvLDOMgRtoJMJXiFoD_4A_XnJ45nc");
+    assertThat(hasher.hashText(HashPurpose.SECRET, "demo", "alice", "20231234"))
+        .isEqualTo("72zCjPA3tW2NWCQeMtT0vGh3NhdczVEpDWgfDpTvHKs");
+    assertThat(hasher.hashText(HashPurpose.OTP, "demo", "challenge", "123456"))
+        .isEqualTo("KRSKmhu9SjjcwmRFDD7QQ4NuHFHvJcGqltIoNdnzc_0");
+    assertThat(hasher.hashText(HashPurpose.SESSION, "token")).isEqualTo("FZr7hmyZSH5xOVo7I45oiTTLcuKITdCJDp4mNfi-9r8");
+    assertThat(hasher.hashText(HashPurpose.PHONE_CLAIM, "demo", "+33655443322"))
+        .isEqualTo("cgMELYln74aC7lPl439xsfGe56EFJCFRjN8QgMs6NlE");
+    assertThat(hasher.hashText(HashPurpose.NOTIFY_IDEMPOTENCY, "key:platform", "idem-1"))
+        .isEqualTo("THGpokFaWxLa5ehHyJTZgcN6PxAOxzT-ID6p6vCV3vA");
+    assertThat(hasher.hashText(HashPurpose.PHONE_CAP, "+33612345678"))
+        .isEqualTo("1VrhfP0mvIeZF84Ne-1Hb3jJX99YbjsfEVeOxMrxBdE");
+    assertThat(hasher.hashText(HashPurpose.API_KEY, "dev-admin")).isEqualTo("M6Y0QJmm1B4tE6vY_5Gfn4cvAze96Gm_HBwrw_tEvfw");
+    assertThat(HashPurpose.values()).hasSize(8); // a new purpose gets its own pinned line here
   }
 
   @Test

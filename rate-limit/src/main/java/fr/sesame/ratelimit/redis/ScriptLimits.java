@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * {@link StepLimits} as a Lua script that includes {@code ratelimit/lib/gcra.lua} takes them: the limits'
  * keys after the script's own, and after its own arguments {@code now_us} then a triplet per limit —
- * interval, burst, and when it is charged ({@link StepLimits.Charge#code()}). Its refusal comes back as
- * {@code rl_reply} appended it.
+ * interval, burst, and when it is charged ({@link #mode}). Its refusal comes back as {@code rl_reply} appended
+ * it.
  */
 public final class ScriptLimits {
   private ScriptLimits() {}
@@ -34,9 +34,21 @@ public final class ScriptLimits {
     for (StepLimits.Entry e : limits.entries()) {
       all.add(Long.toString(e.limit().policy().emissionIntervalMicros()));
       all.add(Long.toString(e.limit().policy().burst()));
-      all.add(Integer.toString(e.charge().code()));
+      all.add(Integer.toString(mode(e.charge())));
     }
     return all.toArray(String[]::new);
+  }
+
+  /**
+   * The number {@code ratelimit/lib/gcra.lua} gives a charge mode ({@code RL_ON_FAILURE}, {@code RL_ALWAYS},
+   * {@code RL_ON_SUCCESS}): explicit, never an ordinal.
+   */
+  public static int mode(StepLimits.Charge charge) {
+    return switch (charge) {
+      case ON_FAILURE -> 0;
+      case ALWAYS -> 1;
+      case ON_SUCCESS -> 2;
+    };
   }
 
   /** A refusal the script replied with {@code rl_reply} from {@code offset}. */

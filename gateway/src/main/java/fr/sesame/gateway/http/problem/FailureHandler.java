@@ -25,6 +25,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ProblemException p) {
+      if (p.type().status() >= 500) { // a dependency failed: operators must see it (the detail holds no personal data)
+        LOG.warn("request {} failed: {} {}", requestId(ctx), p.type().status(), p.getMessage());
+      }
       if (!ctx.response().headWritten()) {
         p.headers().forEach(ctx.response()::putHeader);
       }

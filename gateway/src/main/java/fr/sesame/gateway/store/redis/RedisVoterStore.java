@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Voters, challenges and sessions in Redis; each decision is one Lua script, one round trip. */
@@ -62,7 +63,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     return LOGIN.run(redis,
         ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.phoneClaim(a.phoneClaim())),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.secretHash(),
-            Long.toString(a.unknownTtlMs()), a.channel(), a.collegesAllowingChannel(), a.givenPhoneEnc(),
+            Long.toString(a.unknownTtlMs()), a.channel(), memberList(a.collegesAllowingChannel()), a.givenPhoneEnc(),
             ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()),
             ch.notificationId()))
         .map(r -> step(r, a.limits(), () -> StepResult.challenge(str(r, 1), a.channel(), field(str(r, 2)), str(r, 3))));
@@ -83,7 +84,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     String p = a.voter().pseudonym();
     return RESEND.run(redis, ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p)),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), a.challengeId(), a.codeHash(),
-            Long.toString(a.expiresAtMs()), Integer.toString(a.maxResends()), a.channel(), a.collegesAllowingChannel(),
+            Long.toString(a.expiresAtMs()), Integer.toString(a.maxResends()), a.channel(), memberList(a.collegesAllowingChannel()),
             a.notificationId()))
         .map(r -> step(r, a.limits(),
             () -> StepResult.resent(str(r, 1), field(str(r, 2)), str(r, 3), num(r, 4), str(r, 5))));
@@ -99,6 +100,11 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
       case REJECTED, LOCKED -> StepResult.failure(reply.step(), num(r, 1), r.size() > 2 && num(r, 2) == 1);
       default -> StepResult.of(reply.step());
     };
+  }
+
+  /** A set as the scripts test membership in it: {@code ",a,b,"} (a college is found as {@code ",id,"}). */
+  static String memberList(Set<String> members) {
+    return "," + String.join(",", members) + ",";
   }
 
   /** The voter hash field a destination came from, as the port names it. */

@@ -23,6 +23,7 @@ import fr.sesame.ratelimit.StepLimits.Charge;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +62,7 @@ class LoginSecretScriptTest {
 
   private StepResult check(String secret, String channel, String givenPhone, String claim, long nowMs) {
     return await(store.checkSecret(new SecretCheck(voter, nowMs, MAX_FAILURES, secret, UNKNOWN_TTL_MS, channel,
-        ",A,", givenPhone, claim, new NewChallenge("ch-1", hash('c'), nowMs + 300_000, CHALLENGE_TTL_MS, "nt-1"),
+        Set.of("A"), givenPhone, claim, new NewChallenge("ch-1", hash('c'), nowMs + 300_000, CHALLENGE_TTL_MS, "nt-1"),
         limits)));
   }
 

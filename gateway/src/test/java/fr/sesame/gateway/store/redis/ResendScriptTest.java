@@ -22,6 +22,7 @@ import fr.sesame.ratelimit.StepLimits.Charge;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +59,7 @@ class ResendScriptTest {
 
   private StepResult resend(String challengeId, String channel, long nowMs) {
     return await(store.resend(new Resend(voter, nowMs, challengeId, hash('n'), nowMs + 300_000, MAX_RESENDS, channel,
-        ",A,", "nt-2", limits)));
+        Set.of("A"), "nt-2", limits)));
   }
 
   private StepResult resend() {

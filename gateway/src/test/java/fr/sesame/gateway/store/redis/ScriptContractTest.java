@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import fr.sesame.ratelimit.StepLimits;
+import fr.sesame.ratelimit.redis.ScriptLimits;
 import fr.sesame.redis.LuaScript;
 import fr.sesame.redis.ReplyCode;
 import java.io.IOException;
@@ -432,8 +433,8 @@ class ScriptContractTest {
     Map<String, Long> locals = Script.load("ratelimit/gcra.lua").integerLocals(problems);
     for (StepLimits.Charge charge : StepLimits.Charge.values()) {
       Long lua = locals.get("RL_" + charge.name());
-      if (lua == null || lua != charge.code()) {
-        problems.add("ratelimit/lib/gcra.lua: StepLimits.Charge." + charge.name() + " is " + charge.code()
+      if (lua == null || lua != ScriptLimits.mode(charge)) {
+        problems.add("ratelimit/lib/gcra.lua: StepLimits.Charge." + charge.name() + " is " + ScriptLimits.mode(charge)
             + " in Java but RL_" + charge.name() + " is " + lua + " in the library");
       }
     }
