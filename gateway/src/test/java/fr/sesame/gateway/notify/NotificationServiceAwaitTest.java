@@ -70,9 +70,13 @@ class NotificationServiceAwaitTest {
     NotificationService notifications = service(new RedisAccess(connection.async()), signals);
     String id = notifications.newId();
     Context dispatcher = vertx.getOrCreateContext();
-    dispatcher.runOnContext(v -> signals.onWake(() -> signals.finished(id, SendOutcome.failed("rejected: no"))));
+    io.vertx.core.Promise<Void> subscribed = io.vertx.core.Promise.promise();
+    dispatcher.runOnContext(v -> {
+      signals.onWake(() -> signals.finished(id, SendOutcome.failed("rejected: no")));
+      subscribed.complete();
+    });
     Context api = vertx.getOrCreateContext();
-    vertx.setTimer(20, t -> api.runOnContext(v -> notifications.acceptAndAwait(id, code("login-code"), CLIENT,
+    subscribed.future().onSuccess(s -> api.runOnContext(v -> notifications.acceptAndAwait(id, code("login-code"), CLIENT,
             Duration.ofSeconds(5))
         .onComplete(test.succeeding(outcome -> test.verify(() -> {
           assertThat(outcome).isEqualTo(new NotificationService.Outcome(id, "failed", "rejected: no"));
