@@ -1,6 +1,13 @@
 package fr.sesame.testkit;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import redis.embedded.core.ExecutableProvider;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +27,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * the primary with SIGKILL, as a crash would; the Sentinels then promote a replica after
  * {@code downAfter}. Every process is stopped by {@link #close()}, and at the latest when the JVM exits.
  *
- * <p>Needs {@code redis-server} on the PATH (Redis 7 on these machines; Sentinel mode is
- * {@code redis-server <config> --sentinel}).
+ * <p>Uses the machine's {@code redis-server} (Redis 7 on these machines), else the Redis 6.2 binary the
+ * embedded-redis artifact ships; Sentinel mode is {@code redis-server <config> --sentinel}.
  */
 public final class RedisTopology implements AutoCloseable {
   /** The name the Sentinels monitor the primary under. */
@@ -159,27 +166,85 @@ public final class RedisTopology implements AutoCloseable {
     return switched;
   }
 
-  /** Runs {@code redis-cli -p port args...} and returns what it printed (raw mode). */
+  /**
+   * Sends one command to the Redis (or Sentinel) on {@code port} and returns its reply as {@code redis-cli --raw}
+   * prints it: one line per element of an array (nested ones flattened), integers as numbers, an error as
+   * {@code ERR ...}; an empty string when it does not answer. Speaks RESP itself: no {@code redis-cli} needed.
+   */
   public static String cli(int port, String... args) {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "--raw", "-h", "127.0.0.1", "-p",
-        Integer.toString(port)));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      p.waitFor(10, TimeUnit.SECONDS);
-      return out;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      StringBuilder command = new StringBuilder("*").append(args.length).append("\r\n");
+      for (String arg : args) {
+        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+        command.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+      }
+      out.write(command.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      StringBuilder reply = new StringBuilder();
+      readReply(new DataInputStream(new BufferedInputStream(socket.getInputStream())), reply);
+      return reply.toString();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return "";
+    }
+  }
+
+  private static void readReply(DataInputStream in, StringBuilder out) throws IOException {
+    String line = readLine(in);
+    char type = line.charAt(0);
+    String rest = line.substring(1);
+    switch (type) {
+      case '+', ':', '-' -> out.append(rest).append('\n');
+      case '$' -> {
+        int n = Integer.parseInt(rest);
+        if (n >= 0) {
+          byte[] bytes = in.readNBytes(n);
+          in.readNBytes(2);
+          out.append(new String(bytes, StandardCharsets.UTF_8));
+        }
+        out.append('\n');
+      }
+      case '*' -> {
+        int n = Integer.parseInt(rest);
+        for (int i = 0; i < n; i++) {
+          readReply(in, out);
+        }
+      }
+      default -> throw new IOException("not a RESP reply: " + line);
+    }
+  }
+
+  private static String readLine(DataInputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\r') {
+      line.append((char) c);
+    }
+    in.read(); // the '\n'
+    if (c == -1) {
+      throw new IOException("connection closed");
+    }
+    return line.toString();
+  }
+
+  /** The machine's {@code redis-server}, else the binary the embedded-redis artifact ships (Redis 6.2). */
+  private static String binary() {
+    try {
+      return ExecutableProvider.newExecutableInPath("redis-server").get().getAbsolutePath();
+    } catch (IOException | RuntimeException notInstalled) {
+      try {
+        return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+      } catch (IOException e) {
+        throw new UncheckedIOException("no redis-server installed and the embedded one could not be unpacked", e);
+      }
     }
   }
 
   private Node server(List<String> extra) {
     int port = Ports.unused();
-    List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+    List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind",
         "127.0.0.1", "--save", "", "--appendonly", "no", "--repl-diskless-sync", "yes",
         "--repl-diskless-sync-delay", "0", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
         "--hash-max-ziplist-value", Integer.toString(LocalRedis.HASH_MAX_ZIPLIST_VALUE)));
@@ -205,7 +270,7 @@ public final class RedisTopology implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Node node = new Node(port, launch(List.of("redis-server", config.toString(), "--sentinel"),
+    Node node = new Node(port, launch(List.of(binary(), config.toString(), "--sentinel"),
         "sentinel-" + port + ".log"));
     sentinels.add(node);
     awaitPing(port);
@@ -216,7 +281,7 @@ public final class RedisTopology implements AutoCloseable {
       return new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(dir.resolve(log).toFile()).start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + command.get(0) + " (is redis-server installed?)", e);
+      throw new UncheckedIOException("cannot start " + command.get(0), e);
     }
   }
 
