@@ -1,6 +1,7 @@
 package fr.sesame.channels;
 
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,5 +52,15 @@ public interface Notifier {
    */
   default String firstProvider(ChannelKind channel) {
     return "";
+  }
+
+  /**
+   * The providers of {@code channel}'s chain, in order, or an empty list when unknown. The outbox needs them
+   * after a crash: a send interrupted at the last provider left is sent there again (a possible duplicate)
+   * rather than failed. By default the {@link #firstProvider} alone.
+   */
+  default List<String> chain(ChannelKind channel) {
+    String first = firstProvider(channel);
+    return first.isEmpty() ? List.of() : List.of(first);
   }
 }

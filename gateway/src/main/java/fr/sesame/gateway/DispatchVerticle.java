@@ -3,9 +3,11 @@ package fr.sesame.gateway;
 import fr.sesame.gateway.notify.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.util.concurrent.TimeUnit;
 
 /** The outbox's event loop: one per gateway instance; its dispatcher and periodic jobs run there. */
 final class DispatchVerticle extends VerticleBase {
+  private static final long DRAIN_MS = 5_000;
   private final Outbox outbox;
 
   DispatchVerticle(Outbox outbox) {
@@ -17,9 +19,9 @@ final class DispatchVerticle extends VerticleBase {
     return outbox.start();
   }
 
+  /** Stops the outbox and waits up to {@value #DRAIN_MS} ms for its sends in flight (others recover the rest). */
   @Override
   public Future<?> stop() {
-    outbox.stop();
-    return Future.succeededFuture();
+    return outbox.stop().timeout(DRAIN_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 }

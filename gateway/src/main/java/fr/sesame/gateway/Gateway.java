@@ -140,10 +140,10 @@ public final class Gateway implements AutoCloseable {
       FieldCipher cipher = new FieldCipher(config.dataKey());
       // how this instance's API wakes its dispatcher and hears how a send ended
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
-      List<RouteGroup> routes = wire(config, clock, signals, connector.access(), notifier, devOutbox, registry,
-          metrics, templates, cipher);
       Outbox outbox = outbox(config.outbox(), clock, vertx, outboxConnector.access(), notifier, templates, cipher,
           metrics, signals, instance);
+      List<RouteGroup> routes = wire(config, clock, signals, connector.access(), notifier, devOutbox, registry,
+          metrics, templates, cipher, outbox);
       HttpConfig http = config.http();
       vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),
               new DeploymentOptions().setInstances(http.instances()))
@@ -168,7 +168,8 @@ public final class Gateway implements AutoCloseable {
    */
   private static List<RouteGroup> wire(GatewayConfig config, Clock clock, OutboxSignals signals, RedisAccess redis,
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
-                                       GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher) {
+                                       GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
+                                       Outbox dispatching) {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
     VoterKeys keys = new VoterKeys(hasher, random);
@@ -192,7 +193,7 @@ public final class Gateway implements AutoCloseable {
         new SupportHandlers(support, elections, auth),
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), rolls, clock,
             auth),
-        new OpsHandlers(new Readiness(new RedisStoreHealth(redis)), registry),
+        new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth)));
     if (devOutbox != null) {
@@ -211,7 +212,8 @@ public final class Gateway implements AutoCloseable {
     RedisOutboxStore store = new RedisOutboxStore(redis);
     OutboxSender sender = new OutboxSender(vertx, store, notifier, templates, cipher, clock, config, metrics,
         new ChainedAuditTrail(new RedisAuditStore(redis)), signals);
-    OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, store, sender, signals, config, instance);
+    OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, store, sender, signals, config, instance,
+        metrics::outboxDispatcher);
     DeliveryReportApplier reports = new DeliveryReportApplier(store, signals, clock);
     return new Outbox(vertx, config, dispatcher, new OutboxRecovery(store, dispatcher, config, instance),
         new OutboxRetention(store, clock, config), new DeliveryStatusPoller(store, notifier, reports, clock, config));

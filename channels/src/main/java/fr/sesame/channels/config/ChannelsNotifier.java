@@ -85,4 +85,10 @@ public final class ChannelsNotifier implements Notifier {
     FallbackChain chain = chains.get(channel);
     return chain == null || chain.providers().isEmpty() ? "" : chain.providers().get(0).name();
   }
+
+  @Override
+  public java.util.List<String> chain(ChannelKind channel) {
+    FallbackChain chain = chains.get(channel);
+    return chain == null ? java.util.List.of() : chain.providers().stream().map(GuardedProvider::name).toList();
+  }
 }

@@ -61,6 +61,12 @@ public final class DevOutbox implements Notifier {
     return Future.succeededFuture(new Receipt(PROVIDER, "dev-" + entry.id(), entry.sentAt()));
   }
 
+  /** Every channel's chain is the dev outbox alone. */
+  @Override
+  public List<String> chain(fr.sesame.channels.ChannelKind channel) {
+    return List.of(PROVIDER);
+  }
+
   /** @return the kept messages, oldest first; only those sent to {@code to} when it is not null */
   public List<Entry> list(String to) {
     List<Entry> out = new ArrayList<>();

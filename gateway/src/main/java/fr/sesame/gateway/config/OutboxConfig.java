@@ -12,9 +12,10 @@ import java.util.Objects;
  *                          campaign for about 5 % of the campaign's speed; docs/benchmarks.md)
  * @param idlePoll          how often an idle dispatcher looks for work (a message accepted on the same
  *                          instance wakes it at once); default 20 ms
- * @param recoverAfter      an entry taken by a dispatcher that has not finished it for this long is taken
- *                          over by another (crash recovery); default 60 s
- * @param recoverEvery      how often a dispatcher looks for such entries; default 5 s
+ * @param recoverAfter      the lease of an entry being sent: its dispatcher renews it three times per period,
+ *                          and an entry neither finished nor renewed for this long is taken over by another
+ *                          dispatcher (crash recovery); default 5 s
+ * @param recoverEvery      how often a dispatcher looks for such entries; default 1 s
  * @param contentRetention  recipients and message data are deleted after this; default 48 h
  * @param recordRetention   status and attempts are deleted after this; default 90 days
  * @param purgeEvery        how often retention runs; default 1 min
@@ -29,7 +30,7 @@ public record OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll,
   private static final Duration REPORT_POLL_EVERY = Duration.ofSeconds(10);
   private static final Duration REPORT_POLL_FOR = Duration.ofMinutes(30);
   public static final OutboxConfig DEFAULTS = new OutboxConfig(256, 0.25, Duration.ofMillis(20),
-      Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1));
+      Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(48), Duration.ofDays(90), Duration.ofMinutes(1));
 
   /** With the default report polling. */
   public OutboxConfig(int maxInFlight, double bulkShare, Duration idlePoll, Duration recoverAfter,

@@ -1,11 +1,13 @@
 package fr.sesame.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's own meters (Prometheus names in brackets):
@@ -13,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * and outcome [sesame_otp_sends_total], émargements [sesame_emargements_total], HTTP latency by route
  * [sesame_http_requests_seconds, a histogram], paid sends refused by their caps by channel and reason
  * [sesame_paid_sends_refused_total], fraud breakers tripped by channel and scope [sesame_fraud_breaker_trips_total],
- * notifications finished by the outbox by template and status [sesame_notifications_total].
+ * notifications finished by the outbox by template and status [sesame_notifications_total], whether the outbox
+ * dispatcher reads [sesame_outbox_dispatcher_up, 1 or 0] and its changes of state [sesame_outbox_dispatcher_changes_total].
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
@@ -21,8 +24,12 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
+  private final AtomicInteger dispatcherUp = new AtomicInteger();
+
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
+    Gauge.builder("sesame.outbox.dispatcher.up", dispatcherUp, AtomicInteger::get)
+        .description("1 while the outbox dispatcher reads the outbox, 0 while it cannot").register(registry);
   }
 
   public MeterRegistry registry() {
@@ -58,6 +65,13 @@ public final class GatewayMetrics {
   public void notification(String template, String status) {
     counter("sesame.notifications", "Notifications finished by the outbox", "template", template, "status", status)
         .increment();
+  }
+
+  /** The outbox dispatcher can read again ({@code up}) or cannot any more: once per change. */
+  public void outboxDispatcher(boolean up) {
+    dispatcherUp.set(up ? 1 : 0);
+    counter("sesame.outbox.dispatcher.changes", "Outbox dispatcher state changes (up: reads again, down: cannot read)",
+        "state", up ? "up" : "down").increment();
   }
 
   public void emargement(String outcome) {

@@ -214,6 +214,10 @@ public final class NotificationService {
       if (f.get("err") != null && !f.get("err").isEmpty()) {
         json.put("error", f.get("err"));
       }
+      if (f.get("dup") != null) {
+        // a send interrupted by a crash went to its provider again: the recipient may have it twice
+        json.put("possibleDuplicate", true);
+      }
       return json.put("attempts", attempts);
     }));
   }

@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One gateway instance's outbox jobs and their schedule: the {@link OutboxDispatcher} runs continuously; the
- * {@link OutboxRecovery} every {@code recoverEvery} (default 5 s), the {@link OutboxRetention} every
+ * One gateway instance's outbox jobs and their schedule: the {@link OutboxDispatcher} runs continuously and
+ * renews the leases of its sends three times per {@code recoverAfter} (default 5 s, so every 1.7 s; never more
+ * often than every 100 ms); the {@link OutboxRecovery} every {@code recoverEvery} (default 1 s), the {@link OutboxRetention} every
  * {@code purgeEvery} (default 1 min) and the {@link DeliveryStatusPoller} twice per {@code reportPollEvery}
  * (default 10 s, so every 5 s; never more often than every 100 ms), all as Vert.x periodic timers on the
  * context that starts it (the
@@ -22,6 +23,7 @@ public final class Outbox {
   private final OutboxRetention retention;
   private final DeliveryStatusPoller statusPoller;
   private final List<Long> timers = new ArrayList<>();
+  private Future<Void> stopped;
 
   public Outbox(Vertx vertx, OutboxConfig config, OutboxDispatcher dispatcher, OutboxRecovery recovery,
                 OutboxRetention retention, DeliveryStatusPoller statusPoller) {
@@ -39,6 +41,8 @@ public final class Outbox {
    */
   public Future<Void> start() {
     return dispatcher.start().onSuccess(v -> {
+      timers.add(vertx.setPeriodic(Math.max(100, config.recoverAfter().toMillis() / 3),
+          t -> dispatcher.renewLeases()));
       timers.add(vertx.setPeriodic(config.recoverEvery().toMillis(), t -> recovery.recover()));
       timers.add(vertx.setPeriodic(config.purgeEvery().toMillis(), t -> retention.purge()));
       // twice a period: a message is asked about at most half a period after it is due
@@ -47,11 +51,24 @@ public final class Outbox {
     });
   }
 
-  /** Cancels the periodic jobs and stops the dispatcher polling; what is running ends on its own. */
-  public void stop() {
-    timers.forEach(vertx::cancelTimer);
-    timers.clear();
-    dispatcher.stop();
+  /**
+   * Cancels the periodic jobs and stops the dispatcher reading: after it, the outbox sends no command to Redis
+   * but the outcomes of the sends in flight. Idempotent; call it on the context that started the outbox.
+   * @return completes when those sends have ended (their outcomes recorded, or left for another instance's
+   *     recovery when Redis is gone); the same future on every call
+   */
+  public Future<Void> stop() {
+    if (stopped == null) {
+      timers.forEach(vertx::cancelTimer);
+      timers.clear();
+      stopped = dispatcher.stop();
+    }
+    return stopped;
+  }
+
+  /** Whether the dispatcher can read the outbox (readiness): false while Redis or its consumer group is away. */
+  public boolean dispatching() {
+    return dispatcher.reading();
   }
 
   /** Retention on demand (operations, tests). */

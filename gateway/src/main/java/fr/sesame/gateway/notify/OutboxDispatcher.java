@@ -5,7 +5,14 @@ import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.gateway.store.OutboxStore.Entry;
 import fr.sesame.gateway.store.OutboxStore.Lane;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,37 +25,66 @@ import org.slf4j.LoggerFactory;
  * {@code idlePoll} (default 20 ms). Each entry goes to the {@link OutboxSender}; one left pending by a
  * dispatcher that died is taken over by {@link OutboxRecovery}.
  *
- * <p>Not thread-safe: every method runs on the context that called {@link #start()}.
+ * <p>Leases: the entries it is sending are renewed by {@link #renewLeases()} (the {@link Outbox} calls it three
+ * times per {@code recoverAfter}), so recovery, which takes over entries idle for {@code recoverAfter}, only
+ * takes those of a dispatcher that stopped renewing them.
+ *
+ * <p>Self-healing: a read that fails (Redis down, restarted, failed over) is tried again every
+ * {@value #RETRY_MS} ms, and a missing consumer group is created again by the store. The dispatcher is
+ * {@link #reading()} or not; each change (not each failed poll) is logged once at WARN and told to the state
+ * listener (a metric).
+ *
+ * <p>Not thread-safe but for {@link #reading()}: every other method runs on the context that called
+ * {@link #start()}.
  */
 public final class OutboxDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
   /** The most entries one read asks for. */
   private static final int READ_BATCH = 64;
+  /** How often a dispatcher that cannot read tries again. */
+  static final long RETRY_MS = 250;
   private final Vertx vertx;
   private final OutboxStore store;
   private final OutboxSender sender;
   private final OutboxSignals signals;
   private final OutboxConfig config;
   private final String consumer;
-  private int inFlightHi;
-  private int inFlightLo;
+  private final Consumer<Boolean> stateListener;
+  /** The entries being sent, by lane, by entry id: their leases are renewed, and none is sent twice at once. */
+  private final Map<Lane, Map<String, Entry>> inFlight = new EnumMap<>(Lane.class);
   private boolean polling;
   private boolean pollAgain;
+  private boolean stopped;
+  private volatile boolean reading;
+  private long downSinceMs;
   private long idleTimer = -1;
   private OutboxSignals.Subscription wakes;
+  private final List<Promise<Void>> drained = new ArrayList<>();
 
   /**
-   * @param config   {@code maxInFlight}, {@code bulkShare} and {@code idlePoll}
-   * @param consumer this instance's name in the consumer group (the gateway's instance name)
+   * @param config        {@code maxInFlight}, {@code bulkShare} and {@code idlePoll}
+   * @param consumer      this instance's name in the consumer group (the gateway's instance name)
+   * @param stateListener told {@code true} when the dispatcher reads again, {@code false} when it cannot read
+   *                      (once per change, on the dispatcher's context)
    */
   public OutboxDispatcher(Vertx vertx, OutboxStore store, OutboxSender sender, OutboxSignals signals,
-                          OutboxConfig config, String consumer) {
+                          OutboxConfig config, String consumer, Consumer<Boolean> stateListener) {
     this.vertx = vertx;
     this.store = store;
     this.sender = sender;
     this.signals = signals;
     this.config = config;
     this.consumer = consumer;
+    this.stateListener = stateListener;
+    for (Lane lane : Lane.values()) {
+      inFlight.put(lane, new LinkedHashMap<>());
+    }
+  }
+
+  /** With no state listener. */
+  public OutboxDispatcher(Vertx vertx, OutboxStore store, OutboxSender sender, OutboxSignals signals,
+                          OutboxConfig config, String consumer) {
+    this(vertx, store, sender, signals, config, consumer, up -> { });
   }
 
   /**
@@ -57,23 +93,46 @@ public final class OutboxDispatcher {
    */
   public Future<Void> start() {
     return store.ensureGroups().onSuccess(v -> {
+      reading = true;
+      stateListener.accept(true);
       wakes = signals.onWake(this::poll);
       poll();
     });
   }
 
   /**
-   * Stops listening for wakes and cancels the idle poll. Sends in flight end on their own, and each still polls
-   * when it ends: closing the outbox's Redis connections (the gateway's close) is what ends reading.
+   * Whether the last read succeeded (or the dispatcher is starting): false while it cannot read the outbox, so
+   * messages accepted meanwhile are not sent. Readiness reports it. Any thread.
    */
-  public void stop() {
+  public boolean reading() {
+    return reading && !stopped;
+  }
+
+  /**
+   * Stops reading: no more polls, wakes or lease renewals. Sends in flight go on, and their outcomes are
+   * recorded while Redis is there. Idempotent.
+   * @return completes when no send is in flight any more (at once when none is)
+   */
+  public Future<Void> stop() {
+    stopped = true;
     if (wakes != null) {
       wakes.cancel();
+      wakes = null;
     }
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
+    if (inFlight() == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    drained.add(p);
+    return p.future();
+  }
+
+  private int inFlight() {
+    return inFlight.get(Lane.HI).size() + inFlight.get(Lane.LO).size();
   }
 
   private int bulkLimit() {
@@ -82,6 +141,9 @@ public final class OutboxDispatcher {
 
   /** Reads and starts what there is room for; goes idle when there is nothing. */
   void poll() {
+    if (stopped) {
+      return;
+    }
     if (polling) {
       pollAgain = true;
       return;
@@ -90,7 +152,7 @@ public final class OutboxDispatcher {
       vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
-    int free = config.maxInFlight() - inFlightHi - inFlightLo;
+    int free = config.maxInFlight() - inFlight();
     if (free <= 0) {
       return; // a finishing send polls again
     }
@@ -98,7 +160,7 @@ public final class OutboxDispatcher {
     pollAgain = false;
     store.read(Lane.HI, consumer, Math.min(free, READ_BATCH)).compose(hi -> {
       hi.forEach(this::dispatch);
-      int bulkRoom = Math.min(config.maxInFlight() - inFlightHi - inFlightLo, bulkLimit() - inFlightLo);
+      int bulkRoom = Math.min(config.maxInFlight() - inFlight(), bulkLimit() - inFlight.get(Lane.LO).size());
       if (bulkRoom <= 0 || !hi.isEmpty()) {
         return Future.succeededFuture(hi.size());
       }
@@ -108,20 +170,45 @@ public final class OutboxDispatcher {
       });
     }).onComplete(ar -> {
       polling = false;
+      if (stopped) {
+        return;
+      }
       if (ar.failed()) {
-        LOG.warn("outbox read failed: {}", ar.cause().getMessage());
-        idle();
-      } else if (ar.result() > 0 || pollAgain) {
+        down(ar.cause());
+        idle(RETRY_MS);
+        return;
+      }
+      up();
+      if (ar.result() > 0 || pollAgain) {
         vertx.runOnContext(v -> poll());
       } else {
-        idle();
+        idle(config.idlePoll().toMillis());
       }
     });
   }
 
-  private void idle() {
-    if (idleTimer < 0) {
-      idleTimer = vertx.setTimer(config.idlePoll().toMillis(), t -> {
+  private void down(Throwable cause) {
+    if (reading) {
+      reading = false;
+      downSinceMs = System.nanoTime() / 1_000_000;
+      LOG.warn("outbox dispatcher {} cannot read the outbox, messages wait; retrying every {} ms: {}", consumer,
+          RETRY_MS, cause.getMessage());
+      stateListener.accept(false);
+    }
+  }
+
+  private void up() {
+    if (!reading) {
+      reading = true;
+      LOG.warn("outbox dispatcher {} reads the outbox again after {} ms", consumer,
+          System.nanoTime() / 1_000_000 - downSinceMs);
+      stateListener.accept(true);
+    }
+  }
+
+  private void idle(long ms) {
+    if (idleTimer < 0 && !stopped) {
+      idleTimer = vertx.setTimer(ms, t -> {
         idleTimer = -1;
         poll();
       });
@@ -130,26 +217,63 @@ public final class OutboxDispatcher {
 
   /**
    * Sends one entry, counted in flight on its lane until it is finished; then polls again. Entries taken over
-   * by {@link OutboxRecovery} come here too, whatever the room (a few dozen a run at most).
+   * by {@link OutboxRecovery} come here too, whatever the room; one this dispatcher is already sending is not
+   * sent twice at once.
+   * @return false when the entry was already in flight here
    */
-  void dispatch(Entry entry) {
-    boolean hi = entry.lane() == Lane.HI;
-    if (hi) {
-      inFlightHi++;
-    } else {
-      inFlightLo++;
+  boolean dispatch(Entry entry) {
+    Map<String, Entry> lane = inFlight.get(entry.lane());
+    if (lane.putIfAbsent(entry.entryId(), entry) != null) {
+      return false;
     }
     sender.send(entry).onComplete(ar -> {
-      if (hi) {
-        inFlightHi--;
-      } else {
-        inFlightLo--;
-      }
+      lane.remove(entry.entryId());
       if (ar.failed()) {
-        // the entry stays pending: recovery takes it over
-        LOG.warn("outbox entry {} not finished: {}", entry.entryId(), ar.cause().getMessage());
+        // the entry stays pending: its lease runs out and recovery takes it over
+        if (stopped) {
+          LOG.info("outbox entry {} not finished before the outbox stopped: {}", entry.entryId(),
+              ar.cause().getMessage());
+        } else {
+          LOG.warn("outbox entry {} not finished: {}", entry.entryId(), ar.cause().getMessage());
+        }
+      }
+      if (stopped) {
+        if (inFlight() == 0) {
+          drained.forEach(Promise::tryComplete);
+          drained.clear();
+        }
+        return;
       }
       poll();
     });
+    return true;
+  }
+
+  /** How many sends of {@code lane} are in flight. */
+  int inFlight(Lane lane) {
+    return inFlight.get(lane).size();
+  }
+
+  /**
+   * Renews the leases of the entries being sent, lane by lane (a lane failing does not stop the other).
+   * @return how many were renewed; failures are logged at debug (the next reads show whether Redis is there)
+   */
+  public Future<Integer> renewLeases() {
+    if (stopped) {
+      return Future.succeededFuture(0);
+    }
+    List<Future<Integer>> lanes = new ArrayList<>();
+    for (Lane lane : Lane.values()) {
+      List<String> ids = List.copyOf(inFlight.get(lane).keySet());
+      lanes.add(store.renewLeases(lane, consumer, ids).recover(e -> {
+        LOG.debug("outbox leases of {} not renewed: {}", lane, e.getMessage());
+        return Future.succeededFuture(0);
+      }));
+    }
+    return Future.all(lanes).map(all -> lanes.stream().mapToInt(Future::result).sum());
+  }
+
+  boolean stopped() {
+    return stopped;
   }
 }

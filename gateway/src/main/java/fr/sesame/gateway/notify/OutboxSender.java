@@ -48,8 +48,8 @@ public final class OutboxSender {
   private final GatewayMetrics metrics;
   private final AuditTrail audit;
   private final OutboxSignals signals;
-  /** The first provider of each channel's chain, as begin.lua takes them ("email=smtp,sms=ovh"). */
-  private final String firstProviders;
+  /** Each channel's chain, as begin.lua takes them ("email=smtp|ses,sms=ovh"). */
+  private final String chains;
 
   /** How a send ended: {@code sent} with the provider and its message id, or {@code failed} with the error. */
   private record Result(String status, String provider, String messageId, String error) {}
@@ -75,14 +75,15 @@ public final class OutboxSender {
     this.metrics = metrics;
     this.audit = audit;
     this.signals = signals;
-    StringBuilder first = new StringBuilder();
+    StringBuilder chains = new StringBuilder();
     for (ChannelKind kind : ChannelKind.values()) {
-      String provider = notifier.firstProvider(kind);
-      if (!provider.isEmpty()) {
-        first.append(first.length() == 0 ? "" : ",").append(kind.wireName()).append('=').append(provider);
+      List<String> chain = notifier.chain(kind);
+      if (!chain.isEmpty()) {
+        chains.append(chains.length() == 0 ? "" : ",").append(kind.wireName()).append('=')
+            .append(String.join("|", chain));
       }
     }
-    this.firstProviders = first.toString();
+    this.chains = chains.toString();
   }
 
   /**
@@ -93,7 +94,7 @@ public final class OutboxSender {
    */
   public Future<Void> send(Entry entry) {
     String id = entry.notificationId();
-    return store.begin(id, clock.millis(), firstProviders).compose(work -> {
+    return store.begin(id, clock.millis(), chains).compose(work -> {
       if (work.isEmpty()) {
         return store.ack(entry);
       }
@@ -133,6 +134,9 @@ public final class OutboxSender {
         return store.sendingTo(id, provider);
       }
     };
+    if (!w.sentAgainTo().isEmpty()) {
+      LOG.info("notification {} interrupted by a crash goes to {} again: a possible duplicate", id, w.sentAgainTo());
+    }
     return notifier.send(message, listener, Set.copyOf(w.excluded()))
         .map(r -> new Result("sent", r.provider(), r.messageId(), ""))
         .otherwise(e -> new Result("failed", "", "",

@@ -18,10 +18,13 @@ public interface OutboxStore {
 
   /**
    * What a dispatcher needs to send one notification; {@code excluded}: providers that failed to deliver it;
-   * {@code dataSource}: the notification whose encryption binding the data carries ("" for its own).
+   * {@code dataSource}: the notification whose encryption binding the data carries ("" for its own);
+   * {@code premarked}: the provider recorded as the one the send goes to first, or "";
+   * {@code sentAgainTo}: after a send interrupted at the last provider its chain had left (its dispatcher died),
+   * that provider, which gets it again: a possible duplicate; "" otherwise.
    */
   record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
-              String electionId, String dataSource, String premarked) {}
+              String electionId, String dataSource, String premarked, String sentAgainTo) {}
 
   /** What a delivery report changed. */
   enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
@@ -51,18 +54,40 @@ public interface OutboxStore {
   /** Creates the consumer groups if they do not exist yet. */
   Future<Void> ensureGroups();
 
-  /** New entries for this consumer, at most {@code count}. */
+  /**
+   * New entries for this consumer, at most {@code count}. When the group is missing (Redis restarted empty, or
+   * a failover reached a node without it), it is created again first, so reading heals by itself.
+   */
   Future<List<Entry>> read(Lane lane, String consumer, int count);
 
-  /** Entries another consumer took and has not finished for {@code minIdle}: this consumer takes them over. */
+  /**
+   * Entries another consumer took and has not finished or renewed for {@code minIdle} (its lease ran out): this
+   * consumer takes them over.
+   */
   Future<List<Entry>> claimStale(Lane lane, String consumer, Duration minIdle, int count);
 
   /**
-   * Marks the notification as being sent, to its channel's first provider in {@code firstProviders}
-   * ({@code "email=smtp,sms=ovh"}) unless excluded; empty when there is nothing to send (final, or content
-   * purged).
+   * Renews this consumer's leases on the entries it is sending (their idle time starts again), but for those
+   * another consumer took over meanwhile.
+   * @return how many were renewed
    */
-  Future<Optional<Work>> begin(String id, long nowMs, String firstProviders);
+  Future<Integer> renewLeases(Lane lane, String consumer, List<String> entryIds);
+
+  /**
+   * Removes the consumers that hold no entry and have not read for {@code idle} (dead dispatchers), but for
+   * {@code self}.
+   * @return their names
+   */
+  Future<List<String>> removeIdleConsumers(Lane lane, Duration idle, String self);
+
+  /**
+   * Marks the notification as being sent, to its channel's first provider in {@code chains}
+   * ({@code "email=smtp|ses,sms=ovh"}, each channel's providers in order) unless excluded; empty when there is
+   * nothing to send (final, or content purged). A notification still marked as being sent to a provider (its
+   * dispatcher died mid-send) shows an interrupted attempt; that provider is excluded if its chain has another
+   * left, else it is sent there again as a possible duplicate ({@link Work#sentAgainTo()}).
+   */
+  Future<Optional<Work>> begin(String id, long nowMs, String chains);
 
   /**
    * How a send ended.
@@ -77,7 +102,7 @@ public interface OutboxStore {
   record Finish(Entry entry, long nowMs, String status, String provider, String providerMessageId, String error,
                 List<String> attempts, long attemptsTtlMs, long firstPollAtMs) {}
 
-  /** Records the outcome and the attempts, and removes the entry, atomically. */
+  /** Records the outcome and the attempts, and removes the entry, atomically; confirmed by replicas when asked. */
   Future<Void> finish(Finish finish);
 
   /** A sent message whose provider is to be asked for its fate. */

@@ -20,6 +20,7 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,8 @@ import java.util.Optional;
 /**
  * The outbox in Redis, all under the {@code {nt}} hash tag (one Cluster slot):
  * <pre>
- * gw:{nt}:s:hi, gw:{nt}:s:lo   streams (field id), consumer group "dispatch"
+ * gw:{nt}:s:hi, gw:{nt}:s:lo   streams (field id), consumer group "dispatch" (one consumer per dispatcher;
+ *                              an entry's idle time is its lease, renewed while it is being sent)
  * gw:{nt}:n:ID                 record; gw:{nt}:c:ID content (encrypted); gw:{nt}:a:ID attempts (list)
  * gw:{nt}:i:HASH               idempotency key -> id
  * gw:{nt}:idx:c, gw:{nt}:idx:m retention indexes (score: created ms)
@@ -42,6 +44,8 @@ public final class RedisOutboxStore implements OutboxStore {
   private static final LuaScript FINISH = LuaScript.load("redis/outbox/finish.lua");
   private static final LuaScript REPORT = LuaScript.load("redis/outbox/report.lua");
   private static final LuaScript DUE_POLLS = LuaScript.load("redis/outbox/due_polls.lua");
+  private static final LuaScript RENEW = LuaScript.load("redis/outbox/renew.lua");
+  private static final LuaScript REAP = LuaScript.load("redis/outbox/reap.lua");
   private static final String POLLS = "gw:{nt}:poll";
   private static final String CONTENT_INDEX = "gw:{nt}:idx:c";
   private static final String RECORD_INDEX = "gw:{nt}:idx:m";
@@ -82,7 +86,8 @@ public final class RedisOutboxStore implements OutboxStore {
       keys = ScriptLimits.keys(caps.limits(), k.toArray(String[]::new));
       args = ScriptLimits.args(caps.limits(), args);
     }
-    return ACCEPT.run(redis, keys, args).map(r -> switch (AcceptReply.of(num(r, 0))) {
+    // acknowledged only once replicas confirm it (redis.minReplicas): an accepted message survives a failover
+    return ACCEPT.runConfirmed(redis, keys, args).map(r -> switch (AcceptReply.of(num(r, 0))) {
       case BREAKER_OPEN -> {
         Decision open = new Decision(false, Decision.Reason.LIMITED, Duration.ofNanos(num(r, 2) * 1000), List.of());
         yield new Accepted("", false, false, new SendRefusal(open, caps.breakers().get((int) num(r, 3) - 1), List.of()));
@@ -122,17 +127,53 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Future<List<Entry>> read(Lane lane, String consumer, int count) {
+    return readOnce(lane, consumer, count).recover(e -> noGroup(e)
+        ? ensureGroups().compose(v -> readOnce(lane, consumer, count))
+        : Future.failedFuture(e));
+  }
+
+  private Future<List<Entry>> readOnce(Lane lane, String consumer, int count) {
     return redis.await(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
         XReadArgs.StreamOffset.lastConsumed(stream(lane)))).map(messages -> entries(lane, messages));
+  }
+
+  /** Redis answered NOGROUP: the stream or its consumer group is gone (a restart without data, a failover). */
+  static boolean noGroup(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).startsWith("NOGROUP")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public Future<List<Entry>> claimStale(Lane lane, String consumer, Duration minIdle, int count) {
     return redis.await(redis.commands().xautoclaim(stream(lane), XAutoClaimArgs.Builder
             .xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0").count(count)))
-        .map(claimed -> entries(lane, claimed.getMessages()));
+        .map(claimed -> entries(lane, claimed.getMessages()))
+        .recover(e -> noGroup(e) ? Future.succeededFuture(List.of()) : Future.failedFuture(e));
+  }
+
+  @Override
+  public Future<Integer> renewLeases(Lane lane, String consumer, List<String> entryIds) {
+    if (entryIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    List<String> args = new ArrayList<>(entryIds.size() + 2);
+    args.add(GROUP);
+    args.add(consumer);
+    args.addAll(entryIds);
+    return RENEW.run(redis, new String[] {stream(lane)}, args.toArray(String[]::new))
+        .map(r -> ((Long) r.get(0)).intValue());
+  }
+
+  @Override
+  public Future<List<String>> removeIdleConsumers(Lane lane, Duration idle, String self) {
+    return REAP.run(redis, new String[] {stream(lane)}, GROUP, Long.toString(idle.toMillis()), self)
+        .map(r -> r.stream().map(String::valueOf).toList())
+        .recover(e -> noGroup(e) ? Future.succeededFuture(List.of()) : Future.failedFuture(e));
   }
 
   private static List<Entry> entries(Lane lane, List<StreamMessage<String, String>> messages) {
@@ -146,12 +187,15 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
-  public Future<Optional<Work>> begin(String id, long nowMs, String firstProviders) {
-    return BEGIN.run(redis, new String[] {record(id), content(id)}, Long.toString(nowMs), firstProviders)
+  public Future<Optional<Work>> begin(String id, long nowMs, String chains) {
+    // confirmed: the provider it records is what keeps a crash from sending twice to one provider
+    return BEGIN.runConfirmed(redis, new String[] {record(id), content(id), attempts(id)}, Long.toString(nowMs),
+            chains, Instant.ofEpochMilli(nowMs).toString())
         .map(r -> BeginReply.of(num(r, 0)) == BeginReply.NOTHING_TO_SEND
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
-            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8), str(r, 9))));
+            str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8), str(r, 9),
+            str(r, 10))));
   }
 
   @Override
@@ -162,7 +206,7 @@ public final class RedisOutboxStore implements OutboxStore {
         entry.notificationId(), f.firstPollAtMs() > 0 ? Long.toString(f.firstPollAtMs()) : "",
         new Poll(f.provider(), f.providerMessageId(), f.nowMs()).member()));
     args.addAll(f.attempts());
-    return FINISH.run(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
+    return FINISH.runConfirmed(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
         stream(entry.lane()), providerMessage(f.provider(), f.providerMessageId()), POLLS}, args.toArray(String[]::new))
         .map(r -> {
           FinishReply.of(num(r, 0)); // FINISHED is its only reply: anything else is a contract drift
@@ -193,7 +237,7 @@ public final class RedisOutboxStore implements OutboxStore {
 
   @Override
   public Future<ReportOutcome> report(String id, long nowMs, String provider, boolean delivered, String attemptJson) {
-    return REPORT.run(redis, new String[] {record(id), attempts(id), stream(Lane.HI), stream(Lane.LO)},
+    return REPORT.runConfirmed(redis, new String[] {record(id), attempts(id), stream(Lane.HI), stream(Lane.LO)},
         Long.toString(nowMs), provider, delivered ? "1" : "0", attemptJson, id)
         .map(r -> switch (ReportReply.of(num(r, 0))) {
           case IGNORED -> ReportOutcome.IGNORED;
@@ -204,7 +248,9 @@ public final class RedisOutboxStore implements OutboxStore {
 
   @Override
   public Future<Void> sendingTo(String id, String provider) {
-    return redis.await(redis.commands().hset(record(id), "inf", provider)).mapEmpty();
+    // sent with its WAIT behind it: a failover must not forget which provider may have the message
+    Future<Boolean> written = redis.await(redis.commands().hset(record(id), "inf", provider));
+    return Future.all(written, redis.confirmWrites()).mapEmpty();
   }
 
   @Override

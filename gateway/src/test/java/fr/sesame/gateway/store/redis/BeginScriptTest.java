@@ -44,7 +44,7 @@ class BeginScriptTest {
     stored("queued", "x", "mailjet-sms");
 
     assertThat(begin(NOW, "email=smtp,sms=ovh")).contains(new Work("sms", "login-code", "fr", "to-enc", "data-enc",
-        List.of("mailjet-sms"), "el-1", "nt-source", "ovh"));
+        List.of("mailjet-sms"), "el-1", "nt-source", "ovh", ""));
     assertThat(redis().hmget(record, "st", "u", "inf", "x")).extracting(kv -> kv.getValueOrElse(null))
         .containsExactly("sending", Long.toString(NOW), "ovh", "mailjet-sms");
   }
@@ -60,13 +60,49 @@ class BeginScriptTest {
     assertThat(work.premarked()).isEqualTo("ovh");
     assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).as("recorded before any call").isEqualTo("ovh");
 
-    // the dispatcher died: taken again, that provider is excluded, and the next one is recorded instead
-    var again = await(store.begin(id, 3_000, "sms=ovh")).orElseThrow();
+    // the dispatcher died: taken again, that provider is excluded, since the chain has another, which is
+    // recorded instead; the history shows the interrupted attempt
+    var again = await(store.begin(id, 3_000, "sms=ovh|mailjet-sms")).orElseThrow();
     assertThat(again.excluded()).containsExactly("ovh");
-    assertThat(again.premarked()).isEmpty();
+    assertThat(again.premarked()).isEqualTo("mailjet-sms");
+    assertThat(again.sentAgainTo()).isEmpty();
+    assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).isEqualTo("mailjet-sms");
+    assertThat(redis().hget("gw:{nt}:n:" + id, "dup")).isNull();
+    assertThat(redis().lrange("gw:{nt}:a:" + id, 0, -1)).singleElement().satisfies(a -> assertThat(
+        new io.vertx.core.json.JsonObject(a).getMap()).containsEntry("provider", "ovh")
+        .containsEntry("outcome", "interrupted").containsEntry("at", "1970-01-01T00:00:03Z"));
+    // a configuration without any other provider of the channel: nothing premarked, the dispatcher records it
+    var third = await(store.begin(id, 4_000, "email=smtp")).orElseThrow();
+    assertThat(third.premarked()).isEmpty();
+    assertThat(third.sentAgainTo()).as("interrupted at the last one left: sent there again").isEqualTo("mailjet-sms");
     assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).isNull();
-    assertThat(await(store.begin(id, 4_000, "sms=mailjet-sms")).orElseThrow().premarked())
-        .isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void aSendInterruptedAtTheOnlyProviderLeftGoesThereAgainAsAPossibleDuplicate() {
+    String id = UUID.randomUUID().toString();
+    await(store.accept(new OutboxStore.NewNotification(id, 1_000, "voice", "login-code", "fr",
+        OutboxStore.Lane.HI, "to", "data", UUID.randomUUID().toString(), 60_000, "", 60_000, "", null)));
+    dequeue(List.of(id));
+    assertThat(await(store.begin(id, 2_000, "voice=aws-voice")).orElseThrow().premarked()).isEqualTo("aws-voice");
+
+    // its dispatcher died mid-send: not failed, not excluded, but sent there again, flagged
+    var again = await(store.begin(id, 3_000, "voice=aws-voice")).orElseThrow();
+    assertThat(again.excluded()).isEmpty();
+    assertThat(again.sentAgainTo()).isEqualTo("aws-voice");
+    assertThat(again.premarked()).isEqualTo("aws-voice");
+    assertThat(redis().hmget("gw:{nt}:n:" + id, "st", "inf", "dup", "x")).extracting(kv -> kv.getValueOrElse(null))
+        .containsExactly("sending", "aws-voice", "aws-voice", null);
+    assertThat(redis().lrange("gw:{nt}:a:" + id, 0, -1)).singleElement().satisfies(a -> assertThat(
+        new io.vertx.core.json.JsonObject(a).getMap()).containsEntry("provider", "aws-voice")
+        .containsEntry("outcome", "interrupted, sent again"));
+
+    // the other provider of a two-provider chain already failed to deliver it: the same holds
+    redis().hset("gw:{nt}:n:" + id, "x", "ovh-voice");
+    var fourth = await(store.begin(id, 4_000, "voice=ovh-voice|aws-voice")).orElseThrow();
+    assertThat(fourth.sentAgainTo()).isEqualTo("aws-voice");
+    assertThat(fourth.excluded()).containsExactly("ovh-voice");
+    assertThat(redis().llen("gw:{nt}:a:" + id)).isEqualTo(2);
   }
 
   @Test

@@ -59,6 +59,8 @@ class ScriptContractTest {
         new Contract("redis/outbox/begin.lua", BeginReply.class),
         new Contract("redis/outbox/due_polls.lua", null),
         new Contract("redis/outbox/finish.lua", FinishReply.class),
+        new Contract("redis/outbox/reap.lua", null),
+        new Contract("redis/outbox/renew.lua", null),
         new Contract("redis/outbox/report.lua", ReportReply.class),
         new Contract("redis/voter/import_voter.lua", ImportReply.class),
         new Contract("redis/voter/login_secret.lua", VoterReply.class),
