@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,12 @@ public final class OutboxDispatcher {
   private static final int READ_BATCH = 64;
   /** How often a dispatcher that cannot read tries again. */
   static final long RETRY_MS = 250;
+  /**
+   * How long a read may take before the dispatcher counts Redis as away. A read takes about a millisecond on its
+   * own connection; without this bound a dropped connection would hold reads for the command timeout. A read
+   * that Redis answers after it only leaves entries pending here, whose lease runs out: recovery sends them.
+   */
+  static final long READ_TIMEOUT_MS = 1_000;
   private final Vertx vertx;
   private final OutboxStore store;
   private final OutboxSender sender;
@@ -158,13 +165,15 @@ public final class OutboxDispatcher {
     }
     polling = true;
     pollAgain = false;
-    store.read(Lane.HI, consumer, Math.min(free, READ_BATCH)).compose(hi -> {
+    store.read(Lane.HI, consumer, Math.min(free, READ_BATCH)).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(hi -> {
       hi.forEach(this::dispatch);
       int bulkRoom = Math.min(config.maxInFlight() - inFlight(), bulkLimit() - inFlight.get(Lane.LO).size());
       if (bulkRoom <= 0 || !hi.isEmpty()) {
         return Future.succeededFuture(hi.size());
       }
-      return store.read(Lane.LO, consumer, Math.min(bulkRoom, READ_BATCH)).map(lo -> {
+      return store.read(Lane.LO, consumer, Math.min(bulkRoom, READ_BATCH))
+          .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).map(lo -> {
         lo.forEach(this::dispatch);
         return lo.size();
       });

@@ -1,0 +1,104 @@
+package fr.sesame.gateway.http;
+
+import static fr.sesame.gateway.support.TestGateway.PLATFORM;
+import static fr.sesame.testkit.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import fr.sesame.gateway.config.OutboxConfig;
+import fr.sesame.gateway.notify.OutboxDispatcher;
+import fr.sesame.gateway.store.redis.RedisOutboxStore;
+import fr.sesame.gateway.support.LogEvents;
+import fr.sesame.gateway.support.RedisProcess;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.Http;
+import fr.sesame.testkit.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox heals by itself: after Redis restarted empty (no persistence), or when the consumer group is gone
+ * (a failover to a node without it), login codes are sent again within 5 s with nobody's help. Meanwhile
+ * readiness is DOWN, and the dispatcher says so once (one WARN per change of state and a metric), not once a
+ * poll. Each test has a Redis process of its own, killed with SIGKILL.
+ */
+class OutboxSelfHealingTest {
+  private static final String DISPATCHER = OutboxDispatcher.class.getName();
+
+  static JsonObject loginCode(String to) {
+    return new JsonObject().put("channel", "sms").put("to", to).put("template", "login-code")
+        .put("data", new JsonObject().put("code", "482913").put("codeSpoken", "4, 8, 2, 9, 1, 3").put("minutes", 5))
+        .put("idempotencyKey", UUID.randomUUID().toString());
+  }
+
+  private static String sendCode(TestGateway gw) {
+    Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, loginCode(TestGateway.randomPhone()));
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    return accepted.json().getString("id");
+  }
+
+  private static boolean isDown(ILoggingEvent e) {
+    return e.getLoggerName().equals(DISPATCHER) && e.getFormattedMessage().contains("cannot read the outbox");
+  }
+
+  private static boolean isUp(ILoggingEvent e) {
+    return e.getLoggerName().equals(DISPATCHER) && e.getFormattedMessage().contains("reads the outbox again");
+  }
+
+  @Test
+  void dispatchResumesByItselfWithin5sAfterRedisRestartsEmpty() {
+    try (RedisProcess redis = RedisProcess.start(); LogEvents logs = new LogEvents();
+         TestGateway gw = new TestGateway(1, OutboxConfig.DEFAULTS, null, redis.url())) {
+      gw.awaitNotification(sendCode(gw), "sent");
+      int from = logs.events.size();
+      var back = gw.gateway.everyRedisConnectionBack();
+
+      redis.kill();
+      logs.events.awaitFrom(from, OutboxSelfHealingTest::isDown, Duration.ofSeconds(5), "the dispatcher's DOWN line");
+      assertThat(gw.http.get("/health/ready", null).status()).as("not ready while the dispatcher cannot read")
+          .isEqualTo(503);
+
+      redis.restartEmpty();
+      long restarted = System.nanoTime();
+      await(back, Duration.ofSeconds(5));
+      String id = sendCode(gw);
+      assertThat(gw.awaitNotification(id, "sent", "failed").getString("status")).isEqualTo("sent");
+      logs.events.awaitFrom(from, OutboxSelfHealingTest::isUp, Duration.ofSeconds(5), "the dispatcher's UP line");
+      assertThat(Duration.ofNanos(System.nanoTime() - restarted)).as("a code sent again after the restart")
+          .isLessThan(Duration.ofSeconds(5));
+      assertThat(gw.http.get("/health/ready", null).status()).isEqualTo(200);
+
+      assertThat(logs.count(from, DISPATCHER, Level.WARN)).as("one line per change of state, not one per poll")
+          .isEqualTo(2);
+      assertThat(logs.events.all().subList(from, logs.events.size())).as("no ERROR line")
+          .noneMatch(e -> e.getLevel() == Level.ERROR);
+      String metrics = gw.http.get("/metrics", null).body();
+      assertThat(metrics).contains("sesame_outbox_dispatcher_changes_total{state=\"down\"} 1.0")
+          .contains("sesame_outbox_dispatcher_changes_total{state=\"up\"} 2.0")
+          .contains("sesame_outbox_dispatcher_up 1.0");
+    }
+  }
+
+  @Test
+  void dispatchGoesOnWhenTheConsumerGroupIsGone() {
+    try (RedisProcess redis = RedisProcess.start(); LogEvents logs = new LogEvents();
+         TestGateway gw = new TestGateway(1, OutboxConfig.DEFAULTS, null, redis.url())) {
+      gw.awaitNotification(sendCode(gw), "sent");
+      int from = logs.events.size();
+      try (var c = TestRedis.connect(redis.url())) {
+        // as on a node that never had them (a failover to a replica restarted empty)
+        c.sync().xgroupDestroy("gw:{nt}:s:hi", RedisOutboxStore.GROUP);
+        c.sync().xgroupDestroy("gw:{nt}:s:lo", RedisOutboxStore.GROUP);
+      }
+      long gone = System.nanoTime();
+      assertThat(gw.awaitNotification(sendCode(gw), "sent", "failed").getString("status")).isEqualTo("sent");
+      assertThat(Duration.ofNanos(System.nanoTime() - gone)).isLessThan(Duration.ofSeconds(5));
+      assertThat(gw.http.get("/health/ready", null).status()).isEqualTo(200);
+      assertThat(logs.events.all().subList(from, logs.events.size())).as("healed without an error line")
+          .noneMatch(e -> e.getLevel() == Level.ERROR);
+    }
+  }
+}
