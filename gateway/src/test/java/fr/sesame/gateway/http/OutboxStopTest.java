@@ -20,17 +20,22 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Closing a gateway mid-drain stops its outbox cleanly: the dispatcher stops reading before Redis closes, so
- * no line at WARN or above comes from the gateway's code during or after the close, and a second stop is
- * harmless.
+ * Closing a gateway mid-drain stops its outbox cleanly: the dispatcher stops reading and starts no send once
+ * the close begins, the sends in flight record their outcomes before Redis closes, no line at WARN or above
+ * comes from the gateway's code during or after the close, and a second stop is harmless.
  */
 class OutboxStopTest {
   static final java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+  static final java.util.concurrent.atomic.AtomicInteger startedWhileClosing = new java.util.concurrent.atomic.AtomicInteger();
+  static volatile boolean closing;
 
   static fr.sesame.channels.Notifier slow(io.vertx.core.Vertx vertx) {
     var inner = new fr.sesame.channels.dev.DevOutbox(java.time.Clock.systemUTC(), 1000);
     return (message, attempts, exclude) -> {
       io.vertx.core.Promise<fr.sesame.channels.Receipt> p = io.vertx.core.Promise.promise();
+      if (closing) {
+        startedWhileClosing.incrementAndGet();
+      }
       vertx.setTimer(200, t -> {
         sends.incrementAndGet();
         inner.send(message, attempts, exclude).onComplete(p);
@@ -57,7 +62,13 @@ class OutboxStopTest {
       int from = logs.events.size();
       assertThat(sends.get()).as("closing mid-drain").isLessThan(500);
 
+      closing = true;
       gw.close();
+      assertThat(startedWhileClosing.get()).as("no send started once the gateway began closing").isZero();
+      try (var c = fr.sesame.testkit.TestRedis.connect(redis.url())) {
+        assertThat(c.sync().keys("gw:{nt}:n:*")).as("every send in flight at the close recorded its outcome")
+            .allSatisfy(k -> assertThat(c.sync().hget(k, "st")).as(k).isNotEqualTo("sending"));
+      }
       // the outbox was stopped by the close; stopping again answers at once (its context is gone)
       assertThat(gw.gateway.outbox().stop().isComplete()).isTrue();
       assertThat(logs.events.all().subList(from, logs.events.size()))
