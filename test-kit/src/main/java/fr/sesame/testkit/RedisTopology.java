@@ -229,8 +229,8 @@ public final class RedisTopology implements AutoCloseable {
     return line.toString();
   }
 
-  /** The machine's {@code redis-server}, else the binary the embedded-redis artifact ships (Redis 6.2). */
-  private static String binary() {
+  /** The machine's {@code redis-server}, else the binary the embedded-redis artifact ships (Redis 6.2): its path. */
+  public static String binary() {
     try {
       return ExecutableProvider.newExecutableInPath("redis-server").get().getAbsolutePath();
     } catch (IOException | RuntimeException notInstalled) {

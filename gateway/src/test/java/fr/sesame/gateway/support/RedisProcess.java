@@ -1,6 +1,7 @@
 package fr.sesame.gateway.support;
 
 import fr.sesame.testkit.Ports;
+import fr.sesame.testkit.RedisTopology;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,7 +49,7 @@ public final class RedisProcess implements AutoCloseable {
 
   private void launch() {
     try {
-      process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+      process = new ProcessBuilder(RedisTopology.binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
           "--save", "", "--appendonly", "no").redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
