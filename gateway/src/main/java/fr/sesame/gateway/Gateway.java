@@ -50,6 +50,7 @@ import fr.sesame.gateway.store.redis.RedisMemory;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.store.redis.RedisStoreHealth;
 import fr.sesame.gateway.store.redis.RedisVoterStore;
+import fr.sesame.redis.Durability;
 import fr.sesame.redis.RedisAccess;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -134,15 +135,19 @@ public final class Gateway implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registerRedisMeters(registry, Map.of("api", connector, "outbox", outboxConnector));
       RedisMemory.check(connector.access());
+      // what "written" means for the writes an election relies on: on minReplicas replicas (WAIT), or 0
+      Durability durability = new Durability(config.redis().minReplicas(), config.redis().replicaTimeout());
+      RedisAccess api = connector.access().withDurability(durability);
+      RedisAccess outboxAccess = outboxConnector.access().withDurability(durability);
       Notifier notifier = notifiers.create(vertx, registry);
       GatewayMetrics metrics = new GatewayMetrics(registry);
       TemplateCatalog templates = new TemplateCatalog();
       FieldCipher cipher = new FieldCipher(config.dataKey());
       // how this instance's API wakes its dispatcher and hears how a send ended
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
-      Outbox outbox = outbox(config.outbox(), clock, vertx, outboxConnector.access(), notifier, templates, cipher,
+      Outbox outbox = outbox(config.outbox(), clock, vertx, outboxAccess, notifier, templates, cipher,
           metrics, signals, instance);
-      List<RouteGroup> routes = wire(config, clock, signals, connector.access(), notifier, devOutbox, registry,
+      List<RouteGroup> routes = wire(config, clock, signals, api, notifier, devOutbox, registry,
           metrics, templates, cipher, outbox);
       HttpConfig http = config.http();
       vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),

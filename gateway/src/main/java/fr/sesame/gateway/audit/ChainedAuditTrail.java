@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chains are linear per writer, so any number of threads and gateway instances may write at once without
  * coordination, and each thread's appends reach Redis in its order (each event loop has its own Redis
  * connection). One trail serves every HTTP event loop. If an append fails, the writer starts a new chain (a
- * new writer name) so that a lost write never looks like tampering.
+ * new writer name) so that a lost write never looks like tampering; a failed append is not written again
+ * (it may have been applied), the failure goes to the caller.
  */
 public final class ChainedAuditTrail implements AuditTrail {
   private static final String PROCESS = UUID.randomUUID().toString().substring(0, 8);
@@ -82,7 +83,17 @@ public final class ChainedAuditTrail implements AuditTrail {
       }
     }
     return store.append(electionId, chain.writer, expected, args)
-        .recover(err -> Future.succeededFuture(false))
+        .recover(err -> {
+          // The append failed, yet Redis may have applied it (a timeout, or a write its replicas did not
+          // confirm): writing the events again would record them twice. The request fails as the store did
+          // (503, retried by the client), and this writer's next events start a fresh chain.
+          synchronized (w) {
+            if (w.chains.get(electionId) == chain) {
+              w.chains.remove(electionId);
+            }
+          }
+          return Future.failedFuture(err);
+        })
         .compose(ok -> {
           if (ok) {
             return Future.succeededFuture();

@@ -22,7 +22,8 @@ public final class SessionService {
 
   /** What recording a vote gave. */
   public sealed interface EmargementOutcome {
-    record Recorded(Instant votedAt) implements EmargementOutcome {}
+    /** Recorded; {@code repeat}: this session had already recorded it (a retry), {@code votedAt} is that time. */
+    record Recorded(Instant votedAt, boolean repeat) implements EmargementOutcome {}
 
     record AlreadyVoted() implements EmargementOutcome {}
 
@@ -76,7 +77,8 @@ public final class SessionService {
   }
 
   /**
-   * Records that the session's voter has voted in {@code electionId}: once, even when two calls race.
+   * Records that the session's voter has voted in {@code electionId}: once, even when two calls race. A repeat
+   * by the same session (the platform retrying) answers the first record, audited as "repeated".
    * @param voterIp the voter's IP as the platform saw it, or null to use the IP the session was opened from
    */
   public Future<EmargementOutcome> emarge(String electionId, String token, String voterIp, ClientInfo client) {
@@ -90,14 +92,21 @@ public final class SessionService {
       String ip = voterIp != null ? voterIp : s.session().ip();
       String record = new JsonObject().put("t", now.toEpochMilli()).put("ip", ip)
           .put("sid", s.session().sessionId()).put("c", s.college()).encode();
-      return emargements.record(electionId, s.voterId(), record).compose(written -> {
-        metrics.emargement(written ? "recorded" : "already-voted");
-        EmargementOutcome outcome = written
-            ? new EmargementOutcome.Recorded(now) : new EmargementOutcome.AlreadyVoted();
-        return audit.record(electionId, AuditEvent.of(now, "emargement", client.actor(), client.ip(),
-            written ? "recorded" : "already-voted", "voter", s.voterId(), "session", s.session().sessionId()))
-            .map(outcome);
-      });
+      return emargements.record(electionId, s.voterId(), s.session().sessionId(), now.toEpochMilli(), record)
+          .compose(r -> {
+            String name = switch (r.kind()) {
+              case RECORDED -> "recorded";
+              case REPEATED -> "repeated";
+              case ALREADY_VOTED -> "already-voted";
+            };
+            metrics.emargement(name);
+            EmargementOutcome outcome = r.kind() == EmargementStore.Recording.Kind.ALREADY_VOTED
+                ? new EmargementOutcome.AlreadyVoted()
+                : new EmargementOutcome.Recorded(Instant.ofEpochMilli(r.votedAtMs()),
+                    r.kind() == EmargementStore.Recording.Kind.REPEATED);
+            return audit.record(electionId, AuditEvent.of(now, "emargement", client.actor(), client.ip(), name,
+                "voter", s.voterId(), "session", s.session().sessionId())).map(outcome);
+          });
     });
   }
 }

@@ -29,7 +29,12 @@ public enum ProblemType {
   RATE_LIMITED(429, "Too many requests"),
   SENDS_SUSPENDED(429, "Sends to this number's block or country are suspended (fraud guard)"),
   INTERNAL(500, "Internal error"),
-  DEPENDENCY_UNAVAILABLE(503, "A service the gateway depends on is unavailable; try again");
+  DEPENDENCY_UNAVAILABLE(503, "A service the gateway depends on is unavailable; try again"),
+  /**
+   * The write was applied by the Redis primary but not confirmed on enough replicas in time: it may not survive
+   * a failover. Safe to retry (a login step with the same {@code Idempotency-Key}; an émargement as it is).
+   */
+  WRITE_UNCONFIRMED(503, "The write could not be confirmed on enough replicas; retry");
 
   private final int status;
   private final String title;

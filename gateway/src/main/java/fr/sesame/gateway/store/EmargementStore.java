@@ -6,8 +6,22 @@ import java.util.Map;
 
 /** The émargement list: who voted, once. */
 public interface EmargementStore {
-  /** Records a vote; @return false when the voter had already voted (nothing is written then). */
-  Future<Boolean> record(String electionId, String pseudonym, String recordJson);
+  /**
+   * What recording a vote found.
+   * @param kind        RECORDED now; REPEATED: this same session had recorded it (a retry), {@code votedAtMs}
+   *                    is then that first time; ALREADY_VOTED: recorded by another session (nothing written)
+   * @param votedAtMs   when the vote was recorded (RECORDED and REPEATED), 0 otherwise
+   */
+  record Recording(Kind kind, long votedAtMs) {
+    public enum Kind { RECORDED, REPEATED, ALREADY_VOTED }
+  }
+
+  /**
+   * Records a vote once; a repeat by the same session answers the first record. Acknowledged only once the
+   * store has it durably (as configured), else it fails and may be retried.
+   * @param recordJson {"t": ms, "ip", "sid": sessionId, "c"}
+   */
+  Future<Recording> record(String electionId, String pseudonym, String sessionId, long atMs, String recordJson);
 
   Future<Boolean> hasVoted(String electionId, String pseudonym);
 

@@ -42,8 +42,15 @@ class LoginFlowTest {
     Http.Res vote = gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
         new JsonObject().put("sessionToken", token));
     assertThat(vote.status()).as(vote.body()).isEqualTo(201);
-    Http.Res again = gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
+    String votedAt = vote.json().getString("votedAt");
+    gw.clock.advance(Duration.ofSeconds(5));
+    Http.Res retried = gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
         new JsonObject().put("sessionToken", token));
+    assertThat(retried.status()).as("the same session again: a retry").isEqualTo(201);
+    assertThat(retried.json().getString("votedAt")).as("the first record").isEqualTo(votedAt);
+    String other = gw.fullLogin(el, "alice", "20231234", "sms", "+33612345678");
+    Http.Res again = gw.http.post("/v1/elections/" + el + "/emargements", PLATFORM,
+        new JsonObject().put("sessionToken", other));
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.problemType()).isEqualTo("/problems/already-voted");
 
@@ -56,7 +63,7 @@ class LoginFlowTest {
 
     JsonObject status = gw.status(el, "alice").json();
     assertThat(status.getBoolean("hasVoted")).isTrue();
-    assertThat(status.getString("lastLoginAt")).isEqualTo("2026-12-01T09:00:00Z");
+    assertThat(status.getString("lastLoginAt")).as("the second login, 5 s later").isEqualTo("2026-12-01T09:00:05Z");
   }
 
   @Test

@@ -4,6 +4,7 @@ import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.channels.NotificationException;
 import fr.sesame.redis.StoreUnavailableException;
+import fr.sesame.redis.StoreUnconfirmedException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
         p.headers().forEach(ctx.response()::putHeader);
       }
       write(ctx, p.type(), p.getMessage(), p.extensions());
+    } else if (failure instanceof StoreUnconfirmedException) {
+      // applied by the primary, not confirmed by its replicas: the client retries (docs/design.md, "Durability")
+      LOG.warn("request {} failed: {}", requestId(ctx), failure.getMessage());
+      write(ctx, ProblemType.WRITE_UNCONFIRMED, null, new JsonObject().put("retryAfterSeconds", 1));
     } else if (failure instanceof StoreUnavailableException || failure instanceof NotificationException) {
       LOG.warn("request {} failed: {}", requestId(ctx), failure.getMessage());
       write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE, null, new JsonObject());

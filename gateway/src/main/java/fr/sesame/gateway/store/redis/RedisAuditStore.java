@@ -30,7 +30,7 @@ public final class RedisAuditStore implements AuditStore {
     for (int i = 0; i < pairs.size(); i++) {
       args[2 + i] = pairs.get(i);
     }
-    return APPEND.run(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
+    return APPEND.runConfirmed(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
         .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED);
   }
 

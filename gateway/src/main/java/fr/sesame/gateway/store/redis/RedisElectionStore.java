@@ -1,8 +1,12 @@
 package fr.sesame.gateway.store.redis;
 
+import static fr.sesame.redis.LuaScript.num;
+import static fr.sesame.redis.LuaScript.str;
+
 import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.store.ElectionStore;
 import fr.sesame.gateway.store.EmargementStore;
+import fr.sesame.redis.LuaScript;
 import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -16,6 +20,7 @@ import java.util.Optional;
 
 /** Elections and their émargement lists in Redis. */
 public final class RedisElectionStore implements ElectionStore, EmargementStore {
+  static final LuaScript EMARGE = LuaScript.load("redis/election/emarge.lua");
   private final RedisAccess redis;
 
   public RedisElectionStore(RedisAccess redis) {
@@ -30,14 +35,23 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
 
   @Override
   public Future<Boolean> put(Election election) {
-    return redis.await(redis.commands().setGet(RedisKeys.election(election.id()), election.toJson().encode()))
-        .map(previous -> previous == null);
+    var commands = redis.commands();
+    Future<String> previous = redis.await(commands.setGet(RedisKeys.election(election.id()),
+        election.toJson().encode()));
+    Future<Void> confirmed = redis.confirmWrites(); // WAIT right behind the SET, same connection
+    return previous.compose(p -> confirmed.map(v -> p == null));
   }
 
   @Override
-  public Future<Boolean> record(String electionId, String pseudonym, String recordJson) {
-    // HSETNX: of two racing calls exactly one writes.
-    return redis.await(redis.commands().hsetnx(RedisKeys.emargements(electionId), pseudonym, recordJson));
+  public Future<Recording> record(String electionId, String pseudonym, String sessionId, long atMs,
+                                  String recordJson) {
+    // one script: of two racing calls exactly one writes; a repeat of the same session gets the first record
+    return EMARGE.runConfirmed(redis, new String[] {RedisKeys.emargements(electionId)}, pseudonym, recordJson,
+        sessionId).map(r -> switch (EmargeReply.of(num(r, 0))) {
+          case RECORDED -> new Recording(Recording.Kind.RECORDED, atMs);
+          case REPEATED -> new Recording(Recording.Kind.REPEATED, new JsonObject(str(r, 1)).getLong("t"));
+          case ALREADY_VOTED -> new Recording(Recording.Kind.ALREADY_VOTED, 0);
+        });
   }
 
   @Override

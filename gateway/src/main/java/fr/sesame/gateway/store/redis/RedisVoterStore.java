@@ -22,7 +22,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** Voters, challenges and sessions in Redis; each decision is one Lua script, one round trip. */
+/**
+ * Voters, challenges and sessions in Redis; each decision is one Lua script, one round trip. Every write an
+ * election relies on (login steps, unlock, logout, the roll) is confirmed as {@link RedisAccess#durability()}
+ * asks ({@code WAIT} pipelined behind it); the session-touch slide is not.
+ */
 public final class RedisVoterStore implements VoterStore, SessionStore {
   static final LuaScript LOGIN = LuaScript.load("redis/voter/login_secret.lua");
   static final LuaScript VERIFY = LuaScript.load("redis/voter/verify_code.lua");
@@ -47,7 +51,9 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
       all.add(IMPORT.run(redis, new String[] {RedisKeys.voter(r.key().pseudonym())}, r.college(), r.secretHash(),
           r.identityEnc(), r.emailEnc(), r.phoneEnc()));
     }
-    return Future.all(all).map(cf -> {
+    // one WAIT behind the whole batch, on the same connection: it confirms every row at once
+    Future<Void> confirmed = redis.confirmWrites();
+    return Future.all(all).compose(cf -> confirmed).map(v -> {
       int created = 0;
       for (Future<List<Object>> f : all) {
         created += ImportReply.of(num(f.result(), 0)) == ImportReply.CREATED ? 1 : 0;
@@ -60,7 +66,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   public Future<StepResult> checkSecret(SecretCheck a) {
     String p = a.voter().pseudonym();
     NewChallenge ch = a.challenge();
-    return LOGIN.run(redis,
+    return LOGIN.runConfirmed(redis,
         ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.phoneClaim(a.phoneClaim())),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.secretHash(),
             Long.toString(a.unknownTtlMs()), a.channel(), memberList(a.collegesAllowingChannel()), a.givenPhoneEnc(),
@@ -72,7 +78,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   @Override
   public Future<StepResult> checkCode(CodeCheck a) {
     String p = a.voter().pseudonym();
-    return VERIFY.run(redis,
+    return VERIFY.runConfirmed(redis,
         ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.session(p, a.sessionKeyHash())),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.challengeId(),
             a.codeHash(), Long.toString(a.sessionTtlMs()), a.voter().electionId(), a.sessionId(), a.ip()))
@@ -82,7 +88,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   @Override
   public Future<StepResult> resend(Resend a) {
     String p = a.voter().pseudonym();
-    return RESEND.run(redis, ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p)),
+    return RESEND.runConfirmed(redis, ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p)),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), a.challengeId(), a.codeHash(),
             Long.toString(a.expiresAtMs()), Integer.toString(a.maxResends()), a.channel(), memberList(a.collegesAllowingChannel()),
             a.notificationId()))
@@ -140,7 +146,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
 
   @Override
   public Future<UnlockResult> unlock(VoterKey voter) {
-    return UNLOCK.run(redis, new String[] {RedisKeys.voter(voter.pseudonym())})
+    return UNLOCK.runConfirmed(redis, new String[] {RedisKeys.voter(voter.pseudonym())})
         .map(r -> switch (UnlockReply.of(num(r, 0))) {
           case NOT_ON_ROLL -> UnlockResult.NOT_ON_ROLL;
           case WAS_LOCKED -> UnlockResult.WAS_LOCKED;
@@ -158,7 +164,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
 
   @Override
   public Future<Optional<EndedSession>> end(VoterKey voter, String tokenHash) {
-    return END.run(redis, new String[] {RedisKeys.session(voter.pseudonym(), tokenHash)})
+    return END.runConfirmed(redis, new String[] {RedisKeys.session(voter.pseudonym(), tokenHash)})
         .map(r -> EndReply.of(num(r, 0)) == EndReply.NO_SESSION
             ? Optional.empty()
             : Optional.of(new EndedSession(str(r, 1), str(r, 2))));

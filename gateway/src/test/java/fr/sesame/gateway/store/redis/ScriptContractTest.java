@@ -55,6 +55,7 @@ class ScriptContractTest {
   static List<Contract> contracts() {
     return List.of(
         new Contract("redis/audit/append.lua", AppendReply.class),
+        new Contract("redis/election/emarge.lua", EmargeReply.class),
         new Contract("redis/outbox/accept.lua", AcceptReply.class),
         new Contract("redis/outbox/begin.lua", BeginReply.class),
         new Contract("redis/outbox/due_polls.lua", null),

@@ -1,0 +1,65 @@
+package fr.sesame.gateway.store.redis;
+
+import static fr.sesame.gateway.store.redis.ScriptFixtures.NOW;
+import static fr.sesame.gateway.store.redis.ScriptFixtures.fresh;
+import static fr.sesame.gateway.store.redis.ScriptFixtures.redis;
+import static fr.sesame.testkit.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.store.EmargementStore.Recording;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code redis/election/emarge.lua} through {@link RedisElectionStore#record}, on the tests' Redis: each
+ * {@link EmargeReply} (RECORDED, REPEATED, ALREADY_VOTED) and what it wrote.
+ */
+class EmargeScriptTest {
+  private final RedisElectionStore store = new RedisElectionStore(ScriptFixtures.access());
+  private final String el = fresh("el");
+  private final String voter = fresh("p");
+  private final String key = RedisKeys.emargements(el);
+
+  private static String record(long t, String sid) {
+    return new JsonObject().put("t", t).put("ip", "192.0.2.1").put("sid", sid).put("c", "A").encode();
+  }
+
+  @Test
+  void theFirstCallRecordsTheVote() {
+    Recording r = await(store.record(el, voter, "s1", NOW, record(NOW, "s1")));
+
+    assertThat(r).isEqualTo(new Recording(Recording.Kind.RECORDED, NOW));
+    assertThat(redis().hgetall(key)).isEqualTo(Map.of(voter, record(NOW, "s1")));
+  }
+
+  @Test
+  void aRepeatOfTheSameSessionAnswersTheFirstRecordAndWritesNothing() {
+    await(store.record(el, voter, "s1", NOW, record(NOW, "s1")));
+
+    Recording again = await(store.record(el, voter, "s1", NOW + 5_000, record(NOW + 5_000, "s1")));
+
+    assertThat(again).isEqualTo(new Recording(Recording.Kind.REPEATED, NOW));
+    assertThat(redis().hgetall(key)).as("the first record kept").isEqualTo(Map.of(voter, record(NOW, "s1")));
+  }
+
+  @Test
+  void anotherSessionOfTheSameVoterFindsTheVoteAlreadyRecorded() {
+    await(store.record(el, voter, "s1", NOW, record(NOW, "s1")));
+
+    Recording other = await(store.record(el, voter, "s2", NOW + 5_000, record(NOW + 5_000, "s2")));
+
+    assertThat(other).isEqualTo(new Recording(Recording.Kind.ALREADY_VOTED, 0));
+    assertThat(redis().hgetall(key)).isEqualTo(Map.of(voter, record(NOW, "s1")));
+  }
+
+  @Test
+  void anotherVoterIsRecordedApart() {
+    await(store.record(el, voter, "s1", NOW, record(NOW, "s1")));
+    String other = fresh("p");
+
+    assertThat(await(store.record(el, other, "s9", NOW, record(NOW, "s9"))).kind())
+        .isEqualTo(Recording.Kind.RECORDED);
+    assertThat(redis().hlen(key)).isEqualTo(2);
+  }
+}
