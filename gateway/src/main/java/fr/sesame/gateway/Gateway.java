@@ -271,6 +271,11 @@ public final class Gateway implements AutoCloseable {
         outboxRedis.everyConnectionBack().toCompletableFuture());
   }
 
+  /** Completes once {@code count} of the API's Redis connections have come back from now (after a drop). */
+  public CompletableFuture<Void> nextApiRedisReconnections(long count) {
+    return redis.nextReconnections(count).toCompletableFuture();
+  }
+
   /** @return round trips the API made to Redis since start ({@code sesame_redis_round_trips_total}) */
   public long redisRoundTrips() {
     return redis.roundTrips();

@@ -146,7 +146,14 @@ public final class RedisConnector implements AutoCloseable {
     if (config.cluster()) { // GatewayConfig refuses it first (docs/design.md)
       throw new IllegalArgumentException("Redis Cluster is not supported");
     }
-    ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts).build();
+    // At most once per request: Lettuce would re-send, after a reconnect, every command that was sent but not
+    // answered when the connection dropped (CommandHandler.channelInactive -> DefaultEndpoint
+    // .notifyDrainQueuedCommands, which replayFilter does not cover), so a script Redis had already run would
+    // run twice: a failure counted twice, a challenge consumed by the first run. REJECT_COMMANDS fails those
+    // commands instead (and any sent while disconnected): the request answers 503 and the client retries, with
+    // the same Idempotency-Key for a login step (docs/design.md, "Durability and retries").
+    ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
     ClientResources resources = DefaultClientResources.create(); // its event bus is shared by the loops' copies
     // closed in this order: connections, then clients, then the resources (the shared ones last)
     List<AutoCloseable> connections = new ArrayList<>();
@@ -273,6 +280,11 @@ public final class RedisConnector implements AutoCloseable {
    */
   public CompletionStage<Void> everyConnectionBack() {
     return activations.next(activations.connections);
+  }
+
+  /** Completes after {@code count} more (re-)activations of these connections from now (tests: one dropped). */
+  public CompletionStage<Void> nextReconnections(long count) {
+    return activations.next(count);
   }
 
   /** @return how many round trips these connections have made so far, each counted apart (see {@link Counters}) */
