@@ -1,7 +1,30 @@
 -- lib/voter.lua: helpers shared by the voter scripts, put in their place by LuaScript at load time.
 -- Reply codes of the login steps, named the same in VoterReply.java (decoded by number, never by position):
 local OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT = 1, 2, 3, 4, 5, 6, 7, 8
-local RATE_LIMITED, PHONE_TAKEN = 9, 10
+local RATE_LIMITED, PHONE_TAKEN, REPEAT = 9, 10, 11
+
+-- Idempotency-Key: a login step's outcome is kept under the voter's slot (idem_key) for a few minutes, so a
+-- retried request gets it back instead of running the step again (no second failure, no limit charged).
+-- The TTL only garbage-collects; a step without a key passes ttl 0 and nothing is kept.
+-- Returns {REPEAT, x1, x2, x3, <the first reply...>} when the key has an outcome, else nil.
+-- x1..x3 are what the step kept beside its reply (its challenge, notification, encrypted code or session).
+local function idem_repeat(idem_key, ttl_ms)
+  if ttl_ms <= 0 then return nil end
+  local kept = redis.call('HMGET', idem_key, 'r', 'x1', 'x2', 'x3')
+  if not kept[1] then return nil end
+  local out = {REPEAT, kept[2], kept[3], kept[4]}
+  for _, v in ipairs(cjson.decode(kept[1])) do out[#out + 1] = v end
+  return out
+end
+
+-- Keeps a step's reply for its Idempotency-Key (not a rate-limit refusal: it changed nothing, a retry may run).
+local function idem_keep(idem_key, ttl_ms, reply, x1, x2, x3)
+  if ttl_ms > 0 and reply[1] ~= RATE_LIMITED then
+    redis.call('HSET', idem_key, 'r', cjson.encode(reply), 'x1', x1, 'x2', x2, 'x3', x3)
+    redis.call('PEXPIRE', idem_key, ttl_ms)
+  end
+  return reply
+end
 
 -- Compares two strings in time that depends only on their length (both are fixed-length hashes).
 local function ct_equal(a, b)

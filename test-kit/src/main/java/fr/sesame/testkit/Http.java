@@ -98,6 +98,15 @@ public final class Http implements AutoCloseable {
     return call(HttpMethod.POST, path, key, "application/json", Buffer.buffer(body.encode()));
   }
 
+  /** A JSON POST with these extra request headers (e.g. {@code Idempotency-Key}), without an API key. */
+  public Res post(String path, java.util.Map<String, String> headers, JsonObject body) {
+    HttpRequest<Buffer> req = client.request(HttpMethod.POST, port, host, prefix + path);
+    headers.forEach(req::putHeader);
+    req.putHeader("Content-Type", "application/json");
+    return Await.await(req.sendBuffer(Buffer.buffer(body.encode()))
+        .map(r -> new Res(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString())));
+  }
+
   public Res postRaw(String path, String key, String contentType, byte[] body) {
     return call(HttpMethod.POST, path, key, contentType, Buffer.buffer(body));
   }

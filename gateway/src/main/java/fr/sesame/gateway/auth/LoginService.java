@@ -24,6 +24,7 @@ import fr.sesame.gateway.store.StepResult;
 import fr.sesame.gateway.store.VoterStore;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -73,9 +74,25 @@ public final class LoginService {
     this.metrics = metrics;
   }
 
-  /** Login step 1. {@code givenPhone} is E.164 (already validated) or empty. */
+  /**
+   * How long a login step's outcome is kept for its Idempotency-Key: long enough for a client's retries after a
+   * 503 or a lost answer, short enough to be forgotten well within a code's validity window.
+   */
+  static final Duration IDEMPOTENCY_TTL = Duration.ofMinutes(5);
+
+  /** Login step 1 without an Idempotency-Key. */
   public Future<LoginOutcome> start(Election election, String identifier, String secret, ChannelKind channel,
                                     Optional<String> givenPhone, ClientInfo client) {
+    return start(election, identifier, secret, channel, givenPhone, client, Optional.empty());
+  }
+
+  /**
+   * Login step 1. {@code givenPhone} is E.164 (already validated) or empty. With {@code idempotencyKey}, a
+   * repeat of the key answers the first outcome (its challenge, its code sent if it was not yet) and counts or
+   * charges nothing again.
+   */
+  public Future<LoginOutcome> start(Election election, String identifier, String secret, ChannelKind channel,
+                                    Optional<String> givenPhone, ClientInfo client, Optional<String> idempotencyKey) {
     Instant now = clock.instant();
     VoterKey voter = keys.of(election.id(), identifier);
     String secretHash = hasher.hashText(HashPurpose.SECRET, election.id(), identifier, SecretKind.canonical(secret));
@@ -90,33 +107,55 @@ public final class LoginService {
     String phoneClaim = givenPhone.map(p -> hasher.hashText(HashPurpose.PHONE_CLAIM, election.id(), p)).orElse("");
     return voters.checkSecret(new VoterStore.SecretCheck(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
             lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
-            phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now)))
+            phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now),
+            idempotency(election.id(), "secret", idempotencyKey, challenge.challengeId(), code)))
         .compose(r -> {
           List<AuditEvent> events = new ArrayList<>();
           String actor = "voter:" + voter.pseudonym();
+          String repeat = r.repeat() != null ? "yes" : null; // an audit detail: this answer repeats the first
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("secret", r)); // counted in metrics; not audited (a flood)
           }
           if (r.code() != StepResult.Code.OK) {
             LoginOutcome outcome = failure(r, channel);
-            metrics.login("secret", outcome.kind().outcomeName());
+            metrics.login("secret", repeat != null ? "repeat" : outcome.kind().outcomeName());
             events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), outcome.kind().outcomeName(),
-                "channel", channel.wireName(), "failures", r.failures() > 0 ? r.failures() : null));
-            lockEvent(r, now, actor, client, events);
+                "channel", channel.wireName(), "failures", r.failures() > 0 ? r.failures() : null, "repeat", repeat));
+            if (repeat == null) {
+              lockEvent(r, now, actor, client, events);
+            }
             return audit.record(election.id(), events).map(outcome);
           }
-          metrics.login("secret", LoginOutcome.Kind.SUCCESS.outcomeName());
-          events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), LoginOutcome.Kind.SUCCESS.outcomeName(), "channel", channel.wireName()));
+          metrics.login("secret", repeat != null ? "repeat" : LoginOutcome.Kind.SUCCESS.outcomeName());
+          events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), LoginOutcome.Kind.SUCCESS.outcomeName(),
+              "channel", channel.wireName(), "repeat", repeat));
           String to = cipher.decrypt(r.destValue(), CipherContext.voter(voter.pseudonym(), r.destField()));
-          return send(notificationId, channel, to, code, "", events, actor, client, "otp.sent", election.id(),
-              challengeId)
-              .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to),
+          // a repeat sends the first request's code for its challenge through its notification: the outbox's
+          // own idempotency key (challenge and notification) makes that a no-op if it was accepted already
+          String sentChallenge = r.repeat() != null ? localChallenge(election.id(), r.repeat().challengeId())
+              : challengeId;
+          String sentNotification = r.repeat() != null ? r.repeat().notificationId() : notificationId;
+          String sentCode = r.repeat() != null ? cipher.decrypt(r.repeat().codeEnc(),
+              CipherContext.loginCode(r.repeat().challengeId())) : code;
+          return send(sentNotification, channel, to, sentCode, "", events, actor, client, "otp.sent", election.id(),
+              sentChallenge)
+              .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(sentChallenge, channel, mask(channel, to),
                   otp.validity().toSeconds(), -1)));
         });
   }
 
-  /** Login step 2. {@code code} has the configured number of digits (already validated). */
+  /** Login step 2 without an Idempotency-Key. */
   public Future<LoginOutcome> verify(Election election, String challengeId, String code, ClientInfo client) {
+    return verify(election, challengeId, code, client, Optional.empty());
+  }
+
+  /**
+   * Login step 2. {@code code} has the configured number of digits (already validated). With
+   * {@code idempotencyKey}, a repeat answers the first outcome; if that opened a session, the repeat's new token
+   * gets it (the first token, maybe never received, is ended), instead of a 404 for a used challenge.
+   */
+  public Future<LoginOutcome> verify(Election election, String challengeId, String code, ClientInfo client,
+                                     Optional<String> idempotencyKey) {
     Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
     if (found.isEmpty()) {
       metrics.login("code", LoginOutcome.Kind.UNKNOWN_CHALLENGE.outcomeName());
@@ -128,31 +167,45 @@ public final class LoginService {
     String sessionId = HexFormat.of().formatHex(random.bytes(12));
     return voters.checkCode(new VoterStore.CodeCheck(voter, now.toEpochMilli(), lockout.maxFailures(),
             election.id() + "/" + challengeId, codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token),
-            sessions.idleTimeout().toMillis(), sessionId, client.ip(), limits.verify(election.id(), client.ip(), now)))
+            sessions.idleTimeout().toMillis(), sessionId, client.ip(), limits.verify(election.id(), client.ip(), now),
+            idempotency(election.id(), "code", idempotencyKey, election.id() + "/" + challengeId, null)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("code", r));
           }
           String actor = "voter:" + voter.pseudonym();
+          String repeat = r.repeat() != null ? "yes" : null;
           List<AuditEvent> events = new ArrayList<>();
           LoginOutcome outcome = r.code() == StepResult.Code.OK
               ? new LoginOutcome.SessionOpened(token, sessions.idleTimeout().toSeconds())
               : failure(r, null);
-          metrics.login("code", outcome.kind().outcomeName());
+          metrics.login("code", repeat != null ? "repeat" : outcome.kind().outcomeName());
           events.add(AuditEvent.of(now, "login.code", actor, client.ip(), outcome.kind().outcomeName(),
-              "failures", r.failures() > 0 ? r.failures() : null));
-          lockEvent(r, now, actor, client, events);
+              "failures", r.failures() > 0 ? r.failures() : null, "repeat", repeat));
+          if (repeat == null) {
+            lockEvent(r, now, actor, client, events);
+          }
           if (r.code() == StepResult.Code.OK) {
+            // on a repeat, the session the first answer carried was ended and this one opened in its place
             events.add(AuditEvent.of(now, "session.start", actor, client.ip(), "success", "session", sessionId,
-                "college", r.college()));
+                "college", r.college(), "repeat", repeat));
           }
           return audit.record(election.id(), events).map(outcome);
         });
   }
 
-  /** A new code for the same challenge, on the same channel or on {@code channel}. */
+  /** A resend without an Idempotency-Key. */
   public Future<LoginOutcome> resend(Election election, String challengeId, Optional<ChannelKind> channel,
                                      ClientInfo client) {
+    return resend(election, challengeId, channel, client, Optional.empty());
+  }
+
+  /**
+   * A new code for the same challenge, on the same channel or on {@code channel}. With {@code idempotencyKey}, a
+   * repeat answers the first outcome (its code sent if it was not yet) and uses up no resend.
+   */
+  public Future<LoginOutcome> resend(Election election, String challengeId, Optional<ChannelKind> channel,
+                                     ClientInfo client, Optional<String> idempotencyKey) {
     Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
     if (found.isEmpty()) {
       metrics.login("resend", LoginOutcome.Kind.UNKNOWN_CHALLENGE.outcomeName());
@@ -165,24 +218,31 @@ public final class LoginService {
     return voters.resend(new VoterStore.Resend(voter, now.toEpochMilli(), election.id() + "/" + challengeId,
             codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
             channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(Set.of()),
-            notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now)))
+            notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now),
+            idempotency(election.id(), "resend", idempotencyKey, election.id() + "/" + challengeId, code)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("resend", r));
           }
           String actor = "voter:" + voter.pseudonym();
+          String repeat = r.repeat() != null ? "yes" : null;
           List<AuditEvent> events = new ArrayList<>();
           if (r.code() != StepResult.Code.OK) {
             LoginOutcome outcome = failure(r, channel.orElse(null));
-            metrics.login("resend", outcome.kind().outcomeName());
-            events.add(AuditEvent.of(now, "otp.resend", actor, client.ip(), outcome.kind().outcomeName()));
+            metrics.login("resend", repeat != null ? "repeat" : outcome.kind().outcomeName());
+            events.add(AuditEvent.of(now, "otp.resend", actor, client.ip(), outcome.kind().outcomeName(),
+                "repeat", repeat));
             return audit.record(election.id(), events).map(outcome);
           }
-          metrics.login("resend", LoginOutcome.Kind.SUCCESS.outcomeName());
+          metrics.login("resend", repeat != null ? "repeat" : LoginOutcome.Kind.SUCCESS.outcomeName());
           ChannelKind used = ChannelKind.fromWire(r.channel()).orElseThrow();
           String to = cipher.decrypt(r.destValue(), CipherContext.voter(voter.pseudonym(), r.destField()));
-          return send(notificationId, used, to, code, r.sameCodeNotification(), events, actor, client, "otp.resent",
-                  election.id(), challengeId)
+          // a repeat sends what the first request was to send, through its notification (a no-op if accepted)
+          String sentNotification = r.repeat() != null ? r.repeat().notificationId() : notificationId;
+          String sentCode = r.repeat() != null && !r.repeat().codeEnc().isEmpty()
+              ? cipher.decrypt(r.repeat().codeEnc(), CipherContext.loginCode(r.repeat().challengeId())) : code;
+          return send(sentNotification, used, to, sentCode, r.sameCodeNotification(), events, actor, client,
+                  "otp.resent", election.id(), challengeId)
               .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, used, mask(used, to),
                   otp.validity().toSeconds(), r.resendsLeft())));
         });
@@ -222,6 +282,25 @@ public final class LoginService {
       return Future.succeededFuture("failed".equals(o.status()) ? Optional.of(new LoginOutcome.SendFailed(channel))
           : Optional.<LoginOutcome>empty());
     });
+  }
+
+  /**
+   * A step's Idempotency-Key as the store keeps it: the key hashed with the election and the step (it never
+   * reaches Redis as given), and the step's new code encrypted for its challenge ({@code code} null: none).
+   */
+  private VoterStore.Idempotency idempotency(String electionId, String step, Optional<String> key,
+                                             String storedChallengeId, String code) {
+    if (key.isEmpty()) {
+      return VoterStore.Idempotency.NONE;
+    }
+    return new VoterStore.Idempotency(hasher.hashText(HashPurpose.LOGIN_IDEMPOTENCY, electionId, step, key.get()),
+        IDEMPOTENCY_TTL.toMillis(),
+        code == null ? "" : cipher.encrypt(code, CipherContext.loginCode(storedChallengeId)));
+  }
+
+  /** The challenge id the voter sees, from the one stored ({@code election/challenge}). */
+  private static String localChallenge(String electionId, String stored) {
+    return stored.substring(electionId.length() + 1);
   }
 
   private LoginOutcome limited(String step, StepResult r) {

@@ -63,6 +63,14 @@ public final class CipherContext {
     return VOTER_PREFIX + pseudonym + VOTER_SUFFIX + field.frozenName;
   }
 
+  /**
+   * The AAD of a login code kept (encrypted) with a step's outcome for its Idempotency-Key: the challenge id as
+   * stored ({@code election/challenge}). New with issue 12; frozen from then on.
+   */
+  public static String loginCode(String challengeId) {
+    return "login-code|" + challengeId;
+  }
+
   /** The AAD of a notification's content field: the notification id and the field. */
   public static String notification(String notificationId, NotificationField field) {
     return NOTIFICATION_PREFIX + notificationId + "|" + field.frozenName;

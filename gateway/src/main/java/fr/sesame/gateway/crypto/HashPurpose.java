@@ -24,7 +24,9 @@ public enum HashPurpose {
   /** A number's paid-send caps: E.164 number. */
   PHONE_CAP("phone-cap"),
   /** An API key as configured and as presented. */
-  API_KEY("api-key");
+  API_KEY("api-key"),
+  /** A login step's Idempotency-Key: election, step, the client's key. */
+  LOGIN_IDEMPOTENCY("login-idem");
 
   private final String label;
 

@@ -23,6 +23,8 @@ public final class LoginHandlers implements RouteGroup {
   private static final Set<String> LOGIN_FIELDS = Set.of("identifier", "secret", "channel", "phone");
   private static final Set<String> VERIFY_FIELDS = Set.of("code");
   private static final Set<String> RESEND_FIELDS = Set.of("channel");
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final Pattern IDEMPOTENCY_KEY_SHAPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}");
   private final LoginService logins;
   private final ElectionService elections;
   private final Clock clock;
@@ -51,27 +53,50 @@ public final class LoginHandlers implements RouteGroup {
           ChannelKind channel = channel(election, req.channel());
           req.phone().ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
           requireOpen(election);
-          return logins.start(election, req.identifier(), req.secret(), channel, req.phone(), ApiKeyAuth.client(ctx));
+          return logins.start(election, req.identifier(), req.secret(), channel, req.phone(), ApiKeyAuth.client(ctx),
+              idempotencyKey(ctx));
         })
         .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
   }
 
   private void verify(RoutingContext ctx) {
     String code = JsonInput.read(ctx, VERIFY_FIELDS).matching("code", codeShape, "the digits of the code received");
+    Optional<String> key = idempotencyKey(ctx);
     Paths.election(ctx, elections)
         .compose(election -> open(election).compose(e -> logins.verify(e, ctx.pathParam("challengeId"), code,
-            ApiKeyAuth.client(ctx))))
+            ApiKeyAuth.client(ctx), key)))
         .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
   }
 
   private void resend(RoutingContext ctx) {
     String channelName = JsonInput.readOptional(ctx, RESEND_FIELDS).optionalString("channel", 16);
+    Optional<String> key = idempotencyKey(ctx);
     Paths.election(ctx, elections).compose(election -> {
           Optional<ChannelKind> channel = Optional.ofNullable(channelName).map(n -> channel(election, n));
           requireOpen(election);
-          return logins.resend(election, ctx.pathParam("challengeId"), channel, ApiKeyAuth.client(ctx));
+          return logins.resend(election, ctx.pathParam("challengeId"), channel, ApiKeyAuth.client(ctx), key);
         })
         .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
+  }
+
+  /**
+   * The optional {@code Idempotency-Key} header (draft-ietf-httpapi-idempotency-key-header): a Structured
+   * Field string, {@code "8e03978e-40d5-43e8-bc93-6894a57f9324"}; a bare token is taken too. 1 to 128 visible
+   * ASCII characters.
+   */
+  static Optional<String> idempotencyKey(RoutingContext ctx) {
+    String raw = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    if (raw == null) {
+      return Optional.empty();
+    }
+    String key = raw.strip();
+    if (key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")) {
+      key = key.substring(1, key.length() - 1);
+    }
+    if (!IDEMPOTENCY_KEY_SHAPE.matcher(key).matches()) {
+      throw JsonInput.invalid("'Idempotency-Key' must be a string of 1 to 128 visible ASCII characters");
+    }
+    return Optional.of(key);
   }
 
   private static LoginRequest loginRequest(JsonInput in) {

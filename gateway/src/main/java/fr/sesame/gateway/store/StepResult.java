@@ -17,10 +17,32 @@ import fr.sesame.ratelimit.Decision;
  * @param lockedNow   LOCKED: true when this very step locked the account
  * @param sameCodeNotification OK of a resend while the code is valid: the notification that carried it; else ""
  * @param limited     RATE_LIMITED: the limits as they stand (for the 429's headers); else null
+ * @param repeat      a repeat of an Idempotency-Key: this is the first request's outcome, nothing was decided
+ *                    now; null for a step that ran
  */
 public record StepResult(Code code, long failures, String college, String channel, VoterField destField,
                          String destValue, long resendsLeft, boolean lockedNow, String sameCodeNotification,
-                         Decision limited) {
+                         Decision limited, Repeat repeat) {
+  /**
+   * What the first request of an Idempotency-Key kept beside its outcome (for a code step, all "").
+   * @param challengeId    its challenge (as stored: {@code election/challenge})
+   * @param notificationId the notification that carries (or was to carry) its code
+   * @param codeEnc        its new code, encrypted; "" when it sent none
+   */
+  public record Repeat(String challengeId, String notificationId, String codeEnc) {}
+
+  public StepResult(Code code, long failures, String college, String channel, VoterField destField, String destValue,
+                    long resendsLeft, boolean lockedNow, String sameCodeNotification, Decision limited) {
+    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, sameCodeNotification,
+        limited, null);
+  }
+
+  /** This outcome, as the answer to a repeat of the request that decided it. */
+  public StepResult asRepeatOf(Repeat first) {
+    return new StepResult(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow,
+        sameCodeNotification, limited, first);
+  }
+
   /** What a step decided. The store maps its own reply codes to these by name, never by position. */
   public enum Code { OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT,
     RATE_LIMITED, PHONE_TAKEN }

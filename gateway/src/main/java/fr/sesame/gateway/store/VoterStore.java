@@ -28,6 +28,17 @@ public interface VoterStore {
     }
   }
 
+  /**
+   * A login step's Idempotency-Key: the step's outcome is kept {@code ttlMs} under {@code keyHash}, and a
+   * repeat answers it ({@link StepResult#repeat()}) without deciding, counting or charging anything again.
+   * @param keyHash a keyed hash of the election, the step and the client's key; "" when none was given
+   * @param ttlMs   how long the outcome is kept (0: not kept)
+   * @param codeEnc the step's new code, encrypted, kept with the outcome so a repeat can still send it ("" none)
+   */
+  record Idempotency(String keyHash, long ttlMs, String codeEnc) {
+    public static final Idempotency NONE = new Idempotency("", 0, "");
+  }
+
   /** What a new challenge holds; {@code notificationId} is the outbox notification carrying its code. */
   record NewChallenge(String challengeId, String codeHash, long expiresAtMs, long ttlMs, String notificationId) {}
 
@@ -40,18 +51,39 @@ public interface VoterStore {
    */
   record SecretCheck(VoterKey voter, long nowMs, int maxFailures, String secretHash, long unknownTtlMs,
                      String channel, Set<String> collegesAllowingChannel, String givenPhoneEnc, String phoneClaim,
-                     NewChallenge challenge, StepLimits limits) {}
+                     NewChallenge challenge, StepLimits limits, Idempotency idempotency) {
+    public SecretCheck(VoterKey voter, long nowMs, int maxFailures, String secretHash, long unknownTtlMs,
+                       String channel, Set<String> collegesAllowingChannel, String givenPhoneEnc, String phoneClaim,
+                       NewChallenge challenge, StepLimits limits) {
+      this(voter, nowMs, maxFailures, secretHash, unknownTtlMs, channel, collegesAllowingChannel, givenPhoneEnc,
+          phoneClaim, challenge, limits, Idempotency.NONE);
+    }
+  }
 
   /** The second login step's arguments; {@code sessionKeyHash} is what the new session is stored under. */
   record CodeCheck(VoterKey voter, long nowMs, int maxFailures, String challengeId, String codeHash,
-                   String sessionKeyHash, long sessionTtlMs, String sessionId, String ip, StepLimits limits) {}
+                   String sessionKeyHash, long sessionTtlMs, String sessionId, String ip, StepLimits limits,
+                   Idempotency idempotency) {
+    public CodeCheck(VoterKey voter, long nowMs, int maxFailures, String challengeId, String codeHash,
+                     String sessionKeyHash, long sessionTtlMs, String sessionId, String ip, StepLimits limits) {
+      this(voter, nowMs, maxFailures, challengeId, codeHash, sessionKeyHash, sessionTtlMs, sessionId, ip, limits,
+          Idempotency.NONE);
+    }
+  }
 
   /**
    * A resend's arguments: the same code while valid, else a new one ({@code codeHash}, carried by
    * {@code notificationId}); {@code channel} "" keeps the challenge's.
    */
   record Resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs, int maxResends,
-                String channel, Set<String> collegesAllowingChannel, String notificationId, StepLimits limits) {}
+                String channel, Set<String> collegesAllowingChannel, String notificationId, StepLimits limits,
+                Idempotency idempotency) {
+    public Resend(VoterKey voter, long nowMs, String challengeId, String codeHash, long expiresAtMs, int maxResends,
+                  String channel, Set<String> collegesAllowingChannel, String notificationId, StepLimits limits) {
+      this(voter, nowMs, challengeId, codeHash, expiresAtMs, maxResends, channel, collegesAllowingChannel,
+          notificationId, limits, Idempotency.NONE);
+    }
+  }
 
   /** What unlocking found. */
   enum UnlockResult { NOT_ON_ROLL, WAS_LOCKED, WAS_NOT_LOCKED }

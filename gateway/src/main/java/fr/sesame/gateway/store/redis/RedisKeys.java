@@ -10,6 +10,8 @@ package fr.sesame.gateway.store.redis;
  *                           lp phone given at login (enc), f failures, la locked-at ms, ll last login ms
  * gw:{v:P}:ch         hash  the voter's current login challenge: id, h code hash, x expiry ms, r resends, ch channel
  * gw:{v:P}:s:T        hash  a session, T = keyed hash of the token: e election, c college, sid, ip, t start ms, a last access ms
+ * gw:{v:P}:i:K        hash  a login step's outcome kept for an Idempotency-Key (K = keyed hash of election, step,
+ *                           key): r reply (JSON), x1..x3 what the step kept beside it, s the session it opened
  * gw:{ph:H}           string who a phone given at login belongs to (the voter's key); H = keyed hash of
  *                           the election and the number
  * rl:{E}:NAME:S       string a login rate limit's state (GCRA TAT, µs): NAME the policy, S the subject
@@ -38,6 +40,11 @@ public final class RedisKeys {
   /** The claim key of a phone given at login; any key of this form when {@code hash} is "" (none given). */
   public static String phoneClaim(String hash) {
     return "gw:{ph:" + hash + "}";
+  }
+
+  /** A login step's outcome kept for an Idempotency-Key; {@code keyHash} "" when the step has none (unused). */
+  public static String idempotency(String pseudonym, String keyHash) {
+    return "gw:{v:" + pseudonym + "}:i:" + keyHash;
   }
 
   public static String election(String electionId) {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Voters, challenges and sessions in Redis; each decision is one Lua script, one round trip. Every write an
@@ -67,41 +67,49 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     String p = a.voter().pseudonym();
     NewChallenge ch = a.challenge();
     return LOGIN.runConfirmed(redis,
-        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.phoneClaim(a.phoneClaim())),
+        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.phoneClaim(a.phoneClaim()),
+            RedisKeys.idempotency(p, a.idempotency().keyHash())),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.secretHash(),
             Long.toString(a.unknownTtlMs()), a.channel(), memberList(a.collegesAllowingChannel()), a.givenPhoneEnc(),
             ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()),
-            ch.notificationId()))
-        .map(r -> step(r, a.limits(), () -> StepResult.challenge(str(r, 1), a.channel(), field(str(r, 2)), str(r, 3))));
+            ch.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc()))
+        .map(r -> step(r, a.limits(), o -> StepResult.challenge(str(o, 1), a.channel(), field(str(o, 2)), str(o, 3))));
   }
 
   @Override
   public Future<StepResult> checkCode(CodeCheck a) {
     String p = a.voter().pseudonym();
     return VERIFY.runConfirmed(redis,
-        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.session(p, a.sessionKeyHash())),
+        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.session(p, a.sessionKeyHash()),
+            RedisKeys.idempotency(p, a.idempotency().keyHash())),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.challengeId(),
-            a.codeHash(), Long.toString(a.sessionTtlMs()), a.voter().electionId(), a.sessionId(), a.ip()))
-        .map(r -> step(r, a.limits(), () -> StepResult.session(str(r, 1))));
+            a.codeHash(), Long.toString(a.sessionTtlMs()), a.voter().electionId(), a.sessionId(), a.ip(),
+            Long.toString(a.idempotency().ttlMs())))
+        .map(r -> step(r, a.limits(), o -> StepResult.session(str(o, 1))));
   }
 
   @Override
   public Future<StepResult> resend(Resend a) {
     String p = a.voter().pseudonym();
-    return RESEND.runConfirmed(redis, ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p)),
+    return RESEND.runConfirmed(redis, ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p),
+            RedisKeys.idempotency(p, a.idempotency().keyHash())),
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), a.challengeId(), a.codeHash(),
             Long.toString(a.expiresAtMs()), Integer.toString(a.maxResends()), a.channel(), memberList(a.collegesAllowingChannel()),
-            a.notificationId()))
+            a.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc()))
         .map(r -> step(r, a.limits(),
-            () -> StepResult.resent(str(r, 1), field(str(r, 2)), str(r, 3), num(r, 4), str(r, 5))));
+            o -> StepResult.resent(str(o, 1), field(str(o, 2)), str(o, 3), num(o, 4), str(o, 5))));
   }
 
-  /** Decodes a login step's reply: {@code ok} reads an OK reply's own fields. */
-  private static StepResult step(List<Object> r, StepLimits limits,
-                                 Supplier<StepResult> ok) {
+  /**
+   * Decodes a login step's reply: {@code ok} reads an OK reply's own fields. A REPEAT carries what the first
+   * request kept, then its reply.
+   */
+  private static StepResult step(List<Object> r, StepLimits limits, Function<List<Object>, StepResult> ok) {
     VoterReply reply = VoterReply.of(num(r, 0));
     return switch (reply) {
-      case OK -> ok.get();
+      case REPEAT -> step(r.subList(4, r.size()), limits, ok)
+          .asRepeatOf(new StepResult.Repeat(str(r, 1), str(r, 2), str(r, 3)));
+      case OK -> ok.apply(r);
       case RATE_LIMITED -> StepResult.limited(ScriptLimits.refusal(limits, r, 1));
       case REJECTED, LOCKED -> StepResult.failure(reply.step(), num(r, 1), r.size() > 2 && num(r, 2) == 1);
       default -> StepResult.of(reply.step());

@@ -18,7 +18,9 @@ enum VoterReply implements ReplyCode {
   EXPIRED(7, StepResult.Code.EXPIRED),
   RESEND_LIMIT(8, StepResult.Code.RESEND_LIMIT),
   RATE_LIMITED(9, StepResult.Code.RATE_LIMITED),
-  PHONE_TAKEN(10, StepResult.Code.PHONE_TAKEN);
+  PHONE_TAKEN(10, StepResult.Code.PHONE_TAKEN),
+  /** A repeat of an Idempotency-Key: the first outcome follows (RedisVoterStore decodes it). */
+  REPEAT(11, null);
 
   private final int code;
   private final StepResult.Code step;
