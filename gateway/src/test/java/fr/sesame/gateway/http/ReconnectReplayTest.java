@@ -84,11 +84,21 @@ class ReconnectReplayTest {
     String challenge = login.json().getString("challengeId");
     String code = gw.lastCode("+33612345678");
 
-    Http.Res lost = withLostAnswer(() -> gw.verify(el, challenge, code));
+    String path = "/v1/elections/" + el + "/login/" + challenge + "/verify";
+    var key = java.util.Map.of("Idempotency-Key", "\"" + java.util.UUID.randomUUID() + "\"");
+    var body = new io.vertx.core.json.JsonObject().put("code", code);
+
+    Http.Res lost = withLostAnswer(() -> gw.http.post(path, key, body));
 
     assertThat(lost.status()).as("not the 404 of a replayed script: " + lost.body()).isEqualTo(503);
     assertThat(lost.contentType()).isEqualTo("application/problem+json");
     assertThat(sessions(el, "alice")).as("one session opened").isEqualTo(1);
     assertThat(failures(el, "alice")).isZero();
+
+    Http.Res retried = gw.http.post(path, key, body);
+    assertThat(retried.status()).as("the retry with the same key gets the session: " + retried.body()).isEqualTo(200);
+    assertThat(gw.http.post("/v1/introspect", TestGateway.PLATFORM, new io.vertx.core.json.JsonObject()
+        .put("token", retried.json().getString("sessionToken"))).json().getBoolean("active")).isTrue();
+    assertThat(sessions(el, "alice")).as("the undelivered session ended, the retry's opened").isEqualTo(1);
   }
 }
