@@ -131,12 +131,23 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
 
   public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                      Gateway.NotifierFactory notifiers, String redisUrl, fr.sesame.gateway.config.LimitsConfig limits) {
-    this.redisUrl = redisUrl;
+    this(instances, outboxConfig, notifiers, new RedisConfig(redisUrl, false, Duration.ofSeconds(5)), limits);
+  }
+
+  /** A gateway on this Redis configuration (e.g. Sentinel, with replicas to confirm writes). */
+  public TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                     Gateway.NotifierFactory notifiers, RedisConfig redis) {
+    this(instances, outboxConfig, notifiers, redis, TEST_LIMITS);
+  }
+
+  private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                      Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits) {
+    this.redisUrl = redis.url();
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
       GatewayConfig config = new GatewayConfig(
           new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances),
-          new RedisConfig(redisUrl, false, Duration.ofSeconds(5)), HASH_KEY, DATA_KEY,
+          redis, HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
           LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
           outboxConfig, limits);
