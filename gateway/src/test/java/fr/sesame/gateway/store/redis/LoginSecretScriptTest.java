@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.StepResult;
+import fr.sesame.gateway.store.VoterStore;
 import fr.sesame.gateway.store.StepResult.Code;
 import fr.sesame.gateway.store.VoterStore.NewChallenge;
 import fr.sesame.gateway.store.VoterStore.SecretCheck;
@@ -216,5 +217,39 @@ class LoginSecretScriptTest {
     assertThat(limitStates(limits)).as("no limit charged").isEqualTo(before);
     assertThat(check(SECRET, "email").code()).as("nor does the right secret pass").isEqualTo(Code.RATE_LIMITED);
     assertThat(redis().exists(challengeKey)).isZero();
+  }
+
+  private StepResult checkWithKey(String secret, String challengeId, String notificationId, String codeEnc) {
+    return await(store.checkSecret(new SecretCheck(voter, NOW, MAX_FAILURES, secret, UNKNOWN_TTL_MS, "email",
+        ",A,", "", "", new NewChallenge(challengeId, hash('c'), NOW + 300_000, CHALLENGE_TTL_MS, notificationId),
+        limits, new VoterStore.Idempotency("key-1", 300_000, codeEnc))));
+  }
+
+  @Test
+  void aRepeatOfAnIdempotencyKeyAnswersTheFirstOutcomeAndCountsNothingAgain() {
+    onRoll("A", "e", "email-enc");
+    StepResult wrong = checkWithKey(WRONG, "ch-1", "nt-1", "code-1");
+    Map<String, String> limitsAfterFirst = limitStates(limits);
+
+    StepResult again = checkWithKey(WRONG, "ch-2", "nt-2", "code-2");
+
+    assertThat(wrong).isEqualTo(StepResult.failure(Code.REJECTED, 1, false));
+    assertThat(again).isEqualTo(wrong.asRepeatOf(new StepResult.Repeat("ch-1", "nt-1", "code-1")));
+    assertThat(redis().hget(voterKey, "f")).as("counted once").isEqualTo("1");
+    assertThat(limitStates(limits)).as("charged once").isEqualTo(limitsAfterFirst);
+    assertThat(redis().pttl(RedisKeys.idempotency(voter.pseudonym(), "key-1"))).isPositive()
+        .isLessThanOrEqualTo(300_000);
+  }
+
+  @Test
+  void aRepeatOfASuccessAnswersTheFirstChallengeAndOpensNoOther() {
+    onRoll("A", "e", "email-enc");
+    checkWithKey(SECRET, "ch-1", "nt-1", "code-1");
+
+    StepResult again = checkWithKey(SECRET, "ch-2", "nt-2", "code-2");
+
+    assertThat(again).isEqualTo(StepResult.challenge("A", "email", VoterField.EMAIL, "email-enc")
+        .asRepeatOf(new StepResult.Repeat("ch-1", "nt-1", "code-1")));
+    assertThat(redis().hget(challengeKey, "id")).isEqualTo("ch-1");
   }
 }

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.StepResult;
+import fr.sesame.gateway.store.VoterStore;
 import fr.sesame.gateway.store.StepResult.Code;
 import fr.sesame.gateway.store.VoterStore.Resend;
 import fr.sesame.ratelimit.StepLimits;
@@ -163,5 +164,19 @@ class ResendScriptTest {
     assertThat(r.limited().states()).extracting(s -> s.remaining()).containsExactly(0L, 9L);
     assertThat(redis().hget(challengeKey, "r")).as("no resend counted").isEqualTo("1");
     assertThat(limitStates(limits)).isEqualTo(before);
+  }
+
+  @Test
+  void aRepeatOfAnIdempotencyKeyUsesUpNoResend() {
+    onRollWithChallenge("A", 0);
+    var key = new VoterStore.Idempotency("key-1", 300_000, "code-enc");
+    StepResult first = await(store.resend(new Resend(voter, NOW, "ch-1", hash('n'), NOW + 300_000, MAX_RESENDS, "",
+        ",A,", "nt-2", limits, key)));
+
+    StepResult again = await(store.resend(new Resend(voter, NOW, "ch-1", hash('n'), NOW + 300_000, MAX_RESENDS, "",
+        ",A,", "nt-3", limits, key)));
+
+    assertThat(again).isEqualTo(first.asRepeatOf(new StepResult.Repeat("ch-1", "nt-2", "code-enc")));
+    assertThat(redis().hget(challengeKey, "r")).as("one resend used").isEqualTo("1");
   }
 }

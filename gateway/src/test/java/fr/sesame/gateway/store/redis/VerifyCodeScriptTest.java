@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.StepResult;
+import fr.sesame.gateway.store.VoterStore;
 import fr.sesame.gateway.store.StepResult.Code;
 import fr.sesame.gateway.store.VoterStore.CodeCheck;
 import fr.sesame.ratelimit.StepLimits;
@@ -156,5 +157,38 @@ class VerifyCodeScriptTest {
     assertThat(check(WRONG).code()).isEqualTo(Code.RATE_LIMITED);
     assertThat(redis().hget(voterKey, "f")).as("a refused wrong code is no failure").isEqualTo("1");
     assertThat(limitStates(limits)).isEqualTo(before);
+  }
+
+  private StepResult checkWithKey(String code, String tokenHash, String sessionId) {
+    return await(store.checkCode(new CodeCheck(voter, NOW, MAX_FAILURES, "ch-1", code, tokenHash, SESSION_TTL_MS,
+        sessionId, "192.0.2.1", limits, new VoterStore.Idempotency("key-1", 300_000, ""))));
+  }
+
+  @Test
+  void aRepeatedWrongCodeIsCountedOnce() {
+    onRollWithChallenge();
+    StepResult first = checkWithKey(WRONG, "t1", "sid-1");
+
+    StepResult again = checkWithKey(WRONG, "t2", "sid-2");
+
+    assertThat(first).isEqualTo(StepResult.failure(Code.REJECTED, 1, false));
+    assertThat(again).isEqualTo(first.asRepeatOf(new StepResult.Repeat("", "", "")));
+    assertThat(redis().hget(voterKey, "f")).isEqualTo("1");
+  }
+
+  @Test
+  void aRepeatedRightCodeMovesTheSessionToTheRepeatsToken() {
+    onRollWithChallenge();
+    assertThat(checkWithKey(CODE, "t1", "sid-1")).isEqualTo(StepResult.session("A"));
+
+    StepResult again = checkWithKey(CODE, "t2", "sid-2");
+
+    assertThat(again).isEqualTo(StepResult.session("A").asRepeatOf(new StepResult.Repeat("", "", "")));
+    String first = RedisKeys.session(voter.pseudonym(), "t1");
+    String second = RedisKeys.session(voter.pseudonym(), "t2");
+    assertThat(redis().exists(first)).as("the first session ended").isZero();
+    assertThat(redis().hget(second, "sid")).isEqualTo("sid-2");
+    assertThat(redis().hget(second, "e")).isEqualTo(election);
+    assertThat(redis().pttl(second)).isPositive();
   }
 }
