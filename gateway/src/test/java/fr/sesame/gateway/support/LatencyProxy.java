@@ -3,6 +3,7 @@ package fr.sesame.gateway.support;
 import fr.sesame.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.net.URI;
@@ -18,12 +19,18 @@ import java.util.Deque;
 public final class LatencyProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final NetServer server;
+  /**
+   * One client, held: Vert.x closes a client once nothing references it, and its connections with it (the
+   * gateway then saw Redis drop; its client re-sent the commands then, and answers 503 now).
+   */
+  private final NetClient upstreams;
 
   public LatencyProxy(String redisUrl, long delayMs) {
     URI target = URI.create(redisUrl);
+    this.upstreams = vertx.createNetClient();
     this.server = vertx.createNetServer().connectHandler(client -> {
       client.pause();
-      vertx.createNetClient().connect(target.getPort(), target.getHost()).onSuccess(upstream -> {
+      upstreams.connect(target.getPort(), target.getHost()).onSuccess(upstream -> {
         pipe(client, upstream, delayMs);
         pipe(upstream, client, delayMs);
         client.resume();
