@@ -131,7 +131,11 @@ public final class Gateway implements AutoCloseable {
     try {
       connector = RedisConnector.connect(config.redis(), instance + "-api", loops);
       // The outbox dispatcher has its own connections: a campaign draining must not queue ahead of logins.
-      outboxConnector = RedisConnector.connect(config.redis(), instance + "-outbox", loops);
+      // Its commands are held while disconnected and sent again once back: the dispatcher counts on it
+      // (a read unanswered for 1 s is "Redis away"), and the outbox's scripts are keyed by notification id and
+      // state; the API's connections refuse to re-send instead (docs/design.md, "Durability and retries").
+      outboxConnector = RedisConnector.connect(config.redis(), instance + "-outbox", loops,
+          RedisConnector.Replay.RESEND);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registerRedisMeters(registry, Map.of("api", connector, "outbox", outboxConnector));
       RedisMemory.check(connector.access());

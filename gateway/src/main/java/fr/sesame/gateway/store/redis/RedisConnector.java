@@ -142,6 +142,22 @@ public final class RedisConnector implements AutoCloseable {
    *              uses: both native epoll or both NIO); empty for one shared connection
    */
   public static RedisConnector connect(RedisConfig config, String role, List<EventLoop> loops) {
+    return connect(config, role, loops, Replay.REJECT);
+  }
+
+  /** What becomes of the commands sent but unanswered, and of those sent, while a connection is down. */
+  public enum Replay {
+    /** Failed at once (the request answers 503): nothing is sent twice. The API's connections. */
+    REJECT,
+    /**
+     * Lettuce's default: held, and sent (again) once reconnected, within the command timeout. For connections
+     * whose every script is safe to run twice (the outbox's, keyed by notification id and state).
+     */
+    RESEND
+  }
+
+  /** Connects as {@link #connect(RedisConfig, String, List)}, with {@code replay} for the unanswered commands. */
+  public static RedisConnector connect(RedisConfig config, String role, List<EventLoop> loops, Replay replay) {
     TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
     if (config.cluster()) { // GatewayConfig refuses it first (docs/design.md)
       throw new IllegalArgumentException("Redis Cluster is not supported");
@@ -153,7 +169,8 @@ public final class RedisConnector implements AutoCloseable {
     // commands instead (and any sent while disconnected): the request answers 503 and the client retries, with
     // the same Idempotency-Key for a login step (docs/design.md, "Durability and retries").
     ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+        .disconnectedBehavior(replay == Replay.REJECT ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
+            : ClientOptions.DisconnectedBehavior.DEFAULT).build();
     ClientResources resources = DefaultClientResources.create(); // its event bus is shared by the loops' copies
     // closed in this order: connections, then clients, then the resources (the shared ones last)
     List<AutoCloseable> connections = new ArrayList<>();

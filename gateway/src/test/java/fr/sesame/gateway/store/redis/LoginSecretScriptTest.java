@@ -221,7 +221,7 @@ class LoginSecretScriptTest {
 
   private StepResult checkWithKey(String secret, String challengeId, String notificationId, String codeEnc) {
     return await(store.checkSecret(new SecretCheck(voter, NOW, MAX_FAILURES, secret, UNKNOWN_TTL_MS, "email",
-        ",A,", "", "", new NewChallenge(challengeId, hash('c'), NOW + 300_000, CHALLENGE_TTL_MS, notificationId),
+        Set.of("A"), "", "", new NewChallenge(challengeId, hash('c'), NOW + 300_000, CHALLENGE_TTL_MS, notificationId),
         limits, new VoterStore.Idempotency("key-1", 300_000, codeEnc))));
   }
 

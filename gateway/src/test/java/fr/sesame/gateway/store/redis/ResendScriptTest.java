@@ -171,10 +171,10 @@ class ResendScriptTest {
     onRollWithChallenge("A", 0);
     var key = new VoterStore.Idempotency("key-1", 300_000, "code-enc");
     StepResult first = await(store.resend(new Resend(voter, NOW, "ch-1", hash('n'), NOW + 300_000, MAX_RESENDS, "",
-        ",A,", "nt-2", limits, key)));
+        Set.of("A"), "nt-2", limits, key)));
 
     StepResult again = await(store.resend(new Resend(voter, NOW, "ch-1", hash('n'), NOW + 300_000, MAX_RESENDS, "",
-        ",A,", "nt-3", limits, key)));
+        Set.of("A"), "nt-3", limits, key)));
 
     assertThat(again).isEqualTo(first.asRepeatOf(new StepResult.Repeat("ch-1", "nt-2", "code-enc")));
     assertThat(redis().hget(challengeKey, "r")).as("one resend used").isEqualTo("1");
