@@ -93,7 +93,11 @@ class CipherContextFixtureTest {
     assertThat(hasher.hashText(HashPurpose.PHONE_CAP, "+33612345678"))
         .isEqualTo("1VrhfP0mvIeZF84Ne-1Hb3jJX99YbjsfEVeOxMrxBdE");
     assertThat(hasher.hashText(HashPurpose.API_KEY, "dev-admin")).isEqualTo("M6Y0QJmm1B4tE6vY_5Gfn4cvAze96Gm_HBwrw_tEvfw");
-    assertThat(HashPurpose.values()).hasSize(8); // a new purpose gets its own pinned line here
+    // issue 12: not in release 0.1, pinned from its first release on
+    assertThat(hasher.hashText(HashPurpose.LOGIN_IDEMPOTENCY, "demo", "secret", "key-1"))
+        .isEqualTo("Fp2qcHpCXuhcsH9wStxJdfGlvBrviopF4PFtm4-IluM");
+    assertThat(CipherContext.loginCode("demo/challenge")).isEqualTo("login-code|demo/challenge");
+    assertThat(HashPurpose.values()).hasSize(9); // a new purpose gets its own pinned line here
   }
 
   @Test
