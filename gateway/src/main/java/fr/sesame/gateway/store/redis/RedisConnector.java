@@ -17,6 +17,7 @@ import io.lettuce.core.event.command.CommandSucceededEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.netty.channel.EventLoop;
@@ -26,6 +27,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +50,18 @@ import reactor.core.Disposable;
  * thread, for any other thread.
  */
 public final class RedisConnector implements AutoCloseable {
+  /**
+   * How long a dropped connection waits before each new attempt: 1, 2, 4, ... ms, then every
+   * {@value #RECONNECT_DELAY_MAX_MS} ms. Lettuce's default doubles up to 30 s: after a failover (the old primary
+   * refusing connections for Sentinel's 3 s or so) a connection's next attempt could come 0.5 to 2 s after Sentinel
+   * named the new primary, and logins waited for it (issue 12). A Sentinel URL asks a Sentinel for the primary at
+   * every attempt, so an attempt after the announcement reaches the new primary. The cost, while Redis is away:
+   * at most 4 attempts a second per connection (10 connections per gateway on 2 cores), each one a TCP connect
+   * (and with Sentinel a short Sentinel connection); Lettuce logs their failures once per 5 s per connection.
+   */
+  static final long RECONNECT_DELAY_MAX_MS = 250;
+  private static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ZERO,
+      Duration.ofMillis(RECONNECT_DELAY_MAX_MS), 2, TimeUnit.MILLISECONDS);
   private final List<AutoCloseable> closing;
   private final RedisAccess access;
   private final List<Counters> counters;
@@ -171,7 +185,8 @@ public final class RedisConnector implements AutoCloseable {
     ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts)
         .disconnectedBehavior(replay == Replay.REJECT ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
             : ClientOptions.DisconnectedBehavior.DEFAULT).build();
-    ClientResources resources = DefaultClientResources.create(); // its event bus is shared by the loops' copies
+    // its event bus and reconnect delay are shared by the loops' copies
+    ClientResources resources = DefaultClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
     // closed in this order: connections, then clients, then the resources (the shared ones last)
     List<AutoCloseable> connections = new ArrayList<>();
     List<AutoCloseable> clients = new ArrayList<>();
