@@ -64,18 +64,23 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: the only place that wires objects together. Starts the HTTP verticles and the
  * outbox dispatcher, each event loop on Redis connections of its own; {@link #close()} stops them.
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private final Vertx vertx;
   private final RedisConnector redis;
   private final RedisConnector outboxRedis;
@@ -83,9 +88,21 @@ public final class Gateway implements AutoCloseable {
   private final Outbox outbox;
   private final OutboxSignals signals;
   private final String instance;
+  private final String httpDeployment;
+  private final String dispatchDeployment;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * How long {@link #close()} lets the requests being served finish (once the servers stop accepting), before it
+   * closes the connections still open.
+   */
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
-                  Outbox outbox, OutboxSignals signals, String instance) {
+                  Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
+                  String dispatchDeployment) {
+    this.httpDeployment = httpDeployment;
+    this.dispatchDeployment = dispatchDeployment;
     this.instance = instance;
     this.signals = signals;
     this.vertx = vertx;
@@ -154,11 +171,14 @@ public final class Gateway implements AutoCloseable {
       List<RouteGroup> routes = wire(config, clock, signals, api, notifier, devOutbox, registry,
           metrics, templates, cipher, outbox);
       HttpConfig http = config.http();
-      vertx.deployVerticle(() -> new HttpVerticle(http, v -> ApiRouter.create(v, http, metrics, routes)),
+      String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http,
+                  v -> ApiRouter.create(v, http, metrics, routes), SHUTDOWN_GRACE),
               new DeploymentOptions().setInstances(http.instances()))
-          .compose(id -> vertx.deployVerticle(new DispatchVerticle(outbox)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance);
+      String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
+          httpDeployment, dispatchDeployment);
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -285,20 +305,34 @@ public final class Gateway implements AutoCloseable {
     return redis.roundTrips();
   }
 
+  /**
+   * Stops in this order, so that nothing is cut half-way: the HTTP servers stop accepting connections and answer the
+   * requests they are serving (at most {@link #SHUTDOWN_GRACE}; a login still waits for its code's send, which the
+   * dispatcher is still there to make); then the outbox dispatcher and its jobs stop; then the Redis connections
+   * close, while the event loops they live on still run; then Vert.x. Blocks until done; a second call does
+   * nothing.
+   */
   @Override
   public void close() {
-    try { // first no new work; then the Redis connections, while the event loops they live on still run
-      Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception ignored) {
-      // closing anyway
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
+    undeploy(httpDeployment, SHUTDOWN_GRACE.plusSeconds(5));
+    undeploy(dispatchDeployment, Duration.ofSeconds(10));
     redis.close();
     outboxRedis.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception ignored) {
-      // closing anyway
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+  }
+
+  private void undeploy(String deployment, Duration within) {
+    try {
+      vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) { // stopping anyway: what follows closes whatever is left
+      LOG.warn("stopping {} took longer than {} s or failed: {}", deployment, within.toSeconds(), e.toString());
     }
   }
 

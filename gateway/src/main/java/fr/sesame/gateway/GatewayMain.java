@@ -10,9 +10,13 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar sesame-gateway.jar serve [--config FILE]} runs the gateway on the configuration file and
@@ -68,9 +72,39 @@ public final class GatewayMain {
       notifiers = (vertx, registry) -> config.channels().build(vertx, clock, registry);
     }
     Gateway gateway = Gateway.start(config, clock, notifiers, null);
-    Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "shutdown"));
+    stopOnSignal(gateway::close);
     LOG.info("Sesame gateway listening on port {} ({}; network transport: {})", gateway.port(), config,
         gateway.vertx().isNativeTransportEnabled() ? "native epoll" : "Java NIO");
+  }
+
+  /**
+   * SIGTERM (an orchestrator, {@code kill}) or SIGINT (Ctrl-C) stops the gateway in order ({@link Gateway#close()}:
+   * no new connections, the requests in flight answered within {@link Gateway#SHUTDOWN_GRACE}, the outbox
+   * dispatcher stopped, then Redis closed), then exits with status 0: a stop asked for is not a failure (the JVM
+   * would otherwise exit 143). Further signals while it stops are ignored. Any other exit still runs {@code stop}
+   * from a shutdown hook (it must do nothing the second time).
+   */
+  private static void stopOnSignal(Runnable stop) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable orderly = () -> {
+      LOG.info("Stopping: no new connections; answering the requests in flight (at most {} s)",
+          Gateway.SHUTDOWN_GRACE.toSeconds());
+      stop.run();
+      LOG.info("Sesame gateway stopped");
+      System.exit(0);
+    };
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        Signal.handle(new Signal(name), signal -> {
+          if (stopping.compareAndSet(false, true)) {
+            new Thread(orderly, "stop-on-sig" + name.toLowerCase(Locale.ROOT)).start();
+          }
+        });
+      } catch (IllegalArgumentException e) { // the JVM keeps this signal (-Xrs): the shutdown hook stops us
+        LOG.warn("cannot handle SIG{}: {}", name, e.getMessage());
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
   }
 
   private static void dev(Path configFile) throws Exception {
@@ -87,12 +121,13 @@ public final class GatewayMain {
     DevOutbox outbox = new DevOutbox(Clock.systemUTC(), 1000);
     Gateway gateway = Gateway.start(config, Clock.systemUTC(), (vertx, registry) -> outbox, outbox);
     EmbeddedRedis redis = embedded;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    AtomicBoolean redisStopped = new AtomicBoolean();
+    stopOnSignal(() -> {
       gateway.close();
-      if (redis != null) {
+      if (redis != null && redisStopped.compareAndSet(false, true)) {
         redis.close();
       }
-    }, "shutdown"));
+    });
     JsonObject report = DemoElection.seed(gateway.vertx(), gateway.port(), "dev-admin");
     String base = "http://localhost:" + gateway.port();
     LOG.info(String.join("\n",
