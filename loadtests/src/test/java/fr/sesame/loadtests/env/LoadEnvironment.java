@@ -146,11 +146,24 @@ public final class LoadEnvironment implements AutoCloseable {
 
   private static Process startGateway(Path jar, String heap, int port, String redisUrl, ProviderSink sink,
                                       String adminKey, String platformKey, String supportKey) throws IOException {
+    return startGateway(jar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey, randomKey(), randomKey(),
+        "load-gateway", Map.of());
+  }
+
+  /**
+   * Starts the gateway jar in {@code serve} mode as a process of its own, its SMS and email chains pointed at
+   * {@code sink}, its output to be relayed with {@link #relayLog}.
+   * @param name    names its configuration file in the jar's directory ({@code NAME.yaml})
+   * @param moreEnv more environment (e.g. {@code SESAME_REDIS_MIN_REPLICAS})
+   */
+  public static Process startGateway(Path jar, String heap, int port, String redisUrl, ProviderSink sink,
+                                     String adminKey, String platformKey, String supportKey, String hashKey,
+                                     String dataKey, String name, Map<String, String> moreEnv) throws IOException {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("no gateway at " + jar + ": build it first (mvn -B -DskipTests package)");
     }
     Path dir = jar.toAbsolutePath().getParent(); // the gateway's target directory
-    Path config = dir.resolve("load-gateway.yaml");
+    Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
         "http: { port: " + port + ", host: 127.0.0.1, forwarded: x-forward, instances: 2 }",
         "channels:",
@@ -179,17 +192,18 @@ public final class LoadEnvironment implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("REDIS_URL", redisUrl);
-    env.put("SESAME_HASH_KEY", randomKey());
-    env.put("SESAME_DATA_KEY", randomKey());
+    env.put("SESAME_HASH_KEY", hashKey);
+    env.put("SESAME_DATA_KEY", dataKey);
     env.put("SESAME_API_KEYS", "admin:" + adminKey + ",platform:" + platformKey + ",support:" + supportKey);
     env.put("SESAME_PROVIDER_OVH_APPLICATION_KEY", "load");
     env.put("SESAME_PROVIDER_OVH_APPLICATION_SECRET", "load");
     env.put("SESAME_PROVIDER_OVH_CONSUMER_KEY", "load");
     env.remove("SESAME_HTTP_PORT");
+    env.putAll(moreEnv);
     Process process = pb.start();
     // a crashed or interrupted run must not leave a gateway behind
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-load-gateway"));
-    LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve("load-gateway.log"));
+    LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve(name + ".log"));
     return process;
   }
 
@@ -201,7 +215,7 @@ public final class LoadEnvironment implements AutoCloseable {
    * would stop the gateway once full).
    * @return completes when the gateway logs {@link #LISTENING}; fails if its output ends first (it stopped)
    */
-  private static CompletableFuture<Void> relayLog(Process process, Path log) throws IOException {
+  public static CompletableFuture<Void> relayLog(Process process, Path log) throws IOException {
     CompletableFuture<Void> listening = new CompletableFuture<>();
     BufferedWriter out = Files.newBufferedWriter(log);
     Thread relay = new Thread(() -> {
@@ -228,7 +242,7 @@ public final class LoadEnvironment implements AutoCloseable {
    * Waits for the gateway's start-up line (no polling: the relay sees it as it is written), at most 60 s, then
    * checks once that it is ready.
    */
-  private static void awaitReady(String base, Process process, CompletableFuture<Void> listening) throws Exception {
+  public static void awaitReady(String base, Process process, CompletableFuture<Void> listening) throws Exception {
     try {
       listening.get(60, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -245,7 +259,7 @@ public final class LoadEnvironment implements AutoCloseable {
     }
   }
 
-  private static void createElection(String base, String adminKey, String electionId) throws Exception {
+  public static void createElection(String base, String adminKey, String electionId) throws Exception {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     String body = "{\"name\":\"Load test\",\"opensAt\":\"" + now.minus(Duration.ofHours(1)) + "\",\"closesAt\":\""
         + now.plus(Duration.ofDays(1)) + "\",\"colleges\":[{\"id\":\"etudiants\",\"secretKind\":\"SISCOL\","
@@ -258,7 +272,7 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   /** Streams the generated roll to the import endpoint. */
-  private static void importRoll(String base, String adminKey, String electionId, long first, long voters)
+  public static void importRoll(String base, String adminKey, String electionId, long first, long voters)
       throws Exception {
     PipedInputStream in = new PipedInputStream(1 << 20);
     PipedOutputStream out = new PipedOutputStream(in);
@@ -428,7 +442,7 @@ public final class LoadEnvironment implements AutoCloseable {
 
 
   /** One HTTP exchange; {@code key} (a Bearer API key), {@code ip}, the content type and the body are optional. */
-  private static HttpResponse<String> exchange(HttpClient http, String url, String method, String key, String ip,
+  public static HttpResponse<String> exchange(HttpClient http, String url, String method, String key, String ip,
                                                String contentType, HttpRequest.BodyPublisher body, Duration timeout)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
@@ -446,14 +460,14 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   /** A 32-byte key, base64 (the gateway's hash and data keys). */
-  private static String randomKey() {
+  public static String randomKey() {
     byte[] b = new byte[32];
     new SecureRandom().nextBytes(b);
     return Base64.getEncoder().encodeToString(b);
   }
 
   /** 12 random bytes, hex (API keys of a started gateway). */
-  private static String randomHex() {
+  public static String randomHex() {
     byte[] b = new byte[12];
     new SecureRandom().nextBytes(b);
     return java.util.HexFormat.of().formatHex(b);
