@@ -26,7 +26,7 @@ class SentinelFailoverTest {
   private static final int VOTERS = 400;
 
   /** A login's answer: when it came (nanoTime), and its status. */
-  private record Answer(long at, int status) {}
+  private record Answer(long at, int status, String problem) {}
 
   @Test
   void loginsSucceedAgainWithin2sOfSentinelsAnnouncementAnd5sOfTheKill() throws Exception {
@@ -45,7 +45,8 @@ class SentinelFailoverTest {
           long i = next.getAndIncrement() % VOTERS;
           JsonObject body = new JsonObject().put("identifier", "v" + i).put("secret", secret(i)).put("channel", "email");
           gw.http.async(HttpMethod.POST, "/v1/elections/" + el + "/login", null, "application/json", body.toBuffer())
-              .onComplete(r -> answers.add(new Answer(System.nanoTime(), r.succeeded() ? r.result().status() : -1)));
+              .onComplete(r -> answers.add(new Answer(System.nanoTime(), r.succeeded() ? r.result().status() : -1,
+                  r.succeeded() && r.result().status() != 200 ? r.result().body() : r.succeeded() ? "" : r.cause().toString())));
         }, 0, 40, TimeUnit.MILLISECONDS);
         answers.await(a -> a.status() == 200, Duration.ofSeconds(10), "a first login before the kill");
 
