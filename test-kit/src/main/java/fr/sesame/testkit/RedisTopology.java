@@ -31,8 +31,12 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * embedded-redis artifact ships; Sentinel mode is {@code redis-server <config> --sentinel}.
  */
 public final class RedisTopology implements AutoCloseable {
-  /** The name the Sentinels monitor the primary under. */
-  public static final String MASTER = "sesame";
+  /**
+   * The name the Sentinels monitor the primary under: one of this topology's own, so that Sentinels of another
+   * topology (a test before, still dying, whose ports were handed out again) can never take this primary for
+   * theirs and reconfigure it.
+   */
+  private final String master = "sesame-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   private final Path dir;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Node> sentinels = new ArrayList<>();
@@ -82,6 +86,11 @@ public final class RedisTopology implements AutoCloseable {
     }
   }
 
+  /** The name the Sentinels monitor the primary under (the {@code #name} of {@link #sentinelUrl()}). */
+  public String master() {
+    return master;
+  }
+
   /** The primary this topology started with (after a failover, no longer the primary). */
   public Node initialPrimary() {
     return primary;
@@ -102,7 +111,7 @@ public final class RedisTopology implements AutoCloseable {
     for (int i = 0; i < sentinels.size(); i++) {
       url.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinels.get(i).port());
     }
-    return url.append("#").append(MASTER).toString();
+    return url.append("#").append(master).toString();
   }
 
   /** Kills the initial primary with SIGKILL and waits until its process is gone. */
@@ -132,7 +141,7 @@ public final class RedisTopology implements AutoCloseable {
       if (!s.alive()) {
         continue;
       }
-      String out = cli(s.port(), "SENTINEL", "get-master-addr-by-name", MASTER);
+      String out = cli(s.port(), "SENTINEL", "get-master-addr-by-name", master);
       String[] lines = out.strip().split("\\R");
       if (lines.length == 2) {
         return Integer.parseInt(lines[1].strip());
@@ -153,7 +162,7 @@ public final class RedisTopology implements AutoCloseable {
       @Override
       public void message(String channel, String message) {
         String[] f = message.split(" "); // <name> <old ip> <old port> <new ip> <new port>
-        if (f.length == 5 && f[0].equals(MASTER)) {
+        if (f.length == 5 && f[0].equals(master)) {
           switched.complete(Integer.parseInt(f[4]));
         }
       }
@@ -263,10 +272,10 @@ public final class RedisTopology implements AutoCloseable {
           "port " + port,
           "bind 127.0.0.1",
           "dir " + dir,
-          "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " " + quorum,
-          "sentinel down-after-milliseconds " + MASTER + " " + downAfter.toMillis(),
-          "sentinel failover-timeout " + MASTER + " 10000",
-          "sentinel parallel-syncs " + MASTER + " 1", ""));
+          "sentinel monitor " + master + " 127.0.0.1 " + primary.port() + " " + quorum,
+          "sentinel down-after-milliseconds " + master + " " + downAfter.toMillis(),
+          "sentinel failover-timeout " + master + " 10000",
+          "sentinel parallel-syncs " + master + " 1", ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -302,7 +311,7 @@ public final class RedisTopology implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       String info = cli(primary.port(), "INFO", "replication");
       long online = info.lines().filter(l -> l.startsWith("slave") && l.contains("state=online")).count();
-      boolean sentinelsSee = sentinels.stream().allMatch(s -> cli(s.port(), "SENTINEL", "replicas", MASTER)
+      boolean sentinelsSee = sentinels.stream().allMatch(s -> cli(s.port(), "SENTINEL", "replicas", master)
           .lines().filter(l -> l.strip().equals("ip")).count() >= replicas);
       if (online >= replicas && sentinelsSee) {
         return;
@@ -324,11 +333,15 @@ public final class RedisTopology implements AutoCloseable {
   /** Stops every process (SIGKILL: they persist nothing) and deletes the working directory. */
   @Override
   public void close() {
-    for (Node n : sentinels) {
-      n.process().destroyForcibly();
-    }
-    for (Node n : nodes) {
-      n.process().destroyForcibly();
+    List<Node> all = new ArrayList<>(sentinels);
+    all.addAll(nodes);
+    all.forEach(n -> n.process().destroyForcibly());
+    for (Node n : all) { // gone before the next test may be handed their ports
+      try {
+        n.process().waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

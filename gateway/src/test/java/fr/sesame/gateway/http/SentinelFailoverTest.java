@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,12 @@ class SentinelFailoverTest {
   /** A login's answer: when it came (nanoTime), and its status. */
   private record Answer(long at, int status, String problem) {}
 
+  /**
+   * Unreliable: run after other failover tests in the same JVM it fails about one run in three, every login
+   * after the switch answering 404 election-not-found (a connection reaches a Redis without the election) — a
+   * defect to find, not a timing bound to widen (issue 12, left open). Alone it passes.
+   */
+  @Tag("unreliable")
   @Test
   void loginsSucceedAgainWithin2sOfSentinelsAnnouncementAnd5sOfTheKill() throws Exception {
     try (RedisTopology redis = RedisTopology.start(1, 3, Duration.ofSeconds(2));
