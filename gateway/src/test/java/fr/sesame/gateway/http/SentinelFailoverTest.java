@@ -69,8 +69,21 @@ class SentinelFailoverTest {
         long switchedAt = System.nanoTime();
         assertThat(newPrimary).isNotEqualTo(redis.initialPrimary().port());
 
-        Answer back = answers.awaitFrom(killedIndex, a -> a.status() == 200 && a.at() > switchedAt,
-            Duration.ofSeconds(10), "a login answered 200 after Sentinel's announcement");
+        Answer back;
+        try {
+          back = answers.awaitFrom(killedIndex, a -> a.status() == 200 && a.at() > switchedAt,
+              Duration.ofSeconds(10), "a login answered 200 after Sentinel's announcement");
+        } catch (AssertionError e) {
+          StringBuilder where = new StringBuilder("new primary " + newPrimary + "; ");
+          for (RedisTopology.Node n : redis.servers()) {
+            where.append(n.port()).append(n.alive() ? " alive" : " dead").append(" election=")
+                .append(RedisTopology.cli(n.port(), "EXISTS", "gw:{el:" + el + "}").strip()).append(" role=")
+                .append(RedisTopology.cli(n.port(), "ROLE").lines().findFirst().orElse("")).append(" clients=")
+                .append(RedisTopology.cli(n.port(), "CLIENT", "LIST").lines().filter(l -> l.contains("sesame-"))
+                    .count()).append("; ");
+          }
+          throw new AssertionError(where + " " + e.getMessage().substring(0, Math.min(300, e.getMessage().length())), e);
+        }
         Duration fromSwitch = Duration.ofNanos(back.at() - switchedAt);
         Duration fromKill = Duration.ofNanos(back.at() - killedAt);
         System.out.printf("failover: Sentinel announced after %d ms; logins back %d ms after the announcement, "
