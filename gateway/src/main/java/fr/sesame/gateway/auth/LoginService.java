@@ -108,7 +108,8 @@ public final class LoginService {
     return voters.checkSecret(new VoterStore.SecretCheck(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
             lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
             phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now),
-            idempotency(election.id(), "secret", idempotencyKey, challenge.challengeId(), code)))
+            idempotency(election.id(), "secret", idempotencyKey,
+                secretHash + "|" + channel.wireName(), challenge.challengeId(), code)))
         .compose(r -> {
           List<AuditEvent> events = new ArrayList<>();
           String actor = "voter:" + voter.pseudonym();
@@ -168,7 +169,8 @@ public final class LoginService {
     return voters.checkCode(new VoterStore.CodeCheck(voter, now.toEpochMilli(), lockout.maxFailures(),
             election.id() + "/" + challengeId, codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token),
             sessions.idleTimeout().toMillis(), sessionId, client.ip(), limits.verify(election.id(), client.ip(), now),
-            idempotency(election.id(), "code", idempotencyKey, election.id() + "/" + challengeId, null)))
+            idempotency(election.id(), "code", idempotencyKey,
+                codeHash(election.id(), challengeId, code), election.id() + "/" + challengeId, null)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("code", r));
@@ -219,7 +221,8 @@ public final class LoginService {
             codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.maxResends(),
             channel.map(ChannelKind::wireName).orElse(""), channel.map(election::collegesAllowing).orElse(Set.of()),
             notificationId, limits.resend(election.id(), client.ip(), voter.pseudonym(), now),
-            idempotency(election.id(), "resend", idempotencyKey, election.id() + "/" + challengeId, code)))
+            idempotency(election.id(), "resend", idempotencyKey,
+                challengeId + "|" + channel.map(ChannelKind::wireName).orElse(""), election.id() + "/" + challengeId, code)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("resend", r));
@@ -285,15 +288,19 @@ public final class LoginService {
   }
 
   /**
-   * A step's Idempotency-Key as the store keeps it: the key hashed with the election and the step (it never
-   * reaches Redis as given), and the step's new code encrypted for its challenge ({@code code} null: none).
+   * A step's Idempotency-Key as the store keeps it: the key hashed with the election, the step and what the
+   * request asked ({@code request}: the secret's or the code's hash, the channel), so the key never reaches Redis
+   * as given and a request that reuses a key with other content is a new request, never handed the first one's
+   * outcome (a stranger who learnt a voter's key and challenge cannot open a session with a wrong code); and the
+   * step's new code encrypted for its challenge ({@code code} null: none).
    */
-  private VoterStore.Idempotency idempotency(String electionId, String step, Optional<String> key,
+  private VoterStore.Idempotency idempotency(String electionId, String step, Optional<String> key, String request,
                                              String storedChallengeId, String code) {
     if (key.isEmpty()) {
       return VoterStore.Idempotency.NONE;
     }
-    return new VoterStore.Idempotency(hasher.hashText(HashPurpose.LOGIN_IDEMPOTENCY, electionId, step, key.get()),
+    return new VoterStore.Idempotency(hasher.hashText(HashPurpose.LOGIN_IDEMPOTENCY, electionId, step, key.get(),
+        request),
         IDEMPOTENCY_TTL.toMillis(),
         code == null ? "" : cipher.encrypt(code, CipherContext.loginCode(storedChallengeId)));
   }

@@ -98,6 +98,22 @@ class IdempotencyKeyTest {
   }
 
   @Test
+  void aKeyReusedWithAnotherCodeIsANewAttemptAndGetsNoSession() {
+    String el = gw.openElection();
+    String challenge = gw.login(el, "alice", "20231234", "sms").json().getString("challengeId");
+    String code = gw.lastCode("+33612345678");
+    String wrong = code.equals("000000") ? "111111" : "000000";
+    String path = "/v1/elections/" + el + "/login/" + challenge + "/verify";
+    String k = UUID.randomUUID().toString();
+
+    assertThat(gw.http.post(path, key(k), new JsonObject().put("code", code)).status()).isEqualTo(200);
+    Http.Res stranger = gw.http.post(path, key(k), new JsonObject().put("code", wrong));
+    assertThat(stranger.status()).as("the first outcome is not handed to other content: " + stranger.body())
+        .isNotEqualTo(200);
+    assertThat(stranger.body()).doesNotContain("sessionToken");
+  }
+
+  @Test
   void aRepeatedResendUsesUpNoResend() {
     String el = gw.openElection();
     String challenge = gw.login(el, "alice", "20231234", "email").json().getString("challengeId");
