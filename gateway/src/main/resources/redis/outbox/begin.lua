@@ -2,18 +2,26 @@
 -- acknowledged; one whose content was purged before it could be sent ends failed, visibly.
 -- KEYS[1] gw:{nt}:n:<id>   record (x: providers that failed to deliver it after accepting, comma-separated;
 --                          inf: the provider a send was going to when its dispatcher stopped;
---                          dup: the provider an interrupted send went to again, so a possible duplicate)
+--                          dup: the provider an interrupted send went to again, so a possible duplicate;
+--                          tk: the attempt token of the begin that marked it sending; ag: that begin's "again")
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- KEYS[3] gw:{nt}:a:<id>   attempts (list of JSON: provider, at, outcome), where an interrupted send shows
--- ARGV    now_ms, each channel's chain ("email=smtp|ses,sms=ovh"), now as ISO-8601 (the interrupted attempt's time)
+-- ARGV    now_ms, each channel's chain ("email=smtp|ses,sms=ovh"), now as ISO-8601 (the interrupted attempt's time),
+--         attempt token (new for each begin a dispatcher sends; a replay of the same command carries the same)
 -- RETURNS {NOTHING_TO_SEND}                                                    (BeginReply)
 --         | {WORK, channel, template, lang, to_enc, data_enc, excluded providers, election, data source id or "",
 --            the provider recorded as the one the send goes to first, or "",
 --            the provider an interrupted send goes to again (a possible duplicate), or ""}
 local NOTHING_TO_SEND, WORK = 0, 1
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds')
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds', 'tk', 'ag')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {NOTHING_TO_SEND} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
+-- A replay: the client sent this very command again after a reconnect, its answer lost. It ran: the same
+-- answer, nothing written twice (read as a new begin, the send would look interrupted by a crash and go to
+-- the next provider: a duplicate).
+if c[1] and m[1] == 'sending' and m[9] == ARGV[4] then
+  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', m[7] or '', m[10] or ''}
+end
 if not c[1] then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'u', ARGV[1], 'err', 'content expired before it could be sent')
   return {NOTHING_TO_SEND}
@@ -55,6 +63,6 @@ local first = ''
 for _, provider in ipairs(chain) do
   if first == '' and not is_excluded(provider) then first = provider end
 end
-redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1])
+redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1], 'tk', ARGV[4], 'ag', again)
 if first ~= '' then redis.call('HSET', KEYS[1], 'inf', first) else redis.call('HDEL', KEYS[1], 'inf') end
 return {WORK, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first, again}

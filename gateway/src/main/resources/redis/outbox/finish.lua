@@ -7,13 +7,17 @@
 -- KEYS[5] gw:{nt}:poll                                 messages whose provider is asked for their fate
 --                                                       (score: when to ask next, ms)
 -- ARGV    now_ms, status (sent|failed), provider, provider_message_id, error, group, entry_id, retention_ms,
---         notification_id, first poll ms ("" when the provider is not asked), poll member, then one JSON per
---         attempt
+--         notification_id, first poll ms ("" when the provider is not asked), poll member, attempt token (the
+--         begin's), then one JSON per attempt
 -- RETURNS {FINISHED}                                                           (FinishReply)
 local FINISHED = 1
-redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5])
-redis.call('HDEL', KEYS[1], 'inf')
-for i = 12, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+-- A replay (the client sent it again after a reconnect, or the dispatcher retried it): it ran. Running it
+-- again would list the attempts twice and could turn a 'delivered' that a report wrote since back to 'sent'.
+if redis.call('HGET', KEYS[1], 'fk') == ARGV[12] then return {FINISHED} end
+redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5],
+  'fk', ARGV[12])
+redis.call('HDEL', KEYS[1], 'inf', 'tk', 'ag')
+for i = 13, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 -- TTLs only garbage-collect; retention decisions use the index and now_ms
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
 if ARGV[2] == 'sent' and ARGV[4] ~= '' then

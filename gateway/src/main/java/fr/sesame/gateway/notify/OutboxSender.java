@@ -94,7 +94,9 @@ public final class OutboxSender {
    */
   public Future<Void> send(Entry entry) {
     String id = entry.notificationId();
-    return store.begin(id, clock.millis(), chains).compose(work -> {
+    // unique enough per notification: it only tells a replayed begin or finish from another attempt's
+    String attempt = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    return store.begin(id, clock.millis(), chains, attempt).compose(work -> {
       if (work.isEmpty()) {
         return store.ack(entry);
       }
@@ -110,11 +112,11 @@ public final class OutboxSender {
       Future<Message> rendered = heavy
           ? vertx.executeBlocking(() -> templates.render(w.template(), channel, w.lang(), to, data))
           : Future.succeededFuture(templates.render(w.template(), channel, w.lang(), to, data));
-      return rendered.compose(message -> dispatch(entry, id, w, message));
+      return rendered.compose(message -> dispatch(entry, attempt, id, w, message));
     });
   }
 
-  private Future<Void> dispatch(Entry entry, String id, OutboxStore.Work w, Message message) {
+  private Future<Void> dispatch(Entry entry, String attempt, String id, OutboxStore.Work w, Message message) {
     List<String> attempts = new ArrayList<>();
     AttemptListener listener = new AttemptListener() {
       @Override
@@ -141,14 +143,14 @@ public final class OutboxSender {
         .map(r -> new Result("sent", r.provider(), r.messageId(), ""))
         .otherwise(e -> new Result("failed", "", "",
             e instanceof RejectedMessageException ? "rejected: " + e.getMessage() : e.getMessage()))
-        .compose(result -> finish(entry, id, w, attempts, result));
+        .compose(result -> finish(entry, attempt, id, w, attempts, result));
   }
 
-  private Future<Void> finish(Entry entry, String id, OutboxStore.Work w, List<String> attempts, Result result) {
+  private Future<Void> finish(Entry entry, String attempt, String id, OutboxStore.Work w, List<String> attempts, Result result) {
     metrics.notification(w.template(), result.status());
     long now = clock.millis();
     boolean ask = "sent".equals(result.status()) && notifier.deliveryStatus(result.provider()).isPresent();
-    Future<Void> finished = store.finish(new OutboxStore.Finish(entry, now, result.status(), result.provider(),
+    Future<Void> finished = store.finish(new OutboxStore.Finish(entry, attempt, now, result.status(), result.provider(),
         result.messageId(), result.error(), attempts, config.recordRetention().toMillis(),
         ask ? now + config.reportPollEvery().toMillis() : 0));
     // sent together with the finish (one round trip): the event says what the provider answered, which

@@ -86,11 +86,15 @@ public interface OutboxStore {
    * nothing to send (final, or content purged). A notification still marked as being sent to a provider (its
    * dispatcher died mid-send) shows an interrupted attempt; that provider is excluded if its chain has another
    * left, else it is sent there again as a possible duplicate ({@link Work#sentAgainTo()}).
+   * @param attempt a token new for each attempt, given again to {@link #finish}: a begin that reaches the store
+   *                twice with it (a client's replay after a reconnect) answers the same and changes nothing more
    */
-  Future<Optional<Work>> begin(String id, long nowMs, String chains);
+  Future<Optional<Work>> begin(String id, long nowMs, String chains, String attempt);
 
   /**
    * How a send ended.
+   * @param attempt           the token given to {@link #begin}: a finish that reaches the store twice with it
+   *                          is applied once
    * @param status            {@code sent} or {@code failed}
    * @param provider          the provider that took it ("" when none did)
    * @param providerMessageId its id there ("" when none)
@@ -99,7 +103,7 @@ public interface OutboxStore {
    * @param attemptsTtlMs     how long the attempts are kept
    * @param firstPollAtMs     when the provider is asked for the message's fate (it has no webhook), or 0
    */
-  record Finish(Entry entry, long nowMs, String status, String provider, String providerMessageId, String error,
+  record Finish(Entry entry, String attempt, long nowMs, String status, String provider, String providerMessageId, String error,
                 List<String> attempts, long attemptsTtlMs, long firstPollAtMs) {}
 
   /** Records the outcome and the attempts, and removes the entry, atomically; confirmed by replicas when asked. */

@@ -165,7 +165,8 @@ public final class RedisConnector implements AutoCloseable {
     REJECT,
     /**
      * Lettuce's default: held, and sent (again) once reconnected, within the command timeout. For connections
-     * whose every script is safe to run twice (the outbox's, keyed by notification id and state).
+     * whose every command is safe to run twice (the outbox dispatcher's: begin and finish carry an attempt
+     * token, report applies to one status only; docs/design.md, "At most once per request").
      */
     RESEND
   }

@@ -187,10 +187,10 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
-  public Future<Optional<Work>> begin(String id, long nowMs, String chains) {
+  public Future<Optional<Work>> begin(String id, long nowMs, String chains, String attempt) {
     // confirmed: the provider it records is what keeps a crash from sending twice to one provider
     return BEGIN.runConfirmed(redis, new String[] {record(id), content(id), attempts(id)}, Long.toString(nowMs),
-            chains, Instant.ofEpochMilli(nowMs).toString())
+            chains, Instant.ofEpochMilli(nowMs).toString(), attempt)
         .map(r -> BeginReply.of(num(r, 0)) == BeginReply.NOTHING_TO_SEND
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
@@ -204,7 +204,7 @@ public final class RedisOutboxStore implements OutboxStore {
     List<String> args = new ArrayList<>(List.of(Long.toString(f.nowMs()), f.status(), f.provider(),
         f.providerMessageId(), f.error(), GROUP, entry.entryId(), Long.toString(f.attemptsTtlMs()),
         entry.notificationId(), f.firstPollAtMs() > 0 ? Long.toString(f.firstPollAtMs()) : "",
-        new Poll(f.provider(), f.providerMessageId(), f.nowMs()).member()));
+        new Poll(f.provider(), f.providerMessageId(), f.nowMs()).member(), f.attempt()));
     args.addAll(f.attempts());
     return FINISH.runConfirmed(redis, new String[] {record(entry.notificationId()), attempts(entry.notificationId()),
         stream(entry.lane()), providerMessage(f.provider(), f.providerMessageId()), POLLS}, args.toArray(String[]::new))

@@ -36,7 +36,7 @@ class BeginScriptTest {
   }
 
   private Optional<Work> begin(long nowMs, String firstProviders) {
-    return await(store.begin(id, nowMs, firstProviders));
+    return await(store.begin(id, nowMs, firstProviders, "t-" + nowMs));
   }
 
   @Test
@@ -56,13 +56,13 @@ class BeginScriptTest {
         OutboxStore.Lane.HI, "to", "data", UUID.randomUUID().toString(), 60_000, "", 60_000, "", null)));
     // its stream entry (its content is not really encrypted) is for no dispatcher of a later test
     dequeue(List.of(id));
-    var work = await(store.begin(id, 2_000, "email=smtp,sms=ovh,voice=aws-voice")).orElseThrow();
+    var work = await(store.begin(id, 2_000, "email=smtp,sms=ovh,voice=aws-voice", "t-" + 2_000)).orElseThrow();
     assertThat(work.premarked()).isEqualTo("ovh");
     assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).as("recorded before any call").isEqualTo("ovh");
 
     // the dispatcher died: taken again, that provider is excluded, since the chain has another, which is
     // recorded instead; the history shows the interrupted attempt
-    var again = await(store.begin(id, 3_000, "sms=ovh|mailjet-sms")).orElseThrow();
+    var again = await(store.begin(id, 3_000, "sms=ovh|mailjet-sms", "t-" + 3_000)).orElseThrow();
     assertThat(again.excluded()).containsExactly("ovh");
     assertThat(again.premarked()).isEqualTo("mailjet-sms");
     assertThat(again.sentAgainTo()).isEmpty();
@@ -72,7 +72,7 @@ class BeginScriptTest {
         new io.vertx.core.json.JsonObject(a).getMap()).containsEntry("provider", "ovh")
         .containsEntry("outcome", "interrupted").containsEntry("at", "1970-01-01T00:00:03Z"));
     // a configuration without any other provider of the channel: nothing premarked, the dispatcher records it
-    var third = await(store.begin(id, 4_000, "email=smtp")).orElseThrow();
+    var third = await(store.begin(id, 4_000, "email=smtp", "t-" + 4_000)).orElseThrow();
     assertThat(third.premarked()).isEmpty();
     assertThat(third.sentAgainTo()).as("interrupted at the last one left: sent there again").isEqualTo("mailjet-sms");
     assertThat(redis().hget("gw:{nt}:n:" + id, "inf")).isNull();
@@ -84,10 +84,10 @@ class BeginScriptTest {
     await(store.accept(new OutboxStore.NewNotification(id, 1_000, "voice", "login-code", "fr",
         OutboxStore.Lane.HI, "to", "data", UUID.randomUUID().toString(), 60_000, "", 60_000, "", null)));
     dequeue(List.of(id));
-    assertThat(await(store.begin(id, 2_000, "voice=aws-voice")).orElseThrow().premarked()).isEqualTo("aws-voice");
+    assertThat(await(store.begin(id, 2_000, "voice=aws-voice", "t-" + 2_000)).orElseThrow().premarked()).isEqualTo("aws-voice");
 
     // its dispatcher died mid-send: not failed, not excluded, but sent there again, flagged
-    var again = await(store.begin(id, 3_000, "voice=aws-voice")).orElseThrow();
+    var again = await(store.begin(id, 3_000, "voice=aws-voice", "t-" + 3_000)).orElseThrow();
     assertThat(again.excluded()).isEmpty();
     assertThat(again.sentAgainTo()).isEqualTo("aws-voice");
     assertThat(again.premarked()).isEqualTo("aws-voice");
@@ -99,10 +99,31 @@ class BeginScriptTest {
 
     // the other provider of a two-provider chain already failed to deliver it: the same holds
     redis().hset("gw:{nt}:n:" + id, "x", "ovh-voice");
-    var fourth = await(store.begin(id, 4_000, "voice=ovh-voice|aws-voice")).orElseThrow();
+    var fourth = await(store.begin(id, 4_000, "voice=ovh-voice|aws-voice", "t-" + 4_000)).orElseThrow();
     assertThat(fourth.sentAgainTo()).isEqualTo("aws-voice");
     assertThat(fourth.excluded()).containsExactly("ovh-voice");
     assertThat(redis().llen("gw:{nt}:a:" + id)).isEqualTo(2);
+  }
+
+  /**
+   * Issue 12, point 2: the outbox's connections let the client send a command again after a reconnect when
+   * its answer was lost. A begin that reaches Redis twice with its attempt token is one attempt: the same work,
+   * no interrupted attempt in the history, no provider excluded (read as a crash, it would go to the next
+   * provider: a duplicate). Another token is another attempt: then it was interrupted.
+   */
+  @Test
+  void aBeginRunTwiceWithItsAttemptTokenAnswersTheSameAndIsOneAttempt() {
+    stored("queued");
+    Work first = await(store.begin(id, NOW, "sms=ovh|mailjet-sms", "t-a")).orElseThrow();
+    Map<String, String> after = redis().hgetall(record);
+
+    assertThat(await(store.begin(id, NOW + 5, "sms=ovh|mailjet-sms", "t-a"))).contains(first);
+    assertThat(redis().hgetall(record)).isEqualTo(after);
+    assertThat(redis().exists(RedisOutboxStore.attempts(id))).as("no interrupted attempt").isZero();
+
+    assertThat(await(store.begin(id, NOW + 10, "sms=ovh|mailjet-sms", "t-b")).orElseThrow().excluded())
+        .as("another attempt found it mid-send: interrupted").containsExactly("ovh");
+    assertThat(redis().llen(RedisOutboxStore.attempts(id))).isEqualTo(1);
   }
 
   @Test

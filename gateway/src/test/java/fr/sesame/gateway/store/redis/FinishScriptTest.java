@@ -62,11 +62,11 @@ class FinishScriptTest {
   void aSentMessageRecordsItsProviderAndAttemptsIndexesItsProviderIdQueuesItsPollAndLeavesTheStream() {
     Entry entry = taken();
 
-    await(store.finish(new Finish(entry, NOW, "sent", provider, "m-1", "", List.of("{\"a\":1}", "{\"a\":2}"),
+    await(store.finish(new Finish(entry, "t-1", NOW, "sent", provider, "m-1", "", List.of("{\"a\":1}", "{\"a\":2}"),
         RETENTION_MS, NOW + 60_000)));
 
     assertThat(redis().hgetall(record)).isEqualTo(Map.of("st", "sent", "ch", "sms", "p", "LO", "u",
-        Long.toString(NOW), "pr", provider, "mid", "m-1", "err", ""));
+        Long.toString(NOW), "pr", provider, "mid", "m-1", "err", "", "fk", "t-1"));
     assertThat(redis().lrange(RedisOutboxStore.attempts(id), 0, -1))
         .containsExactly("{\"earlier\":1}", "{\"a\":1}", "{\"a\":2}");
     assertThat(redis().pttl(RedisOutboxStore.attempts(id))).isBetween(1L, RETENTION_MS);
@@ -81,7 +81,7 @@ class FinishScriptTest {
   void aSentMessageWhoseProviderIsNotAskedIsIndexedButNotPolled() {
     Entry entry = taken();
 
-    await(store.finish(new Finish(entry, NOW, "sent", provider, "m-1", "", List.of(), RETENTION_MS, 0)));
+    await(store.finish(new Finish(entry, "t-1", NOW, "sent", provider, "m-1", "", List.of(), RETENTION_MS, 0)));
 
     assertThat(await(store.byProviderMessage(provider, "m-1"))).contains(id);
     assertThat(redis().zscore("gw:{nt}:poll", new Poll(provider, "m-1", NOW).member())).isNull();
@@ -92,14 +92,36 @@ class FinishScriptTest {
   void aFailedSendRecordsWhyAndIsNeitherIndexedNorPolled() {
     Entry entry = taken();
 
-    await(store.finish(new Finish(entry, NOW, "failed", "", "", "every provider refused", List.of("{\"a\":1}"),
+    await(store.finish(new Finish(entry, "t-1", NOW, "failed", "", "", "every provider refused", List.of("{\"a\":1}"),
         RETENTION_MS, NOW + 60_000)));
 
     assertThat(redis().hgetall(record)).isEqualTo(Map.of("st", "failed", "ch", "sms", "p", "LO", "u",
-        Long.toString(NOW), "pr", "", "mid", "", "err", "every provider refused"));
+        Long.toString(NOW), "pr", "", "mid", "", "err", "every provider refused", "fk", "t-1"));
     assertThat(redis().lrange(RedisOutboxStore.attempts(id), 0, -1)).containsExactly("{\"earlier\":1}", "{\"a\":1}");
     assertThat(redis().exists(RedisOutboxStore.providerMessage("", ""))).as("no index of an empty id").isZero();
     assertThat(redis().zscore("gw:{nt}:poll", new Poll("", "", NOW).member())).isNull();
+    assertAcknowledgedAndRemoved(entry);
+  }
+
+  /**
+   * Issue 12, point 2: the client sends a command again after a reconnect when its answer was lost (the
+   * outbox's connections let Lettuce do so). The second run, same attempt token, changes nothing: the attempts are listed once, and a delivery report
+   * applied in between is not turned back into 'sent'.
+   */
+  @Test
+  void aFinishRunTwiceWithItsAttemptTokenIsAppliedOnce() {
+    Entry entry = taken();
+    Finish finish = new Finish(entry, "t-1", NOW, "sent", provider, "m-1", "", List.of("{\"a\":1}"), RETENTION_MS,
+        NOW + 60_000);
+    await(store.finish(finish));
+    assertThat(await(store.report(id, NOW + 1, provider, true, "{\"report\":1}"))).isEqualTo(
+        fr.sesame.gateway.store.OutboxStore.ReportOutcome.DELIVERED);
+
+    await(store.finish(finish));
+
+    assertThat(redis().hget(record, "st")).isEqualTo("delivered");
+    assertThat(redis().lrange(RedisOutboxStore.attempts(id), 0, -1))
+        .containsExactly("{\"earlier\":1}", "{\"a\":1}", "{\"report\":1}");
     assertAcknowledgedAndRemoved(entry);
   }
 }

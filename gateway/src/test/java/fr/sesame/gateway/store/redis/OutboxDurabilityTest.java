@@ -54,7 +54,7 @@ class OutboxDurabilityTest {
         .findFirst().orElseThrow();
     assertThat(RedisTopology.cli(replica.port(), "HGET", "gw:{nt}:n:" + id, "st").trim())
         .as("on the replica when acknowledged").isEqualTo("queued");
-    assertThat(await(store.begin(id, 2_000, "email=smtp"))).isPresent();
+    assertThat(await(store.begin(id, 2_000, "email=smtp", "t-" + 2_000))).isPresent();
     await(store.sendingTo(id, "ses"));
 
     // the replica stops replicating: nothing is confirmed any more
@@ -64,7 +64,7 @@ class OutboxDurabilityTest {
           .isInstanceOf(StoreUnconfirmedException.class);
       assertThat(failure(store.sendingTo(id, "smtp"))).isInstanceOf(StoreUnconfirmedException.class);
       var entry = new OutboxStore.Entry(Lane.LO, "0-1", id);
-      assertThat(failure(store.finish(new OutboxStore.Finish(entry, 3_000, "sent", "smtp", "m-1", "", List.of(),
+      assertThat(failure(store.finish(new OutboxStore.Finish(entry, "t-1", 3_000, "sent", "smtp", "m-1", "", List.of(),
           60_000, 0)))).isInstanceOf(StoreUnconfirmedException.class);
       assertThat(failure(store.report(id, 4_000, "smtp", true, "{}"))).isInstanceOf(StoreUnconfirmedException.class);
     } finally {
