@@ -126,6 +126,37 @@ class FallbackChainTest {
   }
 
   @Test
+  void aWrongOvhSecretFallsBackAtOnceAndChargesOvhsCircuit() {
+    // what OVH answers a request signed with a wrong application secret
+    ovh.reply(400, "{\"errorCode\":\"INVALID_SIGNATURE\",\"httpCode\":\"400 Bad Request\",\"message\":\"Invalid signature\"}");
+    mailjet.reply(200, MAILJET_OK);
+    ChannelsNotifier notifier = notifier();
+    assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
+    assertThat(ovh.requests()).as("no retry: the same signature would fail again").hasSize(1);
+    CircuitBreaker circuit = notifier.chains().get(ChannelKind.SMS).providers().get(0).circuit();
+    assertThat(circuit.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void aRevokedOvhConsumerKeyFallsBack() {
+    ovh.reply(403, "{\"errorCode\":\"INVALID_CREDENTIAL\",\"httpCode\":\"403 Forbidden\",\"message\":\"This credential is not valid\"}");
+    mailjet.reply(200, MAILJET_OK);
+    assertThat(await(notifier().send(SMS)).provider()).isEqualTo("mailjet-sms");
+  }
+
+  @Test
+  void anInvalidNumberAtTheSecondProviderStopsTheChainWithoutChargingItsCircuit() {
+    ovh.reply(503, "{}");
+    mailjet.reply(400, "{\"ErrorIdentifier\":\"e\",\"ErrorCode\":\"sms-0002\",\"StatusCode\":400,"
+        + "\"ErrorMessage\":\"Invalid 'To'\",\"ErrorRelatedTo\":[\"To\"]}");
+    ChannelsNotifier notifier = notifier();
+    assertThat(failure(notifier.send(SMS))).isInstanceOf(RejectedMessageException.class);
+    assertThat(mailjet.requests()).hasSize(1);
+    CircuitBreaker circuit = notifier.chains().get(ChannelKind.SMS).providers().get(1).circuit();
+    assertThat(circuit.getMetrics().getNumberOfFailedCalls()).isZero();
+  }
+
+  @Test
   void honoursRetryAfterOnThrottling() {
     ovh.replyRetryAfter(429, "0").reply(200, OVH_OK);
     assertThat(await(notifier().send(SMS)).provider()).isEqualTo("ovh");

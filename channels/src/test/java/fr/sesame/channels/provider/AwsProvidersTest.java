@@ -91,7 +91,8 @@ class AwsProvidersTest {
   void sesFailuresAreClassified() {
     aws.reply(400, "{\"message\":\"Email address is not verified.\"}").reply(500, "{}").reply(403, "{}");
     ChannelProvider p = ses();
-    assertThat(((ProviderException) failure(p.send(EMAIL))).kind()).isEqualTo(ProviderException.Kind.REJECTED);
+    assertThat(((ProviderException) failure(p.send(EMAIL))).kind()).as("SES sandbox: our account, not the recipient")
+        .isEqualTo(ProviderException.Kind.MISCONFIGURED);
     assertThat(((ProviderException) failure(p.send(EMAIL))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
     assertThat(((ProviderException) failure(p.send(EMAIL))).kind()).isEqualTo(ProviderException.Kind.MISCONFIGURED);
     assertThat(aws.requests()).as("the SDK does not retry: the guard does").hasSize(3);
@@ -123,7 +124,8 @@ class AwsProvidersTest {
 
   @Test
   void voiceRejectionOfTheNumberDoesNotLookTransient() {
-    aws.reply(400, "{\"__type\":\"ValidationException\",\"message\":\"Invalid destination\"}");
+    aws.reply(400, "{\"__type\":\"ValidationException\",\"Message\":\"Invalid destination\",\"Reason\":\"CANNOT_PARSE\","
+        + "\"Fields\":[{\"Name\":\"DestinationPhoneNumber\",\"Message\":\"invalid\"}]}");
     assertThat(((ProviderException) failure(voice().send(CALL))).kind()).isEqualTo(ProviderException.Kind.REJECTED);
   }
 }

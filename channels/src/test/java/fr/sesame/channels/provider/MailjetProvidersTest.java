@@ -83,7 +83,7 @@ class MailjetProvidersTest {
   @Test
   void messageLevelErrorIsARejection() {
     mailjet.reply(400, "{\"Messages\":[{\"Status\":\"error\",\"Errors\":[{\"ErrorCode\":\"mj-0013\","
-        + "\"StatusCode\":400,\"ErrorMessage\":\"is an invalid email address.\"}]}]}");
+        + "\"StatusCode\":400,\"ErrorMessage\":\"is an invalid email address.\",\"ErrorRelatedTo\":[\"To[0].Email\"]}]}]}");
     var e = (ProviderException) failure(email().send(EMAIL));
     assertThat(e.kind()).isEqualTo(ProviderException.Kind.REJECTED);
     assertThat(e.getMessage()).contains("mj-0013").doesNotContain("alice");

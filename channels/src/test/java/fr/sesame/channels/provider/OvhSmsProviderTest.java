@@ -109,7 +109,8 @@ class OvhSmsProviderTest {
     OvhSmsProvider p = provider(ovh.url());
     assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
     assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.MISCONFIGURED);
-    assertThat(((ProviderException) failure(p.send(SMS))).kind()).isEqualTo(ProviderException.Kind.REJECTED);
+    assertThat(((ProviderException) failure(p.send(SMS))).kind()).as("a bare 400 is not the recipient's fault")
+        .isEqualTo(ProviderException.Kind.MISCONFIGURED);
     ProviderException throttled = (ProviderException) failure(p.send(SMS));
     assertThat(throttled.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
     assertThat(throttled.retryAfter()).hasSeconds(7);

@@ -44,17 +44,45 @@ final class AwsClients {
     return builder.build();
   }
 
-  /** Back to the caller's Vert.x context, failures classified. */
-  static <T> Future<T> call(String name, CompletableFuture<T> stage) {
-    return SdkCalls.onCaller(stage, t -> classify(name, t));
+  /**
+   * Back to the caller's Vert.x context, failures classified.
+   * @param recipient which service errors say the recipient is invalid (then REJECTED)
+   */
+  static <T> Future<T> call(String name, CompletableFuture<T> stage,
+                            java.util.function.Predicate<AwsServiceException> recipient) {
+    return SdkCalls.onCaller(stage, t -> classify(name, t, recipient));
   }
 
-  private static ProviderException classify(String name, Throwable t) {
+  /** Error codes of the common AWS errors and of throttling: our credentials, our clock, or slow down. */
+  private static final java.util.Set<String> CREDENTIALS = java.util.Set.of("InvalidClientTokenId",
+      "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken", "AccessDenied",
+      "AccessDeniedException", "ExpiredToken", "ExpiredTokenException", "UnrecognizedClientException",
+      "NotAuthorized", "OptInRequired", "RequestExpired", "InvalidSignatureException");
+  private static final java.util.Set<String> TRANSIENT_CODES = java.util.Set.of("Throttling", "ThrottlingException",
+      "TooManyRequestsException", "ServiceUnavailable", "InternalFailure");
+
+  /**
+   * A failure of an AWS call. Credentials, signature and clock errors are misconfigurations whatever their
+   * status (AWS answers some with 400); throttling is transient (some with 400 too); {@code recipient} tells
+   * which service errors name the recipient; any other service error goes by its status, so never REJECTED.
+   */
+  static ProviderException classify(String name, Throwable t,
+                                    java.util.function.Predicate<AwsServiceException> recipient) {
     if (t instanceof AwsServiceException s) {
-      String code = s.awsErrorDetails() == null ? "" : s.awsErrorDetails().errorCode();
+      String code = s.awsErrorDetails() == null || s.awsErrorDetails().errorCode() == null ? ""
+          : s.awsErrorDetails().errorCode().replaceAll("[^\\w.-]", "");
+      String what = name + " answered HTTP " + s.statusCode() + (code.isEmpty() ? "" : " (" + code + ")");
+      if (CREDENTIALS.contains(code)) {
+        return ProviderException.misconfigured(what);
+      }
+      if (TRANSIENT_CODES.contains(code)) {
+        return ProviderException.transientFailure(what, null);
+      }
+      if (recipient.test(s)) {
+        return ProviderException.rejected(what);
+      }
       ProviderException p = ProviderException.forHttpStatus(name, s.statusCode(), null);
-      return new ProviderException(p.kind(), p.getMessage() + (code == null || code.isEmpty() ? "" : " (" + code + ")"),
-          p.retryAfter(), null);
+      return new ProviderException(p.kind(), what, p.retryAfter(), null);
     }
     if (t instanceof SdkClientException) {
       return ProviderException.transientFailure(name + " unreachable: " + t.getClass().getSimpleName(), t);

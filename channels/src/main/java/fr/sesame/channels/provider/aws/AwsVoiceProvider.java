@@ -10,13 +10,22 @@ import fr.sesame.channels.spi.ProviderFactory;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import java.time.Clock;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2AsyncClient;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.ConflictException;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.ConflictExceptionReason;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.SendVoiceMessageRequest;
+import software.amazon.awssdk.services.pinpointsmsvoicev2.model.ValidationException;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.VoiceMessageBodyTextType;
 
 /**
  * Voice calls through AWS End User Messaging SMS and Voice v2 ({@code SendVoiceMessage}): a synthetic voice
  * reads the message (the login-code template spells the code digit by digit, twice).
+ *
+ * <p>A {@code ValidationException} naming the {@code DestinationPhoneNumber} field, or a
+ * {@code ConflictException} because the number opted out, is a rejection; any other validation error is
+ * about our request (our origination identity, our voice) and falls back; credentials and
+ * {@code AccessDeniedException} are misconfigurations, throttling is transient.
  */
 public final class AwsVoiceProvider extends NamedProvider {
   private final PinpointSmsVoiceV2AsyncClient client;
@@ -43,8 +52,16 @@ public final class AwsVoiceProvider extends NamedProvider {
         .messageBodyTextType(VoiceMessageBodyTextType.TEXT)
         .voiceId(voiceId)
         .build();
-    return AwsClients.call(name, client.sendVoiceMessage(request))
+    return AwsClients.call(name, client.sendVoiceMessage(request), AwsVoiceProvider::aboutTheRecipient)
         .map(r -> new Receipt(name, r.messageId(), clock.instant()));
+  }
+
+  private static boolean aboutTheRecipient(AwsServiceException e) {
+    if (e instanceof ValidationException v) {
+      return v.hasFields() && !v.fields().isEmpty()
+          && v.fields().stream().allMatch(f -> "DestinationPhoneNumber".equals(f.name()));
+    }
+    return e instanceof ConflictException c && c.reason() == ConflictExceptionReason.DESTINATION_PHONE_NUMBER_OPTED_OUT;
   }
 
   /**

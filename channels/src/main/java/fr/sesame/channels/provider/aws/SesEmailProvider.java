@@ -17,7 +17,12 @@ import software.amazon.awssdk.services.sesv2.model.Destination;
 import software.amazon.awssdk.services.sesv2.model.EmailContent;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
-/** Email through Amazon SES v2 ({@code SendEmail}, simple content), with the AWS SDK's async client. */
+/**
+ * Email through Amazon SES v2 ({@code SendEmail}, simple content), with the AWS SDK's async client.
+ * Credentials, signature and clock errors, a suspended or paused account, an unverified sender and
+ * {@code MessageRejected} are misconfigurations (the next provider may send it); throttling is transient.
+ * SES names no error as the recipient's: none is a rejection.
+ */
 public final class SesEmailProvider extends NamedProvider {
   private final SesV2AsyncClient client;
   private final String from;
@@ -46,7 +51,8 @@ public final class SesEmailProvider extends NamedProvider {
                 .build()).toList())
             .build()).build())
         .build();
-    return AwsClients.call(name, client.sendEmail(request))
+    // SES names no recipient error: a bad address comes back as BadRequestException, as our own bugs do
+    return AwsClients.call(name, client.sendEmail(request), e -> false)
         .map(r -> new Receipt(name, r.messageId(), clock.instant()));
   }
 

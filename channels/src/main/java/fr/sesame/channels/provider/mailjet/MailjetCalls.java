@@ -16,6 +16,9 @@ import java.time.Duration;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import org.json.JSONArray;
+import org.json.JSONException;
+import org.json.JSONObject;
 
 /**
  * Runs Mailjet SDK calls without blocking: {@code postAsync} (OkHttp's own dispatcher) and back to the
@@ -56,8 +59,48 @@ final class MailjetCalls {
       return ProviderException.misconfigured(name + " refused our credentials");
     }
     if (t instanceof MailjetClientRequestException r) {
-      return ProviderException.forHttpStatus(name, r.getStatusCode(), null);
+      // the SDK puts the answer's body in the message: Mailjet's error names what it is about
+      String code = recipientErrorCode(r.getMessage());
+      return code != null ? ProviderException.rejected(name + " refused the recipient (" + code + ")")
+          : ProviderException.forHttpStatus(name, r.getStatusCode(), null);
     }
     return ProviderException.transientFailure(name + " unreachable: " + t.getClass().getSimpleName(), t);
+  }
+
+  /**
+   * The error code when a Mailjet error body says the recipient is wrong, else null. Mailjet's errors
+   * ({@code {"ErrorCode":"mj-0013","ErrorMessage":"...","ErrorRelatedTo":["To[0].Email"],"StatusCode":400}},
+   * alone or in a message's {@code Errors}) name the field at fault in {@code ErrorRelatedTo}: only errors
+   * that all point at {@code To}, {@code Cc} or {@code Bcc} are the recipient's; the same code on
+   * {@code From.Email} is our sender.
+   */
+  static String recipientErrorCode(String body) {
+    try {
+      return body == null || !body.trim().startsWith("{") ? null : recipientErrorCode(new JSONObject(body));
+    } catch (JSONException e) {
+      return null;
+    }
+  }
+
+  static String recipientErrorCode(JSONObject json) {
+    JSONArray errors = json.optJSONArray("Errors");
+    if (errors == null) {
+      errors = new JSONArray().put(json);
+    }
+    String code = null;
+    for (int i = 0; i < errors.length(); i++) {
+      JSONObject e = errors.optJSONObject(i);
+      JSONArray related = e == null ? null : e.optJSONArray("ErrorRelatedTo");
+      if (related == null || related.isEmpty()) {
+        return null;
+      }
+      for (int j = 0; j < related.length(); j++) {
+        if (!related.optString(j).matches("(To|Cc|Bcc)(\\[\\d+\\])?(\\.\\w+)?")) {
+          return null;
+        }
+      }
+      code = e.optString("ErrorCode", "?");
+    }
+    return code == null ? null : code.replaceAll("[^\\w.-]", "");
   }
 }

@@ -22,7 +22,8 @@ import org.json.JSONObject;
 
 /**
  * Email through Mailjet's Send API v3.1 ({@code POST /v3.1/send}, Basic auth), with the official Java SDK.
- * A message-level {@code "Status":"error"} is a rejection.
+ * A message-level {@code "Status":"error"} whose errors all point at the recipient ({@code ErrorRelatedTo}
+ * {@code To[0].Email}) is a rejection; any other (our sender, our content) is a misconfiguration.
  */
 public final class MailjetEmailProvider extends NamedProvider implements DeliveryReports {
   private final MailjetClient client;
@@ -62,9 +63,14 @@ public final class MailjetEmailProvider extends NamedProvider implements Deliver
     try {
       JSONObject first = new JSONObject(response.getRawResponseContent()).getJSONArray("Messages").getJSONObject(0);
       if (!"success".equals(first.optString("Status"))) {
+        String recipient = MailjetCalls.recipientErrorCode(first);
+        if (recipient != null) {
+          return Future.failedFuture(ProviderException.rejected(name + " refused the recipient (" + recipient + ")"));
+        }
         JSONArray errors = first.optJSONArray("Errors");
         String code = errors != null && !errors.isEmpty() ? errors.getJSONObject(0).optString("ErrorCode") : "?";
-        return Future.failedFuture(ProviderException.rejected(name + " refused the message (" + code + ")"));
+        return Future.failedFuture(ProviderException.misconfigured(name + " refused the message ("
+            + code.replaceAll("[^\\w.-]", "") + ")"));
       }
       JSONObject to = first.getJSONArray("To").getJSONObject(0);
       String id = to.has("MessageUUID") ? to.getString("MessageUUID") : String.valueOf(to.opt("MessageID"));

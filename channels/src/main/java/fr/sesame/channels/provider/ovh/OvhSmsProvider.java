@@ -30,7 +30,10 @@ import java.util.HexFormat;
  * {@code X-Ovh-Timestamp} and {@code X-Ovh-Signature} =
  * {@code "$1$" + hex(SHA-1(appSecret+"+"+consumerKey+"+"+METHOD+"+"+url+"+"+body+"+"+timestamp))}.
  * The timestamp is corrected by the delta to {@code GET /auth/time}, read once. A number OVH lists in
- * {@code invalidReceivers} is a rejection.
+ * {@code invalidReceivers} is a rejection; every error OVH answers in its body
+ * ({@code {"errorCode":"INVALID_SIGNATURE","httpCode":"400 Bad Request","message":...}}) is about our
+ * credentials, our clock or our request, never the recipient: {@code QUERY_TIME_OUT} (our timestamp is out
+ * of OVH's window) is transient and reads OVH's clock again, the others are misconfigurations.
  */
 public final class OvhSmsProvider extends NamedProvider implements DeliveryReports {
   private final WebClient http;
@@ -88,8 +91,7 @@ public final class OvhSmsProvider extends NamedProvider implements DeliveryRepor
 
   private Future<Receipt> answer(HttpResponse<Buffer> res, String to) {
     if (res.statusCode() / 100 != 2) {
-      return Future.failedFuture(ProviderException.forHttpStatus(name, res.statusCode(),
-          ProviderException.retryAfter(res.getHeader("Retry-After"))));
+      return Future.failedFuture(failure(res));
     }
     JsonObject json;
     try {
@@ -99,10 +101,40 @@ public final class OvhSmsProvider extends NamedProvider implements DeliveryRepor
     }
     JsonArray invalid = json.getJsonArray("invalidReceivers", new JsonArray());
     JsonArray ids = json.getJsonArray("ids", new JsonArray());
-    if (invalid.contains(to) || ids.isEmpty()) {
+    if (invalid.contains(to)) {
       return Future.failedFuture(ProviderException.rejected(name + " refused the receiver"));
     }
+    if (ids.isEmpty()) { // no job and our number not named: OVH's answer, not the recipient, is at fault
+      return Future.failedFuture(ProviderException.misconfigured(name + " created no job and refused no receiver"));
+    }
     return Future.succeededFuture(new Receipt(name, String.valueOf(ids.getValue(0)), clock.instant()));
+  }
+
+  /**
+   * An error answer. OVH's error body names the error in {@code errorCode} (its own clients switch on it:
+   * {@code INVALID_CREDENTIAL}, {@code NOT_CREDENTIAL}, {@code INVALID_KEY}, {@code NOT_GRANTED_CALL} with
+   * 403, {@code INVALID_SIGNATURE} with 400); the code, never the message, goes into ours.
+   */
+  private ProviderException failure(HttpResponse<Buffer> res) {
+    String code = errorCode(res);
+    if ("QUERY_TIME_OUT".equals(code)) {
+      timeDelta = null; // our timestamp left OVH's window: read OVH's clock again before the retry
+      return ProviderException.transientFailure(name + " found our timestamp out of time (QUERY_TIME_OUT)", null);
+    }
+    ProviderException p = ProviderException.forHttpStatus(name, res.statusCode(),
+        ProviderException.retryAfter(res.getHeader("Retry-After")));
+    return code == null ? p
+        : new ProviderException(p.kind(), p.getMessage() + " (" + code + ")", p.retryAfter(), null);
+  }
+
+  private static String errorCode(HttpResponse<Buffer> res) {
+    try {
+      JsonObject body = res.bodyAsJsonObject();
+      String code = body == null ? null : body.getString("errorCode");
+      return code != null && code.matches("[A-Z_]{1,64}") ? code : null;
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
   }
 
   /**

@@ -23,9 +23,13 @@ import java.util.Locale;
 /**
  * Email through an SMTP server (the operator's own mail service at OVH), with the Vert.x mail client:
  * pooled, non-blocking connections. SMTP 4xx replies are transient; 530/534/535 mean our credentials are
- * wrong; other 5xx replies reject the message.
+ * wrong; a 5xx reply to {@code RCPT TO} (RFC 5321: 550 no such mailbox, 553 mailbox name not allowed...)
+ * rejects the recipient, unless its enhanced status is a policy one (5.7.x, e.g. relaying denied); any other
+ * 5xx (to {@code MAIL FROM}, {@code DATA}, a command) is about our sender or our message: a misconfiguration.
  */
 public final class SmtpEmailProvider extends NamedProvider {
+  /** How the Vert.x mail client (5.0) starts the message of a refused {@code RCPT TO}. */
+  static final String RCPT_REFUSED = "recipient address not accepted";
   private final MailClient client;
   private final String from;
   private final Clock clock;
@@ -54,15 +58,24 @@ public final class SmtpEmailProvider extends NamedProvider {
 
   private ProviderException classify(Throwable e) {
     if (e instanceof SMTPException s) {
-      String what = name + " answered SMTP " + s.getReplyCode();
-      if (s.isTransient()) {
-        return ProviderException.transientFailure(what, s);
-      }
       int code = s.getReplyCode();
+      SMTPException.EnhancedStatus status = s.getEnhancedStatus();
+      String enhanced = status == null || status == SMTPException.EnhancedStatus.OTHER_UNDEFINED ? ""
+          : " " + (s.isPermanent() ? 5 : 4) + "." + status.getSubject() + "." + status.getDetail();
+      String what = name + " answered SMTP " + code + enhanced;
+      if (s.isTransient()) {
+        return ProviderException.transientFailure(what, null);
+      }
       if (code == 530 || code == 534 || code == 535) {
         return ProviderException.misconfigured(what + " (authentication)");
       }
-      return ProviderException.rejected(what);
+      // the Vert.x mail client says which command was refused; only RCPT TO is about the recipient, and
+      // not when the refusal is a policy one (5.7.x: relay denied, our authentication)
+      boolean rcpt = s.getMessage() != null && s.getMessage().startsWith(RCPT_REFUSED);
+      if (rcpt && status != SMTPException.EnhancedStatus.OTHER_SECURITY) {
+        return ProviderException.rejected(what + " to RCPT TO");
+      }
+      return ProviderException.misconfigured(what);
     }
     return ProviderException.transientFailure(name + " failed: " + e.getClass().getSimpleName(), e);
   }
