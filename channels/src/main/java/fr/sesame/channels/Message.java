@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param text    the body: the SMS text, the words a voice call reads out, or the email's text part
  * @param purpose what the message is for (e.g. {@code login-code}), for metrics and priorities; not shown to the recipient
  * @param attachments files sent with an email (empty for other channels)
+ * @param lang    the language of the text ({@code fr}, {@code en}), which picks a voice call's voice;
+ *                {@code null} when not known (the provider's default voice)
  */
 public record Message(ChannelKind kind, String to, String subject, String text, String purpose,
-                      java.util.List<Attachment> attachments) {
+                      java.util.List<Attachment> attachments, String lang) {
   public Message {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(to, "to");
@@ -22,7 +24,13 @@ public record Message(ChannelKind kind, String to, String subject, String text, 
     attachments = java.util.List.copyOf(attachments);
   }
 
-  /** A message without attachments. */
+  /** A message in no stated language. */
+  public Message(ChannelKind kind, String to, String subject, String text, String purpose,
+                 java.util.List<Attachment> attachments) {
+    this(kind, to, subject, text, purpose, attachments, null);
+  }
+
+  /** A message without attachments, in no stated language. */
   public Message(ChannelKind kind, String to, String subject, String text, String purpose) {
     this(kind, to, subject, text, purpose, java.util.List.of());
   }

@@ -102,7 +102,7 @@ public final class TemplateCatalog {
       attachments = List.of(new fr.sesame.channels.Attachment(specs.get(name).pdf(), "application/pdf",
           fr.sesame.channels.pdf.LetterPdf.render(page[0].strip(), page[1].strip())));
     }
-    return new Message(channel, to, subject, text.strip(), name, attachments);
+    return new Message(channel, to, subject, text.strip(), name, attachments, lang);
   }
 
   /** {first line, the rest}: an email's subject line, a letter's or a PDF's title, then the body. */

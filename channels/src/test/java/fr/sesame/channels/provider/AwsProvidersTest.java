@@ -128,4 +128,40 @@ class AwsProvidersTest {
         + "\"Fields\":[{\"Name\":\"DestinationPhoneNumber\",\"Message\":\"invalid\"}]}");
     assertThat(((ProviderException) failure(voice().send(CALL))).kind()).isEqualTo(ProviderException.Kind.REJECTED);
   }
+
+  static Message call(String lang) {
+    return new Message(ChannelKind.VOICE, "+33612345678", null, "Your code is: 1, 2, 3.", "login-code",
+        java.util.List.of(), lang);
+  }
+
+  String voiceOf(ChannelProvider p, Message m) {
+    aws.reply(200, "{\"MessageId\":\"voice-1\"}");
+    await(p.send(m));
+    var requests = aws.requests();
+    return new JsonObject(requests.get(requests.size() - 1).body()).getString("VoiceId");
+  }
+
+  @Test
+  void anEnglishCallIsReadByAnEnglishVoiceAndAFrenchOneByLea() {
+    ChannelProvider p = voice();
+    assertThat(voiceOf(p, call("en"))).isEqualTo("AMY");
+    assertThat(voiceOf(p, call("fr"))).isEqualTo("LEA");
+    assertThat(voiceOf(p, call(null))).as("no language: the default voice").isEqualTo("LEA");
+  }
+
+  @Test
+  void eachLanguageVoiceIsConfigurable() {
+    ChannelProvider p = provider("aws-voice", aws.url(), Map.of("originationIdentity", "+33900000000",
+        "voiceId", "CELINE", "voiceId.en", "joanna"));
+    assertThat(voiceOf(p, call("en"))).isEqualTo("JOANNA");
+    assertThat(voiceOf(p, call("fr"))).isEqualTo("CELINE");
+    assertThat(voiceOf(p, call("de"))).as("a language without a voice: voiceId").isEqualTo("CELINE");
+  }
+
+  @Test
+  void aVoiceAwsDoesNotKnowStopsStartUp() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> provider("aws-voice", aws.url(),
+            Map.of("originationIdentity", "+33900000000", "voiceId.en", "Jonana")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("voiceId.en").hasMessageContaining("Jonana");
+  }
 }
