@@ -7,19 +7,31 @@
 -- ScriptLimits.mode's (explicit, never ordinals).
 local RL_ON_FAILURE, RL_ALWAYS, RL_ON_SUCCESS = 0, 1, 2
 
--- A limit's theoretical arrival time. Admissions never put it more than a whole burst ahead of now; when it
--- is, this caller's clock is behind the one that wrote it (a clock stepped back, or another instance's runs
--- ahead by more than the limit's window), and the state means nothing here: the limit starts afresh rather
--- than refuse for as long as the clocks differ (which, for a breaker's limit, would stop a whole country).
-local function rl_tat(l, now)
-  local tat = tonumber(redis.call('GET', l[1]) or now)
-  if tat < now or tat > now + l[2] * l[3] then return now end
-  return tat
-end
-
 -- Stores a limit's new theoretical arrival time; it expires once the limit is whole again.
 local function rl_set(l, tat, now)
   redis.call('SET', l[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+end
+
+-- A limit's theoretical arrival time (TAT). An admission never writes one more than a window (interval x
+-- burst) ahead of its writer's clock, and can write it exactly there; another caller's clock (another event
+-- loop, another instance) may be behind the writer's by microseconds or milliseconds. So a TAT ahead of
+-- now + window is a debt read on a slower clock: the limit is exhausted, the request refused with its
+-- retry-after read from the stored TAT (the real wait on this clock). It is never read as a fresh limit: that
+-- reading let a request 1 us "older" than the last admission restart a whole burst.
+-- Only a TAT more than two windows ahead cannot come from a clock within a window of ours (a clock that
+-- jumped ahead, a test clock moved back): it is clamped to now + window and written back, so the limit is
+-- exhausted for at most one window of this clock and then heals, instead of refusing for as long as the
+-- clocks differ (which, for a breaker's limit, would stop a whole country). That write is a repair, not a
+-- charge, and the same for a given now (a replayed script writes the same value).
+local function rl_tat(l, now)
+  local window = l[2] * l[3]
+  local tat = tonumber(redis.call('GET', l[1]) or now)
+  if tat < now then return now end
+  if tat > now + 2 * window then
+    tat = now + window
+    rl_set(l, tat, now)
+  end
+  return tat
 end
 
 -- Charges cost permits to one limit, whatever its state (a failure has happened: it counts).
@@ -36,7 +48,7 @@ local function rl_charge_mode(limits, now, mode)
 end
 
 -- Decides all limits at once: allowed only when every one admits cost more; then the charged ones are
--- charged, else nothing is written.
+-- charged, else nothing is written (but for rl_tat's repair of a state more than two windows ahead).
 -- RETURNS allowed (1|0), retry_after_us, index of the limit that refuses longest (0 when allowed),
 --         states: per limit {remaining, reset_after_us}, as they stand after the decision
 local function rl_check(limits, now, cost)

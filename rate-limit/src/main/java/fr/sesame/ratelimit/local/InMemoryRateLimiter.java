@@ -39,7 +39,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     for (int i = 0; i < limits.size(); i++) {
       Limit l = limits.get(i);
       long interval = l.policy().emissionIntervalMicros();
-      long tat = Math.max(tats.getOrDefault(key(hashTag, l), nowUs), nowUs);
+      long tat = tat(key(hashTag, l), nowUs, interval * l.policy().burst());
       long next = tat + interval * cost;
       long allowAt = next - interval * l.policy().burst();
       if (nowUs < allowAt) {
@@ -68,6 +68,20 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
     return Future.succeededFuture(new Decision(allowed, allowed ? Decision.Reason.ALLOWED : Decision.Reason.LIMITED,
         allowed ? Duration.ZERO : Duration.ofNanos(retry * 1000), states));
+  }
+
+  /**
+   * The limit's theoretical arrival time, with {@code lib/gcra.lua}'s rule: a state ahead of now + window is a
+   * debt (another clock a little ahead wrote it), never a fresh limit; one more than two windows ahead is
+   * clamped to now + window and stored, so it heals within one window.
+   */
+  private long tat(String key, long nowUs, long windowUs) {
+    long tat = Math.max(tats.getOrDefault(key, nowUs), nowUs);
+    if (tat - nowUs > 2 * windowUs) {
+      tat = nowUs + windowUs;
+      tats.put(key, tat);
+    }
+    return tat;
   }
 
   private static String key(String hashTag, Limit l) {

@@ -126,4 +126,24 @@ class GcraScriptTest {
     assertThat(d.allowed()).isFalse();
     assertThat(d.retryAfter()).isEqualTo(Duration.ofHours(2));
   }
+
+  @Test
+  void aDebtReadOnAClockBehindWritesNothingAndAStateTwoWindowsAheadIsClampedInRedis() {
+    check(t0.plusMillis(3), 2, minute); // written on a clock 3 ms ahead: exactly a window ahead of it
+    String edge = redis().get(key(minute));
+    assertThat(edge).isEqualTo(Long.toString(micros(t0.plusMillis(3)) + 2 * INTERVAL_US));
+
+    Decision behind = check(t0, 1, minute);
+    assertThat(behind.allowed()).isFalse();
+    assertThat(behind.retryAfter()).isEqualTo(Duration.ofSeconds(30).plusMillis(3));
+    assertThat(redis().get(key(minute))).as("a refusal charges nothing").isEqualTo(edge);
+
+    Instant earlier = t0.minus(Duration.ofMinutes(5)); // the state is now 5 minutes ahead: over two windows
+    Decision clamped = check(earlier, 1, minute);
+    assertThat(clamped.allowed()).isFalse();
+    assertThat(clamped.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(redis().get(key(minute))).as("clamped to a window on this clock, and kept: it heals")
+        .isEqualTo(Long.toString(micros(earlier) + 2 * INTERVAL_US));
+    assertThat(check(earlier.plusSeconds(60), 2, minute).allowed()).isTrue();
+  }
 }
