@@ -1,6 +1,7 @@
 package fr.sesame.gateway;
 
 import fr.sesame.gateway.config.HttpConfig;
+import fr.sesame.gateway.http.HttpEdge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -36,7 +37,9 @@ final class HttpVerticle extends VerticleBase {
             .setIdleTimeout(120).setCompressionSupported(false)
             // the roll upload streams its body itself: answer "Expect: 100-continue" for it
             .setHandle100ContinueAutomatically(true))
-        .requestHandler(routers.apply(vertx));
+        .requestHandler(HttpEdge.guard(routers.apply(vertx)))
+        .invalidRequestHandler(HttpEdge::invalid)
+        .webSocketHandshakeHandler(HttpEdge::noWebSocket);
     return server.listen();
   }
 

@@ -41,7 +41,7 @@ public final class AdminHandlers implements RouteGroup {
     String base = "/v1/admin/elections/:electionId";
     routes.json(router.put(base), "election-put", auth.require(Role.ADMIN), this::put);
     routes.plain(router.get(base), "election-get", auth.require(Role.ADMIN), this::get);
-    routes.plain(router.post(base + "/voters"), "roll-import", auth.require(Role.ADMIN), this::importRoll);
+    routes.streamed(router.post(base + "/voters"), "roll-import", auth.require(Role.ADMIN), this::importRoll);
     routes.plain(router.get(base + "/audit"), "audit-export", auth.require(Role.ADMIN), this::export);
     routes.plain(router.get(base + "/audit/verify"), "audit-verify", auth.require(Role.ADMIN), this::verify);
   }

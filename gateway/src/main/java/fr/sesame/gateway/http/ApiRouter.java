@@ -31,8 +31,10 @@ public final class ApiRouter {
       ctx.response().putHeader("X-Request-Id", id).putHeader("X-Content-Type-Options", "nosniff");
       ctx.addBodyEndHandler(v -> {
         String route = ctx.get(Routes.ROUTE);
-        metrics.request(route == null ? "unmatched" : route, ctx.request().method().name(),
-            ctx.response().getStatusCode(), System.nanoTime() - start);
+        String method = method(ctx.request().method());
+        long nanos = System.nanoTime() - start;
+        metrics.request(route == null ? "unmatched" : route, method, ctx.response().getStatusCode(), nanos);
+        access(method, route == null ? "unmatched" : route, ctx.response().getStatusCode(), nanos, id);
       });
       ctx.next();
     });
@@ -40,10 +42,31 @@ public final class ApiRouter {
     groups.forEach(g -> g.mount(router, routes));
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
-    for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 500, 503}) {
-      router.errorHandler(status, failures);
+    for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 414, 415, 431, 500, 501, 503}) {
+      router.errorHandler(status, failures.forStatus(status));
     }
     return router;
+  }
+
+  /**
+   * The access log: one line per request, with the route's name (never the raw path, which may hold an id, a
+   * token or a contact), the status, the duration and the request id. Logger {@code fr.sesame.gateway.access}.
+   */
+  public static void access(String method, String route, int status, long nanos, String requestId) {
+    if (ACCESS.isInfoEnabled()) {
+      ACCESS.info("{} {} {} {}ms {}", method, route, status, String.format(java.util.Locale.ROOT, "%.1f",
+          nanos / 1e6), requestId);
+    }
+  }
+
+  private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("fr.sesame.gateway.access");
+  private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+      "PATCH", "OPTIONS");
+
+  /** The method as a label: one of the standard ones, else {@code OTHER} (a client may send any token). */
+  public static String method(io.vertx.core.http.HttpMethod method) {
+    String name = method.name();
+    return METHODS.contains(name) ? name : "OTHER";
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -1,5 +1,8 @@
 package fr.sesame.gateway.http;
 
+import fr.sesame.gateway.http.problem.FailureHandler;
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -14,17 +17,78 @@ public final class Routes {
     this.body = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
   }
 
-  /** A route whose body (if any) is JSON, read in memory up to the configured limit. */
+  /**
+   * A route whose body (if any) is JSON, read in memory up to the configured limit. A body of another type is
+   * refused with 415 before it is read (a form body would otherwise be decoded by the body handler).
+   */
   @SafeVarargs
   public final void json(Route route, String name, Handler<RoutingContext>... chain) {
+    route.handler(JSON_ONLY);
     route.handler(body); // Vert.x wants body handlers first: a 413 is counted as "unmatched"
-    plain(route, name, chain);
+    named(route, name, chain);
   }
 
-  /** A route without a body, or one that streams it itself. */
+  /** A route that takes no body: one announced is refused with 415. */
   @SafeVarargs
   public final void plain(Route route, String name, Handler<RoutingContext>... chain) {
     route.handler(ctx -> {
+      if (hasBody(ctx)) {
+        ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "this request takes no body"));
+        return;
+      }
+      ctx.next();
+    });
+    named(route, name, chain);
+  }
+
+  /** A route that reads its body itself, streamed (it checks the type). */
+  @SafeVarargs
+  public final void streamed(Route route, String name, Handler<RoutingContext>... chain) {
+    named(route, name, chain);
+  }
+
+  /**
+   * Refuses a body that is not JSON before the body handler reads it: a platform handler, the only kind Vert.x
+   * Web runs before a body handler; synchronous, so the body handler still finds the request unread.
+   */
+  private static final io.vertx.ext.web.handler.PlatformHandler JSON_ONLY = ctx -> {
+    if ((hasBody(ctx) || ctx.request().getHeader("Content-Type") != null)
+        && !isJson(ctx.request().getHeader("Content-Type"))) {
+      ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send application/json (UTF-8)"));
+      return;
+    }
+    ctx.put(FailureHandler.READING_BODY, Boolean.TRUE); // until the body handler is through (named clears it)
+    ctx.next();
+  };
+
+  /** Whether the request announces a body: a non-zero Content-Length, or any Transfer-Encoding. */
+  static boolean hasBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    return ctx.request().getHeader("Transfer-Encoding") != null || length != null && !length.strip().equals("0");
+  }
+
+  /** {@code application/json}, with no parameter but {@code charset=utf-8}. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String[] parts = contentType.split(";");
+    if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT).replace("\"", "");
+      if (!p.equals("charset=utf-8")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @SafeVarargs
+  private void named(Route route, String name, Handler<RoutingContext>... chain) {
+    route.handler(ctx -> {
+      ctx.remove(FailureHandler.READING_BODY);
       ctx.put(ROUTE, name);
       ctx.next();
     });

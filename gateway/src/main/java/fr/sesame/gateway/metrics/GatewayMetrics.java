@@ -28,6 +28,13 @@ public final class GatewayMetrics {
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // the JVM's and the process's own: heap, threads, CPU, open files, uptime (none holds a listener to close)
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     Gauge.builder("sesame.outbox.dispatcher.up", dispatcherUp, AtomicInteger::get)
         .description("1 while the outbox dispatcher reads the outbox, 0 while it cannot").register(registry);
   }

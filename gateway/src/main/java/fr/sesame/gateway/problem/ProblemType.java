@@ -5,6 +5,8 @@ import java.util.Locale;
 /** Every error the API answers, with its status and title. The type URI is {@code /problems/<kebab-name>}. */
 public enum ProblemType {
   VALIDATION_FAILED(400, "The request is not valid"),
+  /** Not well-formed HTTP: framing, request line, escapes, Host (answered before any route runs). */
+  MALFORMED_REQUEST(400, "The request is not well-formed HTTP"),
   CHANNEL_NOT_ALLOWED(400, "This channel is not allowed for the voter's college"),
   UNAUTHORIZED(401, "Missing or unknown API key"),
   INVALID_CREDENTIALS(401, "Wrong identifier, secret or code"),
@@ -23,10 +25,12 @@ public enum ProblemType {
   RESEND_LIMIT_REACHED(409, "This code was resent as often as allowed: log in again"),
   CODE_EXPIRED(410, "The code has expired: ask for a new one"),
   PAYLOAD_TOO_LARGE(413, "The request body is too large"),
+  URI_TOO_LONG(414, "The request URI is too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported content type"),
   NO_DESTINATION(422, "There is nowhere to send a code on this channel"),
   ACCOUNT_LOCKED(423, "The account is locked: contact support"),
   RATE_LIMITED(429, "Too many requests"),
+  HEADERS_TOO_LARGE(431, "The request headers are too large"),
   SENDS_SUSPENDED(429, "Sends to this number's block or country are suspended (fraud guard)"),
   INTERNAL(500, "Internal error"),
   DEPENDENCY_UNAVAILABLE(503, "A service the gateway depends on is unavailable; try again"),

@@ -21,10 +21,30 @@ import org.slf4j.LoggerFactory;
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
   public static final String REQUEST_ID = "requestId";
+  /** Set while a route's body is being read: a failure then is the request's framing, not the gateway. */
+  public static final String READING_BODY = "readingBody";
 
   @Override
   public void handle(RoutingContext ctx) {
+    handle(ctx, -1);
+  }
+
+  /**
+   * The error handler of {@code status}: Vert.x Web calls a status's error handler without always setting the
+   * status (a malformed %-escape in the path reaches the 400 handler with none), so each knows its own.
+   */
+  public Handler<RoutingContext> forStatus(int status) {
+    return ctx -> handle(ctx, status);
+  }
+
+  private void handle(RoutingContext ctx, int status) {
     Throwable failure = ctx.failure();
+    if (ctx.response().closed()) {
+      // the client went away (mid-body, or before its answer): nothing to answer, nothing the operator must do
+      LOG.debug("request {}: client gone before its answer ({})", requestId(ctx),
+          failure == null ? "no failure" : failure.getClass().getSimpleName());
+      return;
+    }
     if (failure instanceof ProblemException p) {
       if (p.type().status() >= 500) { // a dependency failed: operators must see it (the detail holds no personal data)
         LOG.warn("request {} failed: {} {}", requestId(ctx), p.type().status(), p.getMessage());
@@ -41,11 +61,28 @@ public final class FailureHandler implements Handler<RoutingContext> {
       LOG.warn("request {} failed: {}", requestId(ctx), failure.getMessage());
       write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE, null, new JsonObject());
     } else if (failure == null || isStatusOnly(failure)) {
-      write(ctx, fromStatus(ctx.statusCode()), null, new JsonObject());
+      int code = ctx.statusCode() > 0 ? ctx.statusCode() : status > 0 ? status : 400;
+      // no status at all: Vert.x Web could not even decode the request's path
+      write(ctx, ctx.statusCode() <= 0 && code == 400 ? ProblemType.MALFORMED_REQUEST : fromStatus(code), null,
+          new JsonObject());
+    } else if (isMalformedHttp(failure) || Boolean.TRUE.equals(ctx.get(READING_BODY))) {
+      // the request's framing broke mid-body (bad chunk size, a body that is not what its headers say)
+      ctx.response().putHeader("Connection", "close"); // what follows on the connection cannot be framed
+      write(ctx, ProblemType.MALFORMED_REQUEST, null, new JsonObject());
     } else {
       LOG.error("request {} failed unexpectedly", requestId(ctx), failure);
       write(ctx, ProblemType.INTERNAL, null, new JsonObject());
     }
+  }
+
+  /** Netty's decoders fail a request's body with a codec exception when its framing is broken. */
+  private static boolean isMalformedHttp(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof io.netty.handler.codec.CodecException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isStatusOnly(Throwable t) {
@@ -61,7 +98,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 405 -> ProblemType.METHOD_NOT_ALLOWED;
       case 406 -> ProblemType.NOT_ACCEPTABLE;
       case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+      case 414 -> ProblemType.URI_TOO_LONG;
       case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+      case 431 -> ProblemType.HEADERS_TOO_LARGE;
+      case 501 -> ProblemType.METHOD_NOT_ALLOWED; // Vert.x Web's answer to a method it does not know
       case 503 -> ProblemType.DEPENDENCY_UNAVAILABLE;
       default -> status >= 400 && status < 500 ? ProblemType.VALIDATION_FAILED : ProblemType.INTERNAL;
     };
@@ -69,7 +109,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   /** Writes a problem response (if the response has not started). */
   public static void write(RoutingContext ctx, ProblemType type, String detail, JsonObject extensions) {
-    HttpServerResponse res = ctx.response();
+    write(ctx.response(), requestId(ctx), type, detail, extensions);
+  }
+
+  /** Writes a problem response on a bare response (before any router: the HTTP edge), if it has not started. */
+  public static void write(HttpServerResponse res, String requestId, ProblemType type, String detail,
+                           JsonObject extensions) {
     if (res.headWritten() || res.closed()) {
       if (!res.ended() && !res.closed()) {
         res.reset();
@@ -80,7 +125,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (detail != null) {
       body.put("detail", detail);
     }
-    body.put("instance", "urn:request:" + requestId(ctx));
+    body.put("instance", "urn:request:" + requestId);
     body.mergeIn(extensions);
     Object retry = extensions.getValue("retryAfterSeconds");
     if (retry != null) {
@@ -93,10 +138,15 @@ public final class FailureHandler implements Handler<RoutingContext> {
         .putHeader("Cache-Control", "no-store").end(body.encode());
   }
 
+  /** A new request id (the edge's, for requests no router saw). */
+  public static String newRequestId() {
+    return UUID.randomUUID().toString();
+  }
+
   public static String requestId(RoutingContext ctx) {
     String id = ctx.get(REQUEST_ID);
     if (id == null) {
-      id = UUID.randomUUID().toString();
+      id = newRequestId();
       ctx.put(REQUEST_ID, id);
     }
     return id;
