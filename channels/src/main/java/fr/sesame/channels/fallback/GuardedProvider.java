@@ -16,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -98,7 +99,7 @@ public final class GuardedProvider {
     long start = System.nanoTime();
     Future<Receipt> call;
     try {
-      call = provider.send(message);
+      call = provider.send(message, reference -> attempts.built(provider.name(), reference));
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);
     }
@@ -132,6 +133,23 @@ public final class GuardedProvider {
         fail(done, attempts, failure, outcome);
       }
     });
+  }
+
+  /**
+   * Asks the provider whether an interrupted send it had built as {@code reference} went out
+   * ({@link ChannelProvider#resume}), within the send's time limit. No retry, no circuit: the caller (the outbox)
+   * asks again later, and this is no send.
+   * @return a failure is always a {@link ProviderException}
+   */
+  public Future<Optional<Receipt>> resume(String reference) {
+    Future<Optional<Receipt>> call;
+    try {
+      call = provider.resume(reference);
+    } catch (RuntimeException e) {
+      call = Future.failedFuture(e);
+    }
+    return call.timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(classify(e)));
   }
 
   private void fail(Promise<Receipt> done, AttemptListener attempts, ProviderException e, String reason) {
