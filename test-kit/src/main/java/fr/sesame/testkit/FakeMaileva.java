@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,7 @@ public final class FakeMaileva implements AutoCloseable {
   private final FakeHttpServer server;
   private final Map<String, String> statuses = new ConcurrentHashMap<>();
   private volatile Reply statusAsks;
+  private volatile long creationDelayMs;
 
   public FakeMaileva(Vertx vertx) {
     this.server = new FakeHttpServer(vertx)
@@ -34,7 +36,7 @@ public final class FakeMaileva implements AutoCloseable {
         .route(r -> r.method().equals("POST") && r.path().equals("/mail/v2/sendings"), r -> {
           String id = UUID.randomUUID().toString();
           statuses.put(id, DRAFT);
-          return Reply.of(201, new JsonObject().put("id", id).put("status", DRAFT).encode());
+          return new Reply(201, new JsonObject().put("id", id).put("status", DRAFT).encode(), creationDelayMs, null);
         })
         .route(r -> SENDING.matcher(r.path()).matches(), this::onSending)
         .route(r -> true, r -> Reply.of(404, "{}"));
@@ -82,6 +84,12 @@ public final class FakeMaileva implements AutoCloseable {
     return this;
   }
 
+  /** {@code POST /sendings} answers only after {@code ms} (the sending exists at once). */
+  public FakeMaileva delayCreation(long ms) {
+    this.creationDelayMs = ms;
+    return this;
+  }
+
   /** The status of sending {@code id}, or null when there is none (never created, or deleted). */
   public String status(String id) {
     return statuses.get(id);
@@ -96,6 +104,11 @@ public final class FakeMaileva implements AutoCloseable {
   /** The requests so far, in arrival order, but the token's. */
   public List<Request> requests() {
     return server.requests();
+  }
+
+  /** The first request, already there or still to come, that {@code which} accepts ({@link FakeHttpServer#awaitRequest}). */
+  public Request awaitRequest(Predicate<Request> which, String what) {
+    return server.awaitRequest(which, what);
   }
 
   /** How many sendings were created ({@code POST /sendings}). */

@@ -35,7 +35,8 @@ class MailevaResumeTest {
   final TestClock clock = new TestClock(Instant.parse("2026-12-01T09:00:00Z"));
   final ChannelsNotifier notifier = ChannelsConfig.fromMap(Map.of("post", Map.of("chain", List.of("maileva"),
           "providers", Map.of("maileva", Map.of("type", "maileva", "authUrl", maileva.authUrl(),
-              "apiUrl", maileva.apiUrl(), "clientId", "sesame-client", "backoff", "PT0.01S", "attempts", "2")))),
+              "apiUrl", maileva.apiUrl(), "clientId", "sesame-client", "backoff", "PT0.01S", "attempts", "2",
+              "timeout", "PT20S")))),
       Map.of("SESAME_PROVIDER_MAILEVA_CLIENT_SECRET", "s3cret")).build(vertx, clock, new SimpleMeterRegistry());
 
   @AfterEach
@@ -96,6 +97,29 @@ class MailevaResumeTest {
     for (String ref : listener.built) {
       assertThat(maileva.status(ref.substring("maileva:".length()))).as(ref + " deleted").isNull();
     }
+  }
+
+  /**
+   * The time limit does not stop the call: a sending created after its attempt was given up would be submitted
+   * while the next attempt posts another letter. Reporting it is refused, so it is deleted.
+   */
+  @Test
+  void aSendingCreatedAfterItsAttemptWasGivenUpIsDeletedNeverSubmitted() {
+    ChannelsNotifier quick = ChannelsConfig.fromMap(Map.of("post", Map.of("chain", List.of("maileva"),
+            "providers", Map.of("maileva", Map.of("type", "maileva", "authUrl", maileva.authUrl(),
+                "apiUrl", maileva.apiUrl(), "clientId", "sesame-client", "timeout", "PT0.3S", "attempts", "1")))),
+        Map.of("SESAME_PROVIDER_MAILEVA_CLIENT_SECRET", "s3cret")).build(vertx, clock, new SimpleMeterRegistry());
+    maileva.delayCreation(1_000);
+    Recorder listener = new Recorder(maileva, Future.succeededFuture());
+
+    assertThat(failure(quick.send(MailevaPostProviderTest.LETTER, listener))).isInstanceOf(NotificationException.class);
+    var deleted = maileva.awaitRequest(r -> r.method().equals("DELETE"), "the late sending deleted");
+    assertThat(listener.built).as("nothing recorded").isEmpty();
+    assertThat(deleted.path()).isEqualTo(maileva.requests().stream()
+        .filter(r -> r.method().equals("POST") && r.path().endsWith("/sendings")).findFirst().orElseThrow().path()
+        + "/" + deleted.path().substring("/mail/v2/sendings/".length()));
+    assertThat(maileva.requests()).extracting(Object::toString).noneMatch(r -> r.endsWith("/submit"))
+        .noneMatch(r -> r.endsWith("/recipients"));
   }
 
   @Test
