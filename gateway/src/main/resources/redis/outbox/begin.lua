@@ -3,7 +3,10 @@
 -- KEYS[1] gw:{nt}:n:<id>   record (x: providers that failed to deliver it after accepting, comma-separated;
 --                          inf: the provider a send was going to when its dispatcher stopped;
 --                          dup: the provider an interrupted send went to again, so a possible duplicate;
---                          tk: the attempt token of the begin that marked it sending; ag: that begin's "again")
+--                          tk: the attempt token of the begin that marked it sending; ag: that begin's "again";
+--                          rf: <provider>:<reference> of what a provider that builds a send in steps last built
+--                          for it, reported before its irreversible step; rs: the reference the last begin handed
+--                          out to be asked about, while that ask has not ended)
 -- KEYS[2] gw:{nt}:c:<id>   content
 -- KEYS[3] gw:{nt}:a:<id>   attempts (list of JSON: provider, at, outcome), where an interrupted send shows
 -- ARGV    now_ms, each channel's chain ("email=smtp|ses,sms=ovh"), now as ISO-8601 (the interrupted attempt's time),
@@ -11,16 +14,21 @@
 -- RETURNS {NOTHING_TO_SEND}                                                    (BeginReply)
 --         | {WORK, channel, template, lang, to_enc, data_enc, excluded providers, election, data source id or "",
 --            the provider recorded as the one the send goes to first, or "",
---            the provider an interrupted send goes to again (a possible duplicate), or ""}
+--            the provider an interrupted send goes to again (a possible duplicate), or "",
+--            the provider to ask first whether the interrupted send it had built went out, or "",
+--            the reference it had built, or ""}
 local NOTHING_TO_SEND, WORK = 0, 1
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds', 'tk', 'ag')
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds', 'tk', 'ag', 'rf', 'rs')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {NOTHING_TO_SEND} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 -- A replay: the client sent this very command again after a reconnect, its answer lost. It ran: the same
 -- answer, nothing written twice (read as a new begin, the send would look interrupted by a crash and go to
 -- the next provider: a duplicate).
 if c[1] and m[1] == 'sending' and m[9] == ARGV[4] then
-  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', m[7] or '', m[10] or ''}
+  if m[12] then -- that begin handed out a reference to ask about, and premarked nothing
+    return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', '', '', m[7], m[12]}
+  end
+  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', m[7] or '', m[10] or '', '', ''}
 end
 if not c[1] then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'u', ARGV[1], 'err', 'content expired before it could be sent')
@@ -40,6 +48,19 @@ end
 -- A dispatcher stopped while a provider had this message: it may have been sent there, or not. With another
 -- provider left in the chain, that one is excluded (never twice to one provider). With none left, failing it
 -- would lose a message that may never have left: it goes there again, marked as a possible duplicate.
+-- That provider had built the send and reported it before the step that makes it irreversible (Maileva's
+-- submission): it can tell whether it went out. Nothing is excluded nor flagged; the dispatcher asks it first
+-- and stays on it (inf is kept, nothing premarked), so a crash during the ask leads here again. The interrupted
+-- attempt is listed once per thing built: a begin that finds the reference the last one handed out (that ask
+-- was itself interrupted, or could not be answered) lists none.
+if m[1] == 'sending' and m[7] and m[7] ~= '' and m[11] and string.sub(m[11], 1, #m[7] + 1) == m[7] .. ':' then
+  local ref = string.sub(m[11], #m[7] + 2)
+  if m[12] ~= ref then
+    redis.call('RPUSH', KEYS[3], cjson.encode({provider = m[7], at = ARGV[3], outcome = 'interrupted'}))
+  end
+  redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1], 'tk', ARGV[4], 'ag', '', 'rs', ref)
+  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', '', '', m[7], ref}
+end
 local again = ''
 if m[1] == 'sending' and m[7] and m[7] ~= '' then
   local other = false
@@ -64,5 +85,6 @@ for _, provider in ipairs(chain) do
   if first == '' and not is_excluded(provider) then first = provider end
 end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1], 'tk', ARGV[4], 'ag', again)
+redis.call('HDEL', KEYS[1], 'rs')
 if first ~= '' then redis.call('HSET', KEYS[1], 'inf', first) else redis.call('HDEL', KEYS[1], 'inf') end
-return {WORK, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first, again}
+return {WORK, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first, again, '', ''}

@@ -16,7 +16,9 @@ local FINISHED = 1
 if redis.call('HGET', KEYS[1], 'fk') == ARGV[12] then return {FINISHED} end
 redis.call('HSET', KEYS[1], 'st', ARGV[2], 'u', ARGV[1], 'pr', ARGV[3], 'mid', ARGV[4], 'err', ARGV[5],
   'fk', ARGV[12])
-redis.call('HDEL', KEYS[1], 'inf', 'tk', 'ag')
+-- what only a send in progress needs: its provider, its token, and what a provider built for it (the receipt's
+-- id, mid, says what went out)
+redis.call('HDEL', KEYS[1], 'inf', 'tk', 'ag', 'rf', 'rs')
 for i = 13, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 -- TTLs only garbage-collect; retention decisions use the index and now_ms
 redis.call('PEXPIRE', KEYS[2], ARGV[8])

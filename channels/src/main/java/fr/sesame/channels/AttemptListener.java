@@ -25,4 +25,17 @@ public interface AttemptListener {
   default io.vertx.core.Future<Void> starting(String provider) {
     return io.vertx.core.Future.succeededFuture();
   }
+
+  /**
+   * Called when a provider that builds a send in steps has built it, before the step that makes it
+   * irreversible ({@link fr.sesame.channels.spi.Checkpoint}); the send waits for the returned future, and is
+   * given up (what was built undone) when it fails. A durable outbox records {@code reference}, so that after a
+   * crash it asks the provider ({@link Notifier#resume}) whether it went out instead of sending it again.
+   * Succeeds at once by default.
+   * @param provider  the provider's configured name
+   * @param reference the provider's id for what it built
+   */
+  default io.vertx.core.Future<Void> built(String provider, String reference) {
+    return io.vertx.core.Future.succeededFuture();
+  }
 }

@@ -63,4 +63,15 @@ public interface Notifier {
     String first = firstProvider(channel);
     return first.isEmpty() ? List.of() : List.of(first);
   }
+
+  /**
+   * Whether a send that provider {@code provider} had built as {@code reference} (told to
+   * {@link AttemptListener#built}) went out before its sender crashed.
+   * @return the receipt when it went out; empty when it did not (sending again is then no duplicate), and by
+   *     default. Fails when the provider cannot tell now (unreachable, unknown here): the caller must not send
+   *     the message again meanwhile
+   */
+  default Future<Optional<Receipt>> resume(String provider, String reference) {
+    return Future.succeededFuture(Optional.empty());
+  }
 }

@@ -55,6 +55,24 @@ public final class ChannelsNotifier implements Notifier {
     return chain.send(message, attempts, exclude);
   }
 
+  /**
+   * Asks the provider named {@code provider} (its time limit applies) whether the send it had built as
+   * {@code reference} went out. Fails with {@link NotificationException} when no chain has that provider any
+   * more (the configuration changed): nobody can tell, so the caller must not send again.
+   */
+  @Override
+  public Future<Optional<Receipt>> resume(String provider, String reference) {
+    for (FallbackChain chain : chains.values()) {
+      for (GuardedProvider p : chain.providers()) {
+        if (p.name().equals(provider)) {
+          return p.resume(reference);
+        }
+      }
+    }
+    return Future.failedFuture(new NotificationException("no provider named " + provider
+        + " is configured to tell whether " + reference + " went out"));
+  }
+
   public Map<ChannelKind, FallbackChain> chains() {
     return chains;
   }

@@ -16,8 +16,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What every provider needs around it: a send-rate limit (its quota), a bulkhead, a circuit breaker, a
@@ -96,13 +98,21 @@ public final class GuardedProvider {
       return;
     }
     long start = System.nanoTime();
+    // The time limit does not stop the provider's call. A call that reports what it built after this attempt was
+    // given up is refused, so the provider undoes it instead of going on (Maileva would post a letter while the
+    // next attempt posts another).
+    AtomicBoolean givenUp = new AtomicBoolean();
     Future<Receipt> call;
     try {
-      call = provider.send(message);
+      call = provider.send(message, reference -> givenUp.get()
+          ? Future.failedFuture(ProviderException.transientFailure(provider.name() + " attempt given up at its time "
+              + "limit before " + reference + " was built", null))
+          : attempts.built(provider.name(), reference));
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);
     }
     call.timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+      givenUp.set(true);
       bulkhead.onComplete();
       long nanos = System.nanoTime() - start;
       metrics.latency(provider.name(), nanos);
@@ -132,6 +142,23 @@ public final class GuardedProvider {
         fail(done, attempts, failure, outcome);
       }
     });
+  }
+
+  /**
+   * Asks the provider whether an interrupted send it had built as {@code reference} went out
+   * ({@link ChannelProvider#resume}), within the send's time limit. No retry, no circuit: the caller (the outbox)
+   * asks again later, and this is no send.
+   * @return a failure is always a {@link ProviderException}
+   */
+  public Future<Optional<Receipt>> resume(String reference) {
+    Future<Optional<Receipt>> call;
+    try {
+      call = provider.resume(reference);
+    } catch (RuntimeException e) {
+      call = Future.failedFuture(e);
+    }
+    return call.timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(classify(e)));
   }
 
   private void fail(Promise<Receipt> done, AttemptListener attempts, ProviderException e, String reason) {

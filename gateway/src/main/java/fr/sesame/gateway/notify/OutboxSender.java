@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * then records the outcome and the attempts and acknowledges the entry in one step, with the audit event of an
  * election's notification, and tells {@link OutboxSignals#finished} how it ended. Delivery is at least once, but
  * never twice through one provider: the provider a send goes to is recorded before it is called, and excluded
- * if that send's dispatcher died.
+ * if that send's dispatcher died. A provider that builds a send in steps (Maileva) reports what it built before
+ * the irreversible step; after a crash it is asked whether that went out before anything is sent again.
  */
 public final class OutboxSender {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
@@ -101,28 +102,70 @@ public final class OutboxSender {
         return store.ack(entry);
       }
       OutboxStore.Work w = work.get();
-      ChannelKind channel = ChannelKind.fromWire(w.channel()).orElseThrow();
-      String to = cipher.decrypt(w.toEnc(), CipherContext.notification(id, NotificationField.RECIPIENT));
-      Map<String, String> data = new HashMap<>();
-      String dataBinding = w.dataSource().isEmpty() ? id : w.dataSource(); // a resent code carries its source's
-      new JsonObject(cipher.decrypt(w.dataEnc(), CipherContext.notification(dataBinding, NotificationField.DATA)))
-          .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
-      // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
-      boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);
-      Future<Message> rendered = heavy
-          ? vertx.executeBlocking(() -> templates.render(w.template(), channel, w.lang(), to, data))
-          : Future.succeededFuture(templates.render(w.template(), channel, w.lang(), to, data));
-      return rendered.compose(message -> dispatch(entry, attempt, id, w, message));
+      if (w.reference().isEmpty()) {
+        return render(id, w).compose(message -> dispatch(entry, attempt, id, w, message, new ArrayList<>()));
+      }
+      return resume(entry, attempt, id, w);
     });
   }
 
-  private Future<Void> dispatch(Entry entry, String attempt, String id, OutboxStore.Work w, Message message) {
-    List<String> attempts = new ArrayList<>();
+  /**
+   * A send interrupted once its provider had built it: that provider is asked whether it went out. Found sent,
+   * it is finished as sent, with no second send; not sent, it is sent again (no duplicate: the provider said so).
+   * When the provider cannot tell, nothing is sent and nothing finished: the entry stays pending, its lease runs
+   * out and recovery asks again later, since sending it could post a second letter.
+   */
+  private Future<Void> resume(Entry entry, String attempt, String id, OutboxStore.Work w) {
+    return notifier.resume(w.builtBy(), w.reference())
+        .recover(e -> {
+          LOG.warn("notification {} interrupted by a crash: {} cannot tell yet whether {} went out, asked again later: {}",
+              id, w.builtBy(), w.reference(), e.getMessage());
+          return Future.failedFuture(e);
+        })
+        .compose(found -> {
+          List<String> attempts = new ArrayList<>();
+          if (found.isPresent()) {
+            LOG.info("notification {} interrupted by a crash was found sent by {} ({})", id, w.builtBy(), w.reference());
+            attempts.add(attemptJson(w.builtBy(), clock.instant(), "found sent after a crash"));
+            return finish(entry, attempt, id, w, attempts,
+                new Result("sent", found.get().provider(), found.get().messageId(), ""));
+          }
+          attempts.add(attemptJson(w.builtBy(), clock.instant(), "not sent before the crash"));
+          return render(id, w).compose(message -> dispatch(entry, attempt, id, w, message, attempts));
+        });
+  }
+
+  private static String attemptJson(String provider, Instant at, String outcome) {
+    return new JsonObject().put("provider", provider).put("at", at.toString()).put("outcome", outcome).encode();
+  }
+
+  /** Decrypts and renders the notification (a template with a PDF on a worker). */
+  private Future<Message> render(String id, OutboxStore.Work w) {
+    ChannelKind channel = ChannelKind.fromWire(w.channel()).orElseThrow();
+    String to = cipher.decrypt(w.toEnc(), CipherContext.notification(id, NotificationField.RECIPIENT));
+    Map<String, String> data = new HashMap<>();
+    String dataBinding = w.dataSource().isEmpty() ? id : w.dataSource(); // a resent code carries its source's
+    new JsonObject(cipher.decrypt(w.dataEnc(), CipherContext.notification(dataBinding, NotificationField.DATA)))
+        .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
+    // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
+    boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);
+    return heavy
+        ? vertx.executeBlocking(() -> templates.render(w.template(), channel, w.lang(), to, data))
+        : Future.succeededFuture(templates.render(w.template(), channel, w.lang(), to, data));
+  }
+
+  /** @param attempts the attempts so far (the finding of an interrupted send's provider), added to */
+  private Future<Void> dispatch(Entry entry, String attempt, String id, OutboxStore.Work w, Message message,
+                                List<String> attempts) {
     AttemptListener listener = new AttemptListener() {
       @Override
       public void attempt(String provider, Instant at, String outcome) {
-        attempts.add(new JsonObject().put("provider", provider).put("at", at.toString())
-            .put("outcome", outcome).encode());
+        attempts.add(attemptJson(provider, at, outcome));
+      }
+
+      @Override
+      public Future<Void> built(String provider, String reference) {
+        return store.built(id, provider, reference);
       }
 
       private boolean premarkUsed;

@@ -21,10 +21,14 @@ public interface OutboxStore {
    * {@code dataSource}: the notification whose encryption binding the data carries ("" for its own);
    * {@code premarked}: the provider recorded as the one the send goes to first, or "";
    * {@code sentAgainTo}: after a send interrupted at the last provider its chain had left (its dispatcher died),
-   * that provider, which gets it again: a possible duplicate; "" otherwise.
+   * that provider, which gets it again: a possible duplicate; "" otherwise;
+   * {@code builtBy}, {@code reference}: after a send interrupted once a provider had built it and reported it
+   * ({@link #built}), that provider and the reference, to ask first whether it went out; nothing is excluded,
+   * premarked nor flagged then; "" otherwise.
    */
   record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
-              String electionId, String dataSource, String premarked, String sentAgainTo) {}
+              String electionId, String dataSource, String premarked, String sentAgainTo, String builtBy,
+              String reference) {}
 
   /** What a delivery report changed. */
   enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
@@ -85,7 +89,8 @@ public interface OutboxStore {
    * ({@code "email=smtp|ses,sms=ovh"}, each channel's providers in order) unless excluded; empty when there is
    * nothing to send (final, or content purged). A notification still marked as being sent to a provider (its
    * dispatcher died mid-send) shows an interrupted attempt; that provider is excluded if its chain has another
-   * left, else it is sent there again as a possible duplicate ({@link Work#sentAgainTo()}).
+   * left, else it is sent there again as a possible duplicate ({@link Work#sentAgainTo()}); but when that provider
+   * had reported what it built ({@link #built}), nothing is excluded and it is asked first ({@link Work#reference()}).
    * @param attempt a token new for each attempt, given again to {@link #finish}: a begin that reaches the store
    *                twice with it (a client's replay after a reconnect) answers the same and changes nothing more
    */
@@ -140,6 +145,13 @@ public interface OutboxStore {
 
   /** Records, before calling it, the provider a send is going to (crash safety: never twice to one provider). */
   Future<Void> sendingTo(String id, String provider);
+
+  /**
+   * Records what {@code provider} built for the send in progress, before the step that makes it irreversible
+   * (crash safety: after a crash the provider is asked whether it went out, instead of sending again); confirmed
+   * by replicas when asked. A later call replaces it; {@link #finish} removes it.
+   */
+  Future<Void> built(String id, String provider, String reference);
 
   /** Removes an entry that has nothing left to send. */
   Future<Void> ack(Entry entry);

@@ -5,6 +5,7 @@ import fr.sesame.channels.Message;
 import fr.sesame.channels.Receipt;
 import fr.sesame.channels.pdf.LetterPdf;
 import fr.sesame.channels.spi.ChannelProvider;
+import fr.sesame.channels.spi.Checkpoint;
 import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
@@ -23,18 +24,22 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Postal letters through Maileva's simple-mail API ({@code /mail/v2}), on the Vert.x web client:
  * an OAuth2 token ({@code POST /oauth2/token}, client credentials, cached until it expires), then
  * {@code POST /sendings}, {@code /recipients}, {@code /documents} (the letter as a PDF rendered with PDFBox,
  * multipart {@code metadata} + {@code document}) and {@code /submit}. A sending left half-built by a failed
- * step is deleted, so nothing is printed by accident.
+ * step is deleted, so nothing is printed by accident. The sending's id is reported before its submission
+ * ({@link Checkpoint}), and {@link #resume} tells whether an interrupted one was submitted.
  *
  * <p>The message's {@code to} is the postal address: 2 to 6 lines separated by newlines, the last being the
  * postal code and town (AFNOR NF Z10-011); the country is France.
  */
 public final class MailevaPostProvider extends NamedProvider {
+  /** The status of a sending not submitted (so never printed). */
+  private static final String DRAFT = "DRAFT";
   private final Vertx vertx;
   private final WebClient http;
   private final String authUrl;
@@ -61,19 +66,88 @@ public final class MailevaPostProvider extends NamedProvider {
 
   @Override
   public Future<Receipt> send(Message message) {
+    return send(message, Checkpoint.NONE);
+  }
+
+  /**
+   * Builds and submits the letter. The sending's id goes to {@code checkpoint} as soon as the sending exists,
+   * before its recipient, document and {@code /submit}: only a submitted sending is printed, so a sender that
+   * crashes after that can ask {@link #resume} instead of posting a second letter. When the checkpoint fails the
+   * sending is deleted and the send fails ({@code TRANSIENT}).
+   */
+  @Override
+  public Future<Receipt> send(Message message, Checkpoint checkpoint) {
     List<String> lines = message.to().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     if (lines.size() < 2 || lines.size() > 6) {
       return Future.failedFuture(ProviderException.rejected(name + ": a postal address has 2 to 6 lines"));
     }
     Future<Buffer> pdf = vertx.executeBlocking(() -> Buffer.buffer(LetterPdf.render(message.subject(), message.text())));
     return token().compose(bearer -> pdf.compose(letter -> createSending(bearer, message)
-        .compose(sendingId -> recipient(bearer, sendingId, lines)
+        .compose(sendingId -> recorded(checkpoint, sendingId)
+            .compose(v -> recipient(bearer, sendingId, lines))
             .compose(v -> document(bearer, sendingId, letter))
             .compose(v -> call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/submit").bearerTokenAuthentication(bearer)
                 .send(), "submit"))
             .map(v -> new Receipt(name, sendingId, clock.instant()))
-            .recover(e -> http.deleteAbs(apiUrl + "/sendings/" + sendingId).bearerTokenAuthentication(bearer).send()
-                .transform(ignored -> Future.<Receipt>failedFuture(e))))));
+            .recover(e -> delete(bearer, sendingId).transform(ignored -> Future.<Receipt>failedFuture(e))))));
+  }
+
+  private Future<Void> recorded(Checkpoint checkpoint, String sendingId) {
+    Future<Void> built;
+    try {
+      built = checkpoint.built(sendingId);
+    } catch (RuntimeException e) {
+      built = Future.failedFuture(e);
+    }
+    return built.recover(e -> Future.failedFuture(ProviderException.transientFailure(
+        name + ": sending " + sendingId + " could not be recorded before its submission", e)));
+  }
+
+  /**
+   * Whether the interrupted send of sending {@code reference} was submitted: {@code GET /sendings/{id}}. Any status
+   * but {@code DRAFT} means it was (a receipt, as the send would have given: a sending Maileva rejects after its
+   * submission is found no later than by a send that was not interrupted); {@code DRAFT} means it was not and never
+   * will be, since this is its only sender: the draft is deleted (best effort) and the answer is empty, as it is
+   * for a sending Maileva does not know (404: deleted, or never created). Any other answer fails
+   * ({@code TRANSIENT}): whether a letter left is unknown, so the caller must not post another yet.
+   */
+  @Override
+  public Future<Optional<Receipt>> resume(String reference) {
+    return token().compose(bearer -> http.getAbs(apiUrl + "/sendings/" + reference).bearerTokenAuthentication(bearer)
+        .send()
+        .recover(e -> Future.failedFuture(ProviderException.transientFailure(
+            name + " unreachable (resume): " + e.getClass().getSimpleName(), e)))
+        .compose(res -> {
+          if (res.statusCode() == 404) {
+            return Future.succeededFuture(Optional.<Receipt>empty());
+          }
+          if (res.statusCode() == 401) {
+            token = null; // expired early: the next ask fetches a new one
+          }
+          String status = res.statusCode() / 100 == 2 ? status(res) : null;
+          if (status == null) {
+            return Future.failedFuture(ProviderException.transientFailure(name + " (resume) answered HTTP "
+                + res.statusCode() + (res.statusCode() / 100 == 2 ? " without a status" : ""), null));
+          }
+          if (DRAFT.equals(status)) {
+            return delete(bearer, reference).map(v -> Optional.<Receipt>empty());
+          }
+          return Future.succeededFuture(Optional.of(new Receipt(name, reference, clock.instant())));
+        }));
+  }
+
+  private static String status(HttpResponse<Buffer> res) {
+    try {
+      return res.bodyAsJsonObject().getString("status");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Deletes a sending that was not submitted (best effort: a draft is never printed anyway). */
+  private Future<Void> delete(String bearer, String sendingId) {
+    return http.deleteAbs(apiUrl + "/sendings/" + sendingId).bearerTokenAuthentication(bearer).send()
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   private Future<String> createSending(String bearer, Message message) {

@@ -195,7 +195,7 @@ public final class RedisOutboxStore implements OutboxStore {
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
             str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8), str(r, 9),
-            str(r, 10))));
+            str(r, 10), str(r, 11), str(r, 12))));
   }
 
   @Override
@@ -250,6 +250,13 @@ public final class RedisOutboxStore implements OutboxStore {
   public Future<Void> sendingTo(String id, String provider) {
     // sent with its WAIT behind it: a failover must not forget which provider may have the message
     Future<Boolean> written = redis.await(redis.commands().hset(record(id), "inf", provider));
+    return Future.all(written, redis.confirmWrites()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> built(String id, String provider, String reference) {
+    // confirmed like the provider record: a failover must not forget what may be about to go out
+    Future<Boolean> written = redis.await(redis.commands().hset(record(id), "rf", provider + ":" + reference));
     return Future.all(written, redis.confirmWrites()).mapEmpty();
   }
 

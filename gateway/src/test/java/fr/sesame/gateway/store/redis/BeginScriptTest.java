@@ -44,7 +44,7 @@ class BeginScriptTest {
     stored("queued", "x", "mailjet-sms");
 
     assertThat(begin(NOW, "email=smtp,sms=ovh")).contains(new Work("sms", "login-code", "fr", "to-enc", "data-enc",
-        List.of("mailjet-sms"), "el-1", "nt-source", "ovh", ""));
+        List.of("mailjet-sms"), "el-1", "nt-source", "ovh", "", "", ""));
     assertThat(redis().hmget(record, "st", "u", "inf", "x")).extracting(kv -> kv.getValueOrElse(null))
         .containsExactly("sending", Long.toString(NOW), "ovh", "mailjet-sms");
   }
@@ -103,6 +103,82 @@ class BeginScriptTest {
     assertThat(fourth.sentAgainTo()).isEqualTo("aws-voice");
     assertThat(fourth.excluded()).containsExactly("ovh-voice");
     assertThat(redis().llen("gw:{nt}:a:" + id)).isEqualTo(2);
+  }
+
+  /** A post message taken by a dispatcher whose provider then built its send and reported it (Maileva's sending). */
+  private String builtThenInterrupted(String chains, String reference) {
+    String id = UUID.randomUUID().toString();
+    await(store.accept(new OutboxStore.NewNotification(id, 1_000, "post", "access-letter", "fr",
+        OutboxStore.Lane.LO, "to", "data", UUID.randomUUID().toString(), 60_000, "", 60_000, "", null)));
+    dequeue(List.of(id));
+    assertThat(await(store.begin(id, 2_000, chains, "t-" + 2_000)).orElseThrow().premarked()).isEqualTo("maileva");
+    await(store.built(id, "maileva", reference));
+    assertThat(redis().hget("gw:{nt}:n:" + id, "rf")).as("recorded before the irreversible step")
+        .isEqualTo("maileva:" + reference);
+    return id;
+  }
+
+  /**
+   * Issue 12, point 4: a letter costs money. A send interrupted after its provider reported what it built is not
+   * excluded, flagged or premarked: that provider is asked first ({@link Work#reference()}). The interrupted
+   * attempt is listed once per thing built, however many times the ask itself is interrupted.
+   */
+  @Test
+  void aSendInterruptedAfterItsProviderReportedWhatItBuiltGoesToThatProviderToBeAskedFirst() {
+    String id = builtThenInterrupted("post=maileva", "s-1");
+
+    Work again = await(store.begin(id, 3_000, "post=maileva", "t-" + 3_000)).orElseThrow();
+    assertThat(again).extracting(Work::builtBy, Work::reference, Work::premarked, Work::sentAgainTo, Work::excluded)
+        .containsExactly("maileva", "s-1", "", "", List.of());
+    assertThat(redis().hmget("gw:{nt}:n:" + id, "st", "inf", "dup", "x", "rf", "rs"))
+        .extracting(kv -> kv.getValueOrElse(null))
+        .as("still with maileva, so a crash during the ask comes back here")
+        .containsExactly("sending", "maileva", null, null, "maileva:s-1", "s-1");
+    assertThat(redis().lrange("gw:{nt}:a:" + id, 0, -1)).singleElement().satisfies(a -> assertThat(
+        new io.vertx.core.json.JsonObject(a).getMap()).containsEntry("provider", "maileva")
+        .containsEntry("outcome", "interrupted").containsEntry("at", "1970-01-01T00:00:03Z"));
+
+    // the ask was interrupted too (or Maileva could not tell): asked again, no second interrupted attempt
+    assertThat(await(store.begin(id, 4_000, "post=maileva", "t-" + 4_000)).orElseThrow().reference()).isEqualTo("s-1");
+    assertThat(redis().llen("gw:{nt}:a:" + id)).isEqualTo(1);
+
+    // it was not sent; sent again, Maileva built another sending, then that send was interrupted too
+    await(store.built(id, "maileva", "s-2"));
+    assertThat(await(store.begin(id, 5_000, "post=maileva", "t-" + 5_000)).orElseThrow().reference()).isEqualTo("s-2");
+    assertThat(redis().llen("gw:{nt}:a:" + id)).isEqualTo(2);
+  }
+
+  @Test
+  void withAnotherProviderLeftTheOneThatReportedWhatItBuiltIsAskedRatherThanExcluded() {
+    String id = builtThenInterrupted("post=maileva|other-post", "s-1");
+
+    Work again = await(store.begin(id, 3_000, "post=maileva|other-post", "t-" + 3_000)).orElseThrow();
+    assertThat(again.reference()).isEqualTo("s-1");
+    assertThat(again.excluded()).as("if it went out there, a letter through another would be a second").isEmpty();
+  }
+
+  @Test
+  void aReferenceOfAnotherProviderThanTheInterruptedOneIsNotAskedAbout() {
+    String id = builtThenInterrupted("post=maileva|other-post", "s-1");
+    // maileva gave up (its sending deleted); the send moved on to the next provider, then its dispatcher died
+    await(store.sendingTo(id, "other-post"));
+
+    Work again = await(store.begin(id, 3_000, "post=maileva|other-post", "t-" + 3_000)).orElseThrow();
+    assertThat(again.reference()).isEmpty();
+    assertThat(again.builtBy()).isEmpty();
+    assertThat(again.excluded()).containsExactly("other-post");
+    assertThat(again.premarked()).isEqualTo("maileva");
+  }
+
+  @Test
+  void aBeginThatHandedOutAReferenceRunTwiceWithItsTokenAnswersTheSame() {
+    String id = builtThenInterrupted("post=maileva", "s-1");
+    Work first = await(store.begin(id, 3_000, "post=maileva", "t-b")).orElseThrow();
+    Map<String, String> after = redis().hgetall("gw:{nt}:n:" + id);
+
+    assertThat(await(store.begin(id, 3_005, "post=maileva", "t-b"))).contains(first);
+    assertThat(redis().hgetall("gw:{nt}:n:" + id)).isEqualTo(after);
+    assertThat(redis().llen("gw:{nt}:a:" + id)).isEqualTo(1);
   }
 
   /**

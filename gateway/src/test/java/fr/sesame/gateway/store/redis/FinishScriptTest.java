@@ -44,7 +44,9 @@ class FinishScriptTest {
   /** The message queued on the low lane and taken by this test's dispatcher: pending in the group. */
   private Entry taken() {
     await(store.ensureGroups());
-    redis().hset(record, Map.of("st", "sending", "ch", "sms", "p", "LO", "inf", provider, "u", "1000"));
+    // rf, rs: what the provider had built for this send, and the reference a begin handed out to be asked about
+    redis().hset(record, Map.of("st", "sending", "ch", "sms", "p", "LO", "inf", provider, "u", "1000",
+        "rf", provider + ":b-1", "rs", "b-1"));
     redis().rpush(RedisOutboxStore.attempts(id), "{\"earlier\":1}");
     String entryId = redis().xadd(STREAM, Map.of("id", id));
     redis().xclaim(STREAM, consumer, XClaimArgs.Builder.minIdleTime(0).force(), entryId);
