@@ -7,9 +7,11 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2AsyncClient;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.SendVoiceMessageRequest;
 import software.amazon.awssdk.services.pinpointsmsvoicev2.model.VoiceMessageBodyTextType;
@@ -56,6 +58,17 @@ public final class AwsVoiceProvider extends NamedProvider {
     @Override
     public String type() {
       return "aws-voice";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("originationIdentity"), ProviderOption.text("voiceId"),
+          ProviderOption.text("region"), ProviderOption.text("endpoint"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("accessKeyId", "secretAccessKey");
     }
 
     @Override
