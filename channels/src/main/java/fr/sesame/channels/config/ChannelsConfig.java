@@ -161,6 +161,7 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
   /** One provider's block checked against its type's declared options; null when it cannot be read at all. */
   private static ProviderSettings provider(String path, String name, Object value, Map<String, String> env,
                                            Map<String, ProviderFactory> factories, ConfigProblems problems) {
+    int before = problems.count();
     if (!(value instanceof Map<?, ?> block) || block.get("type") == null) {
       problems.add(path, "needs a type (known: " + new TreeSet<>(factories.keySet()) + ")");
       return null;
@@ -219,10 +220,12 @@ public record ChannelsConfig(Map<ChannelKind, List<String>> chains, Map<String, 
       }
     }
     ProviderSettings settings = new ProviderSettings(name, type, options, env);
-    try {
-      ProviderPolicy.from(settings);
-    } catch (IllegalArgumentException e) {
-      problems.add(path, e.getMessage());
+    if (problems.count() == before) { // the guard's ranges, once its values are each well formed
+      try {
+        ProviderPolicy.from(settings);
+      } catch (IllegalArgumentException e) {
+        problems.add(path, e.getMessage());
+      }
     }
     String token = settings.optionalSecret("webhookToken");
     if (token != null && token.length() < 16) {

@@ -19,6 +19,11 @@ public final class ConfigProblems {
   private final List<String> problems = new ArrayList<>();
   private final Map<String, String> missingEnv = new LinkedHashMap<>();
 
+  /** One problem whose message already names its path or variable ({@code otp.digits must be 6..10}). */
+  public void add(String problem) {
+    problems.add(problem);
+  }
+
   /** One problem: {@code path: message}. */
   public void add(String path, String message) {
     problems.add(path + ": " + message);
