@@ -87,4 +87,33 @@ class ChannelsConfigTest {
     assertThat(n.webhook("nobody", token)).isEmpty();
     assertThat(new NoProviderNotifier().webhook("m", token)).as("the interface's default").isEmpty();
   }
+
+  @Test
+  void aMisspeltOptionIsNamedAsUnknownWithTheNearestOneNotAsAnotherMissing() {
+    assertThatThrownBy(() -> ChannelsConfig.fromMap(sms(Map.of("type", "mailjet-sms", "sendr", "SESAME")),
+        Map.of("SESAME_PROVIDER_P_API_TOKEN", "t")))
+        .hasMessageContaining("channels.sms.providers.p.sendr: unknown option 'sendr' of mailjet-sms; did you mean 'sender'?")
+        .hasMessageNotContaining("is required");
+  }
+
+  @Test
+  void everyProblemOfTheSectionIsReportedAtOnceWithItsPath() {
+    Map<String, Object> section = Map.of(
+        "sms", Map.of("chain", List.of("ovh", "mailjet"), "providers", Map.of(
+            "ovh", Map.of("type", "ovh-sms", "serviceName", "sms-1", "validityMinutes", "ten", "timeout", "3s"),
+            "mailjet", Map.of("type", "mailjet-sms", "sender", "S"))),
+        "email", Map.of("chain", List.of("smtp"), "providers", Map.of(
+            "smtp", Map.of("type", "smtpp", "host", "h"))),
+        "emial", Map.of());
+    assertThatThrownBy(() -> ChannelsConfig.fromMap(section, Map.of()))
+        .isInstanceOf(fr.sesame.channels.config.ConfigException.class)
+        .hasMessageContaining("channels.sms.providers.ovh.validityMinutes: must be a whole number, not \"ten\"")
+        .hasMessageContaining("channels.sms.providers.ovh.timeout: must be an ISO-8601 duration")
+        .hasMessageContaining("channels.email.providers.smtp.type: unknown provider type 'smtpp'; did you mean 'smtp'?")
+        .hasMessageContaining("channels.emial: unknown channel 'emial'; did you mean 'email'?")
+        .hasMessageContaining("environment: missing variables SESAME_PROVIDER_OVH_APPLICATION_KEY")
+        .hasMessageContaining("SESAME_PROVIDER_OVH_APPLICATION_SECRET")
+        .hasMessageContaining("SESAME_PROVIDER_OVH_CONSUMER_KEY")
+        .hasMessageContaining("SESAME_PROVIDER_MAILJET_API_TOKEN");
+  }
 }

@@ -7,12 +7,16 @@ import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.dev.DemoElection;
 import fr.sesame.gateway.dev.EmbeddedRedis;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +26,9 @@ import sun.misc.Signal;
  * {@code java -jar sesame-gateway.jar serve [--config FILE]} runs the gateway on the configuration file and
  * the environment; {@code dev [--config FILE]} runs it for a newcomer: an embedded Redis unless
  * {@code REDIS_URL} is set, dev keys, the demo election, and the dev outbox at {@code /dev/outbox}.
+ * {@code --help} prints the usage and {@code --version} the version, both exiting 0. A configuration problem
+ * exits 2 after one ERROR line listing every problem; a port that cannot be bound exits 1 after one ERROR line
+ * naming it and {@code SESAME_HTTP_PORT}, without a stack trace.
  */
 public final class GatewayMain {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -32,9 +39,43 @@ public final class GatewayMain {
 
   private GatewayMain() {}
 
+  /** What {@code --help} prints. */
+  static final String USAGE = String.join("\n",
+      "usage: java -jar sesame-gateway.jar serve|dev [--config FILE]",
+      "       java -jar sesame-gateway.jar --help | --version",
+      "",
+      "commands:",
+      "  serve            runs the gateway on the configuration file and the environment",
+      "  dev              runs it for a newcomer: an embedded Redis unless REDIS_URL is set, dev keys,",
+      "                   the demo election, and the dev outbox at /dev/outbox",
+      "options:",
+      "  --config FILE    the YAML configuration: sections http, redis, lockout, otp, session, outbox, limits,",
+      "                   channels (README, \"Configuration\"); an unknown key or a bad value stops start-up",
+      "  --help           prints this and exits",
+      "  --version        prints the version and exits",
+      "environment (it wins over the file):",
+      "  SESAME_HASH_KEY            required in serve: at least 32 random bytes, base64",
+      "  SESAME_DATA_KEY            required in serve: exactly 32 random bytes, base64",
+      "  SESAME_API_KEYS            required in serve: role:key,role:key (admin, support, platform)",
+      "  REDIS_URL                  required in serve: redis://, rediss://, redis-sentinel:// or rediss-sentinel://",
+      "  SESAME_HTTP_PORT           the listening port; default 8080 (http.port)",
+      "  SESAME_REDIS_MIN_REPLICAS  replicas that must confirm a write; default 0 (redis.minReplicas)",
+      "  SESAME_PROVIDER_<NAME>_<OPTION>  the providers' secrets, e.g. SESAME_PROVIDER_OVH_APPLICATION_KEY",
+      "exit status: 0 stopped on request (SIGTERM, Ctrl-C), 1 start-up failed, 2 bad arguments or configuration");
+
   public static void main(String[] args) {
+    List<String> arguments = List.of(args);
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
+    if (arguments.contains("--version")) {
+      System.out.println("sesame-gateway " + version());
+      return;
+    }
     if (args.length == 0 || !(args[0].equals("serve") || args[0].equals("dev"))) {
-      LOG.error("usage: java -jar sesame-gateway.jar serve|dev [--config FILE]");
+      LOG.error("{}: expected serve or dev; --help tells more",
+          args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
       System.exit(2);
     }
     Path config = null;
@@ -42,7 +83,7 @@ public final class GatewayMain {
       if (args[i].equals("--config") && i + 1 < args.length) {
         config = Path.of(args[++i]);
       } else {
-        LOG.error("unknown argument: {}", args[i]);
+        LOG.error("unknown argument: {} (--help tells more)", args[i]);
         System.exit(2);
       }
     }
@@ -52,12 +93,57 @@ public final class GatewayMain {
       } else {
         serve(config);
       }
+    } catch (PortUnavailable e) {
+      LOG.error("{}", e.getMessage()); // no stack: what to do is in the message
+      System.exit(1);
     } catch (IllegalArgumentException e) {
       LOG.error("configuration error: {}", e.getMessage());
       System.exit(2);
     } catch (Exception e) {
       LOG.error("start-up failed", e);
       System.exit(1);
+    }
+  }
+
+  /** The version the build wrote in {@code version.properties}, or {@code unknown}. */
+  static String version() {
+    try (InputStream in = GatewayMain.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * {@link Gateway#start}, with a port that cannot be bound (in use, or refused) told as such: the port, and the
+   * settings that choose it.
+   */
+  private static Gateway start(GatewayConfig config, Clock clock, Gateway.NotifierFactory notifiers,
+                               DevOutbox devOutbox) throws Exception {
+    try {
+      return Gateway.start(config, clock, notifiers, devOutbox);
+    } catch (Exception e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        String m = String.valueOf(t.getMessage());
+        if (t instanceof BindException || m.contains("Address already in use") || m.contains("Permission denied")) {
+          throw new PortUnavailable("cannot listen on " + config.http().host() + ":" + config.http().port() + " ("
+              + (m.contains("Permission denied") ? "permission denied" : "the port is in use")
+              + "): stop what holds it or choose another port with SESAME_HTTP_PORT (or http.port in the "
+              + "configuration file)");
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The HTTP port cannot be bound; the message says which and how to choose another. */
+  private static final class PortUnavailable extends Exception {
+    PortUnavailable(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -71,7 +157,7 @@ public final class GatewayMain {
     } else {
       notifiers = (vertx, registry) -> config.channels().build(vertx, clock, registry);
     }
-    Gateway gateway = Gateway.start(config, clock, notifiers, null);
+    Gateway gateway = start(config, clock, notifiers, null);
     stopOnSignal(gateway::close);
     LOG.info("Sesame gateway listening on port {} ({}; network transport: {})", gateway.port(), config,
         gateway.vertx().isNativeTransportEnabled() ? "native epoll" : "Java NIO");
@@ -119,7 +205,15 @@ public final class GatewayMain {
       config = config.withRedisUrl(embedded.url());
     }
     DevOutbox outbox = new DevOutbox(Clock.systemUTC(), 1000);
-    Gateway gateway = Gateway.start(config, Clock.systemUTC(), (vertx, registry) -> outbox, outbox);
+    Gateway gateway;
+    try {
+      gateway = start(config, Clock.systemUTC(), (vertx, registry) -> outbox, outbox);
+    } catch (Exception e) {
+      if (embedded != null) {
+        embedded.close(); // the process exits: leave no Redis behind
+      }
+      throw e;
+    }
     EmbeddedRedis redis = embedded;
     AtomicBoolean redisStopped = new AtomicBoolean();
     stopOnSignal(() -> {

@@ -1,7 +1,9 @@
 package fr.sesame.channels.fallback;
 
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +25,11 @@ public record ProviderPolicy(Duration timeout, int maxAttempts, Duration initial
                              int maxConcurrent, int ratePerSecond, Duration circuitWaitInOpen) {
   public static final ProviderPolicy DEFAULTS = new ProviderPolicy(Duration.ofSeconds(3), 2, Duration.ofMillis(200),
       Duration.ofSeconds(2), 200, 0, Duration.ofSeconds(30));
+  /** The options every provider block may set, whatever its type. */
+  public static final List<ProviderOption> OPTIONS = List.of(ProviderOption.duration("timeout"),
+      ProviderOption.integer("attempts"), ProviderOption.duration("backoff"), ProviderOption.duration("maxBackoff"),
+      ProviderOption.integer("maxConcurrent"), ProviderOption.integer("ratePerSecond"),
+      ProviderOption.duration("circuitWaitInOpen"));
 
   public ProviderPolicy {
     Objects.requireNonNull(timeout, "timeout");

@@ -1,28 +1,27 @@
 package fr.sesame.gateway.config;
 
-import fr.sesame.gateway.crypto.HashPurpose;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import fr.sesame.channels.config.ChannelsConfig;
+import fr.sesame.channels.config.ConfigException;
+import fr.sesame.channels.config.ConfigProblems;
+import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.ratelimit.LimitPolicy;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads the configuration once at start-up: an optional YAML file, then the environment, which wins.
- * Any bad value throws {@link IllegalArgumentException} naming the setting, and start-up stops.
+ * The file is bound strictly ({@link StrictYaml}): an unknown key, a value of the wrong type (a quoted number,
+ * {@code five}) or out of range stops start-up. Every problem is gathered first and reported at once in one
+ * {@link ConfigException}, each naming its path ({@code otp.digits}) or variable, a near miss with the known
+ * name it resembles, and all the missing environment variables together.
  *
  * <pre>
  * http:    { port: 8080, host: 0.0.0.0, maxJsonBytes: 65536, maxRollBytes: 2147483648, forwarded: none, instances: 2 }
@@ -38,95 +37,234 @@ import java.util.Set;
  * </pre>
  *
  * Environment: {@code SESAME_HTTP_PORT}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER},
- * {@code SESAME_HASH_KEY}, {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS}.
+ * {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY}, {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS},
+ * and the providers' secrets ({@code SESAME_PROVIDER_<NAME>_<OPTION>}).
  */
 public final class ConfigLoader {
-  private static final Set<String> SECTIONS = Set.of("http", "redis", "lockout", "otp", "session", "channels", "outbox",
-      "limits");
-  private static final Set<String> SECRET_NAMES = Set.of("hashKey", "dataKey", "apiKeys", "password");
+  /** The URI schemes Lettuce connects with. */
+  static final List<String> REDIS_SCHEMES = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
+      "redis-socket", "redis+socket", "redis+ssl", "redis+tls");
 
   private ConfigLoader() {}
 
-  /** Loads from an optional YAML file and the given environment. */
+  /**
+   * Loads from an optional YAML file and the given environment.
+   *
+   * @param devMode true for {@code dev}: no Redis URL means the embedded one
+   * @throws ConfigException listing every problem found, when there is one
+   */
   public static GatewayConfig load(Path yaml, Map<String, String> env, boolean devMode) {
-    JsonNode root = MissingNode.getInstance();
-    if (yaml != null) {
-      try {
-        root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(yaml));
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read configuration file " + yaml + ": " + e.getMessage(), e);
-      }
-      if (root == null || root.isMissingNode() || root.isNull()) {
-        root = MissingNode.getInstance();
-      } else if (!root.isObject()) {
-        throw new IllegalArgumentException("configuration file " + yaml + " must hold a mapping");
-      }
-      checkKnown(root);
-    }
-    HttpConfig d = HttpConfig.defaults();
-    JsonNode h = root.path("http");
-    int port = env.containsKey("SESAME_HTTP_PORT")
-        ? parseInt("SESAME_HTTP_PORT", env.get("SESAME_HTTP_PORT"))
-        : h.path("port").asInt(d.port());
-    HttpConfig http = new HttpConfig(port, h.path("host").asText(d.host()),
-        h.path("maxJsonBytes").asInt(d.maxJsonBytes()), h.path("maxRollBytes").asLong(d.maxRollBytes()),
-        h.path("forwarded").asText(d.forwarded()), h.path("instances").asInt(d.instances()));
-
-    JsonNode r = root.path("redis");
-    String url = env.getOrDefault("REDIS_URL", r.path("url").asText(""));
-    boolean cluster = env.containsKey("SESAME_REDIS_CLUSTER")
-        ? Boolean.parseBoolean(env.get("SESAME_REDIS_CLUSTER"))
-        : r.path("cluster").asBoolean(false);
-    int minReplicas = env.containsKey("SESAME_REDIS_MIN_REPLICAS")
-        ? integer(env.get("SESAME_REDIS_MIN_REPLICAS"), "SESAME_REDIS_MIN_REPLICAS")
-        : r.path("minReplicas").asInt(0);
-    Duration commandTimeout = duration(r, "redis.commandTimeout", "commandTimeout", Duration.ofSeconds(2));
-    RedisConfig redis = new RedisConfig(devMode && url.isBlank() ? "embedded" : url, cluster, commandTimeout,
-        minReplicas, duration(r, "redis.replicaTimeout", "replicaTimeout",
-            RedisConfig.defaultReplicaTimeout(commandTimeout)));
-
-    JsonNode l = root.path("lockout");
-    LockoutConfig lockout = new LockoutConfig(l.path("maxFailures").asInt(LockoutConfig.DEFAULTS.maxFailures()),
-        duration(l, "lockout.unknownIdentifierTtl", "unknownIdentifierTtl",
-            LockoutConfig.DEFAULTS.unknownIdentifierTtl()));
-    JsonNode o = root.path("otp");
-    OtpConfig otp = new OtpConfig(o.path("digits").asInt(OtpConfig.DEFAULTS.digits()),
-        duration(o, "otp.validity", "validity", OtpConfig.DEFAULTS.validity()),
-        o.path("maxResends").asInt(OtpConfig.DEFAULTS.maxResends()),
-        duration(o, "otp.challengeTtl", "challengeTtl", OtpConfig.DEFAULTS.challengeTtl()),
-        duration(o, "otp.sendWait", "sendWait", OtpConfig.DEFAULTS.sendWait()));
-    SessionConfig session = new SessionConfig(duration(root.path("session"), "session.idleTimeout", "idleTimeout",
-        SessionConfig.DEFAULTS.idleTimeout()));
-
-    byte[] hashKey = base64("SESAME_HASH_KEY", env.get("SESAME_HASH_KEY"));
-    byte[] dataKey = base64("SESAME_DATA_KEY", env.get("SESAME_DATA_KEY"));
-    if (hashKey == null || hashKey.length < 32) {
-      throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
-    }
-    List<ApiKey> apiKeys = parseApiKeys(env.getOrDefault("SESAME_API_KEYS", ""), new KeyedHasher(hashKey));
-    ChannelsConfig channels = ChannelsConfig.NONE;
-    JsonNode c = root.path("channels");
-    if (c.isObject()) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> section = new ObjectMapper().convertValue(c, Map.class);
-      channels = ChannelsConfig.fromMap(section, env);
-    } else if (!c.isMissingNode() && !c.isNull()) {
-      throw new IllegalArgumentException("channels must map channel names (email, sms, ...) to their chains");
-    }
-    JsonNode ob = root.path("outbox");
+    ConfigProblems problems = new ConfigProblems();
+    ConfigFile file = yaml == null ? new ConfigFile() : new StrictYaml().read(yaml, problems);
+    HttpConfig http = build(problems, () -> http(orNew(file.http, ConfigFile.Http::new), env, problems));
+    RedisConfig redis = redis(orNew(file.redis, ConfigFile.Redis::new), env, devMode, problems);
+    ConfigFile.Lockout l = orNew(file.lockout, ConfigFile.Lockout::new);
+    LockoutConfig d1 = LockoutConfig.DEFAULTS;
+    LockoutConfig lockout = build(problems, () -> new LockoutConfig(or(l.maxFailures, d1.maxFailures()),
+        or(l.unknownIdentifierTtl, d1.unknownIdentifierTtl())));
+    ConfigFile.Otp o = orNew(file.otp, ConfigFile.Otp::new);
+    OtpConfig d2 = OtpConfig.DEFAULTS;
+    OtpConfig otp = build(problems, () -> new OtpConfig(or(o.digits, d2.digits()), or(o.validity, d2.validity()),
+        or(o.maxResends, d2.maxResends()), or(o.challengeTtl, d2.challengeTtl()), or(o.sendWait, d2.sendWait())));
+    ConfigFile.Session se = orNew(file.session, ConfigFile.Session::new);
+    SessionConfig session = build(problems, () -> new SessionConfig(or(se.idleTimeout,
+        SessionConfig.DEFAULTS.idleTimeout())));
+    ConfigFile.Outbox ob = orNew(file.outbox, ConfigFile.Outbox::new);
     OutboxConfig d0 = OutboxConfig.DEFAULTS;
-    OutboxConfig outbox = new OutboxConfig(ob.path("maxInFlight").asInt(d0.maxInFlight()),
-        ob.path("bulkShare").asDouble(d0.bulkShare()),
-        duration(ob, "outbox.idlePoll", "idlePoll", d0.idlePoll()),
-        duration(ob, "outbox.recoverAfter", "recoverAfter", d0.recoverAfter()),
-        duration(ob, "outbox.recoverEvery", "recoverEvery", d0.recoverEvery()),
-        duration(ob, "outbox.contentRetention", "contentRetention", d0.contentRetention()),
-        duration(ob, "outbox.recordRetention", "recordRetention", d0.recordRetention()),
-        duration(ob, "outbox.purgeEvery", "purgeEvery", d0.purgeEvery()),
-        duration(ob, "outbox.reportPollEvery", "reportPollEvery", d0.reportPollEvery()),
-        duration(ob, "outbox.reportPollFor", "reportPollFor", d0.reportPollFor()));
-    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels,
-        outbox, limits(root.path("limits")));
+    OutboxConfig outbox = build(problems, () -> new OutboxConfig(or(ob.maxInFlight, d0.maxInFlight()),
+        or(ob.bulkShare, d0.bulkShare()), or(ob.idlePoll, d0.idlePoll()), or(ob.recoverAfter, d0.recoverAfter()),
+        or(ob.recoverEvery, d0.recoverEvery()), or(ob.contentRetention, d0.contentRetention()),
+        or(ob.recordRetention, d0.recordRetention()), or(ob.purgeEvery, d0.purgeEvery()),
+        or(ob.reportPollEvery, d0.reportPollEvery()), or(ob.reportPollFor, d0.reportPollFor())));
+    LimitsConfig limits = limits(orNew(file.limits, ConfigFile.Limits::new), problems);
+
+    byte[] hashKey = key(env, "SESAME_HASH_KEY", "at least 32 random bytes, base64", problems);
+    if (hashKey != null && hashKey.length < 32) {
+      problems.add("SESAME_HASH_KEY", "must be at least 32 random bytes, base64 (it holds " + hashKey.length + ")");
+      hashKey = null;
+    }
+    byte[] dataKey = key(env, "SESAME_DATA_KEY", "exactly 32 random bytes, base64", problems);
+    if (dataKey != null && dataKey.length != 32) {
+      problems.add("SESAME_DATA_KEY", "must be exactly 32 random bytes, base64 (it holds " + dataKey.length + ")");
+    }
+    List<ApiKey> apiKeys = List.of();
+    String apiKeySpec = env.getOrDefault("SESAME_API_KEYS", "");
+    if (apiKeySpec.isBlank()) {
+      problems.missingEnv("SESAME_API_KEYS", "the service clients' keys, role:key,role:key");
+    } else if (hashKey != null) {
+      try {
+        apiKeys = parseApiKeys(apiKeySpec, new KeyedHasher(hashKey));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage().startsWith("SESAME_API_KEYS") ? e.getMessage() : "SESAME_API_KEYS: " + e.getMessage());
+      }
+    }
+    ChannelsConfig channels = file.channels == null ? ChannelsConfig.NONE
+        : ChannelsConfig.fromMap(file.channels, env, problems);
+    problems.throwIfAny();
+    byte[] hk = hashKey;
+    byte[] dk = dataKey;
+    List<ApiKey> keys = apiKeys;
+    GatewayConfig config = build(problems, () -> new GatewayConfig(http, redis, hk, dk, keys, lockout, otp, session,
+        devMode, channels, outbox, limits));
+    problems.throwIfAny();
+    return config;
+  }
+
+  private static HttpConfig http(ConfigFile.Http h, Map<String, String> env, ConfigProblems problems) {
+    HttpConfig d = HttpConfig.defaults();
+    Integer port = h.port;
+    if (env.containsKey("SESAME_HTTP_PORT")) {
+      port = envInteger(env, "SESAME_HTTP_PORT", 0, 65535, problems);
+    }
+    return new HttpConfig(or(port, d.port()), or(h.host, d.host()), or(h.maxJsonBytes, d.maxJsonBytes()),
+        or(h.maxRollBytes, d.maxRollBytes()), or(h.forwarded, d.forwarded()), or(h.instances, d.instances()));
+  }
+
+  private static RedisConfig redis(ConfigFile.Redis r, Map<String, String> env, boolean devMode,
+                                   ConfigProblems problems) {
+    String source = env.containsKey("REDIS_URL") ? "REDIS_URL" : "redis.url";
+    String url = env.containsKey("REDIS_URL") ? env.get("REDIS_URL") : r.url;
+    if (url == null || url.isBlank()) {
+      if (devMode) {
+        url = "embedded";
+      } else {
+        problems.missingEnv("REDIS_URL", "the Redis URI such as redis://host:6379, or redis.url in the file");
+        return null;
+      }
+    } else if (!redisSchemesOk(source, url, problems)) {
+      return null;
+    }
+    boolean cluster = or(r.cluster, false);
+    if (env.containsKey("SESAME_REDIS_CLUSTER")) {
+      String v = env.get("SESAME_REDIS_CLUSTER").trim();
+      if (v.equals("true") || v.equals("false")) {
+        cluster = Boolean.parseBoolean(v);
+      } else {
+        problems.add("SESAME_REDIS_CLUSTER", "must be true or false, not \"" + v + "\"");
+      }
+    }
+    Integer minReplicas = r.minReplicas;
+    if (env.containsKey("SESAME_REDIS_MIN_REPLICAS")) {
+      minReplicas = envInteger(env, "SESAME_REDIS_MIN_REPLICAS", 0, 16, problems);
+    }
+    Duration commandTimeout = or(r.commandTimeout, Duration.ofSeconds(2));
+    String u = url;
+    boolean c = cluster;
+    int replicas = or(minReplicas, 0);
+    return build(problems, () -> new RedisConfig(u, c, commandTimeout, replicas,
+        or(r.replicaTimeout, RedisConfig.defaultReplicaTimeout(commandTimeout))));
+  }
+
+  /**
+   * Whether every URI of {@code url} (a cluster's seeds are separated by commas) has a scheme Lettuce knows;
+   * a bad one is named with {@code source} ({@code REDIS_URL} or {@code redis.url}) and the accepted schemes.
+   */
+  private static boolean redisSchemesOk(String source, String url, ConfigProblems problems) {
+    boolean ok = true;
+    String[] parts = url.split(",");
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i].trim();
+      int sep = p.indexOf("://");
+      if (sep < 0 && i > 0) {
+        continue; // another host of a Sentinel URI: redis-sentinel://h1:26379,h2:26379/0#mymaster
+      }
+      String scheme = sep < 0 ? "" : p.substring(0, sep).toLowerCase(Locale.ROOT);
+      if (!REDIS_SCHEMES.contains(scheme)) {
+        problems.add(source, "'" + p.replaceAll("//[^@/]*@", "//***@") + "' is not a Redis URI: "
+            + (scheme.isEmpty() ? "no scheme" : "scheme '" + scheme + "' is not one of Redis") + "; use "
+            + String.join("://, ", REDIS_SCHEMES) + ":// (e.g. redis://host:6379, rediss:// for TLS)");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  private static LimitsConfig limits(ConfigFile.Limits l, ConfigProblems problems) {
+    LimitsConfig d = LimitsConfig.DEFAULTS;
+    Map<String, LimitPolicy> countries = new HashMap<>(d.phoneCountries());
+    if (l.phoneCountries != null) {
+      l.phoneCountries.forEach((region, p) -> {
+        LimitPolicy policy = policy(p, "limits.phoneCountries." + region, d.phoneCountry(), problems);
+        if (policy != null) {
+          countries.put(region, policy);
+        }
+      });
+    }
+    LimitPolicy loginIp = policy(l.loginIp, "limits.loginIp", d.loginIp(), problems);
+    LimitPolicy loginIpFailures = policy(l.loginIpFailures, "limits.loginIpFailures", d.loginIpFailures(), problems);
+    LimitPolicy loginVoter = policy(l.loginVoter, "limits.loginVoter", d.loginVoter(), problems);
+    LimitPolicy loginElection = policy(l.loginElection, "limits.loginElection", d.loginElection(), problems);
+    LimitPolicy phoneNumber = policy(l.phoneNumber, "limits.phoneNumber", d.phoneNumber(), problems);
+    LimitPolicy phoneNumberDay = policy(l.phoneNumberDay, "limits.phoneNumberDay", d.phoneNumberDay(), problems);
+    LimitPolicy phonePrefix = policy(l.phonePrefix, "limits.phonePrefix", d.phonePrefix(), problems);
+    LimitPolicy phoneCountry = policy(l.phoneCountry, "limits.phoneCountry", d.phoneCountry(), problems);
+    return build(problems, () -> new LimitsConfig(or(loginIp, d.loginIp()), or(loginIpFailures, d.loginIpFailures()),
+        or(loginVoter, d.loginVoter()), or(loginElection, d.loginElection()), or(phoneNumber, d.phoneNumber()),
+        or(phoneNumberDay, d.phoneNumberDay()), or(phonePrefix, d.phonePrefix()), or(phoneCountry, d.phoneCountry()),
+        countries, or(l.prefixDigits, d.prefixDigits()), or(l.breakerCooldown, d.breakerCooldown())));
+  }
+
+  /** {@code {rate, period, burst}}; what is missing keeps the default's value, and so do its name and failure mode. */
+  private static LimitPolicy policy(ConfigFile.Policy p, String path, LimitPolicy fallback, ConfigProblems problems) {
+    if (p == null) {
+      return fallback;
+    }
+    try {
+      return new LimitPolicy(fallback.name(), or(p.rate, fallback.rate()), or(p.period, fallback.period()),
+          or(p.burst, fallback.burst()), fallback.whenUnavailable());
+    } catch (IllegalArgumentException e) {
+      problems.add(path, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Builds one record; its constructor's complaint (which names the setting) becomes a problem. */
+  private static <T> T build(ConfigProblems problems, Supplier<T> record) {
+    try {
+      return record.get();
+    } catch (ConfigException e) {
+      e.problems().forEach(problems::add);
+      return null;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+  }
+
+  private static Integer envInteger(Map<String, String> env, String name, int min, int max, ConfigProblems problems) {
+    String v = env.get(name).trim();
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(name, "must be a whole number from " + min + " to " + max + ", not \"" + v + "\"");
+    return null;
+  }
+
+  private static byte[] key(Map<String, String> env, String name, String what, ConfigProblems problems) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      problems.missingEnv(name, what);
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(value.trim());
+    } catch (IllegalArgumentException e) {
+      problems.add(name, "must be base64 (" + what + ")");
+      return null;
+    }
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+
+  private static <T> T orNew(T value, Supplier<T> empty) {
+    return value != null ? value : empty.get();
   }
 
   /**
@@ -152,103 +290,5 @@ public final class ConfigLoader {
       keys.add(new ApiKey(role, name, hash));
     }
     return keys;
-  }
-
-  private static void checkKnown(JsonNode root) {
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (SECRET_NAMES.contains(name)) {
-        throw new IllegalArgumentException("configuration file: '" + name + "' is a secret; set it in the environment");
-      }
-      if (!SECTIONS.contains(name)) {
-        throw new IllegalArgumentException("configuration file: unknown section '" + name + "'");
-      }
-    }
-  }
-
-  private static LimitsConfig limits(JsonNode l) {
-    LimitsConfig d = LimitsConfig.DEFAULTS;
-    if (!l.isMissingNode() && !l.isNull() && !l.isObject()) {
-      throw new IllegalArgumentException("limits must be a mapping");
-    }
-    Set<String> known = Set.of("loginIp", "loginIpFailures", "loginVoter", "loginElection", "phoneNumber",
-        "phoneNumberDay", "phonePrefix", "phoneCountry", "phoneCountries", "prefixDigits", "breakerCooldown");
-    for (Iterator<String> it = l.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!known.contains(name)) {
-        throw new IllegalArgumentException("limits: unknown setting '" + name + "'; known: " + new java.util.TreeSet<>(known));
-      }
-    }
-    Map<String, LimitPolicy> countries = new java.util.HashMap<>(d.phoneCountries());
-    JsonNode c = l.path("phoneCountries");
-    for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      countries.put(e.getKey(), policy(c, e.getKey(), "limits.phoneCountries", d.phoneCountry()));
-    }
-    return new LimitsConfig(policy(l, "loginIp", "limits", d.loginIp()),
-        policy(l, "loginIpFailures", "limits", d.loginIpFailures()), policy(l, "loginVoter", "limits", d.loginVoter()),
-        policy(l, "loginElection", "limits", d.loginElection()), policy(l, "phoneNumber", "limits", d.phoneNumber()),
-        policy(l, "phoneNumberDay", "limits", d.phoneNumberDay()), policy(l, "phonePrefix", "limits", d.phonePrefix()),
-        policy(l, "phoneCountry", "limits", d.phoneCountry()), countries,
-        l.path("prefixDigits").asInt(d.prefixDigits()),
-        duration(l, "limits.breakerCooldown", "breakerCooldown", d.breakerCooldown()));
-  }
-
-  /** {@code {rate, period, burst}}; what is missing keeps the default's value, and so do its name and failure mode. */
-  private static LimitPolicy policy(JsonNode section, String field, String label, LimitPolicy fallback) {
-    JsonNode p = section.path(field);
-    if (p.isMissingNode() || p.isNull()) {
-      return fallback;
-    }
-    String where = label + "." + field;
-    if (!p.isObject()) {
-      throw new IllegalArgumentException(where + " must be {rate, period, burst}");
-    }
-    try {
-      return new LimitPolicy(fallback.name(), p.path("rate").asLong(fallback.rate()),
-          duration(p, where + ".period", "period", fallback.period()), p.path("burst").asLong(fallback.burst()),
-          fallback.whenUnavailable());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static int integer(String value, String label) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(label + " must be a whole number");
-    }
-  }
-
-  private static Duration duration(JsonNode section, String label, String field, Duration fallback) {
-    JsonNode node = section.path(field);
-    if (node.isMissingNode() || node.isNull()) {
-      return fallback;
-    }
-    try {
-      return Duration.parse(node.asText());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(label + " must be an ISO-8601 duration such as PT5M", e);
-    }
-  }
-
-  private static int parseInt(String label, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(label + " must be a number", e);
-    }
-  }
-
-  private static byte[] base64(String label, String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Base64.getDecoder().decode(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(label + " must be base64", e);
-    }
   }
 }

@@ -71,6 +71,42 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  /** What a {@link #run} of {@code GatewayMain} ended with. */
+  public record Outcome(int exitCode, String output) {}
+
+  /**
+   * Runs {@code GatewayMain} with {@code args} in a JVM of its own, with exactly {@code env} as its environment
+   * (nothing inherited), and waits for it to end (60 s at most).
+   */
+  public static Outcome run(Map<String, String> env, String... args) {
+    try {
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-Dlogback.configurationFile=" + mainLogback(), "-cp", classPath(), GatewayMain.class.getName()));
+      cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("GatewayMain " + String.join(" ", args) + " did not end within 60 s");
+      }
+      return new Outcome(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Copies its output to {@code log} and returns once it logged that it listens (60 s at most). */
   private void relay(Path log) throws IOException {
     CompletableFuture<Void> listening = new CompletableFuture<>();

@@ -7,10 +7,12 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -102,6 +104,19 @@ public final class AwsVoiceProvider extends NamedProvider {
     @Override
     public String type() {
       return "aws-voice";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      // one voice per language the templates are written in
+      return List.of(ProviderOption.required("originationIdentity"), ProviderOption.text("voiceId"),
+          ProviderOption.text("voiceId.fr"), ProviderOption.text("voiceId.en"),
+          ProviderOption.text("region"), ProviderOption.text("endpoint"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("accessKeyId", "secretAccessKey");
     }
 
     @Override

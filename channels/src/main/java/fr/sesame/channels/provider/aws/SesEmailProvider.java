@@ -7,9 +7,11 @@ import fr.sesame.channels.spi.ChannelProvider;
 import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
@@ -65,6 +67,16 @@ public final class SesEmailProvider extends NamedProvider {
     @Override
     public String type() {
       return "ses";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("from"), ProviderOption.text("region"), ProviderOption.text("endpoint"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("accessKeyId", "secretAccessKey");
     }
 
     @Override

@@ -10,6 +10,7 @@ import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -232,6 +233,17 @@ public final class MailevaPostProvider extends NamedProvider {
     @Override
     public String type() {
       return "maileva";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("authUrl"), ProviderOption.required("apiUrl"),
+          ProviderOption.required("clientId"), ProviderOption.text("postageType"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("clientSecret");
     }
 
     @Override

@@ -13,9 +13,11 @@ import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -120,6 +122,16 @@ public final class MailjetEmailProvider extends NamedProvider implements Deliver
     @Override
     public String type() {
       return "mailjet-email";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("from"), ProviderOption.text("fromName"), ProviderOption.text("baseUrl"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("apiKey", "apiSecret");
     }
 
     @Override

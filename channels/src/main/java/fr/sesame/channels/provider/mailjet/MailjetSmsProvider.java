@@ -15,9 +15,11 @@ import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.json.JSONArray;
 import org.json.JSONException;
@@ -93,6 +95,16 @@ public final class MailjetSmsProvider extends NamedProvider implements DeliveryS
     @Override
     public String type() {
       return "mailjet-sms";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("sender"), ProviderOption.text("baseUrl"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("apiToken");
     }
 
     @Override

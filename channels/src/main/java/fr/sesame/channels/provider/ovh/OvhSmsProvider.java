@@ -9,6 +9,7 @@ import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * SMS through the OVHcloud API, {@code POST /sms/{serviceName}/jobs}, signed as OVH asks (no OVH Java
@@ -194,6 +196,17 @@ public final class OvhSmsProvider extends NamedProvider implements DeliveryRepor
     @Override
     public String type() {
       return "ovh-sms";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("serviceName"), ProviderOption.text("sender"),
+          ProviderOption.text("endpoint"), ProviderOption.integer("validityMinutes"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return List.of("applicationKey", "applicationSecret", "consumerKey");
     }
 
     @Override

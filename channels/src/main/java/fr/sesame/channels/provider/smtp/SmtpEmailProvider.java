@@ -8,6 +8,7 @@ import fr.sesame.channels.spi.NamedProvider;
 import fr.sesame.channels.spi.ProviderContext;
 import fr.sesame.channels.spi.ProviderException;
 import fr.sesame.channels.spi.ProviderFactory;
+import fr.sesame.channels.spi.ProviderOption;
 import fr.sesame.channels.spi.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.ext.mail.LoginOption;
@@ -18,6 +19,7 @@ import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -90,6 +92,18 @@ public final class SmtpEmailProvider extends NamedProvider {
     @Override
     public String type() {
       return "smtp";
+    }
+
+    @Override
+    public List<ProviderOption> options() {
+      return List.of(ProviderOption.required("host"), ProviderOption.required("from"), ProviderOption.integer("port"),
+          ProviderOption.oneOf("starttls", "disabled", "optional", "required"), ProviderOption.bool("ssl"),
+          ProviderOption.integer("maxPoolSize"), ProviderOption.text("username"));
+    }
+
+    @Override
+    public List<String> secrets(ProviderSettings s) {
+      return s.options().containsKey("username") ? List.of("password") : List.of();
     }
 
     @Override
