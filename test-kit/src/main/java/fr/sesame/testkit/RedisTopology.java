@@ -41,6 +41,7 @@ public final class RedisTopology implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();
   private final List<Node> sentinels = new ArrayList<>();
   private Node primary;
+  private volatile boolean keepFiles;
 
   /** One process: its port and its handle. */
   public record Node(int port, Process process) {
@@ -84,6 +85,16 @@ public final class RedisTopology implements AutoCloseable {
       t.close();
       throw e;
     }
+  }
+
+  /**
+   * Leaves this topology's working directory in place when it closes: each process's log
+   * ({@code redis-<port>.log}, {@code sentinel-<port>.log}) and the Sentinels' configurations as they rewrote
+   * them, for a failure to be looked into. @return the directory
+   */
+  public Path keepFiles() {
+    keepFiles = true;
+    return dir;
   }
 
   /** The name the Sentinels monitor the primary under (the {@code #name} of {@link #sentinelUrl()}). */
@@ -176,28 +187,83 @@ public final class RedisTopology implements AutoCloseable {
   }
 
   /**
+   * Waits until every replica has applied everything the primary had applied when this is called, and returns
+   * how many did within {@code within}: writes a marker key on the primary, then sends {@code WAIT} on that same
+   * connection. (WAIT counts the replicas that acknowledged the calling connection's last write: on a connection
+   * that never wrote it counts every connected replica at once, and proves nothing.) Before a kill, this is what
+   * makes a failover test about reconnection, not about what asynchronous replication may lose.
+   */
+  public int awaitReplicated(Duration within) {
+    List<String> replies = send(primary.port(), within.plusSeconds(5),
+        List.of("SET", "sesame:topology:replicated", Long.toString(System.nanoTime())),
+        List.of("WAIT", Integer.toString(nodes.size() - 1), Long.toString(within.toMillis())));
+    return replies.size() == 2 ? Integer.parseInt(replies.get(1).strip()) : -1;
+  }
+
+  /**
+   * Each data node's state, one line each, for a failure message: port, alive or dead, role, replication offsets
+   * (the primary's and, on a replica, how far it applied the stream), link status, full and partial resyncs
+   * served, and how many keys it holds.
+   */
+  public String describe() {
+    StringBuilder out = new StringBuilder();
+    for (Node n : nodes) {
+      out.append(n.port()).append(n.alive() ? " alive" : " dead");
+      if (n.alive()) {
+        String info = cli(n.port(), "INFO", "replication") + cli(n.port(), "INFO", "stats");
+        info.lines().filter(l -> l.startsWith("role:") || l.startsWith("master_port:")
+                || l.startsWith("master_link_status:") || l.startsWith("master_repl_offset:")
+                || l.startsWith("slave_repl_offset:") || l.matches("slave\\d+:.*") || l.startsWith("sync_full:")
+                || l.startsWith("sync_partial_ok:") || l.startsWith("sync_partial_err:"))
+            .forEach(l -> out.append(' ').append(l.strip()));
+        out.append(" keys:").append(cli(n.port(), "DBSIZE").strip());
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
    * Sends one command to the Redis (or Sentinel) on {@code port} and returns its reply as {@code redis-cli --raw}
    * prints it: one line per element of an array (nested ones flattened), integers as numbers, an error as
    * {@code ERR ...}; an empty string when it does not answer. Speaks RESP itself: no {@code redis-cli} needed.
    */
   public static String cli(int port, String... args) {
+    List<String> replies = send(port, Duration.ofSeconds(10), List.of(args));
+    return replies.isEmpty() ? "" : replies.get(0);
+  }
+
+  /**
+   * Sends {@code commands} on one connection, in order, and returns their replies as {@link #cli} prints them;
+   * fewer (none at worst) when the server stops answering within {@code timeout}.
+   */
+  @SafeVarargs
+  private static List<String> send(int port, Duration timeout, List<String>... commands) {
+    List<String> replies = new ArrayList<>();
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout((int) timeout.toMillis());
       OutputStream out = socket.getOutputStream();
-      StringBuilder command = new StringBuilder("*").append(args.length).append("\r\n");
-      for (String arg : args) {
-        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-        command.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+      StringBuilder command = new StringBuilder();
+      for (List<String> args : commands) {
+        command.append('*').append(args.size()).append("\r\n");
+        for (String arg : args) {
+          byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+          command.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+        }
       }
       out.write(command.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
-      StringBuilder reply = new StringBuilder();
-      readReply(new DataInputStream(new BufferedInputStream(socket.getInputStream())), reply);
-      return reply.toString();
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      for (int i = 0; i < commands.length; i++) {
+        StringBuilder reply = new StringBuilder();
+        readReply(in, reply);
+        replies.add(reply.toString());
+      }
     } catch (IOException e) {
-      return "";
+      // what was answered so far
     }
+    return replies;
   }
 
   private static void readReply(DataInputStream in, StringBuilder out) throws IOException {
@@ -330,7 +396,10 @@ public final class RedisTopology implements AutoCloseable {
     }
   }
 
-  /** Stops every process (SIGKILL: they persist nothing) and deletes the working directory. */
+  /**
+   * Stops every process (SIGKILL: they persist nothing) and deletes the working directory, unless
+   * {@link #keepFiles()} was called.
+   */
   @Override
   public void close() {
     List<Node> all = new ArrayList<>(sentinels);
@@ -342,6 +411,9 @@ public final class RedisTopology implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (keepFiles) {
+      return;
     }
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
