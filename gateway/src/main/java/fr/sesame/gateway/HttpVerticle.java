@@ -35,6 +35,8 @@ final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions().setPort(http.port()).setHost(http.host())
             .setIdleTimeout(120).setCompressionSupported(false)
+            // no HTTP/2 in clear text (h2c): HTTP/2 only over TLS, where ALPN negotiates it
+            .setHttp2ClearTextEnabled(false)
             // the roll upload streams its body itself: answer "Expect: 100-continue" for it
             .setHandle100ContinueAutomatically(true))
         .requestHandler(HttpEdge.guard(routers.apply(vertx)))

@@ -24,11 +24,12 @@ public final class HttpEdge {
   /** {@code router}, behind the request-line and {@code Host} checks. */
   public static Handler<HttpServerRequest> guard(Handler<HttpServerRequest> router) {
     return req -> {
+      long start = System.nanoTime();
       String why = malformed(req);
       if (why == null) {
         router.handle(req);
       } else {
-        refuse(req, ProblemType.MALFORMED_REQUEST, why);
+        refuse(req, ProblemType.MALFORMED_REQUEST, why, start);
       }
     };
   }
@@ -41,19 +42,21 @@ public final class HttpEdge {
     DecoderResult result = req.decoderResult();
     Throwable cause = result == null ? null : result.cause();
     if (cause instanceof TooLongHttpLineException) {
-      refuse(req, ProblemType.URI_TOO_LONG, null);
+      refuse(req, ProblemType.URI_TOO_LONG, null, System.nanoTime());
     } else if (cause instanceof TooLongHttpHeaderException) {
-      refuse(req, ProblemType.HEADERS_TOO_LARGE, null);
+      refuse(req, ProblemType.HEADERS_TOO_LARGE, null, System.nanoTime());
     } else {
-      refuse(req, ProblemType.MALFORMED_REQUEST, null);
+      refuse(req, ProblemType.MALFORMED_REQUEST, null, System.nanoTime());
     }
   }
 
   /**
    * The server's WebSocket handshake handler: the API has no WebSocket, so every upgrade is refused (400).
-   * Having one also routes every plain request to {@link #guard} first: without it, Vert.x core answers a
+   * Having one also routes every other request to {@link #guard} first: without it, Vert.x core answers a
    * request line naming any version but HTTP/1.0 or 1.1 ({@code HTTP/9.9}) itself, 501 with an empty body,
-   * before any handler of ours runs ({@code Http1ServerRequestHandler}); with it, {@link #guard} answers 400.
+   * before any handler of ours runs ({@code Http1ServerRequestHandler}; a Netty handler added from the
+   * connection handler comes too late for the first request). The price: a request with
+   * {@code Upgrade: websocket} is answered by Vert.x core's handshake code, a 400 in plain text, not a problem.
    */
   public static void noWebSocket(io.vertx.core.http.ServerWebSocketHandshake handshake) {
     handshake.reject(400);
@@ -63,11 +66,17 @@ public final class HttpEdge {
     if (req.version() == null) {
       return "HTTP/1.0 and HTTP/1.1 only";
     }
-    if (req.version() == HttpVersion.HTTP_1_1) {
-      List<String> hosts = req.headers().getAll("Host");
-      if (hosts.size() != 1 || hosts.get(0).isBlank()) {
-        return "one Host header is required";
-      }
+    List<String> hosts = req.headers().getAll("Host");
+    if (hosts.size() > 1 || req.version() == HttpVersion.HTTP_1_1 && (hosts.isEmpty() || hosts.get(0).isBlank())) {
+      return "one Host header is required";
+    }
+    String target = req.uri();
+    if (!target.startsWith("/") && !target.regionMatches(true, 0, "http://", 0, 7)
+        && !target.regionMatches(true, 0, "https://", 0, 8)) {
+      return "the request target must be a path (or an absolute URI)";
+    }
+    if (req.path() == null || !req.path().startsWith("/")) {
+      return "the request target has no path";
     }
     String host = req.headers().get("Host");
     if (host != null && !HOST.matcher(host).matches()) {
@@ -97,13 +106,12 @@ public final class HttpEdge {
     return true;
   }
 
-  private static void refuse(HttpServerRequest req, ProblemType type, String detail) {
+  private static void refuse(HttpServerRequest req, ProblemType type, String detail, long start) {
     if (req.response().headWritten() || req.response().closed()) {
       // the framing broke mid-body, after the route had answered (its failure handler did): only close
       req.connection().close();
       return;
     }
-    long start = System.nanoTime();
     req.response().putHeader("Connection", "close").putHeader("X-Content-Type-Options", "nosniff");
     String id = FailureHandler.newRequestId();
     ApiRouter.access(req.method() == null ? "OTHER" : ApiRouter.method(req.method()), "malformed", type.status(),

@@ -64,7 +64,14 @@ public final class Routes {
   /** Whether the request announces a body: a non-zero Content-Length, or any Transfer-Encoding. */
   static boolean hasBody(RoutingContext ctx) {
     String length = ctx.request().getHeader("Content-Length");
-    return ctx.request().getHeader("Transfer-Encoding") != null || length != null && !length.strip().equals("0");
+    if (ctx.request().getHeader("Transfer-Encoding") != null) {
+      return true; // chunked: announced, even if its first chunk is the last (a client that sends none omits it)
+    }
+    try {
+      return length != null && Long.parseLong(length.strip()) > 0;
+    } catch (NumberFormatException e) {
+      return true; // Netty refuses such a length before this runs; counted as a body all the same
+    }
   }
 
   /** {@code application/json}, with no parameter but {@code charset=utf-8}. */

@@ -106,10 +106,9 @@ class HostileRequestFuzzTest {
           failures.add(h.what() + ": " + problem);
         }
       }
-    } finally {
-      root.detachAppender(captured);
-      others.forEach(root::addAppender);
-      root.setLevel(level);
+    } catch (RuntimeException | Error e) {
+      restore(root, captured, others, level);
+      throw e;
     }
     System.out.println("HostileRequestFuzzTest statuses " + byStatus);
     List<String> logged = new ArrayList<>();
@@ -137,7 +136,12 @@ class HostileRequestFuzzTest {
         .contains("OTHER");
     assertThat(metrics).contains("jvm_memory_used_bytes", "process_cpu_usage", "process_uptime_seconds");
 
-    Map<String, String> after = settled();
+    Map<String, String> after;
+    try {
+      after = settled(); // still capturing: work a request started may log late
+    } finally {
+      restore(root, captured, others, level);
+    }
     Map<String, String> changed = new TreeMap<>();
     after.forEach((k, v) -> {
       if (!v.equals(before.get(k))) {
@@ -147,6 +151,16 @@ class HostileRequestFuzzTest {
     before.keySet().stream().filter(k -> !after.containsKey(k) && !before.get(k).startsWith("expiring "))
         .forEach(k -> changed.put(k, "deleted"));
     assertThat(changed).as("Redis keys the hostile requests changed").isEmpty();
+    List<String> late = captured.list.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " "
+        + e.getFormattedMessage() + throwableText(e.getThrowableProxy()))
+        .filter(l -> l.startsWith("ERROR") || CANARIES.stream().anyMatch(l::contains)).toList();
+    assertThat(late).as("ERROR lines or secrets in the log, up to the end").isEmpty();
+    assertThat(captured.list).as("an access-log line per request")
+        .filteredOn(e -> e.getLoggerName().equals("fr.sesame.gateway.access")).hasSizeGreaterThanOrEqualTo(REQUESTS);
+    // the refusals are the ones meant, and a well-formed request still works
+    assertThat(byStatus).containsKeys(400, 401, 404, 405, 414, 415, 431);
+    assertThat(gw.http.get("/health/live", null).status()).isEqualTo(200);
+    assertThat(gw.login(el, "alice", "20231234", "email").status()).isEqualTo(200);
   }
 
   // ---------------------------------------------------------------------------------------------- routes
@@ -287,7 +301,8 @@ class HostileRequestFuzzTest {
         case 11 -> { // an odd Idempotency-Key, Accept, Expect, X-Forwarded-For
           String[] h = {"Idempotency-Key: " + "k".repeat(300), "Idempotency-Key: \"" + SECRET + "\u00e9\"",
               "Accept: application/xml", "Expect: 100-continue", "Expect: 500-sorry", "X-Forwarded-For: " + PHONE,
-              "Forwarded: for=\"[" + SECRET, "Accept-Language: " + "x".repeat(500)};
+              "Forwarded: for=\"[" + SECRET, "Accept-Language: " + "x".repeat(500),
+              "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\nConnection: Upgrade, HTTP2-Settings"};
           headers.add(h[r.nextInt(h.length)]);
           what.add("odd header");
         }
@@ -298,6 +313,10 @@ class HostileRequestFuzzTest {
         }
         default -> { // a request line that is not HTTP/1.1
           String[] versions = {"HTTP/1.0", "HTTP/2.0", "HTTP/1.1 extra", "HTTP/9.9", "http/1.1"};
+          if (r.nextInt(3) == 0) { // or a target that is no path
+            String[] targets = {"?a=1", "*", "health/live", "", "http://localhost" + target, "//" + SECRET};
+            target = targets[r.nextInt(targets.length)];
+          }
           target = target + " " + versions[r.nextInt(versions.length)];
           what.add("version");
         }
@@ -464,6 +483,17 @@ class HostileRequestFuzzTest {
       body = joined.toString();
     }
     return new Answer(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+  }
+
+  private static void restore(Logger root, ListAppender<ILoggingEvent> captured, List<Appender<ILoggingEvent>> others,
+                              Level level) {
+    root.detachAppender(captured);
+    others.forEach(a -> {
+      if (root.getAppender(a.getName()) == null) {
+        root.addAppender(a);
+      }
+    });
+    root.setLevel(level);
   }
 
   private static String throwableText(IThrowableProxy t) {
