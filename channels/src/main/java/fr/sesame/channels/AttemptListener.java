@@ -14,7 +14,8 @@ public interface AttemptListener {
    * @param provider the provider's configured name
    * @param at       when the attempt ended
    * @param outcome  {@code accepted}, or why not: {@code transient}, {@code rejected}, {@code misconfigured},
-   *                 {@code circuit-open}, {@code rate-limited}, {@code bulkhead-full}
+   *                 {@code internal} (a bug in our code), {@code circuit-open}, {@code rate-limited},
+   *                 {@code bulkhead-full}
    */
   void attempt(String provider, Instant at, String outcome);
 

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * {@code POST /auth/oauth2/token}; {@code POST /sendings} creates a {@code DRAFT} with a fresh id;
  * {@code /recipients} and {@code /documents} add to a draft; {@code /submit} turns a draft into
  * {@link #SUBMITTED}; {@code GET /sendings/{id}} answers its id and status; {@code DELETE /sendings/{id}}
- * removes a draft (204) and refuses a submitted sending (409). An unknown sending answers 404 everywhere. It
- * records every request in order ({@link #requests()}), the token's aside.
+ * removes a draft (204) and refuses a submitted sending (409). An unknown sending answers 404 everywhere; a call
+ * without the current token answers 401 ({@link #revokeTokenAt}). A step can be made to fail ({@link #failStep}).
+ * It records every request in order ({@link #requests()}), the token's aside.
  */
 public final class FakeMaileva implements AutoCloseable {
   /** The status a submitted sending shows here (Maileva's first one after {@code DRAFT}). */
@@ -29,10 +30,14 @@ public final class FakeMaileva implements AutoCloseable {
   private final Map<String, String> statuses = new ConcurrentHashMap<>();
   private volatile Reply statusAsks;
   private volatile long creationDelayMs;
+  private final Map<String, Integer> failingSteps = new ConcurrentHashMap<>();
+  private volatile String validToken = "tok-1";
+  private volatile String revokeAt;
 
   public FakeMaileva(Vertx vertx) {
-    this.server = new FakeHttpServer(vertx)
-        .answerAside("/auth/oauth2/token", "{\"access_token\":\"tok-1\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
+    this.server = new FakeHttpServer(vertx).answerAside("/auth/oauth2/token", tokenBody("tok-1"))
+        .route(r -> r.path().startsWith("/mail/v2/") && !("Bearer " + validToken).equals(r.header("Authorization")),
+            r -> Reply.of(401, "{\"error\":\"invalid_token\"}"))
         .route(r -> r.method().equals("POST") && r.path().equals("/mail/v2/sendings"), r -> {
           String id = UUID.randomUUID().toString();
           statuses.put(id, DRAFT);
@@ -42,11 +47,25 @@ public final class FakeMaileva implements AutoCloseable {
         .route(r -> true, r -> Reply.of(404, "{}"));
   }
 
+  private static String tokenBody(String token) {
+    return "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+  }
+
   private Reply onSending(Request r) {
     Matcher m = SENDING.matcher(r.path());
     m.matches();
     String id = m.group(1);
     String step = m.group(2) == null ? "" : m.group(2);
+    if (r.method().equals("POST") && step.equals(revokeAt)) {
+      revokeAt = null;
+      validToken = validToken + "'";
+      server.answerAside("/auth/oauth2/token", tokenBody(validToken));
+      return Reply.of(401, "{\"error\":\"invalid_token\"}");
+    }
+    Integer failure = r.method().equals("POST") ? failingSteps.get(step) : null;
+    if (failure != null) {
+      return Reply.of(failure, "{}");
+    }
     if (r.method().equals("GET") && step.isEmpty() && statusAsks != null) {
       return statusAsks;
     }
@@ -88,6 +107,31 @@ public final class FakeMaileva implements AutoCloseable {
   public FakeMaileva delayCreation(long ms) {
     this.creationDelayMs = ms;
     return this;
+  }
+
+  /** Every {@code POST /sendings/{id}{step}} ({@code step}: /recipients, /documents or /submit) answers {@code status}. */
+  public FakeMaileva failStep(String step, int status) {
+    failingSteps.put(step, status);
+    return this;
+  }
+
+  /**
+   * The next {@code POST /sendings/{id}{step}} finds the token revoked: it answers 401, every later call with the
+   * old token too, and {@code /oauth2/token} hands out a new one.
+   */
+  public FakeMaileva revokeTokenAt(String step) {
+    this.revokeAt = step;
+    return this;
+  }
+
+  /** How many sendings are left as drafts (created, neither submitted nor deleted). */
+  public long drafts() {
+    return statuses.values().stream().filter(DRAFT::equals).count();
+  }
+
+  /** How many sendings were submitted (and not refused since). */
+  public long submitted() {
+    return statuses.values().stream().filter(SUBMITTED::equals).count();
   }
 
   /** The status of sending {@code id}, or null when there is none (never created, or deleted). */

@@ -14,21 +14,27 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every provider needs around it: a send-rate limit (its quota), a bulkhead, a circuit breaker, a
  * time limit per attempt, and retries with exponential backoff and jitter on transient failures, honouring
  * Retry-After. Waits use Vert.x timers, so nothing parks a thread and callbacks stay on the caller's
- * context. A failure is always a {@link ProviderException}. Attempt times come from the injected clock;
+ * context. A failure is always a {@link ProviderException}; an unexpected exception from the provider's code
+ * (thrown or failed, not a {@link VertxException}) is {@link ProviderException.Kind#INTERNAL}: a bug, not an
+ * outage. Attempt times come from the injected clock;
  * durations (latency, the circuit breaker's slow calls) from {@link System#nanoTime()}.
  */
 public final class GuardedProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(GuardedProvider.class);
   private final Vertx vertx;
   private final Clock clock;
   private final ChannelProvider provider;
@@ -124,8 +130,8 @@ public final class GuardedProvider {
         return;
       }
       ProviderException failure = classify(ar.cause());
-      if (failure.kind() == ProviderException.Kind.REJECTED) {
-        // the recipient's fault, not the provider's health
+      if (failure.kind() == ProviderException.Kind.REJECTED || failure.kind() == ProviderException.Kind.INTERNAL) {
+        // the recipient's fault or our bug, not the provider's health
         circuit.releasePermission();
       } else {
         circuit.onError(nanos, TimeUnit.NANOSECONDS, failure);
@@ -173,6 +179,13 @@ public final class GuardedProvider {
     }
     if (t instanceof TimeoutException) {
       return ProviderException.transientFailure(provider.name() + " did not answer within " + policy.timeout(), t);
+    }
+    if (t instanceof RuntimeException && !(t instanceof VertxException)) {
+      // a bug in our code (VertxException is Vert.x's own I/O failure, such as a closed connection: transient)
+      StackTraceElement[] at = t.getStackTrace();
+      LOG.error("{}: unexpected {} at {} (a bug: not retried, the circuit not charged)", provider.name(),
+          t.getClass().getName(), at.length > 0 ? at[0] : "?");
+      return ProviderException.internal(provider.name() + " failed: " + t.getClass().getSimpleName(), t);
     }
     return ProviderException.transientFailure(provider.name() + " failed: " + t.getClass().getSimpleName(), t);
   }

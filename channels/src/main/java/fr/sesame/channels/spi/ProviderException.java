@@ -14,7 +14,11 @@ import java.time.Duration;
  *   <li>{@link Kind#MISCONFIGURED}: our side or the provider's account is wrong (bad credentials or signature,
  *       suspended account, unverified sender), or the provider answered something we did not expect (a 4xx
  *       it does not tie to the recipient, a body we cannot read): no retry here, the next provider may work,
- *       and the circuit counts it, so a provider that fails every send is soon skipped.</li>
+ *       and the circuit counts it, so a provider that fails every send is soon skipped;</li>
+ *   <li>{@link Kind#INTERNAL}: our own code failed (an unexpected exception in the provider's code, such as an
+ *       {@code ArrayIndexOutOfBoundsException}): a bug says nothing of the provider's health nor of the recipient,
+ *       and would fail the same way again, so no retry, the circuit is not charged (else a bug hit by one kind of
+ *       input would open it for every message), and the next provider of the chain is tried.</li>
  * </ul>
  * A failure we cannot tie to the recipient is never {@link Kind#REJECTED}: stopping the chain on our own
  * bug or a provider's would stop every message, where falling back costs one more call for a bad address.
@@ -24,7 +28,7 @@ import java.time.Duration;
 public final class ProviderException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public enum Kind { TRANSIENT, REJECTED, MISCONFIGURED }
+  public enum Kind { TRANSIENT, REJECTED, MISCONFIGURED, INTERNAL }
 
   private final Kind kind;
   private final transient Duration retryAfter;
@@ -41,6 +45,10 @@ public final class ProviderException extends RuntimeException {
 
   public static ProviderException rejected(String message) {
     return new ProviderException(Kind.REJECTED, message, null, null);
+  }
+
+  public static ProviderException internal(String message, Throwable cause) {
+    return new ProviderException(Kind.INTERNAL, message, null, cause);
   }
 
   public static ProviderException misconfigured(String message) {

@@ -79,7 +79,7 @@ class MailevaPostProviderTest {
     assertThat(sending.getBoolean("optional_address_sheet")).isTrue();
     assertThat(sending.getString("name")).isEqualTo("access-letter " + FixedContext.NOW);
     JsonObject recipient = new JsonObject(requests.get(2).body());
-    assertThat(recipient.getString("address_line_2")).isEqualTo("Mme Chloé Bernard");
+    assertThat(recipient.getString("address_line_1")).isEqualTo("Mme Chloé Bernard");
     assertThat(recipient.getString("address_line_3")).isEqualTo("Résidence Les Tilleuls");
     assertThat(recipient.getString("address_line_4")).isEqualTo("12 rue de la Paix");
     assertThat(recipient.getString("address_line_6")).isEqualTo("75002 Paris");

@@ -23,6 +23,7 @@ import io.vertx.ext.web.multipart.MultipartForm;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -84,13 +85,23 @@ public final class MailevaPostProvider extends NamedProvider {
     }
     Future<Buffer> pdf = vertx.executeBlocking(() -> Buffer.buffer(LetterPdf.render(message.subject(), message.text())));
     return token().compose(bearer -> pdf.compose(letter -> createSending(bearer, message)
-        .compose(sendingId -> recorded(checkpoint, sendingId)
-            .compose(v -> recipient(bearer, sendingId, lines))
-            .compose(v -> document(bearer, sendingId, letter))
-            .compose(v -> call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/submit").bearerTokenAuthentication(bearer)
-                .send(), "submit"))
-            .map(v -> new Receipt(name, sendingId, clock.instant()))
-            .recover(e -> delete(bearer, sendingId).transform(ignored -> Future.<Receipt>failedFuture(e))))));
+        .compose(sendingId -> built(bearer, sendingId, checkpoint, lines, letter))));
+  }
+
+  /**
+   * Every step once the sending exists: the draft is deleted on any failure, a step's synchronous throw included
+   * (each step runs inside {@code compose}, which turns a throw into a failed future).
+   */
+  private Future<Receipt> built(String bearer, String sendingId, Checkpoint checkpoint, List<String> lines,
+                                Buffer letter) {
+    return Future.succeededFuture(sendingId)
+        .compose(id -> recorded(checkpoint, id))
+        .compose(v -> recipient(bearer, sendingId, lines))
+        .compose(v -> document(bearer, sendingId, letter))
+        .compose(v -> call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/submit").bearerTokenAuthentication(bearer)
+            .send(), "submit"))
+        .map(v -> new Receipt(name, sendingId, clock.instant()))
+        .recover(e -> delete(bearer, sendingId).transform(ignored -> Future.<Receipt>failedFuture(e)));
   }
 
   private Future<Void> recorded(Checkpoint checkpoint, String sendingId) {
@@ -145,10 +156,23 @@ public final class MailevaPostProvider extends NamedProvider {
     }
   }
 
-  /** Deletes a sending that was not submitted (best effort: a draft is never printed anyway). */
+  /**
+   * Deletes a sending that was not submitted (best effort: a draft is never printed anyway). When the token was
+   * refused meanwhile (401), once more with a fresh one.
+   */
   private Future<Void> delete(String bearer, String sendingId) {
+    return deleteWith(bearer, sendingId).compose(status -> {
+      if (status != 401) {
+        return Future.<Void>succeededFuture();
+      }
+      token = null;
+      return token().compose(fresh -> deleteWith(fresh, sendingId)).<Void>mapEmpty();
+    }).otherwiseEmpty();
+  }
+
+  private Future<Integer> deleteWith(String bearer, String sendingId) {
     return http.deleteAbs(apiUrl + "/sendings/" + sendingId).bearerTokenAuthentication(bearer).send()
-        .<Void>mapEmpty().otherwiseEmpty();
+        .map(HttpResponse::statusCode);
   }
 
   private Future<String> createSending(String bearer, Message message) {
@@ -162,17 +186,37 @@ public final class MailevaPostProvider extends NamedProvider {
   }
 
   private Future<Void> recipient(String bearer, String sendingId, List<String> lines) {
-    JsonObject r = new JsonObject().put("country_code", "FR").put("address_line_2", lines.get(0))
-        .put("address_line_6", lines.get(lines.size() - 1));
-    List<String> middle = lines.subList(1, lines.size() - 1);
-    String[] slots = middle.size() == 1 ? new String[] {"address_line_4"}
-        : middle.size() == 2 ? new String[] {"address_line_3", "address_line_4"}
-        : new String[] {"address_line_3", "address_line_4", "address_line_5"};
-    for (int i = 0; i < middle.size(); i++) {
-      r.put(slots[i], middle.get(i));
+    JsonObject r = new JsonObject().put("country_code", "FR");
+    List<String> slots = addressLines(lines);
+    for (int i = 0; i < slots.size(); i++) {
+      if (slots.get(i) != null) {
+        r.put("address_line_" + (i + 1), slots.get(i));
+      }
     }
     return call(http.postAbs(apiUrl + "/sendings/" + sendingId + "/recipients").bearerTokenAuthentication(bearer)
         .sendJsonObject(r), "recipient").mapEmpty();
+  }
+
+  /**
+   * An address of 2 to 6 lines on AFNOR NF Z10-011's six (null for an empty one): the first line is the recipient
+   * (line 1), the last the postal code and town (line 6). The lines between keep their order and end on line 4
+   * (number and street) while there are at most three of them: one is the street (4); two are a building or
+   * residence (3) and the street; three add the recipient's complement (2: flat, floor, c/o). Four fill lines 2
+   * to 5, the last being the delivery complement (5: lieu-dit, BP).
+   */
+  static List<String> addressLines(List<String> lines) {
+    if (lines.size() < 2 || lines.size() > 6) {
+      throw new IllegalArgumentException("a postal address has 2 to 6 lines, not " + lines.size());
+    }
+    String[] slots = new String[6];
+    slots[0] = lines.get(0);
+    slots[5] = lines.get(lines.size() - 1);
+    List<String> middle = lines.subList(1, lines.size() - 1);
+    int first = middle.size() == 4 ? 1 : 4 - middle.size(); // index of address_line_(first + 1)
+    for (int i = 0; i < middle.size(); i++) {
+      slots[first + i] = middle.get(i);
+    }
+    return Arrays.asList(slots);
   }
 
   private Future<Void> document(String bearer, String sendingId, Buffer letter) {
