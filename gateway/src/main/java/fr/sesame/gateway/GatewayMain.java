@@ -5,7 +5,7 @@ import fr.sesame.channels.dev.DevOutbox;
 import fr.sesame.gateway.config.ConfigLoader;
 import fr.sesame.gateway.config.GatewayConfig;
 import fr.sesame.gateway.dev.DemoElection;
-import fr.sesame.gateway.dev.EmbeddedRedis;
+import fr.sesame.gateway.dev.DevRedis;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +25,9 @@ import sun.misc.Signal;
 /**
  * {@code java -jar sesame-gateway.jar serve [--config FILE]} runs the gateway on the configuration file and
  * the environment; {@code dev [--config FILE]} runs it for a newcomer: an embedded Redis unless
- * {@code REDIS_URL} is set, dev keys, the demo election, and the dev outbox at {@code /dev/outbox}.
+ * {@code REDIS_URL} is set, dev keys, the demo election, and the dev outbox at {@code /dev/outbox}. The embedded
+ * Redis comes from the dev launcher ({@code gateway-dev}, a {@link DevRedis.Starter}); the production jar has
+ * none and refuses {@code dev} without {@code REDIS_URL}, saying so (exit 2).
  * {@code --help} prints the usage and {@code --version} the version, both exiting 0. A configuration problem
  * exits 2 after one ERROR line listing every problem; a port that cannot be bound exits 1 after one ERROR line
  * naming it and {@code SESAME_HTTP_PORT}, without a stack trace.
@@ -46,8 +48,9 @@ public final class GatewayMain {
       "",
       "commands:",
       "  serve            runs the gateway on the configuration file and the environment",
-      "  dev              runs it for a newcomer: an embedded Redis unless REDIS_URL is set, dev keys,",
-      "                   the demo election, and the dev outbox at /dev/outbox",
+      "  dev              runs it for a newcomer: dev keys, the demo election, the dev outbox at /dev/outbox,",
+      "                   and REDIS_URL, else an embedded Redis: only in the dev launcher",
+      "                   (gateway-dev/target/sesame-gateway-dev.jar), not in the production jar",
       "options:",
       "  --config FILE    the YAML configuration: sections http, redis, lockout, otp, session, outbox, limits,",
       "                   channels (README, \"Configuration\"); an unknown key or a bad value stops start-up",
@@ -193,15 +196,20 @@ public final class GatewayMain {
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
   }
 
+  /** Why {@code dev} without {@code REDIS_URL} stops in the production jar, and what to do instead. */
+  static final String NO_DEV_REDIS = "dev mode needs a Redis: this jar (the production one) ships no embedded "
+      + "Redis. Set REDIS_URL (e.g. redis://127.0.0.1:6379), or run the dev launcher, which adds one: "
+      + "java -jar gateway-dev/target/sesame-gateway-dev.jar dev (README, \"The two commands\")";
+
   private static void dev(Path configFile) throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("SESAME_HASH_KEY", DEV_HASH_KEY);
     env.putIfAbsent("SESAME_DATA_KEY", DEV_DATA_KEY);
     env.putIfAbsent("SESAME_API_KEYS", DEV_API_KEYS);
     GatewayConfig config = ConfigLoader.load(configFile, env, true);
-    EmbeddedRedis embedded = null;
+    DevRedis embedded = null;
     if (!env.containsKey("REDIS_URL")) {
-      embedded = EmbeddedRedis.start();
+      embedded = DevRedis.starter().orElseThrow(() -> new IllegalArgumentException(NO_DEV_REDIS)).start();
       config = config.withRedisUrl(embedded.url());
     }
     DevOutbox outbox = new DevOutbox(Clock.systemUTC(), 1000);
@@ -214,7 +222,7 @@ public final class GatewayMain {
       }
       throw e;
     }
-    EmbeddedRedis redis = embedded;
+    DevRedis redis = embedded;
     AtomicBoolean redisStopped = new AtomicBoolean();
     stopOnSignal(() -> {
       gateway.close();

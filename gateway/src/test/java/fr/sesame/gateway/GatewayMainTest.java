@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.support.GatewayProcess;
 import fr.sesame.gateway.support.GatewayProcess.Outcome;
+import fr.sesame.testkit.TestRedis;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Base64;
@@ -57,11 +58,23 @@ class GatewayMainTest {
   @Test
   void aPortInUseIsNamedWithSesameHttpPortWithoutAStackTrace() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
-      Outcome o = GatewayProcess.run(Map.of("SESAME_HTTP_PORT", Integer.toString(taken.getLocalPort())), "dev");
+      // REDIS_URL: the gateway's class path, like the production jar, has no embedded Redis for dev mode
+      Outcome o = GatewayProcess.run(Map.of("SESAME_HTTP_PORT", Integer.toString(taken.getLocalPort()),
+          "REDIS_URL", TestRedis.url()), "dev");
       assertThat(o.exitCode()).as(o.output()).isEqualTo(1);
       assertThat(o.output().lines().filter(l -> l.contains(" ERROR ")).toList()).as(o.output()).singleElement()
           .asString().contains(":" + taken.getLocalPort() + " (the port is in use)").contains("SESAME_HTTP_PORT");
       assertThat(o.output()).doesNotContain("\tat ").doesNotContain("Exception");
     }
+  }
+
+  /** Issue 13, point 9: the production jar ships no Redis, so {@code dev} needs REDIS_URL or the dev launcher. */
+  @Test
+  void devWithoutRedisUrlInTheProductionJarNamesRedisUrlAndTheDevLauncher() {
+    Outcome o = GatewayProcess.run(Map.of(), "dev");
+    assertThat(o.exitCode()).as(o.output()).isEqualTo(2);
+    assertThat(o.output().lines().filter(l -> l.contains(" ERROR ")).toList()).as(o.output()).singleElement()
+        .asString().contains("REDIS_URL", "java -jar gateway-dev/target/sesame-gateway-dev.jar dev");
+    assertThat(o.output()).doesNotContain("\tat ");
   }
 }

@@ -9,9 +9,18 @@ import redis.embedded.core.ExecutableProvider;
 /**
  * A throw-away Redis for dev mode and the benchmarks when {@code REDIS_URL} is not set: the binary shipped in
  * the embedded-redis artifact (or, failing that, {@code redis-server} on the PATH), on a free loopback port,
- * persisting nothing. (Tests start theirs from the test kit: {@code fr.sesame.testkit.LocalRedis}.)
+ * persisting nothing. It lives in the dev launcher ({@code gateway-dev}), never in the production jar; dev mode
+ * finds it through {@link Starter}. (Tests start theirs from the test kit: {@code fr.sesame.testkit.LocalRedis}.)
  */
-public final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis implements DevRedis {
+  /** What {@code GatewayMain dev} loads through {@link java.util.ServiceLoader} (META-INF/services). */
+  public static final class Starter implements DevRedis.Starter {
+    @Override
+    public DevRedis start() throws IOException {
+      return EmbeddedRedis.start();
+    }
+  }
+
   private final RedisServer server;
   private final int port;
 
@@ -20,7 +29,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
-  /** The Redis binary this jar ships (6.2), else a {@code redis-server} on the PATH. */
+  /** The Redis binary embedded-redis ships (6.2), else a {@code redis-server} on the PATH. */
   public static EmbeddedRedis start() throws IOException {
     // each looked up only when tried: newExecutableInPath throws at once where no redis-server is installed
     return start(List.of(ExecutableProvider::newJarResourceProvider,
@@ -60,6 +69,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     return new EmbeddedRedis(server, port);
   }
 
+  @Override
   public String url() {
     return "redis://127.0.0.1:" + port;
   }
