@@ -18,19 +18,16 @@ end
 -- now + window is a debt read on a slower clock: the limit is exhausted, the request refused with its
 -- retry-after read from the stored TAT (the real wait on this clock). It is never read as a fresh limit: that
 -- reading let a request 1 us "older" than the last admission restart a whole burst.
--- Only a TAT more than two windows ahead cannot come from a clock within a window of ours (a clock that
--- jumped ahead, a test clock moved back): it is clamped to now + window and written back, so the limit is
--- exhausted for at most one window of this clock and then heals, instead of refusing for as long as the
--- clocks differ (which, for a breaker's limit, would stop a whole country). That write is a repair, not a
--- charge, and the same for a given now (a replayed script writes the same value).
+-- Only a TAT more than two windows ahead cannot come from a clock within a window of ours: a clock that
+-- jumped ahead and was put right (or a test clock moved back). That state is read as whole (as before the
+-- debt rule), not as exhausted: exhausted, a paid-send cap would trip its breaker and stop a whole country
+-- for the breaker's cooldown; and no caller can put a state there by requests alone (an admission writes at
+-- most a window ahead of its own clock), only clocks more than a window apart can, which no rule can tell
+-- from a jump. Nothing is written: the next charge writes over it.
 local function rl_tat(l, now)
   local window = l[2] * l[3]
   local tat = tonumber(redis.call('GET', l[1]) or now)
-  if tat < now then return now end
-  if tat > now + 2 * window then
-    tat = now + window
-    rl_set(l, tat, now)
-  end
+  if tat < now or tat > now + 2 * window then return now end
   return tat
 end
 
@@ -48,7 +45,7 @@ local function rl_charge_mode(limits, now, mode)
 end
 
 -- Decides all limits at once: allowed only when every one admits cost more; then the charged ones are
--- charged, else nothing is written (but for rl_tat's repair of a state more than two windows ahead).
+-- charged, else nothing is written.
 -- RETURNS allowed (1|0), retry_after_us, index of the limit that refuses longest (0 when allowed),
 --         states: per limit {remaining, reset_after_us}, as they stand after the decision
 local function rl_check(limits, now, cost)

@@ -72,16 +72,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
   /**
    * The limit's theoretical arrival time, with {@code lib/gcra.lua}'s rule: a state ahead of now + window is a
-   * debt (another clock a little ahead wrote it), never a fresh limit; one more than two windows ahead is
-   * clamped to now + window and stored, so it heals within one window.
+   * debt (another clock a little ahead wrote it), never a fresh limit; one more than two windows ahead (a clock
+   * that jumped and was put right) reads as whole.
    */
   private long tat(String key, long nowUs, long windowUs) {
     long tat = Math.max(tats.getOrDefault(key, nowUs), nowUs);
-    if (tat - nowUs > 2 * windowUs) {
-      tat = nowUs + windowUs;
-      tats.put(key, tat);
-    }
-    return tat;
+    return tat - nowUs > 2 * windowUs ? nowUs : tat;
   }
 
   private static String key(String hashTag, Limit l) {
