@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * of both APIs.
  */
 class FallbackChainTest {
+  static { fr.sesame.testkit.LeakGuard.secret("123456"); } // the code of the messages: never in a log line
   static final Message SMS = new Message(ChannelKind.SMS, "+33612345678", null, "Votre code est 123456", "login-code");
   static final String OVH_OK = "{\"ids\":[42],\"validReceivers\":[\"+33612345678\"],\"invalidReceivers\":[]}";
   static final String MAILJET_OK = "{\"MessageId\":\"mj-1\",\"Status\":{\"Code\":2,\"Name\":\"sent\"}}";
