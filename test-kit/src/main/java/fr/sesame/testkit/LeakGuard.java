@@ -159,8 +159,9 @@ public final class LeakGuard {
       return;
     }
     String line = where + ": " + excerpt(text);
-    for (String found : scan(text, line)) {
-      leak(found, line);
+    List<String> found = scan(text, line).stream().distinct().toList();
+    if (!found.isEmpty()) {
+      leak(String.join(", ", found), line);
     }
     synchronized (recent) {
       recent.addLast(text);
