@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every provider needs around it: a send-rate limit (its quota), a bulkhead, a circuit breaker, a
@@ -27,8 +29,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Retry-After. Waits use Vert.x timers, so nothing parks a thread and callbacks stay on the caller's
  * context. A failure is always a {@link ProviderException}. Attempt times come from the injected clock;
  * durations (latency, the circuit breaker's slow calls) from {@link System#nanoTime()}.
+ *
+ * <p>Logs a WARN for each failed call (provider, outcome class, our own message: never a recipient, a text or
+ * the provider's answer) and for each transition of its circuit to open and back to closed (half-open at INFO).
+ * Identical failure lines are kept to one a second ({@link WarnThrottle}).
  */
 public final class GuardedProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(GuardedProvider.class);
   private final Vertx vertx;
   private final Clock clock;
   private final ChannelProvider provider;
@@ -38,6 +45,7 @@ public final class GuardedProvider {
   private final RateLimiter rate;
   private final IntervalFunction backoff;
   private final ChannelMetrics metrics;
+  private final WarnThrottle throttle = new WarnThrottle();
 
   /**
    * @param vertx   for the timers between retries
@@ -60,6 +68,20 @@ public final class GuardedProvider {
     this.backoff = IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(), 2.0, 0.5,
         policy.maxBackoff());
     metrics.circuitGauge(circuit);
+    circuit.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition()));
+  }
+
+  private void logTransition(CircuitBreaker.StateTransition t) {
+    CircuitBreaker.State to = t.getToState();
+    if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+      CircuitBreaker.Metrics m = circuit.getMetrics();
+      LOG.warn("provider {} circuit open ({} -> {}): sends skip it for a while; failure rate {}%, slow calls {}%",
+          provider.name(), t.getFromState(), to, m.getFailureRate(), m.getSlowCallRate());
+    } else if (to == CircuitBreaker.State.CLOSED) {
+      LOG.warn("provider {} circuit closed again ({} -> {}): sends go to it", provider.name(), t.getFromState(), to);
+    } else {
+      LOG.info("provider {} circuit {} -> {}", provider.name(), t.getFromState(), to);
+    }
   }
 
   public String name() {
@@ -134,6 +156,8 @@ public final class GuardedProvider {
       boolean retry = failure.kind() == ProviderException.Kind.TRANSIENT && n < policy.maxAttempts()
           && wait.compareTo(policy.maxBackoff()) <= 0;
       String outcome = failure.kind().name().toLowerCase(java.util.Locale.ROOT);
+      logFailure(failure, outcome, retry ? "retry " + (n + 1) + " of " + policy.maxAttempts() + " in "
+          + Math.max(1, wait.toMillis()) + " ms" : "no more attempts on it (attempt " + n + ")");
       if (retry) {
         metrics.retry(provider.name());
         attempts.attempt(provider.name(), clock.instant(), outcome);
@@ -159,6 +183,15 @@ public final class GuardedProvider {
     }
     return call.timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(classify(e)));
+  }
+
+  /** One WARN per failed call: the provider, the outcome class, our message (it never holds a recipient). */
+  private void logFailure(ProviderException failure, String outcome, String next) {
+    long skipped = throttle.admit(provider.name() + '|' + outcome + '|' + next.startsWith("retry"));
+    if (skipped >= 0) {
+      LOG.warn("provider {} failed: {} ({}); {}{}", provider.name(), outcome, failure.getMessage(), next,
+          WarnThrottle.skipped(skipped));
+    }
   }
 
   private void fail(Promise<Receipt> done, AttemptListener attempts, ProviderException e, String reason) {
