@@ -23,7 +23,16 @@ public final class LogCapture implements AutoCloseable {
 
   /** Captures the events of these loggers (by class name) and of the loggers below them. */
   public LogCapture(Class<?>... of) {
-    this.loggers = java.util.Arrays.stream(of).map(c -> (Logger) LoggerFactory.getLogger(c)).toList();
+    this(java.util.Arrays.stream(of).map(Class::getName).toArray(String[]::new));
+  }
+
+  /** Captures every event of the JVM (the root logger's): at INFO and above, DEBUG for {@code fr.sesame}. */
+  public static LogCapture all() {
+    return new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private LogCapture(String... names) {
+    this.loggers = java.util.Arrays.stream(names).map(n -> (Logger) LoggerFactory.getLogger(n)).toList();
     appender.setContext(loggers.get(0).getLoggerContext());
     appender.start();
     loggers.forEach(l -> l.addAppender(appender));
