@@ -28,13 +28,20 @@ import java.util.regex.Pattern;
  * </ul>
  * A registered value is found as a whole word (a run of letters, digits, {@code -} and {@code _}, or a
  * {@code -}/{@code _}-separated part of one): {@code 123456} is found in {@code code=123456} and
- * {@code otp-123456}, not in {@code 91234567}. A value registered after it was logged (a code the test reads
+ * {@code otp-123456}, not in {@code 91234567}; a value shorter than {@value #SHORT} characters only right after
+ * a quote or {@code =}. A value registered after it was logged (a code the test reads
  * from the outbox after the gateway sent it) is still found: the guard remembers the words it has seen.
  * Values shorter than {@value #MIN_LENGTH} characters are not registered (they would be found everywhere).
  */
 public final class LeakGuard {
   /** The shortest value the registry takes (a four-digit knowledge secret is one). */
   public static final int MIN_LENGTH = 4;
+  /**
+   * Below this length a value (a four-digit secret) is found only as a whole word right after {@code "},
+   * {@code '} or {@code =}, as a body or a query quotes it: elsewhere it is a duration, a count or a piece of a
+   * UUID as often as a secret.
+   */
+  static final int SHORT = 6;
 
   private static final Pattern EMAIL = Pattern.compile(
       "(?<![A-Za-z0-9._%+*-])([A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])");
@@ -193,8 +200,9 @@ public final class LeakGuard {
     }
     m = WORD.matcher(text);
     while (m.find()) {
+      boolean quoted = m.start() > 0 && "\"'=".indexOf(text.charAt(m.start() - 1)) >= 0;
       for (String w : parts(m.group())) {
-        if (w.length() < MIN_LENGTH) {
+        if (w.length() < MIN_LENGTH || w.length() < SHORT && !(quoted && w.length() == m.group().length())) {
           continue;
         }
         if (words.contains(w)) {

@@ -43,6 +43,14 @@ class LeakGuardTest {
   }
 
   @Test
+  void findsAShortValueOnlyWhereABodyOrAQueryWouldQuoteIt() {
+    LeakGuard.secret("4729");
+    assertThat(LeakGuard.scan("{\"secret\":\"4729\"}", null)).containsExactly("registered value 4729");
+    assertThat(LeakGuard.scan("of 'secret=4729&x=%'", null)).containsExactly("registered value 4729");
+    assertThat(LeakGuard.scan("request b4253fe7-4729-4eeb-97d9 after 4729 ms, port 4729", null)).isEmpty();
+  }
+
+  @Test
   void findsAValueRegisteredAfterItWasLogged() {
     LoggerFactory.getLogger(LeakGuardTest.class).info("the code is 564738");
     assertThat(LeakGuard.unreported()).isEmpty();
