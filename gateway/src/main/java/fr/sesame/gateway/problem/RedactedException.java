@@ -21,6 +21,29 @@ public final class RedactedException extends RuntimeException {
     return of(t, 0);
   }
 
+  /**
+   * A failure as a log line may hold it: the class of each exception of the chain ({@code A <- B <- C}), with
+   * the message only of Sesame's own exceptions ({@code fr.sesame.*}), whose messages never hold a request's
+   * content; a driver's, a parser's or a provider's may quote what it was handed.
+   */
+  public static String describe(Throwable cause) {
+    if (cause == null) {
+      return "no exception";
+    }
+    StringBuilder sb = new StringBuilder();
+    int depth = 0;
+    for (Throwable c = cause; c != null && depth < 6; c = c.getCause() == c ? null : c.getCause(), depth++) {
+      if (depth > 0) {
+        sb.append(" <- ");
+      }
+      sb.append(c.getClass().getSimpleName());
+      if (c.getClass().getName().startsWith("fr.sesame.") && c.getMessage() != null) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
+  }
+
   private static Throwable of(Throwable t, int depth) {
     if (t == null) {
       return null;

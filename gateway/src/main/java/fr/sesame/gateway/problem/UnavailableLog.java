@@ -8,8 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The WARN line of each response a dependency failed (503 {@code dependency-unavailable}, 503
  * {@code write-unconfirmed}, any other 5xx problem): the request id, the status, the problem type and its cause.
- * The cause is our own exception's class and message (ours never hold a request's content) and only the class
- * names of what caused it: a driver's or a provider's message may quote what it was sent.
+ * The cause is {@link RedactedException#describe described}: each exception's class, the message only of Sesame's own.
  *
  * <p>A Redis outage fails every request at once, so lines are kept to one a second per problem type and cause
  * class; the next written line of that kind says how many were left out. Thread-safe.
@@ -47,25 +46,9 @@ public final class UnavailableLog {
     String causeClass = cause == null ? "none" : cause.getClass().getSimpleName();
     long skipped = admit(type.name() + '|' + causeClass);
     if (skipped >= 0) {
-      LOG.warn("request {} answered {} {}: {}{}", requestId, status, type.uri(), describe(cause),
+      LOG.warn("request {} answered {} {}: {}{}", requestId, status, type.uri(), RedactedException.describe(cause),
           skipped == 0 ? "" : " (and " + skipped + " more like it in the last second, not logged)");
     }
-  }
-
-  /** Our exception's class and message, then the class of each cause: {@code A: message <- B <- C}. */
-  static String describe(Throwable cause) {
-    if (cause == null) {
-      return "no exception";
-    }
-    StringBuilder sb = new StringBuilder(cause.getClass().getSimpleName());
-    if (cause.getMessage() != null) {
-      sb.append(": ").append(cause.getMessage());
-    }
-    int depth = 0;
-    for (Throwable c = cause.getCause(); c != null && c != cause && depth < 5; c = c.getCause(), depth++) {
-      sb.append(" <- ").append(c.getClass().getSimpleName());
-    }
-    return sb.toString();
   }
 
   private long admit(String key) {

@@ -18,4 +18,15 @@ class RedactedExceptionTest {
     assertThat(r.getCause().getCause()).isNull();
     assertThat(RedactedException.of(null)).isNull();
   }
+
+  @Test
+  void describesEachClassOfTheChainWithTheMessagesOfOurOwnExceptionsOnly() {
+    Throwable t = new fr.sesame.redis.StoreUnavailableException("Redis command failed: RedisCommandExecutionException",
+        new IllegalStateException("ERR in script: alice.martin@univ-test.fr", new java.io.IOException("x")));
+    assertThat(RedactedException.describe(t)).isEqualTo("StoreUnavailableException: Redis command failed: "
+        + "RedisCommandExecutionException <- IllegalStateException <- IOException");
+    assertThat(RedactedException.describe(new IllegalArgumentException("secret=20231234")))
+        .isEqualTo("IllegalArgumentException");
+    assertThat(RedactedException.describe(null)).isEqualTo("no exception");
+  }
 }
