@@ -46,8 +46,11 @@ public final class LeakGuard {
   private static final Pattern EMAIL = Pattern.compile(
       "(?<![A-Za-z0-9._%+*-])([A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])");
   private static final Set<String> SENDERS = Set.of("no-reply", "noreply", "postmaster", "mailer-daemon");
-  private static final Pattern E164 = Pattern.compile("(?<![\\d+*])\\+[1-9](?:[ .]?\\d){7,14}(?![\\d*])");
-  private static final Pattern NATIONAL_MOBILE = Pattern.compile("(?<![\\d+*])0[67](?:[ .]?\\d{2}){4}(?![\\d*])");
+  // not inside a longer run of letters and digits: the last group of a UUID may hold ten digits starting with 06
+  private static final Pattern E164 = Pattern.compile(
+      "(?<![A-Za-z0-9+*])\\+[1-9](?:[ .]?\\d){7,14}(?![A-Za-z0-9*])");
+  private static final Pattern NATIONAL_MOBILE = Pattern.compile(
+      "(?<![A-Za-z0-9+*])0[67](?:[ .]?\\d{2}){4}(?![A-Za-z0-9*])");
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_-]+");
   private static final Pattern WORD_ONLY = Pattern.compile("[A-Za-z0-9_-]+");
   /** Bounds what the guard remembers of past lines (about a million distinct words). */

@@ -20,6 +20,7 @@ class LeakGuardTest {
     assertThat(LeakGuard.scan("to=+33612345678&x", null)).containsExactly("phone number +33612345678");
     assertThat(LeakGuard.scan("call +33 6 12 34 56 78 now", null)).containsExactly("phone number +33 6 12 34 56 78");
     assertThat(LeakGuard.scan("tel 0698765432.", null)).containsExactly("phone number 0698765432");
+    assertThat(LeakGuard.scan("phone=0698765432&x", null)).containsExactly("phone number 0698765432");
     assertThat(LeakGuard.scan("tel 06 98 76 54 32", null)).containsExactly("phone number 06 98 76 54 32");
   }
 
@@ -27,6 +28,8 @@ class LeakGuardTest {
   void letsMaskedValuesSendersAndOtherNumbersThrough() {
     assertThat(LeakGuard.scan("sent to +33 6 ** ** ** 78 and j***@univ-test.fr", null)).isEmpty();
     assertThat(LeakGuard.scan("from no-reply@sesame.fr", null)).isEmpty();
+    assertThat(LeakGuard.scan("POST login 429 1.2ms 26525dd1-ccf6-495b-b204-0797321966af", null)).isEmpty();
+    assertThat(LeakGuard.scan("request 1ab23801-2569-4ba3-9608-0600468923c9", null)).isEmpty();
     assertThat(LeakGuard.scan("took 1764579600000 ms at 2026-06-15T07:00:00Z, port 40612, +0100", null)).isEmpty();
   }
 
