@@ -74,7 +74,7 @@ class ChannelsConfigTest {
 
   @Test
   void aWebhookAnswersOnlyItsOwnTokenThroughTheNotifierInterface() {
-    String token = "0123456789abcdef-secret";
+    String token = fr.sesame.testkit.LeakGuard.secret("0123456789abcdef-secret");
     Notifier n = build(Map.of("email", Map.of("chain", List.of("m", "s"), "providers", Map.of(
         "m", Map.of("type", "mailjet-email", "from", "a@b.fr"),
         "s", Map.of("type", "smtp", "host", "127.0.0.1", "from", "a@b.fr")))),

@@ -77,13 +77,16 @@ public final class Http implements AutoCloseable {
   public Future<Res> async(HttpMethod method, String path, String key, String contentType, Buffer body) {
     HttpRequest<Buffer> req = client.request(method, port, host, prefix + path);
     if (key != null) {
-      req.putHeader("Authorization", "Bearer " + key);
+      req.putHeader("Authorization", "Bearer " + LeakGuard.secret(key));
     }
     if (contentType != null) {
       req.putHeader("Content-Type", contentType);
     }
+    if (body != null && body.length() < 1 << 20) {
+      LeakGuard.fromRequest(contentType, body.toString());
+    }
     var f = body == null ? req.send() : req.sendBuffer(body);
-    return f.map(r -> new Res(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString()));
+    return f.map(Http::res);
   }
 
   public Res call(HttpMethod method, String path, String key, String contentType, Buffer body) {
@@ -103,8 +106,15 @@ public final class Http implements AutoCloseable {
     HttpRequest<Buffer> req = client.request(HttpMethod.POST, port, host, prefix + path);
     headers.forEach(req::putHeader);
     req.putHeader("Content-Type", "application/json");
-    return Await.await(req.sendBuffer(Buffer.buffer(body.encode()))
-        .map(r -> new Res(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString())));
+    LeakGuard.fromRequest("application/json", body.encode());
+    return Await.await(req.sendBuffer(Buffer.buffer(body.encode())).map(Http::res));
+  }
+
+  /** The response, whose tokens the {@link LeakGuard} learns. */
+  private static Res res(io.vertx.ext.web.client.HttpResponse<Buffer> r) {
+    String body = r.bodyAsString() == null ? "" : r.bodyAsString();
+    LeakGuard.fromResponse(body);
+    return new Res(r.statusCode(), r.headers(), body);
   }
 
   public Res postRaw(String path, String key, String contentType, byte[] body) {

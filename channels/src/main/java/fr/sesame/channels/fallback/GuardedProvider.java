@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * (thrown or failed, not a {@link VertxException}) is {@link ProviderException.Kind#INTERNAL}: a bug, not an
  * outage. Attempt times come from the injected clock;
  * durations (latency, the circuit breaker's slow calls) from {@link System#nanoTime()}.
+ *
+ * <p>Logs a WARN for each failed call (provider, outcome class, our own message: never a recipient, a text or
+ * the provider's answer) and for each transition of its circuit to open and back to closed (half-open at INFO).
+ * Identical failure lines are kept to one a second ({@link WarnThrottle}).
  */
 public final class GuardedProvider {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedProvider.class);
@@ -44,6 +48,7 @@ public final class GuardedProvider {
   private final RateLimiter rate;
   private final IntervalFunction backoff;
   private final ChannelMetrics metrics;
+  private final WarnThrottle throttle = new WarnThrottle();
 
   /**
    * @param vertx   for the timers between retries
@@ -66,6 +71,20 @@ public final class GuardedProvider {
     this.backoff = IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(), 2.0, 0.5,
         policy.maxBackoff());
     metrics.circuitGauge(circuit);
+    circuit.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition()));
+  }
+
+  private void logTransition(CircuitBreaker.StateTransition t) {
+    CircuitBreaker.State to = t.getToState();
+    if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+      CircuitBreaker.Metrics m = circuit.getMetrics();
+      LOG.warn("provider {} circuit open ({} -> {}): sends skip it for a while; failure rate {}%, slow calls {}%",
+          provider.name(), t.getFromState(), to, m.getFailureRate(), m.getSlowCallRate());
+    } else if (to == CircuitBreaker.State.CLOSED) {
+      LOG.warn("provider {} circuit closed again ({} -> {}): sends go to it", provider.name(), t.getFromState(), to);
+    } else {
+      LOG.info("provider {} circuit {} -> {}", provider.name(), t.getFromState(), to);
+    }
   }
 
   public String name() {
@@ -140,6 +159,8 @@ public final class GuardedProvider {
       boolean retry = failure.kind() == ProviderException.Kind.TRANSIENT && n < policy.maxAttempts()
           && wait.compareTo(policy.maxBackoff()) <= 0;
       String outcome = failure.kind().name().toLowerCase(java.util.Locale.ROOT);
+      logFailure(failure, outcome, retry ? "retry " + (n + 1) + " of " + policy.maxAttempts() + " in "
+          + Math.max(1, wait.toMillis()) + " ms" : "no more attempts on it (attempt " + n + ")");
       if (retry) {
         metrics.retry(provider.name());
         attempts.attempt(provider.name(), clock.instant(), outcome);
@@ -165,6 +186,15 @@ public final class GuardedProvider {
     }
     return call.timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(classify(e)));
+  }
+
+  /** One WARN per failed call: the provider, the outcome class, our message (it never holds a recipient). */
+  private void logFailure(ProviderException failure, String outcome, String next) {
+    long skipped = throttle.admit(provider.name() + '|' + outcome + '|' + next.startsWith("retry"));
+    if (skipped >= 0) {
+      LOG.warn("provider {} failed: {} ({}); {}{}", provider.name(), outcome, failure.getMessage(), next,
+          WarnThrottle.skipped(skipped));
+    }
   }
 
   private void fail(Promise<Receipt> done, AttemptListener attempts, ProviderException e, String reason) {

@@ -10,7 +10,9 @@ import fr.sesame.channels.config.ChannelsNotifier;
 import fr.sesame.channels.Message;
 import fr.sesame.channels.NotificationException;
 import fr.sesame.channels.RejectedMessageException;
+import ch.qos.logback.classic.Level;
 import fr.sesame.testkit.FakeHttpServer;
+import fr.sesame.testkit.LogCapture;
 import fr.sesame.testkit.Ports;
 import fr.sesame.testkit.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * of both APIs.
  */
 class FallbackChainTest {
+  static { fr.sesame.testkit.LeakGuard.secret("123456"); } // the code of the messages: never in a log line
   static final Message SMS = new Message(ChannelKind.SMS, "+33612345678", null, "Votre code est 123456", "login-code");
   static final String OVH_OK = "{\"ids\":[42],\"validReceivers\":[\"+33612345678\"],\"invalidReceivers\":[]}";
   static final String MAILJET_OK = "{\"MessageId\":\"mj-1\",\"Status\":{\"Code\":2,\"Name\":\"sent\"}}";
@@ -41,9 +44,11 @@ class FallbackChainTest {
   // far from the machine's clock: a time read from the wall clock would not match it
   final TestClock clock = new TestClock(Instant.parse("2020-03-15T09:30:00Z"));
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final LogCapture logs = new LogCapture(GuardedProvider.class, FallbackChain.class);
 
   @AfterEach
   void close() {
+    logs.close();
     ovh.close();
     mailjet.close();
     vertx.close();
@@ -82,6 +87,29 @@ class FallbackChainTest {
     assertThat(ovh.requests()).hasSize(2); // one retry on the primary
     assertThat(mailjet.requests()).hasSize(1);
     assertThat(registry.counter("sesame.provider.fallbacks", "from", "ovh", "to", "mailjet-sms").count()).isEqualTo(1);
+  }
+
+  @Test
+  void logsEachFailedCallAndTheFallbackWithoutTheRecipientOrTheText() {
+    ovh.reply(500, "{}");
+    mailjet.reply(200, MAILJET_OK);
+    assertThat(await(notifier().send(SMS)).provider()).isEqualTo("mailjet-sms");
+    assertThat(logs.lines(Level.WARN)).hasSize(3).satisfiesExactly(
+        l -> assertThat(l).startsWith("WARN GuardedProvider: provider ovh failed: transient (ovh answered HTTP 500); "
+            + "retry 2 of 2 in "),
+        l -> assertThat(l).isEqualTo("WARN GuardedProvider: provider ovh failed: transient (ovh answered HTTP 500); "
+            + "no more attempts on it (attempt 2)"),
+        l -> assertThat(l).isEqualTo(
+            "WARN FallbackChain: sms fallback from ovh to mailjet-sms: transient (ovh answered HTTP 500)"));
+    assertThat(String.join("\n", logs.lines(Level.TRACE))).doesNotContain("612345678", "123456", "Votre code");
+  }
+
+  @Test
+  void aRejectedRecipientIsOneFailureLineAndNoFallback() {
+    ovh.reply(200, "{\"ids\":[],\"validReceivers\":[],\"invalidReceivers\":[\"+33612345678\"]}");
+    failure(notifier().send(SMS));
+    assertThat(logs.lines(Level.WARN)).containsExactly(
+        "WARN GuardedProvider: provider ovh failed: rejected (ovh refused the receiver); no more attempts on it (attempt 1)");
   }
 
   @Test
@@ -192,6 +220,9 @@ class FallbackChainTest {
       assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
     }
     assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(logs.lines(Level.WARN)).filteredOn(l -> l.contains("circuit")).singleElement().asString()
+        .startsWith("WARN GuardedProvider: provider ovh circuit open (CLOSED -> OPEN): sends skip it for a while; "
+            + "failure rate 100.0%");
     int ovhCalls = ovh.requests().size();
     assertThat(await(notifier.send(SMS)).provider()).isEqualTo("mailjet-sms");
     assertThat(ovh.requests()).as("an open circuit skips the primary").hasSize(ovhCalls);
@@ -202,5 +233,10 @@ class FallbackChainTest {
       assertThat(await(notifier.send(SMS)).provider()).isEqualTo("ovh");
     }
     assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(logs.lines(Level.INFO)).filteredOn(l -> l.contains("circuit")).containsExactly(
+        "WARN GuardedProvider: provider ovh circuit open (CLOSED -> OPEN): sends skip it for a while; "
+            + "failure rate 100.0%, slow calls 0.0%",
+        "INFO GuardedProvider: provider ovh circuit OPEN -> HALF_OPEN",
+        "WARN GuardedProvider: provider ovh circuit closed again (HALF_OPEN -> CLOSED): sends go to it");
   }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** SES v2 and End User Messaging voice: the AWS SDK, really, against a fake AWS endpoint. */
 class AwsProvidersTest {
+  static { fr.sesame.testkit.LeakGuard.secret("123456"); } // the code of the messages: never in a log line
   static final Message EMAIL = new Message(ChannelKind.EMAIL, "alice@univ.fr", "Votre code de connexion",
       "Votre code est 123456", "login-code");
   static final Message CALL = new Message(ChannelKind.VOICE, "+33612345678", null,

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Mailjet SDK, really, against a fake of the Mailjet API that checks what it receives. */
 class MailjetProvidersTest {
+  static { fr.sesame.testkit.LeakGuard.secret("123456"); } // the code of the messages: never in a log line
   static final Message EMAIL = new Message(ChannelKind.EMAIL, "alice@univ.fr", "Votre code de connexion",
       "Votre code est 123456", "login-code");
   static final Message SMS = new Message(ChannelKind.SMS, "+33612345678", null, "Votre code est 123456", "login-code");

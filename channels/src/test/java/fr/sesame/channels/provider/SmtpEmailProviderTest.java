@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SMTP provider against a real SMTP server (GreenMail), with authentication. */
 class SmtpEmailProviderTest {
+  static { fr.sesame.testkit.LeakGuard.secret("123456"); } // the code of the messages: never in a log line
   @RegisterExtension
   static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
   static final Message EMAIL = new Message(ChannelKind.EMAIL, "alice@univ.fr", "Votre code de connexion",

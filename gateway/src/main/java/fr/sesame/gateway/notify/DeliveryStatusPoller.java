@@ -1,5 +1,6 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.problem.RedactedException;
 import fr.sesame.channels.Notifier;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.store.OutboxStore;
@@ -58,11 +59,11 @@ public final class DeliveryStatusPoller {
             .compose(report -> report.isEmpty() ? store.pollAgain(p, clock.millis() + every)
                 : reports.apply(p.provider(), List.of(report.get())).compose(n -> store.pollAgain(p, 0)))
             .recover(e -> {
-              LOG.debug("asking {} about a message failed: {}", p.provider(), e.getMessage());
+              LOG.debug("asking {} about a message failed: {}", p.provider(), RedactedException.describe(e));
               return store.pollAgain(p, clock.millis() + every);
             }));
       }
       return Future.join(all).map(cf -> due.size());
-    }).onFailure(e -> LOG.warn("asking providers for delivery reports failed: {}", e.getMessage()));
+    }).onFailure(e -> LOG.warn("asking providers for delivery reports failed: {}", RedactedException.describe(e)));
   }
 }

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.problem.RedactedException;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.gateway.store.OutboxStore.Entry;
@@ -201,7 +202,7 @@ public final class OutboxDispatcher {
       reading = false;
       downSinceMs = System.nanoTime() / 1_000_000;
       LOG.warn("outbox dispatcher {} cannot read the outbox, messages wait; retrying every {} ms: {}", consumer,
-          RETRY_MS, cause.getMessage());
+          RETRY_MS, RedactedException.describe(cause));
       stateListener.accept(false);
     }
   }
@@ -241,9 +242,9 @@ public final class OutboxDispatcher {
         // the entry stays pending: its lease runs out and recovery takes it over
         if (stopped) {
           LOG.info("outbox entry {} not finished before the outbox stopped: {}", entry.entryId(),
-              ar.cause().getMessage());
+              RedactedException.describe(ar.cause()));
         } else {
-          LOG.warn("outbox entry {} not finished: {}", entry.entryId(), ar.cause().getMessage());
+          LOG.warn("outbox entry {} not finished: {}", entry.entryId(), RedactedException.describe(ar.cause()));
         }
       }
       if (stopped) {
@@ -275,7 +276,7 @@ public final class OutboxDispatcher {
     for (Lane lane : Lane.values()) {
       List<String> ids = List.copyOf(inFlight.get(lane).keySet());
       lanes.add(store.renewLeases(lane, consumer, ids).recover(e -> {
-        LOG.debug("outbox leases of {} not renewed: {}", lane, e.getMessage());
+        LOG.debug("outbox leases of {} not renewed: {}", lane, RedactedException.describe(e));
         return Future.succeededFuture(0);
       }));
     }

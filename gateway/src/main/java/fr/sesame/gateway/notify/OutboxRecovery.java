@@ -1,5 +1,6 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.problem.RedactedException;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.store.OutboxStore;
 import fr.sesame.gateway.store.OutboxStore.Lane;
@@ -52,7 +53,7 @@ public final class OutboxRecovery {
     return claim(Lane.HI, 0).compose(hi -> claim(Lane.LO, hi))
         .compose(n -> reap().map(n))
         .onComplete(ar -> running = false)
-        .onFailure(e -> LOG.debug("outbox recovery failed: {}", e.getMessage()));
+        .onFailure(e -> LOG.debug("outbox recovery failed: {}", RedactedException.describe(e)));
   }
 
   private Future<Integer> claim(Lane lane, int taken) {

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.problem.RedactedException;
 import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.store.OutboxStore;
 import io.vertx.core.Future;
@@ -41,7 +42,7 @@ public final class OutboxRetention {
     long now = clock.millis();
     return purgeFrom(now, now - config.recordRetention().toMillis(), new long[2], 0)
         .map(total -> new Purged(total[0], total[1]))
-        .onFailure(e -> LOG.warn("outbox retention failed: {}", e.getMessage()));
+        .onFailure(e -> LOG.warn("outbox retention failed: {}", RedactedException.describe(e)));
   }
 
   private Future<long[]> purgeFrom(long contentBefore, long recordBefore, long[] total, int batches) {

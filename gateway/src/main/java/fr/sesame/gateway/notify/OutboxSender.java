@@ -1,5 +1,6 @@
 package fr.sesame.gateway.notify;
 
+import fr.sesame.gateway.problem.RedactedException;
 import fr.sesame.channels.AttemptListener;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;
@@ -204,7 +205,7 @@ public final class OutboxSender {
             "channel", w.channel(), "provider", result.provider().isEmpty() ? null : result.provider(),
             "attempts", attempts.size(), "error", result.error().isEmpty() ? null : result.error()))
         .recover(e -> {
-          LOG.warn("audit of notification {} failed: {}", id, e.getMessage());
+          LOG.warn("audit of notification {} failed: {}", id, RedactedException.describe(e));
           return Future.succeededFuture();
         });
     return Future.all(finished, audited).<Void>mapEmpty()

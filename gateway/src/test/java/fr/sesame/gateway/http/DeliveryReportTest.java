@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * SMS. A delivered report makes it final. Webhooks answer only to their provider's secret token.
  */
 class DeliveryReportTest {
-  static final String TOKEN = "ovh-webhook-secret-0123456789";
+  static final String TOKEN = fr.sesame.testkit.LeakGuard.secret("ovh-webhook-secret-0123456789");
   static TestGateway test;
   static final AtomicInteger ovhIds = new AtomicInteger(5000);
   static Vertx vertx;

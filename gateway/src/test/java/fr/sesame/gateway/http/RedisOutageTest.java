@@ -16,7 +16,10 @@ import fr.sesame.gateway.config.SessionConfig;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.support.TestGateway;
+import ch.qos.logback.classic.Level;
+import fr.sesame.gateway.problem.UnavailableLog;
 import fr.sesame.testkit.Http;
+import fr.sesame.testkit.LogCapture;
 import fr.sesame.testkit.LocalRedis;
 import fr.sesame.testkit.TestClock;
 import fr.sesame.testkit.TestRedis;
@@ -32,8 +35,9 @@ import org.junit.jupiter.api.Test;
 /** When Redis goes away, requests fail fast with 503 problems and readiness says DOWN; nothing hangs. */
 class RedisOutageTest {
   @Test
-  void answers503FastWhileRedisIsDown() throws Exception {
+  void answers503FastWhileRedisIsDownWithOneWarnLineASecondNamingTheCause() throws Exception {
     LocalRedis redis = LocalRedis.start();
+    LogCapture logs = new LogCapture(UnavailableLog.class);
     TestClock clock = new TestClock(Instant.parse("2026-12-01T09:00:00Z"));
     GatewayConfig config = config(redis.url(), 1);
     DevOutbox outbox = new DevOutbox(clock, 10);
@@ -49,11 +53,26 @@ class RedisOutageTest {
       assertThat(login.status()).as(login.body()).isEqualTo(503);
       assertThat(login.problemType()).isEqualTo("/problems/dependency-unavailable");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      String id = login.json().getString("instance").substring("urn:request:".length());
+      assertThat(logs.lines(Level.WARN)).as("one line naming the request and the cause").singleElement().asString()
+          .startsWith("WARN UnavailableLog: request " + id + " answered 503 /problems/dependency-unavailable: "
+              + "StoreUnavailableException: ")
+          .doesNotContain("alice");
+      long burst = System.nanoTime();
+      var answers = http.parallel(java.util.stream.IntStream.range(0, 30).mapToObj(i -> http.async(
+          io.vertx.core.http.HttpMethod.POST, "/v1/elections/" + el + "/login", null, "application/json",
+          io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("identifier", "bruno").put("secret", "1")
+              .put("channel", "sms").encode()))).toList());
+      assertThat(answers).allSatisfy(r -> assertThat(r.status()).isEqualTo(503));
+      long seconds = Duration.ofNanos(System.nanoTime() - burst).toSeconds();
+      assertThat(logs.lines(Level.WARN)).as("a Redis outage does not write a line per request")
+          .hasSizeLessThanOrEqualTo(1 + (int) seconds + 1);
       assertThat(http.get("/health/ready", null).status()).isEqualTo(503);
       assertThat(http.get("/health/live", null).status()).isEqualTo(200);
       assertThat(outbox.list(null)).isEmpty();
     } finally {
       redis.close();
+      logs.close();
     }
   }
 

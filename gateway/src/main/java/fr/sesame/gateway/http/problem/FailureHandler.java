@@ -2,6 +2,8 @@ package fr.sesame.gateway.http.problem;
 
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
+import fr.sesame.gateway.problem.RedactedException;
+import fr.sesame.gateway.problem.UnavailableLog;
 import fr.sesame.channels.NotificationException;
 import fr.sesame.redis.StoreUnavailableException;
 import fr.sesame.redis.StoreUnconfirmedException;
@@ -47,7 +49,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof ProblemException p) {
       if (p.type().status() >= 500) { // a dependency failed: operators must see it (the detail holds no personal data)
-        LOG.warn("request {} failed: {} {}", requestId(ctx), p.type().status(), p.getMessage());
+        UnavailableLog.warn(requestId(ctx), p.type().status(), p.type(), p);
       }
       if (!ctx.response().headWritten()) {
         p.headers().forEach(ctx.response()::putHeader);
@@ -55,10 +57,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
       write(ctx, p.type(), p.getMessage(), p.extensions());
     } else if (failure instanceof StoreUnconfirmedException) {
       // applied by the primary, not confirmed by its replicas: the client retries (docs/design.md, "Durability")
-      LOG.warn("request {} failed: {}", requestId(ctx), failure.getMessage());
+      UnavailableLog.warn(requestId(ctx), ProblemType.WRITE_UNCONFIRMED.status(), ProblemType.WRITE_UNCONFIRMED,
+          failure);
       write(ctx, ProblemType.WRITE_UNCONFIRMED, null, new JsonObject().put("retryAfterSeconds", 1));
     } else if (failure instanceof StoreUnavailableException || failure instanceof NotificationException) {
-      LOG.warn("request {} failed: {}", requestId(ctx), failure.getMessage());
+      UnavailableLog.warn(requestId(ctx), 503, ProblemType.DEPENDENCY_UNAVAILABLE, failure);
       write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE, null, new JsonObject());
     } else if (failure == null || isStatusOnly(failure)) {
       int code = ctx.statusCode() > 0 ? ctx.statusCode() : status > 0 ? status : 400;
@@ -70,7 +73,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().putHeader("Connection", "close"); // what follows on the connection cannot be framed
       write(ctx, ProblemType.MALFORMED_REQUEST, null, new JsonObject());
     } else {
-      LOG.error("request {} failed unexpectedly", requestId(ctx), failure);
+      // without messages: a parser's or a driver's may quote the request (a body sent as a form, with its secret)
+      LOG.error("request {} failed unexpectedly", requestId(ctx), RedactedException.of(failure));
       write(ctx, ProblemType.INTERNAL, null, new JsonObject());
     }
   }
