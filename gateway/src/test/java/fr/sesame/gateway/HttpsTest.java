@@ -38,6 +38,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate served without a restart; and {@code serve} refusing to start on plain HTTP unless told so.
  */
 class HttpsTest {
+  /** Made once: a self-signed certificate takes seconds to make here. */
+  private static SelfSignedCertificate first;
+  private static SelfSignedCertificate second;
   @TempDir
   Path dir;
   private Vertx vertx;
@@ -55,12 +59,18 @@ class HttpsTest {
   private Path key;
   private int port;
 
+  @BeforeAll
+  static void certificates() {
+    first = SelfSignedCertificate.create("first.sesame.test");
+    second = SelfSignedCertificate.create("second.sesame.test");
+  }
+
   @BeforeEach
   void deployOverTls() throws Exception {
     vertx = Vertx.vertx();
     cert = dir.resolve("cert.pem");
     key = dir.resolve("key.pem");
-    install(SelfSignedCertificate.create("first.sesame.test"));
+    install(first);
     HttpConfig http = new HttpConfig(0, "127.0.0.1", 64 * 1024, 1 << 20, "none", 1)
         .withTls(new TlsConfig(cert, key, Duration.ofMillis(100)));
     HttpVerticle verticle = new HttpVerticle(http, v -> {
@@ -124,7 +134,6 @@ class HttpsTest {
   @Test
   void aReplacedCertificateIsServedWithoutARestart() throws Exception {
     BigInteger first = serial(handshake("TLSv1.3"));
-    SelfSignedCertificate second = SelfSignedCertificate.create("second.sesame.test");
     install(second);
     BigInteger expected = pemSerial(Path.of(second.certificatePath()));
     assertThat(expected).isNotEqualTo(first);
