@@ -28,6 +28,16 @@ final class ConfigFile {
     public Long maxRollBytes;
     public String forwarded;
     public Integer instances;
+    public Tls tls;
+    /** True to serve plain HTTP on purpose (behind a TLS-terminating proxy, or on loopback). */
+    public Boolean plain;
+  }
+
+  /** {@link TlsConfig}. */
+  static final class Tls {
+    public String cert;
+    public String key;
+    public Duration checkEvery;
   }
 
   /** {@link RedisConfig}. */

@@ -6,6 +6,7 @@ import fr.sesame.channels.config.ConfigProblems;
 import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.ratelimit.LimitPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,9 @@ import java.util.function.Supplier;
  * name it resembles, and all the missing environment variables together.
  *
  * <pre>
- * http:    { port: 8080, host: 0.0.0.0, maxJsonBytes: 65536, maxRollBytes: 2147483648, forwarded: none, instances: 2 }
+ * http:    { port: 8080, host: 0.0.0.0, maxJsonBytes: 65536, maxRollBytes: 2147483648, forwarded: none, instances: 2,
+ *            tls: { cert: /etc/sesame/tls/cert.pem, key: /etc/sesame/tls/key.pem, checkEvery: PT5S } }
+ *          (or plain: true instead of tls, to serve plain HTTP on purpose)
  * redis:   { url: "redis://127.0.0.1:6379", cluster: false, commandTimeout: PT2S, minReplicas: 0,
  *            replicaTimeout: PT0.5S }
  * lockout: { maxFailures: 5, unknownIdentifierTtl: PT24H }
@@ -36,8 +39,9 @@ import java.util.function.Supplier;
  *            prefixDigits: 5, breakerCooldown: PT1H }   (see LimitsConfig for the defaults)
  * </pre>
  *
- * Environment: {@code SESAME_HTTP_PORT}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER},
- * {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY}, {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS},
+ * Environment: {@code SESAME_HTTP_PORT}, {@code SESAME_TLS_CERT}, {@code SESAME_TLS_KEY}, {@code SESAME_HTTP_PLAIN},
+ * {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER}, {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY},
+ * {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS},
  * and the providers' secrets ({@code SESAME_PROVIDER_<NAME>_<OPTION>}).
  */
 public final class ConfigLoader {
@@ -56,7 +60,7 @@ public final class ConfigLoader {
   public static GatewayConfig load(Path yaml, Map<String, String> env, boolean devMode) {
     ConfigProblems problems = new ConfigProblems();
     ConfigFile file = yaml == null ? new ConfigFile() : new StrictYaml().read(yaml, problems);
-    HttpConfig http = build(problems, () -> http(orNew(file.http, ConfigFile.Http::new), env, problems));
+    HttpConfig http = build(problems, () -> http(orNew(file.http, ConfigFile.Http::new), env, devMode, problems));
     RedisConfig redis = redis(orNew(file.redis, ConfigFile.Redis::new), env, devMode, problems);
     ConfigFile.Lockout l = orNew(file.lockout, ConfigFile.Lockout::new);
     LockoutConfig d1 = LockoutConfig.DEFAULTS;
@@ -110,14 +114,63 @@ public final class ConfigLoader {
     return config;
   }
 
-  private static HttpConfig http(ConfigFile.Http h, Map<String, String> env, ConfigProblems problems) {
+  private static HttpConfig http(ConfigFile.Http h, Map<String, String> env, boolean devMode,
+                                 ConfigProblems problems) {
     HttpConfig d = HttpConfig.defaults();
     Integer port = h.port;
     if (env.containsKey("SESAME_HTTP_PORT")) {
       port = envInteger(env, "SESAME_HTTP_PORT", 0, 65535, problems);
     }
+    String forwarded = or(h.forwarded, d.forwarded());
+    ConfigFile.Tls t = orNew(h.tls, ConfigFile.Tls::new);
+    String cert = env.containsKey("SESAME_TLS_CERT") ? env.get("SESAME_TLS_CERT") : t.cert;
+    String key = env.containsKey("SESAME_TLS_KEY") ? env.get("SESAME_TLS_KEY") : t.key;
+    boolean plain = or(h.plain, false);
+    if (env.containsKey("SESAME_HTTP_PLAIN")) {
+      String v = env.get("SESAME_HTTP_PLAIN").trim();
+      if (v.equals("true") || v.equals("false")) {
+        plain = Boolean.parseBoolean(v);
+      } else {
+        problems.add("SESAME_HTTP_PLAIN", "must be true or false, not \"" + v + "\"");
+      }
+    }
+    TlsConfig tls = null;
+    if (cert != null || key != null || h.tls != null) {
+      Path certPath = pem(cert, env.containsKey("SESAME_TLS_CERT") ? "SESAME_TLS_CERT" : "http.tls.cert",
+          "the certificate chain", problems);
+      Path keyPath = pem(key, env.containsKey("SESAME_TLS_KEY") ? "SESAME_TLS_KEY" : "http.tls.key",
+          "its private key", problems);
+      if (certPath != null && keyPath != null) {
+        tls = build(problems, () -> new TlsConfig(certPath, keyPath, or(t.checkEvery, TlsConfig.DEFAULT_CHECK_EVERY)));
+      }
+      if (plain) {
+        problems.add("http.plain", "is true while http.tls is set: serve HTTPS (http.tls) or plain HTTP "
+            + "(http.plain), not both");
+      }
+    } else if (!devMode && !plain && forwarded.equals("none")) {
+      // the processing record promises TLS on every connection: plain HTTP is never a default in serve
+      problems.add("http.tls", "serve speaks HTTPS: set http.tls {cert, key} (or SESAME_TLS_CERT and SESAME_TLS_KEY) "
+          + "to the PEM certificate and key; behind a proxy that terminates TLS set http.forwarded to the headers it "
+          + "overwrites (forward, x-forward or all), or http.plain: true (SESAME_HTTP_PLAIN=true) to serve plain HTTP "
+          + "on purpose");
+    }
+    TlsConfig tlsConfig = tls;
     return new HttpConfig(or(port, d.port()), or(h.host, d.host()), or(h.maxJsonBytes, d.maxJsonBytes()),
-        or(h.maxRollBytes, d.maxRollBytes()), or(h.forwarded, d.forwarded()), or(h.instances, d.instances()));
+        or(h.maxRollBytes, d.maxRollBytes()), forwarded, or(h.instances, d.instances()), tlsConfig);
+  }
+
+  /** A PEM file that must be there and readable: its path, or null once the problem is recorded. */
+  private static Path pem(String file, String source, String what, ConfigProblems problems) {
+    if (file == null || file.isBlank()) {
+      problems.add(source, "is required with http.tls: the PEM file of " + what);
+      return null;
+    }
+    Path path = Path.of(file.trim());
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      problems.add(source, "cannot read the PEM file of " + what + " at " + path.toAbsolutePath());
+      return null;
+    }
+    return path;
   }
 
   private static RedisConfig redis(ConfigFile.Redis r, Map<String, String> env, boolean devMode,

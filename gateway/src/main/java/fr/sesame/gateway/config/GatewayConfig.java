@@ -78,10 +78,8 @@ public record GatewayConfig(
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
-    HttpConfig h = new HttpConfig(port, http.host(), http.maxJsonBytes(), http.maxRollBytes(), http.forwarded(),
-        http.instances());
-    return new GatewayConfig(h, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
-        limits);
+    return new GatewayConfig(http.withPort(port), redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode,
+        channels, outbox, limits);
   }
 
   /** A copy with other limits. */

@@ -12,11 +12,30 @@ import java.util.Objects;
  * @param forwarded     which proxy headers give the client IP: {@code none} (default), {@code forward},
  *                      {@code x-forward} or {@code all}; only set it behind a proxy that overwrites them
  * @param instances     HTTP verticles (event loops serving requests); default: the number of cores
+ * @param tls           HTTPS: the PEM certificate and key ({@link TlsConfig}); null serves plain HTTP, which
+ *                      {@code serve} only accepts when told so on purpose ({@code http.plain: true}, or
+ *                      {@code http.forwarded} behind a TLS-terminating proxy); dev mode may leave it out
  */
-public record HttpConfig(int port, String host, int maxJsonBytes, long maxRollBytes, String forwarded, int instances) {
+public record HttpConfig(int port, String host, int maxJsonBytes, long maxRollBytes, String forwarded, int instances,
+                         TlsConfig tls) {
   public static HttpConfig defaults() {
     return new HttpConfig(8080, "0.0.0.0", 64 * 1024, 2L * 1024 * 1024 * 1024, "none",
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(), null);
+  }
+
+  /** Plain HTTP: what dev mode and the tests build in code. */
+  public HttpConfig(int port, String host, int maxJsonBytes, long maxRollBytes, String forwarded, int instances) {
+    this(port, host, maxJsonBytes, maxRollBytes, forwarded, instances, null);
+  }
+
+  /** A copy listening on another port. */
+  public HttpConfig withPort(int other) {
+    return new HttpConfig(other, host, maxJsonBytes, maxRollBytes, forwarded, instances, tls);
+  }
+
+  /** A copy serving HTTPS with {@code other}, or plain HTTP when null. */
+  public HttpConfig withTls(TlsConfig other) {
+    return new HttpConfig(port, host, maxJsonBytes, maxRollBytes, forwarded, instances, other);
   }
 
   public HttpConfig {

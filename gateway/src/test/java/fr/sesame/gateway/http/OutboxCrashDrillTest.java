@@ -54,7 +54,7 @@ class OutboxCrashDrillTest {
       providers.append("      ").append(name).append(": { type: smtp, host: 127.0.0.1, port: ")
           .append(smtp.get(i).getSmtp().getPort()).append(", starttls: disabled, from: \"no-reply@sesame.fr\" }\n");
     }
-    return "http: { host: 127.0.0.1, instances: 1 }\n"
+    return "http: { host: 127.0.0.1, instances: 1, plain: true }\n"
         + "channels:\n  email:\n    chain: [" + chain + "]\n    providers:\n" + providers;
   }
 
