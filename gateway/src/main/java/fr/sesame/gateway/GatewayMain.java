@@ -62,6 +62,9 @@ public final class GatewayMain {
       "  SESAME_API_KEYS            required in serve: role:key,role:key (admin, support, platform)",
       "  REDIS_URL                  required in serve: redis://, rediss://, redis-sentinel:// or rediss-sentinel://",
       "  SESAME_HTTP_PORT           the listening port; default 8080 (http.port)",
+      "  SESAME_TLS_CERT            HTTPS: the certificate chain, PEM (http.tls.cert); reloaded when it changes",
+      "  SESAME_TLS_KEY             HTTPS: its private key, PEM (http.tls.key)",
+      "  SESAME_HTTP_PLAIN          true: plain HTTP on purpose, without TLS (http.plain)",
       "  SESAME_REDIS_MIN_REPLICAS  replicas that must confirm a write; default 0 (redis.minReplicas)",
       "  SESAME_PROVIDER_<NAME>_<OPTION>  the providers' secrets, e.g. SESAME_PROVIDER_OVH_APPLICATION_KEY",
       "exit status: 0 stopped on request (SIGTERM, Ctrl-C), 1 start-up failed, 2 bad arguments or configuration");
