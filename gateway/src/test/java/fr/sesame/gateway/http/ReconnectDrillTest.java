@@ -176,7 +176,10 @@ class ReconnectDrillTest {
   private void expect503(Http.Res r, String what) {
     answers503.incrementAndGet();
     if (r.status() != 503 || !"application/problem+json".equals(r.contentType())) {
-      problems.add(what + ": answered " + r.status() + " " + r.body());
+      // a refusal by a limit names it (RateLimit-Policy) and its state (RateLimit): which limit, how far
+      problems.add(what + ": answered " + r.status() + " " + r.body() + (r.status() == 429 ? " policy "
+          + r.headers().get("RateLimit-Policy") + " state " + r.headers().get("RateLimit") + " at clock "
+          + gw.clock.instant() : ""));
     }
   }
 }
