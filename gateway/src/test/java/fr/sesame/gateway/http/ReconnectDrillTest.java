@@ -49,7 +49,21 @@ class ReconnectDrillTest {
   static final EventLog<Message> sent = new EventLog<>();
   @RegisterExtension
   static final TestGateway gw = new TestGateway(2, OutboxConfig.DEFAULTS, (vertx, registry) -> notifier(),
-      proxy.url());
+      proxy.url(), widerElectionWindow());
+
+  /**
+   * The test limits, but login-election's window (10,000 at 5,000/s: 2 s) widened to 20 s. Six workers move the
+   * one test clock a second each per journey, so two requests in flight read clocks seconds apart, which real
+   * clocks never do; a request whose clock is over a window behind the last admission reads that state as a
+   * debt (a 429: gcra.lua, rl_tat), as it should for clocks that far apart.
+   */
+  private static fr.sesame.gateway.config.LimitsConfig widerElectionWindow() {
+    var t = TestGateway.TEST_LIMITS;
+    return new fr.sesame.gateway.config.LimitsConfig(t.loginIp(), t.loginIpFailures(), t.loginVoter(),
+        fr.sesame.gateway.config.LimitsConfig.open("login-election", 5_000, Duration.ofSeconds(1), 100_000),
+        t.phoneNumber(), t.phoneNumberDay(), t.phonePrefix(), t.phoneCountry(), t.phoneCountries(), t.prefixDigits(),
+        t.breakerCooldown());
+  }
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
 
   static Notifier notifier() {
