@@ -1,5 +1,6 @@
 package fr.sesame.channels.fallback;
 
+import fr.sesame.channels.WarnThrottle;
 import fr.sesame.channels.AttemptListener;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.Message;

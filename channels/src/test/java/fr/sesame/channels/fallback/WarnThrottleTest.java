@@ -1,5 +1,6 @@
 package fr.sesame.channels.fallback;
 
+import fr.sesame.channels.WarnThrottle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
 package fr.sesame.gateway.problem;
 
-import java.util.concurrent.ConcurrentHashMap;
+import fr.sesame.channels.WarnThrottle;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,20 +15,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class UnavailableLog {
   private static final Logger LOG = LoggerFactory.getLogger(UnavailableLog.class);
-  private static final long WINDOW_NANOS = 1_000_000_000L;
   private static final UnavailableLog SHARED = new UnavailableLog(System::nanoTime);
-
-  private static final class State {
-    long last;
-    long skipped;
-    boolean written;
-  }
-
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
-  private final LongSupplier nanos;
+  private final WarnThrottle throttle;
 
   UnavailableLog(LongSupplier nanos) {
-    this.nanos = nanos;
+    this.throttle = new WarnThrottle(nanos);
   }
 
   /**
@@ -44,26 +35,10 @@ public final class UnavailableLog {
 
   void log(String requestId, int status, ProblemType type, Throwable cause) {
     String causeClass = cause == null ? "none" : cause.getClass().getSimpleName();
-    long skipped = admit(type.name() + '|' + causeClass);
+    long skipped = throttle.admit(type.name() + '|' + causeClass);
     if (skipped >= 0) {
       LOG.warn("request {} answered {} {}: {}{}", requestId, status, type.uri(), RedactedException.describe(cause),
-          skipped == 0 ? "" : " (and " + skipped + " more like it in the last second, not logged)");
-    }
-  }
-
-  private long admit(String key) {
-    State s = states.computeIfAbsent(key, k -> new State());
-    long now = nanos.getAsLong();
-    synchronized (s) {
-      if (s.written && now - s.last < WINDOW_NANOS) {
-        s.skipped++;
-        return -1;
-      }
-      long skipped = s.skipped;
-      s.written = true;
-      s.last = now;
-      s.skipped = 0;
-      return skipped;
+          WarnThrottle.skipped(skipped));
     }
   }
 }
