@@ -2,18 +2,12 @@ package fr.sesame.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.read.ListAppender;
+import static fr.sesame.gateway.http.HostileFuzz.*;
+
+import fr.sesame.gateway.http.HostileFuzz.Answer;
+import fr.sesame.gateway.http.HostileFuzz.LogCapture;
+import fr.sesame.gateway.http.HostileFuzz.Route;
 import fr.sesame.gateway.support.TestGateway;
-import fr.sesame.testkit.TestRedis;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.KeyScanCursor;
-import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,18 +16,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * Issue 13, point 1: at least 10,000 seeded hostile requests across every route, written byte by byte on raw
@@ -48,24 +40,6 @@ class HostileRequestFuzzTest {
   static final TestGateway gw = new TestGateway();
 
   private static final int REQUESTS = Integer.getInteger("sesame.fuzz.requests", 10_000);
-  /** Carried by the hostile requests; none may reach the log. */
-  private static final String SECRET = "CanarySecret7731";
-  private static final String CODE = "918273";
-  private static final String EMAIL = "canary.fuzz@univ-test.fr";
-  private static final String PHONE = "+33611223344";
-  private static final String NATIONAL = "0611223344";
-  private static final String TOKEN = "CanaryToken9f8e7d6c5b4a";
-  private static final List<String> CANARIES = List.of(SECRET, CODE, EMAIL, PHONE, NATIONAL, TOKEN,
-      "611223344", TestGateway.ADMIN, TestGateway.SUPPORT, TestGateway.PLATFORM);
-
-  /** Valid JSON, but with a field no route takes. */
-  private static final String INVALID = "{\"identifier\":\"bruno\",\"secret\":\"" + SECRET
-      + "\",\"channel\":\"email\",\"code\":\"" + CODE + "\",\"unexpected\":true}";
-
-  /** A route: method, path with its parameters in place, and whether it reads a JSON body. */
-  private record Route(String method, String path, boolean json) {}
-
-  private record Answer(int status, Map<String, String> headers, String body) {}
 
   @Test
   void tenThousandHostileRequestsGetNo5xxOnlyProblemsChangeNothingAndLeakNothing() throws Exception {
@@ -78,15 +52,7 @@ class HostileRequestFuzzTest {
     Random random = new Random(seed);
     Map<String, String> before = settled();
 
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    Level level = root.getLevel();
-    List<Appender<ILoggingEvent>> others = new ArrayList<>();
-    root.iteratorForAppenders().forEachRemaining(others::add);
-    others.forEach(root::detachAppender);
-    root.addAppender(captured);
-    root.setLevel(Level.INFO);
+    LogCapture captured = new LogCapture();
     Map<Integer, Integer> byStatus = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     try {
@@ -101,23 +67,18 @@ class HostileRequestFuzzTest {
           continue;
         }
         byStatus.merge(a.status(), 1, Integer::sum);
-        String problem = problemFailure(h, a);
+        String problem = problemFailure(h.head(), a);
         if (problem != null) {
           failures.add(h.what() + ": " + problem);
         }
       }
     } catch (RuntimeException | Error e) {
-      restore(root, captured, others, level);
+      captured.stop();
       throw e;
     }
     System.out.println("HostileRequestFuzzTest statuses " + byStatus);
-    List<String> logged = new ArrayList<>();
-    for (ILoggingEvent e : captured.list) {
-      String line = e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage() + throwableText(e.getThrowableProxy());
-      if (e.getLevel() == Level.ERROR || CANARIES.stream().anyMatch(line::contains)) {
-        logged.add(line.length() > 400 ? line.substring(0, 400) + "…" : line);
-      }
-    }
+    List<String> logged = captured.offending().stream()
+        .map(line -> line.length() > 400 ? line.substring(0, 400) + "…" : line).toList();
     logged.stream().distinct().limit(10).forEach(l -> System.out.println("HostileRequestFuzzTest logged: " + l));
     assertThat(failures).as("requests answered 5xx, without a problem, or not at all")
         .isEmpty();
@@ -140,69 +101,21 @@ class HostileRequestFuzzTest {
     try {
       after = settled(); // still capturing: work a request started may log late
     } finally {
-      restore(root, captured, others, level);
+      captured.stop();
     }
-    Map<String, String> changed = new TreeMap<>();
-    after.forEach((k, v) -> {
-      if (!v.equals(before.get(k))) {
-        changed.put(k, before.containsKey(k) ? "changed" : "created");
-      }
-    });
-    before.keySet().stream().filter(k -> !after.containsKey(k) && !before.get(k).startsWith("expiring "))
-        .forEach(k -> changed.put(k, "deleted"));
-    assertThat(changed).as("Redis keys the hostile requests changed").isEmpty();
-    List<String> late = captured.list.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " "
-        + e.getFormattedMessage() + throwableText(e.getThrowableProxy()))
-        .filter(l -> l.startsWith("ERROR") || CANARIES.stream().anyMatch(l::contains)).toList();
-    assertThat(late).as("ERROR lines or secrets in the log, up to the end").isEmpty();
-    assertThat(captured.list).as("an access-log line per request")
-        .filteredOn(e -> e.getLoggerName().equals("fr.sesame.gateway.access")).hasSizeGreaterThanOrEqualTo(REQUESTS);
+    assertThat(changes(before, after)).as("Redis keys the hostile requests changed").isEmpty();
+    assertThat(captured.offending()).as("ERROR lines or secrets in the log, up to the end").isEmpty();
+    assertThat(captured.accessLines()).as("an access-log line per request").isGreaterThanOrEqualTo(REQUESTS);
     // the refusals are the ones meant, and a well-formed request still works
     assertThat(byStatus).containsKeys(400, 401, 404, 405, 414, 415, 431);
     assertThat(gw.http.get("/health/live", null).status()).isEqualTo(200);
     assertThat(gw.login(el, "alice", "20231234", "email").status()).isEqualTo(200);
   }
 
-  // ---------------------------------------------------------------------------------------------- routes
-
-  private static List<Route> routes(String el, String challenge) {
-    String voter = "/v1/support/elections/" + el + "/voters/bruno";
-    return List.of(
-        new Route("POST", "/v1/elections/" + el + "/login", true),
-        new Route("POST", "/v1/elections/" + el + "/login/" + challenge + "/verify", true),
-        new Route("POST", "/v1/elections/" + el + "/login/" + challenge + "/resend", true),
-        new Route("POST", "/v1/introspect", true),
-        new Route("POST", "/v1/sessions/logout", true),
-        new Route("POST", "/v1/elections/" + el + "/emargements", true),
-        new Route("GET", "/v1/elections/" + el + "/emargements", false),
-        new Route("POST", "/v1/notifications", true),
-        new Route("GET", "/v1/notifications/" + java.util.UUID.randomUUID(), false),
-        new Route("GET", "/v1/webhooks/ovh-sms/" + TOKEN, false),
-        new Route("POST", "/v1/webhooks/mailjet/" + TOKEN, true),
-        new Route("GET", voter, false),
-        new Route("POST", voter + "/unlock", true),
-        new Route("PUT", "/v1/admin/elections/" + el, true),
-        new Route("GET", "/v1/admin/elections/" + el, false),
-        new Route("POST", "/v1/admin/elections/" + el + "/voters", false),
-        new Route("GET", "/v1/admin/elections/" + el + "/audit", false),
-        new Route("GET", "/v1/admin/elections/" + el + "/audit/verify", false),
-        new Route("GET", "/health/live", false),
-        new Route("GET", "/health/ready", false),
-        new Route("GET", "/metrics", false),
-        new Route("GET", "/dev/outbox", false),
-        new Route("GET", "/nowhere/" + SECRET, false));
-  }
-
   // ---------------------------------------------------------------------------------------------- hostile requests
 
   private record Hostile(String what, byte[] bytes, boolean head) {}
 
-  private static final String[] CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
-      "text/plain", "application/json; charset=ISO-8859-1", "application/xml", "application/json", "application/json",
-      "APPLICATION/JSON", "application/jsonp", "*/*", "application/json;;;", "text/csv", ""};
-
-  private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE",
-      "PROPFIND", "FOO", "get", "X-" + SECRET};
 
   private static Hostile hostile(Random r, Route route) {
     String method = route.method();
@@ -349,73 +262,8 @@ class HostileRequestFuzzTest {
         method.equals("HEAD"));
   }
 
-  private static String insertInPath(Random r, String target, String what) {
-    int slash = target.indexOf('/', 1 + r.nextInt(Math.max(1, target.length() - 1)));
-    return slash < 0 ? target + what : target.substring(0, slash) + what + target.substring(slash);
-  }
-
-  private static String replaceSegment(Random r, String target, String segment) {
-    String[] parts = target.split("/", -1);
-    if (parts.length < 3) {
-      return target + "/" + segment;
-    }
-    parts[2 + r.nextInt(parts.length - 2)] = segment.replace(" ", "%20");
-    return String.join("/", parts);
-  }
-
-  private static byte[] badJson(Random r) {
-    String[] bodies = {
-        "{\"identifier\":\"bruno\",\"secret\":\"" + SECRET + "\",\"channel\":\"email\",\"admin\":true}",
-        "{\"identifier\":\"bruno\",\"secret\":" + Long.MAX_VALUE + "9999,\"channel\":\"email\"}",
-        "[".repeat(5_000) + "]".repeat(5_000),
-        "{\"a\":" + "{\"a\":".repeat(2_000) + "1" + "}".repeat(2_001),
-        "{\"identifier\":\"bruno\",\"secret\":\"" + SECRET + "\"", "{\"code\":\"" + CODE + "\"} trailing",
-        "{\"token\":\"" + TOKEN + "\",\"token\":\"" + TOKEN + "\"}", "null", "\"" + EMAIL + "\"", "{\"channel\":7}",
-        "{\"to\":\"" + PHONE + "\",\"channel\":\"sms\",\"template\":\"" + "t".repeat(100) + "\"}",
-        "{\"to\":\"" + EMAIL + "\",\"channel\":\"email\",\"template\":\"login-code\",\"data\":{\"code\":\"" + CODE + "\"}}",
-        "{\"reason\":\"" + "r".repeat(10_000) + "\"}", "{\"identifier\":\"\u0000\",\"secret\":\"\uD800\"}",
-        "x".repeat(200_000)};
-    String b = bodies[r.nextInt(bodies.length)];
-    byte[] bytes = b.getBytes(StandardCharsets.UTF_8);
-    if (r.nextInt(6) == 0 && bytes.length > 3) { // not UTF-8
-      bytes[bytes.length / 2] = (byte) 0xC3;
-      bytes[bytes.length / 2 + 1] = (byte) 0x28;
-    }
-    return bytes;
-  }
 
   // ---------------------------------------------------------------------------------------------- answers
-
-  /** Why the answer is wrong, or null when it is a success or a problem+json error below 500. */
-  private static String problemFailure(Hostile h, Answer a) {
-    if (a.status() >= 500) {
-      return a.status() + " " + abbreviate(a.body());
-    }
-    if (a.status() < 400) {
-      return null;
-    }
-    String type = a.headers().getOrDefault("content-type", "");
-    if (!type.startsWith("application/problem+json")) {
-      return a.status() + " with content type '" + type + "'";
-    }
-    if (h.head()) {
-      return null;
-    }
-    try {
-      JsonObject p = new JsonObject(a.body());
-      if (p.getInteger("status", -1) != a.status() || p.getString("type") == null
-          || !p.getString("instance", "").startsWith("urn:request:")) {
-        return a.status() + " with a problem missing status, type or instance: " + abbreviate(a.body());
-      }
-    } catch (RuntimeException e) {
-      return a.status() + " with a body that is not JSON: " + abbreviate(a.body());
-    }
-    return null;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
-  }
 
   /** One request on its own connection ({@code Connection: close}): the answer read to the end of the stream. */
   private static Answer send(byte[] request) throws IOException {
@@ -483,74 +331,5 @@ class HostileRequestFuzzTest {
       body = joined.toString();
     }
     return new Answer(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-  }
-
-  private static void restore(Logger root, ListAppender<ILoggingEvent> captured, List<Appender<ILoggingEvent>> others,
-                              Level level) {
-    root.detachAppender(captured);
-    others.forEach(a -> {
-      if (root.getAppender(a.getName()) == null) {
-        root.addAppender(a);
-      }
-    });
-    root.setLevel(level);
-  }
-
-  private static String throwableText(IThrowableProxy t) {
-    StringBuilder s = new StringBuilder();
-    for (IThrowableProxy p = t; p != null; p = p.getCause()) {
-      s.append(" | ").append(p.getClassName()).append(": ").append(p.getMessage());
-      var frames = p.getStackTraceElementProxyArray();
-      for (int i = 0; i < Math.min(6, frames.length); i++) {
-        s.append(" @ ").append(frames[i].getSTEAsString());
-      }
-    }
-    return s.toString();
-  }
-
-  // ---------------------------------------------------------------------------------------------- state
-
-  /** Keys that change or go by themselves (TTLs, the dispatchers' bookkeeping), not by a request. */
-  private static boolean expires(String key) {
-    return key.startsWith("gw:{nt}:s:") || key.startsWith("gw:{nt}:poll") || key.contains(":lease");
-  }
-
-  /** Every key's serialised value (DUMP), hashed: what the requests may not change. */
-  private static Map<String, String> snapshot() throws Exception {
-    var redis = TestRedis.sync();
-    Map<String, String> out = new TreeMap<>();
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (var bytes = TestRedis.client().connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, io.lettuce.core.RedisURI.create(TestRedis.url()))) {
-      ScanCursor cursor = ScanCursor.INITIAL;
-      do {
-        KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.limit(1_000));
-        for (String k : page.getKeys()) {
-          byte[] dump = expires(k) ? null : bytes.sync().dump(k.getBytes(StandardCharsets.UTF_8));
-          if (dump != null) {
-            // a key with a TTL may expire during the run: its going is no request's doing
-            out.put(k, (redis.pttl(k) > 0 ? "expiring " : "") + Base64.getEncoder().encodeToString(sha.digest(dump)));
-          }
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
-    }
-    return out;
-  }
-
-  /**
-   * The keyspace once background work is over (the login's code sent, its outcome and audit event written):
-   * two snapshots 300 ms apart that agree. Settling of work that has no single event to wait on.
-   */
-  private static Map<String, String> settled() throws Exception {
-    Map<String, String> last = snapshot();
-    for (int i = 0; i < 40; i++) {
-      Thread.sleep(300);
-      Map<String, String> now = snapshot();
-      if (now.equals(last)) {
-        return now;
-      }
-      last = now;
-    }
-    throw new AssertionError("the keyspace did not settle within 12 s");
   }
 }
