@@ -76,7 +76,7 @@ public final class AdminHandlers implements RouteGroup {
         .onSuccess(report -> ApiRouter.json(ctx, 200, report))
         .onFailure(e -> {
           if (!ctx.request().isEnded()) { // the rest of the upload is not read
-            ctx.response().putHeader("Connection", "close");
+            HttpEdge.closeAfterAnswer(ctx.request());
           }
           ctx.fail(e);
         });

@@ -106,18 +106,30 @@ public final class HttpEdge {
     return true;
   }
 
+  /**
+   * Closes an HTTP/1.x connection once the answer is written ({@code Connection: close}): what follows on it
+   * cannot be framed. Over HTTP/2 only the stream ends: {@code Connection} is a connection-specific header that
+   * RFC 9113 §8.2.2 forbids, and a client (Netty's codec) refuses the whole answer that carries it.
+   */
+  public static void closeAfterAnswer(HttpServerRequest req) {
+    if (req.version() != HttpVersion.HTTP_2) {
+      req.response().putHeader("Connection", "close");
+    }
+  }
+
   private static void refuse(HttpServerRequest req, ProblemType type, String detail, long start) {
     if (req.response().headWritten() || req.response().closed()) {
       // the framing broke mid-body, after the route had answered (its failure handler did): only close
       req.connection().close();
       return;
     }
-    req.response().putHeader("Connection", "close").putHeader("X-Content-Type-Options", "nosniff");
+    closeAfterAnswer(req);
+    req.response().putHeader("X-Content-Type-Options", "nosniff");
     String id = FailureHandler.newRequestId();
     ApiRouter.access(req.method() == null ? "OTHER" : ApiRouter.method(req.method()), "malformed", type.status(),
         System.nanoTime() - start, id);
     req.response().putHeader("X-Request-Id", id);
-    // "Connection: close": Vert.x closes the connection once the answer is written
+    // HTTP/1.x "Connection: close": Vert.x closes the connection once the answer is written
     FailureHandler.write(req.response(), id, type, detail, new JsonObject());
   }
 }

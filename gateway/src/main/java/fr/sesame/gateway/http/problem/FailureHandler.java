@@ -70,7 +70,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
           new JsonObject());
     } else if (isMalformedHttp(failure) || Boolean.TRUE.equals(ctx.get(READING_BODY))) {
       // the request's framing broke mid-body (bad chunk size, a body that is not what its headers say)
-      ctx.response().putHeader("Connection", "close"); // what follows on the connection cannot be framed
+      // what follows on an HTTP/1.x connection cannot be framed; over HTTP/2 only the stream ends, and a
+      // "Connection" header would make the answer malformed (RFC 9113 §8.2.2): the client would refuse it
+      if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        ctx.response().putHeader("Connection", "close");
+      }
       write(ctx, ProblemType.MALFORMED_REQUEST, null, new JsonObject());
     } else {
       // without messages: a parser's or a driver's may quote the request (a body sent as a form, with its secret)
