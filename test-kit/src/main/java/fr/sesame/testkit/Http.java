@@ -32,18 +32,24 @@ public final class Http implements AutoCloseable {
   }
 
   /**
-   * A client of {@code baseUrl} ({@code http://host:port}, maybe with a path prefix): paths are appended as
+   * A client of {@code baseUrl} ({@code http://host:port} or {@code https://host:port}, whose certificate is
+   * trusted whatever it is, maybe with a path prefix): paths are appended as
    * they are, not parsed, so a test can send malformed ones.
    */
   public Http(String baseUrl) {
     URI uri = URI.create(baseUrl);
-    if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) {
-      throw new IllegalArgumentException("an http URL with a port: " + baseUrl);
+    boolean https = "https".equals(uri.getScheme());
+    if (!https && !"http".equals(uri.getScheme()) || uri.getPort() < 0) {
+      throw new IllegalArgumentException("an http or https URL with a port: " + baseUrl);
     }
     this.host = uri.getHost();
     this.port = uri.getPort();
     this.prefix = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+    WebClientOptions options = new WebClientOptions().setKeepAlive(true);
+    if (https) { // a test server's self-signed certificate
+      options.setSsl(true).setTrustAll(true).setVerifyHost(false);
+    }
+    this.client = WebClient.create(vertx, options,
         new PoolOptions().setHttp1MaxSize(64));
   }
 

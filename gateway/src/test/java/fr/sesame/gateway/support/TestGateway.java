@@ -130,6 +130,18 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
         (vertx, registry) -> channels.build(vertx, java.time.Clock.systemUTC(), registry));
   }
 
+  /**
+   * A gateway serving HTTPS (HTTP/2 by ALPN, and HTTP/1.1) with a self-signed certificate for {@code localhost};
+   * {@link #http} speaks HTTPS to it.
+   */
+  public static TestGateway overHttps(int instances) {
+    io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    return new TestGateway(instances, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS,
+        new fr.sesame.gateway.config.TlsConfig(java.nio.file.Path.of(cert.certificatePath()),
+            java.nio.file.Path.of(cert.privateKeyPath()), Duration.ofHours(1)));
+  }
+
   /** A gateway with these limits (the fraud tests). */
   public TestGateway(fr.sesame.gateway.config.LimitsConfig limits) {
     this(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null, TestRedis.url(), limits);
@@ -148,17 +160,24 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
 
   private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                       Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits) {
+    this(instances, outboxConfig, notifiers, redis, limits, null);
+  }
+
+  /** @param tls HTTPS, or null for plain HTTP */
+  private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                      Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
+                      fr.sesame.gateway.config.TlsConfig tls) {
     this.redisUrl = redis.url();
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
       GatewayConfig config = new GatewayConfig(
-          new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances),
+          new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances).withTls(tls),
           redis, HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
           LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
           outboxConfig, limits);
       this.gateway = Gateway.start(config, clock, notifiers != null ? notifiers : (vertx, registry) -> outbox, null);
-      this.http = new Http(gateway.port());
+      this.http = tls == null ? new Http(gateway.port()) : new Http("https://127.0.0.1:" + gateway.port());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
