@@ -4,6 +4,8 @@ import fr.sesame.gateway.http.problem.FailureHandler;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -25,10 +27,15 @@ public final class Routes {
   public final void json(Route route, String name, Handler<RoutingContext>... chain) {
     route.handler(JSON_ONLY);
     route.handler(body); // Vert.x wants body handlers first: a 413 is counted as "unmatched"
+    route.handler(JSON_READ);
     named(route, name, chain);
   }
 
-  /** A route that takes no body: one announced is refused with 415. */
+  /**
+   * A route that takes no body: one announced is refused with 415. Over HTTP/2 a body may come with no
+   * {@code Content-Length} (DATA frames are their own framing): the route then waits for the request's end, and
+   * refuses it with 415 at its first byte of body.
+   */
   @SafeVarargs
   public final void plain(Route route, String name, Handler<RoutingContext>... chain) {
     route.handler(ctx -> {
@@ -36,7 +43,24 @@ public final class Routes {
         ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "this request takes no body"));
         return;
       }
-      ctx.next();
+      HttpServerRequest req = ctx.request();
+      if (req.version() != HttpVersion.HTTP_2 || req.isEnded()) {
+        ctx.next();
+        return;
+      }
+      boolean[] refused = {false};
+      req.handler(data -> {
+        if (data.length() > 0 && !refused[0]) {
+          refused[0] = true;
+          ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "this request takes no body"));
+        }
+      });
+      req.endHandler(end -> {
+        if (!refused[0]) {
+          ctx.next();
+        }
+      });
+      req.resume();
     });
     named(route, name, chain);
   }
@@ -52,14 +76,33 @@ public final class Routes {
    * Web runs before a body handler; synchronous, so the body handler still finds the request unread.
    */
   private static final io.vertx.ext.web.handler.PlatformHandler JSON_ONLY = ctx -> {
-    if ((hasBody(ctx) || ctx.request().getHeader("Content-Type") != null)
-        && !isJson(ctx.request().getHeader("Content-Type"))) {
+    String type = contentType(ctx.request());
+    if ((hasBody(ctx) || type != null) && !isJson(type)) {
       ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send application/json (UTF-8)"));
       return;
     }
     ctx.put(FailureHandler.READING_BODY, Boolean.TRUE); // until the body handler is through (named clears it)
     ctx.next();
   };
+
+  /**
+   * Refuses a body read without being announced as JSON: over HTTP/2 a body may come with neither
+   * {@code Content-Length} nor {@code Transfer-Encoding}, so {@link #JSON_ONLY} let it through untyped.
+   */
+  private static final Handler<RoutingContext> JSON_READ = ctx -> {
+    io.vertx.core.buffer.Buffer read = ctx.body().buffer();
+    if (read != null && read.length() > 0 && !isJson(contentType(ctx.request()))) {
+      ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send application/json (UTF-8)"));
+      return;
+    }
+    ctx.next();
+  };
+
+  /** The request's {@code Content-Type}, null if none; several read as one that is not JSON (""). */
+  static String contentType(HttpServerRequest req) {
+    java.util.List<String> all = req.headers().getAll("Content-Type");
+    return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : "";
+  }
 
   /** Whether the request announces a body: a non-zero Content-Length, or any Transfer-Encoding. */
   static boolean hasBody(RoutingContext ctx) {

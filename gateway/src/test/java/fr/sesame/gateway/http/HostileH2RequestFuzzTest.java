@@ -130,6 +130,9 @@ class HostileH2RequestFuzzTest {
         answered++; // by the gateway's code: its access log has a line for it
         byOutcome.merge(String.valueOf(a.status()), 1, Integer::sum);
         String problem = problemFailure(h.head(), a);
+        if (problem == null) {
+          problem = bodyFailure(h, a);
+        }
         if (problem != null) {
           failures.add(h.what() + ": " + problem);
         }
@@ -291,6 +294,28 @@ class HostileH2RequestFuzzTest {
     }
     return new Hostile(route.method() + " " + route.path() + " [" + String.join(", ", what) + "]", method, path,
         authority, headers, body, withLength, String.join("+", refusable));
+  }
+
+  /**
+   * Why a body that is not JSON was read, or null: a body whose type is not JSON (or not given), sized or not, is
+   * refused with 415 by a JSON route and by a route that takes no body, never accepted (2xx) nor read as input
+   * (a validation failure with a detail means the route parsed it).
+   */
+  private static String bodyFailure(Hostile h, Answer a) {
+    String type = h.headers().stream().filter(kv -> kv[0].equals("content-type")).map(kv -> kv[1])
+        .reduce((first, last) -> last).orElse(null); // the client's putHeader replaces: the last one is sent
+    if (h.body().length == 0 || Routes.isJson(type) || h.path().contains("/voters") && !h.path().contains("/support/")) {
+      return null; // no body, a JSON one, or the roll upload (which reads its CSV itself)
+    }
+    if (a.status() < 300) {
+      return a.status() + ": a body typed '" + type + "' was accepted";
+    }
+    // a route's own validation says what is wrong (a detail); Vert.x Web's bare 400s (an Expect it does not
+    // meet, say) have none and read no body
+    if (a.status() == 400 && a.body().contains("/problems/validation-failed") && a.body().contains("\"detail\"")) {
+      return "400 validation-failed: a body typed '" + type + "' was read: " + abbreviate(a.body());
+    }
+    return null;
   }
 
   /**
