@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * What every request meets before the router: the checks a router cannot make, or makes with a 500. A
  * request that is not well-formed HTTP gets a 400 problem+json here (RFC 9112: a missing or repeated
- * {@code Host}, an unknown protocol version, a malformed %-escape in its target) and its connection is closed;
+ * {@code Host}; over HTTP/2, an {@code :authority} with no host; an unknown protocol version, a malformed %-escape in its target) and its connection is closed;
  * the server's own refusals (bad framing, a request line over 4 KB: 414, headers over 8 KB: 431) are
  * problem+json too. Nothing of the request is logged.
  */
@@ -69,6 +69,13 @@ public final class HttpEdge {
     List<String> hosts = req.headers().getAll("Host");
     if (hosts.size() > 1 || req.version() == HttpVersion.HTTP_1_1 && (hosts.isEmpty() || hosts.get(0).isBlank())) {
       return "one Host header is required";
+    }
+    if (req.version() == HttpVersion.HTTP_2) {
+      // no Host in HTTP/2 but :authority; an https URI with an empty host is invalid (RFC 9110 §4.2.2)
+      io.vertx.core.net.HostAndPort authority = req.authority();
+      if (authority == null || authority.host().isEmpty() || !HOST.matcher(authority.host()).matches()) {
+        return "a host in :authority is required";
+      }
     }
     String target = req.uri();
     if (!target.startsWith("/") && !target.regionMatches(true, 0, "http://", 0, 7)

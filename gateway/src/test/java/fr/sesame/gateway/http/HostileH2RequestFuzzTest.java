@@ -133,6 +133,9 @@ class HostileH2RequestFuzzTest {
         if (problem == null) {
           problem = bodyFailure(h, a);
         }
+        if (problem == null && a.status() < 400 && !VALID_AUTHORITY.matcher(h.authority().host()).matches()) {
+          problem = a.status() + ": served for :authority '" + h.authority() + "'";
+        }
         if (problem != null) {
           failures.add(h.what() + ": " + problem);
         }
@@ -167,6 +170,10 @@ class HostileH2RequestFuzzTest {
       "idempotency-key: \"" + SECRET + "\"", "accept: application/xml", "expect: 100-continue", "expect: 500-sorry",
       "x-forwarded-for: " + PHONE, "forwarded: for=\"[" + SECRET, "accept-language: " + "x".repeat(500),
       "x-phone: " + PHONE, "host: evil.example", "host: " + SECRET + "@[::1", "host: ", "content-type: "};
+
+  /** An RFC 3986 host: a reg-name (no userinfo, no space), IPv4, or a bracketed IPv6 literal. */
+  private static final java.util.regex.Pattern VALID_AUTHORITY = java.util.regex.Pattern.compile(
+      "\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]+");
 
   /** Illegal in HTTP/2 (RFC 9113 §8.2.2): the server's codec resets the stream. */
   private static final String[] CONNECTION_HEADERS = {"connection: keep-alive", "transfer-encoding: chunked",
