@@ -306,7 +306,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Stops in this order, so that nothing is cut half-way: the HTTP servers stop accepting connections and answer the
+   * Stops in this order, so that nothing is cut half-way: no new bulk send starts; the HTTP servers stop accepting
+   * connections and answer the
    * requests they are serving (at most {@link #SHUTDOWN_GRACE}; a login still waits for its code's send, which the
    * dispatcher is still there to make); then the outbox dispatcher and its jobs stop; then the Redis connections
    * close, while the event loops they live on still run; then Vert.x. Blocks until done; a second call does
@@ -316,6 +317,9 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (outbox != null) {
+      outbox.holdBulk(); // no new campaign send while the requests drain; login codes still go
     }
     undeploy(httpDeployment, SHUTDOWN_GRACE.plusSeconds(5));
     undeploy(dispatchDeployment, Duration.ofSeconds(10));

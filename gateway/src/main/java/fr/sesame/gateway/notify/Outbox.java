@@ -66,6 +66,11 @@ public final class Outbox {
     return stopped;
   }
 
+  /** No new bulk send from now on (the gateway begins to close); login codes still go. Safe from any thread. */
+  public void holdBulk() {
+    dispatcher.holdBulk();
+  }
+
   /** Whether the dispatcher can read the outbox (readiness): false while Redis or its consumer group is away. */
   public boolean dispatching() {
     return dispatcher.reading();

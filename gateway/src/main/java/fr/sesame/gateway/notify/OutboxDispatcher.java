@@ -63,6 +63,8 @@ public final class OutboxDispatcher {
   private boolean polling;
   private boolean pollAgain;
   private boolean stopped;
+  /** Set when the gateway begins to close: no new bulk send starts; login codes still go (requests wait on them). */
+  private volatile boolean bulkHeld;
   private volatile boolean reading;
   private long downSinceMs;
   private long idleTimer = -1;
@@ -143,6 +145,14 @@ public final class OutboxDispatcher {
     return inFlight.get(Lane.HI).size() + inFlight.get(Lane.LO).size();
   }
 
+  /**
+   * The first step of a gateway's close: no new bulk (LO) send starts from now on, while login codes (HI) still
+   * go, since the HTTP requests being answered may wait on them. Safe from any thread.
+   */
+  public void holdBulk() {
+    bulkHeld = true;
+  }
+
   private int bulkLimit() {
     return Math.max(1, (int) (config.maxInFlight() * config.bulkShare()));
   }
@@ -170,7 +180,7 @@ public final class OutboxDispatcher {
         .compose(hi -> {
       hi.forEach(this::dispatch);
       int bulkRoom = Math.min(config.maxInFlight() - inFlight(), bulkLimit() - inFlight.get(Lane.LO).size());
-      if (bulkRoom <= 0 || !hi.isEmpty()) {
+      if (bulkRoom <= 0 || !hi.isEmpty() || bulkHeld) {
         return Future.succeededFuture(hi.size());
       }
       return store.read(Lane.LO, consumer, Math.min(bulkRoom, READ_BATCH))
@@ -232,6 +242,9 @@ public final class OutboxDispatcher {
    * @return false when the entry was already in flight here
    */
   boolean dispatch(Entry entry) {
+    if (bulkHeld && entry.lane() == Lane.LO) {
+      return false; // left pending: its lease runs out and another instance, or this one restarted, sends it
+    }
     Map<String, Entry> lane = inFlight.get(entry.lane());
     if (lane.putIfAbsent(entry.entryId(), entry) != null) {
       return false;
