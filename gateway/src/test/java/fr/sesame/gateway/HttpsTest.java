@@ -133,21 +133,41 @@ class HttpsTest {
 
   @Test
   void aReplacedCertificateIsServedWithoutARestart() throws Exception {
-    BigInteger first = serial(handshake("TLSv1.3"));
-    install(second);
-    BigInteger expected = pemSerial(Path.of(second.certificatePath()));
-    assertThat(expected).isNotEqualTo(first);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    BigInteger now = first;
-    while (!now.equals(expected) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      now = serial(handshake("TLSv1.3"));
+    // the reload is an event of its own: its INFO line, or its WARN when the new pair cannot be loaded
+    ch.qos.logback.classic.Logger verticle = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        HttpVerticle.class);
+    fr.sesame.testkit.EventLog<ch.qos.logback.classic.spi.ILoggingEvent> reloads = new fr.sesame.testkit.EventLog<>();
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+            reloads.add(e);
+          }
+        };
+    appender.setContext(verticle.getLoggerContext());
+    appender.start();
+    ch.qos.logback.classic.Level level = verticle.getLevel();
+    verticle.setLevel(ch.qos.logback.classic.Level.INFO);
+    verticle.addAppender(appender);
+    try {
+      BigInteger first = serial(handshake("TLSv1.3"));
+      install(second);
+      BigInteger expected = pemSerial(Path.of(second.certificatePath()));
+      assertThat(expected).isNotEqualTo(first);
+      reloads.await(e -> e.getFormattedMessage().contains("reloaded"), Duration.ofSeconds(10),
+          "the certificate reloaded");
+      assertThat(serial(handshake("TLSv1.3"))).as("the new certificate, on a new connection").isEqualTo(expected);
+      // a broken pair is refused and the loaded one kept
+      int from = reloads.size();
+      Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+      reloads.awaitFrom(from, e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+          && e.getFormattedMessage().contains("could not be loaded"), Duration.ofSeconds(10), "the broken pair refused");
+      assertThat(serial(handshake("TLSv1.3"))).isEqualTo(expected);
+    } finally {
+      verticle.detachAppender(appender);
+      verticle.setLevel(level);
+      appender.stop();
     }
-    assertThat(now).as("the new certificate, on a new connection").isEqualTo(expected);
-    // a broken pair is refused and the loaded one kept
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
-    Thread.sleep(600);
-    assertThat(serial(handshake("TLSv1.3"))).isEqualTo(expected);
   }
 
   @Test
