@@ -169,19 +169,25 @@ final class HostileFuzz {
       root.setLevel(Level.INFO);
     }
 
+    /**
+     * A copy of the events so far: the gateway's threads append while a test reads (ListAppender appends under
+     * the appender's own lock, AppenderBase.doAppend, so the copy is taken under it).
+     */
     List<ILoggingEvent> events() {
-      return captured.list;
+      synchronized (captured) {
+        return new ArrayList<>(captured.list);
+      }
     }
 
     /** The lines at ERROR or holding a canary, each whole. */
     List<String> offending() {
-      return captured.list.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " "
+      return events().stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " "
           + e.getFormattedMessage() + throwableText(e.getThrowableProxy()))
           .filter(l -> l.startsWith("ERROR") || CANARIES.stream().anyMatch(l::contains)).toList();
     }
 
     long accessLines() {
-      return captured.list.stream().filter(e -> e.getLoggerName().equals("fr.sesame.gateway.access")).count();
+      return events().stream().filter(e -> e.getLoggerName().equals("fr.sesame.gateway.access")).count();
     }
 
     void stop() {
