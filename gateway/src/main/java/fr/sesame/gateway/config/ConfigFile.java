@@ -19,6 +19,15 @@ final class ConfigFile {
   public Map<String, Object> channels;
   public Outbox outbox;
   public Limits limits;
+  public Oidc oidc;
+
+  /** {@link OidcConfig}. */
+  static final class Oidc {
+    public String issuer;
+    public Duration codeTtl;
+    public Duration idTokenTtl;
+    public Duration flowTtl;
+  }
 
   /** {@link HttpConfig}. */
   static final class Http {

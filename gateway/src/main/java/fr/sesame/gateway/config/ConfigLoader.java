@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  * lockout: { maxFailures: 5, unknownIdentifierTtl: PT24H }
  * otp:     { digits: 6, validity: PT5M, maxResends: 3, challengeTtl: PT30M, sendWait: PT2S }
  * session: { idleTimeout: PT30M }
+ * oidc:    { issuer: "https://sesame.example.fr", codeTtl: PT60S, idTokenTtl: PT5M, flowTtl: PT15M }
  * channels: ...   (see ChannelsConfig)
  * limits:  { loginIp: {rate: 50, period: PT1S, burst: 500}, loginIpFailures, loginVoter, loginElection,
  *            phoneNumber, phoneNumberDay, phonePrefix, phoneCountry, phoneCountries: {FR: {...}},
@@ -40,7 +41,7 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Environment: {@code SESAME_HTTP_PORT}, {@code SESAME_TLS_CERT}, {@code SESAME_TLS_KEY}, {@code SESAME_HTTP_PLAIN},
- * {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER}, {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY},
+ * {@code SESAME_OIDC_ISSUER}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER}, {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY},
  * {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS},
  * and the providers' secrets ({@code SESAME_PROVIDER_<NAME>_<OPTION>}).
  */
@@ -81,6 +82,11 @@ public final class ConfigLoader {
         or(ob.recordRetention, d0.recordRetention()), or(ob.purgeEvery, d0.purgeEvery()),
         or(ob.reportPollEvery, d0.reportPollEvery()), or(ob.reportPollFor, d0.reportPollFor())));
     LimitsConfig limits = limits(orNew(file.limits, ConfigFile.Limits::new), problems);
+    ConfigFile.Oidc oi = orNew(file.oidc, ConfigFile.Oidc::new);
+    OidcConfig d3 = OidcConfig.DEFAULTS;
+    String issuer = env.containsKey("SESAME_OIDC_ISSUER") ? env.get("SESAME_OIDC_ISSUER").strip() : oi.issuer;
+    OidcConfig oidc = build(problems, () -> new OidcConfig(issuer == null || issuer.isEmpty() ? null : issuer,
+        or(oi.codeTtl, d3.codeTtl()), or(oi.idTokenTtl, d3.idTokenTtl()), or(oi.flowTtl, d3.flowTtl())));
 
     byte[] hashKey = key(env, "SESAME_HASH_KEY", "at least 32 random bytes, base64", problems);
     if (hashKey != null && hashKey.length < 32) {
@@ -109,7 +115,7 @@ public final class ConfigLoader {
     byte[] dk = dataKey;
     List<ApiKey> keys = apiKeys;
     GatewayConfig config = build(problems, () -> new GatewayConfig(http, redis, hk, dk, keys, lockout, otp, session,
-        devMode, channels, outbox, limits));
+        devMode, channels, outbox, limits, oidc));
     problems.throwIfAny();
     return config;
   }

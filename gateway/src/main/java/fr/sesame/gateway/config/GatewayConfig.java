@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param channels notification providers and their chains; {@link ChannelsConfig#NONE} for none
  * @param outbox   the durable notification outbox
  * @param limits   rate limits of the login routes and caps of paid sends
+ * @param oidc     the OpenID Connect provider and the hosted login pages
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -34,7 +35,16 @@ public record GatewayConfig(
     boolean devMode,
     ChannelsConfig channels,
     OutboxConfig outbox,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    OidcConfig oidc) {
+
+  /** With the default provider settings (no issuer: no provider in serve mode). */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
+                       LockoutConfig lockout, OtpConfig otp, SessionConfig session, boolean devMode,
+                       ChannelsConfig channels, OutboxConfig outbox, LimitsConfig limits) {
+    this(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits,
+        OidcConfig.DEFAULTS);
+  }
 
   /** With the default limits. */
   public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
@@ -53,6 +63,7 @@ public record GatewayConfig(
     Objects.requireNonNull(channels, "channels");
     Objects.requireNonNull(outbox, "outbox");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(oidc, "oidc");
     if (redis.cluster()) {
       throw new IllegalArgumentException("Redis Cluster is not supported yet: a login step decides its rate limits, "
           + "the voter and a given phone's owner in one script, whose keys a cluster would spread over several "
@@ -73,19 +84,25 @@ public record GatewayConfig(
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
     return new GatewayConfig(http, redis.withUrl(url), hashKey,
-        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits);
+        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc);
   }
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(http.withPort(port), redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode,
-        channels, outbox, limits);
+        channels, outbox, limits, oidc);
   }
 
   /** A copy with other limits. */
   public GatewayConfig withLimits(LimitsConfig other) {
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
-        other);
+        other, oidc);
+  }
+
+  /** A copy with other provider settings. */
+  public GatewayConfig withOidc(OidcConfig other) {
+    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
+        limits, other);
   }
 
   @Override

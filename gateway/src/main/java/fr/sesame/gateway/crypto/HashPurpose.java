@@ -26,7 +26,19 @@ public enum HashPurpose {
   /** An API key as configured and as presented. */
   API_KEY("api-key"),
   /** A login step's Idempotency-Key: election, step, the client's key. */
-  LOGIN_IDEMPOTENCY("login-idem");
+  LOGIN_IDEMPOTENCY("login-idem"),
+  /** An OpenID Connect subject, pairwise: client id, election id, voter pseudonym. */
+  OIDC_SUBJECT("oidc-sub"),
+  /** An OpenID Connect client secret: client id, secret. */
+  OIDC_CLIENT_SECRET("oidc-client-secret"),
+  /** An authorization code, the key it is stored under. */
+  OIDC_CODE("oidc-code"),
+  /** A browser's binding to its login flows (the cookie's value): browser id. */
+  OIDC_BROWSER("oidc-browser"),
+  /** A form's CSRF token: browser id, flow id. */
+  CSRF("csrf"),
+  /** A private_key_jwt assertion's id, kept until it expires: client id, jti. */
+  OIDC_JTI("oidc-jti");
 
   private final String label;
 

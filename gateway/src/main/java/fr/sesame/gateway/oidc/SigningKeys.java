@@ -1,0 +1,158 @@
+package fr.sesame.gateway.oidc;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.store.OidcStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The provider's signing keys: one current key per algorithm (ES256, RS256), and the retired ones, still
+ * published in the JWK set until every ID token they signed has expired. Kept in Redis, their private part
+ * encrypted with the data key, so every gateway instance signs with the same keys; each instance reloads them
+ * every minute (a rotation made on one reaches the others within that minute; until then, both keys are
+ * published, so either verifies).
+ */
+public final class SigningKeys {
+  /** One key as stored. */
+  record Entry(String kid, JWSAlgorithm alg, JWK key, Instant created, Instant retired) {
+    JsonObject toJson(FieldCipher cipher) {
+      return new JsonObject().put("kid", kid).put("alg", alg.getName()).put("created", created.getEpochSecond())
+          .put("retired", retired == null ? null : retired.getEpochSecond())
+          .put("key", cipher.encrypt(key.toJSONString(), "oidc-key:" + kid));
+    }
+
+    static Entry fromJson(JsonObject json, FieldCipher cipher) {
+      String kid = json.getString("kid");
+      try {
+        JWK key = JWK.parse(cipher.decrypt(json.getString("key"), "oidc-key:" + kid));
+        Long retired = json.getLong("retired");
+        return new Entry(kid, JWSAlgorithm.parse(json.getString("alg")), key,
+            Instant.ofEpochSecond(json.getLong("created")), retired == null ? null : Instant.ofEpochSecond(retired));
+      } catch (java.text.ParseException e) {
+        throw new IllegalStateException("signing key " + kid + " unreadable", e);
+      }
+    }
+  }
+
+  private final OidcStore store;
+  private final FieldCipher cipher;
+  private final Clock clock;
+  private final Duration published;
+  private volatile List<Entry> entries = List.of();
+
+  /**
+   * @param published how long a retired key stays in the JWK set: the ID tokens' lifetime, plus a margin for
+   *                  clocks and caches
+   */
+  public SigningKeys(OidcStore store, FieldCipher cipher, Clock clock, Duration idTokenTtl) {
+    this.store = store;
+    this.cipher = cipher;
+    this.clock = clock;
+    this.published = idTokenTtl.plus(Duration.ofMinutes(5));
+  }
+
+  /** Reads the stored keys, making a current one for each algorithm that has none. */
+  public Future<Void> load() {
+    return store.signingKeys().compose(stored -> {
+      List<Entry> read = read(stored);
+      List<Future<Boolean>> added = new ArrayList<>();
+      for (JWSAlgorithm alg : RelyingParty.ALGORITHMS) {
+        if (current(read, alg).isEmpty()) {
+          Entry fresh = generate(alg);
+          added.add(store.addSigningKey(fresh.kid(), fresh.toJson(cipher).encode()));
+        }
+      }
+      if (added.isEmpty()) {
+        entries = read;
+        return Future.succeededFuture();
+      }
+      return Future.all(added).compose(v -> store.signingKeys()).map(again -> {
+        entries = read(again);
+        return null;
+      });
+    });
+  }
+
+  /**
+   * Retires the current keys and makes new ones: new ID tokens are signed with the new keys at once (on this
+   * instance; within a minute on the others); the old keys stay published until their last token expires.
+   * @return the new keys' ids
+   */
+  public Future<List<String>> rotate() {
+    Instant now = clock.instant();
+    List<Future<Void>> writes = new ArrayList<>();
+    List<String> kids = new ArrayList<>();
+    for (JWSAlgorithm alg : RelyingParty.ALGORITHMS) {
+      Entry fresh = generate(alg);
+      kids.add(fresh.kid());
+      writes.add(store.addSigningKey(fresh.kid(), fresh.toJson(cipher).encode()).mapEmpty());
+    }
+    for (Entry e : entries) {
+      if (e.retired() == null) {
+        writes.add(store.putSigningKey(e.kid(), new Entry(e.kid(), e.alg(), e.key(), e.created(), now)
+            .toJson(cipher).encode()));
+      }
+    }
+    return Future.all(writes).compose(v -> load()).map(kids);
+  }
+
+  /** The key that signs new tokens with {@code alg}. */
+  public JWK signingKey(JWSAlgorithm alg) {
+    return current(entries, alg).orElseThrow(() -> new IllegalStateException("no " + alg + " key loaded")).key();
+  }
+
+  /** The public JWK set: the current keys and the retired ones still within their tokens' lifetime. */
+  public JWKSet publicSet() {
+    Instant now = clock.instant();
+    List<JWK> keys = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.retired() == null || e.retired().plus(published).isAfter(now)) {
+        keys.add(e.key().toPublicJWK());
+      }
+    }
+    return new JWKSet(keys);
+  }
+
+  private List<Entry> read(Map<String, String> stored) {
+    List<Entry> read = new ArrayList<>();
+    stored.values().forEach(json -> read.add(Entry.fromJson(new JsonObject(json), cipher)));
+    read.sort(Comparator.comparing(Entry::created).thenComparing(Entry::kid));
+    return List.copyOf(read);
+  }
+
+  /** The newest unretired key of {@code alg}: two instances that made one each at once agree on it. */
+  private static Optional<Entry> current(List<Entry> entries, JWSAlgorithm alg) {
+    return entries.stream().filter(e -> e.alg().equals(alg) && e.retired() == null)
+        .max(Comparator.comparing(Entry::created).thenComparing(Entry::kid));
+  }
+
+  private Entry generate(JWSAlgorithm alg) {
+    String kid = UUID.randomUUID().toString();
+    Instant now = clock.instant();
+    try {
+      JWK key = JWSAlgorithm.ES256.equals(alg)
+          ? new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate()
+          : new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+      return new Entry(kid, alg, key, now, null);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate a " + alg + " key", e);
+    }
+  }
+}
