@@ -22,6 +22,13 @@ import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.health.Readiness;
 import fr.sesame.gateway.http.AdminHandlers;
 import fr.sesame.gateway.http.ApiKeyAuth;
+import fr.sesame.gateway.http.OidcHandlers;
+import fr.sesame.gateway.http.pages.LoginPages;
+import fr.sesame.gateway.http.pages.Pages;
+import fr.sesame.gateway.oidc.OidcProvider;
+import fr.sesame.gateway.oidc.SigningKeys;
+import fr.sesame.gateway.store.redis.RedisOidcStore;
+import fr.sesame.gateway.config.OidcConfig;
 import fr.sesame.gateway.http.ApiRouter;
 import fr.sesame.gateway.http.DevHandlers;
 import fr.sesame.gateway.http.LoginHandlers;
@@ -140,6 +147,9 @@ public final class Gateway implements AutoCloseable {
     if (config.http().port() == 0) {
       config = config.withPort(freePort());
     }
+    if (OidcConfig.DEV_ISSUER.equals(config.oidc().issuer())) {
+      config = config.withOidc(config.oidc().withIssuer(OidcConfig.DEV_ISSUER + ":" + config.http().port()));
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     List<EventLoop> loops = RedisConnector.loopsOf(vertx);
     String instance = "gw-" + UUID.randomUUID(); // names this gateway in Redis (CLIENT LIST, outbox consumers)
@@ -168,7 +178,7 @@ public final class Gateway implements AutoCloseable {
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
       Outbox outbox = outbox(config.outbox(), clock, vertx, outboxAccess, notifier, templates, cipher,
           metrics, signals, instance);
-      List<RouteGroup> routes = wire(config, clock, signals, api, notifier, devOutbox, registry,
+      List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
           metrics, templates, cipher, outbox);
       HttpConfig http = config.http();
       String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http,
@@ -195,10 +205,11 @@ public final class Gateway implements AutoCloseable {
    * route groups that serve them. Every object is shared by the HTTP event loops: none keeps per-loop state
    * but the audit trail, which keeps a chain per thread.
    */
-  private static List<RouteGroup> wire(GatewayConfig config, Clock clock, OutboxSignals signals, RedisAccess redis,
+  private static List<RouteGroup> wire(Vertx vertx, GatewayConfig config, Clock clock, OutboxSignals signals,
+                                       RedisAccess redis,
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
-                                       Outbox dispatching) {
+                                       Outbox dispatching) throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
     VoterKeys keys = new VoterKeys(hasher, random);
@@ -225,10 +236,39 @@ public final class Gateway implements AutoCloseable {
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth)));
+    if (config.oidc().issuer() != null) {
+      routes.addAll(oidc(vertx, config, clock, redis, sessions, audit, hasher, cipher, random, logins, elections, auth));
+    }
     if (devOutbox != null) {
       routes.add(new DevHandlers(devOutbox));
     }
     return List.copyOf(routes);
+  }
+
+  /**
+   * The OpenID Connect provider and the hosted login pages, when an issuer is configured. Its signing keys are
+   * loaded (made on the first start) before the gateway serves, and reloaded every minute (a rotation on another
+   * instance reaches this one within that minute).
+   */
+  private static List<RouteGroup> oidc(Vertx vertx, GatewayConfig config, Clock clock, RedisAccess redis,
+                                       SessionService sessions, ChainedAuditTrail audit, KeyedHasher hasher,
+                                       FieldCipher cipher, RandomTokens random, LoginService logins,
+                                       ElectionService elections, ApiKeyAuth auth) throws Exception {
+    RedisOidcStore store = new RedisOidcStore(redis);
+    SigningKeys keys = new SigningKeys(store, cipher, clock, config.oidc().idTokenTtl());
+    keys.load().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    vertx.setPeriodic(60_000, id -> keys.load().onFailure(e ->
+        LOG.warn("signing keys not reloaded: {}", e.toString())));
+    OidcProvider provider = new OidcProvider(config.oidc(), store, keys, sessions, audit, hasher, cipher, random,
+        clock, new OidcProvider.OffLoop() {
+          @Override
+          public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+            return vertx.executeBlocking(work, false);
+          }
+        }, config.session().idleTimeout());
+    Pages pages = new Pages();
+    return List.of(new OidcHandlers(provider, elections, auth, pages),
+        new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
   }
 
   /**

@@ -210,6 +210,9 @@ public final class GatewayMain {
     env.putIfAbsent("SESAME_DATA_KEY", DEV_DATA_KEY);
     env.putIfAbsent("SESAME_API_KEYS", DEV_API_KEYS);
     GatewayConfig config = ConfigLoader.load(configFile, env, true);
+    if (config.oidc().issuer() == null) { // the provider and the pages at http://localhost:PORT
+      config = config.withOidc(config.oidc().withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER));
+    }
     DevRedis embedded = null;
     if (!env.containsKey("REDIS_URL")) {
       embedded = DevRedis.starter().orElseThrow(() -> new IllegalArgumentException(NO_DEV_REDIS)).start();

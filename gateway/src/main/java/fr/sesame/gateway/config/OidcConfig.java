@@ -20,6 +20,9 @@ public record OidcConfig(String issuer, Duration codeTtl, Duration idTokenTtl, D
   public static final OidcConfig DEFAULTS = new OidcConfig(null, Duration.ofSeconds(60), Duration.ofMinutes(5),
       Duration.ofMinutes(15));
 
+  /** Dev mode's issuer before the port is known: {@code http://localhost:PORT} once it is. */
+  public static final String DEV_ISSUER = "http://localhost";
+
   public OidcConfig {
     Objects.requireNonNull(codeTtl, "oidc.codeTtl");
     Objects.requireNonNull(idTokenTtl, "oidc.idTokenTtl");

@@ -14,8 +14,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class Routes {
   static final String ROUTE = "routeName";
   private final BodyHandler body;
+  private final int maxBodyBytes;
 
   Routes(int maxJsonBytes) {
+    this.maxBodyBytes = maxJsonBytes;
     this.body = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
   }
 
@@ -63,6 +65,91 @@ public final class Routes {
       req.resume();
     });
     named(route, name, chain);
+  }
+
+  /** The context key of a form route's parameters ({@code Map<String, List<String>>}). */
+  public static final String FORM = "sesame.form";
+  /** The context key of a form route's body as sent ({@code String}), for the OAuth SDK to parse again. */
+  public static final String FORM_RAW = "sesame.formRaw";
+
+  /**
+   * A route whose body, if any, is {@code application/x-www-form-urlencoded} (an HTML form, an OAuth request),
+   * read here up to the JSON limit and parsed here: a body of another type is refused with 415 before it is read,
+   * a malformed %-escape with 400; neither the body nor the parse error is ever logged (the body handler's form
+   * decoding put the whole body, secrets included, into its exception message).
+   */
+  @SafeVarargs
+  public final void form(Route route, String name, Handler<RoutingContext>... chain) {
+    route.handler(FORM_ONLY);
+    route.handler(this::readForm);
+    named(route, name, chain);
+  }
+
+  private static final io.vertx.ext.web.handler.PlatformHandler FORM_ONLY = ctx -> {
+    String type = contentType(ctx.request());
+    if ((hasBody(ctx) || type != null) && !isForm(type)) {
+      ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "send application/x-www-form-urlencoded (UTF-8)"));
+      return;
+    }
+    ctx.next();
+  };
+
+  private void readForm(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    io.vertx.core.buffer.Buffer read = io.vertx.core.buffer.Buffer.buffer();
+    boolean[] failed = {false};
+    Runnable parse = () -> {
+      String raw = read.toString(java.nio.charset.StandardCharsets.UTF_8);
+      if (!raw.isEmpty() && !isForm(contentType(req))) {
+        ctx.fail(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            "send application/x-www-form-urlencoded (UTF-8)"));
+        return;
+      }
+      if (!HttpEdge.wellEscaped(raw)) {
+        ctx.fail(new ProblemException(ProblemType.VALIDATION_FAILED, "the form has a malformed %-escape"));
+        return;
+      }
+      java.util.Map<String, java.util.List<String>> params;
+      try {
+        params = new io.netty.handler.codec.http.QueryStringDecoder(raw, java.nio.charset.StandardCharsets.UTF_8,
+            false, 256).parameters();
+      } catch (IllegalArgumentException e) {
+        ctx.fail(new ProblemException(ProblemType.VALIDATION_FAILED, "the form is not well-formed"));
+        return;
+      }
+      ctx.put(FORM_RAW, raw);
+      ctx.put(FORM, params);
+      ctx.next();
+    };
+    if (req.isEnded()) {
+      parse.run();
+      return;
+    }
+    ctx.put(FailureHandler.READING_BODY, Boolean.TRUE);
+    req.handler(data -> {
+      if (failed[0]) {
+        return;
+      }
+      if (read.length() + data.length() > maxBodyBytes) {
+        failed[0] = true;
+        ctx.fail(new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the form is too large"));
+        return;
+      }
+      read.appendBuffer(data);
+    });
+    req.endHandler(end -> {
+      if (!failed[0]) {
+        ctx.remove(FailureHandler.READING_BODY);
+        parse.run();
+      }
+    });
+    req.resume();
+  }
+
+  /** {@code application/x-www-form-urlencoded}, with no parameter but {@code charset=utf-8}. */
+  static boolean isForm(String contentType) {
+    return isType(contentType, "application/x-www-form-urlencoded");
   }
 
   /** A route that reads its body itself, streamed (it checks the type). */
@@ -119,11 +206,15 @@ public final class Routes {
 
   /** {@code application/json}, with no parameter but {@code charset=utf-8}. */
   static boolean isJson(String contentType) {
+    return isType(contentType, "application/json");
+  }
+
+  private static boolean isType(String contentType, String expected) {
     if (contentType == null) {
       return false;
     }
     String[] parts = contentType.split(";");
-    if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+    if (!parts[0].strip().equalsIgnoreCase(expected)) {
       return false;
     }
     for (int i = 1; i < parts.length; i++) {

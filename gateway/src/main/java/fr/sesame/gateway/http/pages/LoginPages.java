@@ -1,0 +1,467 @@
+package fr.sesame.gateway.http.pages;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.gateway.auth.LoginOutcome;
+import fr.sesame.gateway.auth.LoginService;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.College;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.domain.SecretKind;
+import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.http.RouteGroup;
+import fr.sesame.gateway.http.Routes;
+import fr.sesame.gateway.oidc.LoginFlow;
+import fr.sesame.gateway.oidc.OidcProvider;
+import fr.sesame.gateway.roll.RollLineParser;
+import fr.sesame.ratelimit.fraud.PhoneRules;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The hosted login pages: identifier, knowledge secret and channel (a phone number when the roll has none) →
+ * the code → back to the relying party. Server-rendered, French first, usable without JavaScript. Every step
+ * calls the same {@link LoginService} as the API: same limits, same lockout, same audit trail.
+ *
+ * <p>Each page answers with a status a script can read (400 for a field to correct, 401 wrong secret or code,
+ * 423 locked, 403 election closed or a form from elsewhere, 429 too fast), and shows the error next to its
+ * field with a summary at the top.
+ */
+public final class LoginPages implements RouteGroup {
+  static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  private static final String BASE = "/connexion/";
+  private final OidcProvider provider;
+  private final LoginService logins;
+  private final ElectionService elections;
+  private final Pages pages;
+  private final Clock clock;
+  private final int digits;
+
+  public LoginPages(OidcProvider provider, LoginService logins, ElectionService elections, Pages pages, Clock clock,
+                    int digits) {
+    this.provider = provider;
+    this.logins = logins;
+    this.elections = elections;
+    this.pages = pages;
+    this.clock = clock;
+    this.digits = digits;
+  }
+
+  @Override
+  public void mount(Router router, Routes routes) {
+    routes.plain(router.get(BASE + ":flow"), "page-login", ctx -> withFlow(ctx, this::showLogin));
+    routes.form(router.post(BASE + ":flow"), "page-login-post", ctx -> withFlow(ctx, this::login));
+    routes.plain(router.get(BASE + ":flow/code"), "page-code", ctx -> withFlow(ctx, this::showCode));
+    routes.form(router.post(BASE + ":flow/code"), "page-code-post", ctx -> withFlow(ctx, this::verify));
+    routes.form(router.post(BASE + ":flow/resend"), "page-resend", ctx -> withFlow(ctx, this::resend));
+    routes.form(router.post(BASE + ":flow/cancel"), "page-cancel", ctx -> withFlow(ctx, this::cancel));
+    routes.plain(router.get("/static/sesame.css"), "static-css", Static::css);
+  }
+
+  /** What a step needs: the flow (of this browser), its election, the page's language. */
+  private record Step(LoginFlow flow, Election election, String lang, String browser) {
+    String base() {
+      return BASE + flow.id();
+    }
+  }
+
+  @FunctionalInterface
+  private interface StepHandler {
+    void handle(RoutingContext ctx, Step step);
+  }
+
+  private void withFlow(RoutingContext ctx, StepHandler handler) {
+    String browser = Browser.id(ctx);
+    String preferredLang = null;
+    provider.flow(ctx.pathParam("flow"), browser).compose(found -> {
+      if (found.isEmpty()) {
+        String lang = Pages.language(ctx, null);
+        pages.render(ctx, 400, "message", lang, pages.text(lang, "expiredTitle"), Map.of("paragraphs",
+            List.of(pages.text(lang, "expired.1"), pages.text(lang, "expired.2"))), null);
+        return Future.succeededFuture();
+      }
+      LoginFlow flow = found.get();
+      return elections.find(flow.electionId()).compose(election -> {
+        String lang = Pages.language(ctx, flow.get("lang").orElse(firstLocale(flow.locales())));
+        if (election.isEmpty() || !election.get().isOpenAt(clock.instant())) {
+          closed(ctx, lang, election.orElse(null), flow);
+          return Future.succeededFuture();
+        }
+        Step step = new Step(flow, election.get(), lang, browser);
+        String asked = ctx.request().getParam("lang");
+        Future<Void> kept = asked != null && Pages.LANGUAGES.contains(asked)
+            ? provider.remember(flow, Map.of("lang", asked)) : Future.succeededFuture();
+        return kept.map(v -> {
+          if ("POST".equals(ctx.request().method().name())
+              && !provider.csrfMatches(browser, flow.id(), first(ctx, "csrf"))) {
+            csrfFailed(ctx, step);
+            return null;
+          }
+          handler.handle(ctx, step);
+          return null;
+        });
+      });
+    }).onFailure(e -> {
+      if (!ctx.response().ended()) {
+        ctx.fail(e);
+      }
+    });
+  }
+
+  private static String firstLocale(String locales) {
+    for (String l : locales.split(" ")) {
+      String base = l.split("-")[0].toLowerCase(Locale.ROOT);
+      if (Pages.LANGUAGES.contains(base)) {
+        return base;
+      }
+    }
+    return null;
+  }
+
+  private void closed(RoutingContext ctx, String lang, Election election, LoginFlow flow) {
+    DateTimeFormatter f = DateTimeFormatter.ofPattern(lang.equals("fr") ? "d MMMM yyyy 'à' HH'h'mm"
+        : "d MMMM yyyy 'at' HH:mm", Locale.forLanguageTag(lang));
+    List<String> paragraphs = election == null ? List.of() : List.of(pages.text(lang, "closed.1",
+        f.format(election.opensAt().atZoneSameInstant(PARIS)), f.format(election.closesAt().atZoneSameInstant(PARIS))));
+    pages.render(ctx, 403, "message", lang, pages.text(lang, "closedTitle"), Map.of("paragraphs", paragraphs,
+        "clientName", flow.client().name()), null);
+  }
+
+  private void csrfFailed(RoutingContext ctx, Step step) {
+    pages.render(ctx, 403, "message", step.lang(), pages.text(step.lang(), "expiredTitle"), Map.of("paragraphs",
+        List.of(pages.text(step.lang(), "err.csrf"))), null);
+  }
+
+  private static String first(RoutingContext ctx, String field) {
+    Map<String, List<String>> form = ctx.get(Routes.FORM);
+    List<String> values = form == null ? null : form.get(field);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  // ---------------------------------------------------------------- step 1: identifier, secret, channel
+
+  /** The form's values and errors, to show it again. */
+  private record LoginForm(String identifier, String channel, String phone, Map<String, String> errors) {}
+
+  private void showLogin(RoutingContext ctx, Step step) {
+    renderLogin(ctx, step, 200, new LoginForm(step.flow().loginHint(), null, null, Map.of()));
+  }
+
+  private void renderLogin(RoutingContext ctx, Step step, int status, LoginForm form) {
+    String lang = step.lang();
+    Map<String, Object> m = new HashMap<>();
+    m.put("action", step.base());
+    m.put("cancelAction", step.base() + "/cancel");
+    m.put("csrf", provider.csrf(step.browser(), step.flow().id()));
+    m.put("clientName", step.flow().client().name());
+    m.put("electionName", step.election().name());
+    m.put("identifier", form.identifier() == null ? "" : form.identifier());
+    m.put("phone", form.phone() == null ? "" : form.phone());
+    m.put("secretHint", secretHint(step.election(), lang));
+    Set<ChannelKind> offered = offered(step.election());
+    List<Map<String, Object>> channels = new ArrayList<>();
+    for (ChannelKind k : offered) {
+      channels.add(Map.of("value", k.wireName(), "label", pages.text(lang, "channel." + k.wireName()),
+          "checked", k.wireName().equals(form.channel()) || offered.size() == 1));
+    }
+    m.put("channels", channels);
+    m.put("phoneAllowed", offered.stream().anyMatch(ChannelKind::usesPhone));
+    errors(m, form.errors());
+    pages.render(ctx, status, "login", lang, pages.text(lang, "loginTitle"), m, null);
+  }
+
+  private static void errors(Map<String, Object> m, Map<String, String> errors) {
+    List<Map<String, String>> list = new ArrayList<>();
+    for (String field : List.of("identifier", "secret", "channel", "phone", "code")) {
+      String message = errors.get(field);
+      if (message != null) {
+        m.put(field + "Error", message);
+        list.add(Map.of("field", field.equals("channel") ? "channel" : field, "message", message));
+      }
+    }
+    m.put("errors", list);
+    m.put("hasErrors", !list.isEmpty());
+  }
+
+  /** The election's code channels, in a fixed order. */
+  private static Set<ChannelKind> offered(Election election) {
+    Set<ChannelKind> out = new LinkedHashSet<>();
+    for (ChannelKind k : EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL)) {
+      if (election.anyChannel().contains(k)) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  /** What the secret is, for each kind the election's colleges use. */
+  private String secretHint(Election election, String lang) {
+    Set<SecretKind> kinds = new LinkedHashSet<>();
+    for (College c : election.colleges().values()) {
+      kinds.add(c.secretKind());
+    }
+    StringBuilder hint = new StringBuilder();
+    for (SecretKind k : kinds) {
+      if (hint.length() > 0) {
+        hint.append(hint.indexOf(pages.text(lang, "secretHintJoin").strip()) < 0
+            ? pages.text(lang, "secretHintJoin") : "").append(' ');
+      }
+      hint.append(pages.text(lang, "secret." + k.name()));
+    }
+    return hint.toString();
+  }
+
+  private void login(RoutingContext ctx, Step step) {
+    String lang = step.lang();
+    String identifier = trimmed(first(ctx, "identifier"));
+    String secret = first(ctx, "secret");
+    String channelName = first(ctx, "channel");
+    String phoneRaw = trimmed(first(ctx, "phone"));
+    Map<String, String> errors = new HashMap<>();
+    if (identifier == null || !RollLineParser.IDENTIFIER.matcher(identifier).matches()) {
+      errors.put("identifier", pages.text(lang, "err.identifier"));
+    }
+    if (secret == null || secret.isBlank() || secret.length() > 64) {
+      errors.put("secret", pages.text(lang, "err.secret"));
+    }
+    Optional<ChannelKind> channel = channelName == null ? Optional.empty()
+        : ChannelKind.fromWire(channelName).filter(offered(step.election())::contains);
+    if (channel.isEmpty()) {
+      errors.put("channel", pages.text(lang, "err.channel"));
+    }
+    Optional<String> phone = Optional.empty();
+    if (phoneRaw != null) {
+      phone = phoneRaw.length() > 32 ? Optional.empty() : Contacts.phone(phoneRaw, "FR");
+      if (phone.isEmpty() || channel.isPresent() && channel.get().usesPhone() && PhoneRules.check(phone.get(),
+          step.election().phoneRegions(), channel.get() == ChannelKind.SMS ? PhoneRules.Use.SMS
+              : PhoneRules.Use.VOICE) != PhoneRules.Verdict.OK) {
+        errors.put("phone", pages.text(lang, "err.phone"));
+      }
+    }
+    LoginForm form = new LoginForm(identifier == null ? first(ctx, "identifier") : identifier, channelName, phoneRaw,
+        errors);
+    if (!errors.isEmpty()) {
+      renderLogin(ctx, step, 400, form);
+      return;
+    }
+    ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());
+    logins.start(step.election(), identifier, secret, channel.get(), phone, client).onSuccess(outcome -> {
+      if (outcome instanceof LoginOutcome.OtpSent sent) {
+        provider.remember(step.flow(), sentFields(sent)).onSuccess(v -> redirect(ctx, step.base() + "/code"))
+            .onFailure(ctx::fail);
+        return;
+      }
+      Map<String, String> e = new HashMap<>();
+      int status = failure(outcome, lang, e, "secret");
+      if (status == 423) {
+        locked(ctx, step);
+      } else {
+        rateLimited(ctx, outcome);
+        renderLogin(ctx, step, status, new LoginForm(form.identifier(), channelName, phoneRaw, e));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private Map<String, String> sentFields(LoginOutcome.OtpSent sent) {
+    return Map.of("challenge", sent.challengeId(), "channel", sent.channel().wireName(), "to",
+        sent.maskedDestination(), "until", Long.toString(clock.instant().plusSeconds(sent.expiresInSeconds())
+            .getEpochSecond()));
+  }
+
+  /**
+   * A failed step's status, its message put on the field it concerns ({@code credentialField} for a wrong
+   * secret or code).
+   */
+  private int failure(LoginOutcome outcome, String lang, Map<String, String> errors, String credentialField) {
+    switch (outcome.kind()) {
+      case REJECTED -> {
+        long left = ((LoginOutcome.Rejected) outcome).remainingAttempts();
+        errors.put(credentialField, credentialField.equals("code") ? pages.text(lang, "err.wrongCode", left)
+            : pages.text(lang, "err.credentials", left));
+        return 401;
+      }
+      case LOCKED -> {
+        return 423;
+      }
+      case CHANNEL_NOT_ALLOWED, SENDS_SUSPENDED -> {
+        errors.put("channel", pages.text(lang, "err.channelNotAllowed"));
+        return 400;
+      }
+      case NO_DESTINATION -> {
+        errors.put("phone", pages.text(lang, "err.noDestination"));
+        return 422;
+      }
+      case PHONE_TAKEN -> {
+        errors.put("phone", pages.text(lang, "err.phoneTaken"));
+        return 409;
+      }
+      case RATE_LIMITED -> {
+        errors.put(credentialField, pages.text(lang, "err.rateLimited"));
+        return 429;
+      }
+      case CODE_EXPIRED -> {
+        errors.put("code", pages.text(lang, "err.codeExpired"));
+        return 410;
+      }
+      case RESEND_LIMIT -> {
+        errors.put("code", pages.text(lang, "err.resendLimit"));
+        return 409;
+      }
+      case SEND_FAILED -> {
+        errors.put(credentialField.equals("code") ? "code" : "channel", pages.text(lang, "err.sendFailed"));
+        return 503;
+      }
+      default -> {
+        errors.put(credentialField, pages.text(lang, "err.unavailable"));
+        return 400;
+      }
+    }
+  }
+
+  private static void rateLimited(RoutingContext ctx, LoginOutcome outcome) {
+    if (outcome instanceof LoginOutcome.RateLimited r) {
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (r.decision().retryAfter().toMillis() + 999) / 1000)));
+    }
+  }
+
+  private void locked(RoutingContext ctx, Step step) {
+    String lang = step.lang();
+    pages.render(ctx, 423, "message", lang, pages.text(lang, "lockedTitle"), Map.of("paragraphs",
+        List.of(pages.text(lang, "locked.1"), pages.text(lang, "locked.2")), "clientName",
+        step.flow().client().name()), null);
+  }
+
+  // ---------------------------------------------------------------- step 2: the code
+
+  private void showCode(RoutingContext ctx, Step step) {
+    if (step.flow().get("challenge").isEmpty()) {
+      redirect(ctx, step.base());
+      return;
+    }
+    String notice = "1".equals(ctx.request().getParam("sent")) ? pages.text(step.lang(), "resent") : null;
+    renderCode(ctx, step, 200, Map.of(), notice);
+  }
+
+  private void renderCode(RoutingContext ctx, Step step, int status, Map<String, String> errors, String notice) {
+    String lang = step.lang();
+    LoginFlow flow = step.flow();
+    Map<String, Object> m = new HashMap<>();
+    m.put("action", step.base() + "/code");
+    m.put("resendAction", step.base() + "/resend");
+    m.put("cancelAction", step.base() + "/cancel");
+    m.put("csrf", provider.csrf(step.browser(), flow.id()));
+    m.put("clientName", flow.client().name());
+    m.put("digits", digits);
+    m.put("codeHint", pages.text(lang, "codeHint", digits));
+    String channel = flow.get("channel").orElse("sms");
+    m.put("sentTo", pages.text(lang, "sentTo", pages.text(lang, "channel." + channel).toLowerCase(
+        Locale.forLanguageTag(lang)), flow.get("to").orElse("")));
+    Instant until = Instant.ofEpochSecond(Long.parseLong(flow.get("until").orElse("0")));
+    m.put("validity", pages.text(lang, "validity", DateTimeFormatter.ofPattern("HH:mm").format(until.atZone(PARIS))));
+    m.put("resendHint", pages.text(lang, "resendHint"));
+    if (notice != null) {
+      m.put("notice", notice);
+    }
+    errors(m, errors);
+    pages.render(ctx, status, "code", lang, pages.text(lang, "codeTitle"), m, flow.redirectUri());
+  }
+
+  private void verify(RoutingContext ctx, Step step) {
+    String lang = step.lang();
+    Optional<String> challenge = step.flow().get("challenge");
+    if (challenge.isEmpty()) {
+      redirect(ctx, step.base());
+      return;
+    }
+    String code = trimmed(first(ctx, "code"));
+    if (code != null) {
+      code = code.replace(" ", "");
+    }
+    if (code == null || code.length() != digits || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      renderCode(ctx, step, 400, Map.of("code", pages.text(lang, "err.code", digits)), null);
+      return;
+    }
+    ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());
+    ChannelKind channel = ChannelKind.fromWire(step.flow().get("channel").orElse("")).orElse(ChannelKind.SMS);
+    logins.verify(step.election(), challenge.get(), code, client).onSuccess(outcome -> {
+      if (outcome instanceof LoginOutcome.SessionOpened opened) {
+        provider.complete(step.flow(), opened.sessionToken(), channel, client)
+            .onSuccess(to -> redirect(ctx, to.toString())).onFailure(ctx::fail);
+        return;
+      }
+      if (outcome.kind() == LoginOutcome.Kind.UNKNOWN_CHALLENGE) {
+        // the challenge is gone (expired with its flow's code, or used up): start again at step 1
+        provider.remember(step.flow(), Map.of("challenge", "")).onSuccess(v -> redirect(ctx, step.base()))
+            .onFailure(ctx::fail);
+        return;
+      }
+      Map<String, String> e = new HashMap<>();
+      int status = failure(outcome, lang, e, "code");
+      if (status == 423) {
+        locked(ctx, step);
+      } else {
+        rateLimited(ctx, outcome);
+        renderCode(ctx, step, status, e, null);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void resend(RoutingContext ctx, Step step) {
+    Optional<String> challenge = step.flow().get("challenge").filter(c -> !c.isEmpty());
+    if (challenge.isEmpty()) {
+      redirect(ctx, step.base());
+      return;
+    }
+    ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());
+    logins.resend(step.election(), challenge.get(), Optional.empty(), client).onSuccess(outcome -> {
+      if (outcome instanceof LoginOutcome.OtpSent sent) {
+        provider.remember(step.flow(), sentFields(sent))
+            .onSuccess(v -> redirect(ctx, step.base() + "/code?sent=1")).onFailure(ctx::fail);
+        return;
+      }
+      if (outcome.kind() == LoginOutcome.Kind.UNKNOWN_CHALLENGE) {
+        redirect(ctx, step.base());
+        return;
+      }
+      Map<String, String> e = new HashMap<>();
+      int status = failure(outcome, step.lang(), e, "code");
+      if (status == 423) {
+        locked(ctx, step);
+      } else {
+        rateLimited(ctx, outcome);
+        renderCode(ctx, step, status, e, null);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx, Step step) {
+    provider.cancel(step.flow(), ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip()))
+        .onSuccess(to -> redirect(ctx, to.toString())).onFailure(ctx::fail);
+  }
+
+  private static String trimmed(String s) {
+    if (s == null) {
+      return null;
+    }
+    String t = s.strip();
+    return t.isEmpty() ? null : t;
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
+  }
+}

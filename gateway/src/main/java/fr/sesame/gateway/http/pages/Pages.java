@@ -1,0 +1,137 @@
+package fr.sesame.gateway.http.pages;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Renders the hosted pages: server-side Mustache templates (HTML-escaped), French first, English too, with
+ * the headers every page carries (a Content-Security-Policy with no script at all, no framing, no caching).
+ */
+public final class Pages {
+  public static final List<String> LANGUAGES = List.of("fr", "en");
+  private static final String BASE = "fr/sesame/gateway/pages/";
+  private final Map<String, Template> templates = new HashMap<>();
+  private final Map<String, Map<String, String>> texts = new HashMap<>();
+
+  public Pages() {
+    Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("");
+    for (String name : List.of("layout", "login", "code", "message")) {
+      templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
+    }
+    for (String lang : LANGUAGES) {
+      Properties p = new Properties();
+      try (Reader r = read(BASE + "texts_" + lang + ".properties")) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Map<String, String> t = new HashMap<>();
+      p.stringPropertyNames().forEach(k -> t.put(k, p.getProperty(k)));
+      texts.put(lang, Map.copyOf(t));
+    }
+  }
+
+  private static Reader read(String resource) {
+    InputStream in = Pages.class.getClassLoader().getResourceAsStream(resource);
+    if (in == null) {
+      throw new IllegalStateException("missing resource " + resource);
+    }
+    return new InputStreamReader(in, StandardCharsets.UTF_8);
+  }
+
+  /** The texts of {@code lang}, by key. */
+  public Map<String, String> texts(String lang) {
+    return texts.get(lang);
+  }
+
+  /** A text with its {@code {0}} arguments filled. */
+  public String text(String lang, String key, Object... args) {
+    String pattern = texts.get(lang).get(key);
+    if (pattern == null) {
+      throw new IllegalArgumentException("no text " + key);
+    }
+    return args.length == 0 ? pattern : new MessageFormat(pattern.replace("'", "''"), Locale.forLanguageTag(lang))
+        .format(args);
+  }
+
+  /**
+   * The language of a page: {@code ?lang=} when one of ours, else {@code preferred} (the flow's), else the first
+   * of {@code Accept-Language} we have, else French.
+   */
+  public static String language(RoutingContext ctx, String preferred) {
+    String asked = ctx.request().getParam("lang");
+    if (asked != null && LANGUAGES.contains(asked)) {
+      return asked;
+    }
+    if (preferred != null && LANGUAGES.contains(preferred)) {
+      return preferred;
+    }
+    String header = ctx.request().getHeader("Accept-Language");
+    if (header != null) {
+      try {
+        for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
+          String tag = range.getRange().toLowerCase(Locale.ROOT);
+          for (String lang : LANGUAGES) {
+            if (tag.equals(lang) || tag.startsWith(lang + "-")) {
+              return lang;
+            }
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        // a malformed header: French
+      }
+    }
+    return "fr";
+  }
+
+  /**
+   * Writes a page.
+   *
+   * @param formTarget where a form of the page may lead after a redirect (the client's redirect URI), for the
+   *                   CSP's {@code form-action}; null when only this site
+   */
+  public void render(RoutingContext ctx, int status, String template, String lang, String title,
+                     Map<String, Object> model, URI formTarget) {
+    Map<String, Object> m = new HashMap<>(model);
+    m.put("lang", lang);
+    m.put("t", texts.get(lang));
+    m.put("title", title);
+    String other = lang.equals("fr") ? "en" : "fr";
+    m.putIfAbsent("switchHref", ctx.request().path() + "?lang=" + other);
+    m.put("switchLang", other);
+    m.put("switchLabel", texts.get(lang).get("switchLabel"));
+    m.put("body", templates.get(template).execute(m));
+    String html = templates.get("layout").execute(m);
+    HttpServerResponse response = ctx.response();
+    String formAction = "'self'" + (formTarget == null ? "" : " " + origin(formTarget));
+    response.setStatusCode(status)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Language", lang)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+            + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'")
+        .end(html);
+  }
+
+  /** The origin of a URI, as CSP names it. */
+  static String origin(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+}
