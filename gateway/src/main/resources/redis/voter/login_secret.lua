@@ -5,7 +5,7 @@
 -- A repeat of an Idempotency-Key answers the first outcome, with nothing decided, counted or charged again.
 -- The rate limits (ScriptLimits) are decided first: a refused attempt counts nothing else.
 -- KEYS[1] gw:{v:P}     voter hash (c, s, f, la, e, p, lp)
--- KEYS[2] gw:{v:P}:ch  challenge hash (replaced)
+-- KEYS[2] gw:{v:P}:ch  challenge hash (replaced): id, h, x, r, ch, nid, lg
 -- KEYS[3] gw:{ph:H}    who a phone given at login belongs to (H: keyed hash of election and number)
 -- KEYS[4] gw:{v:P}:i:K the outcome kept for an Idempotency-Key (K: keyed hash of election, step and key)
 -- KEYS[5..] the rate limits
@@ -13,7 +13,8 @@
 --         given_phone_enc (or ""), challenge_id, otp_hash, otp_expires_ms, challenge_ttl_ms,
 --         notification_id (the outbox notification that will carry the code), idem_ttl_ms (0: no key),
 --         code_enc (the code, encrypted: kept with the outcome so a repeat can still send it),
---         then the limits' now_us and triplets (ARGV[15..])
+--         lang (the language of the code's messages, kept for a resend: fr, en),
+--         then the limits' now_us and triplets (ARGV[16..])
 -- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, failures, locked_now 0|1}
 --         | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION} | {PHONE_TAKEN}
 --         | {OK, college, destination_field, destination_enc}
@@ -23,12 +24,12 @@
 local voter, challenge, idem = KEYS[1], KEYS[2], KEYS[4]
 local now_ms, max_failures = tonumber(ARGV[1]), tonumber(ARGV[2])
 local idem_ttl = tonumber(ARGV[13])
-local now_us = tonumber(ARGV[15])
+local now_us = tonumber(ARGV[16])
 local repeated = idem_repeat(idem, idem_ttl)
 if repeated then return repeated end
 
 local function step()
-  local limits = rl_limits(5, 16, #KEYS - 4)
+  local limits = rl_limits(5, 17, #KEYS - 4)
   local allowed, retry, worst, states = rl_check(limits, now_us, 1)
   if allowed == 0 then return rl_reply({RATE_LIMITED}, retry, worst, states) end
 
@@ -53,7 +54,8 @@ local function step()
   if dest == false then return {PHONE_TAKEN} end
   if not dest then return {NO_DESTINATION} end
   redis.call('DEL', challenge)
-  redis.call('HSET', challenge, 'id', ARGV[8], 'h', ARGV[9], 'x', ARGV[10], 'r', 0, 'ch', ARGV[5], 'nid', ARGV[12])
+  redis.call('HSET', challenge, 'id', ARGV[8], 'h', ARGV[9], 'x', ARGV[10], 'r', 0, 'ch', ARGV[5], 'nid', ARGV[12],
+    'lg', ARGV[15])
   redis.call('PEXPIRE', challenge, ARGV[11])
   rl_charge_mode(limits, now_us, RL_ON_SUCCESS)
   return {OK, v[1], dest[1], dest[2]}

@@ -75,6 +75,113 @@ class TemplateCatalogTest {
     Message m = catalog.render("login-code", ChannelKind.VOICE, "fr", "+33612345678",
         Map.of("code", "123456", "codeSpoken", TemplateCatalog.spoken("123456"), "minutes", "5"));
     assertThat(m.text()).isEqualTo("Bonjour. Votre code de connexion Sesame est : 1, 2, 3, 4, 5, 6. "
-        + "Je repete : 1, 2, 3, 4, 5, 6.");
+        + "Je répète : 1, 2, 3, 4, 5, 6.");
+  }
+
+  /** Words our French texts once carried without their accents; none may come back (issue 14). */
+  static final java.util.List<java.util.regex.Pattern> UNACCENTED = java.util.stream.Stream.of(
+          "acces", "etes", "electorale?s?", "elections?", "communique", "envoyee?", "a personne", "pas demande",
+          "repete", "accusee?", "reception", "ete", "enregistree?", "numero", "joint a", "recue?", "deja",
+          "identite", "securite", "telephone", "emargement", "electeur", "electrice", "reessayez", "delai",
+          "verifiez", "periode")
+      .map(w -> java.util.regex.Pattern.compile("(?iu)(?<![\\p{L}])" + w + "(?![\\p{L}])")).toList();
+
+  @Test
+  void frenchTextsCarryTheirAccents() {
+    for (String name : new String[] {"login-code", "access-codes", "access-letter", "vote-receipt", "bureau-alert"}) {
+      var spec = catalog.spec(name).orElseThrow();
+      Map<String, String> data = new java.util.HashMap<>();
+      spec.fields().forEach(f -> data.put(f, "1"));
+      for (ChannelKind ch : spec.channels()) {
+        Message m = catalog.render(name, ch, "fr", "to", data);
+        String all = m.subject() + "\n" + m.text() + "\n" + pdfText(m);
+        for (var wrong : UNACCENTED) {
+          assertThat(wrong.matcher(all).find()).as(name + "/" + ch + " holds '" + wrong.pattern() + "': " + all)
+              .isFalse();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theAccessCodesEmailInFrenchAndEnglish() {
+    Map<String, String> data = Map.of("electionName", "Élections du CA 2026", "identifier", "chloe",
+        "url", "https://vote.example");
+    Message fr = catalog.render("access-codes", ChannelKind.EMAIL, "fr", "a@b.fr", data);
+    assertThat(fr.subject()).isEqualTo("Vos accès au vote : Élections du CA 2026");
+    assertThat(fr.text()).isEqualTo("""
+        Bonjour,
+
+        Vous êtes inscrit(e) sur la liste électorale de : Élections du CA 2026.
+        Votre identifiant de vote est : chloe
+        Le vote se fait sur : https://vote.example
+
+        Votre code secret vous est communiqué par un autre moyen ; il n'est jamais envoyé par courriel.""");
+    Message en = catalog.render("access-codes", ChannelKind.EMAIL, "en", "a@b.fr", data);
+    assertThat(en.subject()).isEqualTo("Your voting access: Élections du CA 2026");
+    assertThat(en.text()).isEqualTo("""
+        Hello,
+
+        You are on the electoral roll of: Élections du CA 2026.
+        Your voter identifier is: chloe
+        Vote at: https://vote.example
+
+        Your secret code reaches you another way; it is never sent by email.""");
+  }
+
+  @Test
+  void theAccessLetterInFrenchAndEnglish() {
+    Map<String, String> data = Map.of("electionName", "CA 2026", "identifier", "chloe", "password", "7H3K-92QX",
+        "url", "https://vote.example");
+    Message fr = catalog.render("access-letter", ChannelKind.POST, "fr", "Mme X\n75002 Paris", data);
+    assertThat(fr.subject()).isEqualTo("Vos codes d'accès au vote : CA 2026");
+    assertThat(fr.text()).isEqualTo("""
+        Madame, Monsieur,
+
+        Vous êtes inscrit(e) sur la liste électorale de : CA 2026.
+
+        Votre identifiant de vote : chloe
+        Votre code secret : 7H3K-92QX
+
+        Le vote se fait sur : https://vote.example
+
+        Conservez ce courrier et ne communiquez ce code à personne. Si vous ne l'avez pas demandé, contactez le \
+        support du scrutin.""");
+    Message en = catalog.render("access-letter", ChannelKind.POST, "en", "Mme X\n75002 Paris", data);
+    assertThat(en.subject()).isEqualTo("Your voting access codes: CA 2026");
+    assertThat(en.text()).isEqualTo("""
+        Dear voter,
+
+        You are on the electoral roll of: CA 2026.
+
+        Your voter identifier: chloe
+        Your secret code: 7H3K-92QX
+
+        Vote at: https://vote.example
+
+        Keep this letter and share this code with no one. If you did not ask for it, contact the election's \
+        support.""");
+  }
+
+  @Test
+  void theVoteReceiptEmailInFrenchAndEnglish() {
+    Message fr = catalog.render("vote-receipt", ChannelKind.EMAIL, "fr", "a@b.fr", RECEIPT);
+    assertThat(fr.subject()).isEqualTo("Accusé de réception de votre vote");
+    assertThat(fr.text()).isEqualTo("""
+        Bonjour,
+
+        Votre vote pour CA 2026 a bien été enregistré le 2026-12-01T09:12:03Z.
+        Numéro d'accusé de réception : R-48213
+
+        L'accusé de réception est joint à ce message (PDF).""");
+    Message en = catalog.render("vote-receipt", ChannelKind.EMAIL, "en", "a@b.fr", RECEIPT);
+    assertThat(en.subject()).isEqualTo("Receipt of your vote");
+    assertThat(en.text()).isEqualTo("""
+        Hello,
+
+        Your vote in CA 2026 was recorded on 2026-12-01T09:12:03Z.
+        Receipt number: R-48213
+
+        The receipt is attached (PDF).""");
   }
 }

@@ -40,7 +40,10 @@ public final class TemplateCatalog {
     }
   }
 
+  /** The languages every template exists in; {@link #DEFAULT_LANGUAGE} first. */
   public static final List<String> LANGUAGES = List.of("fr", "en");
+  /** The language of a message whose sender chose none. */
+  public static final String DEFAULT_LANGUAGE = "fr";
   private static final List<Spec> SPECS = List.of(
       new Spec("login-code", EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL),
           List.of("code", "codeSpoken", "minutes"), Priority.INTERACTIVE),

@@ -82,17 +82,20 @@ public final class LoginService {
 
   /** Login step 1 without an Idempotency-Key. */
   public Future<LoginOutcome> start(Election election, String identifier, String secret, ChannelKind channel,
-                                    Optional<String> givenPhone, ClientInfo client) {
-    return start(election, identifier, secret, channel, givenPhone, client, Optional.empty());
+                                    Optional<String> givenPhone, String lang, ClientInfo client) {
+    return start(election, identifier, secret, channel, givenPhone, lang, client, Optional.empty());
   }
 
   /**
-   * Login step 1. {@code givenPhone} is E.164 (already validated) or empty. With {@code idempotencyKey}, a
-   * repeat of the key answers the first outcome (its challenge, its code sent if it was not yet) and counts or
-   * charges nothing again.
+   * Login step 1. {@code givenPhone} is E.164 (already validated) or empty. {@code lang} (one of
+   * {@link TemplateCatalog#LANGUAGES}, already validated) is the language of the code's message, kept with the
+   * challenge for its resends. With {@code idempotencyKey}, a repeat of the key answers the first outcome (its
+   * challenge, its code sent if it was not yet) and counts or charges nothing again; the language is part of what
+   * the request asked, like the secret and the channel.
    */
   public Future<LoginOutcome> start(Election election, String identifier, String secret, ChannelKind channel,
-                                    Optional<String> givenPhone, ClientInfo client, Optional<String> idempotencyKey) {
+                                    Optional<String> givenPhone, String lang, ClientInfo client,
+                                    Optional<String> idempotencyKey) {
     Instant now = clock.instant();
     VoterKey voter = keys.of(election.id(), identifier);
     String secretHash = hasher.hashText(HashPurpose.SECRET, election.id(), identifier, SecretKind.canonical(secret));
@@ -101,7 +104,7 @@ public final class LoginService {
     String notificationId = notifications.newId();
     VoterStore.NewChallenge challenge = new VoterStore.NewChallenge(election.id() + "/" + challengeId,
         codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), otp.challengeTtl().toMillis(),
-        notificationId);
+        notificationId, lang);
     String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, CipherContext.voter(voter.pseudonym(),
         VoterField.LOGIN_PHONE))).orElse("");
     String phoneClaim = givenPhone.map(p -> hasher.hashText(HashPurpose.PHONE_CLAIM, election.id(), p)).orElse("");
@@ -109,7 +112,7 @@ public final class LoginService {
             lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
             phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now),
             idempotency(election.id(), "secret", idempotencyKey,
-                secretHash + "|" + channel.wireName(), challenge.challengeId(), code)))
+                secretHash + "|" + channel.wireName() + "|" + lang, challenge.challengeId(), code)))
         .compose(r -> {
           List<AuditEvent> events = new ArrayList<>();
           String actor = "voter:" + voter.pseudonym();
@@ -138,8 +141,8 @@ public final class LoginService {
           String sentNotification = r.repeat() != null ? r.repeat().notificationId() : notificationId;
           String sentCode = r.repeat() != null ? cipher.decrypt(r.repeat().codeEnc(),
               CipherContext.loginCode(r.repeat().challengeId())) : code;
-          return send(sentNotification, channel, to, sentCode, "", events, actor, client, "otp.sent", election.id(),
-              sentChallenge)
+          return send(sentNotification, channel, lang, to, sentCode, "", events, actor, client, "otp.sent",
+              election.id(), sentChallenge)
               .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(sentChallenge, channel, mask(channel, to),
                   otp.validity().toSeconds(), -1)));
         });
@@ -203,8 +206,9 @@ public final class LoginService {
   }
 
   /**
-   * A new code for the same challenge, on the same channel or on {@code channel}. With {@code idempotencyKey}, a
-   * repeat answers the first outcome (its code sent if it was not yet) and uses up no resend.
+   * A new code for the same challenge, on the same channel or on {@code channel}, in the language the first step
+   * chose (French for a challenge that kept none). With {@code idempotencyKey}, a repeat answers the first
+   * outcome (its code sent if it was not yet) and uses up no resend.
    */
   public Future<LoginOutcome> resend(Election election, String challengeId, Optional<ChannelKind> channel,
                                      ClientInfo client, Optional<String> idempotencyKey) {
@@ -244,7 +248,8 @@ public final class LoginService {
           String sentNotification = r.repeat() != null ? r.repeat().notificationId() : notificationId;
           String sentCode = r.repeat() != null && !r.repeat().codeEnc().isEmpty()
               ? cipher.decrypt(r.repeat().codeEnc(), CipherContext.loginCode(r.repeat().challengeId())) : code;
-          return send(sentNotification, used, to, sentCode, r.sameCodeNotification(), events, actor, client,
+          String lang = r.lang().isEmpty() ? TemplateCatalog.DEFAULT_LANGUAGE : r.lang();
+          return send(sentNotification, used, lang, to, sentCode, r.sameCodeNotification(), events, actor, client,
                   "otp.resent", election.id(), challengeId)
               .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, used, mask(used, to),
                   otp.validity().toSeconds(), r.resendsLeft())));
@@ -259,12 +264,12 @@ public final class LoginService {
    * @param sameCodeFrom "" to send {@code code}; else the notification that carried the still valid code,
    *                     which the outbox copies in its accept script (no extra round trip)
    */
-  private Future<Optional<LoginOutcome>> send(String notificationId, ChannelKind channel, String to, String code,
-                               String sameCodeFrom, List<AuditEvent> events, String actor, ClientInfo client,
-                               String type, String electionId, String challengeId) {
+  private Future<Optional<LoginOutcome>> send(String notificationId, ChannelKind channel, String lang, String to,
+                               String code, String sameCodeFrom, List<AuditEvent> events, String actor,
+                               ClientInfo client, String type, String electionId, String challengeId) {
     boolean sameCode = !sameCodeFrom.isEmpty();
-    var request = new NotificationService.Request(channel, to, "login-code", "fr",
-        sameCode ? Map.of() : codeData(code), challengeId + ":" + notificationId, electionId,
+    var request = new NotificationService.Request(channel, to, "login-code", lang,
+        sameCode ? Map.of() : codeData(code, otp.validity()), challengeId + ":" + notificationId, electionId,
         otp.validity().multipliedBy(2), // the code is useless after its validity: its content goes soon after
         sameCode ? sameCodeFrom : null);
     events.add(AuditEvent.of(clock.instant(), type, actor, client.ip(), "queued", "channel", channel.wireName(),
@@ -338,9 +343,10 @@ public final class LoginService {
     };
   }
 
-  private Map<String, String> codeData(String code) {
+  /** The {@code login-code} template's data for {@code code}, valid {@code validity} (whole minutes, at least 1). */
+  static Map<String, String> codeData(String code, Duration validity) {
     return Map.of("code", code, "codeSpoken", TemplateCatalog.spoken(code),
-        "minutes", Long.toString(Math.max(1, otp.validity().toMinutes())));
+        "minutes", Long.toString(Math.max(1, validity.toMinutes())));
   }
 
   private String codeHash(String electionId, String challengeId, String code) {

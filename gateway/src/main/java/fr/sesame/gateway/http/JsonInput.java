@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.buffer.Buffer;
@@ -94,6 +95,22 @@ public final class JsonInput {
       throw invalid("'" + field + "' is required");
     }
     return s;
+  }
+
+  /**
+   * The optional {@code lang} of the messages a request sends: one of {@link TemplateCatalog#LANGUAGES},
+   * {@link TemplateCatalog#DEFAULT_LANGUAGE} when absent; anything else (another language, another case, not a
+   * string): 400.
+   */
+  public String lang() {
+    JsonNode v = node.get("lang");
+    if (v == null || v.isNull()) {
+      return TemplateCatalog.DEFAULT_LANGUAGE;
+    }
+    if (!v.isTextual() || !TemplateCatalog.LANGUAGES.contains(v.textValue())) {
+      throw invalid("'lang' must be fr or en");
+    }
+    return v.textValue();
   }
 
   /** An optional string; null when absent. Present but empty, too long or not a string: 400. */

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /** The public voter login: {@code /v1/elections/{electionId}/login...}. */
 public final class LoginHandlers implements RouteGroup {
-  private static final Set<String> LOGIN_FIELDS = Set.of("identifier", "secret", "channel", "phone");
+  private static final Set<String> LOGIN_FIELDS = Set.of("identifier", "secret", "channel", "phone", "lang");
   private static final Set<String> VERIFY_FIELDS = Set.of("code");
   private static final Set<String> RESEND_FIELDS = Set.of("channel");
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -30,8 +30,9 @@ public final class LoginHandlers implements RouteGroup {
   private final Clock clock;
   private final Pattern codeShape;
 
-  /** A login request, validated: {@code phone} is E.164 when given. */
-  private record LoginRequest(String identifier, String secret, String channel, Optional<String> phone) {}
+  /** A login request, validated: {@code phone} is E.164 when given; {@code lang} fr (the default) or en. */
+  private record LoginRequest(String identifier, String secret, String channel, Optional<String> phone,
+                              String lang) {}
 
   public LoginHandlers(LoginService logins, ElectionService elections, Clock clock, int otpDigits) {
     this.logins = logins;
@@ -53,8 +54,8 @@ public final class LoginHandlers implements RouteGroup {
           ChannelKind channel = channel(election, req.channel());
           req.phone().ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
           requireOpen(election);
-          return logins.start(election, req.identifier(), req.secret(), channel, req.phone(), ApiKeyAuth.client(ctx),
-              idempotencyKey(ctx));
+          return logins.start(election, req.identifier(), req.secret(), channel, req.phone(), req.lang(),
+              ApiKeyAuth.client(ctx), idempotencyKey(ctx));
         })
         .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
   }
@@ -111,7 +112,7 @@ public final class LoginHandlers implements RouteGroup {
         throw JsonInput.invalid("'phone' must be a valid number in E.164 form, such as +33612345678");
       }
     }
-    return new LoginRequest(identifier, secret, channel, phone);
+    return new LoginRequest(identifier, secret, channel, phone, in.lang());
   }
 
   /** A code channel some college of this election allows (which one the voter's allows is told after the secret). */

@@ -44,10 +44,7 @@ final class NotificationRequest {
         default -> "'to' must be a valid phone number in E.164 form, such as +33612345678";
       });
     }
-    String lang = Optional.ofNullable(in.optionalString("lang", 2)).orElse("fr");
-    if (!TemplateCatalog.LANGUAGES.contains(lang)) {
-      throw JsonInput.invalid("'lang' must be fr or en");
-    }
+    String lang = in.lang();
     JsonNode data = in.node("data");
     if (data == null || !data.isObject()) {
       throw JsonInput.invalid("'data' must be an object with the template's fields " + spec.fields());

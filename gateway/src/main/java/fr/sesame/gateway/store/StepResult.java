@@ -16,13 +16,15 @@ import fr.sesame.ratelimit.Decision;
  * @param resendsLeft resends still allowed (OK of a resend)
  * @param lockedNow   LOCKED: true when this very step locked the account
  * @param sameCodeNotification OK of a resend while the code is valid: the notification that carried it; else ""
+ * @param lang        OK of a resend: the language the first step chose for the challenge's messages ("" when the
+ *                    challenge holds none: opened before languages were kept); else ""
  * @param limited     RATE_LIMITED: the limits as they stand (for the 429's headers); else null
  * @param repeat      a repeat of an Idempotency-Key: this is the first request's outcome, nothing was decided
  *                    now; null for a step that ran
  */
 public record StepResult(Code code, long failures, String college, String channel, VoterField destField,
                          String destValue, long resendsLeft, boolean lockedNow, String sameCodeNotification,
-                         Decision limited, Repeat repeat) {
+                         String lang, Decision limited, Repeat repeat) {
   /**
    * What the first request of an Idempotency-Key kept beside its outcome (for a code step, all "").
    * @param challengeId    its challenge (as stored: {@code election/challenge})
@@ -33,14 +35,14 @@ public record StepResult(Code code, long failures, String college, String channe
 
   public StepResult(Code code, long failures, String college, String channel, VoterField destField, String destValue,
                     long resendsLeft, boolean lockedNow, String sameCodeNotification, Decision limited) {
-    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, sameCodeNotification,
+    this(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow, sameCodeNotification, "",
         limited, null);
   }
 
   /** This outcome, as the answer to a repeat of the request that decided it. */
   public StepResult asRepeatOf(Repeat first) {
     return new StepResult(code, failures, college, channel, destField, destValue, resendsLeft, lockedNow,
-        sameCodeNotification, limited, first);
+        sameCodeNotification, lang, limited, first);
   }
 
   /** What a step decided. The store maps its own reply codes to these by name, never by position. */
@@ -69,10 +71,13 @@ public record StepResult(Code code, long failures, String college, String channe
     return new StepResult(Code.OK, 0, college, "", null, "", 0, false, "", null);
   }
 
-  /** A resend: where the code goes again, how many resends are left, and the notification to copy, or "". */
+  /**
+   * A resend: where the code goes again, how many resends are left, the notification to copy, or "", and the
+   * challenge's language, or "".
+   */
   public static StepResult resent(String channel, VoterField destField, String destValue, long resendsLeft,
-                                  String sameCodeNotification) {
+                                  String sameCodeNotification, String lang) {
     return new StepResult(Code.OK, 0, "", channel, destField, destValue, resendsLeft, false, sameCodeNotification,
-        null);
+        lang, null, null);
   }
 }

@@ -39,8 +39,12 @@ public interface VoterStore {
     public static final Idempotency NONE = new Idempotency("", 0, "");
   }
 
-  /** What a new challenge holds; {@code notificationId} is the outbox notification carrying its code. */
-  record NewChallenge(String challengeId, String codeHash, long expiresAtMs, long ttlMs, String notificationId) {}
+  /**
+   * What a new challenge holds; {@code notificationId} is the outbox notification carrying its code, {@code lang}
+   * the language of its messages (fr, en), kept so a resend speaks the same language.
+   */
+  record NewChallenge(String challengeId, String codeHash, long expiresAtMs, long ttlMs, String notificationId,
+                      String lang) {}
 
   /**
    * The first login step's arguments.

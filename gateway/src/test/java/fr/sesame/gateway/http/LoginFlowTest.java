@@ -94,7 +94,68 @@ class LoginFlowTest {
     String text = gw.outbox.last("+33698765432").message().text();
     String code = gw.lastCode("+33698765432");
     String spelled = String.join(", ", code.split(""));
-    assertThat(text).contains(spelled + ". Je repete : " + spelled);
+    assertThat(text).isEqualTo("Bonjour. Votre code de connexion Sesame est : " + spelled + ". Je répète : "
+        + spelled + ".");
+  }
+
+  @Test
+  void theLanguageChosenAtLoginIsTheCodesMessagesAndItsResends() {
+    String el = gw.openElection();
+    String phone = TestGateway.randomPhone(); // a voter of this test's own: no other test's messages in its lists
+    String mail = "zoe." + phone.substring(1) + "@univ-test.fr";
+    Http.Res imported = gw.importRoll(el, "identifier,college,lastName,firstName,birthDate,email,phone,secret\n"
+        + "zoe,personnels,Petit,Zoé,1980-02-03," + mail + "," + phone + ",5678\n");
+    assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+    JsonObject zoe = new JsonObject().put("identifier", "zoe").put("secret", "5678");
+    String login = "/v1/elections/" + el + "/login";
+
+    assertThat(gw.http.post(login, zoe.copy().put("channel", "sms")).status()).isEqualTo(200);
+    assertThat(gw.outbox.last(phone).message().text()).as("no lang: French").isEqualTo(
+        "Sesame : votre code de connexion est " + gw.lastCode(phone) + ". Il expire dans 5 min. "
+            + "Ne le communiquez à personne.");
+    assertThat(gw.outbox.last(phone).message().lang()).isEqualTo("fr");
+
+    Http.Res en = gw.http.post(login, zoe.copy().put("channel", "voice").put("lang", "en"));
+    assertThat(en.status()).as(en.body()).isEqualTo(200);
+    String code = gw.lastCode(phone);
+    String spelled = String.join(", ", code.split(""));
+    var call = gw.outbox.last(phone).message();
+    assertThat(call.text()).isEqualTo("Hello. Your Sesame login code is: " + spelled + ". I repeat: " + spelled + ".");
+    assertThat(call.lang()).as("an English voice reads it").isEqualTo("en");
+
+    String resend = login + "/" + en.json().getString("challengeId") + "/resend";
+    assertThat(gw.http.post(resend, new JsonObject().put("channel", "sms")).status()).isEqualTo(200);
+    assertThat(gw.outbox.last(phone).message().text()).as("the same code, still in English").isEqualTo(
+        "Sesame: your login code is " + code + ". It expires in 5 min. Do not share it.");
+
+    gw.clock.advance(Duration.ofMinutes(6));
+    try {
+      assertThat(gw.http.post(resend, new JsonObject().put("channel", "email")).status()).isEqualTo(200);
+      var email = gw.outbox.last(mail).message();
+      String fresh = gw.lastCode(mail);
+      assertThat(email.lang()).as("a new code after the validity, still in English").isEqualTo("en");
+      assertThat(email.subject()).isEqualTo("Your login code");
+      assertThat(email.text()).isEqualTo("Hello,\n\nYour login code is: " + fresh
+          + "\nIt expires in 5 minutes.\n\nIf you did not ask for this code, ignore this message.");
+      assertThat(gw.verify(el, en.json().getString("challengeId"), fresh).status()).isEqualTo(200);
+    } finally {
+      gw.clock.advance(Duration.ofMinutes(-6));
+    }
+  }
+
+  @Test
+  void aLanguageOtherThanFrenchOrEnglishIsRefusedBeforeAnythingHappens() {
+    String el = gw.openElection();
+    int sent = gw.outbox.list("+33612345678").size();
+    for (Object bad : new Object[] {"de", "FR", "", "fr-FR", 1, new JsonObject()}) {
+      Http.Res r = gw.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "alice")
+          .put("secret", "20231234").put("channel", "sms").put("lang", bad));
+      assertThat(r.status()).as(String.valueOf(bad)).isEqualTo(400);
+      assertThat(r.problemType()).isEqualTo("/problems/validation-failed");
+      assertThat(r.json().getString("detail")).isEqualTo("'lang' must be fr or en");
+    }
+    assertThat(gw.outbox.list("+33612345678")).hasSize(sent);
+    assertThat(gw.status(el, "alice").json().getLong("failedAttempts")).as("nothing counted").isZero();
   }
 
   @Test

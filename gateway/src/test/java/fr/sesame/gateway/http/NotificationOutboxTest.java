@@ -111,7 +111,7 @@ class NotificationOutboxTest {
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     assertThat(gw.awaitNotification(accepted.json().getString("id"), "sent", "failed").getString("status")).isEqualTo("sent");
     var sent = gw.outbox.last(address).message();
-    assertThat(sent.subject()).isEqualTo("Vos codes d'acces au vote : CA 2026");
+    assertThat(sent.subject()).isEqualTo("Vos codes d'accès au vote : CA 2026");
     assertThat(sent.text()).contains("Votre code secret : 7H3K-92QX");
   }
 

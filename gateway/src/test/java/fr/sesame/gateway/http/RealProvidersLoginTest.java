@@ -103,9 +103,49 @@ class RealProvidersLoginTest {
     List<JsonObject> jobs = ovhJobs();
     JsonObject job = jobs.get(jobs.size() - 1);
     assertThat(job.getJsonArray("receivers").getList()).containsExactly("+33612345678");
+    String code = code(job.getString("message"));
+    assertThat(job.getString("charset")).isEqualTo("UTF-8");
+    assertThat(job.getString("message")).isEqualTo("Sesame : votre code de connexion est " + code
+        + ". Il expire dans 5 min. Ne le communiquez à personne.");
     Http.Res verify = test.http.post("/v1/elections/" + el + "/login/" + login.json().getString("challengeId") + "/verify",
-        new JsonObject().put("code", code(job.getString("message"))));
+        new JsonObject().put("code", code));
     assertThat(verify.status()).as(verify.body()).isEqualTo(200);
+  }
+
+  @Test
+  void anEnglishSmsCodeGoesThroughOvhInEnglish() {
+    ovhStatus.set(200);
+    String el = election();
+    Http.Res login = test.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "alice")
+        .put("secret", "20231234").put("channel", "sms").put("lang", "en"));
+    assertThat(login.status()).as(login.body()).isEqualTo(200);
+    List<JsonObject> jobs = ovhJobs();
+    String message = jobs.get(jobs.size() - 1).getString("message");
+    assertThat(message).isEqualTo("Sesame: your login code is " + code(message)
+        + ". It expires in 5 min. Do not share it.");
+  }
+
+  @Test
+  void theEmailCodeKeepsItsAccentsThroughSmtpAndTheEnglishOneIsInEnglish() throws Exception {
+    String el = election();
+    for (String lang : new String[] {"fr", "en"}) {
+      Http.Res login = test.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "emma")
+          .put("secret", "1990-06-15").put("channel", "email").put("lang", lang));
+      assertThat(login.status()).as(login.body()).isEqualTo(200);
+      var mails = smtp.getReceivedMessagesForDomain("univ-test.fr");
+      var mail = mails[mails.length - 1];
+      String body = ((String) mail.getContent()).replace("\r\n", "\n").strip();
+      String code = code(body);
+      if (lang.equals("fr")) {
+        assertThat(mail.getSubject()).isEqualTo("Votre code de connexion");
+        assertThat(body).isEqualTo("Bonjour,\n\nVotre code de connexion est : " + code
+            + "\nIl expire dans 5 minutes.\n\nSi vous n'avez pas demandé ce code, ignorez ce message.");
+      } else {
+        assertThat(mail.getSubject()).isEqualTo("Your login code");
+        assertThat(body).isEqualTo("Hello,\n\nYour login code is: " + code
+            + "\nIt expires in 5 minutes.\n\nIf you did not ask for this code, ignore this message.");
+      }
+    }
   }
 
   @Test

@@ -72,7 +72,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
         ScriptLimits.args(a.limits(), Long.toString(a.nowMs()), Integer.toString(a.maxFailures()), a.secretHash(),
             Long.toString(a.unknownTtlMs()), a.channel(), memberList(a.collegesAllowingChannel()), a.givenPhoneEnc(),
             ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()),
-            ch.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc()))
+            ch.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc(), ch.lang()))
         .map(r -> step(r, a.limits(), o -> StepResult.challenge(str(o, 1), a.channel(), field(str(o, 2)), str(o, 3))));
   }
 
@@ -97,7 +97,8 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
             Long.toString(a.expiresAtMs()), Integer.toString(a.maxResends()), a.channel(), memberList(a.collegesAllowingChannel()),
             a.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc()))
         .map(r -> step(r, a.limits(),
-            o -> StepResult.resent(str(o, 1), field(str(o, 2)), str(o, 3), num(o, 4), str(o, 5))));
+            o -> StepResult.resent(str(o, 1), field(str(o, 2)), str(o, 3), num(o, 4), str(o, 5),
+                o.size() > 6 ? str(o, 6) : "")));
   }
 
   /**

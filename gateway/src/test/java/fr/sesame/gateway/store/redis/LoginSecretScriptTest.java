@@ -63,7 +63,7 @@ class LoginSecretScriptTest {
 
   private StepResult check(String secret, String channel, String givenPhone, String claim, long nowMs) {
     return await(store.checkSecret(new SecretCheck(voter, nowMs, MAX_FAILURES, secret, UNKNOWN_TTL_MS, channel,
-        Set.of("A"), givenPhone, claim, new NewChallenge("ch-1", hash('c'), nowMs + 300_000, CHALLENGE_TTL_MS, "nt-1"),
+        Set.of("A"), givenPhone, claim, new NewChallenge("ch-1", hash('c'), nowMs + 300_000, CHALLENGE_TTL_MS, "nt-1", "en"),
         limits)));
   }
 
@@ -80,7 +80,7 @@ class LoginSecretScriptTest {
 
     assertThat(r).isEqualTo(StepResult.challenge("A", "email", VoterField.EMAIL, "email-enc"));
     assertThat(redis().hgetall(challengeKey)).isEqualTo(Map.of("id", "ch-1", "h", hash('c'),
-        "x", Long.toString(NOW + 300_000), "r", "0", "ch", "email", "nid", "nt-1"));
+        "x", Long.toString(NOW + 300_000), "r", "0", "ch", "email", "nid", "nt-1", "lg", "en"));
     assertThat(redis().pttl(challengeKey)).isBetween(1L, CHALLENGE_TTL_MS);
     assertThat(redis().hget(voterKey, "f")).as("no failure counted").isNull();
     assertThat(charged(limits, 0)).as("per IP: always").isTrue();
@@ -221,7 +221,8 @@ class LoginSecretScriptTest {
 
   private StepResult checkWithKey(String secret, String challengeId, String notificationId, String codeEnc) {
     return await(store.checkSecret(new SecretCheck(voter, NOW, MAX_FAILURES, secret, UNKNOWN_TTL_MS, "email",
-        Set.of("A"), "", "", new NewChallenge(challengeId, hash('c'), NOW + 300_000, CHALLENGE_TTL_MS, notificationId),
+        Set.of("A"), "", "", new NewChallenge(challengeId, hash('c'), NOW + 300_000, CHALLENGE_TTL_MS, notificationId,
+            "fr"),
         limits, new VoterStore.Idempotency("key-1", 300_000, codeEnc))));
   }
 

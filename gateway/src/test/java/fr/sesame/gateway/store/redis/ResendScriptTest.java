@@ -55,7 +55,7 @@ class ResendScriptTest {
       redis().hset(voterKey, fields[i], fields[i + 1]);
     }
     redis().hset(challengeKey, Map.of("id", "ch-1", "h", hash('c'), "x", Long.toString(EXPIRES),
-        "r", Integer.toString(resends), "ch", "email", "nid", "nt-1"));
+        "r", Integer.toString(resends), "ch", "email", "nid", "nt-1", "lg", "en"));
   }
 
   private StepResult resend(String challengeId, String channel, long nowMs) {
@@ -71,9 +71,9 @@ class ResendScriptTest {
   void whileTheCodeIsValidTheSameCodeGoesAgainByItsNotification() {
     onRollWithChallenge("A", 0);
 
-    assertThat(resend()).isEqualTo(StepResult.resent("email", VoterField.EMAIL, "email-enc", 2, "nt-1"));
+    assertThat(resend()).isEqualTo(StepResult.resent("email", VoterField.EMAIL, "email-enc", 2, "nt-1", "en"));
     assertThat(redis().hgetall(challengeKey)).isEqualTo(Map.of("id", "ch-1", "h", hash('c'),
-        "x", Long.toString(EXPIRES), "r", "1", "ch", "email", "nid", "nt-1"));
+        "x", Long.toString(EXPIRES), "r", "1", "ch", "email", "nid", "nt-1", "lg", "en"));
     assertThat(charged(limits, 1)).as("codes per voter: on success").isTrue();
   }
 
@@ -81,9 +81,10 @@ class ResendScriptTest {
   void onceTheCodeHasExpiredANewOneGoesWithAFreshValidity() {
     onRollWithChallenge("A", 1);
 
-    assertThat(resend("ch-1", "", EXPIRES)).isEqualTo(StepResult.resent("email", VoterField.EMAIL, "email-enc", 1, ""));
+    assertThat(resend("ch-1", "", EXPIRES)).isEqualTo(StepResult.resent("email", VoterField.EMAIL, "email-enc", 1, "", "en"));
     assertThat(redis().hgetall(challengeKey)).isEqualTo(Map.of("id", "ch-1", "h", hash('n'),
-        "x", Long.toString(EXPIRES + 300_000), "r", "2", "ch", "email", "nid", "nt-2"));
+        "x", Long.toString(EXPIRES + 300_000), "r", "2", "ch", "email", "nid", "nt-2",
+        "lg", "en"));
   }
 
   @Test
@@ -91,8 +92,17 @@ class ResendScriptTest {
     onRollWithChallenge("A", 0, "p", "roll-phone-enc");
 
     assertThat(resend("ch-1", "sms", NOW))
-        .isEqualTo(StepResult.resent("sms", VoterField.PHONE, "roll-phone-enc", 2, "nt-1"));
+        .isEqualTo(StepResult.resent("sms", VoterField.PHONE, "roll-phone-enc", 2, "nt-1", "en"));
     assertThat(redis().hget(challengeKey, "ch")).isEqualTo("sms");
+  }
+
+  @Test
+  void aChallengeOpenedBeforeLanguagesWereKeptAnswersNoLanguage() {
+    onRollWithChallenge("A", 0);
+    redis().hdel(challengeKey, "lg");
+
+    assertThat(resend()).as("the service then speaks its default language")
+        .isEqualTo(StepResult.resent("email", VoterField.EMAIL, "email-enc", 2, "nt-1", ""));
   }
 
   @Test
