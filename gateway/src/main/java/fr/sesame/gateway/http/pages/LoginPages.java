@@ -259,7 +259,7 @@ public final class LoginPages implements RouteGroup {
       return;
     }
     ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());
-    logins.start(step.election(), identifier, secret, channel.get(), phone, client).onSuccess(outcome -> {
+    logins.start(step.election(), identifier, secret, channel.get(), phone, lang, client).onSuccess(outcome -> {
       if (outcome instanceof LoginOutcome.OtpSent sent) {
         provider.remember(step.flow(), sentFields(sent)).onSuccess(v -> redirect(ctx, step.base() + "/code"))
             .onFailure(ctx::fail);
