@@ -62,10 +62,10 @@ public final class OidcHandlers implements RouteGroup {
         ctx -> protocol(ctx, OidcProvider.REVOKE, http -> provider.revoke(http, ApiKeyAuth.client(ctx))));
     routes.plain(router.get(OidcProvider.LOGOUT), "oidc-logout", ctx -> logout(ctx, params(ctx.queryParams())));
     routes.form(router.post(OidcProvider.LOGOUT), "oidc-logout-post", ctx -> logout(ctx, ctx.get(Routes.FORM)));
-    String clients = "/v1/elections/:electionId/clients/:clientId";
+    String clients = "/v1/admin/elections/:electionId/clients/:clientId";
     routes.json(router.put(clients), "client-put", auth.require(Role.ADMIN), this::putClient);
     routes.plain(router.get(clients), "client-get", auth.require(Role.ADMIN), this::getClient);
-    routes.plain(router.post("/v1/oidc/keys/rotate"), "oidc-keys-rotate", auth.require(Role.ADMIN), this::rotate);
+    routes.plain(router.post("/v1/admin/oidc/keys/rotate"), "oidc-keys-rotate", auth.require(Role.ADMIN), this::rotate);
   }
 
   private static void json(RoutingContext ctx, JsonObject body, int maxAgeSeconds) {

@@ -163,10 +163,23 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     this(instances, outboxConfig, notifiers, redis, limits, null);
   }
 
-  /** @param tls HTTPS, or null for plain HTTP */
   private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                       Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
                       fr.sesame.gateway.config.TlsConfig tls) {
+    this(instances, outboxConfig, notifiers, redis, limits, tls, fr.sesame.gateway.config.OidcConfig.DEFAULTS);
+  }
+
+  /** A gateway serving the OpenID Connect provider and the login pages, its issuer http://localhost:PORT. */
+  public static TestGateway withOidc() {
+    return new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+        fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER));
+  }
+
+  /** @param tls HTTPS, or null for plain HTTP */
+  private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                      Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
+                      fr.sesame.gateway.config.TlsConfig tls, fr.sesame.gateway.config.OidcConfig oidc) {
     this.redisUrl = redis.url();
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
@@ -175,7 +188,7 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
           redis, HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
           LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
-          outboxConfig, limits);
+          outboxConfig, limits, oidc);
       this.gateway = Gateway.start(config, clock, notifiers != null ? notifiers : (vertx, registry) -> outbox, null);
       this.http = tls == null ? new Http(gateway.port()) : new Http("https://127.0.0.1:" + gateway.port());
     } catch (Exception e) {

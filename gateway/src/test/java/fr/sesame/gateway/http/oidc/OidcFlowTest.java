@@ -1,0 +1,425 @@
+package fr.sesame.gateway.http.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.AuthenticationResponse;
+import com.nimbusds.openid.connect.sdk.AuthenticationResponseParser;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.Http;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole authorization code flow as a platform and a voter without JavaScript go through it, over real HTTP:
+ * the platform's side with the Nimbus SDK as a client library would, the voter's with forms.
+ */
+class OidcFlowTest {
+  @RegisterExtension
+  static final TestGateway gw = TestGateway.withOidc();
+  static final URI CALLBACK = URI.create("https://vote.example.fr/callback");
+  static OIDCProviderMetadata metadata;
+  static String el;
+  static String secret;
+
+  @BeforeAll
+  static void registerPlatform() throws Exception {
+    el = gw.openElection();
+    Http.Res disco = gw.http.get("/.well-known/openid-configuration", null);
+    assertThat(disco.status()).isEqualTo(200);
+    metadata = OIDCProviderMetadata.parse(disco.body());
+    assertThat(metadata.getIssuer().getValue()).isEqualTo("http://localhost:" + gw.gateway.port());
+    assertThat(metadata.getCodeChallengeMethods()).extracting(Object::toString).containsExactly("S256");
+    secret = register("ballot-" + el, "client_secret_basic", null, null).getString("clientSecret");
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(43);
+  }
+
+  static JsonObject register(String clientId, String method, JsonObject jwks, String alg) {
+    JsonObject body = new JsonObject().put("name", "Urne de test").put("authMethod", method)
+        .put("redirectUris", new JsonArray().add(CALLBACK.toString()))
+        .put("postLogoutRedirectUris", new JsonArray().add("https://vote.example.fr/bye"));
+    if (jwks != null) {
+      body.put("jwks", jwks);
+    }
+    if (alg != null) {
+      body.put("idTokenSignedResponseAlg", alg);
+    }
+    Http.Res r = gw.http.put("/v1/admin/elections/" + el + "/clients/" + clientId, TestGateway.ADMIN, body);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.body()).doesNotContain("secretHash");
+    return r.json();
+  }
+
+  /** What the platform keeps while the voter logs in. */
+  record Started(FormClient browser, String flowPath, CodeVerifier verifier, State state, Nonce nonce) {}
+
+  static Started start(String clientId) {
+    FormClient browser = new FormClient(gw.gateway.port());
+    CodeVerifier verifier = new CodeVerifier();
+    State state = new State();
+    Nonce nonce = new Nonce();
+    URI authorize = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"), new ClientID(clientId),
+        CALLBACK).state(state).nonce(nonce).codeChallenge(verifier, CodeChallengeMethod.S256)
+        .endpointURI(metadata.getAuthorizationEndpointURI()).build().toURI();
+    FormClient.Page first = browser.get(authorize.toString());
+    assertThat(first.status()).as(first.body()).isEqualTo(303);
+    assertThat(first.location()).startsWith("/connexion/");
+    String cookie = first.header("Set-Cookie");
+    assertThat(cookie).startsWith("__Host-sesame-b=").contains("Secure").containsIgnoringCase("HttpOnly").contains("SameSite=Lax")
+        .contains("Path=/").doesNotContain("Domain");
+    return new Started(browser, first.location(), verifier, state, nonce);
+  }
+
+  /** The voter's pages: secret, then the code received by SMS. @return where the browser is sent back */
+  static URI voterLogsIn(Started s, String identifier, String secret, String phone) {
+    gw.clock.advance(Duration.ofMinutes(2)); // the voters' own login limits, as the same voters log in often here
+    FormClient.Page login = s.browser().get(s.flowPath());
+    assertThat(login.status()).isEqualTo(200);
+    assertThat(login.header("Content-Security-Policy")).contains("default-src 'none'").contains("frame-ancestors 'none'")
+        .doesNotContain("script-src");
+    assertThat(login.body()).contains("<html lang=\"fr\">").contains("Connexion au vote");
+    FormClient.Page sent = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", identifier,
+        "secret", secret, "channel", "sms"));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(303);
+    assertThat(sent.location()).isEqualTo(s.flowPath() + "/code");
+    FormClient.Page codePage = s.browser().get(sent.location());
+    assertThat(codePage.body()).contains("autocomplete=\"one-time-code\"");
+    FormClient.Page back = s.browser().post(s.flowPath() + "/code", Map.of("csrf", codePage.csrf(),
+        "code", gw.lastCode(phone)));
+    assertThat(back.status()).as(back.body()).isEqualTo(303);
+    return URI.create(back.location());
+  }
+
+  static HTTPResponse tokenCall(AuthorizationCode code, CodeVerifier verifier, ClientAuthentication auth)
+      throws Exception {
+    return new TokenRequest(metadata.getTokenEndpointURI(), auth, new AuthorizationCodeGrant(code, CALLBACK, verifier))
+        .toHTTPRequest().send();
+  }
+
+  static ClientSecretBasic basic(String clientId, String secret) {
+    return new ClientSecretBasic(new ClientID(clientId), new Secret(secret));
+  }
+
+  static AuthorizationCode codeFrom(URI back, State state) throws Exception {
+    AuthenticationResponse response = AuthenticationResponseParser.parse(back);
+    assertThat(response.indicatesSuccess()).as(back.toString()).isTrue();
+    assertThat(response.getState()).isEqualTo(state);
+    assertThat(back.getQuery()).contains("iss=");
+    return response.toSuccessResponse().getAuthorizationCode();
+  }
+
+  static JWTClaimsSet verified(String idToken, JWSAlgorithm alg) throws Exception {
+    SignedJWT jwt = SignedJWT.parse(idToken);
+    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(alg);
+    JWKSet keys = JWKSet.parse(gw.http.get("/oidc/jwks", null).body());
+    var key = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+    assertThat(key).as("the signing key is published").isNotNull();
+    boolean ok = key instanceof ECKey ec ? jwt.verify(new ECDSAVerifier(ec)) : jwt.verify(new RSASSAVerifier((RSAKey) key));
+    assertThat(ok).as("signature").isTrue();
+    return jwt.getJWTClaimsSet();
+  }
+
+  @Test
+  void aPlatformLogsAVoterInAndGetsAPairwiseSubjectWithTheFactorsUsed() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    URI back = voterLogsIn(s, "alice", "20231234", "+33612345678");
+    assertThat(back.toString()).startsWith(CALLBACK + "?");
+    AuthorizationCode code = codeFrom(back, s.state());
+
+    TokenResponse tokens = OIDCTokenResponseParser.parse(tokenCall(code, s.verifier(), basic(clientId, secret)));
+    assertThat(tokens.indicatesSuccess()).as(tokens.toString()).isTrue();
+    OIDCTokenResponse ok = (OIDCTokenResponse) tokens.toSuccessResponse();
+    JWTClaimsSet claims = verified(ok.getOIDCTokens().getIDTokenString(), JWSAlgorithm.ES256);
+    assertThat(claims.getIssuer()).isEqualTo(metadata.getIssuer().getValue());
+    assertThat(claims.getAudience()).containsExactly(clientId);
+    assertThat(claims.getStringClaim("nonce")).isEqualTo(s.nonce().getValue());
+    assertThat(claims.getStringClaim("acr")).isEqualTo("urn:sesame:acr:secret+sms");
+    assertThat(claims.getStringListClaim("amr")).containsExactlyInAnyOrder("kba", "sms", "mfa");
+    assertThat(claims.getClaim("auth_time")).isNotNull();
+    assertThat(claims.getClaim("sid")).isNotNull();
+    // a pseudonym: neither the identifier nor Sesame's own pseudonym, and no contact
+    assertThat(claims.getSubject()).isNotEqualTo("alice").isNotEqualTo(TestGateway.pseudonym(el, "alice"));
+    assertThat(claims.getClaims().keySet()).doesNotContain("name", "email", "phone_number", "given_name",
+        "family_name", "preferred_username");
+
+    // the access token is the voter's session: the platform's JSON introspection and RFC 7662 both know it
+    BearerAccessToken access = ok.getOIDCTokens().getBearerAccessToken();
+    Http.Res json = gw.http.post("/v1/introspect", TestGateway.PLATFORM, new JsonObject().put("token", access.getValue()));
+    assertThat(json.json().getBoolean("active")).isTrue();
+    TokenIntrospectionResponse intro = TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(
+        metadata.getIntrospectionEndpointURI(), basic(clientId, secret), access).toHTTPRequest().send());
+    TokenIntrospectionSuccessResponse active = intro.toSuccessResponse();
+    assertThat(active.isActive()).isTrue();
+    assertThat(active.getSubject().getValue()).isEqualTo(claims.getSubject());
+
+    // the same voter through the same platform: the same subject; through another platform: another one
+    Started again = start(clientId);
+    JWTClaimsSet second = verified(((OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(
+        voterLogsIn(again, "alice", "20231234", "+33612345678"), again.state()), again.verifier(),
+        basic(clientId, secret))).toSuccessResponse()).getOIDCTokens().getIDTokenString(), JWSAlgorithm.ES256);
+    assertThat(second.getSubject()).isEqualTo(claims.getSubject());
+
+    String otherId = "other-" + el;
+    String otherSecret = register(otherId, "client_secret_basic", null, "RS256").getString("clientSecret");
+    Started other = start(otherId);
+    JWTClaimsSet third = verified(((OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(
+        voterLogsIn(other, "alice", "20231234", "+33612345678"), other.state()), other.verifier(),
+        basic(otherId, otherSecret))).toSuccessResponse()).getOIDCTokens().getIDTokenString(), JWSAlgorithm.RS256);
+    assertThat(third.getSubject()).isNotEqualTo(claims.getSubject());
+
+    // revocation ends the session
+    HTTPResponse revoked = new TokenRevocationRequest(metadata.getRevocationEndpointURI(), basic(clientId, secret),
+        access).toHTTPRequest().send();
+    assertThat(revoked.getStatusCode()).isEqualTo(200);
+    assertThat(gw.http.post("/v1/introspect", TestGateway.PLATFORM, new JsonObject().put("token", access.getValue()))
+        .json().getBoolean("active")).isFalse();
+  }
+
+  @Test
+  void aCodeIsSingleUseAndItsReplayRevokesTheSession() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "chloe", "4321", "+33698765432"), s.state());
+    OIDCTokenResponse first = (OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(code, s.verifier(),
+        basic(clientId, secret))).toSuccessResponse();
+    String access = first.getOIDCTokens().getAccessToken().getValue();
+    assertThat(introspect(access)).isTrue();
+
+    HTTPResponse replay = tokenCall(code, s.verifier(), basic(clientId, secret));
+    assertThat(replay.getStatusCode()).isEqualTo(400);
+    assertThat(TokenErrorResponse.parse(replay).getErrorObject().getCode()).isEqualTo("invalid_grant");
+    assertThat(introspect(access)).as("the tokens issued from a replayed code are revoked").isFalse();
+    assertThat(auditTypes()).contains("oidc.authorize", "oidc.code", "oidc.token");
+  }
+
+  @Test
+  void aWrongOrMissingPkceVerifierIsRefused() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    HTTPResponse wrong = tokenCall(code, new CodeVerifier(), basic(clientId, secret));
+    assertThat(TokenErrorResponse.parse(wrong).getErrorObject().getCode()).isEqualTo("invalid_grant");
+
+    Started t = start(clientId);
+    AuthorizationCode code2 = codeFrom(voterLogsIn(t, "alice", "20231234", "+33612345678"), t.state());
+    HTTPResponse none = tokenCall(code2, null, basic(clientId, secret));
+    assertThat(none.getStatusCode()).isEqualTo(400);
+    assertThat(TokenErrorResponse.parse(none).getErrorObject().getCode()).isEqualTo("invalid_grant");
+  }
+
+  @Test
+  void anExpiredCodeIsRefused() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    gw.clock.advance(Duration.ofSeconds(61));
+    HTTPResponse late = tokenCall(code, s.verifier(), basic(clientId, secret));
+    assertThat(TokenErrorResponse.parse(late).getErrorObject().getCode()).isEqualTo("invalid_grant");
+    assertThat(TokenErrorResponse.parse(late).getErrorObject().getDescription()).contains("expired");
+  }
+
+  @Test
+  void aWrongClientSecretIsInvalidClient() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    HTTPResponse r = tokenCall(code, s.verifier(), basic(clientId, secret + "x"));
+    assertThat(r.getStatusCode()).isEqualTo(401);
+    assertThat(TokenErrorResponse.parse(r).getErrorObject().getCode()).isEqualTo("invalid_client");
+    // the code was not spent by a client that failed to authenticate
+    HTTPResponse ok = tokenCall(code, s.verifier(), basic(clientId, secret));
+    assertThat(ok.getStatusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void privateKeyJwtAuthenticatesAndAnAssertionIsUsedOnce() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+    String clientId = "pkjwt-" + el;
+    register(clientId, "private_key_jwt", new JsonObject(new JWKSet(key.toPublicJWK()).toString(true)), null);
+    Started s = start(clientId);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    PrivateKeyJWT assertion = new PrivateKeyJWT(new ClientID(clientId), metadata.getTokenEndpointURI(),
+        JWSAlgorithm.ES256, key.toECPrivateKey(), "k1", null);
+    HTTPResponse ok = tokenCall(code, s.verifier(), assertion);
+    assertThat(ok.getStatusCode()).as(ok.getBody()).isEqualTo(200);
+
+    Started t = start(clientId);
+    AuthorizationCode code2 = codeFrom(voterLogsIn(t, "alice", "20231234", "+33612345678"), t.state());
+    HTTPResponse replayed = tokenCall(code2, t.verifier(), assertion);
+    assertThat(replayed.getStatusCode()).isEqualTo(401);
+    ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+    HTTPResponse forged = tokenCall(code2, t.verifier(), new PrivateKeyJWT(new ClientID(clientId),
+        metadata.getTokenEndpointURI(), JWSAlgorithm.ES256, stranger.toECPrivateKey(), "k1", null));
+    assertThat(forged.getStatusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void unknownClientAndMismatchedRedirectGetAnErrorPageNotARedirect() {
+    FormClient browser = new FormClient(gw.gateway.port());
+    String verifier = new CodeVerifier().getValue();
+    URI unknown = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"), new ClientID("nobody"),
+        CALLBACK).codeChallenge(new CodeVerifier(verifier), CodeChallengeMethod.S256)
+        .endpointURI(metadata.getAuthorizationEndpointURI()).build().toURI();
+    FormClient.Page a = browser.get(unknown.toString());
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.location()).isNull();
+    assertThat(a.header("Content-Type")).startsWith("text/html");
+
+    URI elsewhere = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"),
+        new ClientID("ballot-" + el), URI.create("https://evil.example/callback"))
+        .codeChallenge(new CodeVerifier(verifier), CodeChallengeMethod.S256)
+        .endpointURI(metadata.getAuthorizationEndpointURI()).build().toURI();
+    FormClient.Page b = browser.get(elsewhere.toString());
+    assertThat(b.status()).isEqualTo(400);
+    assertThat(b.location()).isNull();
+  }
+
+  @Test
+  void aRequestWithoutPkceOrWithABadParameterIsSentBackWithInvalidRequest() {
+    FormClient browser = new FormClient(gw.gateway.port());
+    URI noPkce = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"), new ClientID("ballot-" + el),
+        CALLBACK).state(new State("s1")).endpointURI(metadata.getAuthorizationEndpointURI()).build().toURI();
+    FormClient.Page a = browser.get(noPkce.toString());
+    assertThat(a.status()).isEqualTo(303);
+    assertThat(a.location()).startsWith(CALLBACK + "?").contains("error=invalid_request").contains("state=s1");
+
+    String plain = metadata.getAuthorizationEndpointURI() + "?response_type=code&scope=openid&client_id=ballot-" + el
+        + "&redirect_uri=" + CALLBACK + "&code_challenge=" + "a".repeat(43) + "&code_challenge_method=plain&state=s2";
+    FormClient.Page b = browser.get(plain);
+    assertThat(b.location()).contains("error=invalid_request").contains("state=s2");
+
+    String token = metadata.getAuthorizationEndpointURI() + "?response_type=token&scope=openid&client_id=ballot-" + el
+        + "&redirect_uri=" + CALLBACK + "&state=s3";
+    FormClient.Page c = browser.get(token);
+    assertThat(c.status()).isEqualTo(303);
+    assertThat(c.location()).startsWith(CALLBACK + "?").contains("error=");
+
+    String none = metadata.getAuthorizationEndpointURI() + "?response_type=code&scope=openid&client_id=ballot-" + el
+        + "&redirect_uri=" + CALLBACK + "&code_challenge=" + "a".repeat(43)
+        + "&code_challenge_method=S256&prompt=none&state=s4";
+    assertThat(browser.get(none).location()).contains("error=login_required");
+
+    FormClient.Page nothing = browser.get(metadata.getAuthorizationEndpointURI().toString());
+    assertThat(nothing.status()).isEqualTo(400);
+    assertThat(nothing.header("Content-Type")).startsWith("text/html");
+  }
+
+  @Test
+  void theFlowBelongsToTheBrowserThatStartedItAndFormsNeedTheirToken() {
+    Started s = start("ballot-" + el);
+    FormClient other = new FormClient(gw.gateway.port());
+    FormClient.Page stolen = other.get(s.flowPath());
+    assertThat(stolen.status()).isEqualTo(400);
+    assertThat(stolen.body()).contains("expiré");
+
+    FormClient.Page forged = s.browser().post(s.flowPath(), Map.of("csrf", "x".repeat(43), "identifier", "alice",
+        "secret", "20231234", "channel", "sms"));
+    assertThat(forged.status()).isEqualTo(403);
+    assertThat(gw.status(el, "alice").json().getLong("failedAttempts")).as("nothing counted").isZero();
+
+    FormClient.Page json = s.browser().postRaw(s.flowPath(), "application/json", "{}");
+    assertThat(json.status()).isEqualTo(415);
+  }
+
+  @Test
+  void fiveWrongSecretsOnThePagesLockTheAccountAsTheApiWould() {
+    String el2 = gw.openElection();
+    String clientId = "lock-" + el2;
+    JsonObject body = new JsonObject().put("name", "Urne").put("redirectUris", new JsonArray().add(CALLBACK.toString()));
+    assertThat(gw.http.put("/v1/admin/elections/" + el2 + "/clients/" + clientId, TestGateway.ADMIN, body).status())
+        .isEqualTo(201);
+    Started s = start(clientId);
+    FormClient.Page page = s.browser().get(s.flowPath());
+    for (int i = 1; i <= 4; i++) {
+      page = s.browser().post(s.flowPath(), Map.of("csrf", page.csrf(), "identifier", "bruno", "secret",
+          "0000000" + i, "channel", "email"));
+      assertThat(page.status()).isEqualTo(401);
+      assertThat(page.body()).contains("Il vous reste " + (5 - i) + " essai").contains("aria-invalid=\"true\"");
+    }
+    FormClient.Page locked = s.browser().post(s.flowPath(), Map.of("csrf", page.csrf(), "identifier", "bruno",
+        "secret", "00000009", "channel", "email"));
+    assertThat(locked.status()).isEqualTo(423);
+    assertThat(locked.body()).contains("Compte verrouillé").contains("assistance");
+    assertThat(gw.status(el2, "bruno").json().getString("status")).isEqualTo("locked");
+  }
+
+  @Test
+  void englishIsChosenByAcceptLanguageOrTheSwitch() {
+    Started s = start("ballot-" + el);
+    s.browser().acceptLanguage = "en-GB,en;q=0.9";
+    assertThat(s.browser().get(s.flowPath()).body()).contains("<html lang=\"en\">").contains("Log in to vote");
+    s.browser().acceptLanguage = "en-GB";
+    FormClient.Page french = s.browser().get(s.flowPath() + "?lang=fr");
+    assertThat(french.body()).contains("<html lang=\"fr\">");
+    assertThat(s.browser().get(s.flowPath()).body()).as("the choice is kept").contains("<html lang=\"fr\">");
+  }
+
+  @Test
+  void theRegistrationRefusesWhatCannotBeTrusted() {
+    JsonObject http = new JsonObject().put("name", "x").put("redirectUris", new JsonArray().add("http://vote.example.fr/cb"));
+    assertThat(gw.http.put("/v1/admin/elections/" + el + "/clients/c1", TestGateway.ADMIN, http).status()).isEqualTo(400);
+    JsonObject fragment = new JsonObject().put("name", "x").put("redirectUris", new JsonArray().add("https://a.fr/#x"));
+    assertThat(gw.http.put("/v1/admin/elections/" + el + "/clients/c1", TestGateway.ADMIN, fragment).status()).isEqualTo(400);
+    JsonObject noKeys = new JsonObject().put("name", "x").put("authMethod", "private_key_jwt")
+        .put("redirectUris", new JsonArray().add("https://a.fr/cb"));
+    assertThat(gw.http.put("/v1/admin/elections/" + el + "/clients/c1", TestGateway.ADMIN, noKeys).status()).isEqualTo(400);
+    JsonObject ok = new JsonObject().put("name", "x").put("redirectUris", new JsonArray().add("https://a.fr/cb"));
+    assertThat(gw.http.put("/v1/admin/elections/" + el + "/clients/c1", TestGateway.PLATFORM, ok).status()).isEqualTo(403);
+    String el2 = gw.openElection();
+    assertThat(gw.http.put("/v1/admin/elections/" + el2 + "/clients/ballot-" + el, TestGateway.ADMIN, ok).status())
+        .as("a client id is one election's").isEqualTo(400);
+  }
+
+  private static boolean introspect(String token) {
+    return gw.http.post("/v1/introspect", TestGateway.PLATFORM, new JsonObject().put("token", token)).json()
+        .getBoolean("active");
+  }
+
+  private static List<String> auditTypes() {
+    Http.Res r = gw.http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN);
+    return r.body().lines().map(l -> new JsonObject(l).getJsonObject("event").getString("type")).toList();
+  }
+}
