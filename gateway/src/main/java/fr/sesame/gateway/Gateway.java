@@ -107,7 +107,8 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
-                  String dispatchDeployment) {
+                  String dispatchDeployment, String issuer) {
+    this.issuer = issuer;
     this.httpDeployment = httpDeployment;
     this.dispatchDeployment = dispatchDeployment;
     this.instance = instance;
@@ -188,7 +189,7 @@ public final class Gateway implements AutoCloseable {
       String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment);
+          httpDeployment, dispatchDeployment, config.oidc().issuer());
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -313,6 +314,13 @@ public final class Gateway implements AutoCloseable {
   public int port() {
     return port;
   }
+
+  /** The OpenID Connect issuer this gateway serves, or null when it serves none. */
+  public String issuer() {
+    return issuer;
+  }
+
+  private final String issuer;
 
   public Vertx vertx() {
     return vertx;

@@ -238,6 +238,9 @@ public final class GatewayMain {
     });
     JsonObject report = DemoElection.seed(gateway.vertx(), gateway.port(), "dev-admin");
     String base = "http://localhost:" + gateway.port();
+    String issuer = gateway.issuer();
+    fr.sesame.gateway.dev.DemoBallotBox box = issuer == null ? null
+        : fr.sesame.gateway.dev.DemoBallotBox.start(gateway.vertx(), gateway.port(), issuer, "dev-admin");
     LOG.info(String.join("\n",
         "",
         "Sesame is running in DEV mode on " + base + "  (Ctrl-C stops it)",
@@ -245,6 +248,8 @@ public final class GatewayMain {
         "  Dev outbox (messages 'sent'): " + base + "/dev/outbox   filter: ?to=+33612345678",
         "  API keys: admin dev-admin | support dev-support | platform dev-platform",
         "  Demo election '" + DemoElection.ID + "': " + report.getLong("imported") + " voters imported",
+        box == null ? "" : "  OpenID Connect provider: " + issuer + "/.well-known/openid-configuration",
+        box == null ? "" : "  Demo ballot box (logs in through it, in a browser): " + box.url(),
         DemoElection.CREDENTIALS,
         "  Try: curl -s -X POST " + base + "/v1/elections/demo/login -H 'Content-Type: application/json' \\",
         "         -d '{\"identifier\":\"alice\",\"secret\":\"20231234\",\"channel\":\"sms\"}'",
