@@ -413,6 +413,54 @@ class OidcFlowTest {
         .as("a client id is one election's").isEqualTo(400);
   }
 
+  @Test
+  void aRotatedKeyStaysPublishedUntilItsTokensExpireAndNewTokensUseTheNewKey() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    String before = ((OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(voterLogsIn(s, "alice",
+        "20231234", "+33612345678"), s.state()), s.verifier(), basic(clientId, secret))).toSuccessResponse())
+        .getOIDCTokens().getIDTokenString();
+    String oldKid = SignedJWT.parse(before).getHeader().getKeyID();
+    Http.Res rotated = gw.http.call(io.vertx.core.http.HttpMethod.POST, "/v1/admin/oidc/keys/rotate", TestGateway.ADMIN,
+        null, null);
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+
+    Started t = start(clientId);
+    String after = ((OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(voterLogsIn(t, "alice",
+        "20231234", "+33612345678"), t.state()), t.verifier(), basic(clientId, secret))).toSuccessResponse())
+        .getOIDCTokens().getIDTokenString();
+    assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isNotEqualTo(oldKid);
+    verified(before, JWSAlgorithm.ES256); // the retired key still verifies the tokens it signed
+    verified(after, JWSAlgorithm.ES256);
+
+    gw.clock.advance(Duration.ofMinutes(11)); // ID tokens live 5 minutes, plus 5 minutes of margin
+    JWKSet later = JWKSet.parse(gw.http.get("/oidc/jwks", null).body());
+    assertThat(later.getKeyByKeyId(oldKid)).as("retired and past its tokens' lifetime").isNull();
+    assertThat(later.getKeyByKeyId(SignedJWT.parse(after).getHeader().getKeyID())).isNotNull();
+  }
+
+  @Test
+  void rpInitiatedLogoutEndsTheSessionAndReturnsToTheRegisteredPage() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    OIDCTokenResponse tokens = (OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(voterLogsIn(s,
+        "alice", "20231234", "+33612345678"), s.state()), s.verifier(), basic(clientId, secret))).toSuccessResponse();
+    String access = tokens.getOIDCTokens().getAccessToken().getValue();
+    assertThat(introspect(access)).isTrue();
+    String idToken = tokens.getOIDCTokens().getIDTokenString();
+
+    FormClient.Page elsewhere = s.browser().get(metadata.getEndSessionEndpointURI() + "?id_token_hint=" + idToken
+        + "&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F");
+    assertThat(elsewhere.status()).isEqualTo(400);
+    assertThat(introspect(access)).as("a refused logout changes nothing").isTrue();
+
+    FormClient.Page out = s.browser().get(metadata.getEndSessionEndpointURI() + "?id_token_hint=" + idToken
+        + "&post_logout_redirect_uri=https%3A%2F%2Fvote.example.fr%2Fbye&state=xyz");
+    assertThat(out.status()).isEqualTo(303);
+    assertThat(out.location()).isEqualTo("https://vote.example.fr/bye?state=xyz");
+    assertThat(introspect(access)).isFalse();
+  }
+
   private static boolean introspect(String token) {
     return gw.http.post("/v1/introspect", TestGateway.PLATFORM, new JsonObject().put("token", token)).json()
         .getBoolean("active");
