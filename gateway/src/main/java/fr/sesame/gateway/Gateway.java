@@ -22,7 +22,7 @@ import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.health.Readiness;
 import fr.sesame.gateway.http.AdminHandlers;
 import fr.sesame.gateway.http.ApiKeyAuth;
-import fr.sesame.gateway.http.OidcHandlers;
+import fr.sesame.gateway.http.oidc.OidcHandlers;
 import fr.sesame.gateway.http.pages.LoginPages;
 import fr.sesame.gateway.http.pages.Pages;
 import fr.sesame.gateway.oidc.OidcProvider;

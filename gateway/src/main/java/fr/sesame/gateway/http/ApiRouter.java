@@ -69,7 +69,7 @@ public final class ApiRouter {
     return METHODS.contains(name) ? name : "OTHER";
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store").end(body.encode());
   }

@@ -8,11 +8,11 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /** Path parameters shared by the handlers. */
-final class Paths {
+public final class Paths {
   private Paths() {}
 
   /** The election named in the path; a malformed or unknown id: 404. */
-  static Future<Election> election(RoutingContext ctx, ElectionService elections) {
+  public static Future<Election> election(RoutingContext ctx, ElectionService elections) {
     String id = ctx.pathParam("electionId");
     if (id == null || !Election.ID.matcher(id).matches()) {
       return Future.failedFuture(new ProblemException(ProblemType.ELECTION_NOT_FOUND, null));

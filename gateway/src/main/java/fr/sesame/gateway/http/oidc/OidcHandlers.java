@@ -1,4 +1,4 @@
-package fr.sesame.gateway.http;
+package fr.sesame.gateway.http.oidc;
 
 import com.nimbusds.common.contenttype.ContentType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,6 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.http.ApiKeyAuth;
+import fr.sesame.gateway.http.ApiRouter;
+import fr.sesame.gateway.http.JsonInput;
+import fr.sesame.gateway.http.Paths;
+import fr.sesame.gateway.http.RouteGroup;
+import fr.sesame.gateway.http.Routes;
 import fr.sesame.gateway.http.pages.Browser;
 import fr.sesame.gateway.http.pages.Pages;
 import fr.sesame.gateway.oidc.OidcProvider;
