@@ -68,6 +68,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -79,6 +80,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +100,7 @@ public final class Gateway implements AutoCloseable {
   private final String httpDeployment;
   private final String dispatchDeployment;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<ApiRouter.RouteEntry> routes;
 
   /**
    * How long {@link #close()} lets the requests being served finish (once the servers stop accepting), before it
@@ -107,8 +110,9 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
-                  String dispatchDeployment, String issuer) {
+                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes) {
     this.issuer = issuer;
+    this.routes = routes;
     this.httpDeployment = httpDeployment;
     this.dispatchDeployment = dispatchDeployment;
     this.instance = instance;
@@ -118,6 +122,11 @@ public final class Gateway implements AutoCloseable {
     this.outboxRedis = outboxRedis;
     this.port = port;
     this.outbox = outbox;
+  }
+
+  /** The routes the HTTP verticles serve, as their router lists them ({@code OpenApiTest} compares the document). */
+  public List<ApiRouter.RouteEntry> routes() {
+    return routes;
   }
 
   /** This instance's outbox jobs (operations and tests: retention or delivery-status polling on demand). */
@@ -182,14 +191,19 @@ public final class Gateway implements AutoCloseable {
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
           metrics, templates, cipher, outbox);
       HttpConfig http = config.http();
-      String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http,
-                  v -> ApiRouter.create(v, http, metrics, routes), SHUTDOWN_GRACE),
+      // every HTTP verticle builds the same router: the first one built tells the routes served
+      AtomicReference<Router> built = new AtomicReference<>();
+      String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http, v -> {
+                Router router = ApiRouter.create(v, http, metrics, routes);
+                built.compareAndSet(null, router);
+                return router;
+              }, SHUTDOWN_GRACE),
               new DeploymentOptions().setInstances(http.instances()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment, config.oidc().issuer());
+          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()));
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
