@@ -31,12 +31,14 @@ import fr.sesame.gateway.store.redis.RedisOidcStore;
 import fr.sesame.gateway.config.OidcConfig;
 import fr.sesame.gateway.http.ApiRouter;
 import fr.sesame.gateway.http.DevHandlers;
+import fr.sesame.gateway.http.DocsHandlers;
 import fr.sesame.gateway.http.LoginHandlers;
 import fr.sesame.gateway.http.NotificationHandlers;
 import fr.sesame.gateway.http.OpsHandlers;
 import fr.sesame.gateway.http.PlatformHandlers;
 import fr.sesame.gateway.http.RouteGroup;
 import fr.sesame.gateway.http.SupportHandlers;
+import fr.sesame.gateway.http.problem.ProblemPages;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.DeliveryReportApplier;
 import fr.sesame.gateway.notify.DeliveryStatusPoller;
@@ -49,6 +51,7 @@ import fr.sesame.gateway.notify.OutboxRetention;
 import fr.sesame.gateway.notify.OutboxSender;
 import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
+import fr.sesame.gateway.problem.ProblemDescriptions;
 import fr.sesame.gateway.roll.RollImport;
 import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
@@ -250,7 +253,8 @@ public final class Gateway implements AutoCloseable {
             auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
-            notifier, elections, auth)));
+            notifier, elections, auth),
+        new DocsHandlers(new ProblemPages(ProblemDescriptions.load()))));
     if (config.oidc().issuer() != null) {
       routes.addAll(oidc(vertx, config, clock, redis, sessions, audit, hasher, cipher, random, logins, elections, auth));
     }
