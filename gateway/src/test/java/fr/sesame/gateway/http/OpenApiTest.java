@@ -34,8 +34,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * is what the gateway enforces, and every problem type URI answers its page.
  */
 class OpenApiTest {
+  /** With the OpenID Connect provider and the login pages: every route production can mount but the dev ones. */
   @RegisterExtension
-  static final TestGateway gw = new TestGateway(1);
+  static final TestGateway gw = TestGateway.withOidc();
+  /**
+   * The routes of the OpenID Connect provider and the hosted login pages, which their own work documents: each
+   * leaves this list as its operation enters openapi.yaml (the test fails on a route both listed here and
+   * documented, or listed and no longer served). Nothing else may be left undocumented.
+   */
+  private static final Set<String> NOT_YET_DOCUMENTED = Set.of("oidc-discovery", "oidc-jwks", "oidc-authorize",
+      "oidc-authorize-post", "oidc-token", "oidc-introspect", "oidc-revoke", "oidc-logout", "oidc-logout-post",
+      "client-put", "client-get", "oidc-keys-rotate", "page-login", "page-login-post", "page-code",
+      "page-code-post", "page-resend", "page-cancel", "static-css");
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
       "trace");
   private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}/]+)}");
@@ -65,7 +75,13 @@ class OpenApiTest {
     assertThat(served).as("the router's routes").isNotEmpty();
     assertThat(served.stream().filter(e -> e.name() == null).toList())
         .as("routes mounted without Routes.json/plain/streamed (so with no name)").isEmpty();
-    Set<String> routes = served.stream().map(OpenApiTest::route).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> names = served.stream().map(ApiRouter.RouteEntry::name).collect(Collectors.toSet());
+    assertThat(names).as("NOT_YET_DOCUMENTED names routes the gateway no longer serves")
+        .containsAll(NOT_YET_DOCUMENTED);
+    assertThat(operations().stream().map(Operation::operationId).filter(NOT_YET_DOCUMENTED::contains).toList())
+        .as("documented now: remove them from NOT_YET_DOCUMENTED").isEmpty();
+    Set<String> routes = served.stream().filter(e -> !NOT_YET_DOCUMENTED.contains(e.name()))
+        .map(OpenApiTest::route).collect(Collectors.toCollection(TreeSet::new));
     Set<String> documented = operations().stream().filter(o -> !o.devOnly()).map(Operation::route)
         .collect(Collectors.toCollection(TreeSet::new));
     assertRouteSets(routes, documented);
