@@ -31,12 +31,14 @@ import fr.sesame.gateway.store.redis.RedisOidcStore;
 import fr.sesame.gateway.config.OidcConfig;
 import fr.sesame.gateway.http.ApiRouter;
 import fr.sesame.gateway.http.DevHandlers;
+import fr.sesame.gateway.http.DocsHandlers;
 import fr.sesame.gateway.http.LoginHandlers;
 import fr.sesame.gateway.http.NotificationHandlers;
 import fr.sesame.gateway.http.OpsHandlers;
 import fr.sesame.gateway.http.PlatformHandlers;
 import fr.sesame.gateway.http.RouteGroup;
 import fr.sesame.gateway.http.SupportHandlers;
+import fr.sesame.gateway.http.problem.ProblemPages;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.notify.DeliveryReportApplier;
 import fr.sesame.gateway.notify.DeliveryStatusPoller;
@@ -49,6 +51,7 @@ import fr.sesame.gateway.notify.OutboxRetention;
 import fr.sesame.gateway.notify.OutboxSender;
 import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
+import fr.sesame.gateway.problem.ProblemDescriptions;
 import fr.sesame.gateway.roll.RollImport;
 import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
@@ -68,6 +71,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -79,6 +83,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +103,7 @@ public final class Gateway implements AutoCloseable {
   private final String httpDeployment;
   private final String dispatchDeployment;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<ApiRouter.RouteEntry> routes;
 
   /**
    * How long {@link #close()} lets the requests being served finish (once the servers stop accepting), before it
@@ -107,8 +113,9 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
-                  String dispatchDeployment, String issuer) {
+                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes) {
     this.issuer = issuer;
+    this.routes = routes;
     this.httpDeployment = httpDeployment;
     this.dispatchDeployment = dispatchDeployment;
     this.instance = instance;
@@ -118,6 +125,11 @@ public final class Gateway implements AutoCloseable {
     this.outboxRedis = outboxRedis;
     this.port = port;
     this.outbox = outbox;
+  }
+
+  /** The routes the HTTP verticles serve, as their router lists them ({@code OpenApiTest} compares the document). */
+  public List<ApiRouter.RouteEntry> routes() {
+    return routes;
   }
 
   /** This instance's outbox jobs (operations and tests: retention or delivery-status polling on demand). */
@@ -182,14 +194,19 @@ public final class Gateway implements AutoCloseable {
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
           metrics, templates, cipher, outbox);
       HttpConfig http = config.http();
-      String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http,
-                  v -> ApiRouter.create(v, http, metrics, routes), SHUTDOWN_GRACE),
+      // every HTTP verticle builds the same router: the first one built tells the routes served
+      AtomicReference<Router> built = new AtomicReference<>();
+      String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http, v -> {
+                Router router = ApiRouter.create(v, http, metrics, routes);
+                built.compareAndSet(null, router);
+                return router;
+              }, SHUTDOWN_GRACE),
               new DeploymentOptions().setInstances(http.instances()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment, config.oidc().issuer());
+          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()));
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -236,7 +253,8 @@ public final class Gateway implements AutoCloseable {
             auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
-            notifier, elections, auth)));
+            notifier, elections, auth),
+        new DocsHandlers(new ProblemPages(ProblemDescriptions.load()))));
     if (config.oidc().issuer() != null) {
       routes.addAll(oidc(vertx, config, clock, redis, sessions, audit, hasher, cipher, random, logins, elections, auth));
     }

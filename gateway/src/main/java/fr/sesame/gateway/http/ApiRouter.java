@@ -49,6 +49,32 @@ public final class ApiRouter {
   }
 
   /**
+   * A route of a router: its method, its path in Vert.x syntax ({@code /v1/notifications/:id}) and its name
+   * (null for a route mounted without {@link Routes}).
+   */
+  public record RouteEntry(String method, String path, String name) {}
+
+  /**
+   * Every route of {@code router} that has a path, one entry per method (in mounting order); the handlers that
+   * run for every path (request id, failures) are left out.
+   */
+  public static List<RouteEntry> table(Router router) {
+    List<RouteEntry> entries = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      if (route.getPath() == null) {
+        continue;
+      }
+      java.util.Set<io.vertx.core.http.HttpMethod> methods = route.methods();
+      if (methods == null || methods.isEmpty()) {
+        entries.add(new RouteEntry("*", route.getPath(), route.getName()));
+      } else {
+        methods.forEach(m -> entries.add(new RouteEntry(m.name(), route.getPath(), route.getName())));
+      }
+    }
+    return List.copyOf(entries);
+  }
+
+  /**
    * The access log: one line per request, with the route's name (never the raw path, which may hold an id, a
    * token or a contact), the status, the duration and the request id. Logger {@code fr.sesame.gateway.access}.
    */

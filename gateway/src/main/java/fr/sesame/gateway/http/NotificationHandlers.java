@@ -45,9 +45,10 @@ public final class NotificationHandlers implements RouteGroup {
     routes.json(router.post("/v1/notifications"), "notification-accept", auth.require(Role.PLATFORM), this::accept);
     routes.plain(router.get("/v1/notifications/:id"), "notification-status", auth.require(Role.PLATFORM),
         this::status);
-    // Providers call these; each authenticates with its own secret token in the path.
-    routes.plain(router.get("/v1/webhooks/:provider/:token"), "webhook", this::webhook);
-    routes.json(router.post("/v1/webhooks/:provider/:token"), "webhook", this::webhook);
+    // Providers call these; each authenticates with its own secret token in the path. Two names: each is an
+    // operationId in openapi.yaml, which must be unique (the metrics tell the two apart by method anyway).
+    routes.plain(router.get("/v1/webhooks/:provider/:token"), "webhook-get", this::webhook);
+    routes.json(router.post("/v1/webhooks/:provider/:token"), "webhook-post", this::webhook);
   }
 
   /** A provider's delivery report (OVH: GET with a query string; Mailjet: POST of JSON events). */

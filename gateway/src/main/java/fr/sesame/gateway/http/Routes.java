@@ -10,11 +10,17 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** Adds the shared handlers of a route: its name (for metrics) and, for JSON routes, the bounded body. */
+/**
+ * Adds the shared handlers of a route: its name and, for JSON routes, the bounded body. The name labels the
+ * route's metrics and access-log lines, is the route's {@link Route#setName name} in the router (so
+ * {@link ApiRouter#table} lists it), and is the {@code operationId} of the route in {@code openapi.yaml}
+ * ({@code OpenApiTest} checks both agree): one name per route, never two routes with one name.
+ */
 public final class Routes {
   static final String ROUTE = "routeName";
   private final BodyHandler body;
   private final int maxBodyBytes;
+  private final java.util.Set<String> names = new java.util.HashSet<>();
 
   Routes(int maxJsonBytes) {
     this.maxBodyBytes = maxJsonBytes;
@@ -228,6 +234,10 @@ public final class Routes {
 
   @SafeVarargs
   private void named(Route route, String name, Handler<RoutingContext>... chain) {
+    if (!names.add(name)) {
+      throw new IllegalStateException("two routes are named " + name + ": a name is an operationId, give each its own");
+    }
+    route.setName(name);
     route.handler(ctx -> {
       ctx.remove(FailureHandler.READING_BODY);
       ctx.put(ROUTE, name);

@@ -2,7 +2,10 @@ package fr.sesame.gateway.problem;
 
 import java.util.Locale;
 
-/** Every error the API answers, with its status and title. The type URI is {@code /problems/<kebab-name>}. */
+/**
+ * Every error the API answers, with its status and title. The type URI is {@code /problems/<kebab-name>}; what
+ * each type means, in French and English, is in {@code problem-types.yaml} ({@link ProblemDescriptions}).
+ */
 public enum ProblemType {
   VALIDATION_FAILED(400, "The request is not valid"),
   /** Not well-formed HTTP: framing, request line, escapes, Host (answered before any route runs). */
@@ -56,7 +59,23 @@ public enum ProblemType {
     return title;
   }
 
+  /** The type URI, relative to the gateway: {@code /problems/<kebab name>}, a page that describes the type. */
   public String uri() {
-    return "/problems/" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return "/problems/" + kebabName();
+  }
+
+  /** {@code account-locked} for {@code ACCOUNT_LOCKED}: the last segment of {@link #uri()}. */
+  public String kebabName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The type whose {@link #kebabName()} is {@code name}, if any. */
+  public static java.util.Optional<ProblemType> fromKebabName(String name) {
+    for (ProblemType t : values()) {
+      if (t.kebabName().equals(name)) {
+        return java.util.Optional.of(t);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }
