@@ -461,6 +461,45 @@ class OidcFlowTest {
     assertThat(introspect(access)).isFalse();
   }
 
+  @Test
+  void anExpiredCodeOnThePageSaysSoAndAResendBringsANewOne() {
+    Started s = start("ballot-" + el);
+    gw.clock.advance(Duration.ofMinutes(2));
+    FormClient.Page login = s.browser().get(s.flowPath());
+    FormClient.Page sent = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", "alice",
+        "secret", "20231234", "channel", "sms"));
+    assertThat(sent.status()).isEqualTo(303);
+    String old = gw.lastCode("+33612345678");
+    gw.clock.advance(Duration.ofMinutes(6)); // codes live 5 minutes
+    FormClient.Page codePage = s.browser().get(s.flowPath() + "/code");
+    FormClient.Page expired = s.browser().post(s.flowPath() + "/code", Map.of("csrf", codePage.csrf(), "code", old));
+    assertThat(expired.status()).isEqualTo(410);
+    assertThat(expired.body()).contains("Ce code a expiré").contains("aria-invalid=\"true\"");
+    FormClient.Page resent = s.browser().post(s.flowPath() + "/resend", Map.of("csrf", codePage.csrf()));
+    assertThat(resent.status()).isEqualTo(303);
+    assertThat(s.browser().get(resent.location()).body()).contains("Un nouveau code vous a été envoyé");
+    String fresh = gw.lastCode("+33612345678");
+    assertThat(fresh).isNotEqualTo(old);
+    FormClient.Page back = s.browser().post(s.flowPath() + "/code", Map.of("csrf", codePage.csrf(), "code", fresh));
+    assertThat(back.status()).as(back.body()).isEqualTo(303);
+    assertThat(back.location()).startsWith(CALLBACK + "?code=");
+  }
+
+  @Test
+  void aClosedElectionShowsItsWindowInsteadOfTheForm() {
+    String closed = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + closed, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofDays(10)), gw.clock.instant().minus(Duration.ofDays(1)))).status())
+        .isEqualTo(201);
+    JsonObject body = new JsonObject().put("name", "Urne close").put("redirectUris", new JsonArray().add(CALLBACK.toString()));
+    assertThat(gw.http.put("/v1/admin/elections/" + closed + "/clients/closed-" + closed, TestGateway.ADMIN, body)
+        .status()).isEqualTo(201);
+    Started s = start("closed-" + closed);
+    FormClient.Page page = s.browser().get(s.flowPath());
+    assertThat(page.status()).isEqualTo(403);
+    assertThat(page.body()).contains("Le scrutin n’est pas ouvert").doesNotContain("name=\"secret\"");
+  }
+
   private static boolean introspect(String token) {
     return gw.http.post("/v1/introspect", TestGateway.PLATFORM, new JsonObject().put("token", token)).json()
         .getBoolean("active");
