@@ -165,6 +165,7 @@ public final class LoginPages implements RouteGroup {
     String lang = step.lang();
     Map<String, Object> m = new HashMap<>();
     m.put("action", step.base());
+    m.put("switchPath", step.base());
     m.put("cancelAction", step.base() + "/cancel");
     m.put("csrf", provider.csrf(step.browser(), step.flow().id()));
     m.put("clientName", step.flow().client().name());
@@ -361,6 +362,7 @@ public final class LoginPages implements RouteGroup {
     LoginFlow flow = step.flow();
     Map<String, Object> m = new HashMap<>();
     m.put("action", step.base() + "/code");
+    m.put("switchPath", step.base() + "/code");
     m.put("resendAction", step.base() + "/resend");
     m.put("cancelAction", step.base() + "/cancel");
     m.put("csrf", provider.csrf(step.browser(), flow.id()));

@@ -112,7 +112,9 @@ public final class Pages {
     m.put("t", texts.get(lang));
     m.put("title", title);
     String other = lang.equals("fr") ? "en" : "fr";
-    m.putIfAbsent("switchHref", ctx.request().path() + "?lang=" + other);
+    // the link reloads the page in the other language: a GET of the page's own path (a form posted to another
+    // path, such as /resend, names the page it shows in "switchPath")
+    m.putIfAbsent("switchHref", model.getOrDefault("switchPath", ctx.request().path()) + "?lang=" + other);
     m.put("switchLang", other);
     m.put("switchLabel", texts.get(lang).get("switchLabel"));
     m.put("body", templates.get(template).execute(m));
