@@ -105,6 +105,17 @@ class BrowserTest {
   }
 
   @Test
+  void keepsASecureHostCookieOverPlainHttpOnLoopback() {
+    // the gateway's pages bind flows to a __Host- cookie (Secure): page tests serve them over http://127.0.0.1
+    browser.open(pages.url("/cookie"));
+    int from = pages.cookies().size();
+    browser.open(pages.url("/good?after-cookie"));
+    assertThat(pages.cookies().awaitFrom(from, e -> e.startsWith("/good "), Duration.ofSeconds(5), "the next page"))
+        .isEqualTo("/good __Host-test=abc");
+    browser.driver().manage().deleteAllCookies();
+  }
+
+  @Test
   void withoutJavaScriptShowsNoscriptAndRunsNoScriptOfThePage() {
     try (Browser off = Browser.withoutJavaScript()) {
       off.open(pages.url("/scripted"));

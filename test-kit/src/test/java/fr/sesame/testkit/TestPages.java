@@ -97,6 +97,7 @@ final class TestPages implements AutoCloseable {
 
   private final HttpServer server;
   private final EventLog<String> events = new EventLog<>();
+  private final EventLog<String> cookies = new EventLog<>();
 
   TestPages() throws IOException {
     Map<String, String> pages = Map.of("/good", GOOD, "/bad", BAD, "/scripted", SCRIPTED,
@@ -107,7 +108,12 @@ final class TestPages implements AutoCloseable {
       String query = exchange.getRequestURI().getRawQuery();
       events.add(path + (query == null ? "" : "?" + query) + " "
           + exchange.getRequestHeaders().getFirst("Accept-Language"));
-      if (pages.containsKey(path)) {
+      cookies.add(path + " " + exchange.getRequestHeaders().getFirst("Cookie"));
+      if (path.equals("/cookie")) {
+        // the gateway's browser-binding cookie: Secure, yet these pages are served over plain HTTP
+        exchange.getResponseHeaders().add("Set-Cookie", "__Host-test=abc; Path=/; Secure; HttpOnly; SameSite=Lax");
+        send(exchange, 200, "text/html; charset=utf-8", DONE);
+      } else if (pages.containsKey(path)) {
         send(exchange, 200, "text/html; charset=utf-8", pages.get(path));
       } else if (CSS.containsKey(path)) {
         send(exchange, 200, "text/css; charset=utf-8", CSS.get(path));
@@ -136,6 +142,11 @@ final class TestPages implements AutoCloseable {
 
   EventLog<String> events() {
     return events;
+  }
+
+  /** Each request as "path cookie-header" ("null" when it sent none). */
+  EventLog<String> cookies() {
+    return cookies;
   }
 
   @Override
