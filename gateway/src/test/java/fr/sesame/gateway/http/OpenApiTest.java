@@ -37,15 +37,6 @@ class OpenApiTest {
   /** With the OpenID Connect provider and the login pages: every route production can mount but the dev ones. */
   @RegisterExtension
   static final TestGateway gw = TestGateway.withOidc();
-  /**
-   * The routes of the OpenID Connect provider and the hosted login pages, which their own work documents: each
-   * leaves this list as its operation enters openapi.yaml (the test fails on a route both listed here and
-   * documented, or listed and no longer served). Nothing else may be left undocumented.
-   */
-  private static final Set<String> NOT_YET_DOCUMENTED = Set.of("oidc-discovery", "oidc-jwks", "oidc-authorize",
-      "oidc-authorize-post", "oidc-token", "oidc-introspect", "oidc-revoke", "oidc-logout", "oidc-logout-post",
-      "client-put", "client-get", "oidc-keys-rotate", "page-login", "page-login-post", "page-code",
-      "page-code-post", "page-resend", "page-cancel", "static-css");
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
       "trace");
   private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}/]+)}");
@@ -74,14 +65,8 @@ class OpenApiTest {
     List<ApiRouter.RouteEntry> served = gw.gateway.routes();
     assertThat(served).as("the router's routes").isNotEmpty();
     assertThat(served.stream().filter(e -> e.name() == null).toList())
-        .as("routes mounted without Routes.json/plain/streamed (so with no name)").isEmpty();
-    Set<String> names = served.stream().map(ApiRouter.RouteEntry::name).collect(Collectors.toSet());
-    assertThat(names).as("NOT_YET_DOCUMENTED names routes the gateway no longer serves")
-        .containsAll(NOT_YET_DOCUMENTED);
-    assertThat(operations().stream().map(Operation::operationId).filter(NOT_YET_DOCUMENTED::contains).toList())
-        .as("documented now: remove them from NOT_YET_DOCUMENTED").isEmpty();
-    Set<String> routes = served.stream().filter(e -> !NOT_YET_DOCUMENTED.contains(e.name()))
-        .map(OpenApiTest::route).collect(Collectors.toCollection(TreeSet::new));
+        .as("routes mounted without Routes.json/plain/form/streamed (so with no name)").isEmpty();
+    Set<String> routes = served.stream().map(OpenApiTest::route).collect(Collectors.toCollection(TreeSet::new));
     Set<String> documented = operations().stream().filter(o -> !o.devOnly()).map(Operation::route)
         .collect(Collectors.toCollection(TreeSet::new));
     assertRouteSets(routes, documented);
@@ -224,6 +209,74 @@ class OpenApiTest {
     }
   }
 
+  /**
+   * The operations that authenticate OAuth clients are the endpoints the discovery document gives
+   * authentication methods for, each with a scheme per method; each refuses an unknown client, sent with the
+   * operation's documented form example: 401 {@code invalid_client} with {@code WWW-Authenticate} (RFC 6749 §5.2).
+   */
+  @Test
+  void clientAuthenticationIsWhatTheGatewayEnforces() throws Exception {
+    JsonNode discovery = new ObjectMapper().readTree(gw.http.get("/.well-known/openid-configuration", null).body());
+    Map<String, String> schemeOf = Map.of("client_secret_basic", "clientSecretBasic", "private_key_jwt",
+        "privateKeyJwt");
+    Map<String, Set<String>> expected = new TreeMap<>();
+    for (String endpoint : List.of("token", "introspection", "revocation")) {
+      Set<String> schemes = new TreeSet<>();
+      discovery.path(endpoint + "_endpoint_auth_methods_supported").forEach(m -> schemes.add(schemeOf.get(m.asText())));
+      assertThat(schemes).as(endpoint + " auth methods").isNotEmpty().doesNotContainNull();
+      expected.put(java.net.URI.create(discovery.path(endpoint + "_endpoint").asText()).getPath(), schemes);
+    }
+    Map<String, Set<String>> documented = new TreeMap<>();
+    for (Operation o : operations()) {
+      Set<String> schemes = new TreeSet<>();
+      o.node().path("security").forEach(req -> req.fieldNames().forEachRemaining(schemes::add));
+      schemes.retainAll(schemeOf.values());
+      if (schemes.isEmpty()) {
+        continue;
+      }
+      documented.put(o.path(), schemes);
+      JsonNode example = o.node().path("requestBody").path("content").path(FORM).path("example");
+      assertThat(example.isObject()).as(o.route() + ": a form example").isTrue();
+      String basic = java.util.Base64.getEncoder().encodeToString("no-such-client:wrong".getBytes(UTF_8));
+      java.net.http.HttpResponse<String> r = send(o.method(), o.path(), encode(example),
+          Map.of("Content-Type", FORM, "Authorization", "Basic " + basic));
+      assertThat(r.statusCode()).as(o.route() + ": " + r.body()).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate")).as(o.route()).hasValueSatisfying(v ->
+          assertThat(v).startsWith("Basic"));
+      assertThat(r.headers().firstValue("Cache-Control")).as(o.route()).hasValue("no-store");
+      assertThat(new ObjectMapper().readTree(r.body()).path("error").asText()).as(o.route())
+          .isEqualTo("invalid_client");
+    }
+    assertThat(documented).as("client-authenticated operations (path -> schemes)").isEqualTo(expected);
+  }
+
+  /**
+   * An operation that needs the login pages' browser cookie answers a browser without it with the "page expired"
+   * page (400, HTML), before looking at anything else (the CSRF field included).
+   */
+  @Test
+  void loginPagesRefuseABrowserWithoutItsCookie() throws Exception {
+    List<String> checked = new ArrayList<>();
+    for (Operation o : operations()) {
+      boolean cookie = false;
+      for (JsonNode req : o.node().path("security")) {
+        cookie |= req.has("browserCookie");
+      }
+      if (!cookie) {
+        continue;
+      }
+      checked.add(o.operationId());
+      String path = o.path().replace("{flow}", "A".repeat(32));
+      java.net.http.HttpResponse<String> r = o.method().equals("GET") ? send("GET", path, null, Map.of())
+          : send(o.method(), path, "csrf=x", Map.of("Content-Type", FORM));
+      assertThat(r.statusCode()).as(o.route() + ": " + r.body()).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).as(o.route()).hasValue("text/html; charset=utf-8");
+      assertThat(r.headers().firstValue("Content-Security-Policy")).as(o.route()).hasValueSatisfying(v ->
+          assertThat(v).contains("default-src 'none'").contains("frame-ancestors 'none'"));
+    }
+    assertThat(checked).as("operations with the browserCookie scheme").isNotEmpty();
+  }
+
   @Test
   void everyProblemTypeUriAnswersItsPage() {
     for (ProblemType type : ProblemType.values()) {
@@ -239,6 +292,30 @@ class OpenApiTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.contentType()).isEqualTo("application/problem+json");
     assertThat(unknown.problemType()).isEqualTo(ProblemType.NOT_FOUND.uri());
+  }
+
+  private static final String FORM = "application/x-www-form-urlencoded";
+  private static final java.nio.charset.Charset UTF_8 = java.nio.charset.StandardCharsets.UTF_8;
+
+  /** A form body of an example's fields. */
+  private static String encode(JsonNode example) {
+    List<String> fields = new ArrayList<>();
+    example.fields().forEachRemaining(f -> fields.add(java.net.URLEncoder.encode(f.getKey(), UTF_8) + "="
+        + java.net.URLEncoder.encode(f.getValue().asText(), UTF_8)));
+    return String.join("&", fields);
+  }
+
+  /** A request with headers the test kit's client does not send (Basic authentication, no cookie at all). */
+  private static java.net.http.HttpResponse<String> send(String method, String path, String body,
+                                                         Map<String, String> headers) throws Exception {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://localhost:" + gw.gateway.port() + path))
+        .timeout(java.time.Duration.ofSeconds(10))
+        .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofString(body, UTF_8));
+    headers.forEach(b::header);
+    return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+        .send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
   /** As the page's template escapes text (JMustache's HTML escaper). */
