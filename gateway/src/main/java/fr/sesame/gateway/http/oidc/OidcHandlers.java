@@ -162,11 +162,12 @@ public final class OidcHandlers implements RouteGroup {
     provider.logout(params, ClientInfo.voter(ApiKeyAuth.client(ctx).ip())).onSuccess(l -> {
       if (l instanceof OidcProvider.Logout.Redirect r) {
         redirect(ctx, r.to().toString());
-      } else if (l instanceof OidcProvider.Logout.Page) {
-        pages.render(ctx, 200, "message", lang, pages.text(lang, "loggedOutTitle"),
-            Map.of("paragraphs", List.of(pages.text(lang, "loggedOut.1"))), null);
+      } else if (l instanceof OidcProvider.Logout.Page page) {
+        pages.render(ctx, 200, "message", lang, pages.text(lang, "loggedOutTitle"), Map.of("paragraphs",
+            List.of(pages.text(lang, page.ended() ? "loggedOut.1" : "loggedOut.none")), "switchHref", ""), null);
       } else {
-        errorPage(ctx, lang, "invalid_request");
+        pages.render(ctx, 400, "message", lang, pages.text(lang, "logoutRefusedTitle"), Map.of("paragraphs",
+            List.of(pages.text(lang, "logoutRefused.1")), "switchHref", ""), null);
       }
     }).onFailure(ctx::fail);
   }

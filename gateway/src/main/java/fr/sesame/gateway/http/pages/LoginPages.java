@@ -86,7 +86,6 @@ public final class LoginPages implements RouteGroup {
 
   private void withFlow(RoutingContext ctx, StepHandler handler) {
     String browser = Browser.id(ctx);
-    String preferredLang = null;
     provider.flow(ctx.pathParam("flow"), browser).compose(found -> {
       if (found.isEmpty()) {
         String lang = Pages.language(ctx, null);
@@ -182,7 +181,8 @@ public final class LoginPages implements RouteGroup {
     m.put("channels", channels);
     m.put("phoneAllowed", offered.stream().anyMatch(ChannelKind::usesPhone));
     errors(m, form.errors());
-    pages.render(ctx, status, "login", lang, pages.text(lang, "loginTitle"), m, null);
+    // the cancel form leads to the platform (a 303 to its redirect URI): CSP form-action covers redirects
+    pages.render(ctx, status, "login", lang, pages.text(lang, "loginTitle"), m, step.flow().redirectUri());
   }
 
   private static void errors(Map<String, Object> m, Map<String, String> errors) {
@@ -298,9 +298,13 @@ public final class LoginPages implements RouteGroup {
       case LOCKED -> {
         return 423;
       }
-      case CHANNEL_NOT_ALLOWED, SENDS_SUSPENDED -> {
+      case CHANNEL_NOT_ALLOWED -> {
         errors.put("channel", pages.text(lang, "err.channelNotAllowed"));
         return 400;
+      }
+      case SENDS_SUSPENDED -> {
+        errors.put(credentialField.equals("code") ? "code" : "channel", pages.text(lang, "err.sendsSuspended"));
+        return 429;
       }
       case NO_DESTINATION -> {
         errors.put("phone", pages.text(lang, "err.noDestination"));
@@ -349,7 +353,7 @@ public final class LoginPages implements RouteGroup {
   // ---------------------------------------------------------------- step 2: the code
 
   private void showCode(RoutingContext ctx, Step step) {
-    if (step.flow().get("challenge").isEmpty()) {
+    if (step.flow().get("challenge").filter(c -> !c.isEmpty()).isEmpty()) {
       redirect(ctx, step.base());
       return;
     }
@@ -384,7 +388,7 @@ public final class LoginPages implements RouteGroup {
 
   private void verify(RoutingContext ctx, Step step) {
     String lang = step.lang();
-    Optional<String> challenge = step.flow().get("challenge");
+    Optional<String> challenge = step.flow().get("challenge").filter(c -> !c.isEmpty());
     if (challenge.isEmpty()) {
       redirect(ctx, step.base());
       return;

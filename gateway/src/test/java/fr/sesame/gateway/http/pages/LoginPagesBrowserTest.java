@@ -60,7 +60,7 @@ class LoginPagesBrowserTest {
   /** From the ballot box's home to Sesame's login page. */
   private static void toLoginPage(Browser b) {
     b.open(box.url());
-    b.find(By.linkText("Se connecter pour voter")).click();
+    submit(b, By.linkText("Se connecter pour voter"));
     assertThat(b.url()).contains("/connexion/");
     assertThat(b.title()).contains("Connexion au vote");
   }
@@ -70,14 +70,25 @@ class LoginPagesBrowserTest {
     b.find(By.id("identifier")).sendKeys(identifier);
     b.find(By.id("secret")).sendKeys(secret);
     b.find(By.id("channel-" + channel)).click();
-    b.find(By.cssSelector("button.primary")).click();
+    submit(b, By.cssSelector("button.primary"));
+  }
+
+  /**
+   * Clicks a submit button and waits for the next page: Selenium's click may return before the form's
+   * navigation has begun, and the old page would then be read.
+   */
+  static void submit(Browser b, By button) {
+    org.openqa.selenium.WebElement old = b.find(By.tagName("html"));
+    b.find(button).click();
+    new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), Duration.ofSeconds(15))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
   }
 
   @Test
   void aVoterLogsIntoTheDemoBallotBoxAndEveryPageIsAccessible() {
     toLoginPage(browser);
     browser.axe().assertNoViolations("the login page");
-    browser.find(By.cssSelector("button.primary")).click(); // nothing filled in
+    submit(browser, By.cssSelector("button.primary")); // nothing filled in
     assertThat(browser.title()).startsWith("Erreur :");
     assertThat(browser.find(By.id("identifier")).getAttribute("aria-invalid")).isEqualTo("true");
     browser.axe().assertNoViolations("the login page with every field in error");
@@ -87,12 +98,12 @@ class LoginPagesBrowserTest {
     assertThat(browser.find(By.id("code")).getAttribute("autocomplete")).isEqualTo("one-time-code");
     browser.axe().assertNoViolations("the code page");
     browser.find(By.id("code")).sendKeys("000000".equals(gw.lastCode("+33612345678")) ? "111111" : "000000");
-    browser.find(By.cssSelector("form button.primary")).click();
+    submit(browser, By.cssSelector("form button.primary"));
     assertThat(browser.find(By.id("code-error")).getText()).contains("Il vous reste");
     browser.axe().assertNoViolations("the code page after a wrong code");
 
     browser.find(By.id("code")).sendKeys(gw.lastCode("+33612345678"));
-    browser.find(By.cssSelector("form button.primary")).click();
+    submit(browser, By.cssSelector("form button.primary"));
     assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Vous êtes connecté à l’urne");
     assertThat(browser.find(By.tagName("body")).getText()).contains("urn:sesame:acr:secret+sms")
         .doesNotContain("alice");
@@ -105,7 +116,7 @@ class LoginPagesBrowserTest {
     fillLogin(noScript, "chloe", "4321", "email");
     noScript.find(By.id("code")).sendKeys(gw.lastCode("chloe.bernard@univ-test.fr".replace("univ-test",
         "univ-demo")));
-    noScript.find(By.cssSelector("form button.primary")).click();
+    submit(noScript, By.cssSelector("form button.primary"));
     assertThat(noScript.find(By.tagName("h1")).getText()).isEqualTo("Vous êtes connecté à l’urne");
     assertThat(noScript.find(By.tagName("body")).getText()).contains("secret+email");
   }
@@ -128,11 +139,17 @@ class LoginPagesBrowserTest {
     keys.space();
     keys.tabTo(By.cssSelector("button.primary"));
     keys.assertFocusVisible();
+    org.openqa.selenium.WebElement loginPage = browser.find(By.tagName("html"));
     keys.enter();
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(15))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(loginPage));
     assertThat(browser.url()).endsWith("/code");
     keys.tabTo(By.id("code"));
     keys.type(gw.lastCode("+33612345678"));
+    org.openqa.selenium.WebElement codePage = browser.find(By.tagName("html"));
     keys.enter();
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(15))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(codePage));
     assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Vous êtes connecté à l’urne");
   }
 
@@ -155,12 +172,12 @@ class LoginPagesBrowserTest {
     fillLogin(browser, "alice", "20231234", "sms");
     assertThat(browser.url()).as(browser.find(By.tagName("main")).getText()).endsWith("/code");
     String old = gw.lastCode("+33612345678");
-    browser.find(By.xpath("//button[normalize-space()='Renvoyer un code']")).click();
+    submit(browser, By.xpath("//button[normalize-space()='Renvoyer un code']"));
     assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("Un nouveau code");
     browser.axe().assertNoViolations("the code page after a resend");
     gw.clock.advance(Duration.ofMinutes(6));
     browser.find(By.id("code")).sendKeys(old);
-    browser.find(By.cssSelector("form button.primary")).click();
+    submit(browser, By.cssSelector("form button.primary"));
     assertThat(browser.find(By.id("code-error")).getText()).contains("expiré");
     browser.axe().assertNoViolations("the code page with an expired code");
   }
@@ -168,7 +185,7 @@ class LoginPagesBrowserTest {
   @Test
   void englishClosedElectionAndErrorPagesAreAccessibleToo() {
     toLoginPage(browser);
-    browser.find(By.linkText("English")).click();
+    submit(browser, By.linkText("English"));
     assertThat(browser.find(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
     assertThat(browser.title()).contains("Log in to vote");
     browser.axe().assertNoViolations("the login page in English");
