@@ -284,7 +284,8 @@ public final class Gateway implements AutoCloseable {
           public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
             return vertx.executeBlocking(work, false);
           }
-        }, config.session().idleTimeout());
+        }, config.session().idleTimeout(), new fr.sesame.ratelimit.redis.RedisRateLimiter(redis,
+            new fr.sesame.ratelimit.local.InMemoryRateLimiter(100_000)), config.limits().loginIp());
     Pages pages = new Pages();
     return List.of(new OidcHandlers(provider, elections, auth, pages),
         new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));

@@ -57,7 +57,7 @@ public final class LoginLimits {
    * The subject of a per-IP limit: an IPv4 address as it is, an IPv6 one by its /64 (one subscriber's
    * network; a client can take any address in it at will).
    */
-  static String ipSubject(String ip) {
+  public static String ipSubject(String ip) {
     if (ip == null || ip.isEmpty()) {
       return "unknown";
     }

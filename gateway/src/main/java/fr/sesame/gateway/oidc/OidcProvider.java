@@ -130,10 +130,15 @@ public final class OidcProvider {
   private final OffLoop offLoop;
   private final Issuer issuer;
   private final Duration sessionIdle;
+  private final fr.sesame.ratelimit.RateLimiter limiter;
+  private final fr.sesame.ratelimit.LimitPolicy flowsPerIp;
 
   public OidcProvider(OidcConfig config, OidcStore store, SigningKeys keys, SessionService sessions,
                       AuditTrail audit, KeyedHasher hasher, FieldCipher cipher, RandomTokens random, Clock clock,
-                      OffLoop offLoop, Duration sessionIdle) {
+                      OffLoop offLoop, Duration sessionIdle, fr.sesame.ratelimit.RateLimiter limiter,
+                      fr.sesame.ratelimit.LimitPolicy flowsPerIp) {
+    this.limiter = limiter;
+    this.flowsPerIp = flowsPerIp;
     this.config = java.util.Objects.requireNonNull(config);
     this.store = store;
     this.keys = keys;
@@ -267,6 +272,9 @@ public final class OidcProvider {
 
     /** A login flow started: the pages take it from here. */
     record Login(LoginFlow flow) implements Authorization {}
+
+    /** Too many flows started from this client IP: try again after {@code retryAfter}. */
+    record TooMany(Duration retryAfter) implements Authorization {}
   }
 
   /**
@@ -306,19 +314,32 @@ public final class OidcProvider {
             ResponseMode.QUERY).toURI();
         return refusal(client, from, error.getCode()).map(v -> new Authorization.ErrorRedirect(to));
       }
-      String flowId = RandomTokens.base64Url(random.bytes(24));
-      LoginFlow flow = new LoginFlow(flowId, client, request.getRedirectionURI(),
-          request.getState() == null ? null : request.getState().getValue(),
-          request.getNonce() == null ? null : request.getNonce().getValue(),
-          request.getCodeChallenge().getValue(), request.getLoginHint(),
-          request.getUILocales() == null ? "" : String.join(" ",
-              request.getUILocales().stream().map(Object::toString).toList()),
-          browserHash(browserId), Map.of());
-      return store.putFlow(flowId, flow.toFields(), config.flowTtl().toMillis())
-          .compose(v -> audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.authorize",
-              "client:" + client.clientId(), from.ip(), "login", "flow", flowHandle(flowId))))
-          .map(v -> new Authorization.Login(flow));
+      // each flow is kept in Redis for its lifetime: a flood of authorizations from one address is refused
+      // (the login routes' per-IP policy, in a bucket of its own), so it cannot fill Redis with flows
+      return limiter.check(client.electionId(), List.of(new fr.sesame.ratelimit.Limit(flowsPerIp, "oidc-flow:"
+          + fr.sesame.gateway.auth.LoginLimits.ipSubject(from.ip()))), 1, clock.instant()).compose(decision -> {
+            if (!decision.allowed()) {
+              return Future.succeededFuture(new Authorization.TooMany(decision.retryAfter()));
+            }
+            return startFlow(client, request, browserId, from);
+          });
     });
+  }
+
+  private Future<Authorization> startFlow(RelyingParty client, AuthenticationRequest request, String browserId,
+                                          ClientInfo from) {
+    String flowId = RandomTokens.base64Url(random.bytes(24));
+    LoginFlow flow = new LoginFlow(flowId, client, request.getRedirectionURI(),
+        request.getState() == null ? null : request.getState().getValue(),
+        request.getNonce() == null ? null : request.getNonce().getValue(),
+        request.getCodeChallenge().getValue(), request.getLoginHint(),
+        request.getUILocales() == null ? "" : String.join(" ",
+            request.getUILocales().stream().map(Object::toString).toList()),
+        browserHash(browserId), Map.of());
+    return store.putFlow(flowId, flow.toFields(), config.flowTtl().toMillis())
+        .compose(v -> audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.authorize",
+            "client:" + client.clientId(), from.ip(), "login", "flow", flowHandle(flowId))))
+        .map(v -> new Authorization.Login(flow));
   }
 
   /** The checks beyond parsing; null when the request may go on. */

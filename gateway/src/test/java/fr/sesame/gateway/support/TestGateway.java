@@ -171,8 +171,13 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
 
   /** A gateway serving the OpenID Connect provider and the login pages, its issuer http://localhost:PORT. */
   public static TestGateway withOidc() {
+    return withOidc(TEST_LIMITS);
+  }
+
+  /** {@link #withOidc()} with these limits. */
+  public static TestGateway withOidc(fr.sesame.gateway.config.LimitsConfig limits) {
     return new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
-        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), limits, null,
         fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER));
   }
 

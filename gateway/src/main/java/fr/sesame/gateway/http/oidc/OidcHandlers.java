@@ -97,6 +97,11 @@ public final class OidcHandlers implements RouteGroup {
         redirect(ctx, "/connexion/" + login.flow().id());
       } else if (a instanceof OidcProvider.Authorization.ErrorRedirect error) {
         redirect(ctx, error.to().toString());
+      } else if (a instanceof OidcProvider.Authorization.TooMany tooMany) {
+        ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (tooMany.retryAfter().toMillis() + 999)
+            / 1000)));
+        pages.render(ctx, 429, "message", lang, pages.text(lang, "unavailableTitle"), Map.of("paragraphs",
+            List.of(pages.text(lang, "err.rateLimited")), "switchHref", ""), null);
       } else {
         OidcProvider.Authorization.ErrorPage page = (OidcProvider.Authorization.ErrorPage) a;
         errorPage(ctx, lang, page.error());
