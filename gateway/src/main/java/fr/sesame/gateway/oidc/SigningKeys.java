@@ -56,6 +56,8 @@ public final class SigningKeys {
   private final Clock clock;
   private final Duration published;
   private volatile List<Entry> entries = List.of();
+  private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SigningKeys.class);
 
   /**
    * @param published how long a retired key stays in the JWK set: the ID tokens' lifetime, plus a margin for
@@ -132,7 +134,17 @@ public final class SigningKeys {
 
   private List<Entry> read(Map<String, String> stored) {
     List<Entry> read = new ArrayList<>();
-    stored.values().forEach(json -> read.add(Entry.fromJson(new JsonObject(json), cipher)));
+    for (Map.Entry<String, String> e : stored.entrySet()) {
+      try {
+        read.add(Entry.fromJson(new JsonObject(e.getValue()), cipher));
+      } catch (RuntimeException unreadable) {
+        // written with another data key (a key changed, or another deployment on this Redis): it can sign
+        // nothing here; a key of this deployment's is made in its place
+        if (warned.add(e.getKey())) {
+          LOG.warn("signing key {} cannot be read with this data key: ignored", e.getKey());
+        }
+      }
+    }
     read.sort(Comparator.comparing(Entry::created).thenComparing(Entry::kid));
     return List.copyOf(read);
   }

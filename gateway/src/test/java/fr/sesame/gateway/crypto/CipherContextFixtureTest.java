@@ -96,8 +96,19 @@ class CipherContextFixtureTest {
     // issue 12: not in release 0.1, pinned from its first release on
     assertThat(hasher.hashText(HashPurpose.LOGIN_IDEMPOTENCY, "demo", "secret", "key-1"))
         .isEqualTo("Fp2qcHpCXuhcsH9wStxJdfGlvBrviopF4PFtm4-IluM");
+    // issue 14: the OpenID Connect provider's, pinned from their first release on (a pairwise subject that
+    // changed would make every platform see its voters as new ones)
+    assertThat(hasher.hashText(HashPurpose.OIDC_SUBJECT, "urne", "demo", "pseudonym"))
+        .isEqualTo("SXFfo6tPH7j_t4FzYiV0oZVP747Pgwga-OUyE-JuiOY");
+    assertThat(hasher.hashText(HashPurpose.OIDC_CLIENT_SECRET, "urne", "secret"))
+        .isEqualTo("RscIjFq-x9nzoHL7w90CzLVnu398RDHc6MJiLx8xDjo");
+    assertThat(hasher.hashText(HashPurpose.OIDC_CODE, "code")).isEqualTo("9rLRHaGUXXXdSiS2QN3Qs_xEnBj7mW3Awt0Idzv3d2s");
+    assertThat(hasher.hashText(HashPurpose.OIDC_BROWSER, "browser"))
+        .isEqualTo("SfJLKveALqHLPyu6pOB-5_uVw6KW5fIzMyAutDCkxqs");
+    assertThat(hasher.hashText(HashPurpose.CSRF, "browser", "flow")).isEqualTo("QysGblQcIndW4mcXEUOJxjq3k0zJBwPrG-s5A1lfVno");
+    assertThat(hasher.hashText(HashPurpose.OIDC_JTI, "urne", "jti")).isEqualTo("5U7MoVEkayOP_TXjUOqmqvMsQsXGX7LUhkrUrm-2wNQ");
     assertThat(CipherContext.loginCode("demo/challenge")).isEqualTo("login-code|demo/challenge");
-    assertThat(HashPurpose.values()).hasSize(9); // a new purpose gets its own pinned line here
+    assertThat(HashPurpose.values()).hasSize(15); // a new purpose gets its own pinned line here
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class LoginPages implements RouteGroup {
     routes.form(router.post(BASE + ":flow/resend"), "page-resend", ctx -> withFlow(ctx, this::resend));
     routes.form(router.post(BASE + ":flow/cancel"), "page-cancel", ctx -> withFlow(ctx, this::cancel));
     routes.plain(router.get("/static/sesame.css"), "static-css", Static::css);
+    routes.plain(router.get("/static/sesame.js"), "static-js", Static::js);
   }
 
   /** What a step needs: the flow (of this browser), its election, the page's language. */
@@ -378,6 +379,8 @@ public final class LoginPages implements RouteGroup {
         Locale.forLanguageTag(lang)), flow.get("to").orElse("")));
     Instant until = Instant.ofEpochSecond(Long.parseLong(flow.get("until").orElse("0")));
     m.put("validity", pages.text(lang, "validity", DateTimeFormatter.ofPattern("HH:mm").format(until.atZone(PARIS))));
+    // seconds, not a time: the browser's clock may differ from the gateway's
+    m.put("remaining", Math.max(0, until.getEpochSecond() - clock.instant().getEpochSecond()));
     m.put("resendHint", pages.text(lang, "resendHint"));
     if (notice != null) {
       m.put("notice", notice);

@@ -24,6 +24,8 @@ import java.util.Properties;
  */
 public final class Pages {
   public static final List<String> LANGUAGES = List.of("fr", "en");
+  /** The pages that load the gateway's one script (a countdown; each works without it): no inline script ever. */
+  private static final java.util.Set<String> SCRIPTED = java.util.Set.of("code");
   private static final String BASE = "fr/sesame/gateway/pages/";
   private final Map<String, Template> templates = new HashMap<>();
   private final Map<String, Map<String, String>> texts = new HashMap<>();
@@ -128,6 +130,7 @@ public final class Pages {
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+            + (SCRIPTED.contains(template) ? "script-src 'self'; " : "")
             + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'")
         .end(html);
   }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 /** The pages' own style sheet, read once: no third-party asset, no font download. */
 final class Static {
   private static final Buffer CSS = read("fr/sesame/gateway/static/sesame.css");
+  private static final Buffer JS = read("fr/sesame/gateway/static/sesame.js");
 
   private Static() {}
 
@@ -21,6 +22,11 @@ final class Static {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  static void js(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+        .putHeader("Cache-Control", "public, max-age=3600").end(JS);
   }
 
   static void css(RoutingContext ctx) {

@@ -183,6 +183,28 @@ class LoginPagesBrowserTest {
   }
 
   @Test
+  void theCodePageCountsDownAndWarnsAMinuteBeforeTheCodeEnds() {
+    toLoginPage(browser);
+    fillLogin(browser, "alice", "20231234", "sms");
+    assertThat(browser.find(By.id("countdown-text")).getText()).as("about 5 minutes left")
+        .matches("Temps restant pour saisir ce code : (5 min 00|4 min [0-5][0-9]) s");
+    assertThat(browser.find(By.id("countdown-live")).getText()).isEmpty();
+    gw.clock.advance(Duration.ofSeconds(250)); // 50 s left by the gateway's clock
+    browser.open(browser.url());
+    assertThat(browser.find(By.id("countdown-live")).getText()).startsWith("Moins d’une minute");
+    browser.axe().assertNoViolations("the code page with its warning");
+    assertThat(noScriptCountdownHidden()).isTrue();
+  }
+
+  /** Without JavaScript the countdown stays hidden (the page says until when the code is valid). */
+  private static boolean noScriptCountdownHidden() {
+    toLoginPage(noScript);
+    fillLogin(noScript, "chloe", "4321", "email");
+    return !noScript.find(By.id("countdown")).isDisplayed()
+        && noScript.find(By.id("code-validity")).getText().contains("valable jusqu’à");
+  }
+
+  @Test
   void englishClosedElectionAndErrorPagesAreAccessibleToo() {
     toLoginPage(browser);
     submit(browser, By.linkText("English"));

@@ -1,0 +1,32 @@
+/* Sesame's only script, on the code page: a countdown of the code's validity and a warning before it ends
+   (WCAG 2.2.1), announced to screen readers at one minute left and at the end. The page works without it:
+   the time the code expires is written in the page, and "Renvoyer un code" gives a new one. */
+(function () {
+  "use strict";
+  var box = document.getElementById("countdown");
+  if (!box) { return; }
+  var remaining = parseInt(box.getAttribute("data-remaining"), 10);
+  var shown = document.getElementById("countdown-text");
+  var live = document.getElementById("countdown-live");
+  if (isNaN(remaining) || !shown || !live) { return; }
+  var end = Date.now() + remaining * 1000;
+  var warned = false;
+  box.hidden = false;
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function tick() {
+    var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    var text = box.getAttribute("data-left").replace("{m}", Math.floor(left / 60)).replace("{s}", pad(left % 60));
+    shown.textContent = text;
+    if (left <= 60 && !warned) {
+      warned = true;
+      live.textContent = box.getAttribute(left === 0 ? "data-expired" : "data-warn");
+      box.className = "countdown warning";
+    }
+    if (left === 0) {
+      live.textContent = box.getAttribute("data-expired");
+      return;
+    }
+    window.setTimeout(tick, 1000);
+  }
+  tick();
+}());
