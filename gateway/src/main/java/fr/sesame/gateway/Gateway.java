@@ -245,9 +245,12 @@ public final class Gateway implements AutoCloseable {
     SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock);
     RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
+    OidcProvider provider = config.oidc().issuer() == null ? null
+        : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
     List<RouteGroup> routes = new ArrayList<>(List.of(
         new LoginHandlers(logins, elections, clock, config.otp().digits()),
-        new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth),
+        new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
+            provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), rolls, clock,
             auth),
@@ -255,8 +258,10 @@ public final class Gateway implements AutoCloseable {
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth),
         new DocsHandlers(new ProblemPages(ProblemDescriptions.load()))));
-    if (config.oidc().issuer() != null) {
-      routes.addAll(oidc(vertx, config, clock, redis, sessions, audit, hasher, cipher, random, logins, elections, auth));
+    if (provider != null) {
+      Pages pages = new Pages();
+      routes.add(new OidcHandlers(provider, elections, auth, pages));
+      routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
     }
     if (devOutbox != null) {
       routes.add(new DevHandlers(devOutbox));
@@ -269,16 +274,15 @@ public final class Gateway implements AutoCloseable {
    * loaded (made on the first start) before the gateway serves, and reloaded every minute (a rotation on another
    * instance reaches this one within that minute).
    */
-  private static List<RouteGroup> oidc(Vertx vertx, GatewayConfig config, Clock clock, RedisAccess redis,
-                                       SessionService sessions, ChainedAuditTrail audit, KeyedHasher hasher,
-                                       FieldCipher cipher, RandomTokens random, LoginService logins,
-                                       ElectionService elections, ApiKeyAuth auth) throws Exception {
+  private static OidcProvider oidcProvider(Vertx vertx, GatewayConfig config, Clock clock, RedisAccess redis,
+                                           SessionService sessions, ChainedAuditTrail audit, KeyedHasher hasher,
+                                           FieldCipher cipher, RandomTokens random) throws Exception {
     RedisOidcStore store = new RedisOidcStore(redis);
     SigningKeys keys = new SigningKeys(store, cipher, clock, config.oidc().idTokenTtl());
     keys.load().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     vertx.setPeriodic(60_000, id -> keys.load().onFailure(e ->
         LOG.warn("signing keys not reloaded: {}", e.toString())));
-    OidcProvider provider = new OidcProvider(config.oidc(), store, keys, sessions, audit, hasher, cipher, random,
+    return new OidcProvider(config.oidc(), store, keys, sessions, audit, hasher, cipher, random,
         clock, new OidcProvider.OffLoop() {
           @Override
           public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
@@ -286,9 +290,6 @@ public final class Gateway implements AutoCloseable {
           }
         }, config.session().idleTimeout(), new fr.sesame.ratelimit.redis.RedisRateLimiter(redis,
             new fr.sesame.ratelimit.local.InMemoryRateLimiter(100_000)), config.limits().loginIp());
-    Pages pages = new Pages();
-    return List.of(new OidcHandlers(provider, elections, auth, pages),
-        new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
   }
 
   /**

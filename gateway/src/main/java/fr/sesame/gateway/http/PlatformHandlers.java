@@ -26,9 +26,20 @@ public final class PlatformHandlers implements RouteGroup {
   private final ElectionService elections;
   private final Clock clock;
   private final ApiKeyAuth auth;
+  private final java.util.function.Function<String, Future<String>> sessionTokenOf;
 
   public PlatformHandlers(SessionService sessions, EmargementList emargementList, ElectionService elections,
                           Clock clock, ApiKeyAuth auth) {
+    this(sessions, emargementList, elections, clock, auth, Future::succeededFuture);
+  }
+
+  /**
+   * @param sessionTokenOf the session a token given to these routes stands for: an OpenID Connect access token
+   *                       is resolved to its session; a session token is itself
+   */
+  public PlatformHandlers(SessionService sessions, EmargementList emargementList, ElectionService elections,
+                          Clock clock, ApiKeyAuth auth, java.util.function.Function<String, Future<String>> sessionTokenOf) {
+    this.sessionTokenOf = sessionTokenOf;
     this.sessions = sessions;
     this.emargementList = emargementList;
     this.elections = elections;
@@ -48,9 +59,17 @@ public final class PlatformHandlers implements RouteGroup {
 
   private void introspect(RoutingContext ctx) {
     String token = JsonInput.read(ctx, TOKEN_FIELDS).string("token", 128);
-    sessions.introspect(token).onSuccess(found -> ApiRouter.json(ctx, 200, found
-        .map(s -> new JsonObject().put("active", true).put("electionId", s.electionId()).put("voterId", s.voterId())
-            .put("college", s.college()).put("exp", s.exp()))
+    // an OpenID Connect access token answers without voterId: a platform that logs voters in through the
+    // provider only ever sees its pairwise subject
+    boolean viaProvider = token.startsWith(fr.sesame.gateway.oidc.OidcProvider.ACCESS_PREFIX);
+    sessionTokenOf.apply(token).compose(sessions::introspect).onSuccess(found -> ApiRouter.json(ctx, 200, found
+        .map(s -> {
+          JsonObject body = new JsonObject().put("active", true).put("electionId", s.electionId());
+          if (!viaProvider) {
+            body.put("voterId", s.voterId());
+          }
+          return body.put("college", s.college()).put("exp", s.exp());
+        })
         .orElse(new JsonObject().put("active", false)))).onFailure(ctx::fail);
   }
 
@@ -59,7 +78,8 @@ public final class PlatformHandlers implements RouteGroup {
     String token = in.string("sessionToken", 128);
     String voterIp = ip(in.optionalString("voterIp", 45));
     Paths.election(ctx, elections).compose(election -> open(election)
-            .compose(e -> sessions.emarge(e.id(), token, voterIp, ApiKeyAuth.client(ctx))))
+            .compose(e -> sessionTokenOf.apply(token).compose(t -> sessions.emarge(e.id(), t, voterIp,
+                ApiKeyAuth.client(ctx)))))
         .compose(PlatformHandlers::recorded)
         .onSuccess(r -> ApiRouter.json(ctx, 201, new JsonObject().put("votedAt", r.votedAt().toString())))
         .onFailure(ctx::fail);
@@ -75,7 +95,7 @@ public final class PlatformHandlers implements RouteGroup {
 
   private void logout(RoutingContext ctx) {
     String token = JsonInput.read(ctx, LOGOUT_FIELDS).string("sessionToken", 128);
-    sessions.logout(token, ApiKeyAuth.client(ctx)).onSuccess(ended -> {
+    sessionTokenOf.apply(token).compose(t -> sessions.logout(t, ApiKeyAuth.client(ctx))).onSuccess(ended -> {
       if (ended) {
         ctx.response().setStatusCode(204).end();
       } else {

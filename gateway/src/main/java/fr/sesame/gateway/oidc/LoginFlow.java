@@ -49,7 +49,9 @@ public record LoginFlow(String id, RelyingParty client, URI redirectUri, String 
     Map<String, String> f = new HashMap<>(step);
     f.put("c", client.clientId());
     f.put("r", redirectUri.toString());
-    f.put("cc", codeChallenge);
+    if (codeChallenge != null) {
+      f.put("cc", codeChallenge);
+    }
     f.put("b", browserHash);
     f.put("l", locales);
     if (state != null) {
@@ -66,7 +68,7 @@ public record LoginFlow(String id, RelyingParty client, URI redirectUri, String 
 
   /** Reads a stored flow; empty when a field the request set is missing (expired, then partly rewritten). */
   static Optional<LoginFlow> of(String id, Map<String, String> f, RelyingParty client) {
-    for (String required : List.of("c", "r", "cc", "b", "l")) {
+    for (String required : List.of("c", "r", "b", "l")) {
       if (!f.containsKey(required)) {
         return Optional.empty();
       }

@@ -164,6 +164,9 @@ public final class OidcProvider {
   public static final String REVOKE = "/oidc/revoke";
   public static final String LOGOUT = "/oidc/logout";
   public static final String DISCOVERY = "/.well-known/openid-configuration";
+  public static final String USERINFO = "/oidc/userinfo";
+  /** What an access token of this provider begins with (the platform routes tell them from session tokens). */
+  public static final String ACCESS_PREFIX = "sat.";
 
   // ---------------------------------------------------------------- discovery and keys
 
@@ -175,13 +178,14 @@ public final class OidcProvider {
     m.setIntrospectionEndpointURI(endpoint(INTROSPECT));
     m.setRevocationEndpointURI(endpoint(REVOKE));
     m.setEndSessionEndpointURI(endpoint(LOGOUT));
+    m.setUserInfoEndpointURI(endpoint(USERINFO));
     m.setScopes(new Scope(OIDCScopeValue.OPENID));
     m.setResponseTypes(List.of(ResponseType.CODE));
     m.setResponseModes(List.of(ResponseMode.QUERY));
     m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE));
     m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
     List<ClientAuthenticationMethod> methods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
-        ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+        ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT);
     m.setTokenEndpointAuthMethods(methods);
     m.setIntrospectionEndpointAuthMethods(methods);
     m.setRevocationEndpointAuthMethods(methods);
@@ -239,7 +243,7 @@ public final class OidcProvider {
       }
       String secret = null;
       String secretHash = null;
-      if (asked.authMethod().equals(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)) {
+      if (asked.usesSecret()) {
         boolean keep = existing.isPresent() && existing.get().secretHash() != null && !newSecret;
         if (keep) {
           secretHash = existing.get().secretHash();
@@ -249,7 +253,7 @@ public final class OidcProvider {
         }
       }
       RelyingParty party = new RelyingParty(asked.clientId(), asked.electionId(), asked.name(), asked.redirectUris(),
-          asked.logoutUris(), asked.authMethod(), secretHash, asked.jwks(), asked.idTokenAlg());
+          asked.logoutUris(), asked.authMethod(), secretHash, asked.jwks(), asked.idTokenAlg(), asked.requirePkce());
       String shown = secret;
       return store.putClient(party.clientId(), party.toJson().encode()).compose(created ->
           audit.record(party.electionId(), AuditEvent.of(clock.instant(), "oidc.client", by.actor(), by.ip(),
@@ -308,7 +312,7 @@ public final class OidcProvider {
         return refusal(client, from, "redirect_uri_mismatch").map(v -> new Authorization.ErrorPage(
             "invalid_request", "the redirect_uri is not one registered for this client"));
       }
-      ErrorObject error = check(request);
+      ErrorObject error = check(request, client);
       if (error != null) {
         URI to = new AuthenticationErrorResponse(request.getRedirectionURI(), error, request.getState(), issuer,
             ResponseMode.QUERY).toURI();
@@ -332,7 +336,7 @@ public final class OidcProvider {
     LoginFlow flow = new LoginFlow(flowId, client, request.getRedirectionURI(),
         request.getState() == null ? null : request.getState().getValue(),
         request.getNonce() == null ? null : request.getNonce().getValue(),
-        request.getCodeChallenge().getValue(), request.getLoginHint(),
+        request.getCodeChallenge() == null ? null : request.getCodeChallenge().getValue(), request.getLoginHint(),
         request.getUILocales() == null ? "" : String.join(" ",
             request.getUILocales().stream().map(Object::toString).toList()),
         browserHash(browserId), Map.of());
@@ -343,7 +347,7 @@ public final class OidcProvider {
   }
 
   /** The checks beyond parsing; null when the request may go on. */
-  private static ErrorObject check(AuthenticationRequest request) {
+  private static ErrorObject check(AuthenticationRequest request, RelyingParty client) {
     if (!request.getResponseType().equals(ResponseType.CODE)) {
       return OAuth2Error.UNSUPPORTED_RESPONSE_TYPE.setDescription("code flow only");
     }
@@ -356,14 +360,15 @@ public final class OidcProvider {
     if (request.getRequestURI() != null) {
       return OAuth2Error.REQUEST_URI_NOT_SUPPORTED;
     }
-    Set<String> scopes = Set.copyOf(request.getScope().toStringList());
-    if (!scopes.equals(Set.of("openid"))) {
-      return OAuth2Error.INVALID_SCOPE.setDescription("the only scope is openid");
+    // OpenID Connect Core §3.1.2.1: scope values not understood are ignored (a platform asking for "openid profile
+    // email" gets the pairwise subject only); openid is required
+    if (!request.getScope().contains(OIDCScopeValue.OPENID)) {
+      return OAuth2Error.INVALID_SCOPE.setDescription("openid is required");
     }
-    if (request.getCodeChallenge() == null) {
+    if (request.getCodeChallenge() == null && client.requirePkce()) {
       return OAuth2Error.INVALID_REQUEST.setDescription("PKCE is required: code_challenge with S256");
     }
-    if (!CodeChallengeMethod.S256.equals(request.getCodeChallengeMethod())) {
+    if (request.getCodeChallenge() != null && !CodeChallengeMethod.S256.equals(request.getCodeChallengeMethod())) {
       return OAuth2Error.INVALID_REQUEST.setDescription("code_challenge_method must be S256");
     }
     Prompt prompt = request.getPrompt();
@@ -489,7 +494,7 @@ public final class OidcProvider {
       return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT.setDescription(
           "client authentication required: client_secret_basic or private_key_jwt")));
     }
-    return authenticate(request.getClientAuthentication()).compose(client -> {
+    return authenticate(request.getClientAuthentication(), "oidc.token", from).compose(client -> {
       if (client == null) {
         return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
       }
@@ -508,6 +513,12 @@ public final class OidcProvider {
               "client");
         }
         String sessionToken = cipher.decrypt(code.getString("t"), "oidc-code:" + codeHash);
+        if (redeemed.get().replay() && !redeemed.get().issued()) {
+          // presented again after a first presentation that issued nothing (refused, or failed on the way):
+          // refused, and the voter's session stays (a client's retry must not log the voter out)
+          return tokenRefused(client, from, OAuth2Error.INVALID_GRANT.setDescription("code already presented"),
+              "code-reused");
+        }
         if (redeemed.get().replay()) {
           // RFC 6749 §4.1.2: a code used twice revokes the tokens issued from it
           return sessions.logout(sessionToken, from).compose(ended -> audit.record(client.electionId(),
@@ -523,9 +534,9 @@ public final class OidcProvider {
               "redirect_uri");
         }
         CodeVerifier verifier = grant.getCodeVerifier();
-        if (verifier == null || !KeyedHasher.equal(
+        if (code.getString("cc") != null && (verifier == null || !KeyedHasher.equal(
             CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue().getBytes(StandardCharsets.US_ASCII),
-            code.getString("cc").getBytes(StandardCharsets.US_ASCII))) {
+            code.getString("cc").getBytes(StandardCharsets.US_ASCII)))) {
           return tokenRefused(client, from, OAuth2Error.INVALID_GRANT.setDescription("PKCE verification failed"),
               "pkce");
         }
@@ -534,14 +545,23 @@ public final class OidcProvider {
             return tokenRefused(client, from, OAuth2Error.INVALID_GRANT.setDescription("the session has ended"),
                 "session");
           }
-          return offLoop.run(() -> idToken(client, code)).compose(idToken -> {
-            BearerAccessToken access = new BearerAccessToken(sessionToken, sessionIdle.toSeconds(),
-                new Scope(OIDCScopeValue.OPENID));
-            HTTPResponse ok = new OIDCTokenResponse(new OIDCTokens(idToken, access, null)).toHTTPResponse();
-            return audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.token",
-                "client:" + client.clientId(), from.ip(), "issued", "voter", code.getString("v"),
-                "sid", code.getString("sid"))).map(ok);
-          });
+          // the access token is opaque and random: the session token begins with the voter's Sesame pseudonym,
+          // which would let every platform of the election link the voter across logins and clients
+          String accessToken = ACCESS_PREFIX + RandomTokens.base64Url(random.bytes(32));
+          String accessHash = accessHash(accessToken);
+          JsonObject accessRecord = new JsonObject().put("c", client.clientId()).put("e", client.electionId())
+              .put("t", cipher.encrypt(sessionToken, "oidc-access:" + accessHash));
+          return offLoop.run(() -> idToken(client, code))
+              .compose(idToken -> store.putAccessToken(accessHash, accessRecord.encode(), SID_TTL.toMillis())
+                  .compose(v -> store.markIssued(codeHash)).map(idToken))
+              .compose(idToken -> {
+                BearerAccessToken access = new BearerAccessToken(accessToken, sessionIdle.toSeconds(),
+                    new Scope(OIDCScopeValue.OPENID));
+                HTTPResponse ok = new OIDCTokenResponse(new OIDCTokens(idToken, access, null)).toHTTPResponse();
+                return audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.token",
+                    "client:" + client.clientId(), from.ip(), "issued", "voter", code.getString("v"),
+                    "sid", code.getString("sid"))).map(ok);
+              });
         });
       });
     });
@@ -595,15 +615,31 @@ public final class OidcProvider {
 
   // ---------------------------------------------------------------- client authentication
 
-  /** @return the authenticated client, or null (unknown, wrong secret, bad assertion, method not registered) */
-  private Future<RelyingParty> authenticate(ClientAuthentication auth) {
+  /**
+   * @return the authenticated client, or null (unknown, wrong secret, bad assertion, method not registered); a
+   *         registered client that fails is audited as {@code event} refused, {@code client-auth}
+   */
+  private Future<RelyingParty> authenticate(ClientAuthentication auth, String event, ClientInfo from) {
+    return checkClient(auth).compose(client -> {
+      if (client != null) {
+        return Future.succeededFuture(client);
+      }
+      return client(auth.getClientID().getValue()).compose(known -> known.isEmpty()
+          ? Future.<RelyingParty>succeededFuture(null)
+          : audit.record(known.get().electionId(), AuditEvent.of(clock.instant(), event, "client:"
+              + known.get().clientId(), from.ip(), "refused", "reason", "client-auth", "method",
+              auth.getMethod().getValue())).map((RelyingParty) null));
+    });
+  }
+
+  private Future<RelyingParty> checkClient(ClientAuthentication auth) {
     return client(auth.getClientID().getValue()).compose(found -> {
       if (found.isEmpty() || !found.get().authMethod().equals(auth.getMethod())) {
         return Future.succeededFuture(null);
       }
       RelyingParty client = found.get();
-      if (auth instanceof ClientSecretBasic basic) {
-        byte[] given = hasher.hash(HashPurpose.OIDC_CLIENT_SECRET, client.clientId(), basic.getClientSecret().getValue());
+      if (auth instanceof com.nimbusds.oauth2.sdk.auth.PlainClientSecret plain) { // basic or post
+        byte[] given = hasher.hash(HashPurpose.OIDC_CLIENT_SECRET, client.clientId(), plain.getClientSecret().getValue());
         byte[] stored = java.util.Base64.getUrlDecoder().decode(client.secretHash());
         return Future.succeededFuture(KeyedHasher.equal(given, stored) ? client : null);
       }
@@ -618,7 +654,9 @@ public final class OidcProvider {
           } catch (java.text.ParseException e) {
             return Future.succeededFuture(null);
           }
-          if (claims.getJWTID() == null || claims.getExpirationTime() == null) {
+          // an assertion names its own id and expires within 10 minutes: its id is kept that long, no longer
+          if (claims.getJWTID() == null || claims.getExpirationTime() == null
+              || claims.getExpirationTime().getTime() - clock.millis() > 600_000) {
             return Future.succeededFuture(null);
           }
           long ttl = Math.max(1_000, claims.getExpirationTime().getTime() - clock.millis() + 60_000);
@@ -669,10 +707,60 @@ public final class OidcProvider {
     }
   }
 
+  // ---------------------------------------------------------------- access tokens
+
+  /** An access token resolved: the session it stands for, the client it was issued to. */
+  public record Access(String sessionToken, String clientId, String electionId) {}
+
+  private String accessHash(String accessToken) {
+    return hasher.hashText(HashPurpose.OIDC_CODE, "access", accessToken);
+  }
+
+  /** The session an access token of this provider stands for; empty when it is not one (or expired). */
+  public Future<Optional<Access>> access(String accessToken) {
+    if (accessToken == null || !accessToken.startsWith(ACCESS_PREFIX) || accessToken.length() > 128) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String hash = accessHash(accessToken);
+    return store.accessToken(hash).map(found -> found.map(json -> {
+      JsonObject r = new JsonObject(json);
+      return new Access(cipher.decrypt(r.getString("t"), "oidc-access:" + hash), r.getString("c"),
+          r.getString("e"));
+    }));
+  }
+
+  /**
+   * What the platform routes ({@code /v1/introspect}, émargement, logout) act on for a token they are given:
+   * the session of an access token of this provider, the token itself otherwise (a session token of the API).
+   */
+  public Future<String> sessionTokenOf(String token) {
+    if (token == null || !token.startsWith(ACCESS_PREFIX)) {
+      return Future.succeededFuture(token);
+    }
+    return access(token).map(a -> a.map(Access::sessionToken).orElse(""));
+  }
+
+  /** OpenID Connect UserInfo: the pairwise subject, and nothing else (no name, email or phone). */
+  public Future<Optional<JsonObject>> userInfo(String accessToken) {
+    return access(accessToken).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<JsonObject>empty());
+      }
+      Access a = found.get();
+      return sessions.introspect(a.sessionToken()).compose(s -> {
+        if (s.isEmpty() || !s.get().electionId().equals(a.electionId())) {
+          return Future.succeededFuture(Optional.<JsonObject>empty());
+        }
+        return client(a.clientId()).map(c -> c.map(client -> new JsonObject()
+            .put("sub", subject(client, s.get().voterId()))));
+      });
+    });
+  }
+
   // ---------------------------------------------------------------- introspection, revocation, logout
 
   /** RFC 7662 introspection: the client's own election's sessions only; the subject is pairwise for it. */
-  public Future<HTTPResponse> introspect(HTTPRequest http) {
+  public Future<HTTPResponse> introspect(HTTPRequest http, ClientInfo from) {
     TokenIntrospectionRequest request;
     try {
       request = TokenIntrospectionRequest.parse(http);
@@ -683,11 +771,13 @@ public final class OidcProvider {
     if (request.getClientAuthentication() == null) {
       return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
     }
-    return authenticate(request.getClientAuthentication()).compose(client -> {
+    return authenticate(request.getClientAuthentication(), "oidc.introspect", from).compose(client -> {
       if (client == null) {
         return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
       }
-      return sessions.introspect(request.getToken().getValue()).map(found -> {
+      return access(request.getToken().getValue()).compose(a -> a.isEmpty()
+          || !a.get().clientId().equals(client.clientId()) ? Future.succeededFuture(Optional.<SessionService.Introspection>empty())
+          : sessions.introspect(a.get().sessionToken())).map(found -> {
         if (found.isEmpty() || !found.get().electionId().equals(client.electionId())) {
           return new TokenIntrospectionSuccessResponse.Builder(false).build().toHTTPResponse();
         }
@@ -711,16 +801,21 @@ public final class OidcProvider {
     if (request.getClientAuthentication() == null) {
       return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
     }
-    return authenticate(request.getClientAuthentication()).compose(client -> {
+    return authenticate(request.getClientAuthentication(), "oidc.revoke", from).compose(client -> {
       if (client == null) {
         return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
       }
       String token = request.getToken().getValue();
-      return sessions.introspect(token).compose(found -> {
-        if (found.isEmpty() || !found.get().electionId().equals(client.electionId())) {
+      return access(token).compose(found -> {
+        // RFC 7009 §2.1: only a token issued to this client; any other answers 200 and is left as it is
+        if (found.isEmpty() || !found.get().clientId().equals(client.clientId())) {
           return Future.succeededFuture(new HTTPResponse(200));
         }
-        return sessions.logout(token, new ClientInfo(from.ip(), "client:" + client.clientId()))
+        return store.deleteAccessToken(accessHash(token))
+            .compose(v -> sessions.logout(found.get().sessionToken(), new ClientInfo(from.ip(),
+                "client:" + client.clientId())))
+            .compose(ended -> audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.revoke",
+                "client:" + client.clientId(), from.ip(), ended ? "ended" : "no-session")))
             .map(v -> new HTTPResponse(200));
       });
     });
@@ -781,21 +876,27 @@ public final class OidcProvider {
   }
 
   /** The hint's claims when this provider signed it (expired or not: it is only a hint), else null. */
-  private JWTClaimsSet verifiedHint(LogoutRequest request) throws java.text.ParseException, JOSEException {
+  private JWTClaimsSet verifiedHint(LogoutRequest request) {
     if (!(request.getIDTokenHint() instanceof SignedJWT jwt)) {
       return null;
     }
-    String kid = jwt.getHeader().getKeyID();
-    JWK key = kid == null ? null : keys.publicSet().getKeyByKeyId(kid);
-    if (key == null) {
-      return null;
+    try {
+      String kid = jwt.getHeader().getKeyID();
+      JWK key = kid == null ? null : keys.publicSet().getKeyByKeyId(kid);
+      // the header's algorithm must be the key's own (ES256 for the EC key, RS256 for the RSA one): anything
+      // else is a forgery attempt, refused before any crypto runs
+      if (key == null || key.getAlgorithm() == null || !key.getAlgorithm().equals(jwt.getHeader().getAlgorithm())) {
+        return null;
+      }
+      JWSVerifier verifier = key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
+      if (!jwt.verify(verifier)) {
+        return null;
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      return issuer.getValue().equals(claims.getIssuer()) ? claims : null;
+    } catch (JOSEException | java.text.ParseException | RuntimeException e) {
+      return null; // not a hint of this provider's
     }
-    JWSVerifier verifier = key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
-    if (!jwt.verify(verifier)) {
-      return null;
-    }
-    JWTClaimsSet claims = jwt.getJWTClaimsSet();
-    return issuer.getValue().equals(claims.getIssuer()) ? claims : null;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -23,12 +23,20 @@ import java.util.Set;
  * @param secretHash      the keyed hash of its secret ({@code client_secret_basic}); null otherwise
  * @param jwks            its public keys, a JWK set's JSON ({@code private_key_jwt}); null otherwise
  * @param idTokenAlg      {@code ES256} (default) or {@code RS256}
+ * @param requirePkce     true (default): an authorization request without a PKCE S256 challenge is refused;
+ *                        false only for a platform that sends none (Belenios), registered so on purpose
  */
 public record RelyingParty(String clientId, String electionId, String name, List<URI> redirectUris,
                            List<URI> logoutUris, ClientAuthenticationMethod authMethod, String secretHash,
-                           String jwks, JWSAlgorithm idTokenAlg) {
+                           String jwks, JWSAlgorithm idTokenAlg, boolean requirePkce) {
   public static final Set<ClientAuthenticationMethod> METHODS = Set.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
-      ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+      ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+
+  /** Whether this client authenticates with a shared secret (basic or post). */
+  public boolean usesSecret() {
+    return authMethod.equals(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+        || authMethod.equals(ClientAuthenticationMethod.CLIENT_SECRET_POST);
+  }
   public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
   public RelyingParty {
@@ -65,7 +73,7 @@ public record RelyingParty(String clientId, String electionId, String name, List
     logoutUris.forEach(u -> logouts.add(u.toString()));
     return new JsonObject().put("clientId", clientId).put("electionId", electionId).put("name", name)
         .put("redirectUris", redirects).put("postLogoutRedirectUris", logouts).put("authMethod", authMethod.getValue())
-        .put("secretHash", secretHash).put("jwks", jwks).put("idTokenSignedResponseAlg", idTokenAlg.getName());
+        .put("secretHash", secretHash).put("jwks", jwks).put("idTokenSignedResponseAlg", idTokenAlg.getName()).put("requirePkce", requirePkce);
   }
 
   /** What an administrator may read back: no secret hash. */
@@ -84,7 +92,8 @@ public record RelyingParty(String clientId, String electionId, String name, List
         json.getJsonArray("redirectUris").stream().map(o -> URI.create((String) o)).toList(),
         json.getJsonArray("postLogoutRedirectUris").stream().map(o -> URI.create((String) o)).toList(),
         ClientAuthenticationMethod.parse(json.getString("authMethod")), json.getString("secretHash"),
-        json.getString("jwks"), JWSAlgorithm.parse(json.getString("idTokenSignedResponseAlg")));
+        json.getString("jwks"), JWSAlgorithm.parse(json.getString("idTokenSignedResponseAlg")),
+        json.getBoolean("requirePkce", true));
   }
 
   /**

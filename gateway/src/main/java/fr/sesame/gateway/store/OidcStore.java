@@ -32,7 +32,7 @@ public interface OidcStore {
   Future<Void> putCode(String codeHash, String record, long ttlMs);
 
   /** A code presented at the token endpoint: its record and how many times it has now been presented (1 first). */
-  record Redemption(String record, long uses) {
+  record Redemption(String record, long uses, boolean issued) {
     public boolean replay() {
       return uses > 1;
     }
@@ -52,6 +52,18 @@ public interface OidcStore {
 
   /** Replaces a signing key's record (to retire it). */
   Future<Void> putSigningKey(String kid, String json);
+
+  /** Keeps an access token's record (the session it stands for, encrypted; its client) under its hash. */
+  Future<Void> putAccessToken(String tokenHash, String record, long ttlMs);
+
+  /** @return an access token's record, empty when unknown or expired */
+  Future<Optional<String>> accessToken(String tokenHash);
+
+  /** Forgets an access token (revoked). */
+  Future<Void> deleteAccessToken(String tokenHash);
+
+  /** Notes that a code's tokens were issued: a later presentation of it is a replay to punish. */
+  Future<Void> markIssued(String codeHash);
 
   /** Keeps the provider's session id {@code sid} to the (encrypted) session it names, for {@code ttlMs}. */
   Future<Void> putSession(String sid, String value, long ttlMs);

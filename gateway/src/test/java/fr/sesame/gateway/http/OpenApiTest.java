@@ -217,8 +217,8 @@ class OpenApiTest {
   @Test
   void clientAuthenticationIsWhatTheGatewayEnforces() throws Exception {
     JsonNode discovery = new ObjectMapper().readTree(gw.http.get("/.well-known/openid-configuration", null).body());
-    Map<String, String> schemeOf = Map.of("client_secret_basic", "clientSecretBasic", "private_key_jwt",
-        "privateKeyJwt");
+    Map<String, String> schemeOf = Map.of("client_secret_basic", "clientSecretBasic", "client_secret_post",
+        "clientSecretPost", "private_key_jwt", "privateKeyJwt");
     Map<String, Set<String>> expected = new TreeMap<>();
     for (String endpoint : List.of("token", "introspection", "revocation")) {
       Set<String> schemes = new TreeSet<>();

@@ -41,7 +41,7 @@ import java.util.Set;
  */
 public final class OidcHandlers implements RouteGroup {
   static final Set<String> CLIENT_FIELDS = Set.of("name", "redirectUris", "postLogoutRedirectUris", "authMethod",
-      "jwks", "idTokenSignedResponseAlg", "newSecret");
+      "jwks", "idTokenSignedResponseAlg", "newSecret", "requirePkce");
   private final OidcProvider provider;
   private final ElectionService elections;
   private final ApiKeyAuth auth;
@@ -59,11 +59,13 @@ public final class OidcHandlers implements RouteGroup {
     routes.plain(router.get(OidcProvider.DISCOVERY), "oidc-discovery", ctx -> json(ctx, provider.discovery(), 300));
     routes.plain(router.get(OidcProvider.JWKS), "oidc-jwks", ctx -> json(ctx, provider.jwks(), 60));
     routes.plain(router.get(OidcProvider.AUTHORIZE), "oidc-authorize", ctx -> authorize(ctx, params(ctx.queryParams())));
-    routes.form(router.post(OidcProvider.AUTHORIZE), "oidc-authorize-post", ctx -> authorize(ctx, ctx.get(Routes.FORM)));
+    routes.form(router.post(OidcProvider.AUTHORIZE), "oidc-authorize-post", this::authorizePost);
+    routes.plain(router.get(OidcProvider.USERINFO), "oidc-userinfo", this::userInfo);
+    routes.form(router.post(OidcProvider.USERINFO), "oidc-userinfo-post", this::userInfo);
     routes.form(router.post(OidcProvider.TOKEN), "oidc-token",
         ctx -> protocol(ctx, OidcProvider.TOKEN, http -> provider.token(http, ApiKeyAuth.client(ctx))));
     routes.form(router.post(OidcProvider.INTROSPECT), "oidc-introspect",
-        ctx -> protocol(ctx, OidcProvider.INTROSPECT, provider::introspect));
+        ctx -> protocol(ctx, OidcProvider.INTROSPECT, http -> provider.introspect(http, ApiKeyAuth.client(ctx))));
     routes.form(router.post(OidcProvider.REVOKE), "oidc-revoke",
         ctx -> protocol(ctx, OidcProvider.REVOKE, http -> provider.revoke(http, ApiKeyAuth.client(ctx))));
     routes.plain(router.get(OidcProvider.LOGOUT), "oidc-logout", ctx -> logout(ctx, params(ctx.queryParams())));
@@ -105,6 +107,40 @@ public final class OidcHandlers implements RouteGroup {
       } else {
         OidcProvider.Authorization.ErrorPage page = (OidcProvider.Authorization.ErrorPage) a;
         errorPage(ctx, lang, page.error());
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * A form-posted authorization request: a cross-site POST does not carry the {@code SameSite=Lax} browser
+   * cookie, and giving the browser a new one would end a login under way in another tab; so the same request
+   * comes back as a GET (a top-level navigation, which carries it).
+   */
+  private void authorizePost(RoutingContext ctx) {
+    Map<String, List<String>> form = ctx.get(Routes.FORM);
+    if (Browser.id(ctx) != null) {
+      authorize(ctx, form);
+      return;
+    }
+    StringBuilder query = new StringBuilder();
+    form.forEach((name, values) -> values.forEach(v -> query.append(query.length() == 0 ? "?" : "&")
+        .append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)).append('=')
+        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8))));
+    redirect(ctx, OidcProvider.AUTHORIZE + query);
+  }
+
+  /** OpenID Connect UserInfo: the bearer access token's pairwise subject only. */
+  private void userInfo(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
+        : null;
+    provider.userInfo(token).onSuccess(found -> {
+      if (found.isEmpty()) {
+        ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", token == null ? "Bearer realm=\"sesame\""
+            : "Bearer realm=\"sesame\", error=\"invalid_token\"").putHeader("Cache-Control", "no-store").end();
+      } else {
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+            .end(found.get().encode());
       }
     }).onFailure(ctx::fail);
   }
@@ -192,7 +228,7 @@ public final class OidcHandlers implements RouteGroup {
     ClientAuthenticationMethod authMethod = method == null ? ClientAuthenticationMethod.CLIENT_SECRET_BASIC
         : ClientAuthenticationMethod.parse(method);
     if (!RelyingParty.METHODS.contains(authMethod)) {
-      throw JsonInput.invalid("'authMethod' must be client_secret_basic or private_key_jwt");
+      throw JsonInput.invalid("'authMethod' must be client_secret_basic, client_secret_post or private_key_jwt");
     }
     String jwks = null;
     JsonNode keys = in.node("jwks");
@@ -221,10 +257,15 @@ public final class OidcHandlers implements RouteGroup {
     if (newSecret != null && !newSecret.isBoolean()) {
       throw JsonInput.invalid("'newSecret' must be true or false");
     }
+    JsonNode pkce = in.node("requirePkce");
+    if (pkce != null && !pkce.isBoolean()) {
+      throw JsonInput.invalid("'requirePkce' must be true or false");
+    }
     ClientInfo by = ApiKeyAuth.client(ctx);
     String finalJwks = jwks;
     Paths.election(ctx, elections).compose(e -> provider.register(new RelyingParty(clientId, e.id(), name, redirects,
-            logouts, authMethod, null, finalJwks, idTokenAlg), newSecret != null && newSecret.booleanValue(), by))
+            logouts, authMethod, null, finalJwks, idTokenAlg, pkce == null || pkce.booleanValue()),
+            newSecret != null && newSecret.booleanValue(), by))
         .onSuccess(r -> {
           JsonObject body = r.party().describe();
           if (r.secret() != null) {

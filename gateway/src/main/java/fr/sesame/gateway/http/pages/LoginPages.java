@@ -373,6 +373,7 @@ public final class LoginPages implements RouteGroup {
     m.put("csrf", provider.csrf(step.browser(), flow.id()));
     m.put("clientName", flow.client().name());
     m.put("digits", digits);
+    m.put("maxLength", digits + 4); // a pasted "123 456" fits: the spaces are dropped
     m.put("codeHint", pages.text(lang, "codeHint", digits));
     String channel = flow.get("channel").orElse("sms");
     m.put("sentTo", pages.text(lang, "sentTo", pages.text(lang, "channel." + channel).toLowerCase(

@@ -31,7 +31,8 @@ public final class Pages {
   private final Map<String, Map<String, String>> texts = new HashMap<>();
 
   public Pages() {
-    Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("");
+    // an empty string is false: a section on it (a link, a notice) is not shown
+    Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("").emptyStringIsFalse(true);
     for (String name : List.of("layout", "login", "code", "message")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * gw:{ok:H}      hash    authorization code of hash H: r record, u presentations (expires)
  * gw:{oj:H}      string  a client assertion's id, by hash, kept until the assertion expires
  * gw:{os:S}      string  provider session id S: the session it names, encrypted (expires)
+ * gw:{oa:H}      string  an access token, by hash: its session (encrypted) and client (expires)
  * gw:oidc:keys   hash    signing keys: kid -> record (JSON, private key encrypted)
  * </pre>
  * Registrations and keys are confirmed writes (on the replicas when configured); flows and codes are not: a
@@ -86,8 +87,10 @@ public final class RedisOidcStore implements OidcStore {
     return REDEEM.runConfirmed(redis, new String[] {"gw:{ok:" + codeHash + "}"})
         .map(r -> switch (RedeemReply.of(num(r, 0))) {
           case UNKNOWN -> Optional.<Redemption>empty();
-          case FIRST -> Optional.of(new Redemption(str(r, 1), 1));
-          case REPLAY -> Optional.of(new Redemption(str(r, 1), 2));
+          case FIRST -> Optional.of(new Redemption(str(r, 1), 1, false));
+          // a code that expired while being marked may come back with no record: unknown
+          case REPLAY -> str(r, 1) == null ? Optional.<Redemption>empty()
+              : Optional.of(new Redemption(str(r, 1), 2, "1".equals(str(r, 2))));
         });
   }
 
@@ -114,6 +117,33 @@ public final class RedisOidcStore implements OidcStore {
     Future<Boolean> set = redis.await(redis.commands().hset(KEYS, kid, json));
     Future<Void> confirmed = redis.confirmWrites();
     return set.compose(a -> confirmed);
+  }
+
+  @Override
+  public Future<Void> putAccessToken(String tokenHash, String record, long ttlMs) {
+    return redis.await(redis.commands().set("gw:{oa:" + tokenHash + "}", record, SetArgs.Builder.px(ttlMs)))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<String>> accessToken(String tokenHash) {
+    return redis.await(redis.commands().get("gw:{oa:" + tokenHash + "}")).map(Optional::ofNullable);
+  }
+
+  @Override
+  public Future<Void> deleteAccessToken(String tokenHash) {
+    return redis.await(redis.commands().del("gw:{oa:" + tokenHash + "}")).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> markIssued(String codeHash) {
+    // HSET on an expired code would recreate it without a TTL: set only on a live one (HSETX-like via a script is
+    // not needed: a code lives 60 s and is marked right after its first presentation)
+    String key = "gw:{ok:" + codeHash + "}";
+    var c = redis.commands();
+    Future<Boolean> set = redis.await(c.hset(key, "i", "1"));
+    Future<Boolean> ttl = redis.await(c.expire(key, 120));
+    return set.compose(v -> ttl).mapEmpty();
   }
 
   @Override

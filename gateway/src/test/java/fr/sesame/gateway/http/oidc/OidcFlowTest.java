@@ -185,10 +185,19 @@ class OidcFlowTest {
     assertThat(claims.getClaims().keySet()).doesNotContain("name", "email", "phone_number", "given_name",
         "family_name", "preferred_username");
 
-    // the access token is the voter's session: the platform's JSON introspection and RFC 7662 both know it
+    // the access token stands for the voter's session: the platform's JSON introspection and RFC 7662 both know
+    // it; it is opaque (a session token begins with Sesame's own pseudonym of the voter) and /v1/introspect
+    // gives no voterId for it
     BearerAccessToken access = ok.getOIDCTokens().getBearerAccessToken();
+    String pseudonym = TestGateway.pseudonym(el, "alice");
+    assertThat(access.getValue()).startsWith("sat.").doesNotContain(pseudonym);
     Http.Res json = gw.http.post("/v1/introspect", TestGateway.PLATFORM, new JsonObject().put("token", access.getValue()));
     assertThat(json.json().getBoolean("active")).isTrue();
+    assertThat(json.json().containsKey("voterId")).isFalse();
+    Http.Res userinfo = gw.http.call(io.vertx.core.http.HttpMethod.GET, "/oidc/userinfo", access.getValue(), null, null);
+    assertThat(userinfo.status()).as(userinfo.body()).isEqualTo(200);
+    assertThat(userinfo.json().fieldNames()).containsExactly("sub");
+    assertThat(userinfo.json().getString("sub")).isEqualTo(claims.getSubject());
     TokenIntrospectionResponse intro = TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(
         metadata.getIntrospectionEndpointURI(), basic(clientId, secret), access).toHTTPRequest().send());
     TokenIntrospectionSuccessResponse active = intro.toSuccessResponse();
@@ -498,6 +507,65 @@ class OidcFlowTest {
     FormClient.Page page = s.browser().get(s.flowPath());
     assertThat(page.status()).isEqualTo(403);
     assertThat(page.body()).contains("Le scrutin n’est pas ouvert").doesNotContain("name=\"secret\"");
+  }
+
+  @Test
+  void aPlatformLikeBeleniosGetsIn_secretPostNoPkceExtraScopes_andUserInfoGivesThePairwiseSubject() throws Exception {
+    String clientId = "belenios-" + el;
+    JsonObject body = new JsonObject().put("name", "Belenios").put("authMethod", "client_secret_post")
+        .put("requirePkce", false).put("redirectUris", new JsonArray().add(CALLBACK.toString()));
+    Http.Res reg = gw.http.put("/v1/admin/elections/" + el + "/clients/" + clientId, TestGateway.ADMIN, body);
+    assertThat(reg.status()).as(reg.body()).isEqualTo(201);
+    String belSecret = reg.json().getString("clientSecret");
+    FormClient browser = new FormClient(gw.gateway.port());
+    FormClient.Page first = browser.get(metadata.getAuthorizationEndpointURI() + "?response_type=code&scope="
+        + "openid+profile+email&prompt=consent&client_id=" + clientId + "&redirect_uri=" + CALLBACK + "&state=b1");
+    assertThat(first.status()).as(first.location()).isEqualTo(303);
+    assertThat(first.location()).startsWith("/connexion/");
+    Started s = new Started(browser, first.location(), null, new State("b1"), null);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    HTTPResponse tokens = tokenCall(code, null, new com.nimbusds.oauth2.sdk.auth.ClientSecretPost(new ClientID(clientId),
+        new Secret(belSecret)));
+    assertThat(tokens.getStatusCode()).as(tokens.getBody()).isEqualTo(200);
+    String access = OIDCTokenResponse.parse(tokens).getOIDCTokens().getAccessToken().getValue();
+    HTTPResponse info = new com.nimbusds.openid.connect.sdk.UserInfoRequest(metadata.getUserInfoEndpointURI(),
+        new BearerAccessToken(access)).toHTTPRequest().send();
+    assertThat(info.getStatusCode()).isEqualTo(200);
+    assertThat(info.getBodyAsJSONObject().keySet()).containsExactly("sub");
+    // the default stays: a client registered without requirePkce=false must send a challenge
+    FormClient.Page refused = browser.get(metadata.getAuthorizationEndpointURI() + "?response_type=code&scope=openid"
+        + "&client_id=ballot-" + el + "&redirect_uri=" + CALLBACK + "&state=b2");
+    assertThat(refused.location()).contains("error=invalid_request");
+    // a wrong bearer token
+    HTTPResponse none = new com.nimbusds.openid.connect.sdk.UserInfoRequest(metadata.getUserInfoEndpointURI(),
+        new BearerAccessToken("sat.nothing")).toHTTPRequest().send();
+    assertThat(none.getStatusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aForgedLogoutHintWithAnotherAlgorithmIsRefusedNotA500() throws Exception {
+    JWKSet keys = JWKSet.parse(gw.http.get("/oidc/jwks", null).body());
+    String ecKid = keys.getKeys().stream().filter(k -> k instanceof ECKey).findFirst().orElseThrow().getKeyID();
+    for (String alg : List.of("RS256", "ES384", "HS256")) {
+      String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"alg\":\"" + alg
+          + "\",\"kid\":\"" + ecKid + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"sub\":\"x\"}"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      FormClient.Page page = new FormClient(gw.gateway.port()).get("/oidc/logout?id_token_hint=" + header + "."
+          + payload + ".AAAA&post_logout_redirect_uri=https%3A%2F%2Fvote.example.fr%2Fbye");
+      assertThat(page.status()).as(alg).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void aCodeRefusedOnceIsRefusedAgainWithoutLoggingTheVoterOut() throws Exception {
+    String clientId = "ballot-" + el;
+    Started s = start(clientId);
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    assertThat(tokenCall(code, new CodeVerifier(), basic(clientId, secret)).getStatusCode()).isEqualTo(400);
+    HTTPResponse again = tokenCall(code, s.verifier(), basic(clientId, secret));
+    assertThat(TokenErrorResponse.parse(again).getErrorObject().getCode()).isEqualTo("invalid_grant");
+    assertThat(auditTypes()).contains("oidc.token");
   }
 
   private static boolean introspect(String token) {
