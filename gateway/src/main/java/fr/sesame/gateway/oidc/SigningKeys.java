@@ -31,9 +31,15 @@ import java.util.UUID;
  */
 public final class SigningKeys {
   /** One key as stored. */
-  record Entry(String kid, JWSAlgorithm alg, JWK key, Instant created, Instant retired) {
+  record Entry(String kid, JWSAlgorithm alg, JWK key, Instant created, Instant activates, Instant retired) {
+    /** Whether it signs new tokens at {@code now}: activated, not yet retired. */
+    boolean signsAt(Instant now) {
+      return !activates.isAfter(now) && (retired == null || retired.isAfter(now));
+    }
+
     JsonObject toJson(FieldCipher cipher) {
       return new JsonObject().put("kid", kid).put("alg", alg.getName()).put("created", created.getEpochSecond())
+          .put("activates", activates.getEpochSecond())
           .put("retired", retired == null ? null : retired.getEpochSecond())
           .put("key", cipher.encrypt(key.toJSONString(), "oidc-key:" + kid));
     }
@@ -43,8 +49,10 @@ public final class SigningKeys {
       try {
         JWK key = JWK.parse(cipher.decrypt(json.getString("key"), "oidc-key:" + kid));
         Long retired = json.getLong("retired");
-        return new Entry(kid, JWSAlgorithm.parse(json.getString("alg")), key,
-            Instant.ofEpochSecond(json.getLong("created")), retired == null ? null : Instant.ofEpochSecond(retired));
+        Instant created = Instant.ofEpochSecond(json.getLong("created"));
+        return new Entry(kid, JWSAlgorithm.parse(json.getString("alg")), key, created,
+            Instant.ofEpochSecond(json.getLong("activates", created.getEpochSecond())),
+            retired == null ? null : Instant.ofEpochSecond(retired));
       } catch (java.text.ParseException e) {
         throw new IllegalStateException("signing key " + kid + " unreadable", e);
       }
@@ -76,8 +84,9 @@ public final class SigningKeys {
       List<Entry> read = read(stored);
       List<Future<Boolean>> added = new ArrayList<>();
       for (JWSAlgorithm alg : RelyingParty.ALGORITHMS) {
-        if (current(read, alg).isEmpty()) {
-          Entry fresh = generate(alg);
+        if (read.stream().noneMatch(e -> e.alg().equals(alg) && (e.retired() == null
+            || e.retired().isAfter(clock.instant())))) {
+          Entry fresh = generate(alg, clock.instant());
           added.add(store.addSigningKey(fresh.kid(), fresh.toJson(cipher).encode()));
         }
       }
@@ -93,23 +102,31 @@ public final class SigningKeys {
   }
 
   /**
-   * Retires the current keys and makes new ones: new ID tokens are signed with the new keys at once (on this
-   * instance; within a minute on the others); the old keys stay published until their last token expires.
+   * How long after a rotation the new keys start signing: every instance reloads the keys within a minute, and
+   * relying parties may keep the JWK set a minute ({@code max-age}); so the new keys are published everywhere
+   * before any token they sign reaches a client.
+   */
+  public static final Duration ACTIVATION_DELAY = Duration.ofMinutes(3);
+
+  /**
+   * Makes new keys, published at once and signing from {@link #ACTIVATION_DELAY} on; the current keys sign
+   * until then, and stay published until their last token expires.
    * @return the new keys' ids
    */
   public Future<List<String>> rotate() {
     Instant now = clock.instant();
+    Instant switchAt = now.plus(ACTIVATION_DELAY);
     List<Future<Void>> writes = new ArrayList<>();
     List<String> kids = new ArrayList<>();
     for (JWSAlgorithm alg : RelyingParty.ALGORITHMS) {
-      Entry fresh = generate(alg);
+      Entry fresh = generate(alg, switchAt);
       kids.add(fresh.kid());
       writes.add(store.addSigningKey(fresh.kid(), fresh.toJson(cipher).encode()).mapEmpty());
     }
     for (Entry e : entries) {
-      if (e.retired() == null) {
-        writes.add(store.putSigningKey(e.kid(), new Entry(e.kid(), e.alg(), e.key(), e.created(), now)
-            .toJson(cipher).encode()));
+      if (e.retired() == null || e.retired().isAfter(switchAt)) {
+        writes.add(store.putSigningKey(e.kid(), new Entry(e.kid(), e.alg(), e.key(), e.created(), e.activates(),
+            switchAt).toJson(cipher).encode()));
       }
     }
     return Future.all(writes).compose(v -> load()).map(kids);
@@ -117,10 +134,14 @@ public final class SigningKeys {
 
   /** The key that signs new tokens with {@code alg}. */
   public JWK signingKey(JWSAlgorithm alg) {
-    return current(entries, alg).orElseThrow(() -> new IllegalStateException("no " + alg + " key loaded")).key();
+    return current(entries, alg, clock.instant())
+        .orElseThrow(() -> new IllegalStateException("no " + alg + " key loaded")).key();
   }
 
-  /** The public JWK set: the current keys and the retired ones still within their tokens' lifetime. */
+  /**
+   * The public JWK set: the keys about to sign (from a rotation), the current ones, and the retired ones still
+   * within their tokens' lifetime.
+   */
   public JWKSet publicSet() {
     Instant now = clock.instant();
     List<JWK> keys = new ArrayList<>();
@@ -149,20 +170,20 @@ public final class SigningKeys {
     return List.copyOf(read);
   }
 
-  /** The newest unretired key of {@code alg}: two instances that made one each at once agree on it. */
-  private static Optional<Entry> current(List<Entry> entries, JWSAlgorithm alg) {
-    return entries.stream().filter(e -> e.alg().equals(alg) && e.retired() == null)
-        .max(Comparator.comparing(Entry::created).thenComparing(Entry::kid));
+  /** The newest key of {@code alg} signing at {@code now}: two instances that made one each at once agree on it. */
+  private static Optional<Entry> current(List<Entry> entries, JWSAlgorithm alg, Instant now) {
+    return entries.stream().filter(e -> e.alg().equals(alg) && e.signsAt(now))
+        .max(Comparator.comparing(Entry::activates).thenComparing(Entry::created).thenComparing(Entry::kid));
   }
 
-  private Entry generate(JWSAlgorithm alg) {
+  private Entry generate(JWSAlgorithm alg, Instant activates) {
     String kid = UUID.randomUUID().toString();
     Instant now = clock.instant();
     try {
       JWK key = JWSAlgorithm.ES256.equals(alg)
           ? new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate()
           : new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
-      return new Entry(kid, alg, key, now, null);
+      return new Entry(kid, alg, key, now, activates, null);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate a " + alg + " key", e);
     }
