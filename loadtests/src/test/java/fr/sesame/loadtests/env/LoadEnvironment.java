@@ -90,6 +90,7 @@ public final class LoadEnvironment implements AutoCloseable {
     LocalRedis redis = null;
     List<Process> processes = new ArrayList<>();
     List<String> bases = new ArrayList<>();
+    List<Starting> starting = new ArrayList<>();
     String adminKey;
     String platformKey;
     String supportKey;
@@ -115,8 +116,15 @@ public final class LoadEnvironment implements AutoCloseable {
               hashKey, dataKey, name, Map.of());
           processes.add(process);
           bases.add("http://127.0.0.1:" + port);
-          awaitReady(bases.get(g), process, relayLog(process, gatewayJar.toAbsolutePath().getParent()
-              .resolve(name + ".log")));
+          CompletableFuture<Void> listening = relayLog(process, gatewayJar.toAbsolutePath().getParent()
+              .resolve(name + ".log"));
+          if (g == 0) {
+            // the first one makes the OIDC signing keys; the others start once they exist (two first starts at
+            // once could each make their own), and boot while the election is created and the roll imported
+            awaitReady(bases.get(0), process, listening);
+          } else {
+            starting.add(new Starting(bases.get(g), process, listening));
+          }
         }
         base = bases.get(0);
       } else {
@@ -139,6 +147,9 @@ public final class LoadEnvironment implements AutoCloseable {
       long start = System.nanoTime();
       importRoll(base, adminKey, electionId, firstVoter, voters + warmUpVoters);
       long importMs = (System.nanoTime() - start) / 1_000_000;
+      for (Starting other : starting) {
+        awaitReady(other.base(), other.process(), other.listening());
+      }
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
           importMs, after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
@@ -216,6 +227,9 @@ public final class LoadEnvironment implements AutoCloseable {
     LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve(name + ".log"));
     return process;
   }
+
+  /** A gateway process started, not yet known to listen. */
+  private record Starting(String base, Process process, CompletableFuture<Void> listening) {}
 
   /** What the gateway logs once it listens, its start-up done (GatewayMain.serve). */
   static final String LISTENING = "Sesame gateway listening on port";
