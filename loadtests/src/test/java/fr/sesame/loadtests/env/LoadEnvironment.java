@@ -37,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a simulation runs against. By default a gateway it starts itself, as a separate process (its own
+ * What a simulation runs against. By default a gateway it starts itself (or several, all on the same Redis and
+ * keys), as a separate process (its own
  * JVM and heap, as in production), from {@code gateway/target/sesame-gateway.jar}, on the Redis of
  * {@code REDIS_URL} or one it starts (the test kit's {@link LocalRedis}, the machine's {@code redis-server}
  * first), with its real {@code ovh-sms} adapter pointed at a {@link ProviderSink} in this process. Or, with {@code -Dsesame.url}, a running gateway whose SMS provider
@@ -48,23 +49,26 @@ public final class LoadEnvironment implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoadEnvironment.class);
   private final ProviderSink sink;
   private final LocalRedis redis;
-  private final Process gateway;
-  private final String baseUrl;
+  private final List<Process> gateways;
+  private final List<String> baseUrls;
   private final String electionId;
+  private final String adminKey;
   private final String platformKey;
   private final String supportKey;
   private final long voters;
   private final long firstVoter;
 
-  private LoadEnvironment(ProviderSink sink, LocalRedis redis, Process gateway, String baseUrl,
-                          String electionId, String platformKey, String supportKey, long voters, long firstVoter) {
+  private LoadEnvironment(ProviderSink sink, LocalRedis redis, List<Process> gateways, List<String> baseUrls,
+                          String electionId, String adminKey, String platformKey, String supportKey, long voters,
+                          long firstVoter) {
     this.firstVoter = firstVoter;
     this.supportKey = supportKey;
     this.sink = sink;
     this.redis = redis;
-    this.gateway = gateway;
-    this.baseUrl = baseUrl;
+    this.gateways = List.copyOf(gateways);
+    this.baseUrls = List.copyOf(baseUrls);
     this.electionId = electionId;
+    this.adminKey = adminKey;
     this.platformKey = platformKey;
     this.voters = voters;
   }
@@ -78,12 +82,15 @@ public final class LoadEnvironment implements AutoCloseable {
    * @param voters     the run's voters
    * @param gatewayJar the gateway to start
    * @param heap       the started gateway's heap ({@code -Xmx})
+   * @param instances  how many gateway processes to start on the same Redis (each with its own port and heap)
    */
-  public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp)
-      throws Exception {
+  public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp,
+                                      int instances) throws Exception {
     ProviderSink sink = ProviderSink.start();
     LocalRedis redis = null;
-    Process process = null;
+    List<Process> processes = new ArrayList<>();
+    List<String> bases = new ArrayList<>();
+    List<Starting> starting = new ArrayList<>();
     String adminKey;
     String platformKey;
     String supportKey;
@@ -99,13 +106,30 @@ public final class LoadEnvironment implements AutoCloseable {
         adminKey = "load-admin-" + randomHex();
         platformKey = "load-platform-" + randomHex();
         supportKey = "load-support-" + randomHex();
-        int port = Ports.unused();
-        process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey);
-        base = "http://127.0.0.1:" + port;
-        awaitReady(base, process, relayLog(process, gatewayJar.toAbsolutePath().getParent()
-            .resolve("load-gateway.log")));
+        // the same keys for every instance: any of them must read what another wrote
+        String hashKey = randomKey();
+        String dataKey = randomKey();
+        for (int g = 0; g < instances; g++) {
+          int port = Ports.unused();
+          String name = g == 0 ? "load-gateway" : "load-gateway-" + (g + 1);
+          Process process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey,
+              hashKey, dataKey, name, Map.of());
+          processes.add(process);
+          bases.add("http://127.0.0.1:" + port);
+          CompletableFuture<Void> listening = relayLog(process, gatewayJar.toAbsolutePath().getParent()
+              .resolve(name + ".log"));
+          if (g == 0) {
+            // the first one makes the OIDC signing keys; the others start once they exist (two first starts at
+            // once could each make their own), and boot while the election is created and the roll imported
+            awaitReady(bases.get(0), process, listening);
+          } else {
+            starting.add(new Starting(bases.get(g), process, listening));
+          }
+        }
+        base = bases.get(0);
       } else {
         base = url.replaceAll("/+$", "");
+        bases.add(base);
         adminKey = System.getenv("SESAME_LOAD_ADMIN_KEY");
         platformKey = System.getenv("SESAME_LOAD_PLATFORM_KEY");
         supportKey = System.getenv("SESAME_LOAD_SUPPORT_KEY");
@@ -123,31 +147,26 @@ public final class LoadEnvironment implements AutoCloseable {
       long start = System.nanoTime();
       importRoll(base, adminKey, electionId, firstVoter, voters + warmUpVoters);
       long importMs = (System.nanoTime() - start) / 1_000_000;
+      for (Starting other : starting) {
+        awaitReady(other.base(), other.process(), other.listening());
+      }
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
           importMs, after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
-      LoadEnvironment env = new LoadEnvironment(sink, redis, process, base, electionId, platformKey, supportKey,
-          voters, firstVoter);
+      LoadEnvironment env = new LoadEnvironment(sink, redis, processes, bases, electionId, adminKey, platformKey,
+          supportKey, voters, firstVoter);
       if (!warmUp.isZero()) {
         env.warmUp(warmUp, firstVoter + voters, warmUpVoters);
       }
       return env;
     } catch (Exception e) {
-      if (process != null) {
-        process.destroy();
-      }
+      processes.forEach(Process::destroy);
       if (redis != null) {
         redis.close();
       }
       sink.close();
       throw e;
     }
-  }
-
-  private static Process startGateway(Path jar, String heap, int port, String redisUrl, ProviderSink sink,
-                                      String adminKey, String platformKey, String supportKey) throws IOException {
-    return startGateway(jar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey, randomKey(), randomKey(),
-        "load-gateway", Map.of());
   }
 
   /**
@@ -166,6 +185,8 @@ public final class LoadEnvironment implements AutoCloseable {
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
         "http: { port: " + port + ", host: 127.0.0.1, forwarded: x-forward, instances: 2 }",
+        // the OpenID Connect provider and its pages (OidcFlowSimulation); http is allowed for a loopback issuer
+        "oidc: { issuer: \"http://127.0.0.1:" + port + "\" }",
         "channels:",
         "  sms:",
         "    chain: [ovh]",
@@ -206,6 +227,9 @@ public final class LoadEnvironment implements AutoCloseable {
     LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve(name + ".log"));
     return process;
   }
+
+  /** A gateway process started, not yet known to listen. */
+  private record Starting(String base, Process process, CompletableFuture<Void> listening) {}
 
   /** What the gateway logs once it listens, its start-up done (GatewayMain.serve). */
   static final String LISTENING = "Sesame gateway listening on port";
@@ -323,8 +347,18 @@ public final class LoadEnvironment implements AutoCloseable {
     }
   }
 
+  /** The (first) gateway's base URL. */
   public String baseUrl() {
-    return baseUrl;
+    return baseUrls.get(0);
+  }
+
+  /** Every gateway's base URL: one per started instance (or the given URL). */
+  public List<String> baseUrls() {
+    return baseUrls;
+  }
+
+  public String adminKey() {
+    return adminKey;
   }
 
   public String electionId() {
@@ -397,7 +431,7 @@ public final class LoadEnvironment implements AutoCloseable {
 
   private JsonObject call(HttpClient http, String path, String key, String ip, String body)
       throws Exception {
-    HttpResponse<String> r = exchange(http, baseUrl + path, "POST", key, ip, "application/json",
+    HttpResponse<String> r = exchange(http, baseUrl() + path, "POST", key, ip, "application/json",
         HttpRequest.BodyPublishers.ofString(body), Duration.ofSeconds(30));
     if (r.statusCode() >= 300) {
       throw new IllegalStateException("warm-up: " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -408,7 +442,7 @@ public final class LoadEnvironment implements AutoCloseable {
   /** Logs the gateway's Redis counters (commands, round trips per connection) and login counts. */
   private void logGatewayCounters() {
     try {
-      HttpResponse<String> r = exchange(HttpClient.newHttpClient(), baseUrl + "/metrics", "GET", null, null, null, null,
+      HttpResponse<String> r = exchange(HttpClient.newHttpClient(), baseUrl() + "/metrics", "GET", null, null, null, null,
           Duration.ofSeconds(10));
       StringBuilder out = new StringBuilder("Gateway counters at the end of the run:");
       for (String line : r.body().split("\n")) {
@@ -426,8 +460,8 @@ public final class LoadEnvironment implements AutoCloseable {
   @Override
   public void close() {
     logGatewayCounters();
-    if (gateway != null) {
-      gateway.destroy();
+    gateways.forEach(Process::destroy);
+    for (Process gateway : gateways) {
       try {
         gateway.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

@@ -36,9 +36,13 @@ final class Journeys {
             .during(Duration.ofSeconds(settings.hold()))};
   }
 
-  /** No failed request, and the 99th percentile of all under {@code sesame.p99}. */
+  /**
+   * No failed request, and the 99th percentile of all under {@code sesame.p99}; and some requests: a run without
+   * any (the percentile of nothing is 0) is no result.
+   */
   static io.gatling.javaapi.core.Assertion[] noErrorsAndP99(LoadSettings settings) {
     return new io.gatling.javaapi.core.Assertion[] {
+        io.gatling.javaapi.core.CoreDsl.global().allRequests().count().gt(0L),
         io.gatling.javaapi.core.CoreDsl.global().failedRequests().count().is(0L),
         io.gatling.javaapi.core.CoreDsl.global().responseTime().percentile(99.0).lt(settings.p99())};
   }

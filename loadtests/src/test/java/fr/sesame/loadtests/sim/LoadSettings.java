@@ -9,10 +9,11 @@ import java.nio.file.Path;
  * {@code sesame.p99} (ms, the assertion), {@code sesame.voters} (0: enough for the run),
  * {@code sesame.url} (blank: start a gateway), {@code sesame.gatewayHeap}, {@code sesame.ips} (client
  * addresses voters come from), {@code sesame.warmup} (seconds of whole journeys before the run, so that
- * it measures a compiled gateway; 0 for none).
+ * it measures a compiled gateway; 0 for none), {@code sesame.gateways} (how many gateway processes to start on
+ * the same Redis; 1 by default).
  */
 record LoadSettings(double rate, int ramp, int hold, int p99, long voters, String url, String heap, int ips,
-                    Path gatewayJar, int warmUp) {
+                    Path gatewayJar, int warmUp, int gateways) {
   static LoadSettings fromSystem() {
     return fromSystem(Integer.parseInt(System.getProperty("sesame.hold", "15")));
   }
@@ -29,12 +30,13 @@ record LoadSettings(double rate, int ramp, int hold, int p99, long voters, Strin
         System.getProperty("sesame.url", ""), System.getProperty("sesame.gatewayHeap", "512m"),
         Integer.parseInt(System.getProperty("sesame.ips", "2000")),
         Path.of(System.getProperty("sesame.gatewayJar", "../gateway/target/sesame-gateway.jar")),
-        Integer.parseInt(System.getProperty("sesame.warmup", "0")));
+        Integer.parseInt(System.getProperty("sesame.warmup", "0")),
+        Integer.parseInt(System.getProperty("sesame.gateways", "1")));
   }
 
   LoadEnvironment start() {
     try {
-      return LoadEnvironment.start(url, voters, gatewayJar, heap, java.time.Duration.ofSeconds(warmUp));
+      return LoadEnvironment.start(url, voters, gatewayJar, heap, java.time.Duration.ofSeconds(warmUp), gateways);
     } catch (Exception e) {
       throw new IllegalStateException("the load environment did not start: " + e.getMessage(), e);
     }
