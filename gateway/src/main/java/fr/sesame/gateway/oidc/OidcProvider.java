@@ -209,8 +209,9 @@ public final class OidcProvider {
     return new JsonObject(m.toJSONObject().toJSONString());
   }
 
-  public JsonObject jwks() {
-    return new JsonObject(keys.publicSet().toString(true));
+  /** The JWK set, read from Redis at each request (relying parties cache it a minute). */
+  public Future<JsonObject> jwks() {
+    return keys.publishedNow().map(set -> new JsonObject(set.toString(true)));
   }
 
   public SigningKeys keys() {

@@ -153,6 +153,14 @@ public final class SigningKeys {
     return new JWKSet(keys);
   }
 
+  /**
+   * The public JWK set as Redis holds it now (reloaded first): what one instance serves lists the keys every
+   * instance signs with, even a key another instance made a moment ago (two first starts at once each make one).
+   */
+  public Future<JWKSet> publishedNow() {
+    return load().map(v -> publicSet());
+  }
+
   private List<Entry> read(Map<String, String> stored) {
     List<Entry> read = new ArrayList<>();
     for (Map.Entry<String, String> e : stored.entrySet()) {

@@ -57,7 +57,8 @@ public final class OidcHandlers implements RouteGroup {
   @Override
   public void mount(Router router, Routes routes) {
     routes.plain(router.get(OidcProvider.DISCOVERY), "oidc-discovery", ctx -> json(ctx, provider.discovery(), 300));
-    routes.plain(router.get(OidcProvider.JWKS), "oidc-jwks", ctx -> json(ctx, provider.jwks(), 60));
+    routes.plain(router.get(OidcProvider.JWKS), "oidc-jwks", ctx -> provider.jwks()
+        .onSuccess(set -> json(ctx, set, 60)).onFailure(ctx::fail));
     routes.plain(router.get(OidcProvider.AUTHORIZE), "oidc-authorize", ctx -> authorize(ctx, params(ctx.queryParams())));
     routes.form(router.post(OidcProvider.AUTHORIZE), "oidc-authorize-post", this::authorizePost);
     routes.plain(router.get(OidcProvider.USERINFO), "oidc-userinfo", this::userInfo);
