@@ -760,52 +760,56 @@ public final class OidcProvider {
 
   // ---------------------------------------------------------------- introspection, revocation, logout
 
-  /** RFC 7662 introspection: the client's own election's sessions only; the subject is pairwise for it. */
-  public Future<HTTPResponse> introspect(HTTPRequest http, ClientInfo from) {
-    TokenIntrospectionRequest request;
-    try {
-      request = TokenIntrospectionRequest.parse(http);
-    } catch (ParseException e) {
-      return Future.succeededFuture(error(e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST
-          : e.getErrorObject()));
-    }
-    if (request.getClientAuthentication() == null) {
-      return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
-    }
-    return authenticate(request.getClientAuthentication(), "oidc.introspect", from).compose(client -> {
-      if (client == null) {
-        return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
-      }
-      return access(request.getToken().getValue()).compose(a -> a.isEmpty()
-          || !a.get().clientId().equals(client.clientId()) ? Future.succeededFuture(Optional.<SessionService.Introspection>empty())
-          : sessions.introspect(a.get().sessionToken())).map(found -> {
-        if (found.isEmpty() || !found.get().electionId().equals(client.electionId())) {
-          return new TokenIntrospectionSuccessResponse.Builder(false).build().toHTTPResponse();
-        }
-        SessionService.Introspection s = found.get();
-        return new TokenIntrospectionSuccessResponse.Builder(true).scope(new Scope(OIDCScopeValue.OPENID))
-            .tokenType(AccessTokenType.BEARER).issuer(issuer).subject(new Subject(subject(client, s.voterId())))
-            .expirationTime(new Date(s.exp() * 1000)).build().toHTTPResponse();
-      });
-    });
+  /** A request parsed by the SDK. */
+  @FunctionalInterface
+  private interface Parser<T> {
+    T parse(HTTPRequest http) throws ParseException;
   }
 
-  /** RFC 7009 revocation: ends the session if it is one of the client's election; 200 whatever the token. */
-  public Future<HTTPResponse> revoke(HTTPRequest http, ClientInfo from) {
-    TokenRevocationRequest request;
+  /**
+   * Parses a client-authenticated request (introspection, revocation), authenticates its client (audited as
+   * {@code event} when a registered one fails), then answers with {@code then}; RFC 6749 §5.2 errors otherwise.
+   */
+  private <T> Future<HTTPResponse> withClient(HTTPRequest http, Parser<T> parser,
+                                              java.util.function.Function<T, ClientAuthentication> authOf,
+                                              String event, ClientInfo from,
+                                              java.util.function.BiFunction<T, RelyingParty, Future<HTTPResponse>> then) {
+    T request;
     try {
-      request = TokenRevocationRequest.parse(http);
+      request = parser.parse(http);
     } catch (ParseException e) {
       return Future.succeededFuture(error(e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST
           : e.getErrorObject()));
     }
-    if (request.getClientAuthentication() == null) {
+    ClientAuthentication auth = authOf.apply(request);
+    if (auth == null) {
       return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
     }
-    return authenticate(request.getClientAuthentication(), "oidc.revoke", from).compose(client -> {
-      if (client == null) {
-        return Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT));
-      }
+    return authenticate(auth, event, from).compose(client -> client == null
+        ? Future.succeededFuture(error(OAuth2Error.INVALID_CLIENT)) : then.apply(request, client));
+  }
+
+  /** RFC 7662 introspection: the client's own tokens only; the subject is pairwise for it. */
+  public Future<HTTPResponse> introspect(HTTPRequest http, ClientInfo from) {
+    return withClient(http, TokenIntrospectionRequest::parse, TokenIntrospectionRequest::getClientAuthentication,
+        "oidc.introspect", from, (request, client) -> access(request.getToken().getValue()).compose(a -> a.isEmpty()
+            || !a.get().clientId().equals(client.clientId())
+            ? Future.succeededFuture(Optional.<SessionService.Introspection>empty())
+            : sessions.introspect(a.get().sessionToken())).map(found -> {
+              if (found.isEmpty() || !found.get().electionId().equals(client.electionId())) {
+                return new TokenIntrospectionSuccessResponse.Builder(false).build().toHTTPResponse();
+              }
+              SessionService.Introspection s = found.get();
+              return new TokenIntrospectionSuccessResponse.Builder(true).scope(new Scope(OIDCScopeValue.OPENID))
+                  .tokenType(AccessTokenType.BEARER).issuer(issuer).subject(new Subject(subject(client, s.voterId())))
+                  .expirationTime(new Date(s.exp() * 1000)).build().toHTTPResponse();
+            }));
+  }
+
+  /** RFC 7009 revocation: ends the session of a token issued to this client; 200 whatever the token. */
+  public Future<HTTPResponse> revoke(HTTPRequest http, ClientInfo from) {
+    return withClient(http, TokenRevocationRequest::parse, TokenRevocationRequest::getClientAuthentication,
+        "oidc.revoke", from, (request, client) -> {
       String token = request.getToken().getValue();
       return access(token).compose(found -> {
         // RFC 7009 §2.1: only a token issued to this client; any other answers 200 and is left as it is
