@@ -276,7 +276,7 @@ public final class OidcHandlers implements RouteGroup {
           ApiRouter.json(ctx, r.created() ? 201 : 200, body);
         })
         .onFailure(e -> ctx.fail(e instanceof IllegalArgumentException
-            ? new ProblemException(ProblemType.VALIDATION_FAILED, e.getMessage()) : e));
+            ? new ProblemException(ProblemType.CLIENT_ID_TAKEN, e.getMessage()) : e));
   }
 
   private static List<URI> uris(JsonInput in, String field, boolean required) {

@@ -420,7 +420,7 @@ class OidcFlowTest {
     assertThat(gw.http.put("/v1/admin/elections/" + el + "/clients/c1", TestGateway.PLATFORM, ok).status()).isEqualTo(403);
     String el2 = gw.openElection();
     assertThat(gw.http.put("/v1/admin/elections/" + el2 + "/clients/ballot-" + el, TestGateway.ADMIN, ok).status())
-        .as("a client id is one election's").isEqualTo(400);
+        .as("a client id is one election's").isEqualTo(409);
   }
 
   @Test
