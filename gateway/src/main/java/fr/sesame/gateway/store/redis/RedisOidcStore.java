@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 public final class RedisOidcStore implements OidcStore {
   static final LuaScript REDEEM = LuaScript.load("redis/oidc/redeem_code.lua");
+  static final LuaScript PUT_HASH = LuaScript.load("redis/oidc/put_hash.lua");
   private static final String KEYS = "gw:oidc:keys";
   private final RedisAccess redis;
 
@@ -49,11 +50,20 @@ public final class RedisOidcStore implements OidcStore {
 
   @Override
   public Future<Void> putFlow(String flowId, Map<String, String> fields, long ttlMs) {
-    String key = "gw:{of:" + flowId + "}";
-    var c = redis.commands();
-    Future<Long> set = redis.await(c.hset(key, fields));
-    Future<Boolean> ttl = redis.await(c.pexpire(key, ttlMs));
-    return set.compose(v -> ttl).mapEmpty();
+    return putHash("gw:{of:" + flowId + "}", ttlMs, false, fields);
+  }
+
+  /** HSET and PEXPIRE in one script: never a key left without its TTL; {@code live}: only on an existing key. */
+  private Future<Void> putHash(String key, long ttlMs, boolean live, Map<String, String> fields) {
+    String[] args = new String[2 + fields.size() * 2];
+    args[0] = Long.toString(ttlMs);
+    args[1] = live ? "live" : "any";
+    int i = 2;
+    for (Map.Entry<String, String> e : fields.entrySet()) {
+      args[i++] = e.getKey();
+      args[i++] = e.getValue();
+    }
+    return PUT_HASH.run(redis, new String[] {key}, args).mapEmpty();
   }
 
   @Override
@@ -75,11 +85,7 @@ public final class RedisOidcStore implements OidcStore {
 
   @Override
   public Future<Void> putCode(String codeHash, String record, long ttlMs) {
-    String key = "gw:{ok:" + codeHash + "}";
-    var c = redis.commands();
-    Future<Boolean> set = redis.await(c.hset(key, "r", record));
-    Future<Boolean> ttl = redis.await(c.pexpire(key, ttlMs));
-    return set.compose(v -> ttl).mapEmpty();
+    return putHash("gw:{ok:" + codeHash + "}", ttlMs, false, Map.of("r", record));
   }
 
   @Override
@@ -88,9 +94,7 @@ public final class RedisOidcStore implements OidcStore {
         .map(r -> switch (RedeemReply.of(num(r, 0))) {
           case UNKNOWN -> Optional.<Redemption>empty();
           case FIRST -> Optional.of(new Redemption(str(r, 1), 1, false));
-          // a code that expired while being marked may come back with no record: unknown
-          case REPLAY -> str(r, 1) == null ? Optional.<Redemption>empty()
-              : Optional.of(new Redemption(str(r, 1), 2, "1".equals(str(r, 2))));
+          case REPLAY -> Optional.of(new Redemption(str(r, 1), 2, "1".equals(str(r, 2))));
         });
   }
 
@@ -137,13 +141,9 @@ public final class RedisOidcStore implements OidcStore {
 
   @Override
   public Future<Void> markIssued(String codeHash) {
-    // HSET on an expired code would recreate it without a TTL: set only on a live one (HSETX-like via a script is
-    // not needed: a code lives 60 s and is marked right after its first presentation)
-    String key = "gw:{ok:" + codeHash + "}";
-    var c = redis.commands();
-    Future<Boolean> set = redis.await(c.hset(key, "i", "1"));
-    Future<Boolean> ttl = redis.await(c.expire(key, 120));
-    return set.compose(v -> ttl).mapEmpty();
+    // only on a live code (one that expired meanwhile stays gone); kept two minutes more, so that a replay
+    // shortly after its expiry is still recognised and revokes what the code gave
+    return putHash("gw:{ok:" + codeHash + "}", 120_000, true, Map.of("i", "1"));
   }
 
   @Override

@@ -56,6 +56,7 @@ class ScriptContractTest {
     return List.of(
         new Contract("redis/audit/append.lua", AppendReply.class),
         new Contract("redis/election/emarge.lua", EmargeReply.class),
+        new Contract("redis/oidc/put_hash.lua", null),
         new Contract("redis/oidc/redeem_code.lua", RedeemReply.class),
         new Contract("redis/outbox/accept.lua", AcceptReply.class),
         new Contract("redis/outbox/begin.lua", BeginReply.class),
