@@ -285,57 +285,37 @@ public final class LoginPages implements RouteGroup {
   }
 
   /**
-   * A failed step's status, its message put on the field it concerns ({@code credentialField} for a wrong
-   * secret or code).
+   * A failed step's status (the one the API answers: {@link LoginOutcome.Kind#problem()}), its message put on the
+   * field it concerns ({@code credentialField} for a wrong secret or code).
    */
   private int failure(LoginOutcome outcome, String lang, Map<String, String> errors, String credentialField) {
-    switch (outcome.kind()) {
-      case REJECTED -> {
-        long left = ((LoginOutcome.Rejected) outcome).remainingAttempts();
-        errors.put(credentialField, credentialField.equals("code") ? pages.text(lang, "err.wrongCode", left)
-            : pages.text(lang, "err.credentials", left));
-        return 401;
-      }
-      case LOCKED -> {
-        return 423;
-      }
-      case CHANNEL_NOT_ALLOWED -> {
-        errors.put("channel", pages.text(lang, "err.channelNotAllowed"));
-        return 400;
-      }
-      case SENDS_SUSPENDED -> {
-        errors.put(credentialField.equals("code") ? "code" : "channel", pages.text(lang, "err.sendsSuspended"));
-        return 429;
-      }
-      case NO_DESTINATION -> {
-        errors.put("phone", pages.text(lang, "err.noDestination"));
-        return 422;
-      }
-      case PHONE_TAKEN -> {
-        errors.put("phone", pages.text(lang, "err.phoneTaken"));
-        return 409;
-      }
-      case RATE_LIMITED -> {
-        errors.put(credentialField, pages.text(lang, "err.rateLimited"));
-        return 429;
-      }
-      case CODE_EXPIRED -> {
-        errors.put("code", pages.text(lang, "err.codeExpired"));
-        return 410;
-      }
-      case RESEND_LIMIT -> {
-        errors.put("code", pages.text(lang, "err.resendLimit"));
-        return 409;
-      }
-      case SEND_FAILED -> {
-        errors.put(credentialField.equals("code") ? "code" : "channel", pages.text(lang, "err.sendFailed"));
-        return 503;
-      }
-      default -> {
-        errors.put(credentialField, pages.text(lang, "err.unavailable"));
-        return 400;
-      }
+    LoginOutcome.Kind kind = outcome.kind();
+    boolean onCode = credentialField.equals("code");
+    String field = switch (kind) {
+      case CHANNEL_NOT_ALLOWED -> "channel";
+      case NO_DESTINATION, PHONE_TAKEN -> "phone";
+      case CODE_EXPIRED, RESEND_LIMIT -> "code";
+      case SENDS_SUSPENDED, SEND_FAILED -> onCode ? "code" : "channel";
+      default -> credentialField;
+    };
+    String message = switch (kind) {
+      case REJECTED -> pages.text(lang, onCode ? "err.wrongCode" : "err.credentials",
+          ((LoginOutcome.Rejected) outcome).remainingAttempts());
+      case CHANNEL_NOT_ALLOWED -> pages.text(lang, "err.channelNotAllowed");
+      case SENDS_SUSPENDED -> pages.text(lang, "err.sendsSuspended");
+      case NO_DESTINATION -> pages.text(lang, "err.noDestination");
+      case PHONE_TAKEN -> pages.text(lang, "err.phoneTaken");
+      case RATE_LIMITED -> pages.text(lang, "err.rateLimited");
+      case CODE_EXPIRED -> pages.text(lang, "err.codeExpired");
+      case RESEND_LIMIT -> pages.text(lang, "err.resendLimit");
+      case SEND_FAILED -> pages.text(lang, "err.sendFailed");
+      case LOCKED -> null; // its own page
+      default -> pages.text(lang, "err.unavailable");
+    };
+    if (message != null) {
+      errors.put(field, message);
     }
+    return kind.problem() == null ? 400 : kind.problem().status();
   }
 
   private static void rateLimited(RoutingContext ctx, LoginOutcome outcome) {
