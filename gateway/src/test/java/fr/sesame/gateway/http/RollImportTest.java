@@ -40,17 +40,14 @@ class RollImportTest {
       socket.setSoTimeout(10_000);
       String head = "POST /v1/admin/elections/" + el + "/voters HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
           + ADMIN + "\r\nContent-Length: 200000\r\nConnection: close\r\n\r\n";
+      // the head only: the gateway answers on it, before any body (sending the 200 KB would race with the
+      // close that follows the answer: a broken pipe on the client's side)
       socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().write("x".repeat(200_000).getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       byte[] buffer = new byte[8192];
-      try {
-        for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
-          answer.write(buffer, 0, n);
-        }
-      } catch (java.net.SocketException reset) {
-        // closed with the body unread: a reset may follow the answer
+      for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) { // to the end: the gateway closes
+        answer.write(buffer, 0, n);
       }
       assertThat(answer.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 415")
           .contains("application/problem+json");
