@@ -80,8 +80,28 @@ class LoginPagesBrowserTest {
   static void submit(Browser b, By button) {
     org.openqa.selenium.WebElement old = b.find(By.tagName("html"));
     b.find(button).click();
-    new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), Duration.ofSeconds(15))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+    awaitNewPage(b, old);
+  }
+
+  /**
+   * Waits until {@code old} (the previous page's root) is gone. Mid-navigation Chromium may answer a question
+   * on it with "Node with given id does not belong to the document" rather than a stale-element error (a CI
+   * run failed on it): gone too.
+   */
+  static void awaitNewPage(Browser b, org.openqa.selenium.WebElement old) {
+    new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), Duration.ofSeconds(15)).until(d -> {
+      try {
+        old.isEnabled();
+        return false;
+      } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+        return true;
+      } catch (org.openqa.selenium.WebDriverException e) {
+        if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+          return true;
+        }
+        throw e;
+      }
+    });
   }
 
   @Test
@@ -141,15 +161,13 @@ class LoginPagesBrowserTest {
     keys.assertFocusVisible();
     org.openqa.selenium.WebElement loginPage = browser.find(By.tagName("html"));
     keys.enter();
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(15))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(loginPage));
+    awaitNewPage(browser, loginPage);
     assertThat(browser.url()).endsWith("/code");
     keys.tabTo(By.id("code"));
     keys.type(gw.lastCode("+33612345678"));
     org.openqa.selenium.WebElement codePage = browser.find(By.tagName("html"));
     keys.enter();
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(15))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(codePage));
+    awaitNewPage(browser, codePage);
     assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Vous êtes connecté à l’urne");
   }
 
