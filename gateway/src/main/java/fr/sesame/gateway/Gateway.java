@@ -92,6 +92,10 @@ import org.slf4j.LoggerFactory;
  * outbox dispatcher, each event loop on Redis connections of its own; {@link #close()} stops them.
  */
 public final class Gateway implements AutoCloseable {
+  static {
+    // before any Vert.x HTTP server class loads: see HttpEdge.disableWebSockets
+    fr.sesame.gateway.http.HttpEdge.disableWebSockets();
+  }
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private final Vertx vertx;
   private final RedisConnector redis;

@@ -54,6 +54,13 @@ final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         // the roll upload streams its body itself: answer "Expect: 100-continue" for it
         .setHandle100ContinueAutomatically(true);
+    // HTTP/2: the codec answers a header block over this itself (a bare 431); HttpEdge checks the 8 KB limit
+    options.getInitialSettings().setMaxHeaderListSize(HttpEdge.H2_HEADER_LIST_LIMIT);
+    if (!HttpEdge.webSocketsDisabled()
+        && vertx.sharedData().getLocalMap("sesame.https").putIfAbsent("websockets", Boolean.TRUE) == null) {
+      LOG.warn("Vert.x's WebSocket dispatch is on (its HTTP server loaded before {} was set): a WebSocket "
+          + "upgrade gets Vert.x's plain-text 400 instead of a problem", "vertx.disableWebsockets");
+    }
     Handler<HttpServerRequest> requests = HttpEdge.guard(routers.apply(vertx));
     Handler<HttpServerRequest> invalid = HttpEdge::invalid;
     TlsConfig tls = http.tls();

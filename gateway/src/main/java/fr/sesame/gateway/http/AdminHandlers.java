@@ -76,11 +76,7 @@ public final class AdminHandlers implements RouteGroup {
       // refused before a byte of the body is read: the rest of the upload is never read, so the connection
       // closes after the answer (without it, a client still sending a large body waited for an answer that
       // never came: HostileRequestFuzzTest, a 200 KB body without a content type)
-      HttpEdge.closeAfterAnswer(ctx.request());
-      if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-        // the request stays paused, unfinished: Vert.x would keep the connection open for its end
-        ctx.addBodyEndHandler(v -> ctx.request().connection().close());
-      }
+      closeAfterAnswer(ctx);
       throw e;
     }
     var client = ApiKeyAuth.client(ctx);
@@ -88,10 +84,19 @@ public final class AdminHandlers implements RouteGroup {
         .onSuccess(report -> ApiRouter.json(ctx, 200, report))
         .onFailure(e -> {
           if (!ctx.request().isEnded()) { // the rest of the upload is not read
-            HttpEdge.closeAfterAnswer(ctx.request());
+            closeAfterAnswer(ctx);
           }
           ctx.fail(e);
         });
+  }
+
+  /** The request's body is left unread: its HTTP/1.x connection closes once the answer is written. */
+  private static void closeAfterAnswer(RoutingContext ctx) {
+    HttpEdge.closeAfterAnswer(ctx.request());
+    if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      // the request stays unfinished: Vert.x would keep the connection open for its end
+      ctx.addBodyEndHandler(v -> ctx.request().connection().close());
+    }
   }
 
   private static void requireCsvWithin(RoutingContext ctx, long maxBytes) {

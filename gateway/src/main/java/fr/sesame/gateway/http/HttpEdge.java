@@ -14,24 +14,79 @@ import java.util.List;
 /**
  * What every request meets before the router: the checks a router cannot make, or makes with a 500. A
  * request that is not well-formed HTTP gets a 400 problem+json here (RFC 9112: a missing or repeated
- * {@code Host}; over HTTP/2, an {@code :authority} with no host; an unknown protocol version, a malformed %-escape in its target) and its connection is closed;
- * the server's own refusals (bad framing, a request line over 4 KB: 414, headers over 8 KB: 431) are
- * problem+json too. Nothing of the request is logged.
+ * {@code Host}; over HTTP/2, an {@code :authority} with no host; an unknown protocol version, a malformed
+ * %-escape in its target; a WebSocket upgrade, which the gateway does not serve) and its connection is closed;
+ * the server's own refusals (bad framing, a request line over 4 KB: 414, headers over 8 KB: 431, over HTTP/1.x
+ * and HTTP/2 alike) are problem+json too. Nothing of the request is logged.
  */
 public final class HttpEdge {
+  /**
+   * The largest header block a request may carry: 8 KB, Vert.x's HTTP/1.x limit ({@code maxHeaderSize}), which
+   * Netty enforces there (431 through {@link #invalid}). Over HTTP/2 the codec's own limit is set higher
+   * ({@link #H2_HEADER_LIST_LIMIT}) and this one is checked here, so the 431 is a problem too.
+   */
+  public static final int HEADER_LIST_LIMIT = 8_192;
+  /**
+   * SETTINGS_MAX_HEADER_LIST_SIZE announced over HTTP/2: a header block over it is answered by Netty's codec, a
+   * bare 431 before any handler runs; one between {@link #HEADER_LIST_LIMIT} and this gets a 431 problem.
+   */
+  public static final int H2_HEADER_LIST_LIMIT = 65_536;
+  /** Vert.x core's switch (read once, when its HTTP server class loads) that hands every request to us. */
+  static final String DISABLE_WEBSOCKETS = "vertx.disableWebsockets";
+
+  static {
+    disableWebSockets();
+  }
+
   private HttpEdge() {}
+
+  /**
+   * Turns Vert.x core's WebSocket dispatch off, so that every HTTP/1.x request reaches {@link #guard}: with it on,
+   * Vert.x answers an upgrade request itself in plain text (400 or 405) and, without a WebSocket handler, a
+   * request line naming a version other than HTTP/1.0 or 1.1 ({@code HTTP/9.9}) with an empty 501. Vert.x reads
+   * the switch once, when its HTTP server class loads: this runs before the gateway creates its server
+   * ({@code Gateway} calls it first thing); {@link #webSocketsDisabled()} tells whether it took effect.
+   */
+  public static void disableWebSockets() {
+    if (System.getProperty(DISABLE_WEBSOCKETS) == null) {
+      System.setProperty(DISABLE_WEBSOCKETS, "true");
+    }
+  }
+
+  /** Whether Vert.x core took {@link #disableWebSockets()} (false when its HTTP server loaded before it). */
+  public static boolean webSocketsDisabled() {
+    try {
+      java.lang.reflect.Field f = Class.forName("io.vertx.core.http.impl.tcp.TcpHttpServer")
+          .getDeclaredField("DISABLE_WEBSOCKETS");
+      f.setAccessible(true);
+      return f.getBoolean(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
 
   /** {@code router}, behind the request-line and {@code Host} checks. */
   public static Handler<HttpServerRequest> guard(Handler<HttpServerRequest> router) {
     return req -> {
       long start = System.nanoTime();
       String why = malformed(req);
-      if (why == null) {
-        router.handle(req);
-      } else {
+      if (why != null) {
         refuse(req, ProblemType.MALFORMED_REQUEST, why, start);
+      } else if (req.version() == HttpVersion.HTTP_2 && headerListSize(req) > HEADER_LIST_LIMIT) {
+        refuse(req, ProblemType.HEADERS_TOO_LARGE, null, start);
+      } else {
+        router.handle(req);
       }
     };
+  }
+
+  /** The header list's size as HTTP/2 counts it (RFC 9113 §6.5.2: name, value and 32 octets per field). */
+  static long headerListSize(HttpServerRequest req) {
+    long size = 0;
+    for (java.util.Map.Entry<String, String> h : req.headers()) {
+      size += h.getKey().length() + h.getValue().length() + 32;
+    }
+    return size + req.uri().length() + 32;
   }
 
   /**
@@ -51,12 +106,10 @@ public final class HttpEdge {
   }
 
   /**
-   * The server's WebSocket handshake handler: the API has no WebSocket, so every upgrade is refused (400).
-   * Having one also routes every other request to {@link #guard} first: without it, Vert.x core answers a
-   * request line naming any version but HTTP/1.0 or 1.1 ({@code HTTP/9.9}) itself, 501 with an empty body,
-   * before any handler of ours runs ({@code Http1ServerRequestHandler}; a Netty handler added from the
-   * connection handler comes too late for the first request). The price: a request with
-   * {@code Upgrade: websocket} is answered by Vert.x core's handshake code, a 400 in plain text, not a problem.
+   * The server's WebSocket handshake handler, used only if {@link #disableWebSockets()} came too late (Vert.x's
+   * HTTP server class loaded before it, as in a JVM that ran another Vert.x server first): every upgrade is
+   * refused (400, in Vert.x's plain text); having a handler at all still routes a request naming an unknown
+   * HTTP version to {@link #guard} rather than to Vert.x's empty 501.
    */
   public static void noWebSocket(io.vertx.core.http.ServerWebSocketHandshake handshake) {
     handshake.reject(400);
@@ -69,6 +122,9 @@ public final class HttpEdge {
     List<String> hosts = req.headers().getAll("Host");
     if (hosts.size() > 1 || req.version() == HttpVersion.HTTP_1_1 && (hosts.isEmpty() || hosts.get(0).isBlank())) {
       return "one Host header is required";
+    }
+    if (req.headers().contains("Upgrade", "websocket", true)) {
+      return "this server has no WebSocket";
     }
     if (req.version() == HttpVersion.HTTP_2) {
       // no Host in HTTP/2 but :authority; an https URI with an empty host is invalid (RFC 9110 §4.2.2)
@@ -114,8 +170,8 @@ public final class HttpEdge {
   }
 
   /**
-   * Closes an HTTP/1.x connection once the answer is written ({@code Connection: close}): what follows on it
-   * cannot be framed. Over HTTP/2 only the stream ends: {@code Connection} is a connection-specific header that
+   * Says in the answer that an HTTP/1.x connection closes after it ({@code Connection: close}): what follows on
+   * it cannot be framed. The caller closes it (Vert.x does only when the request asked to). Over HTTP/2 only the stream ends: {@code Connection} is a connection-specific header that
    * RFC 9113 §8.2.2 forbids, and a client (Netty's codec) refuses the whole answer that carries it.
    */
   public static void closeAfterAnswer(HttpServerRequest req) {
@@ -136,7 +192,11 @@ public final class HttpEdge {
     ApiRouter.access(req.method() == null ? "OTHER" : ApiRouter.method(req.method()), "malformed", type.status(),
         System.nanoTime() - start, id);
     req.response().putHeader("X-Request-Id", id);
-    // HTTP/1.x "Connection: close": Vert.x closes the connection once the answer is written
+    if (req.version() != HttpVersion.HTTP_2) {
+      // Vert.x closes on its own only when the request asked to ("Connection: close", HTTP/1.0); a
+      // "Connection: close" in the answer alone leaves a keep-alive connection open after it
+      req.response().endHandler(v -> req.connection().close());
+    }
     FailureHandler.write(req.response(), id, type, detail, new JsonObject());
   }
 }

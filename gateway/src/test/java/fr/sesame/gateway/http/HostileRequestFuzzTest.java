@@ -26,6 +26,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue 13, point 1: at least 10,000 seeded hostile requests across every route, written byte by byte on raw
@@ -40,6 +42,39 @@ class HostileRequestFuzzTest {
   static final TestGateway gw = new TestGateway();
 
   private static final int REQUESTS = Integer.getInteger("sesame.fuzz.requests", 10_000);
+
+  /**
+   * The requests Vert.x core or Netty would answer themselves, each named: every one gets a problem+json with
+   * its status. A WebSocket upgrade was Vert.x's plain-text 400 (or an empty 405 for a POST), a request line
+   * naming HTTP/9.9 an empty 501 once WebSocket dispatch is on: both reach the gateway's own edge now.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      websocket upgrade           | GET /health/live HTTP/1.1~Host: x~Upgrade: websocket~Connection: Upgrade~Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==~Sec-WebSocket-Version: 13 | 400 | malformed-request
+      websocket upgrade, POST     | POST /v1/introspect HTTP/1.1~Host: x~Upgrade: websocket~Connection: Upgrade~Content-Length: 0 | 400 | malformed-request
+      websocket, no Connection    | GET / HTTP/1.1~Host: x~Upgrade: WebSocket | 400 | malformed-request
+      unknown version             | GET /health/live HTTP/9.9~Host: x | 400 | malformed-request
+      no Host                     | GET /health/live HTTP/1.1 | 400 | malformed-request
+      bad escape                  | GET /v1/%zz HTTP/1.1~Host: x | 400 | malformed-request
+      headers over 8 KB           | GET /health/live HTTP/1.1~Host: x~X-Big: BIG9000 | 431 | headers-too-large
+      request line over 4 KB      | GET /BIG5000 HTTP/1.1~Host: x | 414 | uri-too-long
+      Content-Length not a number | POST /v1/introspect HTTP/1.1~Host: x~Content-Length: abc | 400 | malformed-request
+      Content-Length and chunked  | POST /v1/introspect HTTP/1.1~Host: x~Content-Length: 3~Transfer-Encoding: chunked | 400 | malformed-request
+      """)
+  void whatTheServerWouldAnswerItselfIsAProblem(String name, String head, int status, String type)
+      throws IOException {
+    String request = head.replace("~", "\r\n").replace("BIG9000", "b".repeat(9_000))
+        .replace("BIG5000", "a".repeat(5_000)) + "\r\n\r\n";
+    Answer a = send(request.getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(a.status()).as(a.body()).isEqualTo(status);
+    assertThat(problemFailure(false, a)).as(name).isNull();
+    assertThat(new io.vertx.core.json.JsonObject(a.body()).getString("type")).isEqualTo("/problems/" + type);
+  }
+
+  @Test
+  void vertxWebSocketDispatchIsOffSoEveryRequestReachesTheEdge() {
+    assertThat(HttpEdge.webSocketsDisabled()).isTrue();
+  }
 
   @Test
   void tenThousandHostileRequestsGetNo5xxOnlyProblemsChangeNothingAndLeakNothing() throws Exception {
@@ -215,7 +250,9 @@ class HostileRequestFuzzTest {
           String[] h = {"Idempotency-Key: " + "k".repeat(300), "Idempotency-Key: \"" + SECRET + "\u00e9\"",
               "Accept: application/xml", "Expect: 100-continue", "Expect: 500-sorry", "X-Forwarded-For: " + PHONE,
               "Forwarded: for=\"[" + SECRET, "Accept-Language: " + "x".repeat(500),
-              "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\nConnection: Upgrade, HTTP2-Settings"};
+              "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\nConnection: Upgrade, HTTP2-Settings",
+              "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Version: 13"};
           headers.add(h[r.nextInt(h.length)]);
           what.add("odd header");
         }
