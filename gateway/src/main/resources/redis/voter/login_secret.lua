@@ -3,6 +3,8 @@
 -- An identifier that is not on the roll is counted and locked exactly like a real one (its key only holds
 -- the counter, and expires), so no answer tells whether a voter exists.
 -- A repeat of an Idempotency-Key answers the first outcome, with nothing decided, counted or charged again.
+-- With no channel (""), the secret only: the challenge opens without a code, and the voter, who has now proved
+-- the secret, is told his college and which contacts the roll has; login_channel.lua then sends the first code.
 -- The rate limits (ScriptLimits) are decided first: a refused attempt counts nothing else.
 -- KEYS[1] gw:{v:P}     voter hash (c, s, f, la, e, p, lp)
 -- KEYS[2] gw:{v:P}:ch  challenge hash (replaced): id, h, x, r, ch, nid, lg
@@ -18,6 +20,7 @@
 -- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, failures, locked_now 0|1}
 --         | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION} | {PHONE_TAKEN}
 --         | {OK, college, destination_field, destination_enc}
+--         | {OK, college, "", contacts ("e" email, "p" phone, both, or "")}  (channel "": the secret only)
 --         | {REPEAT, challenge_id, notification_id, code_enc, <the first outcome...>}  (VoterReply)
 --#include redis/lib/voter.lua
 --#include ratelimit/lib/gcra.lua
@@ -49,6 +52,14 @@ local function step()
   end
 
   -- The secret is right: the caller is the voter; the college's rules may now be told.
+  if ARGV[5] == '' then
+    redis.call('DEL', challenge)
+    redis.call('HSET', challenge, 'id', ARGV[8], 'h', '', 'x', 0, 'r', 0, 'ch', '', 'nid', '', 'lg', ARGV[15])
+    redis.call('PEXPIRE', challenge, ARGV[11])
+    rl_charge_mode(limits, now_us, RL_ON_SUCCESS)
+    local c = redis.call('HMGET', voter, 'e', 'p', 'lp')
+    return {OK, v[1], '', (c[1] and 'e' or '') .. ((c[2] or c[3]) and 'p' or '')}
+  end
   if not string.find(ARGV[6], ',' .. v[1] .. ',', 1, true) then return {CHANNEL_NOT_ALLOWED} end
   local dest = destination(voter, ARGV[5], ARGV[7], KEYS[3])
   if dest == false then return {PHONE_TAKEN} end

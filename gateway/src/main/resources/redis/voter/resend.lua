@@ -30,7 +30,8 @@ local function step()
   local v = redis.call('HMGET', voter, 'c', 'la')
   if v[2] then return {LOCKED, 0} end
   local ch = redis.call('HMGET', challenge, 'id', 'r', 'ch', 'x', 'nid', 'lg')
-  if not ch[1] or ch[1] ~= ARGV[2] or not v[1] then return {NO_CHALLENGE} end
+  -- a challenge opened by the secret alone has no code yet: its first one goes through login_channel.lua
+  if not ch[1] or ch[1] ~= ARGV[2] or not v[1] or ch[3] == '' then return {NO_CHALLENGE} end
   local resends = tonumber(ch[2])
   local max_resends = tonumber(ARGV[5])
   if resends >= max_resends then return {RESEND_LIMIT} end

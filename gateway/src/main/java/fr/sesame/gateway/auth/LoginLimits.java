@@ -19,7 +19,9 @@ import java.util.List;
  * <li>start: per IP (always), failures per IP (on a wrong identifier or secret), codes per voter (when a
  *     code goes out: a stranger's wrong guesses never use up a voter's allowance), per election (always);
  * <li>verify: per IP, failures per IP (on a wrong code), per election;
- * <li>resend: per IP, codes per voter, per election.
+ * <li>resend: per IP, codes per voter, per election;
+ * <li>channel (the first code of a challenge the secret opened alone): per IP, per election; the secret step
+ *     already charged the voter's codes.
  * </ul>
  */
 public final class LoginLimits {
@@ -43,6 +45,12 @@ public final class LoginLimits {
     return new StepLimits(electionId, List.of(
         new Entry(new Limit(config.loginIp(), client), Charge.ALWAYS),
         new Entry(new Limit(config.loginIpFailures(), client), Charge.ON_FAILURE),
+        new Entry(new Limit(config.loginElection(), "all"), Charge.ALWAYS)), now);
+  }
+
+  public StepLimits channel(String electionId, String ip, Instant now) {
+    return new StepLimits(electionId, List.of(
+        new Entry(new Limit(config.loginIp(), ipSubject(ip)), Charge.ALWAYS),
         new Entry(new Limit(config.loginElection(), "all"), Charge.ALWAYS)), now);
   }
 

@@ -56,6 +56,22 @@ public sealed interface LoginOutcome {
     }
   }
 
+  /**
+   * The knowledge secret was right and no channel was named: a challenge is open without a code. The voter
+   * chooses among {@code channels} (his college's); {@code hasEmail} and {@code hasPhone} say which contacts
+   * the roll (or an earlier login) holds, so a phone is asked for only when a phone channel needs one.
+   */
+  record SecretAccepted(String challengeId, java.util.Set<ChannelKind> channels, boolean hasEmail,
+                        boolean hasPhone) implements LoginOutcome {
+    public SecretAccepted {
+      channels = java.util.Set.copyOf(channels);
+    }
+
+    public Kind kind() {
+      return Kind.SUCCESS;
+    }
+  }
+
   /** The code was right: a session is open. */
   record SessionOpened(String sessionToken, long expiresInSeconds) implements LoginOutcome {
     public Kind kind() {

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.auth;
 
+import fr.sesame.gateway.domain.College;
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.domain.Contacts;
@@ -96,7 +97,27 @@ public final class LoginService {
   public Future<LoginOutcome> start(Election election, String identifier, String secret, ChannelKind channel,
                                     Optional<String> givenPhone, String lang, ClientInfo client,
                                     Optional<String> idempotencyKey) {
+    return first(election, identifier, secret, java.util.Objects.requireNonNull(channel, "channel"), givenPhone, lang,
+        client, idempotencyKey);
+  }
+
+  /**
+   * Login step 1 without a channel: the knowledge secret only, counted, limited and audited as {@link #start}
+   * does. When it is right, a challenge opens without a code ({@link LoginOutcome.SecretAccepted}: the college's
+   * channels and which contacts the voter has), and {@link #chooseChannel} sends its first code. The college's
+   * channels are told only to whoever proved the secret: no answer here tells whether an identifier exists.
+   */
+  public Future<LoginOutcome> checkSecret(Election election, String identifier, String secret, String lang,
+                                          ClientInfo client, Optional<String> idempotencyKey) {
+    return first(election, identifier, secret, null, Optional.empty(), lang, client, idempotencyKey);
+  }
+
+  /** Step 1, with a channel (a code goes out) or without ({@code channel} null: the secret only). */
+  private Future<LoginOutcome> first(Election election, String identifier, String secret, ChannelKind channel,
+                                     Optional<String> givenPhone, String lang, ClientInfo client,
+                                     Optional<String> idempotencyKey) {
     Instant now = clock.instant();
+    String wire = channel == null ? "" : channel.wireName();
     VoterKey voter = keys.of(election.id(), identifier);
     String secretHash = hasher.hashText(HashPurpose.SECRET, election.id(), identifier, SecretKind.canonical(secret));
     String challengeId = keys.newChallengeId(voter);
@@ -109,10 +130,11 @@ public final class LoginService {
         VoterField.LOGIN_PHONE))).orElse("");
     String phoneClaim = givenPhone.map(p -> hasher.hashText(HashPurpose.PHONE_CLAIM, election.id(), p)).orElse("");
     return voters.checkSecret(new VoterStore.SecretCheck(voter, now.toEpochMilli(), lockout.maxFailures(), secretHash,
-            lockout.unknownIdentifierTtl().toMillis(), channel.wireName(), election.collegesAllowing(channel), phoneEnc,
+            lockout.unknownIdentifierTtl().toMillis(), wire,
+            channel == null ? Set.of() : election.collegesAllowing(channel), phoneEnc,
             phoneClaim, challenge, limits.start(election.id(), client.ip(), voter.pseudonym(), now),
             idempotency(election.id(), "secret", idempotencyKey,
-                secretHash + "|" + channel.wireName() + "|" + lang, challenge.challengeId(), code)))
+                secretHash + "|" + wire + "|" + lang, challenge.challengeId(), channel == null ? null : code)))
         .compose(r -> {
           List<AuditEvent> events = new ArrayList<>();
           String actor = "voter:" + voter.pseudonym();
@@ -124,7 +146,8 @@ public final class LoginService {
             LoginOutcome outcome = failure(r, channel);
             metrics.login("secret", repeat != null ? "repeat" : outcome.kind().outcomeName());
             events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), outcome.kind().outcomeName(),
-                "channel", channel.wireName(), "failures", r.failures() > 0 ? r.failures() : null, "repeat", repeat));
+                "channel", channel == null ? null : wire, "failures", r.failures() > 0 ? r.failures() : null,
+                "repeat", repeat));
             if (repeat == null) {
               lockEvent(r, now, actor, client, events);
             }
@@ -132,7 +155,14 @@ public final class LoginService {
           }
           metrics.login("secret", repeat != null ? "repeat" : LoginOutcome.Kind.SUCCESS.outcomeName());
           events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), LoginOutcome.Kind.SUCCESS.outcomeName(),
-              "channel", channel.wireName(), "repeat", repeat));
+              "channel", channel == null ? null : wire, "repeat", repeat));
+          if (channel == null) {
+            String opened = r.repeat() != null ? localChallenge(election.id(), r.repeat().challengeId()) : challengeId;
+            Set<ChannelKind> offered = election.college(r.college()).map(College::otpChannels).orElse(Set.of());
+            LoginOutcome accepted = new LoginOutcome.SecretAccepted(opened, offered, r.destValue().contains("e"),
+                r.destValue().contains("p"));
+            return audit.record(election.id(), events).map(accepted);
+          }
           String to = cipher.decrypt(r.destValue(), CipherContext.voter(voter.pseudonym(), r.destField()));
           // a repeat sends the first request's code for its challenge through its notification: the outbox's
           // own idempotency key (challenge and notification) makes that a no-op if it was accepted already
@@ -196,6 +226,63 @@ public final class LoginService {
                 "college", r.college(), "repeat", repeat));
           }
           return audit.record(election.id(), events).map(outcome);
+        });
+  }
+
+  /**
+   * The first code of a challenge that {@link #checkSecret} opened: on {@code channel}, which the voter's college
+   * must allow, to the roll's contact or to {@code givenPhone} (E.164, already validated) as {@link #start} does,
+   * in the language the secret step chose. Once per challenge (then {@link #resend}); with
+   * {@code idempotencyKey}, a repeat answers the first outcome (its code sent if it was not yet).
+   */
+  public Future<LoginOutcome> chooseChannel(Election election, String challengeId, ChannelKind channel,
+                                            Optional<String> givenPhone, ClientInfo client,
+                                            Optional<String> idempotencyKey) {
+    Optional<VoterKey> found = keys.fromChallengeId(election.id(), challengeId);
+    if (found.isEmpty()) {
+      metrics.login("channel", LoginOutcome.Kind.UNKNOWN_CHALLENGE.outcomeName());
+      return Future.succeededFuture(new LoginOutcome.UnknownChallenge());
+    }
+    VoterKey voter = found.get();
+    Instant now = clock.instant();
+    String code = random.digits(otp.digits());
+    String notificationId = notifications.newId();
+    String stored = election.id() + "/" + challengeId;
+    String phoneEnc = givenPhone.map(p -> cipher.encrypt(p, CipherContext.voter(voter.pseudonym(),
+        VoterField.LOGIN_PHONE))).orElse("");
+    String phoneClaim = givenPhone.map(p -> hasher.hashText(HashPurpose.PHONE_CLAIM, election.id(), p)).orElse("");
+    return voters.chooseChannel(new VoterStore.ChannelChoice(voter, stored,
+            codeHash(election.id(), challengeId, code), now.plus(otp.validity()).toEpochMilli(), channel.wireName(),
+            election.collegesAllowing(channel), phoneEnc, phoneClaim, notificationId,
+            limits.channel(election.id(), client.ip(), now),
+            idempotency(election.id(), "channel", idempotencyKey,
+                challengeId + "|" + channel.wireName() + "|" + phoneClaim, stored, code)))
+        .compose(r -> {
+          if (r.code() == StepResult.Code.RATE_LIMITED) {
+            return Future.succeededFuture(limited("channel", r));
+          }
+          String actor = "voter:" + voter.pseudonym();
+          String repeat = r.repeat() != null ? "yes" : null;
+          List<AuditEvent> events = new ArrayList<>();
+          if (r.code() != StepResult.Code.OK) {
+            LoginOutcome outcome = failure(r, channel);
+            metrics.login("channel", repeat != null ? "repeat" : outcome.kind().outcomeName());
+            events.add(AuditEvent.of(now, "login.channel", actor, client.ip(), outcome.kind().outcomeName(),
+                "channel", channel.wireName(), "repeat", repeat));
+            return audit.record(election.id(), events).map(outcome);
+          }
+          metrics.login("channel", repeat != null ? "repeat" : LoginOutcome.Kind.SUCCESS.outcomeName());
+          events.add(AuditEvent.of(now, "login.channel", actor, client.ip(), LoginOutcome.Kind.SUCCESS.outcomeName(),
+              "channel", channel.wireName(), "repeat", repeat));
+          String to = cipher.decrypt(r.destValue(), CipherContext.voter(voter.pseudonym(), r.destField()));
+          String sentNotification = r.repeat() != null ? r.repeat().notificationId() : notificationId;
+          String sentCode = r.repeat() != null ? cipher.decrypt(r.repeat().codeEnc(),
+              CipherContext.loginCode(r.repeat().challengeId())) : code;
+          String lang = r.lang().isEmpty() ? TemplateCatalog.DEFAULT_LANGUAGE : r.lang();
+          return send(sentNotification, channel, lang, to, sentCode, "", events, actor, client, "otp.sent",
+              election.id(), challengeId)
+              .map(sent -> sent.orElseGet(() -> new LoginOutcome.OtpSent(challengeId, channel, mask(channel, to),
+                  otp.validity().toSeconds(), -1)));
         });
   }
 

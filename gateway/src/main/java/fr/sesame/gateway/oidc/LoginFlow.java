@@ -37,6 +37,13 @@ public record LoginFlow(String id, RelyingParty client, URI redirectUri, String 
     return Optional.ofNullable(step.get("p." + field));
   }
 
+  /** This flow with page fields {@code fields} set, as {@code OidcProvider.remember} stores them. */
+  public LoginFlow with(Map<String, String> fields) {
+    Map<String, String> all = new HashMap<>(step);
+    all.putAll(pageFields(fields));
+    return new LoginFlow(id, client, redirectUri, state, nonce, codeChallenge, loginHint, locales, browserHash, all);
+  }
+
   /** The fields to store for page fields {@code fields} (prefixed so that they never clash with the request's). */
   static Map<String, String> pageFields(Map<String, String> fields) {
     Map<String, String> out = new HashMap<>();

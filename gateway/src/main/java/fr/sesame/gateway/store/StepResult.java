@@ -12,11 +12,12 @@ import fr.sesame.ratelimit.Decision;
  * @param college     the voter's college (OK of a secret or code step)
  * @param channel     the challenge's channel (OK of a login or resend)
  * @param destField   which of the voter's fields the destination came from (OK of login and resend)
- * @param destValue   the encrypted destination (OK of login and resend)
+ * @param destValue   the encrypted destination (OK of login and resend); OK of a secret-only step: which
+ *                    contacts the roll holds for the voter ({@code e} email, {@code p} phone, both, or "")
  * @param resendsLeft resends still allowed (OK of a resend)
  * @param lockedNow   LOCKED: true when this very step locked the account
  * @param sameCodeNotification OK of a resend while the code is valid: the notification that carried it; else ""
- * @param lang        OK of a resend: the language the first step chose for the challenge's messages ("" when the
+ * @param lang        OK of a resend or of a channel chosen after the secret: the language the first step chose for the challenge's messages ("" when the
  *                    challenge holds none: opened before languages were kept); else ""
  * @param limited     RATE_LIMITED: the limits as they stand (for the 429's headers); else null
  * @param repeat      a repeat of an Idempotency-Key: this is the first request's outcome, nothing was decided
@@ -64,6 +65,20 @@ public record StepResult(Code code, long failures, String college, String channe
   /** A secret step that opened a challenge: where its code goes. */
   public static StepResult challenge(String college, String channel, VoterField destField, String destValue) {
     return new StepResult(Code.OK, 0, college, channel, destField, destValue, 0, false, "", null);
+  }
+
+  /**
+   * A secret step without a channel: a challenge opened without a code. {@code contacts}: {@code e} when the
+   * voter has an email, {@code p} a phone (the roll's or one given at an earlier login), both, or "".
+   */
+  public static StepResult secretOnly(String college, String contacts) {
+    return new StepResult(Code.OK, 0, college, "", null, contacts, 0, false, "", null);
+  }
+
+  /** A channel chosen after the secret: where the first code goes, in the language the secret step kept. */
+  public static StepResult challenge(String college, String channel, VoterField destField, String destValue,
+                                     String lang) {
+    return new StepResult(Code.OK, 0, college, channel, destField, destValue, 0, false, "", lang, null, null);
   }
 
   /** A code step that opened a session. */

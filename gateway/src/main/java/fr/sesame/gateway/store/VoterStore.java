@@ -89,17 +89,31 @@ public interface VoterStore {
     }
   }
 
+  /**
+   * The first code of a challenge the secret opened alone ({@link SecretCheck} with channel ""): its channel,
+   * chosen by the voter from his college's, and where the code goes, as {@link SecretCheck} has them.
+   */
+  record ChannelChoice(VoterKey voter, String challengeId, String codeHash, long expiresAtMs,
+                       String channel, Set<String> collegesAllowingChannel, String givenPhoneEnc, String phoneClaim,
+                       String notificationId, StepLimits limits, Idempotency idempotency) {}
+
   /** What unlocking found. */
   enum UnlockResult { NOT_ON_ROLL, WAS_LOCKED, WAS_NOT_LOCKED }
 
   /** Writes a batch of voters; @return how many were new (the rest were updated). */
   Future<Integer> importVoters(List<VoterRow> rows);
 
-  /** First step: the rate limits, lock check, secret check, failure count or a new challenge. */
+  /**
+   * First step: the rate limits, lock check, secret check, failure count or a new challenge; with channel "",
+   * a challenge without a code ({@link StepResult#secretOnly}), whose code {@link #chooseChannel} sends.
+   */
   Future<StepResult> checkSecret(SecretCheck check);
 
   /** Second step: the rate limits, lock check, code check, failure count or a new session. */
   Future<StepResult> checkCode(CodeCheck check);
+
+  /** The first code of a challenge the secret opened alone: the rate limits, lock, channel, destination. */
+  Future<StepResult> chooseChannel(ChannelChoice choice);
 
   /** The code again for the current challenge ({@link StepResult#sameCodeNotification()}). */
   Future<StepResult> resend(Resend resend);

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,6 +65,8 @@ public final class LoginPages implements RouteGroup {
     routes.plain(router.get(BASE + ":flow"), "page-login", ctx -> withFlow(ctx, this::showLogin));
     routes.form(router.post(BASE + ":flow"), "page-login-post", ctx -> withFlow(ctx, this::login));
     routes.plain(router.get(BASE + ":flow/code"), "page-code", ctx -> withFlow(ctx, this::showCode));
+    routes.plain(router.get(BASE + ":flow/canal"), "page-channel", ctx -> withFlow(ctx, this::showChannel));
+    routes.form(router.post(BASE + ":flow/canal"), "page-channel-post", ctx -> withFlow(ctx, this::chooseChannel));
     routes.form(router.post(BASE + ":flow/code"), "page-code-post", ctx -> withFlow(ctx, this::verify));
     routes.form(router.post(BASE + ":flow/resend"), "page-resend", ctx -> withFlow(ctx, this::resend));
     routes.form(router.post(BASE + ":flow/cancel"), "page-cancel", ctx -> withFlow(ctx, this::cancel));
@@ -173,14 +174,13 @@ public final class LoginPages implements RouteGroup {
     m.put("identifier", form.identifier() == null ? "" : form.identifier());
     m.put("phone", form.phone() == null ? "" : form.phone());
     m.put("secretHint", secretHint(step.election(), lang));
-    Set<ChannelKind> offered = offered(step.election());
-    List<Map<String, Object>> channels = new ArrayList<>();
-    for (ChannelKind k : offered) {
-      channels.add(Map.of("value", k.wireName(), "label", pages.text(lang, "channel." + k.wireName()),
-          "checked", k.wireName().equals(form.channel()) || offered.size() == 1));
+    boolean chooseHere = sameChannelsForAll(step.election());
+    m.put("chooseHere", chooseHere);
+    if (chooseHere) {
+      Set<ChannelKind> offered = offered(step.election().anyChannel());
+      m.put("channels", channelChoices(lang, offered, form.channel()));
+      m.put("phoneAllowed", offered.stream().anyMatch(ChannelKind::usesPhone));
     }
-    m.put("channels", channels);
-    m.put("phoneAllowed", offered.stream().anyMatch(ChannelKind::usesPhone));
     errors(m, form.errors());
     // the cancel form leads to the platform (a 303 to its redirect URI): CSP form-action covers redirects
     pages.render(ctx, status, "login", lang, pages.text(lang, "loginTitle"), m, step.flow().redirectUri());
@@ -199,15 +199,33 @@ public final class LoginPages implements RouteGroup {
     m.put("hasErrors", !list.isEmpty());
   }
 
-  /** The election's code channels, in a fixed order. */
-  private static Set<ChannelKind> offered(Election election) {
+  private List<Map<String, Object>> channelChoices(String lang, Set<ChannelKind> offered, String chosen) {
+    List<Map<String, Object>> channels = new ArrayList<>();
+    for (ChannelKind k : offered) {
+      channels.add(Map.of("value", k.wireName(), "label", pages.text(lang, "channel." + k.wireName()),
+          "checked", k.wireName().equals(chosen) || offered.size() == 1));
+    }
+    return channels;
+  }
+
+  /** The code channels of {@code channels}, in a fixed order. */
+  private static Set<ChannelKind> offered(Set<ChannelKind> channels) {
     Set<ChannelKind> out = new LinkedHashSet<>();
-    for (ChannelKind k : EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL)) {
-      if (election.anyChannel().contains(k)) {
+    for (ChannelKind k : List.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL)) {
+      if (channels.contains(k)) {
         out.add(k);
       }
     }
     return out;
+  }
+
+  /**
+   * Whether every college offers the same code channels: then the channel is chosen on the first page, beside
+   * the secret (the list tells nothing about the voter). Otherwise the secret comes first, and only a voter who
+   * proved it sees his college's channels: a list shown before would tell which identifiers exist, and where.
+   */
+  private static boolean sameChannelsForAll(Election election) {
+    return election.colleges().values().stream().map(College::otpChannels).distinct().count() <= 1;
   }
 
   /** What the secret is, for each kind the election's colleges use. */
@@ -240,19 +258,15 @@ public final class LoginPages implements RouteGroup {
     if (secret == null || secret.isBlank() || secret.length() > 64) {
       errors.put("secret", pages.text(lang, "err.secret"));
     }
-    Optional<ChannelKind> channel = channelName == null ? Optional.empty()
-        : ChannelKind.fromWire(channelName).filter(offered(step.election())::contains);
-    if (channel.isEmpty()) {
-      errors.put("channel", pages.text(lang, "err.channel"));
-    }
+    boolean chooseHere = sameChannelsForAll(step.election());
+    Optional<ChannelKind> channel = Optional.empty();
     Optional<String> phone = Optional.empty();
-    if (phoneRaw != null) {
-      phone = phoneRaw.length() > 32 ? Optional.empty() : Contacts.phone(phoneRaw, "FR");
-      if (phone.isEmpty() || channel.isPresent() && channel.get().usesPhone() && PhoneRules.check(phone.get(),
-          step.election().phoneRegions(), channel.get() == ChannelKind.SMS ? PhoneRules.Use.SMS
-              : PhoneRules.Use.VOICE) != PhoneRules.Verdict.OK) {
-        errors.put("phone", pages.text(lang, "err.phone"));
-      }
+    if (chooseHere) {
+      channel = channel(ctx, step.election().anyChannel(), lang, errors);
+      phone = phone(ctx, step.election(), channel, lang, errors);
+    } else {
+      channelName = null;
+      phoneRaw = null;
     }
     LoginForm form = new LoginForm(identifier == null ? first(ctx, "identifier") : identifier, channelName, phoneRaw,
         errors);
@@ -261,7 +275,16 @@ public final class LoginPages implements RouteGroup {
       return;
     }
     ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());
-    logins.start(step.election(), identifier, secret, channel.get(), phone, lang, client).onSuccess(outcome -> {
+    Future<LoginOutcome> started = chooseHere
+        ? logins.start(step.election(), identifier, secret, channel.get(), phone, lang, client)
+        : logins.checkSecret(step.election(), identifier, secret, lang, client, Optional.empty());
+    String formChannel = channelName;
+    String formPhone = phoneRaw;
+    started.onSuccess(outcome -> {
+      if (outcome instanceof LoginOutcome.SecretAccepted accepted) {
+        secretAccepted(ctx, step, accepted, client);
+        return;
+      }
       if (outcome instanceof LoginOutcome.OtpSent sent) {
         provider.remember(step.flow(), sentFields(sent)).onSuccess(v -> redirect(ctx, step.base() + "/code"))
             .onFailure(ctx::fail);
@@ -273,7 +296,144 @@ public final class LoginPages implements RouteGroup {
         locked(ctx, step);
       } else {
         rateLimited(ctx, outcome);
-        renderLogin(ctx, step, status, new LoginForm(form.identifier(), channelName, phoneRaw, e));
+        renderLogin(ctx, step, status, new LoginForm(form.identifier(), formChannel, formPhone, e));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /** The form's channel, one of {@code allowed}; else an error on its field. */
+  private Optional<ChannelKind> channel(RoutingContext ctx, Set<ChannelKind> allowed, String lang,
+                                       Map<String, String> errors) {
+    String name = first(ctx, "channel");
+    Optional<ChannelKind> channel = name == null ? Optional.empty()
+        : ChannelKind.fromWire(name).filter(offered(allowed)::contains);
+    if (channel.isEmpty()) {
+      errors.put("channel", pages.text(lang, "err.channel"));
+    }
+    return channel;
+  }
+
+  /** The form's phone, national ({@code 06 12 34 56 78}) or E.164, as E.164; else an error on its field. */
+  private Optional<String> phone(RoutingContext ctx, Election election, Optional<ChannelKind> channel, String lang,
+                                 Map<String, String> errors) {
+    String raw = trimmed(first(ctx, "phone"));
+    if (raw == null) {
+      return Optional.empty();
+    }
+    Optional<String> phone = raw.length() > 32 ? Optional.empty() : Contacts.phone(raw, "FR");
+    if (phone.isEmpty() || channel.isPresent() && channel.get().usesPhone() && PhoneRules.check(phone.get(),
+        election.phoneRegions(), channel.get() == ChannelKind.SMS ? PhoneRules.Use.SMS
+            : PhoneRules.Use.VOICE) != PhoneRules.Verdict.OK) {
+      errors.put("phone", pages.text(lang, "err.phone"));
+    }
+    return phone;
+  }
+
+  // ---------------------------------------------------------------- step 1b: the college's channels
+
+  /**
+   * The secret was right: the voter chooses among his college's channels on the next page; with one channel
+   * only, and a contact for it on the roll, its code goes at once.
+   */
+  private void secretAccepted(RoutingContext ctx, Step step, LoginOutcome.SecretAccepted accepted, ClientInfo client) {
+    Set<ChannelKind> offered = offered(accepted.channels());
+    Map<String, String> fields = Map.of("challenge", accepted.challengeId(), "pending", "1", "offered",
+        String.join(",", offered.stream().map(ChannelKind::wireName).toList()), "hasPhone",
+        accepted.hasPhone() ? "1" : "0", "hasEmail", accepted.hasEmail() ? "1" : "0");
+    provider.remember(step.flow(), fields).onSuccess(v -> {
+      if (offered.size() == 1) {
+        ChannelKind only = offered.iterator().next();
+        if (only.usesPhone() ? accepted.hasPhone() : accepted.hasEmail()) {
+          sendChosen(ctx, new Step(step.flow().with(fields), step.election(), step.lang(), step.browser()),
+              accepted.challengeId(), only, Optional.empty(), null, client);
+          return;
+        }
+      }
+      redirect(ctx, step.base() + "/canal");
+    }).onFailure(ctx::fail);
+  }
+
+  /** The channels offered to the voter whose secret was accepted, or empty when the flow is not there. */
+  private static Set<ChannelKind> pendingChannels(LoginFlow flow) {
+    if (!"1".equals(flow.get("pending").orElse("")) || flow.get("challenge").filter(c -> !c.isEmpty()).isEmpty()) {
+      return Set.of();
+    }
+    Set<ChannelKind> out = new LinkedHashSet<>();
+    for (String name : flow.get("offered").orElse("").split(",")) {
+      ChannelKind.fromWire(name).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private void showChannel(RoutingContext ctx, Step step) {
+    if (pendingChannels(step.flow()).isEmpty()) {
+      redirect(ctx, step.base());
+      return;
+    }
+    renderChannel(ctx, step, 200, null, null, Map.of());
+  }
+
+  private void renderChannel(RoutingContext ctx, Step step, int status, String channel, String phone,
+                             Map<String, String> errors) {
+    String lang = step.lang();
+    LoginFlow flow = step.flow();
+    Set<ChannelKind> offered = pendingChannels(flow);
+    Map<String, Object> m = new HashMap<>();
+    m.put("action", step.base() + "/canal");
+    m.put("switchPath", step.base() + "/canal");
+    m.put("cancelAction", step.base() + "/cancel");
+    m.put("csrf", provider.csrf(step.browser(), flow.id()));
+    m.put("clientName", flow.client().name());
+    m.put("electionName", step.election().name());
+    m.put("channels", channelChoices(lang, offered, channel));
+    m.put("phoneNeeded", offered.stream().anyMatch(ChannelKind::usesPhone) && !"1".equals(flow.get("hasPhone")
+        .orElse("0")));
+    m.put("phone", phone == null ? "" : phone);
+    errors(m, errors);
+    pages.render(ctx, status, "channel", lang, pages.text(lang, "channelTitle"), m, flow.redirectUri());
+  }
+
+  private void chooseChannel(RoutingContext ctx, Step step) {
+    Set<ChannelKind> offered = pendingChannels(step.flow());
+    if (offered.isEmpty()) {
+      redirect(ctx, step.base());
+      return;
+    }
+    String lang = step.lang();
+    Map<String, String> errors = new HashMap<>();
+    Optional<ChannelKind> channel = channel(ctx, offered, lang, errors);
+    Optional<String> phone = phone(ctx, step.election(), channel, lang, errors);
+    String phoneRaw = trimmed(first(ctx, "phone"));
+    if (!errors.isEmpty()) {
+      renderChannel(ctx, step, 400, first(ctx, "channel"), phoneRaw, errors);
+      return;
+    }
+    sendChosen(ctx, step, step.flow().get("challenge").orElse(""), channel.get(), phone, phoneRaw,
+        ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip()));
+  }
+
+  /** The first code on the chosen channel; then the code page, or the channel page with the error. */
+  private void sendChosen(RoutingContext ctx, Step step, String challenge, ChannelKind channel, Optional<String> phone,
+                          String phoneRaw, ClientInfo client) {
+    logins.chooseChannel(step.election(), challenge, channel, phone, client, Optional.empty()).onSuccess(outcome -> {
+      if (outcome instanceof LoginOutcome.OtpSent sent) {
+        provider.remember(step.flow(), sentFields(sent)).onSuccess(v -> redirect(ctx, step.base() + "/code"))
+            .onFailure(ctx::fail);
+        return;
+      }
+      if (outcome.kind() == LoginOutcome.Kind.UNKNOWN_CHALLENGE) {
+        // the challenge is gone (its time passed, or a new login replaced it): start again at step 1
+        provider.remember(step.flow(), Map.of("challenge", "", "pending", "")).onSuccess(v -> redirect(ctx,
+            step.base())).onFailure(ctx::fail);
+        return;
+      }
+      Map<String, String> e = new HashMap<>();
+      int status = failure(outcome, step.lang(), e, "channel");
+      if (status == 423) {
+        locked(ctx, step);
+      } else {
+        rateLimited(ctx, outcome);
+        renderChannel(ctx, step, status, channel.wireName(), phoneRaw, e);
       }
     }).onFailure(ctx::fail);
   }
@@ -281,7 +441,7 @@ public final class LoginPages implements RouteGroup {
   private Map<String, String> sentFields(LoginOutcome.OtpSent sent) {
     return Map.of("challenge", sent.challengeId(), "channel", sent.channel().wireName(), "to",
         sent.maskedDestination(), "until", Long.toString(clock.instant().plusSeconds(sent.expiresInSeconds())
-            .getEpochSecond()));
+            .getEpochSecond()), "pending", "");
   }
 
   /**
@@ -336,6 +496,10 @@ public final class LoginPages implements RouteGroup {
   private void showCode(RoutingContext ctx, Step step) {
     if (step.flow().get("challenge").filter(c -> !c.isEmpty()).isEmpty()) {
       redirect(ctx, step.base());
+      return;
+    }
+    if (!pendingChannels(step.flow()).isEmpty()) { // no code sent yet: its channel is still to choose
+      redirect(ctx, step.base() + "/canal");
       return;
     }
     String notice = "1".equals(ctx.request().getParam("sent")) ? pages.text(step.lang(), "resent") : null;

@@ -31,6 +31,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   static final LuaScript LOGIN = LuaScript.load("redis/voter/login_secret.lua");
   static final LuaScript VERIFY = LuaScript.load("redis/voter/verify_code.lua");
   static final LuaScript RESEND = LuaScript.load("redis/voter/resend.lua");
+  static final LuaScript CHANNEL = LuaScript.load("redis/voter/login_channel.lua");
   static final LuaScript IMPORT = LuaScript.load("redis/voter/import_voter.lua");
   static final LuaScript UNLOCK = LuaScript.load("redis/voter/unlock.lua");
   static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua");
@@ -73,7 +74,21 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
             Long.toString(a.unknownTtlMs()), a.channel(), memberList(a.collegesAllowingChannel()), a.givenPhoneEnc(),
             ch.challengeId(), ch.codeHash(), Long.toString(ch.expiresAtMs()), Long.toString(ch.ttlMs()),
             ch.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc(), ch.lang()))
-        .map(r -> step(r, a.limits(), o -> StepResult.challenge(str(o, 1), a.channel(), field(str(o, 2)), str(o, 3))));
+        .map(r -> step(r, a.limits(), o -> a.channel().isEmpty() ? StepResult.secretOnly(str(o, 1), str(o, 3))
+            : StepResult.challenge(str(o, 1), a.channel(), field(str(o, 2)), str(o, 3))));
+  }
+
+  @Override
+  public Future<StepResult> chooseChannel(ChannelChoice a) {
+    String p = a.voter().pseudonym();
+    return CHANNEL.runConfirmed(redis,
+        ScriptLimits.keys(a.limits(), RedisKeys.voter(p), RedisKeys.challenge(p), RedisKeys.phoneClaim(a.phoneClaim()),
+            RedisKeys.idempotency(p, a.idempotency().keyHash())),
+        ScriptLimits.args(a.limits(), a.challengeId(), a.codeHash(),
+            Long.toString(a.expiresAtMs()), a.channel(), memberList(a.collegesAllowingChannel()), a.givenPhoneEnc(),
+            a.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc()))
+        .map(r -> step(r, a.limits(),
+            o -> StepResult.challenge(str(o, 1), a.channel(), field(str(o, 2)), str(o, 3), str(o, 4))));
   }
 
   @Override

@@ -121,8 +121,7 @@ class OidcFlowTest {
     assertThat(login.header("Content-Security-Policy")).contains("default-src 'none'").contains("frame-ancestors 'none'")
         .doesNotContain("script-src");
     assertThat(login.body()).contains("<html lang=\"fr\">").contains("Connexion au vote");
-    FormClient.Page sent = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", identifier,
-        "secret", secret, "channel", "sms"));
+    FormClient.Page sent = secretThenChannel(s, login, identifier, secret, "sms", Map.of());
     assertThat(sent.status()).as(sent.body()).isEqualTo(303);
     assertThat(sent.location()).isEqualTo(s.flowPath() + "/code");
     FormClient.Page codePage = s.browser().get(sent.location());
@@ -131,6 +130,25 @@ class OidcFlowTest {
         "code", gw.lastCode(phone)));
     assertThat(back.status()).as(back.body()).isEqualTo(303);
     return URI.create(back.location());
+  }
+
+  /**
+   * The first page (identifier and secret), then the channel page the test election's colleges lead to (they
+   * offer different channels): the answer to the channel's form, or the first page's when it did not lead there.
+   */
+  static FormClient.Page secretThenChannel(Started s, FormClient.Page login, String identifier, String secret,
+                                           String channel, Map<String, String> more) {
+    FormClient.Page first = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", identifier,
+        "secret", secret));
+    if (first.status() != 303 || !first.location().endsWith("/canal")) {
+      return first;
+    }
+    FormClient.Page choice = s.browser().get(first.location());
+    assertThat(choice.status()).isEqualTo(200);
+    Map<String, String> form = new java.util.HashMap<>(more);
+    form.put("csrf", choice.csrf());
+    form.put("channel", channel);
+    return s.browser().post(first.location(), form);
   }
 
   static HTTPResponse tokenCall(AuthorizationCode code, CodeVerifier verifier, ClientAuthentication auth)
@@ -484,8 +502,7 @@ class OidcFlowTest {
     Started s = start("ballot-" + el);
     gw.clock.advance(Duration.ofMinutes(6));
     FormClient.Page login = s.browser().get(s.flowPath());
-    FormClient.Page sent = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", "alice",
-        "secret", "20231234", "channel", "sms"));
+    FormClient.Page sent = secretThenChannel(s, login, "alice", "20231234", "sms", Map.of());
     assertThat(sent.status()).isEqualTo(303);
     String old = gw.lastCode("+33612345678");
     gw.clock.advance(Duration.ofMinutes(6)); // codes live 5 minutes
@@ -499,6 +516,63 @@ class OidcFlowTest {
     String fresh = gw.lastCode("+33612345678");
     assertThat(fresh).isNotEqualTo(old);
     FormClient.Page back = s.browser().post(s.flowPath() + "/code", Map.of("csrf", codePage.csrf(), "code", fresh));
+    assertThat(back.status()).as(back.body()).isEqualTo(303);
+    assertThat(back.location()).startsWith(CALLBACK + "?code=");
+  }
+
+  /**
+   * The test election's colleges offer different channels: the first page asks for the identifier and the secret
+   * only (a channel list there would tell a stranger which colleges exist and, by its errors, who is where), and
+   * only a voter who proved the secret sees his college's channels, and a phone field when he has no phone.
+   */
+  @Test
+  void theCollegesOwnChannelsAreOfferedOnlyAfterTheSecret() {
+    gw.clock.advance(Duration.ofMinutes(6));
+    Started s = start("ballot-" + el);
+    FormClient.Page login = s.browser().get(s.flowPath());
+    assertThat(login.body()).doesNotContain("name=\"channel\"").doesNotContain("name=\"phone\"").contains("Continuer");
+    FormClient.Page wrong = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", "bruno",
+        "secret", "99999999"));
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.body()).doesNotContain("name=\"channel\"");
+
+    FormClient.Page accepted = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", "bruno",
+        "secret", "20235678"));
+    assertThat(accepted.status()).isEqualTo(303);
+    assertThat(accepted.location()).isEqualTo(s.flowPath() + "/canal");
+    assertThat(s.browser().get(s.flowPath() + "/code").location()).as("no code yet").isEqualTo(s.flowPath() + "/canal");
+    FormClient.Page choice = s.browser().get(accepted.location());
+    assertThat(choice.body()).contains("value=\"sms\"", "value=\"email\"").doesNotContain("value=\"voice\"")
+        .as("bruno has no phone on the roll").contains("name=\"phone\"");
+    FormClient.Page voice = s.browser().post(accepted.location(), Map.of("csrf", choice.csrf(), "channel", "voice"));
+    assertThat(voice.status()).isEqualTo(400);
+    assertThat(voice.body()).contains("id=\"channel-error\"");
+    FormClient.Page noPhone = s.browser().post(accepted.location(), Map.of("csrf", choice.csrf(), "channel", "sms"));
+    assertThat(noPhone.status()).isEqualTo(422);
+    assertThat(noPhone.body()).contains("id=\"phone-error\"");
+    FormClient.Page sent = s.browser().post(accepted.location(), Map.of("csrf", choice.csrf(), "channel", "sms",
+        "phone", "06 55 44 33 22"));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(303);
+    assertThat(sent.location()).isEqualTo(s.flowPath() + "/code");
+    assertThat(gw.lastCode("+33655443322")).as("the code went to the phone given, national format").hasSize(6);
+    FormClient.Page again = s.browser().post(accepted.location(), Map.of("csrf", choice.csrf(), "channel", "email"));
+    assertThat(again.status()).as("the channel is chosen once; then it is a resend").isEqualTo(303);
+    assertThat(again.location()).isEqualTo(s.flowPath());
+    assertThat(auditTypes()).contains("login.channel");
+  }
+
+  @Test
+  void aVoterWhoseCollegeHasOneChannelGetsTheCodeStraightAfterTheSecret() {
+    gw.clock.advance(Duration.ofMinutes(6));
+    Started s = start("ballot-" + el);
+    FormClient.Page login = s.browser().get(s.flowPath());
+    FormClient.Page sent = s.browser().post(s.flowPath(), Map.of("csrf", login.csrf(), "identifier", "emma",
+        "secret", "15/06/1990"));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(303);
+    assertThat(sent.location()).isEqualTo(s.flowPath() + "/code");
+    FormClient.Page codePage = s.browser().get(sent.location());
+    FormClient.Page back = s.browser().post(s.flowPath() + "/code", Map.of("csrf", codePage.csrf(),
+        "code", gw.lastCode("emma.robert@univ-test.fr")));
     assertThat(back.status()).as(back.body()).isEqualTo(303);
     assertThat(back.location()).startsWith(CALLBACK + "?code=");
   }

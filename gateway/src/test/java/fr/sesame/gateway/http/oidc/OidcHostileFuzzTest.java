@@ -55,7 +55,7 @@ class OidcHostileFuzzTest {
     String flow = started.location();
     String cookie = voter.cookies.get("__Host-sesame-b");
     String[] paths = {"/oidc/authorize", "/oidc/token", "/oidc/introspect", "/oidc/revoke", "/oidc/logout",
-        "/.well-known/openid-configuration", "/oidc/jwks", flow, flow + "/code", flow + "/resend", flow + "/cancel",
+        "/.well-known/openid-configuration", "/oidc/jwks", flow, flow + "/canal", flow + "/code", flow + "/resend", flow + "/cancel",
         "/connexion/" + "A".repeat(32), "/connexion/x/code", "/static/sesame.css", "/static/sesame.js"};
     String[] types = {"application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8",
         "application/json", "multipart/form-data; boundary=x", "text/plain", null};

@@ -65,12 +65,20 @@ class LoginPagesBrowserTest {
     assertThat(b.title()).contains("Connexion au vote");
   }
 
+  /**
+   * The identifier and the secret, then (the demo election's colleges offer different channels) the channel on
+   * the next page, among the college's; a wrong secret stays on the first page.
+   */
   private static void fillLogin(Browser b, String identifier, String secret, String channel) {
     b.find(By.id("identifier")).clear();
     b.find(By.id("identifier")).sendKeys(identifier);
     b.find(By.id("secret")).sendKeys(secret);
-    b.find(By.id("channel-" + channel)).click();
+    assertThat(b.driver().findElements(By.name("channel"))).as("no channel before the secret").isEmpty();
     submit(b, By.cssSelector("button.primary"));
+    if (b.url().endsWith("/canal")) {
+      b.find(By.id("channel-" + channel)).click();
+      submit(b, By.cssSelector("form button.primary"));
+    }
   }
 
   /**
@@ -113,7 +121,18 @@ class LoginPagesBrowserTest {
     assertThat(browser.find(By.id("identifier")).getAttribute("aria-invalid")).isEqualTo("true");
     browser.axe().assertNoViolations("the login page with every field in error");
 
-    fillLogin(browser, "alice", "20231234", "sms");
+    browser.find(By.id("identifier")).sendKeys("alice");
+    browser.find(By.id("secret")).sendKeys("20231234");
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/canal");
+    assertThat(browser.driver().findElements(By.name("channel"))).as("etudiants: SMS and email, no voice call")
+        .extracting(e -> e.getAttribute("value")).containsExactly("sms", "email");
+    browser.axe().assertNoViolations("the channel page");
+    submit(browser, By.cssSelector("form button.primary")); // no channel chosen
+    assertThat(browser.find(By.id("channel-error")).getText()).isNotBlank();
+    browser.axe().assertNoViolations("the channel page with its error");
+    browser.find(By.id("channel-sms")).click();
+    submit(browser, By.cssSelector("form button.primary"));
     assertThat(browser.url()).endsWith("/code");
     assertThat(browser.find(By.id("code")).getAttribute("autocomplete")).isEqualTo("one-time-code");
     browser.axe().assertNoViolations("the code page");
@@ -150,6 +169,12 @@ class LoginPagesBrowserTest {
     keys.type("alice");
     keys.tabTo(By.id("secret"));
     keys.type("20231234");
+    keys.tabTo(By.cssSelector("button.primary"));
+    keys.assertFocusVisible();
+    org.openqa.selenium.WebElement secretPage = browser.find(By.tagName("html"));
+    keys.enter();
+    awaitNewPage(browser, secretPage);
+    assertThat(browser.url()).endsWith("/canal");
     keys.tabTo(By.name("channel")); // a radio group is one Tab stop; its arrows move and select
     for (int i = 0; i < 3 && !"channel-sms".equals(keys.focused().id()); i++) {
       keys.type(org.openqa.selenium.Keys.ARROW_UP);
@@ -157,11 +182,11 @@ class LoginPagesBrowserTest {
     assertThat(keys.focused().id()).isEqualTo("channel-sms");
     keys.assertFocusVisible();
     keys.space();
-    keys.tabTo(By.cssSelector("button.primary"));
+    keys.tabTo(By.cssSelector("form button.primary"));
     keys.assertFocusVisible();
-    org.openqa.selenium.WebElement loginPage = browser.find(By.tagName("html"));
+    org.openqa.selenium.WebElement channelPage = browser.find(By.tagName("html"));
     keys.enter();
-    awaitNewPage(browser, loginPage);
+    awaitNewPage(browser, channelPage);
     assertThat(browser.url()).endsWith("/code");
     keys.tabTo(By.id("code"));
     keys.type(gw.lastCode("+33612345678"));

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code redis/voter/login_secret.lua} through {@link RedisVoterStore#checkSecret}, on the tests' Redis: each
  * {@link VoterReply} it gives (OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, PHONE_TAKEN,
- * RATE_LIMITED) and what it wrote, or did not.
+ * RATE_LIMITED) and what it wrote, or did not; with no channel, the secret only (a challenge without a code).
  */
 class LoginSecretScriptTest {
   private static final int MAX_FAILURES = 5;
@@ -111,6 +111,30 @@ class LoginSecretScriptTest {
     assertThat(check(SECRET, "sms", "another-enc", "other-" + claim, NOW + 1).destValue()).isEqualTo("given-enc");
     assertThat(redis().hget(voterKey, "lp")).isEqualTo("given-enc");
     assertThat(redis().exists(RedisKeys.phoneClaim("other-" + claim))).isZero();
+  }
+
+  @Test
+  void withNoChannelTheRightSecretOpensAChallengeWithoutACodeAndTellsWhichContactsTheVoterHas() {
+    onRoll("B", "e", "email-enc", "lp", "login-phone-enc");
+
+    assertThat(check(SECRET, "")).isEqualTo(StepResult.secretOnly("B", "ep"));
+    assertThat(redis().hgetall(challengeKey)).as("no code, no channel: login_channel.lua sends the first")
+        .isEqualTo(Map.of("id", "ch-1", "h", "", "x", "0", "r", "0", "ch", "", "nid", "", "lg", "en"));
+    assertThat(redis().pttl(challengeKey)).isBetween(1L, CHALLENGE_TTL_MS);
+    assertThat(charged(limits, 2)).as("codes: charged here, once per login").isTrue();
+    redis().hdel(voterKey, "e");
+    assertThat(check(SECRET, "", "", "", NOW + 1).destValue()).isEqualTo("p");
+    redis().hdel(voterKey, "lp");
+    assertThat(check(SECRET, "", "", "", NOW + 2).destValue()).isEmpty();
+  }
+
+  @Test
+  void withNoChannelAWrongSecretCountsAsEver() {
+    onRoll("B", "e", "email-enc");
+
+    assertThat(check(WRONG, "")).isEqualTo(StepResult.failure(Code.REJECTED, 1, false));
+    assertThat(redis().exists(challengeKey)).isZero();
+    assertThat(charged(limits, 1)).as("failures: on failure").isTrue();
   }
 
   @Test

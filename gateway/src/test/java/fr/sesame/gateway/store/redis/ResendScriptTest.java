@@ -177,6 +177,16 @@ class ResendScriptTest {
   }
 
   @Test
+  void aChallengeTheSecretOpenedAloneHasNoCodeToResend() {
+    onRollWithChallenge("A", 0);
+    redis().hset(challengeKey, Map.of("ch", "", "h", "", "nid", "", "x", "0"));
+
+    assertThat(resend()).as("its first code goes through login_channel.lua").isEqualTo(StepResult.of(Code.NO_CHALLENGE));
+    assertThat(resend("ch-1", "email", NOW)).isEqualTo(StepResult.of(Code.NO_CHALLENGE));
+    assertThat(redis().hget(challengeKey, "r")).isEqualTo("0");
+  }
+
+  @Test
   void aRepeatOfAnIdempotencyKeyUsesUpNoResend() {
     onRollWithChallenge("A", 0);
     var key = new VoterStore.Idempotency("key-1", 300_000, "code-enc");
