@@ -1,6 +1,8 @@
 /* Sesame's only script, on the code page: a countdown of the code's validity and a warning before it ends
-   (WCAG 2.2.1), announced to screen readers at one minute left and at the end. The page works without it:
-   the time the code expires is written in the page, and "Renvoyer un code" gives a new one. */
+   (WCAG 2.2.1), announced to screen readers at one minute left and at the end; and the seconds before a new
+   code may be asked for, the resend button enabled (and that announced) when they are over. The page works
+   without it: the time the code expires is written in the page, the wait before a resend too (a resend asked
+   too soon is answered with the seconds left), and "Renvoyer un code" gives a new one. */
 (function () {
   "use strict";
   var box = document.getElementById("countdown");
@@ -26,6 +28,31 @@
       live.textContent = box.getAttribute("data-expired");
       return;
     }
+    window.setTimeout(tick, 1000);
+  }
+  tick();
+}());
+(function () {
+  "use strict";
+  var box = document.getElementById("resend-wait");
+  var button = document.getElementById("resend");
+  if (!box || !button) { return; }
+  var wait = parseInt(box.getAttribute("data-wait"), 10);
+  var shown = document.getElementById("resend-wait-text");
+  var live = document.getElementById("resend-live");
+  if (isNaN(wait) || !shown || !live) { return; }
+  var end = Date.now() + wait * 1000;
+  button.disabled = true;
+  shown.setAttribute("aria-hidden", "true");
+  function tick() {
+    var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    if (left === 0) {
+      button.disabled = false;
+      shown.textContent = "";
+      live.textContent = box.getAttribute("data-ready");
+      return;
+    }
+    shown.textContent = box.getAttribute("data-text").replace("{s}", left);
     window.setTimeout(tick, 1000);
   }
   tick();

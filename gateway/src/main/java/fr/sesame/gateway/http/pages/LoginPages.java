@@ -43,6 +43,8 @@ import java.util.Set;
 public final class LoginPages implements RouteGroup {
   static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   private static final String BASE = "/connexion/";
+  /** How long after a code was sent the pages offer a new one (a countdown on the resend button). */
+  static final java.time.Duration RESEND_AFTER = java.time.Duration.ofSeconds(30);
   private final OidcProvider provider;
   private final LoginService logins;
   private final ElectionService elections;
@@ -441,7 +443,7 @@ public final class LoginPages implements RouteGroup {
   private Map<String, String> sentFields(LoginOutcome.OtpSent sent) {
     return Map.of("challenge", sent.challengeId(), "channel", sent.channel().wireName(), "to",
         sent.maskedDestination(), "until", Long.toString(clock.instant().plusSeconds(sent.expiresInSeconds())
-            .getEpochSecond()), "pending", "");
+            .getEpochSecond()), "pending", "", "sent", Long.toString(clock.instant().getEpochSecond()));
   }
 
   /**
@@ -527,11 +529,25 @@ public final class LoginPages implements RouteGroup {
     // seconds, not a time: the browser's clock may differ from the gateway's
     m.put("remaining", Math.max(0, until.getEpochSecond() - clock.instant().getEpochSecond()));
     m.put("resendHint", pages.text(lang, "resendHint"));
+    long wait = resendWait(flow);
+    if (wait > 0) {
+      m.put("resendWait", Long.toString(wait));
+      m.put("resendWaitText", pages.texts(lang).get("resendWait").replace("{s}", Long.toString(wait)));
+    }
     if (notice != null) {
       m.put("notice", notice);
     }
     errors(m, errors);
     pages.render(ctx, status, "code", lang, pages.text(lang, "codeTitle"), m, flow.redirectUri());
+  }
+
+  /**
+   * Seconds before the page lets the voter ask for a new code: {@link #RESEND_AFTER} after the last send, long
+   * enough for an SMS to arrive, so an impatient second click does not replace a code on its way.
+   */
+  private long resendWait(LoginFlow flow) {
+    long sent = flow.get("sent").filter(v -> v.matches("[0-9]{1,12}")).map(Long::parseLong).orElse(0L);
+    return Math.max(0, sent + RESEND_AFTER.toSeconds() - clock.instant().getEpochSecond());
   }
 
   private void verify(RoutingContext ctx, Step step) {
@@ -578,6 +594,12 @@ public final class LoginPages implements RouteGroup {
     Optional<String> challenge = step.flow().get("challenge").filter(c -> !c.isEmpty());
     if (challenge.isEmpty()) {
       redirect(ctx, step.base());
+      return;
+    }
+    long wait = resendWait(step.flow());
+    if (wait > 0) { // asked too soon (without the script, which keeps the button disabled until then)
+      ctx.response().putHeader("Retry-After", Long.toString(wait));
+      renderCode(ctx, step, 429, Map.of(), pages.text(step.lang(), "resendTooSoon", wait));
       return;
     }
     ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());

@@ -215,6 +215,12 @@ class LoginPagesBrowserTest {
     fillLogin(browser, "alice", "20231234", "sms");
     assertThat(browser.url()).as(browser.find(By.tagName("main")).getText()).endsWith("/code");
     String old = gw.lastCode("+33612345678");
+    assertThat(browser.find(By.id("resend")).isEnabled()).as("30 s before a new code may be asked for").isFalse();
+    assertThat(browser.find(By.id("resend-wait-text")).getText()).matches("Nouvel envoi possible dans (30|29|28) s\\.");
+    browser.axe().assertNoViolations("the code page while a resend waits");
+    gw.clock.advance(Duration.ofSeconds(31));
+    browser.open(browser.url());
+    assertThat(browser.find(By.id("resend")).isEnabled()).isTrue();
     submit(browser, By.xpath("//button[normalize-space()='Renvoyer un code']"));
     assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("Un nouveau code");
     browser.axe().assertNoViolations("the code page after a resend");
@@ -239,10 +245,18 @@ class LoginPagesBrowserTest {
     assertThat(noScriptCountdownHidden()).isTrue();
   }
 
-  /** Without JavaScript the countdown stays hidden (the page says until when the code is valid). */
+  /**
+   * Without JavaScript the countdown stays hidden (the page says until when the code is valid), and a resend
+   * asked before its 30 s is answered with the seconds left, and sends nothing.
+   */
   private static boolean noScriptCountdownHidden() {
     toLoginPage(noScript);
     fillLogin(noScript, "chloe", "4321", "email");
+    assertThat(noScript.find(By.id("resend-wait-text")).getText()).startsWith("Nouvel envoi possible dans");
+    int sent = gw.outbox.list("chloe.bernard@univ-demo.fr").size();
+    submit(noScript, By.id("resend"));
+    assertThat(noScript.find(By.cssSelector(".notice")).getText()).contains("patientez encore");
+    assertThat(gw.outbox.list("chloe.bernard@univ-demo.fr")).as("nothing sent again").hasSize(sent);
     return !noScript.find(By.id("countdown")).isDisplayed()
         && noScript.find(By.id("code-validity")).getText().contains("valable jusqu’à");
   }
