@@ -293,7 +293,8 @@ public final class Gateway implements AutoCloseable {
             return vertx.executeBlocking(work, false);
           }
         }, config.session().idleTimeout(), new fr.sesame.ratelimit.redis.RedisRateLimiter(redis,
-            new fr.sesame.ratelimit.local.InMemoryRateLimiter(100_000)), config.limits().loginIp());
+            new fr.sesame.ratelimit.local.InMemoryRateLimiter(100_000)), config.limits().loginIp(),
+        new RedisVoterStore(redis));
   }
 
   /**

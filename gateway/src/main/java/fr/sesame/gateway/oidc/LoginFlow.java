@@ -20,12 +20,15 @@ import java.util.Optional;
  * @param locales      {@code ui_locales}, space-separated; "" when none
  * @param browserHash  keyed hash of the browser's cookie: only that browser continues the flow
  * @param step         the pages' own fields (challenge id, channel, masked destination ...)
+ * @param claimScopes  the identity scopes granted (a voter-file client's {@code profile email phone}, those it
+ *                     asked), space-separated; "" for every other client
  */
 public record LoginFlow(String id, RelyingParty client, URI redirectUri, String state, String nonce,
                         String codeChallenge, String loginHint, String locales, String browserHash,
-                        Map<String, String> step) {
+                        Map<String, String> step, String claimScopes) {
   public LoginFlow {
     step = Map.copyOf(step);
+    claimScopes = claimScopes == null ? "" : claimScopes;
   }
 
   public String electionId() {
@@ -41,7 +44,8 @@ public record LoginFlow(String id, RelyingParty client, URI redirectUri, String 
   public LoginFlow with(Map<String, String> fields) {
     Map<String, String> all = new HashMap<>(step);
     all.putAll(pageFields(fields));
-    return new LoginFlow(id, client, redirectUri, state, nonce, codeChallenge, loginHint, locales, browserHash, all);
+    return new LoginFlow(id, client, redirectUri, state, nonce, codeChallenge, loginHint, locales, browserHash, all,
+        claimScopes);
   }
 
   /** The fields to store for page fields {@code fields} (prefixed so that they never clash with the request's). */
@@ -70,6 +74,9 @@ public record LoginFlow(String id, RelyingParty client, URI redirectUri, String 
     if (loginHint != null) {
       f.put("h", loginHint);
     }
+    if (!claimScopes.isEmpty()) {
+      f.put("sc", claimScopes);
+    }
     return f;
   }
 
@@ -87,6 +94,6 @@ public record LoginFlow(String id, RelyingParty client, URI redirectUri, String 
       }
     });
     return Optional.of(new LoginFlow(id, client, URI.create(f.get("r")), f.get("s"), f.get("n"), f.get("cc"),
-        f.get("h"), f.get("l"), f.get("b"), step));
+        f.get("h"), f.get("l"), f.get("b"), step, f.get("sc")));
   }
 }

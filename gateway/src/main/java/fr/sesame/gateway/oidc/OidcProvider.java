@@ -109,6 +109,11 @@ public final class OidcProvider {
   private static final Logger LOG = LoggerFactory.getLogger(OidcProvider.class);
   /** The ACR of a login with the knowledge secret and a code on {@code channel}. */
   public static final String ACR_PREFIX = "urn:sesame:acr:secret+";
+  /**
+   * The scopes that name the voter, granted to the election's voter-file client only ({@link
+   * RelyingParty#voterFile()}); any other client asking for them gets the pairwise subject alone.
+   */
+  public static final java.util.Set<String> IDENTITY_SCOPES = java.util.Set.of("profile", "email", "phone");
   /** How long a provider session id is kept for logout: a session cannot live longer than a day of activity. */
   private static final Duration SID_TTL = Duration.ofHours(24);
 
@@ -132,11 +137,13 @@ public final class OidcProvider {
   private final Duration sessionIdle;
   private final fr.sesame.ratelimit.RateLimiter limiter;
   private final fr.sesame.ratelimit.LimitPolicy flowsPerIp;
+  private final fr.sesame.gateway.store.VoterStore voters;
 
   public OidcProvider(OidcConfig config, OidcStore store, SigningKeys keys, SessionService sessions,
                       AuditTrail audit, KeyedHasher hasher, FieldCipher cipher, RandomTokens random, Clock clock,
                       OffLoop offLoop, Duration sessionIdle, fr.sesame.ratelimit.RateLimiter limiter,
-                      fr.sesame.ratelimit.LimitPolicy flowsPerIp) {
+                      fr.sesame.ratelimit.LimitPolicy flowsPerIp, fr.sesame.gateway.store.VoterStore voters) {
+    this.voters = voters;
     this.limiter = limiter;
     this.flowsPerIp = flowsPerIp;
     this.config = java.util.Objects.requireNonNull(config);
@@ -179,7 +186,8 @@ public final class OidcProvider {
     m.setRevocationEndpointURI(endpoint(REVOKE));
     m.setEndSessionEndpointURI(endpoint(LOGOUT));
     m.setUserInfoEndpointURI(endpoint(USERINFO));
-    m.setScopes(new Scope(OIDCScopeValue.OPENID));
+    // profile, email and phone: for the election's voter-file client only (RelyingParty.voterFile)
+    m.setScopes(new Scope(OIDCScopeValue.OPENID, OIDCScopeValue.PROFILE, OIDCScopeValue.EMAIL, OIDCScopeValue.PHONE));
     m.setResponseTypes(List.of(ResponseType.CODE));
     m.setResponseModes(List.of(ResponseMode.QUERY));
     m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE));
@@ -195,7 +203,8 @@ public final class OidcProvider {
     m.setRevocationEndpointJWSAlgs(clientAlgs);
     m.setIDTokenJWSAlgs(List.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256));
     m.setACRs(List.of(new ACR(ACR_PREFIX + "sms"), new ACR(ACR_PREFIX + "voice"), new ACR(ACR_PREFIX + "email")));
-    m.setClaims(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid"));
+    m.setClaims(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid",
+        "preferred_username", "family_name", "given_name", "birthdate", "email", "phone_number"));
     try {
       m.setUILocales(List.of(new com.nimbusds.langtag.LangTag("fr"), new com.nimbusds.langtag.LangTag("en")));
     } catch (com.nimbusds.langtag.LangTagException e) {
@@ -254,13 +263,14 @@ public final class OidcProvider {
         }
       }
       RelyingParty party = new RelyingParty(asked.clientId(), asked.electionId(), asked.name(), asked.redirectUris(),
-          asked.logoutUris(), asked.authMethod(), secretHash, asked.jwks(), asked.idTokenAlg(), asked.requirePkce());
+          asked.logoutUris(), asked.authMethod(), secretHash, asked.jwks(), asked.idTokenAlg(), asked.requirePkce(),
+          asked.voterFile());
       String shown = secret;
       return store.putClient(party.clientId(), party.toJson().encode()).compose(created ->
           audit.record(party.electionId(), AuditEvent.of(clock.instant(), "oidc.client", by.actor(), by.ip(),
               created ? "created" : "updated", "client", party.clientId(), "authMethod",
               party.authMethod().getValue(), "redirectUris", party.redirectUris().size(),
-              "newSecret", shown != null ? "yes" : null))
+              "newSecret", shown != null ? "yes" : null, "voterFile", party.voterFile() ? "yes" : null))
           .map(v -> new Registered(party, created, shown)));
     });
   }
@@ -340,7 +350,8 @@ public final class OidcProvider {
         request.getCodeChallenge() == null ? null : request.getCodeChallenge().getValue(), request.getLoginHint(),
         request.getUILocales() == null ? "" : String.join(" ",
             request.getUILocales().stream().map(Object::toString).toList()),
-        browserHash(browserId), Map.of());
+        browserHash(browserId), Map.of(), client.voterFile() ? String.join(" ", request.getScope().stream()
+            .map(Object::toString).filter(IDENTITY_SCOPES::contains).sorted().distinct().toList()) : "");
     return store.putFlow(flowId, flow.toFields(), config.flowTtl().toMillis())
         .compose(v -> audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.authorize",
             "client:" + client.clientId(), from.ip(), "login", "flow", flowHandle(flowId))))
@@ -459,7 +470,7 @@ public final class OidcProvider {
           .put("r", flow.redirectUri().toString()).put("n", flow.nonce()).put("cc", flow.codeChallenge())
           .put("sub", subject(flow.client(), s.voterId())).put("ch", channel.wireName())
           .put("at", now.getEpochSecond()).put("sid", sid).put("v", s.voterId())
-          .put("exp", now.plus(config.codeTtl()).toEpochMilli());
+          .put("exp", now.plus(config.codeTtl()).toEpochMilli()).put("sc", flow.claimScopes());
       String codeHash = hasher.hashText(HashPurpose.OIDC_CODE, code.getValue());
       record.put("t", cipher.encrypt(sessionToken, "oidc-code:" + codeHash));
       return store.putCode(codeHash, record.encode(), config.codeTtl().toMillis())
@@ -550,18 +561,20 @@ public final class OidcProvider {
           // which would let every platform of the election link the voter across logins and clients
           String accessToken = ACCESS_PREFIX + RandomTokens.base64Url(random.bytes(32));
           String accessHash = accessHash(accessToken);
+          String granted = client.voterFile() ? code.getString("sc", "") : "";
           JsonObject accessRecord = new JsonObject().put("c", client.clientId()).put("e", client.electionId())
-              .put("t", cipher.encrypt(sessionToken, "oidc-access:" + accessHash));
-          return offLoop.run(() -> idToken(client, code))
+              .put("t", cipher.encrypt(sessionToken, "oidc-access:" + accessHash)).put("sc", granted);
+          return identityClaims(client.electionId(), code.getString("v"), granted)
+              .compose(identity -> offLoop.run(() -> idToken(client, code, identity)))
               .compose(idToken -> store.putAccessToken(accessHash, accessRecord.encode(), SID_TTL.toMillis())
                   .compose(v -> store.markIssued(codeHash)).map(idToken))
               .compose(idToken -> {
                 BearerAccessToken access = new BearerAccessToken(accessToken, sessionIdle.toSeconds(),
-                    new Scope(OIDCScopeValue.OPENID));
+                    scope(granted));
                 HTTPResponse ok = new OIDCTokenResponse(new OIDCTokens(idToken, access, null)).toHTTPResponse();
                 return audit.record(client.electionId(), AuditEvent.of(clock.instant(), "oidc.token",
                     "client:" + client.clientId(), from.ip(), "issued", "voter", code.getString("v"),
-                    "sid", code.getString("sid"))).map(ok);
+                    "sid", code.getString("sid"), "identity", granted.isEmpty() ? null : granted)).map(ok);
               });
         });
       });
@@ -584,8 +597,68 @@ public final class OidcProvider {
     return response;
   }
 
-  /** The signed ID token of a redeemed code. */
-  private String idToken(RelyingParty client, JsonObject code) throws JOSEException, ParseException {
+  /** {@code openid} and the identity scopes granted. */
+  private static Scope scope(String granted) {
+    Scope scope = new Scope(OIDCScopeValue.OPENID);
+    for (String s : granted.split(" ")) {
+      if (!s.isEmpty()) {
+        scope.add(s);
+      }
+    }
+    return scope;
+  }
+
+  /**
+   * The claims that name the voter, for the identity scopes {@code granted} (a voter-file client's; "" for any
+   * other, then nothing is read): {@code profile} → {@code preferred_username} (the roll's identifier),
+   * {@code family_name}, {@code given_name}, {@code birthdate}; {@code email} → {@code email}; {@code phone} →
+   * {@code phone_number} (the roll's, else the one given at login), each as the roll holds it.
+   */
+  private Future<JsonObject> identityClaims(String electionId, String pseudonym, String granted) {
+    if (granted.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    java.util.Set<String> scopes = java.util.Set.of(granted.split(" "));
+    return voters.read(new fr.sesame.gateway.domain.VoterKey(electionId, pseudonym)).map(found -> {
+      JsonObject claims = new JsonObject();
+      if (found.isEmpty()) {
+        return claims;
+      }
+      var v = found.get();
+      if (scopes.contains("profile") && v.identityEnc() != null) {
+        JsonObject id = new JsonObject(cipher.decrypt(v.identityEnc(), fr.sesame.gateway.crypto.CipherContext.voter(
+            pseudonym, fr.sesame.gateway.crypto.CipherContext.VoterField.IDENTITY)));
+        putIfPresent(claims, "preferred_username", id.getString("i"));
+        putIfPresent(claims, "family_name", id.getString("l"));
+        putIfPresent(claims, "given_name", id.getString("f"));
+        putIfPresent(claims, "birthdate", id.getString("b"));
+      }
+      if (scopes.contains("email") && v.emailEnc() != null) {
+        claims.put("email", cipher.decrypt(v.emailEnc(), fr.sesame.gateway.crypto.CipherContext.voter(pseudonym,
+            fr.sesame.gateway.crypto.CipherContext.VoterField.EMAIL)));
+      }
+      if (scopes.contains("phone")) {
+        if (v.phoneEnc() != null) {
+          claims.put("phone_number", cipher.decrypt(v.phoneEnc(), fr.sesame.gateway.crypto.CipherContext.voter(
+              pseudonym, fr.sesame.gateway.crypto.CipherContext.VoterField.PHONE)));
+        } else if (v.loginPhoneEnc() != null) {
+          claims.put("phone_number", cipher.decrypt(v.loginPhoneEnc(), fr.sesame.gateway.crypto.CipherContext.voter(
+              pseudonym, fr.sesame.gateway.crypto.CipherContext.VoterField.LOGIN_PHONE)));
+        }
+      }
+      return claims;
+    });
+  }
+
+  private static void putIfPresent(JsonObject claims, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      claims.put(name, value);
+    }
+  }
+
+  /** The signed ID token of a redeemed code, with {@code identity}'s claims (a voter-file client's; else none). */
+  private String idToken(RelyingParty client, JsonObject code, JsonObject identity)
+      throws JOSEException, ParseException {
     Instant now = clock.instant();
     IDTokenClaimsSet claims = new IDTokenClaimsSet(issuer, new Subject(code.getString("sub")),
         List.of(new Audience(client.clientId())), Date.from(now.plus(config.idTokenTtl())), Date.from(now));
@@ -601,6 +674,7 @@ public final class OidcProvider {
       default -> "otp";
     }), AMR.MFA));
     claims.setSessionID(new com.nimbusds.openid.connect.sdk.claims.SessionID(code.getString("sid")));
+    identity.forEach(e -> claims.setClaim(e.getKey(), e.getValue()));
     JWK key = keys.signingKey(client.idTokenAlg());
     JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(client.idTokenAlg()).keyID(key.getKeyID()).build(),
@@ -711,7 +785,8 @@ public final class OidcProvider {
   // ---------------------------------------------------------------- access tokens
 
   /** An access token resolved: the session it stands for, the client it was issued to. */
-  public record Access(String sessionToken, String clientId, String electionId) {}
+  /** @param claimScopes the identity scopes granted with the token (a voter-file client's), or "" */
+  public record Access(String sessionToken, String clientId, String electionId, String claimScopes) {}
 
   private String accessHash(String accessToken) {
     return hasher.hashText(HashPurpose.OIDC_CODE, "access", accessToken);
@@ -726,7 +801,7 @@ public final class OidcProvider {
     return store.accessToken(hash).map(found -> found.map(json -> {
       JsonObject r = new JsonObject(json);
       return new Access(cipher.decrypt(r.getString("t"), "oidc-access:" + hash), r.getString("c"),
-          r.getString("e"));
+          r.getString("e"), r.getString("sc", ""));
     }));
   }
 
@@ -741,7 +816,10 @@ public final class OidcProvider {
     return access(token).map(a -> a.map(Access::sessionToken).orElse(""));
   }
 
-  /** OpenID Connect UserInfo: the pairwise subject, and nothing else (no name, email or phone). */
+  /**
+   * OpenID Connect UserInfo: the pairwise subject, and nothing else (no name, email or phone), but for the
+   * election's voter-file client, which gets the claims of the identity scopes it was granted.
+   */
   public Future<Optional<JsonObject>> userInfo(String accessToken) {
     return access(accessToken).compose(found -> {
       if (found.isEmpty()) {
@@ -752,8 +830,14 @@ public final class OidcProvider {
         if (s.isEmpty() || !s.get().electionId().equals(a.electionId())) {
           return Future.succeededFuture(Optional.<JsonObject>empty());
         }
-        return client(a.clientId()).map(c -> c.map(client -> new JsonObject()
-            .put("sub", subject(client, s.get().voterId()))));
+        return client(a.clientId()).compose(c -> {
+          if (c.isEmpty()) {
+            return Future.succeededFuture(Optional.<JsonObject>empty());
+          }
+          String granted = c.get().voterFile() ? a.claimScopes() : "";
+          return identityClaims(a.electionId(), s.get().voterId(), granted).map(identity -> Optional.of(
+              new JsonObject().put("sub", subject(c.get(), s.get().voterId())).mergeIn(identity)));
+        });
       });
     });
   }
@@ -791,19 +875,23 @@ public final class OidcProvider {
 
   /** RFC 7662 introspection: the client's own tokens only; the subject is pairwise for it. */
   public Future<HTTPResponse> introspect(HTTPRequest http, ClientInfo from) {
+    HTTPResponse inactive = new TokenIntrospectionSuccessResponse.Builder(false).build().toHTTPResponse();
     return withClient(http, TokenIntrospectionRequest::parse, TokenIntrospectionRequest::getClientAuthentication,
-        "oidc.introspect", from, (request, client) -> access(request.getToken().getValue()).compose(a -> a.isEmpty()
-            || !a.get().clientId().equals(client.clientId())
-            ? Future.succeededFuture(Optional.<SessionService.Introspection>empty())
-            : sessions.introspect(a.get().sessionToken())).map(found -> {
-              if (found.isEmpty() || !found.get().electionId().equals(client.electionId())) {
-                return new TokenIntrospectionSuccessResponse.Builder(false).build().toHTTPResponse();
-              }
-              SessionService.Introspection s = found.get();
-              return new TokenIntrospectionSuccessResponse.Builder(true).scope(new Scope(OIDCScopeValue.OPENID))
-                  .tokenType(AccessTokenType.BEARER).issuer(issuer).subject(new Subject(subject(client, s.voterId())))
-                  .expirationTime(new Date(s.exp() * 1000)).build().toHTTPResponse();
-            }));
+        "oidc.introspect", from, (request, client) -> access(request.getToken().getValue()).compose(a -> {
+          if (a.isEmpty() || !a.get().clientId().equals(client.clientId())) {
+            return Future.succeededFuture(inactive);
+          }
+          return sessions.introspect(a.get().sessionToken()).map(found -> {
+            if (found.isEmpty() || !found.get().electionId().equals(client.electionId())) {
+              return inactive;
+            }
+            SessionService.Introspection s = found.get();
+            return new TokenIntrospectionSuccessResponse.Builder(true)
+                .scope(scope(client.voterFile() ? a.get().claimScopes() : ""))
+                .tokenType(AccessTokenType.BEARER).issuer(issuer).subject(new Subject(subject(client, s.voterId())))
+                .expirationTime(new Date(s.exp() * 1000)).build().toHTTPResponse();
+          });
+        }));
   }
 
   /** RFC 7009 revocation: ends the session of a token issued to this client; 200 whatever the token. */

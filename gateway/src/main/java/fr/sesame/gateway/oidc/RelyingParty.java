@@ -25,10 +25,14 @@ import java.util.Set;
  * @param idTokenAlg      {@code ES256} (default) or {@code RS256}
  * @param requirePkce     true (default): an authorization request without a PKCE S256 challenge is refused;
  *                        false only for a platform that sends none (Belenios), registered so on purpose
+ * @param voterFile       true only for the election's voter-file system (the roll's keeper, never the ballot
+ *                        box): it alone may receive, for the scopes it asks ({@code profile}, {@code email},
+ *                        {@code phone}), the voter's identifier, names, birth date, email and phone from the roll;
+ *                        every other client gets the pairwise subject and nothing that names the voter
  */
 public record RelyingParty(String clientId, String electionId, String name, List<URI> redirectUris,
                            List<URI> logoutUris, ClientAuthenticationMethod authMethod, String secretHash,
-                           String jwks, JWSAlgorithm idTokenAlg, boolean requirePkce) {
+                           String jwks, JWSAlgorithm idTokenAlg, boolean requirePkce, boolean voterFile) {
   public static final Set<ClientAuthenticationMethod> METHODS = Set.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
       ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT);
 
@@ -73,7 +77,8 @@ public record RelyingParty(String clientId, String electionId, String name, List
     logoutUris.forEach(u -> logouts.add(u.toString()));
     return new JsonObject().put("clientId", clientId).put("electionId", electionId).put("name", name)
         .put("redirectUris", redirects).put("postLogoutRedirectUris", logouts).put("authMethod", authMethod.getValue())
-        .put("secretHash", secretHash).put("jwks", jwks).put("idTokenSignedResponseAlg", idTokenAlg.getName()).put("requirePkce", requirePkce);
+        .put("secretHash", secretHash).put("jwks", jwks).put("idTokenSignedResponseAlg", idTokenAlg.getName()).put("requirePkce", requirePkce)
+        .put("voterFile", voterFile);
   }
 
   /** What an administrator may read back: no secret hash. */
@@ -93,7 +98,7 @@ public record RelyingParty(String clientId, String electionId, String name, List
         json.getJsonArray("postLogoutRedirectUris").stream().map(o -> URI.create((String) o)).toList(),
         ClientAuthenticationMethod.parse(json.getString("authMethod")), json.getString("secretHash"),
         json.getString("jwks"), JWSAlgorithm.parse(json.getString("idTokenSignedResponseAlg")),
-        json.getBoolean("requirePkce", true));
+        json.getBoolean("requirePkce", true), json.getBoolean("voterFile", false));
   }
 
   /**

@@ -41,7 +41,7 @@ import java.util.Set;
  */
 public final class OidcHandlers implements RouteGroup {
   static final Set<String> CLIENT_FIELDS = Set.of("name", "redirectUris", "postLogoutRedirectUris", "authMethod",
-      "jwks", "idTokenSignedResponseAlg", "newSecret", "requirePkce");
+      "jwks", "idTokenSignedResponseAlg", "newSecret", "requirePkce", "voterFile");
   private final OidcProvider provider;
   private final ElectionService elections;
   private final ApiKeyAuth auth;
@@ -262,10 +262,15 @@ public final class OidcHandlers implements RouteGroup {
     if (pkce != null && !pkce.isBoolean()) {
       throw JsonInput.invalid("'requirePkce' must be true or false");
     }
+    JsonNode voterFile = in.node("voterFile");
+    if (voterFile != null && !voterFile.isBoolean()) {
+      throw JsonInput.invalid("'voterFile' must be true or false");
+    }
     ClientInfo by = ApiKeyAuth.client(ctx);
     String finalJwks = jwks;
     Paths.election(ctx, elections).compose(e -> provider.register(new RelyingParty(clientId, e.id(), name, redirects,
-            logouts, authMethod, null, finalJwks, idTokenAlg, pkce == null || pkce.booleanValue()),
+            logouts, authMethod, null, finalJwks, idTokenAlg, pkce == null || pkce.booleanValue(),
+            voterFile != null && voterFile.booleanValue()),
             newSecret != null && newSecret.booleanValue(), by))
         .onSuccess(r -> {
           JsonObject body = r.party().describe();

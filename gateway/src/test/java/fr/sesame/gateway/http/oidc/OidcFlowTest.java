@@ -96,11 +96,15 @@ class OidcFlowTest {
   record Started(FormClient browser, String flowPath, CodeVerifier verifier, State state, Nonce nonce) {}
 
   static Started start(String clientId) {
+    return start(clientId, new Scope("openid"));
+  }
+
+  static Started start(String clientId, Scope scope) {
     FormClient browser = new FormClient(gw.gateway.port());
     CodeVerifier verifier = new CodeVerifier();
     State state = new State();
     Nonce nonce = new Nonce();
-    URI authorize = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"), new ClientID(clientId),
+    URI authorize = new AuthenticationRequest.Builder(ResponseType.CODE, scope, new ClientID(clientId),
         CALLBACK).state(state).nonce(nonce).codeChallenge(verifier, CodeChallengeMethod.S256)
         .endpointURI(metadata.getAuthorizationEndpointURI()).build().toURI();
     FormClient.Page first = browser.get(authorize.toString());
@@ -559,6 +563,63 @@ class OidcFlowTest {
     assertThat(again.status()).as("the channel is chosen once; then it is a resend").isEqualTo(303);
     assertThat(again.location()).isEqualTo(s.flowPath());
     assertThat(auditTypes()).contains("login.channel");
+  }
+
+  /**
+   * The election's voter-file system (registered {@code voterFile: true}) gets, for the scopes it asks, the
+   * voter's identity from the roll in the ID token, at the userinfo endpoint and in the introspection's scope; the
+   * ballot box asking for the same scopes gets the pairwise subject alone.
+   */
+  @Test
+  void onlyTheVoterFileClientGetsTheVotersIdentityForTheScopesItAsks() throws Exception {
+    JsonObject body = new JsonObject().put("name", "Fichier des électeurs").put("voterFile", true)
+        .put("redirectUris", new JsonArray().add(CALLBACK.toString()));
+    Http.Res reg = gw.http.put("/v1/admin/elections/" + el + "/clients/roll-" + el, TestGateway.ADMIN, body);
+    assertThat(reg.status()).as(reg.body()).isEqualTo(201);
+    assertThat(reg.json().getBoolean("voterFile")).isTrue();
+    String rollSecret = reg.json().getString("clientSecret");
+    assertThat(gw.http.put("/v1/admin/elections/" + el + "/clients/bad-" + el, TestGateway.ADMIN,
+        body.copy().put("voterFile", "yes")).status()).isEqualTo(400);
+
+    Started s = start("roll-" + el, new Scope("openid", "profile", "email", "phone", "address"));
+    AuthorizationCode code = codeFrom(voterLogsIn(s, "alice", "20231234", "+33612345678"), s.state());
+    OIDCTokenResponse ok = (OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(code, s.verifier(),
+        basic("roll-" + el, rollSecret))).toSuccessResponse();
+    JWTClaimsSet claims = verified(ok.getOIDCTokens().getIDTokenString(), JWSAlgorithm.ES256);
+    assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
+    assertThat(claims.getStringClaim("family_name")).isEqualTo("Martin");
+    assertThat(claims.getStringClaim("given_name")).isEqualTo("Alice");
+    assertThat(claims.getStringClaim("birthdate")).isEqualTo("2001-04-12");
+    assertThat(claims.getStringClaim("email")).isEqualTo("alice.martin@univ-test.fr");
+    assertThat(claims.getStringClaim("phone_number")).isEqualTo("+33612345678");
+    assertThat(claims.getClaims()).doesNotContainKey("address");
+    assertThat(ok.getOIDCTokens().getAccessToken().getScope().toStringList())
+        .containsExactlyInAnyOrder("openid", "email", "phone", "profile");
+    Http.Res userinfo = gw.http.call(io.vertx.core.http.HttpMethod.GET, "/oidc/userinfo",
+        ok.getOIDCTokens().getAccessToken().getValue(), null, null);
+    assertThat(userinfo.json().getString("sub")).isEqualTo(claims.getSubject());
+    assertThat(userinfo.json().getString("email")).isEqualTo("alice.martin@univ-test.fr");
+    assertThat(userinfo.json().getString("preferred_username")).isEqualTo("alice");
+
+    // only profile asked: no email, no phone
+    Started p = start("roll-" + el, new Scope("openid", "profile"));
+    JWTClaimsSet profileOnly = verified(((OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(
+        voterLogsIn(p, "alice", "20231234", "+33612345678"), p.state()), p.verifier(),
+        basic("roll-" + el, rollSecret))).toSuccessResponse()).getOIDCTokens().getIDTokenString(), JWSAlgorithm.ES256);
+    assertThat(profileOnly.getStringClaim("family_name")).isEqualTo("Martin");
+    assertThat(profileOnly.getClaims()).doesNotContainKeys("email", "phone_number");
+
+    // the ballot box asks for the same scopes: nothing that names the voter
+    Started b = start("ballot-" + el, new Scope("openid", "profile", "email", "phone"));
+    OIDCTokenResponse box = (OIDCTokenResponse) OIDCTokenResponseParser.parse(tokenCall(codeFrom(
+        voterLogsIn(b, "alice", "20231234", "+33612345678"), b.state()), b.verifier(), basic("ballot-" + el, secret)))
+        .toSuccessResponse();
+    JWTClaimsSet boxClaims = verified(box.getOIDCTokens().getIDTokenString(), JWSAlgorithm.ES256);
+    assertThat(boxClaims.getClaims().keySet()).doesNotContain("email", "phone_number", "given_name", "family_name",
+        "preferred_username", "birthdate");
+    assertThat(gw.http.call(io.vertx.core.http.HttpMethod.GET, "/oidc/userinfo",
+        box.getOIDCTokens().getAccessToken().getValue(), null, null).json().fieldNames()).containsExactly("sub");
+    assertThat(box.getOIDCTokens().getAccessToken().getScope().toStringList()).containsExactly("openid");
   }
 
   @Test
