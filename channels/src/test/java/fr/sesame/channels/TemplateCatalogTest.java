@@ -11,7 +11,7 @@ class TemplateCatalogTest {
 
   @Test
   void everyTemplateExistsForEachOfItsChannelsInFrenchAndEnglish() {
-    for (String name : new String[] {"login-code", "access-codes", "access-letter", "vote-receipt", "bureau-alert"}) {
+    for (String name : new String[] {"login-code", "access-codes", "access-letter", "vote-receipt", "bureau-alert", "staff-invitation"}) {
       var spec = catalog.spec(name).orElseThrow();
       Map<String, String> data = new java.util.HashMap<>();
       spec.fields().forEach(f -> data.put(f, "<" + f + ">"));
@@ -88,7 +88,7 @@ class TemplateCatalogTest {
 
   @Test
   void frenchTextsCarryTheirAccents() {
-    for (String name : new String[] {"login-code", "access-codes", "access-letter", "vote-receipt", "bureau-alert"}) {
+    for (String name : new String[] {"login-code", "access-codes", "access-letter", "vote-receipt", "bureau-alert", "staff-invitation"}) {
       var spec = catalog.spec(name).orElseThrow();
       Map<String, String> data = new java.util.HashMap<>();
       spec.fields().forEach(f -> data.put(f, "1"));

@@ -23,7 +23,12 @@ import fr.sesame.gateway.health.Readiness;
 import fr.sesame.gateway.http.AdminHandlers;
 import fr.sesame.gateway.http.ApiKeyAuth;
 import fr.sesame.gateway.http.oidc.OidcHandlers;
+import fr.sesame.gateway.http.console.ConsolePages;
+import fr.sesame.gateway.http.console.StaffHandlers;
 import fr.sesame.gateway.http.pages.LoginPages;
+import fr.sesame.gateway.staff.PasswordHasher;
+import fr.sesame.gateway.staff.StaffService;
+import fr.sesame.gateway.store.redis.RedisStaffStore;
 import fr.sesame.gateway.http.pages.Pages;
 import fr.sesame.gateway.oidc.OidcProvider;
 import fr.sesame.gateway.oidc.SigningKeys;
@@ -266,6 +271,16 @@ public final class Gateway implements AutoCloseable {
       Pages pages = new Pages();
       routes.add(new OidcHandlers(provider, elections, auth, pages));
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
+      // the staff console: its invitation links start with the public URL the issuer is
+      StaffService staff = new StaffService(new RedisStaffStore(redis), notifications, audit, hasher, cipher, random,
+          clock, new StaffService.OffLoop() {
+            @Override
+            public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+              return vertx.executeBlocking(work, false);
+            }
+          }, new PasswordHasher(), () -> config.oidc().issuer());
+      routes.add(new ConsolePages(staff, support, elections, pages, hasher));
+      routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {
       routes.add(new DevHandlers(devOutbox));

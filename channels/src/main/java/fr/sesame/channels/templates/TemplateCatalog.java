@@ -54,6 +54,8 @@ public final class TemplateCatalog {
       new Spec("vote-receipt", EnumSet.of(ChannelKind.EMAIL), List.of("electionName", "votedAt", "receiptId", "ip"),
           Priority.BULK, "accuse-de-reception.pdf"),
       new Spec("bureau-alert", EnumSet.of(ChannelKind.EMAIL, ChannelKind.SMS), List.of("electionName", "alert"),
+          Priority.INTERACTIVE),
+      new Spec("staff-invitation", EnumSet.of(ChannelKind.EMAIL), List.of("name", "url", "hours"),
           Priority.INTERACTIVE));
 
   private final Map<String, Spec> specs = new HashMap<>();

@@ -71,6 +71,14 @@ public final class CipherContext {
     return "login-code|" + challengeId;
   }
 
+  /**
+   * The AAD of a staff account's encrypted field ({@code email}, {@code name}, {@code totp}): the account id and
+   * the field. New with issue 15; frozen from then on.
+   */
+  public static String staff(String staffId, String field) {
+    return "gw:{sf:" + staffId + "}|" + field;
+  }
+
   /** The AAD of a notification's content field: the notification id and the field. */
   public static String notification(String notificationId, NotificationField field) {
     return NOTIFICATION_PREFIX + notificationId + "|" + field.frozenName;

@@ -38,7 +38,11 @@ public enum HashPurpose {
   /** A form's CSRF token: browser id, flow id. */
   CSRF("csrf"),
   /** A private_key_jwt assertion's id, kept until it expires: client id, jti. */
-  OIDC_JTI("oidc-jti");
+  OIDC_JTI("oidc-jti"),
+  /** A staff account's id: its email, lower-cased. */
+  STAFF("staff"),
+  /** A staff token (invitation, pending login, session), the key it is stored under: kind, token. */
+  STAFF_TOKEN("staff-token");
 
   private final String label;
 

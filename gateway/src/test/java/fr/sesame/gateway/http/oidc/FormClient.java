@@ -20,24 +20,24 @@ import java.util.stream.Collectors;
  * gateway sets (by hand: the JDK's cookie store never sends a {@code Secure} cookie over http, which a browser
  * does to localhost), reads forms' hidden fields and posts them.
  */
-final class FormClient {
+public final class FormClient {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
-  final Map<String, String> cookies = new LinkedHashMap<>();
-  String acceptLanguage = "fr-FR,fr;q=0.9";
+  public final Map<String, String> cookies = new LinkedHashMap<>();
+  public String acceptLanguage = "fr-FR,fr;q=0.9";
 
-  FormClient(int port) {
+  public FormClient(int port) {
     this.base = "http://localhost:" + port;
   }
 
-  record Page(int status, String location, String body, HttpResponse<String> raw) {
-    String header(String name) {
+  public record Page(int status, String location, String body, HttpResponse<String> raw) {
+    public String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
     }
 
-    String csrf() {
+    public String csrf() {
       Matcher m = CSRF.matcher(body);
       if (!m.find()) {
         throw new AssertionError("no CSRF field in\n" + body);
@@ -46,20 +46,20 @@ final class FormClient {
     }
   }
 
-  Page get(String pathOrUrl) {
+  public Page get(String pathOrUrl) {
     return send(HttpRequest.newBuilder(uri(pathOrUrl)).GET());
   }
 
-  Page post(String pathOrUrl, Map<String, String> form) {
+  public Page post(String pathOrUrl, Map<String, String> form) {
     return postRaw(pathOrUrl, "application/x-www-form-urlencoded", encode(form));
   }
 
-  Page postRaw(String pathOrUrl, String contentType, String body) {
+  public Page postRaw(String pathOrUrl, String contentType, String body) {
     return send(HttpRequest.newBuilder(uri(pathOrUrl)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  static String encode(Map<String, String> form) {
+  public static String encode(Map<String, String> form) {
     return form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
   }

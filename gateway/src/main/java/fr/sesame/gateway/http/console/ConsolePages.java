@@ -1,0 +1,497 @@
+package fr.sesame.gateway.http.console;
+
+import fr.sesame.gateway.auth.SupportService;
+import fr.sesame.gateway.crypto.HashPurpose;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.http.ApiKeyAuth;
+import fr.sesame.gateway.http.RouteGroup;
+import fr.sesame.gateway.http.Routes;
+import fr.sesame.gateway.http.pages.Browser;
+import fr.sesame.gateway.http.pages.Pages;
+import fr.sesame.gateway.roll.RollLineParser;
+import fr.sesame.gateway.staff.PasswordPolicy;
+import fr.sesame.gateway.staff.StaffRole;
+import fr.sesame.gateway.staff.StaffService;
+import fr.sesame.gateway.staff.Totp;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The staff console's pages: login with a password and an authenticator app's code, the invitation (password,
+ * then the app), the elections of the staff member's roles, and support's voter page (status, unlock with a
+ * reason). Server-rendered, French first, usable without JavaScript; every form carries a CSRF token bound to
+ * the browser. Each action calls the same service as the API ({@link SupportService}) under the person's own
+ * identity. A staff member sees only the elections of their roles: any other is answered as unknown (404).
+ */
+public final class ConsolePages implements RouteGroup {
+  static final String SESSION_COOKIE = "__Host-sesame-staff";
+  static final String PENDING_COOKIE = "__Host-sesame-pending";
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  private final StaffService staff;
+  private final SupportService support;
+  private final ElectionService elections;
+  private final Pages pages;
+  private final KeyedHasher hasher;
+
+  public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
+                      KeyedHasher hasher) {
+    this.staff = staff;
+    this.support = support;
+    this.elections = elections;
+    this.pages = pages;
+    this.hasher = hasher;
+  }
+
+  @Override
+  public void mount(Router router, Routes routes) {
+    routes.plain(router.get("/console"), "console-home", this::home);
+    routes.plain(router.get("/console/connexion"), "console-login", this::showLogin);
+    routes.form(router.post("/console/connexion"), "console-login-post", csrf(this::login));
+    routes.plain(router.get("/console/connexion/code"), "console-code", this::showCode);
+    routes.form(router.post("/console/connexion/code"), "console-code-post", csrf(this::code));
+    routes.form(router.post("/console/deconnexion"), "console-logout", csrf(this::logout));
+    routes.plain(router.get("/console/invitation/:token"), "console-invitation", this::showInvitation);
+    routes.form(router.post("/console/invitation/:token"), "console-invitation-post", csrf(this::setPassword));
+    routes.form(router.post("/console/invitation/:token/code"), "console-enrol-post", csrf(this::enrol));
+    routes.plain(router.get("/console/e/:election/electeurs"), "console-voter", signedIn(this::voter));
+    routes.form(router.post("/console/e/:election/electeurs/deverrouiller"), "console-unlock",
+        csrf(signedIn(this::unlock)));
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private interface SignedIn {
+    void handle(RoutingContext ctx, StaffService.Staff who, String lang);
+  }
+
+  /** The page for a signed-in staff member; the login page otherwise. */
+  private io.vertx.core.Handler<RoutingContext> signedIn(SignedIn page) {
+    return ctx -> {
+      Cookie c = ctx.request().getCookie(SESSION_COOKIE);
+      staff.session(c == null ? null : c.getValue()).onSuccess(who -> {
+        if (who.isEmpty()) {
+          redirect(ctx, "/console/connexion");
+        } else {
+          page.handle(ctx, who.get(), Pages.language(ctx, null));
+        }
+      }).onFailure(ctx::fail);
+    };
+  }
+
+  /** A form's CSRF token must be this browser's. */
+  private io.vertx.core.Handler<RoutingContext> csrf(io.vertx.core.Handler<RoutingContext> next) {
+    return ctx -> {
+      String browser = Browser.id(ctx);
+      String given = first(ctx, "csrf");
+      if (browser == null || given == null || !KeyedHasher.equal(given.getBytes(java.nio.charset.StandardCharsets
+          .US_ASCII), csrfOf(browser).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        String lang = Pages.language(ctx, null);
+        message(ctx, 403, lang, "c.expiredTitle", List.of(pages.text(lang, "err.csrf")), "/console/connexion",
+            pages.text(lang, "c.loginAgain"));
+        return;
+      }
+      next.handle(ctx);
+    };
+  }
+
+  private String csrfOf(String browser) {
+    return hasher.hashText(HashPurpose.CSRF, browser, "console");
+  }
+
+  private Map<String, Object> model(RoutingContext ctx) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("csrf", csrfOf(Browser.ensure(ctx)));
+    return m;
+  }
+
+  private static String first(RoutingContext ctx, String field) {
+    Map<String, List<String>> form = ctx.get(Routes.FORM);
+    List<String> values = form == null ? null : form.get(field);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String trimmed(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  private static ClientInfo from(RoutingContext ctx, String actor) {
+    return new ClientInfo(ApiKeyAuth.client(ctx).ip(), actor);
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
+  }
+
+  private static void cookie(RoutingContext ctx, String name, String value, long maxAgeSeconds) {
+    ctx.response().addCookie(Cookie.cookie(name, value).setPath("/").setSecure(true).setHttpOnly(true)
+        .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAgeSeconds));
+  }
+
+  private void message(RoutingContext ctx, int status, String lang, String titleKey, List<String> paragraphs,
+                       String link, String linkText) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("paragraphs", paragraphs);
+    if (link != null) {
+      m.put("linkHref", link);
+      m.put("linkText", linkText);
+    }
+    render(ctx, status, "message", lang, pages.text(lang, titleKey), m, null);
+  }
+
+  /** A console page: {@link Pages#render}, with the console's name in the banner and the title. */
+  private void render(RoutingContext ctx, int status, String template, String lang, String title,
+                      Map<String, Object> model, java.net.URI formTarget) {
+    Map<String, Object> m = new HashMap<>(model);
+    m.put("serviceName", pages.text(lang, "c.service"));
+    pages.render(ctx, status, template, lang, title, m, formTarget);
+  }
+
+  private static void errors(Map<String, Object> m, Map<String, String> errors, List<String> order) {
+    List<Map<String, String>> list = new ArrayList<>();
+    for (String field : order) {
+      String message = errors.get(field);
+      if (message != null) {
+        m.put(field + "Error", message);
+        list.add(Map.of("field", field, "message", message));
+      }
+    }
+    m.put("errors", list);
+    m.put("hasErrors", !list.isEmpty());
+  }
+
+  // ---------------------------------------------------------------- login
+
+  private void showLogin(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    Map<String, Object> m = model(ctx);
+    if ("1".equals(ctx.request().getParam("active"))) {
+      m.put("notice", pages.text(lang, "c.activated"));
+    }
+    renderLogin(ctx, 200, lang, m, null, Map.of());
+  }
+
+  private void renderLogin(RoutingContext ctx, int status, String lang, Map<String, Object> m, String email,
+                           Map<String, String> errors) {
+    m.put("action", "/console/connexion");
+    m.put("email", email == null ? "" : email);
+    errors(m, errors, List.of("email", "password"));
+    render(ctx, status, "console-login", lang, pages.text(lang, "c.loginTitle"), m, null);
+  }
+
+  private void login(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    String email = trimmed(first(ctx, "email"));
+    String password = first(ctx, "password");
+    Map<String, String> errors = new HashMap<>();
+    if (email == null || email.length() > 254 || !email.contains("@")) {
+      errors.put("email", pages.text(lang, "c.err.email"));
+    }
+    if (password == null || password.isEmpty() || password.length() > PasswordPolicy.MAX_LENGTH) {
+      errors.put("password", pages.text(lang, "c.err.password"));
+    }
+    if (!errors.isEmpty()) {
+      renderLogin(ctx, 400, lang, model(ctx), email, errors);
+      return;
+    }
+    staff.password(email, password, from(ctx, "staff-login")).onSuccess(step -> {
+      if (step instanceof StaffService.Step.SecondFactor second) {
+        cookie(ctx, PENDING_COOKIE, second.pendingToken(), StaffService.PENDING_TTL.toSeconds());
+        redirect(ctx, "/console/connexion/code");
+      } else if (step instanceof StaffService.Step.Locked) {
+        locked(ctx, lang);
+      } else {
+        int left = step instanceof StaffService.Step.Refused r ? r.remaining() : 0;
+        renderLogin(ctx, 401, lang, model(ctx), email, Map.of("password", pages.text(lang, "c.err.credentials",
+            left)));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void locked(RoutingContext ctx, String lang) {
+    message(ctx, 423, lang, "c.lockedTitle", List.of(pages.text(lang, "c.locked.1")), null, null);
+  }
+
+  private void showCode(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    if (ctx.request().getCookie(PENDING_COOKIE) == null) {
+      redirect(ctx, "/console/connexion");
+      return;
+    }
+    renderCode(ctx, 200, lang, Map.of());
+  }
+
+  private void renderCode(RoutingContext ctx, int status, String lang, Map<String, String> errors) {
+    Map<String, Object> m = model(ctx);
+    m.put("action", "/console/connexion/code");
+    m.put("codeHint", pages.text(lang, "c.codeHint", Totp.DIGITS));
+    errors(m, errors, List.of("code"));
+    render(ctx, status, "console-code", lang, pages.text(lang, "c.codeTitle"), m, null);
+  }
+
+  private void code(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    Cookie pending = ctx.request().getCookie(PENDING_COOKIE);
+    String code = trimmed(first(ctx, "code"));
+    code = code == null ? null : code.replace(" ", "");
+    if (code == null || code.length() != Totp.DIGITS || !code.chars().allMatch(Character::isDigit)) {
+      renderCode(ctx, 400, lang, Map.of("code", pages.text(lang, "c.err.code", Totp.DIGITS)));
+      return;
+    }
+    staff.secondFactor(pending == null ? null : pending.getValue(), code, from(ctx, "staff-login"))
+        .onSuccess(step -> {
+          if (step instanceof StaffService.Step.Session s) {
+            cookie(ctx, PENDING_COOKIE, "", 0);
+            cookie(ctx, SESSION_COOKIE, s.token(), StaffService.SESSION_IDLE.toSeconds() * 48);
+            redirect(ctx, "/console");
+          } else if (step instanceof StaffService.Step.Locked) {
+            cookie(ctx, PENDING_COOKIE, "", 0);
+            locked(ctx, lang);
+          } else if (step instanceof StaffService.Step.Refused r) {
+            renderCode(ctx, 401, lang, Map.of("code", pages.text(lang, "c.err.wrongCode", r.remaining())));
+          } else {
+            redirect(ctx, "/console/connexion");
+          }
+        }).onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    Cookie c = ctx.request().getCookie(SESSION_COOKIE);
+    staff.logout(c == null ? null : c.getValue(), from(ctx, "staff")).onSuccess(v -> {
+      cookie(ctx, SESSION_COOKIE, "", 0);
+      redirect(ctx, "/console/connexion");
+    }).onFailure(ctx::fail);
+  }
+
+  // ---------------------------------------------------------------- invitation
+
+  private void showInvitation(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
+      if (found.isEmpty()) {
+        message(ctx, 404, lang, "c.invitationGoneTitle", List.of(pages.text(lang, "c.invitationGone.1")),
+            "/console/connexion", pages.text(lang, "c.loginAgain"));
+      } else if ("enrolling".equals(found.get().status())) {
+        renderEnrol(ctx, 200, lang, found.get(), Map.of());
+      } else {
+        renderInvitation(ctx, 200, lang, found.get(), Map.of());
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void renderInvitation(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
+                                Map<String, String> errors) {
+    Map<String, Object> m = model(ctx);
+    m.put("action", "/console/invitation/" + ctx.pathParam("token"));
+    m.put("name", inv.name());
+    m.put("email", inv.email());
+    m.put("passwordHint", pages.text(lang, "c.newPasswordHint", PasswordPolicy.MIN_LENGTH));
+    errors(m, errors, List.of("password", "confirm"));
+    render(ctx, status, "console-invitation", lang, pages.text(lang, "c.invitationTitle"), m, null);
+  }
+
+  private void renderEnrol(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
+                           Map<String, String> errors) {
+    Map<String, Object> m = model(ctx);
+    byte[] secret = StaffService.enrollingSecret(inv);
+    m.put("action", "/console/invitation/" + ctx.pathParam("token") + "/code");
+    m.put("key", String.join(" ", Totp.base32(secret).split("(?<=\\G.{4})")));
+    m.put("uri", Totp.uri(secret, inv.email()));
+    m.put("codeHint", pages.text(lang, "c.codeHint", Totp.DIGITS));
+    errors(m, errors, List.of("code"));
+    render(ctx, status, "console-enrol", lang, pages.text(lang, "c.enrolTitle"), m, null);
+  }
+
+  private void setPassword(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    String password = first(ctx, "password");
+    String confirm = first(ctx, "confirm");
+    staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
+      if (found.isEmpty() || !"invited".equals(found.get().status())) {
+        redirect(ctx, "/console/invitation/" + ctx.pathParam("token"));
+        return;
+      }
+      Optional<PasswordPolicy.Refusal> refused = PasswordPolicy.check(password, found.get().email());
+      if (refused.isPresent()) {
+        renderInvitation(ctx, 400, lang, found.get(), Map.of("password", pages.text(lang,
+            "c.err.policy." + refused.get().name(), PasswordPolicy.MIN_LENGTH)));
+        return;
+      }
+      if (!password.equals(confirm)) {
+        renderInvitation(ctx, 400, lang, found.get(), Map.of("confirm", pages.text(lang, "c.err.mismatch")));
+        return;
+      }
+      staff.setPassword(found.get(), password)
+          .onSuccess(secret -> redirect(ctx, "/console/invitation/" + ctx.pathParam("token")))
+          .onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  private void enrol(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    String token = ctx.pathParam("token");
+    String code = trimmed(first(ctx, "code"));
+    code = code == null ? "" : code.replace(" ", "");
+    String given = code;
+    staff.invitation(token).onSuccess(found -> {
+      if (found.isEmpty() || !"enrolling".equals(found.get().status())) {
+        redirect(ctx, "/console/invitation/" + token);
+        return;
+      }
+      staff.confirmEnrolment(token, found.get(), given, from(ctx, "staff:" + found.get().staffId()))
+          .onSuccess(ok -> {
+            if (ok) {
+              redirect(ctx, "/console/connexion?active=1");
+            } else {
+              renderEnrol(ctx, 400, lang, found.get(), Map.of("code", pages.text(lang, "c.err.enrolCode")));
+            }
+          }).onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  // ---------------------------------------------------------------- home and support
+
+  private void home(RoutingContext ctx) {
+    signedIn((c, who, lang) -> {
+      List<Map<String, Object>> list = new ArrayList<>();
+      List<Future<?>> reads = new ArrayList<>();
+      for (Map.Entry<String, StaffRole> e : who.roles().entrySet()) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", e.getKey());
+        row.put("role", pages.text(lang, "c.role." + e.getValue().wireName()));
+        row.put("votersHref", "/console/e/" + e.getKey() + "/electeurs");
+        list.add(row);
+        reads.add(elections.find(e.getKey()).onSuccess(found -> row.put("name",
+            found.map(fr.sesame.gateway.domain.Election::name).orElse(e.getKey()))));
+      }
+      Future.all(reads).onComplete(done -> {
+        Map<String, Object> m = model(c);
+        m.put("name", who.name());
+        m.put("elections", list);
+        m.put("logoutAction", "/console/deconnexion");
+        render(c, 200, "console-home", lang, pages.text(lang, "c.homeTitle"), m, null);
+      });
+    }).handle(ctx);
+  }
+
+  /** The staff member's role in the election of the path; empty (then a 404 was answered) when none. */
+  private Optional<StaffRole> role(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = who.roleIn(ctx.pathParam("election"));
+    if (role.isEmpty()) {
+      message(ctx, 404, lang, "c.noElectionTitle", List.of(pages.text(lang, "c.noElection.1")), "/console",
+          pages.text(lang, "cBackHome"));
+    }
+    return role;
+  }
+
+  private void voter(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    String identifier = trimmed(ctx.request().getParam("identifiant"));
+    String electionId = ctx.pathParam("election");
+    if (identifier == null) {
+      renderVoter(ctx, 200, lang, who, role.get(), null, null, Map.of(), null);
+      return;
+    }
+    if (identifier.length() > 256 || !RollLineParser.IDENTIFIER.matcher(identifier).matches()) {
+      renderVoter(ctx, 400, lang, who, role.get(), identifier, null, Map.of("identifier",
+          pages.text(lang, "c.err.identifier")), null);
+      return;
+    }
+    support.status(electionId, identifier).onSuccess(status -> {
+      String notice = "1".equals(ctx.request().getParam("deverrouille")) ? pages.text(lang, "c.unlocked") : null;
+      if (status.isEmpty()) {
+        renderVoter(ctx, 404, lang, who, role.get(), identifier, null, Map.of("identifier",
+            pages.text(lang, "c.err.notOnRoll")), null);
+      } else {
+        renderVoter(ctx, 200, lang, who, role.get(), identifier, status.get(), Map.of(), notice);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void renderVoter(RoutingContext ctx, int status, String lang, StaffService.Staff who, StaffRole role,
+                           String identifier, SupportService.VoterStatus voter, Map<String, String> errors,
+                           String notice) {
+    Map<String, Object> m = model(ctx);
+    String electionId = ctx.pathParam("election");
+    m.put("searchAction", "/console/e/" + electionId + "/electeurs");
+    m.put("unlockAction", "/console/e/" + electionId + "/electeurs/deverrouiller");
+    m.put("logoutAction", "/console/deconnexion");
+    m.put("homeHref", "/console");
+    m.put("electionId", electionId);
+    m.put("identifier", identifier == null ? "" : identifier);
+    m.put("staffName", who.name());
+    if (notice != null) {
+      m.put("notice", notice);
+    }
+    if (voter != null) {
+      DateTimeFormatter f = DateTimeFormatter.ofPattern(lang.equals("fr") ? "d MMMM yyyy 'à' HH'h'mm"
+          : "d MMMM yyyy 'at' HH:mm", Locale.forLanguageTag(lang));
+      Map<String, Object> v = new HashMap<>();
+      v.put("identifier", voter.identifier());
+      v.put("college", voter.college());
+      v.put("state", pages.text(lang, voter.locked() ? "c.state.locked" : "c.state.active"));
+      v.put("locked", voter.locked());
+      v.put("failures", Long.toString(voter.failedAttempts()));
+      v.put("lockedAt", voter.lockedAt() == null ? "" : f.format(voter.lockedAt().atZone(PARIS)));
+      v.put("lastLogin", voter.lastLoginAt() == null ? pages.text(lang, "c.never")
+          : f.format(voter.lastLoginAt().atZone(PARIS)));
+      v.put("phone", voter.maskedPhone() == null ? "—" : voter.maskedPhone());
+      v.put("email", voter.maskedEmail() == null ? "—" : voter.maskedEmail());
+      v.put("voted", pages.text(lang, voter.hasVoted() ? "c.yes" : "c.no"));
+      v.put("mayUnlock", role.mayActOnVoters() && voter.locked());
+      m.put("voter", v);
+    }
+    errors(m, errors, List.of("identifier", "reason"));
+    render(ctx, status, "console-voter", lang, pages.text(lang, "c.voterTitle"), m, null);
+  }
+
+  private void unlock(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    String identifier = trimmed(first(ctx, "identifiant"));
+    String reason = trimmed(first(ctx, "reason"));
+    if (!role.get().mayActOnVoters()) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
+          pages.text(lang, "cBackHome"));
+      return;
+    }
+    if (identifier == null || !RollLineParser.IDENTIFIER.matcher(identifier).matches()) {
+      renderVoter(ctx, 400, lang, who, role.get(), identifier, null, Map.of("identifier",
+          pages.text(lang, "c.err.identifier")), null);
+      return;
+    }
+    if (reason == null || reason.length() < 3 || reason.length() > 500) {
+      support.status(electionId, identifier).onSuccess(status -> renderVoter(ctx, 400, lang, who, role.get(),
+          identifier, status.orElse(null), Map.of("reason", pages.text(lang, "c.err.reason")), null))
+          .onFailure(ctx::fail);
+      return;
+    }
+    support.unlock(electionId, identifier, reason, from(ctx, who.actor())).onSuccess(done -> {
+      if (done.isEmpty()) {
+        renderVoter(ctx, 404, lang, who, role.get(), identifier, null, Map.of("identifier",
+            pages.text(lang, "c.err.notOnRoll")), null);
+      } else {
+        redirect(ctx, "/console/e/" + electionId + "/electeurs?identifiant="
+            + java.net.URLEncoder.encode(identifier, java.nio.charset.StandardCharsets.UTF_8) + "&deverrouille=1");
+      }
+    }).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,365 @@
+package fr.sesame.gateway.staff;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
+import fr.sesame.gateway.crypto.CipherContext;
+import fr.sesame.gateway.crypto.FieldCipher;
+import fr.sesame.gateway.crypto.HashPurpose;
+import fr.sesame.gateway.crypto.KeyedHasher;
+import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.store.StaffStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Staff accounts: invitation (by email, through the outbox), a password (Argon2id, the public-service rule,
+ * no common password) and an authenticator app (TOTP) set up from the invitation, then logins with both
+ * factors. Five failed steps (password or code) lock the account; a session ends after 30 minutes idle. Every
+ * action is audited under the person's id ({@code staff:<id>}), never a role's key.
+ */
+public final class StaffService {
+  /** How many failed steps lock an account. */
+  public static final int MAX_FAILURES = 5;
+  public static final Duration INVITATION_TTL = Duration.ofHours(72);
+  public static final Duration PENDING_TTL = Duration.ofMinutes(5);
+  public static final Duration SESSION_IDLE = Duration.ofMinutes(30);
+
+  /** Runs blocking work (password hashing) off the event loop. */
+  public interface OffLoop {
+    <T> Future<T> run(java.util.concurrent.Callable<T> work);
+  }
+
+  /** A staff member as the consoles see them. */
+  public record Staff(String id, String email, String name, Map<String, StaffRole> roles) {
+    public Optional<StaffRole> roleIn(String electionId) {
+      return Optional.ofNullable(roles.get(electionId));
+    }
+
+    /** How the audit trail names them. */
+    public String actor() {
+      return "staff:" + id;
+    }
+  }
+
+  /** An invitation as its page shows it. */
+  public record Invitation(String staffId, String email, String name, String status, String enrollingSecret) {}
+
+  /** What a login step decided. */
+  public sealed interface Step {
+    /** The password was right: the second factor is asked, with this token (a cookie of the login pages). */
+    record SecondFactor(String pendingToken) implements Step {}
+
+    /** Both factors were right: a session, with this token (the console's cookie). */
+    record Session(String token, Staff staff) implements Step {}
+
+    /** Wrong email, password or code; the account locks after {@code remaining} more. */
+    record Refused(int remaining) implements Step {}
+
+    /** Locked: an organiser (or the admin API) unlocks it. */
+    record Locked() implements Step {}
+
+    /** The pending login expired (or was never): start again. */
+    record Expired() implements Step {}
+  }
+
+  private final StaffStore store;
+  private final NotificationService notifications;
+  private final AuditTrail audit;
+  private final KeyedHasher hasher;
+  private final FieldCipher cipher;
+  private final RandomTokens random;
+  private final Clock clock;
+  private final OffLoop offLoop;
+  private final PasswordHasher passwords;
+  private final Totp totp = new Totp();
+  private final Supplier<String> consoleBase;
+
+  /** @param consoleBase the public URL the invitation links start with (the gateway's issuer, or its address) */
+  public StaffService(StaffStore store, NotificationService notifications, AuditTrail audit, KeyedHasher hasher,
+                      FieldCipher cipher, RandomTokens random, Clock clock, OffLoop offLoop, PasswordHasher passwords,
+                      Supplier<String> consoleBase) {
+    this.store = store;
+    this.notifications = notifications;
+    this.audit = audit;
+    this.hasher = hasher;
+    this.cipher = cipher;
+    this.random = random;
+    this.clock = clock;
+    this.offLoop = offLoop;
+    this.passwords = passwords;
+    this.consoleBase = consoleBase;
+  }
+
+  /** The account id of an email: a keyed hash of it, lower-cased. */
+  public String idOf(String email) {
+    return hasher.hashText(HashPurpose.STAFF, email.strip().toLowerCase(Locale.ROOT));
+  }
+
+  private String tokenHash(String kind, String token) {
+    return hasher.hashText(HashPurpose.STAFF_TOKEN, kind, token);
+  }
+
+  // ---------------------------------------------------------------- invitation
+
+  /** The result of an invitation: the account, and whether it was new (an existing one is not changed). */
+  public record Invited(String staffId, boolean created) {}
+
+  /**
+   * Creates an account for {@code email} with {@code roles} (election id → role) and sends its invitation by
+   * email (a link valid 72 hours). An email that has an account already is left as it is.
+   */
+  public Future<Invited> invite(String email, String name, Map<String, StaffRole> roles, String lang, ClientInfo by) {
+    String id = idOf(email);
+    JsonObject rolesJson = new JsonObject();
+    roles.forEach((e, r) -> rolesJson.put(e, r.wireName()));
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("s", "invited");
+    fields.put("e", cipher.encrypt(email.strip(), CipherContext.staff(id, "email")));
+    fields.put("n", cipher.encrypt(name, CipherContext.staff(id, "name")));
+    fields.put("r", rolesJson.encode());
+    fields.put("c", Long.toString(clock.millis()));
+    return store.create(id, fields).compose(created -> {
+      if (!created) {
+        return Future.succeededFuture(new Invited(id, false));
+      }
+      String token = RandomTokens.base64Url(random.bytes(32));
+      String url = consoleBase.get() + "/console/invitation/" + token;
+      return store.putToken("i", tokenHash("i", token), id, INVITATION_TTL.toMillis())
+          .compose(v -> notifications.accept(new NotificationService.Request(ChannelKind.EMAIL, email.strip(),
+              "staff-invitation", lang, Map.of("name", name, "url", url, "hours",
+              Long.toString(INVITATION_TTL.toHours())), "staff-invitation:" + id), by))
+          .compose(a -> {
+            List<Future<Void>> audited = new ArrayList<>();
+            roles.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
+                "staff.invite", by.actor(), by.ip(), "invited", "staff", id, "role", role.wireName(),
+                "to", Contacts.maskEmail(email.strip())))));
+            return Future.all(audited).map(new Invited(id, true));
+          });
+    });
+  }
+
+  /** The invitation of {@code token}, while it is valid and its account not yet active. */
+  public Future<Optional<Invitation>> invitation(String token) {
+    if (!wellFormed(token)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.token("i", tokenHash("i", token), 0).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(Optional.<Invitation>empty())
+        : store.account(found.get()).map(f -> {
+          if (f.isEmpty() || "active".equals(f.get("s"))) {
+            return Optional.<Invitation>empty();
+          }
+          String id = found.get();
+          String enrolling = f.get("tp") == null ? null
+              : cipher.decrypt(f.get("tp"), CipherContext.staff(id, "totp-enrolling"));
+          return Optional.of(new Invitation(id, cipher.decrypt(f.get("e"), CipherContext.staff(id, "email")),
+              cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")), f.get("s"), enrolling));
+        }));
+  }
+
+  /**
+   * Sets the password of an invited account (already checked against {@link PasswordPolicy}) and draws the
+   * secret its authenticator app is to hold: the account is "enrolling" until a code of that secret is given.
+   * @return the secret (base32 is what the page shows)
+   */
+  public Future<byte[]> setPassword(Invitation invitation, String password) {
+    byte[] secret = Totp.newSecret();
+    String id = invitation.staffId();
+    return offLoop.run(() -> passwords.hash(password)).compose(phc -> store.update(id, Map.of("ph", phc, "s",
+            "enrolling", "tp", cipher.encrypt(Base64.getEncoder().encodeToString(secret),
+                CipherContext.staff(id, "totp-enrolling")))))
+        .map(secret);
+  }
+
+  /** The secret being enrolled, decoded. */
+  public static byte[] enrollingSecret(Invitation invitation) {
+    return Base64.getDecoder().decode(invitation.enrollingSecret());
+  }
+
+  /**
+   * The first code of the authenticator app: right, the account is active (the invitation used up); wrong,
+   * false and nothing changes.
+   */
+  public Future<Boolean> confirmEnrolment(String token, Invitation invitation, String code, ClientInfo from) {
+    if (invitation.enrollingSecret() == null) {
+      return Future.succeededFuture(false);
+    }
+    byte[] secret = enrollingSecret(invitation);
+    OptionalLong step = totp.verify(secret, code, clock.instant());
+    if (step.isEmpty()) {
+      return Future.succeededFuture(false);
+    }
+    String id = invitation.staffId();
+    return store.useStep(id, step.getAsLong(), Totp.STEP.multipliedBy(4).toMillis()).compose(fresh -> {
+      if (!fresh) {
+        return Future.succeededFuture(false);
+      }
+      return store.update(id, Map.of("s", "active", "tk", cipher.encrypt(invitation.enrollingSecret(),
+              CipherContext.staff(id, "totp")), "tp", "", "f", "0"))
+          .compose(v -> store.takeToken("i", tokenHash("i", token)))
+          .compose(v -> staff(id))
+          .compose(s -> auditAll(s.orElse(null), "staff.activate", "staff:" + id, from, "active"))
+          .map(true);
+    });
+  }
+
+  // ---------------------------------------------------------------- login
+
+  /** Step 1: email and password. The hash is computed even for an unknown email (timing tells nothing). */
+  public Future<Step> password(String email, String password, ClientInfo from) {
+    String id = idOf(email == null ? "" : email);
+    return store.account(id).compose(f -> {
+      boolean active = "active".equals(f.get("s"));
+      if (active && locked(f)) {
+        return offLoop.run(() -> {
+          passwords.burn(password);
+          return (Step) new Step.Locked();
+        });
+      }
+      return offLoop.run(() -> active ? passwords.verify(password, f.get("ph")) : burnFalse(password))
+          .compose(ok -> {
+            if (!active) {
+              // an unknown or unfinished account: refused as a wrong password, nothing counted
+              return Future.succeededFuture((Step) new Step.Refused(MAX_FAILURES));
+            }
+            if (!ok) {
+              return failure(id, from, "password");
+            }
+            String pending = RandomTokens.base64Url(random.bytes(32));
+            return store.putToken("p", tokenHash("p", pending), id, PENDING_TTL.toMillis())
+                .map(v -> (Step) new Step.SecondFactor(pending));
+          });
+    });
+  }
+
+  private boolean burnFalse(String password) {
+    passwords.burn(password);
+    return false;
+  }
+
+  /** Step 2: the authenticator app's code, once. */
+  public Future<Step> secondFactor(String pendingToken, String code, ClientInfo from) {
+    if (!wellFormed(pendingToken)) {
+      return Future.succeededFuture(new Step.Expired());
+    }
+    return store.token("p", tokenHash("p", pendingToken), 0).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture((Step) new Step.Expired());
+      }
+      String id = found.get();
+      return store.account(id).compose(f -> {
+        if (locked(f)) {
+          return store.takeToken("p", tokenHash("p", pendingToken)).map(v -> (Step) new Step.Locked());
+        }
+        byte[] secret = Base64.getDecoder().decode(cipher.decrypt(f.get("tk"), CipherContext.staff(id, "totp")));
+        OptionalLong step = totp.verify(secret, code, clock.instant());
+        Future<Boolean> fresh = step.isEmpty() ? Future.succeededFuture(false)
+            : store.useStep(id, step.getAsLong(), Totp.STEP.multipliedBy(4).toMillis());
+        return fresh.compose(ok -> {
+          if (!ok) {
+            return failure(id, from, "code");
+          }
+          String session = RandomTokens.base64Url(random.bytes(32));
+          return store.takeToken("p", tokenHash("p", pendingToken))
+              .compose(v -> store.update(id, Map.of("f", "0", "ll", Long.toString(clock.millis()))))
+              .compose(v -> store.putToken("s", tokenHash("s", session), id, SESSION_IDLE.toMillis()))
+              .compose(v -> staff(id))
+              .compose(s -> auditAll(s.orElse(null), "staff.login", "staff:" + id, from, "success")
+                  .map(x -> (Step) new Step.Session(session, s.orElseThrow())));
+        });
+      });
+    });
+  }
+
+  private Future<Step> failure(String id, ClientInfo from, String factor) {
+    return store.countFailure(id, clock.millis(), MAX_FAILURES).compose(failures -> store.account(id).compose(f ->
+        auditAll(f.isEmpty() ? null : toStaff(id, f), "staff.login", "staff:" + id, from, failures >= MAX_FAILURES ? "locked" : "rejected",
+            "factor", factor, "failures", failures)
+            .map(v -> failures >= MAX_FAILURES ? (Step) new Step.Locked()
+                : new Step.Refused((int) (MAX_FAILURES - failures)))));
+  }
+
+  private static boolean locked(Map<String, String> f) {
+    return f.get("la") != null && !f.get("la").isEmpty() || Long.parseLong(f.getOrDefault("f", "0")) >= MAX_FAILURES;
+  }
+
+  /** The staff member of a session token, its idle time restarted; empty when none (or ended, or locked). */
+  public Future<Optional<Staff>> session(String token) {
+    if (!wellFormed(token)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.token("s", tokenHash("s", token), SESSION_IDLE.toMillis()).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(Optional.<Staff>empty()) : staff(found.get()));
+  }
+
+  /** Ends a session. */
+  public Future<Void> logout(String token, ClientInfo from) {
+    if (!wellFormed(token)) {
+      return Future.succeededFuture();
+    }
+    return store.takeToken("s", tokenHash("s", token)).compose(found -> found.isEmpty() ? Future.succeededFuture()
+        : staff(found.get()).compose(s -> auditAll(s.orElse(null), "staff.logout", "staff:" + found.get(), from,
+            "ended")));
+  }
+
+  /** Unlocks a staff account (failures back to 0), audited in the elections of its roles. */
+  public Future<Boolean> unlock(String email, String reason, ClientInfo by) {
+    String id = idOf(email);
+    return store.account(id).map(f -> "active".equals(f.get("s")) ? Optional.of(toStaff(id, f))
+        : Optional.<Staff>empty()).compose(s -> {
+      if (s.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      return store.unlock(id).compose(v -> auditAll(s.get(), "staff.unlock", by.actor(),
+          by, "unlocked", "staff", id, "reason", reason)).map(true);
+    });
+  }
+
+  /** An active, unlocked account. */
+  public Future<Optional<Staff>> staff(String id) {
+    return store.account(id).map(f -> !"active".equals(f.get("s")) || locked(f) ? Optional.<Staff>empty()
+        : Optional.of(toStaff(id, f)));
+  }
+
+  private Staff toStaff(String id, Map<String, String> f) {
+    Map<String, StaffRole> roles = new LinkedHashMap<>();
+    new JsonObject(f.get("r")).forEach(e -> StaffRole.fromWire(String.valueOf(e.getValue()))
+        .ifPresent(r -> roles.put(e.getKey(), r)));
+    return new Staff(id, cipher.decrypt(f.get("e"), CipherContext.staff(id, "email")),
+        cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")), Map.copyOf(roles));
+  }
+
+  /** Records {@code type} in the audit trail of each election where {@code staff} has a role. */
+  private Future<Void> auditAll(Staff staff, String type, String actor, ClientInfo from, String outcome,
+                                Object... details) {
+    if (staff == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    Instant now = clock.instant();
+    for (String election : staff.roles().keySet()) {
+      all.add(audit.record(election, AuditEvent.of(now, type, actor, from.ip(), outcome, details)));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  private static boolean wellFormed(String token) {
+    return token != null && token.matches("[A-Za-z0-9_-]{43}");
+  }
+}

@@ -1,0 +1,38 @@
+package fr.sesame.gateway.store;
+
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Staff accounts (support agents, organisers, bureau members, experts), apart from voters. An account is found
+ * by its id, a keyed hash of its email; what names the person (email, name) is stored encrypted.
+ */
+public interface StaffStore {
+  /** The stored fields of an account (see the implementation for their names); empty when there is none. */
+  Future<Map<String, String>> account(String staffId);
+
+  /** Creates the account with {@code fields} when it does not exist; @return whether it was created. */
+  Future<Boolean> create(String staffId, Map<String, String> fields);
+
+  /** Sets {@code fields} on an existing account (confirmed on the replicas when configured). */
+  Future<Void> update(String staffId, Map<String, String> fields);
+
+  /** Counts one failed login step; @return the failures now (the caller locks at its maximum). */
+  Future<Long> countFailure(String staffId, long nowMs, int maxFailures);
+
+  /** Clears the failures and the lock of an account. */
+  Future<Void> unlock(String staffId);
+
+  /** Marks a one-time code's step used; @return false when it was used already (a replayed code). */
+  Future<Boolean> useStep(String staffId, long step, long ttlMs);
+
+  /** A token (by hash) that stands for {@code staffId} for {@code ttlMs}: an invitation, a pending login, a session. */
+  Future<Void> putToken(String kind, String tokenHash, String staffId, long ttlMs);
+
+  /** The account a token stands for, its life renewed to {@code ttlMs} when {@code renewMs} > 0. */
+  Future<Optional<String>> token(String kind, String tokenHash, long renewMs);
+
+  /** Ends a token; @return the account it stood for, if it was still there. */
+  Future<Optional<String>> takeToken(String kind, String tokenHash);
+}

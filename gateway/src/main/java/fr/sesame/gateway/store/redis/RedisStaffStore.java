@@ -1,0 +1,111 @@
+package fr.sesame.gateway.store.redis;
+
+import fr.sesame.gateway.store.StaffStore;
+import fr.sesame.redis.RedisAccess;
+import io.lettuce.core.GetExArgs;
+import io.lettuce.core.SetArgs;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Staff accounts in Redis.
+ * <pre>
+ * gw:{sf:I}        hash    account I (I: keyed hash of the email): e email and n name (encrypted), r roles
+ *                          (JSON: election id -> role), s status (invited, enrolling, active), ph password hash
+ *                          (Argon2id, PHC), tk TOTP secret (encrypted), tp TOTP secret being enrolled
+ *                          (encrypted), f failures, la locked at (ms), c created (ms), ll last login (ms)
+ * gw:{sf:I}:u:N    string  TOTP step N used by I (expires after the steps it could be accepted in)
+ * gw:{st:K:H}      string  a token of kind K (i invitation, p password checked awaiting the second factor,
+ *                          s session) by its hash H: the account it stands for (expires)
+ * </pre>
+ * Accounts are confirmed writes; tokens are not (a failover that loses one makes the person log in again).
+ */
+public final class RedisStaffStore implements StaffStore {
+  private static final Set<String> KINDS = Set.of("i", "p", "s");
+  private final RedisAccess redis;
+
+  public RedisStaffStore(RedisAccess redis) {
+    this.redis = redis;
+  }
+
+  static String key(String staffId) {
+    return "gw:{sf:" + staffId + "}";
+  }
+
+  private static String token(String kind, String hash) {
+    if (!KINDS.contains(kind)) {
+      throw new IllegalArgumentException("token kind " + kind);
+    }
+    return "gw:{st:" + kind + ":" + hash + "}";
+  }
+
+  @Override
+  public Future<Map<String, String>> account(String staffId) {
+    return redis.await(redis.commands().hgetall(key(staffId)));
+  }
+
+  @Override
+  public Future<Boolean> create(String staffId, Map<String, String> fields) {
+    // the status field decides: HSETNX on it, then the rest only when it was set
+    var c = redis.commands();
+    return redis.await(c.hsetnx(key(staffId), "s", fields.getOrDefault("s", "invited"))).compose(created -> {
+      if (!created) {
+        return Future.succeededFuture(false);
+      }
+      Future<Long> set = redis.await(c.hset(key(staffId), fields));
+      Future<Void> confirmed = redis.confirmWrites();
+      return set.compose(v -> confirmed).map(true);
+    });
+  }
+
+  @Override
+  public Future<Void> update(String staffId, Map<String, String> fields) {
+    var c = redis.commands();
+    Future<Long> set = redis.await(c.hset(key(staffId), fields));
+    Future<Void> confirmed = redis.confirmWrites();
+    return set.compose(v -> confirmed);
+  }
+
+  @Override
+  public Future<Long> countFailure(String staffId, long nowMs, int maxFailures) {
+    var c = redis.commands();
+    return redis.await(c.hincrby(key(staffId), "f", 1)).compose(failures -> failures < maxFailures
+        ? Future.succeededFuture(failures)
+        // HSETNX: the first lock time stays (a retry, or a later failure, does not move it)
+        : redis.await(c.hsetnx(key(staffId), "la", Long.toString(nowMs))).map(failures));
+  }
+
+  @Override
+  public Future<Void> unlock(String staffId) {
+    var c = redis.commands();
+    Future<Boolean> reset = redis.await(c.hset(key(staffId), "f", "0"));
+    Future<Long> unlocked = redis.await(c.hdel(key(staffId), "la"));
+    Future<Void> confirmed = redis.confirmWrites();
+    return Future.all(reset, unlocked).compose(v -> confirmed);
+  }
+
+  @Override
+  public Future<Boolean> useStep(String staffId, long step, long ttlMs) {
+    return redis.await(redis.commands().set(key(staffId) + ":u:" + step, "1", SetArgs.Builder.nx().px(ttlMs)))
+        .map("OK"::equals);
+  }
+
+  @Override
+  public Future<Void> putToken(String kind, String tokenHash, String staffId, long ttlMs) {
+    return redis.await(redis.commands().set(token(kind, tokenHash), staffId, SetArgs.Builder.px(ttlMs))).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<String>> token(String kind, String tokenHash, long renewMs) {
+    var c = redis.commands();
+    return (renewMs > 0 ? redis.await(c.getex(token(kind, tokenHash), GetExArgs.Builder.px(renewMs)))
+        : redis.await(c.get(token(kind, tokenHash)))).map(Optional::ofNullable);
+  }
+
+  @Override
+  public Future<Optional<String>> takeToken(String kind, String tokenHash) {
+    return redis.await(redis.commands().getdel(token(kind, tokenHash))).map(Optional::ofNullable);
+  }
+}

@@ -1,0 +1,285 @@
+package fr.sesame.gateway.http.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.http.oidc.FormClient;
+import fr.sesame.gateway.staff.Totp;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.Http;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 15, point 1 and the support console's first tools (point 2): staff invited by email, a password
+ * (Argon2id, the public-service rule, no common password) and an authenticator app (TOTP) set from the
+ * invitation, login with both, 5 failed steps lock, a code works once; a support agent finds a voter and
+ * unlocks with a reason, audited under their own id; a staff member sees nothing of another election. Over
+ * real HTTP, as a browser without JavaScript.
+ */
+class StaffConsoleTest {
+  @RegisterExtension
+  static final TestGateway gw = TestGateway.withOidc();
+  private static final Pattern LINK = Pattern.compile("/console/invitation/([A-Za-z0-9_-]{43})");
+  private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7 ]+)<");
+  private static final String PASSWORD = "Bureau-de-vote-2026";
+  static String el;
+  static String other;
+
+  @BeforeAll
+  static void elections() {
+    el = gw.openElection();
+    other = gw.openElection();
+  }
+
+  static Http.Res invite(String email, String election, String role) {
+    return gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", email)
+        .put("name", "Agent " + role).put("roles", new JsonArray().add(new JsonObject().put("election", election)
+            .put("role", role))));
+  }
+
+  static String invitationToken(String email) {
+    // the invitation goes through the outbox: it arrives when the dispatcher has sent it
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (gw.outbox.last(email) == null && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(gw.outbox.last(email)).as("an invitation to " + email).isNotNull();
+    Matcher m = LINK.matcher(gw.outbox.last(email).message().text());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  /** Sets the password and the app from the invitation; @return the app's secret */
+  static byte[] enrol(FormClient b, String token) {
+    FormClient.Page form = b.get("/console/invitation/" + token);
+    assertThat(form.status()).isEqualTo(200);
+    FormClient.Page set = b.post("/console/invitation/" + token, Map.of("csrf", form.csrf(), "password", PASSWORD,
+        "confirm", PASSWORD));
+    assertThat(set.status()).as(set.body()).isEqualTo(303);
+    FormClient.Page enrolPage = b.get("/console/invitation/" + token);
+    Matcher k = KEY.matcher(enrolPage.body());
+    assertThat(k.find()).as(enrolPage.body()).isTrue();
+    byte[] secret = base32(k.group(1).replace(" ", ""));
+    assertThat(enrolPage.body()).contains("otpauth://totp/Sesame");
+    FormClient.Page done = b.post("/console/invitation/" + token + "/code", Map.of("csrf", enrolPage.csrf(),
+        "code", new Totp().code(secret, gw.clock.instant())));
+    assertThat(done.status()).as(done.body()).isEqualTo(303);
+    assertThat(done.location()).isEqualTo("/console/connexion?active=1");
+    return secret;
+  }
+
+  /** Both factors; the clock moves a step on first, so the code is one not used yet. */
+  static FormClient.Page login(FormClient b, String email, String password, byte[] secret) {
+    gw.clock.advance(Duration.ofSeconds(30));
+    FormClient.Page form = b.get("/console/connexion");
+    FormClient.Page first = b.post("/console/connexion", Map.of("csrf", form.csrf(), "email", email,
+        "password", password));
+    if (first.status() != 303) {
+      return first;
+    }
+    assertThat(first.location()).isEqualTo("/console/connexion/code");
+    FormClient.Page codeForm = b.get(first.location());
+    return b.post("/console/connexion/code", Map.of("csrf", codeForm.csrf(), "code",
+        new Totp().code(secret, gw.clock.instant())));
+  }
+
+  static byte[] agent(FormClient b, String email, String election, String role) {
+    assertThat(invite(email, election, role).status()).isEqualTo(201);
+    byte[] secret = enrol(b, invitationToken(email));
+    FormClient.Page in = login(b, email, PASSWORD, secret);
+    assertThat(in.status()).as(in.body()).isEqualTo(303);
+    assertThat(in.location()).isEqualTo("/console");
+    return secret;
+  }
+
+  @Test
+  void anInvitedAgentChoosesAPasswordByTheRuleAndAnAppThenLogsInWithBoth() {
+    String email = "agent.a@univ-test.fr";
+    Http.Res invited = invite(email, el, "support");
+    assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+    String staffId = invited.json().getString("staffId");
+    assertThat(invite(email, el, "organiser").json().getString("status")).as("an account is never changed so")
+        .isEqualTo("exists");
+    String token = invitationToken(email);
+    assertThat(gw.outbox.last(email).message().subject()).contains("console Sesame");
+
+    FormClient b = new FormClient(gw.gateway.port());
+    FormClient.Page form = b.get("/console/invitation/" + token);
+    assertThat(form.body()).contains("Agent support", email);
+    for (String[] bad : new String[][] {{"Court1", "au moins 8"}, {"Password1", "trop courant"},
+        {"azertyuiop9", "majuscule"}, {"AZERTYUIOP9", "minuscule"}, {"Azertyuiop", "chiffre"},
+        {"Agent.A.2026x", "adresse"}}) {
+      FormClient.Page refused = b.post("/console/invitation/" + token, Map.of("csrf", form.csrf(), "password",
+          bad[0], "confirm", bad[0]));
+      assertThat(refused.status()).as(bad[0]).isEqualTo(400);
+      assertThat(refused.body()).as(bad[0]).contains(bad[1]).contains("aria-invalid=\"true\"");
+    }
+    FormClient.Page mismatch = b.post("/console/invitation/" + token, Map.of("csrf", form.csrf(), "password",
+        PASSWORD, "confirm", PASSWORD + "x"));
+    assertThat(mismatch.body()).contains("diffèrent");
+    byte[] secret = enrol(b, token);
+    assertThat(b.get("/console/invitation/" + token).status()).as("an invitation works once").isEqualTo(404);
+
+    FormClient.Page in = login(b, email, PASSWORD, secret);
+    assertThat(in.status()).as(in.body()).isEqualTo(303);
+    String cookie = in.header("Set-Cookie");
+    assertThat(b.cookies).containsKey("__Host-sesame-staff");
+    FormClient.Page home = b.get("/console");
+    assertThat(home.status()).isEqualTo(200);
+    assertThat(home.body()).contains("Agent support", "Assistance", "/console/e/" + el + "/electeurs")
+        .doesNotContain(other);
+    assertThat(home.header("Content-Security-Policy")).contains("frame-ancestors 'none'").doesNotContain("script-src");
+    assertThat(audit(el)).extracting(e -> e.getString("type") + " " + e.getString("actor"))
+        .contains("staff.activate staff:" + staffId, "staff.login staff:" + staffId)
+        .anyMatch(l -> l.startsWith("staff.invite key:admin"));
+  }
+
+  @Test
+  void supportFindsAVoterAndUnlocksWithAReasonAuditedUnderTheirOwnId() {
+    FormClient b = new FormClient(gw.gateway.port());
+    agent(b, "agent.b@univ-test.fr", el, "support");
+    String staffId = invite("agent.b@univ-test.fr", el, "support").json().getString("staffId");
+    for (int i = 0; i < 5; i++) {
+      gw.login(el, "bruno", "0000000" + i, "email");
+    }
+    assertThat(gw.status(el, "bruno").json().getString("status")).isEqualTo("locked");
+
+    FormClient.Page page = b.get("/console/e/" + el + "/electeurs?identifiant=bruno");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("Verrouillé", "etudiants").doesNotContain("bruno.durand@");
+    FormClient.Page noReason = b.post("/console/e/" + el + "/electeurs/deverrouiller", Map.of("csrf", page.csrf(),
+        "identifiant", "bruno", "reason", ""));
+    assertThat(noReason.status()).isEqualTo(400);
+    assertThat(noReason.body()).contains("motif");
+    assertThat(gw.status(el, "bruno").json().getString("status")).isEqualTo("locked");
+    FormClient.Page unlocked = b.post("/console/e/" + el + "/electeurs/deverrouiller", Map.of("csrf", page.csrf(),
+        "identifiant", "bruno", "reason", "Identité vérifiée par téléphone"));
+    assertThat(unlocked.status()).as(unlocked.body()).isEqualTo(303);
+    assertThat(b.get(unlocked.location()).body()).contains("déverrouillé", "Actif");
+    assertThat(gw.status(el, "bruno").json().getString("status")).isEqualTo("active");
+    JsonObject event = audit(el).stream().filter(e -> "voter.unlock".equals(e.getString("type"))).reduce((x, y) -> y)
+        .orElseThrow();
+    assertThat(event.getString("actor")).isEqualTo("staff:" + staffId);
+    assertThat(event.encode()).contains("Identité vérifiée par téléphone");
+
+    assertThat(b.get("/console/e/" + el + "/electeurs?identifiant=nobody").status()).isEqualTo(404);
+    assertThat(b.get("/console/e/" + el + "/electeurs?identifiant=%3Cscript%3E").status()).isEqualTo(400);
+  }
+
+  @Test
+  void aStaffMemberSeesNothingOfAnotherElectionAndAnExpertOnlyReads() {
+    FormClient b = new FormClient(gw.gateway.port());
+    agent(b, "agent.c@univ-test.fr", el, "expert");
+    FormClient.Page page = b.get("/console/e/" + el + "/electeurs?identifiant=alice");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).doesNotContain("deverrouiller");
+    FormClient.Page act = b.post("/console/e/" + el + "/electeurs/deverrouiller", Map.of("csrf", page.csrf(),
+        "identifiant", "alice", "reason", "pour voir"));
+    assertThat(act.status()).isEqualTo(403);
+    for (String path : List.of("/console/e/" + other + "/electeurs", "/console/e/" + other
+        + "/electeurs?identifiant=alice", "/console/e/nope/electeurs?identifiant=alice")) {
+      FormClient.Page p = b.get(path);
+      assertThat(p.status()).as(path).isEqualTo(404);
+      assertThat(p.body()).doesNotContain("alice", "Martin");
+    }
+    assertThat(b.post("/console/e/" + other + "/electeurs/deverrouiller", Map.of("csrf", page.csrf(),
+        "identifiant", "alice", "reason", "autre scrutin")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void fiveFailedStepsLockAStaffAccountUntilItIsUnlockedAndACodeWorksOnce() {
+    String email = "agent.d@univ-test.fr";
+    FormClient b = new FormClient(gw.gateway.port());
+    byte[] secret = agent(b, email, el, "support");
+    for (int i = 1; i <= 4; i++) {
+      FormClient.Page wrong = login(new FormClient(gw.gateway.port()), email, "Mauvais-mot-2026", secret);
+      assertThat(wrong.status()).isEqualTo(401);
+      assertThat(wrong.body()).contains("Il reste " + (5 - i) + " essai");
+    }
+    // the fifth failure is a code: both factors count together
+    FormClient c = new FormClient(gw.gateway.port());
+    FormClient.Page form = c.get("/console/connexion");
+    FormClient.Page first = c.post("/console/connexion", Map.of("csrf", form.csrf(), "email", email,
+        "password", PASSWORD));
+    assertThat(first.status()).isEqualTo(303);
+    FormClient.Page locked = c.post("/console/connexion/code", Map.of("csrf", form.csrf(), "code", "000000"
+        .equals(new Totp().code(secret, gw.clock.instant())) ? "111111" : "000000"));
+    assertThat(locked.status()).isEqualTo(423);
+    assertThat(locked.body()).contains("Compte verrouillé");
+    assertThat(login(new FormClient(gw.gateway.port()), email, PASSWORD, secret).status()).as("the right password")
+        .isEqualTo(423);
+    assertThat(b.get("/console").status()).as("its open session ends too").isEqualTo(303);
+
+    assertThat(gw.http.post("/v1/admin/staff/unlock", TestGateway.ADMIN, new JsonObject().put("email", email)
+        .put("reason", "identité vérifiée")).status()).isEqualTo(200);
+    FormClient d = new FormClient(gw.gateway.port());
+    FormClient.Page in = login(d, email, PASSWORD, secret);
+    assertThat(in.status()).isEqualTo(303);
+    // the same code again, in another browser: refused (a code works once)
+    FormClient e = new FormClient(gw.gateway.port());
+    FormClient.Page f2 = e.get("/console/connexion");
+    e.post("/console/connexion", Map.of("csrf", f2.csrf(), "email", email, "password", PASSWORD));
+    FormClient.Page replay = e.post("/console/connexion/code", Map.of("csrf", f2.csrf(), "code",
+        new Totp().code(secret, gw.clock.instant())));
+    assertThat(replay.status()).isEqualTo(401);
+  }
+
+  @Test
+  void withoutASessionOrWithAForeignFormNothingHappens() {
+    FormClient nobody = new FormClient(gw.gateway.port());
+    for (String path : List.of("/console", "/console/e/" + el + "/electeurs?identifiant=alice")) {
+      FormClient.Page p = nobody.get(path);
+      assertThat(p.status()).as(path).isEqualTo(303);
+      assertThat(p.location()).isEqualTo("/console/connexion");
+    }
+    assertThat(nobody.get("/console/connexion/code").location()).isEqualTo("/console/connexion");
+    FormClient.Page forged = nobody.post("/console/connexion", Map.of("csrf", "x".repeat(43), "email",
+        "agent.a@univ-test.fr", "password", PASSWORD));
+    assertThat(forged.status()).isEqualTo(403);
+    assertThat(nobody.get("/console/invitation/" + "A".repeat(43)).status()).isEqualTo(404);
+    assertThat(nobody.get("/console/invitation/short").status()).isEqualTo(404);
+    FormClient.Page unknown = login(nobody, "nobody@univ-test.fr", PASSWORD, new byte[20]);
+    assertThat(unknown.status()).as("an unknown email reads as a wrong password").isEqualTo(401);
+    assertThat(gw.http.post("/v1/admin/staff", TestGateway.PLATFORM, new JsonObject()).status()).isEqualTo(403);
+    assertThat(gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", "x@y.fr")
+        .put("name", "X").put("roles", new JsonArray().add(new JsonObject().put("election", "nope")
+            .put("role", "support")))).status()).isEqualTo(404);
+    assertThat(gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", "x@y.fr")
+        .put("name", "X").put("roles", new JsonArray().add(new JsonObject().put("election", el)
+            .put("role", "king")))).status()).isEqualTo(400);
+  }
+
+  private static List<JsonObject> audit(String election) {
+    Http.Res r = gw.http.get("/v1/admin/elections/" + election + "/audit", TestGateway.ADMIN);
+    return r.body().lines().filter(l -> !l.isBlank()).map(l -> new JsonObject(l).getJsonObject("event")).toList();
+  }
+
+  private static byte[] base32(String s) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : s.toCharArray()) {
+      buffer = buffer << 5 | alphabet.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        out.write(buffer >> bits - 8 & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
+}
