@@ -42,6 +42,32 @@ public final class Contacts {
     }
   }
 
+  /**
+   * A phone number typed by a person, in E.164 ({@code +33612345678}) or in the national format of one of the
+   * election's countries ({@code 06 12 34 56 78}, {@code 0690 12 34 56} for Guadeloupe): France first, then the
+   * others in order; the first country where the number is valid gives it.
+   * @return the number in E.164, when valid in one of {@code regions}
+   */
+  public static Optional<String> typedPhone(String raw, java.util.Collection<String> regions) {
+    if (raw == null || raw.isBlank() || raw.length() > 32) {
+      return Optional.empty();
+    }
+    if (raw.strip().startsWith("+")) {
+      return phone(raw, (String) null);
+    }
+    java.util.List<String> order = new java.util.ArrayList<>(new java.util.TreeSet<>(regions));
+    if (order.remove("FR")) {
+      order.add(0, "FR");
+    }
+    for (String region : order) {
+      Optional<String> found = phone(raw, region);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** @return the address trimmed, when it is a valid address of at most 254 characters */
   public static Optional<String> email(String raw) {
     if (raw == null) {

@@ -30,7 +30,7 @@ public final class LoginHandlers implements RouteGroup {
   private final Clock clock;
   private final Pattern codeShape;
 
-  /** A login request, validated: {@code phone} is E.164 when given; {@code lang} fr (the default) or en. */
+  /** A login request, validated but for {@code phone} (as typed: see {@link #phone}); {@code lang} fr or en. */
   private record LoginRequest(String identifier, String secret, String channel, Optional<String> phone,
                               String lang) {}
 
@@ -52,9 +52,10 @@ public final class LoginHandlers implements RouteGroup {
     LoginRequest req = loginRequest(JsonInput.read(ctx, LOGIN_FIELDS));
     Paths.election(ctx, elections).compose(election -> {
           ChannelKind channel = channel(election, req.channel());
-          req.phone().ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
+          Optional<String> phone = phone(req.phone(), election);
+          phone.ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
           requireOpen(election);
-          return logins.start(election, req.identifier(), req.secret(), channel, req.phone(), req.lang(),
+          return logins.start(election, req.identifier(), req.secret(), channel, phone, req.lang(),
               ApiKeyAuth.client(ctx), idempotencyKey(ctx));
         })
         .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
@@ -105,14 +106,23 @@ public final class LoginHandlers implements RouteGroup {
     String secret = in.string("secret", 64);
     String channel = in.string("channel", 16);
     String phoneRaw = in.optionalString("phone", 32);
-    Optional<String> phone = Optional.empty();
-    if (phoneRaw != null) {
-      phone = Contacts.phone(phoneRaw, null);
-      if (phone.isEmpty()) {
-        throw JsonInput.invalid("'phone' must be a valid number in E.164 form, such as +33612345678");
-      }
+    return new LoginRequest(identifier, secret, channel, Optional.ofNullable(phoneRaw), in.lang());
+  }
+
+  /**
+   * The phone a login brings, as typed: E.164, or the national format of one of the election's countries
+   * ({@code 06 12 34 56 78}), normalised to E.164 as the roll's numbers are.
+   */
+  private static Optional<String> phone(Optional<String> raw, fr.sesame.gateway.domain.Election election) {
+    if (raw.isEmpty()) {
+      return raw;
     }
-    return new LoginRequest(identifier, secret, channel, phone, in.lang());
+    Optional<String> phone = Contacts.typedPhone(raw.get(), election.phoneRegions());
+    if (phone.isEmpty()) {
+      throw JsonInput.invalid("'phone' must be a valid number, in E.164 form (+33612345678) or in the national"
+          + " format of one of the election's countries (06 12 34 56 78)");
+    }
+    return phone;
   }
 
   /** A code channel some college of this election allows (which one the voter's allows is told after the secret). */

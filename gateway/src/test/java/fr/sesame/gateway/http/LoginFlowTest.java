@@ -165,6 +165,24 @@ class LoginFlowTest {
     assertThat(gw.login(el, "emma", "1990-06-15", "email").status()).isEqualTo(200);
   }
 
+  /** Issue 15, point 4: a phone typed as people type it, in the election's national format, is taken. */
+  @Test
+  void aPhoneInNationalFormatIsTakenAsTheRollTakesIt() {
+    String el = gw.openElection();
+    for (String typed : new String[] {"06 55 44 33 22", "0655443322", "06.55.44.33.22", "+33 6 55 44 33 22"}) {
+      gw.clock.advance(java.time.Duration.ofMinutes(7)); // the voter's own login limit
+      Http.Res r = gw.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "bruno")
+          .put("secret", "20235678").put("channel", "sms").put("phone", typed));
+      assertThat(r.status()).as(typed + ": " + r.body()).isEqualTo(200);
+      assertThat(r.json().getString("destination")).isEqualTo("+33 6** ** ** 22");
+    }
+    assertThat(gw.outbox.list("+33655443322")).isNotEmpty();
+    Http.Res bad = gw.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "bruno")
+        .put("secret", "20235678").put("channel", "sms").put("phone", "06 55 44"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getString("detail")).contains("national format");
+  }
+
   @Test
   void phoneGivenAtLoginIsUsedOnlyWithoutRollPhoneAndThenRemembered() {
     String el = gw.openElection();

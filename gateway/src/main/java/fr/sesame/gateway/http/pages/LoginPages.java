@@ -322,7 +322,7 @@ public final class LoginPages implements RouteGroup {
     if (raw == null) {
       return Optional.empty();
     }
-    Optional<String> phone = raw.length() > 32 ? Optional.empty() : Contacts.phone(raw, "FR");
+    Optional<String> phone = raw.length() > 32 ? Optional.empty() : Contacts.typedPhone(raw, election.phoneRegions());
     if (phone.isEmpty() || channel.isPresent() && channel.get().usesPhone() && PhoneRules.check(phone.get(),
         election.phoneRegions(), channel.get() == ChannelKind.SMS ? PhoneRules.Use.SMS
             : PhoneRules.Use.VOICE) != PhoneRules.Verdict.OK) {
