@@ -22,7 +22,7 @@ import org.openqa.selenium.By;
  * ballot box through them, with a mouse, with the keyboard only, and with JavaScript off; axe-core finds no
  * WCAG 2.2 AA violation on any page or state (errors, lockout, closed election, expired code, English).
  */
-class LoginPagesBrowserTest {
+public class LoginPagesBrowserTest {
   @RegisterExtension
   static final TestGateway gw = TestGateway.withOidc();
   static DemoBallotBox box;
@@ -85,7 +85,7 @@ class LoginPagesBrowserTest {
    * Clicks a submit button and waits for the next page: Selenium's click may return before the form's
    * navigation has begun, and the old page would then be read.
    */
-  static void submit(Browser b, By button) {
+  public static void submit(Browser b, By button) {
     org.openqa.selenium.WebElement old = b.find(By.tagName("html"));
     b.find(button).click();
     awaitNewPage(b, old);
@@ -96,7 +96,7 @@ class LoginPagesBrowserTest {
    * on it with "Node with given id does not belong to the document" rather than a stale-element error (a CI
    * run failed on it): gone too.
    */
-  static void awaitNewPage(Browser b, org.openqa.selenium.WebElement old) {
+  public static void awaitNewPage(Browser b, org.openqa.selenium.WebElement old) {
     new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), Duration.ofSeconds(15)).until(d -> {
       try {
         old.isEnabled();

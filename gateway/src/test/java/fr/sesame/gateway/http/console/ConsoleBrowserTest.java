@@ -1,0 +1,166 @@
+package fr.sesame.gateway.http.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.http.pages.LoginPagesBrowserTest;
+import fr.sesame.gateway.staff.Totp;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.Browser;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/**
+ * The staff console in a real browser (Chromium): an invited support agent sets a password and an authenticator
+ * app, logs in with both, finds a locked voter and unlocks him with a reason; axe-core finds no violation on any
+ * page or error state; the login works from the keyboard alone, and without JavaScript.
+ */
+class ConsoleBrowserTest {
+  @RegisterExtension
+  static final TestGateway gw = TestGateway.withOidc();
+  static Browser browser;
+  static Browser noScript;
+  static String el;
+
+  @BeforeAll
+  static void start() {
+    el = gw.openElection();
+    browser = Browser.start();
+    noScript = Browser.withoutJavaScript();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (noScript != null) {
+      noScript.close();
+    }
+  }
+
+  private static String base() {
+    return "http://localhost:" + gw.gateway.port();
+  }
+
+  private static void submit(Browser b, By button) {
+    LoginPagesBrowserTest.submit(b, button);
+  }
+
+  /** From the invitation link to an active account; @return the app's secret */
+  private static byte[] enrol(Browser b, String email) {
+    assertThat(StaffConsoleTest.invite(email, el, "support").status()).isEqualTo(201);
+    b.open(base() + "/console/invitation/" + StaffConsoleTest.invitationToken(email));
+    assertThat(b.title()).contains("Activer votre compte");
+    b.axe().assertNoViolations("the invitation page");
+    b.find(By.id("password")).sendKeys("Password1");
+    b.find(By.id("confirm")).sendKeys("Password1");
+    submit(b, By.cssSelector("button.primary"));
+    assertThat(b.find(By.id("password-error")).getText()).contains("trop courant");
+    b.axe().assertNoViolations("the invitation page with a refused password");
+    b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    b.find(By.id("confirm")).sendKeys("Bureau-de-vote-2026");
+    submit(b, By.cssSelector("button.primary"));
+    String key = b.find(By.id("totp-key")).getText().replace(" ", "");
+    b.axe().assertNoViolations("the authenticator app page");
+    byte[] secret = base32(key);
+    b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(b, By.cssSelector("button.primary"));
+    assertThat(b.url()).endsWith("/console/connexion?active=1");
+    assertThat(b.find(By.cssSelector(".notice")).getText()).contains("actif");
+    return secret;
+  }
+
+  @Test
+  void anAgentEnrolsLogsInWithBothFactorsAndUnlocksAVoterWithAReason() {
+    byte[] secret = enrol(browser, "agent.browser@univ-test.fr");
+    browser.axe().assertNoViolations("the console login page");
+    submit(browser, By.cssSelector("button.primary")); // nothing filled in
+    assertThat(browser.title()).startsWith("Erreur :");
+    browser.axe().assertNoViolations("the console login page with its errors");
+    browser.find(By.id("email")).sendKeys("agent.browser@univ-test.fr");
+    browser.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/console/connexion/code");
+    browser.axe().assertNoViolations("the console code page");
+    gw.clock.advance(Duration.ofSeconds(30));
+    browser.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/console");
+    browser.axe().assertNoViolations("the console home");
+
+    for (int i = 0; i < 5; i++) {
+      gw.login(el, "chloe", "999" + i, "email");
+    }
+    submit(browser, By.partialLinkText("Test election"));
+    browser.axe().assertNoViolations("the voter search");
+    browser.find(By.id("identifier")).sendKeys("chloe");
+    submit(browser, By.cssSelector("form[role=search] button"));
+    assertThat(browser.find(By.id("voter-state")).getText()).isEqualTo("Verrouillé");
+    browser.axe().assertNoViolations("a locked voter's status");
+    submit(browser, By.xpath("//button[normalize-space()='Déverrouiller le compte']"));
+    assertThat(browser.find(By.id("reason-error")).getText()).contains("motif");
+    browser.axe().assertNoViolations("the unlock form without a reason");
+    browser.find(By.id("reason")).sendKeys("Identité vérifiée par téléphone");
+    submit(browser, By.xpath("//button[normalize-space()='Déverrouiller le compte']"));
+    assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("déverrouillé");
+    assertThat(browser.find(By.id("voter-state")).getText()).isEqualTo("Actif");
+    assertThat(gw.status(el, "chloe").json().getString("status")).isEqualTo("active");
+  }
+
+  @Test
+  void theLoginWorksFromTheKeyboardAloneAndWithoutJavaScript() {
+    byte[] secret = enrol(noScript, "agent.keys@univ-test.fr");
+    var keys = browser.keyboard();
+    browser.driver().manage().deleteAllCookies();
+    browser.open(base() + "/console/connexion");
+    keys.tabTo(By.id("email"));
+    keys.assertFocusVisible();
+    keys.type("agent.keys@univ-test.fr");
+    keys.tabTo(By.id("password"));
+    keys.type("Bureau-de-vote-2026");
+    keys.tabTo(By.cssSelector("button.primary"));
+    keys.assertFocusVisible();
+    org.openqa.selenium.WebElement page = browser.find(By.tagName("html"));
+    keys.enter();
+    LoginPagesBrowserTest.awaitNewPage(browser, page);
+    keys.tabTo(By.id("code"));
+    gw.clock.advance(Duration.ofSeconds(30));
+    keys.type(new Totp().code(secret, gw.clock.instant()));
+    page = browser.find(By.tagName("html"));
+    keys.enter();
+    LoginPagesBrowserTest.awaitNewPage(browser, page);
+    assertThat(browser.url()).endsWith("/console");
+    assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Console");
+
+    // without JavaScript, the same login: an earlier code of this step was used, so the next step's
+    noScript.open(base() + "/console/connexion");
+    noScript.find(By.id("email")).sendKeys("agent.keys@univ-test.fr");
+    noScript.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(noScript, By.cssSelector("button.primary"));
+    gw.clock.advance(Duration.ofSeconds(30));
+    noScript.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(noScript, By.cssSelector("button.primary"));
+    assertThat(noScript.url()).endsWith("/console");
+    noScript.axe().assertNoViolations("the console home without JavaScript");
+  }
+
+  private static byte[] base32(String s) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : s.toCharArray()) {
+      buffer = buffer << 5 | alphabet.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        out.write(buffer >> bits - 8 & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
+}
