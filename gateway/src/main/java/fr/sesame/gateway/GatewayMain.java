@@ -241,6 +241,9 @@ public final class GatewayMain {
     String issuer = gateway.issuer();
     fr.sesame.gateway.dev.DemoBallotBox box = issuer == null ? null
         : fr.sesame.gateway.dev.DemoBallotBox.start(gateway.vertx(), gateway.port(), issuer, "dev-admin");
+    if (issuer != null) {
+      DemoElection.inviteAgent(gateway.vertx(), gateway.port(), "dev-admin");
+    }
     LOG.info(String.join("\n",
         "",
         "Sesame is running in DEV mode on " + base + "  (Ctrl-C stops it)",
@@ -250,6 +253,8 @@ public final class GatewayMain {
         "  Demo election '" + DemoElection.ID + "': " + report.getLong("imported") + " voters imported",
         box == null ? "" : "  OpenID Connect provider: " + issuer + "/.well-known/openid-configuration",
         box == null ? "" : "  Demo ballot box (logs in through it, in a browser): " + box.url(),
+        box == null ? "" : "  Staff console: " + base + "/console  (the invitation of " + DemoElection.AGENT
+            + ", support, is in the dev outbox: " + base + "/dev/outbox?to=" + DemoElection.AGENT + ")",
         DemoElection.CREDENTIALS,
         "  Try: curl -s -X POST " + base + "/v1/elections/demo/login -H 'Content-Type: application/json' \\",
         "         -d '{\"identifier\":\"alice\",\"secret\":\"20231234\",\"channel\":\"sms\"}'",

@@ -64,6 +64,21 @@ public final class DemoElection {
     }
   }
 
+  /** The demo support agent dev mode invites: their invitation is in the dev outbox. */
+  public static final String AGENT = "agent@univ-demo.fr";
+
+  /** Invites {@link #AGENT} as support of the demo election (once: an existing account is left); blocking. */
+  public static void inviteAgent(Vertx vertx, int port, String adminKey) throws Exception {
+    HttpClient http = vertx.createHttpClient();
+    try {
+      call(http, port, HttpMethod.POST, "/v1/admin/staff", adminKey, "application/json", new JsonObject()
+          .put("email", AGENT).put("name", "Agent de démonstration").put("roles", new JsonArray()
+              .add(new JsonObject().put("election", ID).put("role", "support"))).encode());
+    } finally {
+      http.close();
+    }
+  }
+
   private static String call(HttpClient http, int port, HttpMethod method, String path, String key, String type,
                              String body) throws Exception {
     return http.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
