@@ -3,7 +3,7 @@
 -- A repeat of an Idempotency-Key answers the first outcome, with nothing counted or charged again; when that
 -- outcome opened a session (whose answer the client may never have received), the repeat opens it for the
 -- repeat's token instead, and ends the first one.
--- KEYS[1] gw:{v:P}       voter hash
+-- KEYS[1] gw:{v:P}       voter hash (c, f, la read; f, ll, lh written)
 -- KEYS[2] gw:{v:P}:ch    challenge hash (id, h, x)
 -- KEYS[3] gw:{v:P}:s:T   the new session hash
 -- KEYS[4] gw:{v:P}:i:K   the outcome kept for an Idempotency-Key (K: keyed hash of election, step and key)
@@ -53,7 +53,11 @@ local function step()
     return r
   end
   redis.call('DEL', challenge)
-  redis.call('HSET', voter, 'f', 0, 'll', now_ms)
+  -- the last 5 logins, newest first ("ms ip"), for support: a JSON array in the voter's hash
+  local recent = cjson.decode(redis.call('HGET', voter, 'lh') or '[]')
+  table.insert(recent, 1, now_ms .. ' ' .. ARGV[8])
+  while #recent > 5 do table.remove(recent) end
+  redis.call('HSET', voter, 'f', 0, 'll', now_ms, 'lh', cjson.encode(recent))
   open_session(v[1])
   return {OK, v[1]}
 end

@@ -251,7 +251,8 @@ public final class Gateway implements AutoCloseable {
     LoginService logins = new LoginService(voters, notifications, audit, keys, hasher, cipher, random, clock,
         config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()));
     SessionService sessions = new SessionService(voters, electionStore, audit, keys, clock, config.session(), metrics);
-    SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock);
+    SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock, notifications,
+        logins);
     RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null

@@ -7,6 +7,7 @@ import fr.sesame.gateway.crypto.CipherContext.VoterField;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.domain.Contacts;
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.store.EmargementStore;
 import fr.sesame.gateway.store.VoterStore;
@@ -14,13 +15,23 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** What support agents see of a voter and what they may do: unlock. */
 public final class SupportService {
   /** A voter's status as support sees it; contacts are masked. */
   public record VoterStatus(String identifier, String college, boolean locked, long failedAttempts, Instant lockedAt,
-                            Instant lastLoginAt, String maskedPhone, String maskedEmail, boolean hasVoted) {}
+                            Instant lastLoginAt, String maskedPhone, String maskedEmail, boolean hasVoted,
+                            List<VoterStore.VoterRecord.Login> recentLogins, Optional<LastCode> lastCode) {}
+
+  /**
+   * The voter's current login code as the outbox knows it: on which channel, its delivery status ({@code sent},
+   * {@code delivered}, {@code failed}, {@code pending}...), by which provider, when last updated, the resends
+   * used, and whether it is still valid.
+   */
+  public record LastCode(String channel, String status, String provider, Instant updatedAt, long resends,
+                         boolean valid) {}
 
   private final VoterStore voters;
   private final EmargementStore emargements;
@@ -28,9 +39,14 @@ public final class SupportService {
   private final VoterKeys keys;
   private final FieldCipher cipher;
   private final Clock clock;
+  private final fr.sesame.gateway.notify.NotificationService notifications;
+  private final LoginService logins;
 
   public SupportService(VoterStore voters, EmargementStore emargements, AuditTrail audit, VoterKeys keys,
-                        FieldCipher cipher, Clock clock) {
+                        FieldCipher cipher, Clock clock, fr.sesame.gateway.notify.NotificationService notifications,
+                        LoginService logins) {
+    this.notifications = notifications;
+    this.logins = logins;
     this.voters = voters;
     this.emargements = emargements;
     this.audit = audit;
@@ -44,7 +60,8 @@ public final class SupportService {
     VoterKey voter = keys.of(electionId, identifier);
     Future<Optional<VoterStore.VoterRecord>> fields = voters.read(voter);
     Future<Boolean> voted = emargements.hasVoted(electionId, voter.pseudonym());
-    return Future.all(fields, voted).map(cf -> {
+    Future<Optional<LastCode>> code = lastCode(voter);
+    return Future.all(fields, voted, code).map(cf -> {
       if (fields.result().isEmpty()) {
         return Optional.empty();
       }
@@ -57,7 +74,40 @@ public final class SupportService {
           : null;
       return Optional.of(new VoterStatus(identifier, v.college(), v.locked(), v.failures(), instant(v.lockedAtMs()),
           instant(v.lastLoginMs()), phone == null ? null : Contacts.maskPhone(phone),
-          email == null ? null : Contacts.maskEmail(email), voted.result()));
+          email == null ? null : Contacts.maskEmail(email), voted.result(), v.recentLogins(), code.result()));
+    });
+  }
+
+  private Future<Optional<LastCode>> lastCode(VoterKey voter) {
+    return voters.currentChallenge(voter).compose(found -> {
+      if (found.isEmpty() || found.get().notificationId().isEmpty()) {
+        return Future.succeededFuture(Optional.<LastCode>empty());
+      }
+      VoterStore.CurrentChallenge c = found.get();
+      boolean valid = c.expiresAtMs() > clock.millis();
+      return notifications.status(c.notificationId()).map(n -> Optional.of(new LastCode(c.channel(),
+          n.map(j -> j.getString("status")).orElse("unknown"), n.map(j -> j.getString("provider")).orElse(null),
+          n.map(j -> j.getString("updatedAt")).filter(t -> t != null && !t.isEmpty()).map(Instant::parse)
+              .orElse(null), c.resends(), valid)));
+    });
+  }
+
+  /**
+   * A new code for the voter's current challenge (the same code while it is valid), on its channel, asked by
+   * support for the voter: the login service's own resend, limited and counted as the voter's would be, audited
+   * under the agent's identity.
+   * @return the outcome; empty when the voter has no challenge waiting for a code (never logged in, or done)
+   */
+  public Future<Optional<LoginOutcome>> resend(Election election, String identifier, ClientInfo by) {
+    VoterKey voter = keys.of(election.id(), identifier);
+    return voters.currentChallenge(voter).compose(found -> {
+      if (found.isEmpty() || found.get().channel().isEmpty()) {
+        return Future.succeededFuture(Optional.<LoginOutcome>empty());
+      }
+      String challenge = found.get().storedId().substring(election.id().length() + 1);
+      return audit.record(election.id(), AuditEvent.of(clock.instant(), "support.resend", by.actor(), by.ip(),
+              "asked", "voter", voter.pseudonym()))
+          .compose(v -> logins.resend(election, challenge, Optional.empty(), by)).map(Optional::of);
     });
   }
 

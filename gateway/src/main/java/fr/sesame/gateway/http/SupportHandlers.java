@@ -31,6 +31,7 @@ public final class SupportHandlers implements RouteGroup {
     String base = "/v1/support/elections/:electionId/voters/:identifier";
     routes.plain(router.get(base), "support-status", auth.require(Role.SUPPORT, Role.ADMIN), this::status);
     routes.json(router.post(base + "/unlock"), "support-unlock", auth.require(Role.SUPPORT, Role.ADMIN), this::unlock);
+    routes.json(router.post(base + "/resend"), "support-resend", auth.require(Role.SUPPORT, Role.ADMIN), this::resend);
   }
 
   private void status(RoutingContext ctx) {
@@ -42,7 +43,38 @@ public final class SupportHandlers implements RouteGroup {
             .put("failedAttempts", s.failedAttempts())
             .put("lockedAt", s.lockedAt() == null ? null : s.lockedAt().toString())
             .put("lastLoginAt", s.lastLoginAt() == null ? null : s.lastLoginAt().toString())
-            .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("hasVoted", s.hasVoted())))
+            .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("hasVoted", s.hasVoted())
+            .put("recentLogins", recentLogins(s)).put("lastCode", s.lastCode().map(SupportHandlers::lastCode)
+                .orElse(null))))
+        .onFailure(ctx::fail);
+  }
+
+  private static io.vertx.core.json.JsonArray recentLogins(SupportService.VoterStatus s) {
+    io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+    s.recentLogins().forEach(l -> out.add(new JsonObject().put("at", java.time.Instant.ofEpochMilli(l.atMs())
+        .toString()).put("ip", l.ip())));
+    return out;
+  }
+
+  private static JsonObject lastCode(SupportService.LastCode c) {
+    return new JsonObject().put("channel", c.channel()).put("status", c.status()).put("provider", c.provider())
+        .put("updatedAt", c.updatedAt() == null ? null : c.updatedAt().toString()).put("resends", c.resends())
+        .put("valid", c.valid());
+  }
+
+  private void resend(RoutingContext ctx) {
+    String identifier = identifier(ctx);
+    JsonInput.readOptional(ctx, Set.of());
+    Paths.election(ctx, elections)
+        .compose(e -> support.resend(e, identifier, ApiKeyAuth.client(ctx)))
+        .onSuccess(outcome -> {
+          if (outcome.isEmpty()) {
+            ctx.fail(new ProblemException(ProblemType.CHALLENGE_NOT_FOUND,
+                "this voter has no login waiting for a code: the voter logs in again"));
+          } else {
+            LoginHandlers.write(ctx, outcome.get());
+          }
+        })
         .onFailure(ctx::fail);
   }
 

@@ -118,7 +118,7 @@ public final class StaffService {
   // ---------------------------------------------------------------- invitation
 
   /** The result of an invitation: the account, and whether it was new (an existing one is not changed). */
-  public record Invited(String staffId, boolean created) {}
+  public record Invited(String staffId, boolean created, String notificationId) {}
 
   /**
    * Creates an account for {@code email} with {@code roles} (election id → role) and sends its invitation by
@@ -136,7 +136,7 @@ public final class StaffService {
     fields.put("c", Long.toString(clock.millis()));
     return store.create(id, fields).compose(created -> {
       if (!created) {
-        return Future.succeededFuture(new Invited(id, false));
+        return Future.succeededFuture(new Invited(id, false, null));
       }
       String token = RandomTokens.base64Url(random.bytes(32));
       String url = consoleBase.get() + "/console/invitation/" + token;
@@ -149,7 +149,7 @@ public final class StaffService {
             roles.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
                 "staff.invite", by.actor(), by.ip(), "invited", "staff", id, "role", role.wireName(),
                 "to", Contacts.maskEmail(email.strip())))));
-            return Future.all(audited).map(new Invited(id, true));
+            return Future.all(audited).map(new Invited(id, true, a.id()));
           });
     });
   }

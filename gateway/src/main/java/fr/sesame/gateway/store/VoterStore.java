@@ -22,7 +22,14 @@ public interface VoterStore {
    * @param lockedAtMs when the account locked, 0 when it is not locked
    */
   record VoterRecord(String college, long failures, long lockedAtMs, long lastLoginMs, String identityEnc,
-                     String emailEnc, String phoneEnc, String loginPhoneEnc) {
+                     String emailEnc, String phoneEnc, String loginPhoneEnc, List<Login> recentLogins) {
+    public VoterRecord {
+      recentLogins = recentLogins == null ? List.of() : List.copyOf(recentLogins);
+    }
+
+    /** A login that opened a session: when (ms), from which address. */
+    public record Login(long atMs, String ip) {}
+
     public boolean locked() {
       return lockedAtMs > 0;
     }
@@ -111,6 +118,15 @@ public interface VoterStore {
 
   /** Second step: the rate limits, lock check, code check, failure count or a new session. */
   Future<StepResult> checkCode(CodeCheck check);
+
+  /**
+   * The voter's current login challenge, for support: its id as stored ({@code election/challenge}), its channel
+   * ("" when no code was sent yet), the notification of its last code, its resends and when its code expires.
+   */
+  record CurrentChallenge(String storedId, String channel, String notificationId, long resends, long expiresAtMs) {}
+
+  /** @return the voter's current challenge, empty when there is none (never, used up, or expired) */
+  Future<Optional<CurrentChallenge>> currentChallenge(VoterKey voter);
 
   /** The first code of a challenge the secret opened alone: the rate limits, lock, channel, destination. */
   Future<StepResult> chooseChannel(ChannelChoice choice);

@@ -69,6 +69,8 @@ public final class ConsolePages implements RouteGroup {
     routes.plain(router.get("/console/e/:election/electeurs"), "console-voter", signedIn(this::voter));
     routes.form(router.post("/console/e/:election/electeurs/deverrouiller"), "console-unlock",
         csrf(signedIn(this::unlock)));
+    routes.form(router.post("/console/e/:election/electeurs/renvoyer"), "console-resend",
+        csrf(signedIn(this::resend)));
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -413,7 +415,8 @@ public final class ConsolePages implements RouteGroup {
       return;
     }
     support.status(electionId, identifier).onSuccess(status -> {
-      String notice = "1".equals(ctx.request().getParam("deverrouille")) ? pages.text(lang, "c.unlocked") : null;
+      String notice = "1".equals(ctx.request().getParam("deverrouille")) ? pages.text(lang, "c.unlocked")
+          : "1".equals(ctx.request().getParam("renvoye")) ? pages.text(lang, "c.resent") : null;
       if (status.isEmpty()) {
         renderVoter(ctx, 404, lang, who, role.get(), identifier, null, Map.of("identifier",
             pages.text(lang, "c.err.notOnRoll")), null);
@@ -430,6 +433,7 @@ public final class ConsolePages implements RouteGroup {
     String electionId = ctx.pathParam("election");
     m.put("searchAction", "/console/e/" + electionId + "/electeurs");
     m.put("unlockAction", "/console/e/" + electionId + "/electeurs/deverrouiller");
+    m.put("resendAction", "/console/e/" + electionId + "/electeurs/renvoyer");
     m.put("logoutAction", "/console/deconnexion");
     m.put("homeHref", "/console");
     m.put("electionId", electionId);
@@ -454,10 +458,65 @@ public final class ConsolePages implements RouteGroup {
       v.put("email", voter.maskedEmail() == null ? "—" : voter.maskedEmail());
       v.put("voted", pages.text(lang, voter.hasVoted() ? "c.yes" : "c.no"));
       v.put("mayUnlock", role.mayActOnVoters() && voter.locked());
+      List<String> logins = new ArrayList<>();
+      voter.recentLogins().forEach(l -> logins.add(pages.text(lang, "c.loginAt",
+          f.format(java.time.Instant.ofEpochMilli(l.atMs()).atZone(PARIS)), l.ip())));
+      v.put("recentLogins", logins);
+      v.put("hasLogins", !logins.isEmpty());
+      voter.lastCode().ifPresent(c -> {
+        Map<String, Object> code = new HashMap<>();
+        code.put("channel", pages.text(lang, "channel." + c.channel()));
+        code.put("status", pages.texts(lang).getOrDefault("c.delivery." + c.status(), c.status()));
+        code.put("provider", c.provider() == null ? "—" : c.provider());
+        code.put("updatedAt", c.updatedAt() == null ? "—" : f.format(c.updatedAt().atZone(PARIS)));
+        code.put("resends", Long.toString(c.resends()));
+        code.put("valid", pages.text(lang, c.valid() ? "c.yes" : "c.no"));
+        v.put("lastCode", code);
+        v.put("mayResend", role.mayActOnVoters() && !voter.locked());
+      });
       m.put("voter", v);
     }
-    errors(m, errors, List.of("identifier", "reason"));
+    errors(m, errors, List.of("identifier", "reason", "resend"));
     render(ctx, status, "console-voter", lang, pages.text(lang, "c.voterTitle"), m, null);
+  }
+
+  private void resend(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    if (!role.get().mayActOnVoters()) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
+          pages.text(lang, "cBackHome"));
+      return;
+    }
+    String identifier = trimmed(first(ctx, "identifiant"));
+    if (identifier == null || !RollLineParser.IDENTIFIER.matcher(identifier).matches()) {
+      renderVoter(ctx, 400, lang, who, role.get(), identifier, null, Map.of("identifier",
+          pages.text(lang, "c.err.identifier")), null);
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    String back = "/console/e/" + electionId + "/electeurs?identifiant="
+        + java.net.URLEncoder.encode(identifier, java.nio.charset.StandardCharsets.UTF_8);
+    elections.find(electionId).compose(e -> e.isEmpty() ? Future.succeededFuture(Optional.<fr.sesame.gateway.auth
+            .LoginOutcome>empty()) : support.resend(e.get(), identifier, from(ctx, who.actor())))
+        .onSuccess(outcome -> {
+          if (outcome.isPresent() && outcome.get() instanceof fr.sesame.gateway.auth.LoginOutcome.OtpSent) {
+            redirect(ctx, back + "&renvoye=1");
+            return;
+          }
+          String why = outcome.isEmpty() ? "c.err.noChallenge" : switch (outcome.get().kind()) {
+            case RESEND_LIMIT -> "c.err.resendLimit";
+            case RATE_LIMITED, SENDS_SUSPENDED -> "c.err.rateLimited";
+            case UNKNOWN_CHALLENGE -> "c.err.noChallenge";
+            default -> "c.err.resendFailed";
+          };
+          int status = outcome.isEmpty() || outcome.get().kind().problem() == null ? 409
+              : outcome.get().kind().problem().status();
+          support.status(electionId, identifier).onSuccess(st -> renderVoter(ctx, status, lang, who, role.get(),
+              identifier, st.orElse(null), Map.of("resend", pages.text(lang, why)), null)).onFailure(ctx::fail);
+        }).onFailure(ctx::fail);
   }
 
   private void unlock(RoutingContext ctx, StaffService.Staff who, String lang) {

@@ -36,7 +36,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   static final LuaScript UNLOCK = LuaScript.load("redis/voter/unlock.lua");
   static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua");
   static final LuaScript END = LuaScript.load("redis/voter/session_end.lua");
-  private static final String[] VOTER_FIELDS = {"c", "f", "la", "ll", "n", "e", "p", "lp"};
+  private static final String[] VOTER_FIELDS = {"c", "f", "la", "ll", "n", "e", "p", "lp", "lh"};
 
   private final RedisAccess redis;
 
@@ -76,6 +76,24 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
             ch.notificationId(), Long.toString(a.idempotency().ttlMs()), a.idempotency().codeEnc(), ch.lang()))
         .map(r -> step(r, a.limits(), o -> a.channel().isEmpty() ? StepResult.secretOnly(str(o, 1), str(o, 3))
             : StepResult.challenge(str(o, 1), a.channel(), field(str(o, 2)), str(o, 3))));
+  }
+
+  @Override
+  public Future<Optional<CurrentChallenge>> currentChallenge(VoterKey voter) {
+    return redis.await(redis.commands().hmget(RedisKeys.challenge(voter.pseudonym()), "id", "ch", "nid", "r", "x"))
+        .map(values -> {
+          Map<String, String> f = new HashMap<>();
+          for (KeyValue<String, String> kv : values) {
+            if (kv.hasValue()) {
+              f.put(kv.getKey(), kv.getValue());
+            }
+          }
+          if (f.get("id") == null) {
+            return Optional.<CurrentChallenge>empty();
+          }
+          return Optional.of(new CurrentChallenge(f.get("id"), f.getOrDefault("ch", ""), f.getOrDefault("nid", ""),
+              longOf(f.get("r")), longOf(f.get("x"))));
+        });
   }
 
   @Override
@@ -160,8 +178,21 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
         return Optional.empty();
       }
       return Optional.of(new VoterRecord(f.get("c"), longOf(f.get("f")), longOf(f.get("la")), longOf(f.get("ll")),
-          f.get("n"), f.get("e"), f.get("p"), f.get("lp")));
+          f.get("n"), f.get("e"), f.get("p"), f.get("lp"), recentLogins(f.get("lh"))));
     });
+  }
+
+  /** verify_code.lua's {@code lh}: a JSON array of "ms ip", newest first. */
+  private static List<VoterRecord.Login> recentLogins(String json) {
+    if (json == null || json.isEmpty() || !json.startsWith("[")) {
+      return List.of();
+    }
+    List<VoterRecord.Login> out = new java.util.ArrayList<>();
+    for (Object o : new io.vertx.core.json.JsonArray(json)) {
+      String[] parts = String.valueOf(o).split(" ", 2);
+      out.add(new VoterRecord.Login(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : ""));
+    }
+    return out;
   }
 
   private static long longOf(String s) {

@@ -52,8 +52,8 @@ class ConsoleBrowserTest {
 
   /** From the invitation link to an active account; @return the app's secret */
   private static byte[] enrol(Browser b, String email) {
-    assertThat(StaffConsoleTest.invite(email, el, "support").status()).isEqualTo(201);
-    b.open(base() + "/console/invitation/" + StaffConsoleTest.invitationToken(email));
+    assertThat(ConsoleFixtures.invite(gw, email, el, "support").status()).isEqualTo(201);
+    b.open(base() + "/console/invitation/" + ConsoleFixtures.invitationToken(gw, email));
     assertThat(b.title()).contains("Activer votre compte");
     b.axe().assertNoViolations("the invitation page");
     b.find(By.id("password")).sendKeys("Password1");

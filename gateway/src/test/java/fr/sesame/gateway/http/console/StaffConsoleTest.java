@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StaffConsoleTest {
   @RegisterExtension
   static final TestGateway gw = TestGateway.withOidc();
-  private static final Pattern LINK = Pattern.compile("/console/invitation/([A-Za-z0-9_-]{43})");
   private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7 ]+)<");
   private static final String PASSWORD = "Bureau-de-vote-2026";
   static String el;
@@ -40,26 +39,11 @@ class StaffConsoleTest {
   }
 
   static Http.Res invite(String email, String election, String role) {
-    return gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", email)
-        .put("name", "Agent " + role).put("roles", new JsonArray().add(new JsonObject().put("election", election)
-            .put("role", role))));
+    return ConsoleFixtures.invite(gw, email, election, role);
   }
 
   static String invitationToken(String email) {
-    // the invitation goes through the outbox: it arrives when the dispatcher has sent it
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (gw.outbox.last(email) == null && System.nanoTime() < until) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    assertThat(gw.outbox.last(email)).as("an invitation to " + email).isNotNull();
-    Matcher m = LINK.matcher(gw.outbox.last(email).message().text());
-    assertThat(m.find()).isTrue();
-    return m.group(1);
+    return ConsoleFixtures.invitationToken(gw, email);
   }
 
   /** Sets the password and the app from the invitation; @return the app's secret */
@@ -177,6 +161,44 @@ class StaffConsoleTest {
 
     assertThat(b.get("/console/e/" + el + "/electeurs?identifiant=nobody").status()).isEqualTo(404);
     assertThat(b.get("/console/e/" + el + "/electeurs?identifiant=%3Cscript%3E").status()).isEqualTo(400);
+  }
+
+  @Test
+  void supportSeesTheLastLoginsAndTheCurrentCodeAndSendsItAgain() {
+    FormClient b = new FormClient(gw.gateway.port());
+    agent(b, "agent.e@univ-test.fr", el, "support");
+    String staffId = invite("agent.e@univ-test.fr", el, "support").json().getString("staffId");
+    gw.clock.advance(Duration.ofMinutes(7));
+    int before = gw.outbox.list("+33612345678").size();
+    Http.Res started = gw.login(el, "alice", "20231234", "sms");
+    assertThat(started.status()).isEqualTo(200);
+    ConsoleFixtures.awaitMessages(gw, "+33612345678", before + 1);
+    assertThat(gw.verify(el, started.json().getString("challengeId"), gw.lastCode("+33612345678")).status())
+        .isEqualTo(200);
+    gw.clock.advance(Duration.ofMinutes(7));
+    assertThat(gw.login(el, "alice", "20231234", "sms").status()).isEqualTo(200);
+    ConsoleFixtures.awaitMessages(gw, "+33612345678", before + 2);
+    FormClient.Page page = b.get("/console/e/" + el + "/electeurs?identifiant=alice");
+    assertThat(page.body()).contains("Dernières connexions", "depuis 127.0.0.1", "Dernier code de connexion", "SMS");
+    int sent = gw.outbox.list("+33612345678").size();
+    FormClient.Page resent = b.post("/console/e/" + el + "/electeurs/renvoyer", Map.of("csrf", page.csrf(),
+        "identifiant", "alice"));
+    assertThat(resent.status()).as(resent.body()).isEqualTo(303);
+    assertThat(b.get(resent.location()).body()).contains("renvoyé");
+    ConsoleFixtures.awaitMessages(gw, "+33612345678", sent + 1);
+    assertThat(audit(el)).extracting(e -> e.getString("type") + " " + e.getString("actor"))
+        .contains("support.resend staff:" + staffId);
+    Http.Res api = gw.http.get("/v1/support/elections/" + el + "/voters/alice", TestGateway.SUPPORT);
+    assertThat(api.json().getJsonArray("recentLogins")).isNotEmpty();
+    assertThat(api.json().getJsonObject("lastCode").getString("channel")).isEqualTo("sms");
+    assertThat(api.json().getJsonObject("lastCode").getLong("resends")).isEqualTo(1);
+    // a voter with no login under way: nothing to send
+    FormClient.Page none = b.post("/console/e/" + el + "/electeurs/renvoyer", Map.of("csrf", page.csrf(),
+        "identifiant", "emma"));
+    assertThat(none.status()).isEqualTo(409);
+    assertThat(none.body()).contains("recommencer sa connexion");
+    assertThat(gw.http.post("/v1/support/elections/" + el + "/voters/emma/resend", TestGateway.SUPPORT,
+        new JsonObject()).status()).isEqualTo(404);
   }
 
   @Test

@@ -85,6 +85,20 @@ class VerifyCodeScriptTest {
   }
 
   @Test
+  void theLastFiveLoginsAreKeptNewestFirstWithTheirAddress() {
+    onRollWithChallenge();
+    for (int i = 0; i < 7; i++) {
+      redis().hset(challengeKey, Map.of("id", "ch-1", "h", CODE, "x", Long.toString(EXPIRES + i)));
+      assertThat(check("ch-1", CODE, NOW + i).code()).isEqualTo(Code.OK);
+    }
+    assertThat(new io.vertx.core.json.JsonArray(redis().hget(voterKey, "lh")).getList()).containsExactly(
+        (NOW + 6) + " 192.0.2.1", (NOW + 5) + " 192.0.2.1", (NOW + 4) + " 192.0.2.1", (NOW + 3) + " 192.0.2.1",
+        (NOW + 2) + " 192.0.2.1");
+    assertThat(await(store.read(voter)).orElseThrow().recentLogins()).first()
+        .isEqualTo(new fr.sesame.gateway.store.VoterStore.VoterRecord.Login(NOW + 6, "192.0.2.1"));
+  }
+
+  @Test
   void aWrongCodeCountsAFailureAndKeepsTheChallengeForAnotherTry() {
     onRollWithChallenge("f", "2");
 

@@ -1,0 +1,67 @@
+package fr.sesame.gateway.http.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.Http;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Staff invitations for the console tests, on the gateway each test class owns (a helper holding no gateway of
+ * its own: a second gateway on the same Redis would take the first one's messages into its own outbox).
+ */
+final class ConsoleFixtures {
+  private static final Pattern LINK = Pattern.compile("/console/invitation/([A-Za-z0-9_-]{43})");
+
+  private ConsoleFixtures() {}
+
+  private static final Map<String, String> NOTIFICATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Invites through {@code gw}'s API (each test class its own gateway: its outbox gets the message). */
+  static Http.Res invite(TestGateway gw, String email, String election, String role) {
+    Http.Res r = gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", email)
+        .put("name", "Agent " + role).put("roles", new JsonArray().add(new JsonObject().put("election", election)
+            .put("role", role))));
+    if (r.status() == 201) {
+      NOTIFICATIONS.put(email, r.json().getString("notificationId"));
+    }
+    return r;
+  }
+
+  static String invitationToken(TestGateway gw, String email) {
+    // the invitation goes through the outbox: it arrives when the dispatcher has sent it
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (gw.outbox.last(email) == null && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(gw.outbox.last(email)).as("an invitation to " + email + ": " + gw.http.get("/v1/notifications/"
+        + NOTIFICATIONS.get(email), TestGateway.PLATFORM).body()).isNotNull();
+    Matcher m = LINK.matcher(gw.outbox.last(email).message().text());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+
+  /** Waits (10 s at most) until {@code to} has received {@code count} messages: the outbox sends after answering. */
+  static void awaitMessages(TestGateway gw, String to, int count) {
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (gw.outbox.list(to).size() < count && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(gw.outbox.list(to)).as("messages to " + to).hasSizeGreaterThanOrEqualTo(count);
+  }
+}
