@@ -13,25 +13,26 @@ import fr.sesame.gateway.store.VoterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.core.streams.ReadStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Imports a voter roll (CSV, header {@link RollLineParser#HEADER}) read as a stream, line by line: valid voters
- * are written in pipelined batches of {@value #BATCH} while the stream is paused, so a roll of any size is never
- * held in memory. The report counts what was imported and lists rejected lines (the first {@value #MAX_LISTED})
- * with their number and reason; the import is audited. A roll that cannot be read fails with a
- * {@link ProblemException}: too large ({@code payload-too-large}), no header or a line too long
- * ({@code validation-failed}); voters written before that stay written (a re-import is idempotent).
+ * Imports a voter roll (CSV, header {@link RollLineParser#HEADER}, separated by {@code ,} or {@code ;}, in UTF-8
+ * or Windows-1252: {@link RollCharset}) read as a stream, line by line: valid voters are written in pipelined
+ * batches of {@value #BATCH} while the stream is paused, so a roll of any size is never held in memory. The
+ * report ({@link RollReport}) counts what was imported, lists rejected lines with their number and reason and the
+ * imported voters no channel of their college reaches, and says which encoding and separator were read; the
+ * import is audited. A roll that cannot be read fails with a {@link ProblemException}: too large
+ * ({@code payload-too-large}), no header, UTF-16 or a line too long ({@code validation-failed}); voters written
+ * before that stay written (a re-import is idempotent).
  */
 public final class RollImport {
   static final int BATCH = 500;
-  static final int MAX_LISTED = 1000;
   private static final int MAX_LINE_BYTES = 8 * 1024;
 
   private final VoterStore voters;
@@ -61,7 +62,7 @@ public final class RollImport {
 
   /**
    * Reads {@code body} (paused by the caller, resumed here) to its end.
-   * @return the report: imported, created, updated, rejected, rejections [{line, reason}], rejectionsTruncated
+   * @return the report ({@link RollReport#toJson})
    */
   public Future<JsonObject> run(Election election, ReadStream<Buffer> body, ClientInfo client) {
     return new Upload(election, body, client).start();
@@ -71,16 +72,17 @@ public final class RollImport {
   private final class Upload {
     private final Election election;
     private final ClientInfo client;
-    private final RollLineParser parser;
     private final RecordParser lines;
     private final Promise<JsonObject> result = Promise.promise();
+    private final RollCharset charset = new RollCharset();
+    private final RollReport report = new RollReport();
+    private RollLineParser parser; // once the header has told the separator
+    private char separator;
     private List<VoterStore.VoterRow> batch = new ArrayList<>(BATCH);
-    private final JsonArray rejections = new JsonArray();
     private long lineNo;
     private long bytes;
     private long imported;
     private long created;
-    private long rejected;
     private boolean writing;
     private boolean ended;
     private boolean done;
@@ -88,7 +90,6 @@ public final class RollImport {
     Upload(Election election, ReadStream<Buffer> body, ClientInfo client) {
       this.election = election;
       this.client = client;
-      this.parser = new RollLineParser(election, keys, hasher, cipher);
       this.lines = RecordParser.newDelimited("\n", body);
       lines.maxRecordSize(MAX_LINE_BYTES);
     }
@@ -117,26 +118,44 @@ public final class RollImport {
       }
       byte[] raw = buf.getBytes();
       if (lineNo == 1) {
-        if (!RollLineParser.isHeader(raw)) {
-          abort(invalid("the first line must be the header " + RollLineParser.HEADER));
-        }
+        header(raw);
         return;
       }
-      RollLineParser.Result r = parser.parse(raw);
+      Optional<String> text = charset.decode(raw);
+      if (text.isEmpty()) {
+        report.rejected(lineNo, charset.invalidReason());
+        return;
+      }
+      RollLineParser.Result r = parser.parse(text.get());
       if (r == null) {
         return;
       }
       if (r.rejection() != null) {
-        rejected++;
-        if (rejections.size() < MAX_LISTED) {
-          rejections.add(new JsonObject().put("line", lineNo).put("reason", r.rejection()));
-        }
+        report.rejected(lineNo, r.rejection());
         return;
+      }
+      if (r.unreachable() != null) {
+        report.unreachable(lineNo, r.unreachable());
       }
       batch.add(r.row());
       if (batch.size() >= BATCH) {
         flushThenMaybeFinish();
       }
+    }
+
+    /** The header line tells the separator (and may carry a UTF-8 byte-order mark). */
+    private void header(byte[] raw) {
+      if (RollCharset.isUtf16(raw)) {
+        abort(invalid("the roll is in UTF-16 (\"Unicode text\"): save it as CSV, in UTF-8 or Windows-1252"));
+        return;
+      }
+      Optional<Character> found = charset.header(raw).flatMap(RollLineParser::separatorOf);
+      if (found.isEmpty()) {
+        abort(invalid(HEADER_EXPECTED));
+        return;
+      }
+      separator = found.get();
+      parser = new RollLineParser(election, keys, hasher, cipher, separator);
     }
 
     private void flushThenMaybeFinish() {
@@ -171,15 +190,15 @@ public final class RollImport {
       }
       done = true;
       if (lineNo == 0) {
-        result.fail(invalid("the roll is empty; the first line must be the header " + RollLineParser.HEADER));
+        result.fail(invalid("the roll is empty; " + HEADER_EXPECTED));
         return;
       }
-      JsonObject report = new JsonObject().put("imported", imported).put("created", created)
-          .put("updated", imported - created).put("rejected", rejected).put("rejections", rejections)
-          .put("rejectionsTruncated", rejected > rejections.size());
+      JsonObject json = report.toJson(imported, created, charset, separator);
       audit.record(election.id(), AuditEvent.of(clock.instant(), "roll.import", client.actor(), client.ip(),
-              rejected == 0 ? "success" : "partial", "imported", imported, "created", created, "rejected", rejected))
-          .map(report).onComplete(result);
+              report.rejected() == 0 ? "success" : "partial", "imported", imported, "created", created,
+              "rejected", report.rejected(), "unreachable", report.unreachableCount(), "encoding", charset.name(),
+              "separator", String.valueOf(separator)))
+          .map(json).onComplete(result);
     }
 
     private void abort(Throwable failure) {
@@ -189,6 +208,9 @@ public final class RollImport {
       }
     }
   }
+
+  private static final String HEADER_EXPECTED = "the first line must be the header " + RollLineParser.HEADER
+      + " (or the same names separated by ;)";
 
   private static ProblemException invalid(String detail) {
     return new ProblemException(ProblemType.VALIDATION_FAILED, detail);

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.roll;
 
+import fr.sesame.channels.ChannelKind;
 import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.gateway.domain.Contacts;
 import fr.sesame.gateway.domain.VoterKey;
@@ -16,9 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -27,68 +25,85 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Turns the lines of one voter-roll upload into voters to store, or into a reason for rejecting the line.
- * One instance per upload (it remembers identifiers to find duplicates). Not thread-safe.
+ * Turns the lines of one voter-roll upload, once decoded, into voters to store, or into a reason for rejecting the
+ * line. One instance per upload (it remembers identifiers to find duplicates). Not thread-safe.
  *
- * <p>Columns: {@value #HEADER}. Only identifier, college and the secret are required; for a
+ * <p>Columns: {@value #HEADER}, separated by {@code ,} or by {@code ;} (what Excel saves where the decimal mark is
+ * a comma, as in France), the same separator on every line: the header line tells which ({@link #separatorOf}),
+ * never a data line, whose cells may hold either. Only identifier, college and the secret are required; for a
  * {@code BIRTH_DATE} college an empty secret means the birth date is the secret.
  */
 public final class RollLineParser {
-  public static final String HEADER = "identifier,college,lastName,firstName,birthDate,email,phone,secret";
+  /** The column names, in order. */
+  public static final List<String> COLUMNS =
+      List.of("identifier", "college", "lastName", "firstName", "birthDate", "email", "phone", "secret");
+  public static final String HEADER = String.join(",", COLUMNS);
   /** What a voter identifier may be made of. */
   public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._@+-]{1,128}");
   private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{0,100}");
-  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().get();
+  private static final char[] SEPARATORS = {',', ';'};
 
-  /** A line's result: a voter, or the reason it was rejected. */
-  public record Result(VoterRow row, String rejection) {}
+  /**
+   * A line's result: a voter, or the reason it was rejected. {@code unreachable} is set for a voter whose line
+   * gives no contact for any channel of the college (imported all the same).
+   */
+  public record Result(VoterRow row, String rejection, Unreachable unreachable) {}
+
+  /**
+   * A voter the roll gives no contact for on any channel the college allows: no code can reach them.
+   * @param identifier   the voter's identifier, as on the roll
+   * @param phoneAtLogin true when the college allows SMS or voice: the voter may give a phone at login (then
+   *                     claimed for them); false: login answers 422 {@code no-destination}
+   */
+  public record Unreachable(String identifier, boolean phoneAtLogin) {}
 
   private final Election election;
   private final VoterKeys keys;
   private final KeyedHasher hasher;
   private final FieldCipher cipher;
+  private final CSVFormat csv;
   private final LongSet seen = new LongSet();
 
-  public RollLineParser(Election election, VoterKeys keys, KeyedHasher hasher, FieldCipher cipher) {
+  /** @param separator the roll's separator, as found by {@link #separatorOf} */
+  public RollLineParser(Election election, VoterKeys keys, KeyedHasher hasher, FieldCipher cipher, char separator) {
     this.election = election;
     this.keys = keys;
     this.hasher = hasher;
     this.cipher = cipher;
+    this.csv = format(separator);
   }
 
-  /** @return true when the header line is the expected one (a UTF-8 byte-order mark is allowed) */
-  public static boolean isHeader(byte[] line) {
-    String s = decode(line).orElse("");
-    if (s.startsWith("\uFEFF")) {
-      s = s.substring(1);
+  /**
+   * Finds the separator from the header line, whose names are known: the one that splits it into exactly
+   * {@link #COLUMNS} (names may be quoted, or padded with spaces).
+   * @param header the header line's text, without a byte-order mark
+   * @return {@code ,} or {@code ;}, or empty when the line is not the header
+   */
+  public static Optional<Character> separatorOf(String header) {
+    for (char separator : SEPARATORS) {
+      Optional<List<String>> cells = cells(format(separator), header.strip());
+      if (cells.isPresent() && cells.get().stream().map(String::strip).toList().equals(COLUMNS)) {
+        return Optional.of(separator);
+      }
     }
-    return s.strip().equals(HEADER);
+    return Optional.empty();
   }
 
   /** @return null for a blank line (skipped), else the voter or the rejection */
-  public Result parse(byte[] line) {
-    Optional<String> text = decode(line);
-    if (text.isEmpty()) {
-      return reject("not valid UTF-8");
-    }
-    String s = text.get();
+  public Result parse(String line) {
+    String s = line;
     if (s.endsWith("\r")) {
       s = s.substring(0, s.length() - 1);
     }
     if (s.isBlank()) {
       return null;
     }
-    List<String> f;
-    try (var parser = CSV.parse(new StringReader(s))) {
-      List<CSVRecord> records = parser.getRecords();
-      if (records.size() != 1) {
-        return reject("malformed CSV line");
-      }
-      f = records.get(0).toList();
-    } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+    Optional<List<String>> cells = cells(csv, s);
+    if (cells.isEmpty()) {
       return reject("malformed CSV line");
     }
-    if (f.size() != 8) {
+    List<String> f = cells.get();
+    if (f.size() != COLUMNS.size()) {
       return reject("expected 8 columns, found " + f.size());
     }
     String identifier = f.get(0).strip();
@@ -97,7 +112,8 @@ public final class RollLineParser {
     }
     Optional<College> college = election.college(f.get(1).strip());
     if (college.isEmpty()) {
-      return reject("unknown college '" + truncate(f.get(1).strip()) + "'");
+      // the only cell a rejection echoes: neutralised, as reports end up in spreadsheets
+      return reject("unknown college '" + SpreadsheetSafe.text(truncate(f.get(1).strip())) + "'");
     }
     String lastName = f.get(2).strip();
     String firstName = f.get(3).strip();
@@ -149,23 +165,36 @@ public final class RollLineParser {
         hasher.hashText(HashPurpose.SECRET, election.id(), identifier, secret.get()),
         cipher.encrypt(identity, CipherContext.voter(voter.pseudonym(), VoterField.IDENTITY)),
         email.isEmpty() ? "" : cipher.encrypt(email, CipherContext.voter(voter.pseudonym(), VoterField.EMAIL)),
-        phone.isEmpty() ? "" : cipher.encrypt(phone, CipherContext.voter(voter.pseudonym(), VoterField.PHONE))), null);
+        phone.isEmpty() ? "" : cipher.encrypt(phone, CipherContext.voter(voter.pseudonym(), VoterField.PHONE))), null,
+        reachable(college.get(), email, phone) ? null : new Unreachable(identifier,
+            college.get().otpChannels().stream().anyMatch(ChannelKind::usesPhone)));
+  }
+
+  /** @return true when the line gives a contact for one of the college's channels at least */
+  private static boolean reachable(College college, String email, String phone) {
+    return college.otpChannels().stream().anyMatch(channel -> channel == ChannelKind.EMAIL ? !email.isEmpty()
+        : channel.usesPhone() && !phone.isEmpty());
   }
 
   private static Result reject(String reason) {
-    return new Result(null, reason);
+    return new Result(null, reason, null);
+  }
+
+  private static CSVFormat format(char separator) {
+    return CSVFormat.RFC4180.builder().setDelimiter(separator).get();
+  }
+
+  /** @return the cells of one CSV line, or empty when it is not one well-formed record */
+  private static Optional<List<String>> cells(CSVFormat format, String line) {
+    try (var parser = format.parse(new StringReader(line))) {
+      List<CSVRecord> records = parser.getRecords();
+      return records.size() == 1 ? Optional.of(records.get(0).toList()) : Optional.empty();
+    } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+      return Optional.empty();
+    }
   }
 
   private static String truncate(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;
-  }
-
-  private static Optional<String> decode(byte[] bytes) {
-    try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
   }
 }

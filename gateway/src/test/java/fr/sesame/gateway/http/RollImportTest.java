@@ -124,18 +124,6 @@ class RollImportTest {
   }
 
   @Test
-  void invalidUtf8LineIsRejectedAlone() throws Exception {
-    String el = emptyElection();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write((HEADER + "\nok,etudiants,A,A,,,,12345678\nbad,etudiants,").getBytes(StandardCharsets.UTF_8));
-    out.write(new byte[] {(byte) 0xC3, (byte) 0x28});
-    out.write(",A,,,,12345678\n".getBytes(StandardCharsets.UTF_8));
-    Http.Res r = gw.http.postRaw("/v1/admin/elections/" + el + "/voters", ADMIN, "text/csv", out.toByteArray());
-    assertThat(r.json().getLong("imported")).isEqualTo(1);
-    assertThat(r.json().getJsonArray("rejections").getJsonObject(0).getString("reason")).contains("UTF-8");
-  }
-
-  @Test
   void reimportIsIdempotentAndKeepsLockAndVote() {
     String el = gw.openElection();
     for (int i = 0; i < 5; i++) {
