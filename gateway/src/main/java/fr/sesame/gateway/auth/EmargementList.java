@@ -45,13 +45,20 @@ public final class EmargementList {
           JsonObject who = enc == null ? new JsonObject()
               : new JsonObject(cipher.decrypt(enc, CipherContext.voter(e.getKey(), VoterField.IDENTITY)));
           JsonObject rec = new JsonObject(e.getValue());
-          out.append(CSVFormat.RFC4180.format(who.getString("i", ""), who.getString("l", ""), who.getString("f", ""),
-              rec.getString("c", ""), Instant.ofEpochMilli(rec.getLong("t")).toString(), rec.getString("ip", ""),
+          // what came from the roll is neutralised: a name such as =HYPERLINK(...) must not run when the list is
+          // opened in a spreadsheet (the identifier, names and college; the rest is the gateway's own)
+          out.append(CSVFormat.RFC4180.format(safe(who.getString("i", "")), safe(who.getString("l", "")),
+              safe(who.getString("f", "")), safe(rec.getString("c", "")),
+              Instant.ofEpochMilli(rec.getLong("t")).toString(), rec.getString("ip", ""),
               rec.getString("sid", ""))).append("\r\n");
         }
         return sink.apply(out.toString()).compose(v -> "0".equals(page.cursor()) ? Future.succeededFuture()
             : page(electionId, page.cursor(), sink));
       });
     });
+  }
+
+  private static String safe(String cell) {
+    return fr.sesame.gateway.roll.SpreadsheetSafe.text(cell);
   }
 }

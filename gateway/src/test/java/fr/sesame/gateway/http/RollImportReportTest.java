@@ -115,6 +115,26 @@ class RollImportReportTest {
     assertThat(gw.status(el, "@SUM").status()).isEqualTo(200);
   }
 
+  /** Issue 15, point 9: the émargement list (CSV) neutralises what came from the roll, as the report does. */
+  @Test
+  void theEmargementListRunsNoFormulaFromTheRoll() {
+    String el = openElection();
+    String roll = HEADER + "\n"
+        + "g1,externes,=1+1,-1,1990-06-15,g1@univ-test.fr,,\n"
+        + "@g2,externes,\"=HYPERLINK(\"\"http://evil.example\"\")\",+A,1990-06-15,g2@univ-test.fr,,\n";
+    assertThat(gw.http.postRaw("/v1/admin/elections/" + el + "/voters", ADMIN, "text/csv", roll.getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(200);
+    for (String[] v : new String[][] {{"g1", "g1@univ-test.fr"}, {"@g2", "g2@univ-test.fr"}}) {
+      String token = gw.fullLogin(el, v[0], "15/06/1990", "email", v[1]);
+      assertThat(gw.http.post("/v1/elections/" + el + "/emargements", TestGateway.PLATFORM,
+          new JsonObject().put("sessionToken", token)).status()).isEqualTo(201);
+    }
+    String csv = gw.http.get("/v1/elections/" + el + "/emargements", ADMIN).body();
+    assertThat(csv).contains("g1,'=1+1,'-1,externes,", "'@g2,\"'=HYPERLINK(\"\"http://evil.example\"\")\",'+A,externes,");
+    assertThat(csv.lines().skip(1).flatMap(l -> java.util.Arrays.stream(l.split(","))))
+        .noneMatch(cell -> cell.matches("^\"?[=+\\-@].*"));
+  }
+
   private static List<String> strings(Object json) {
     List<String> out = new ArrayList<>();
     if (json instanceof JsonObject o) {
