@@ -59,6 +59,6 @@ public final class EmargementList {
   }
 
   private static String safe(String cell) {
-    return fr.sesame.gateway.roll.SpreadsheetSafe.text(cell);
+    return fr.sesame.gateway.domain.SpreadsheetSafe.text(cell);
   }
 }

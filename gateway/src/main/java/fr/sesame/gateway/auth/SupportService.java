@@ -23,7 +23,10 @@ public final class SupportService {
   /** A voter's status as support sees it; contacts are masked. */
   public record VoterStatus(String identifier, String college, boolean locked, long failedAttempts, Instant lockedAt,
                             Instant lastLoginAt, String maskedPhone, String maskedEmail, boolean hasVoted,
-                            List<VoterStore.VoterRecord.Login> recentLogins, Optional<LastCode> lastCode) {}
+                            List<Login> recentLogins, Optional<LastCode> lastCode) {}
+
+  /** A login that opened a session: when, from which address. */
+  public record Login(Instant at, String ip) {}
 
   /**
    * The voter's current login code as the outbox knows it: on which channel, its delivery status ({@code sent},
@@ -74,7 +77,8 @@ public final class SupportService {
           : null;
       return Optional.of(new VoterStatus(identifier, v.college(), v.locked(), v.failures(), instant(v.lockedAtMs()),
           instant(v.lastLoginMs()), phone == null ? null : Contacts.maskPhone(phone),
-          email == null ? null : Contacts.maskEmail(email), voted.result(), v.recentLogins(), code.result()));
+          email == null ? null : Contacts.maskEmail(email), voted.result(), v.recentLogins().stream()
+              .map(l -> new Login(Instant.ofEpochMilli(l.atMs()), l.ip())).toList(), code.result()));
     });
   }
 

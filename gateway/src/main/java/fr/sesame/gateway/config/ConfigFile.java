@@ -62,6 +62,7 @@ final class ConfigFile {
   static final class Lockout {
     public Integer maxFailures;
     public Duration unknownIdentifierTtl;
+    public Integer massAlertPerMinute;
   }
 
   /** {@link OtpConfig}. */

@@ -66,7 +66,7 @@ public final class ConfigLoader {
     ConfigFile.Lockout l = orNew(file.lockout, ConfigFile.Lockout::new);
     LockoutConfig d1 = LockoutConfig.DEFAULTS;
     LockoutConfig lockout = build(problems, () -> new LockoutConfig(or(l.maxFailures, d1.maxFailures()),
-        or(l.unknownIdentifierTtl, d1.unknownIdentifierTtl())));
+        or(l.unknownIdentifierTtl, d1.unknownIdentifierTtl()), or(l.massAlertPerMinute, d1.massAlertPerMinute())));
     ConfigFile.Otp o = orNew(file.otp, ConfigFile.Otp::new);
     OtpConfig d2 = OtpConfig.DEFAULTS;
     OtpConfig otp = build(problems, () -> new OtpConfig(or(o.digits, d2.digits()), or(o.validity, d2.validity()),

@@ -51,8 +51,7 @@ public final class SupportHandlers implements RouteGroup {
 
   private static io.vertx.core.json.JsonArray recentLogins(SupportService.VoterStatus s) {
     io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-    s.recentLogins().forEach(l -> out.add(new JsonObject().put("at", java.time.Instant.ofEpochMilli(l.atMs())
-        .toString()).put("ip", l.ip())));
+    s.recentLogins().forEach(l -> out.add(new JsonObject().put("at", l.at().toString()).put("ip", l.ip())));
     return out;
   }
 

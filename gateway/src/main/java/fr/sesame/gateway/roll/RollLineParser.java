@@ -1,5 +1,6 @@
 package fr.sesame.gateway.roll;
 
+import fr.sesame.gateway.domain.SpreadsheetSafe;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.gateway.crypto.HashPurpose;
 import fr.sesame.gateway.domain.Contacts;

@@ -1,5 +1,6 @@
 package fr.sesame.gateway.roll;
 
+import fr.sesame.gateway.domain.SpreadsheetSafe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -460,7 +460,7 @@ public final class ConsolePages implements RouteGroup {
       v.put("mayUnlock", role.mayActOnVoters() && voter.locked());
       List<String> logins = new ArrayList<>();
       voter.recentLogins().forEach(l -> logins.add(pages.text(lang, "c.loginAt",
-          f.format(java.time.Instant.ofEpochMilli(l.atMs()).atZone(PARIS)), l.ip())));
+          f.format(l.at().atZone(PARIS)), l.ip())));
       v.put("recentLogins", logins);
       v.put("hasLogins", !logins.isEmpty());
       voter.lastCode().ifPresent(c -> {

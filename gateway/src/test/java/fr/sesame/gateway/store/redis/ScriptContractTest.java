@@ -55,6 +55,7 @@ class ScriptContractTest {
   static List<Contract> contracts() {
     return List.of(
         new Contract("redis/audit/append.lua", AppendReply.class),
+        new Contract("redis/election/count_lock.lua", null),
         new Contract("redis/election/emarge.lua", EmargeReply.class),
         new Contract("redis/oidc/put_hash.lua", null),
         new Contract("redis/oidc/redeem_code.lua", RedeemReply.class),

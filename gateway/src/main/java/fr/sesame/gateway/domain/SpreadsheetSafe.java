@@ -1,4 +1,4 @@
-package fr.sesame.gateway.roll;
+package fr.sesame.gateway.domain;
 
 /**
  * Neutralises a roll's cell before an import report or an export (the émargement list) gives it back: organisers

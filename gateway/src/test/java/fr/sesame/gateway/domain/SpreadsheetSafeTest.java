@@ -1,4 +1,4 @@
-package fr.sesame.gateway.roll;
+package fr.sesame.gateway.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

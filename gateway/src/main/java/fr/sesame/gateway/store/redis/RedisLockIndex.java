@@ -1,0 +1,46 @@
+package fr.sesame.gateway.store.redis;
+
+import fr.sesame.gateway.store.LockIndex;
+import fr.sesame.redis.LuaScript;
+import fr.sesame.redis.RedisAccess;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * {@link LockIndex} in Redis.
+ * <pre>
+ * gw:{el:E}:lk      sorted set  locked voters of election E: pseudonym -> when locked (ms)
+ * gw:{el:E}:lm:M    string      the locks of minute M (epoch minutes) in E (expires after 2 minutes)
+ * </pre>
+ */
+public final class RedisLockIndex implements LockIndex {
+  static final LuaScript COUNT = LuaScript.load("redis/election/count_lock.lua");
+  private final RedisAccess redis;
+
+  public RedisLockIndex(RedisAccess redis) {
+    this.redis = redis;
+  }
+
+  private static String locked(String electionId) {
+    return RedisKeys.election(electionId) + ":lk";
+  }
+
+  @Override
+  public Future<Long> locked(String electionId, String pseudonym, long nowMs) {
+    return COUNT.run(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000},
+        new String[] {pseudonym, Long.toString(nowMs), "120000"}).map(r -> LuaScript.num(r, 0));
+  }
+
+  @Override
+  public Future<Void> unlocked(String electionId, String pseudonym) {
+    return redis.await(redis.commands().zrem(locked(electionId), pseudonym)).mapEmpty();
+  }
+
+  @Override
+  public Future<List<String>> lockedBetween(String electionId, long fromMs, long toMs, int limit) {
+    return redis.await(redis.commands().zrangebyscore(locked(electionId), Range.create(fromMs, toMs),
+        Limit.create(0, limit)));
+  }
+}
