@@ -29,6 +29,8 @@ import fr.sesame.gateway.http.pages.LoginPages;
 import fr.sesame.gateway.staff.PasswordHasher;
 import fr.sesame.gateway.staff.StaffService;
 import fr.sesame.gateway.store.redis.RedisStaffStore;
+import fr.sesame.gateway.store.redis.RedisLockIndex;
+import fr.sesame.gateway.auth.LockoutAlarm;
 import fr.sesame.gateway.http.pages.Pages;
 import fr.sesame.gateway.oidc.OidcProvider;
 import fr.sesame.gateway.oidc.SigningKeys;
@@ -248,11 +250,22 @@ public final class Gateway implements AutoCloseable {
     RedisOutboxStore outbox = new RedisOutboxStore(redis);
     NotificationService notifications = new NotificationService(outbox, templates, cipher,
         hasher, random, clock, signals, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
+    RedisStaffStore staffStore = new RedisStaffStore(redis);
+    StaffService staff = new StaffService(staffStore, notifications, audit, hasher, cipher, random, clock,
+        new StaffService.OffLoop() {
+          @Override
+          public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+            return vertx.executeBlocking(work, false);
+          }
+        }, new PasswordHasher(), () -> config.oidc().issuer());
+    RedisLockIndex lockIndex = new RedisLockIndex(redis);
+    LockoutAlarm alarm = new LockoutAlarm(lockIndex, staff, notifications, elections, audit, clock,
+        config.lockout().massAlertPerMinute());
     LoginService logins = new LoginService(voters, notifications, audit, keys, hasher, cipher, random, clock,
-        config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()));
+        config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()), alarm::locked);
     SessionService sessions = new SessionService(voters, electionStore, audit, keys, clock, config.session(), metrics);
     SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock, notifications,
-        logins);
+        logins, lockIndex);
     RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
@@ -273,13 +286,6 @@ public final class Gateway implements AutoCloseable {
       routes.add(new OidcHandlers(provider, elections, auth, pages));
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
-      StaffService staff = new StaffService(new RedisStaffStore(redis), notifications, audit, hasher, cipher, random,
-          clock, new StaffService.OffLoop() {
-            @Override
-            public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
-              return vertx.executeBlocking(work, false);
-            }
-          }, new PasswordHasher(), () -> config.oidc().issuer());
       routes.add(new ConsolePages(staff, support, elections, pages, hasher));
       routes.add(new StaffHandlers(staff, elections, auth));
     }

@@ -56,10 +56,14 @@ public final class LoginService {
   private final SessionConfig sessions;
   private final GatewayMetrics metrics;
   private final LoginLimits limits;
+  private final java.util.function.BiFunction<String, String, Future<Void>> onLock;
 
+  /** @param onLock told of each voter this service locks (election id, pseudonym): the lockout alarm */
   public LoginService(VoterStore voters, NotificationService notifications, AuditTrail audit, VoterKeys keys,
                       KeyedHasher hasher, FieldCipher cipher, RandomTokens random, Clock clock, LockoutConfig lockout,
-                      OtpConfig otp, SessionConfig sessions, GatewayMetrics metrics, LoginLimits limits) {
+                      OtpConfig otp, SessionConfig sessions, GatewayMetrics metrics, LoginLimits limits,
+                      java.util.function.BiFunction<String, String, Future<Void>> onLock) {
+    this.onLock = onLock;
     this.limits = limits;
     this.voters = voters;
     this.notifications = notifications;
@@ -151,7 +155,8 @@ public final class LoginService {
             if (repeat == null) {
               lockEvent(r, now, actor, client, events);
             }
-            return audit.record(election.id(), events).map(outcome);
+            return audit.record(election.id(), events).compose(v -> lockedNow(r, repeat, election.id(), voter))
+                .map(outcome);
           }
           metrics.login("secret", repeat != null ? "repeat" : LoginOutcome.Kind.SUCCESS.outcomeName());
           events.add(AuditEvent.of(now, "login.secret", actor, client.ip(), LoginOutcome.Kind.SUCCESS.outcomeName(),
@@ -225,7 +230,8 @@ public final class LoginService {
             events.add(AuditEvent.of(now, "session.start", actor, client.ip(), "success", "session", sessionId,
                 "college", r.college(), "repeat", repeat));
           }
-          return audit.record(election.id(), events).map(outcome);
+          return audit.record(election.id(), events).compose(v -> lockedNow(r, repeat, election.id(), voter))
+              .map(outcome);
         });
   }
 
@@ -406,6 +412,12 @@ public final class LoginService {
     LoginOutcome outcome = new LoginOutcome.RateLimited(r.limited(), false);
     metrics.login(step, outcome.kind().outcomeName());
     return outcome;
+  }
+
+  /** Tells the alarm of a lock this very step made (not a repeat's). */
+  private Future<Void> lockedNow(StepResult r, String repeat, String electionId, VoterKey voter) {
+    return repeat == null && r.code() == StepResult.Code.LOCKED && r.lockedNow()
+        ? onLock.apply(electionId, voter.pseudonym()) : Future.succeededFuture();
   }
 
   private void lockEvent(StepResult r, Instant now, String actor, ClientInfo client, List<AuditEvent> events) {

@@ -44,10 +44,12 @@ public final class SupportService {
   private final Clock clock;
   private final fr.sesame.gateway.notify.NotificationService notifications;
   private final LoginService logins;
+  private final fr.sesame.gateway.store.LockIndex locks;
 
   public SupportService(VoterStore voters, EmargementStore emargements, AuditTrail audit, VoterKeys keys,
                         FieldCipher cipher, Clock clock, fr.sesame.gateway.notify.NotificationService notifications,
-                        LoginService logins) {
+                        LoginService logins, fr.sesame.gateway.store.LockIndex locks) {
+    this.locks = locks;
     this.notifications = notifications;
     this.logins = logins;
     this.voters = voters;
@@ -118,14 +120,40 @@ public final class SupportService {
   /** @return whether the voter was locked; empty when not on the roll */
   public Future<Optional<Boolean>> unlock(String electionId, String identifier, String reason, ClientInfo client) {
     VoterKey voter = keys.of(electionId, identifier);
+    return unlock(voter, reason, client, null);
+  }
+
+  private Future<Optional<Boolean>> unlock(VoterKey voter, String reason, ClientInfo client, String bulk) {
+    String electionId = voter.electionId();
     return voters.unlock(voter).compose(r -> {
       if (r == VoterStore.UnlockResult.NOT_ON_ROLL) {
-        return Future.succeededFuture(Optional.empty());
+        return locks.unlocked(electionId, voter.pseudonym()).map(Optional.<Boolean>empty());
       }
       boolean was = r == VoterStore.UnlockResult.WAS_LOCKED;
       return audit.record(electionId, AuditEvent.of(clock.instant(), "voter.unlock", client.actor(), client.ip(),
-              was ? "unlocked" : "was-not-locked", "voter", voter.pseudonym(), "reason", reason))
+              was ? "unlocked" : "was-not-locked", "voter", voter.pseudonym(), "reason", reason, "bulk", bulk))
+          .compose(v -> locks.unlocked(electionId, voter.pseudonym()))
           .map(Optional.of(was));
+    });
+  }
+
+  /** At most this many voters are unlocked by one bulk unlock (a larger window is unlocked in several). */
+  public static final int BULK_LIMIT = 10_000;
+
+  /**
+   * Unlocks the voters of {@code electionId} locked between {@code from} and {@code to} (a wave of locks an
+   * incident caused), each audited on its own ({@code voter.unlock} with the reason and the window).
+   * @return how many were unlocked
+   */
+  public Future<Integer> unlockWindow(String electionId, Instant from, Instant to, String reason, ClientInfo by) {
+    String window = from + "/" + to;
+    return locks.lockedBetween(electionId, from.toEpochMilli(), to.toEpochMilli(), BULK_LIMIT).compose(ps -> {
+      Future<Integer> done = Future.succeededFuture(0);
+      for (String p : ps) { // one after the other: a large wave does not flood Redis at once
+        done = done.compose(n -> unlock(new VoterKey(electionId, p), reason, by, window)
+            .map(was -> was.orElse(false) ? n + 1 : n));
+      }
+      return done;
     });
   }
 

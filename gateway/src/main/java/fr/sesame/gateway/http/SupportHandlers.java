@@ -32,6 +32,8 @@ public final class SupportHandlers implements RouteGroup {
     routes.plain(router.get(base), "support-status", auth.require(Role.SUPPORT, Role.ADMIN), this::status);
     routes.json(router.post(base + "/unlock"), "support-unlock", auth.require(Role.SUPPORT, Role.ADMIN), this::unlock);
     routes.json(router.post(base + "/resend"), "support-resend", auth.require(Role.SUPPORT, Role.ADMIN), this::resend);
+    routes.json(router.post("/v1/support/elections/:electionId/unlock-window"), "support-unlock-window",
+        auth.require(Role.SUPPORT, Role.ADMIN), this::unlockWindow);
   }
 
   private void status(RoutingContext ctx) {
@@ -59,6 +61,34 @@ public final class SupportHandlers implements RouteGroup {
     return new JsonObject().put("channel", c.channel()).put("status", c.status()).put("provider", c.provider())
         .put("updatedAt", c.updatedAt() == null ? null : c.updatedAt().toString()).put("resends", c.resends())
         .put("valid", c.valid());
+  }
+
+  private static final Set<String> WINDOW_FIELDS = Set.of("from", "to", "reason");
+
+  /** The voters locked in a time window, unlocked together (each audited); the window is at most 7 days. */
+  private void unlockWindow(RoutingContext ctx) {
+    JsonInput in = JsonInput.read(ctx, WINDOW_FIELDS);
+    java.time.Instant from = instant(in, "from");
+    java.time.Instant to = instant(in, "to");
+    String reason = in.string("reason", 500).strip();
+    if (reason.isEmpty()) {
+      throw JsonInput.invalid("'reason' must say why the accounts are unlocked");
+    }
+    if (!from.isBefore(to) || java.time.Duration.between(from, to).toDays() > 7) {
+      throw JsonInput.invalid("'from' must come before 'to', at most 7 days apart");
+    }
+    Paths.election(ctx, elections)
+        .compose(e -> support.unlockWindow(e.id(), from, to, reason, ApiKeyAuth.client(ctx)))
+        .onSuccess(n -> ApiRouter.json(ctx, 200, new JsonObject().put("unlocked", n)))
+        .onFailure(ctx::fail);
+  }
+
+  private static java.time.Instant instant(JsonInput in, String field) {
+    try {
+      return java.time.OffsetDateTime.parse(in.string(field, 64)).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw JsonInput.invalid("'" + field + "' must be ISO-8601 with an offset, e.g. 2026-12-01T09:00:00+01:00");
+    }
   }
 
   private void resend(RoutingContext ctx) {

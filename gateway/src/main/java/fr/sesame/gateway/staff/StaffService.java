@@ -138,20 +138,31 @@ public final class StaffService {
       if (!created) {
         return Future.succeededFuture(new Invited(id, false, null));
       }
-      String token = RandomTokens.base64Url(random.bytes(32));
-      String url = consoleBase.get() + "/console/invitation/" + token;
-      return store.putToken("i", tokenHash("i", token), id, INVITATION_TTL.toMillis())
-          .compose(v -> notifications.accept(new NotificationService.Request(ChannelKind.EMAIL, email.strip(),
-              "staff-invitation", lang, Map.of("name", name, "url", url, "hours",
-              Long.toString(INVITATION_TTL.toHours())), "staff-invitation:" + id), by))
-          .compose(a -> {
-            List<Future<Void>> audited = new ArrayList<>();
-            roles.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
-                "staff.invite", by.actor(), by.ip(), "invited", "staff", id, "role", role.wireName(),
-                "to", Contacts.maskEmail(email.strip())))));
-            return Future.all(audited).map(new Invited(id, true, a.id()));
-          });
+      return indexed(id, roles.keySet()).compose(v -> sendInvitation(id, email, name, roles, lang, by));
     });
+  }
+
+  private Future<Void> indexed(String id, java.util.Set<String> elections) {
+    List<Future<Void>> all = new ArrayList<>();
+    elections.forEach(election -> all.add(store.addToElection(election, id)));
+    return Future.all(all).mapEmpty();
+  }
+
+  private Future<Invited> sendInvitation(String id, String email, String name, Map<String, StaffRole> roles,
+                                         String lang, ClientInfo by) {
+    String token = RandomTokens.base64Url(random.bytes(32));
+    String url = consoleBase.get() + "/console/invitation/" + token;
+    return store.putToken("i", tokenHash("i", token), id, INVITATION_TTL.toMillis())
+        .compose(v -> notifications.accept(new NotificationService.Request(ChannelKind.EMAIL, email.strip(),
+            "staff-invitation", lang, Map.of("name", name, "url", url, "hours",
+            Long.toString(INVITATION_TTL.toHours())), "staff-invitation:" + id), by))
+        .compose(a -> {
+          List<Future<Void>> audited = new ArrayList<>();
+          roles.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
+              "staff.invite", by.actor(), by.ip(), "invited", "staff", id, "role", role.wireName(),
+              "to", Contacts.maskEmail(email.strip())))));
+          return Future.all(audited).map(new Invited(id, true, a.id()));
+        });
   }
 
   /** The invitation of {@code token}, while it is valid and its account not yet active. */
@@ -343,6 +354,22 @@ public final class StaffService {
         .ifPresent(r -> roles.put(e.getKey(), r)));
     return new Staff(id, cipher.decrypt(f.get("e"), CipherContext.staff(id, "email")),
         cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")), Map.copyOf(roles));
+  }
+
+  /** The emails of the election's bureau members whose accounts are active (the alerts' recipients). */
+  public Future<List<String>> bureauEmails(String electionId) {
+    return store.ofElection(electionId).compose(ids -> {
+      List<Future<Optional<Staff>>> all = new ArrayList<>();
+      ids.forEach(id -> all.add(staff(id)));
+      return Future.all(all).map(cf -> {
+        List<String> emails = new ArrayList<>();
+        for (Future<Optional<Staff>> f : all) {
+          f.result().filter(s -> s.roleIn(electionId).orElse(null) == StaffRole.BUREAU)
+              .ifPresent(s -> emails.add(s.email()));
+        }
+        return emails;
+      });
+    });
   }
 
   /** Records {@code type} in the audit trail of each election where {@code staff} has a role. */

@@ -21,6 +21,12 @@ public interface StaffStore {
   /** Counts one failed login step; @return the failures now (the caller locks at its maximum). */
   Future<Long> countFailure(String staffId, long nowMs, int maxFailures);
 
+  /** Records that {@code staffId} has a role in {@code electionId} (who to alert, who to list). */
+  Future<Void> addToElection(String electionId, String staffId);
+
+  /** The accounts with a role in {@code electionId}. */
+  Future<java.util.Set<String>> ofElection(String electionId);
+
   /** Clears the failures and the lock of an account. */
   Future<Void> unlock(String staffId);
 

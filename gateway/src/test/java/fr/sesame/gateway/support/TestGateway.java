@@ -181,10 +181,25 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
         fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER));
   }
 
-  /** @param tls HTTPS, or null for plain HTTP */
+  /** {@link #withOidc()} with this lockout configuration (the mass-lockout alarm's threshold). */
+  public static TestGateway withOidc(LockoutConfig lockout) {
+    return new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+        fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
+        lockout);
+  }
+
   private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                       Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
                       fr.sesame.gateway.config.TlsConfig tls, fr.sesame.gateway.config.OidcConfig oidc) {
+    this(instances, outboxConfig, notifiers, redis, limits, tls, oidc, LockoutConfig.DEFAULTS);
+  }
+
+  /** @param tls HTTPS, or null for plain HTTP */
+  private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                      Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
+                      fr.sesame.gateway.config.TlsConfig tls, fr.sesame.gateway.config.OidcConfig oidc,
+                      LockoutConfig lockout) {
     this.redisUrl = redis.url();
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
@@ -192,7 +207,7 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
           new HttpConfig(0, "127.0.0.1", 64 * 1024, 64L * 1024 * 1024, "none", instances).withTls(tls),
           redis, HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
-          LockoutConfig.DEFAULTS, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
+          lockout, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
           outboxConfig, limits, oidc);
       this.gateway = Gateway.start(config, clock, notifiers != null ? notifiers : (vertx, registry) -> outbox, null);
       this.http = tls == null ? new Http(gateway.port()) : new Http("https://127.0.0.1:" + gateway.port());

@@ -17,6 +17,7 @@ import java.util.Set;
  *                          (Argon2id, PHC), tk TOTP secret (encrypted), tp TOTP secret being enrolled
  *                          (encrypted), f failures, la locked at (ms), c created (ms), ll last login (ms)
  * gw:{sf:I}:u:N    string  TOTP step N used by I (expires after the steps it could be accepted in)
+ * gw:{el:E}:staff set     the accounts with a role in election E
  * gw:{st:K:H}      string  a token of kind K (i invitation, p password checked awaiting the second factor,
  *                          s session) by its hash H: the account it stands for (expires)
  * </pre>
@@ -75,6 +76,19 @@ public final class RedisStaffStore implements StaffStore {
         ? Future.succeededFuture(failures)
         // HSETNX: the first lock time stays (a retry, or a later failure, does not move it)
         : redis.await(c.hsetnx(key(staffId), "la", Long.toString(nowMs))).map(failures));
+  }
+
+  @Override
+  public Future<Void> addToElection(String electionId, String staffId) {
+    var c = redis.commands();
+    Future<Long> added = redis.await(c.sadd(RedisKeys.election(electionId) + ":staff", staffId));
+    Future<Void> confirmed = redis.confirmWrites();
+    return added.compose(v -> confirmed);
+  }
+
+  @Override
+  public Future<java.util.Set<String>> ofElection(String electionId) {
+    return redis.await(redis.commands().smembers(RedisKeys.election(electionId) + ":staff"));
   }
 
   @Override

@@ -64,4 +64,21 @@ final class ConsoleFixtures {
     }
     assertThat(gw.outbox.list(to)).as("messages to " + to).hasSizeGreaterThanOrEqualTo(count);
   }
+
+  /** RFC 4648 base32 decoding, for the key the enrolment page shows. */
+  static byte[] base32(String s) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : s.toCharArray()) {
+      buffer = buffer << 5 | alphabet.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        out.write(buffer >> bits - 8 & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
 }

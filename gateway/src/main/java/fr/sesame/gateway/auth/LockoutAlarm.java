@@ -1,0 +1,83 @@
+package fr.sesame.gateway.auth;
+
+import fr.sesame.channels.ChannelKind;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
+import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.notify.NotificationService;
+import fr.sesame.gateway.staff.StaffService;
+import fr.sesame.gateway.store.LockIndex;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every voter lock goes through here: it is indexed by time (support's bulk unlock of a window) and counted in its
+ * minute. The lock that takes an election's minute over {@code threshold} raises one alert: an
+ * {@code alert.mass-lockout} audit event, a WARN, and an email to each of the election's bureau members (through
+ * the outbox, the interactive lane). A wave of locks is what an attack on the roll, or a broken secret column,
+ * looks like; the bureau decides.
+ */
+public final class LockoutAlarm {
+  private static final Logger LOG = LoggerFactory.getLogger(LockoutAlarm.class);
+  private final LockIndex index;
+  private final StaffService staff;
+  private final NotificationService notifications;
+  private final ElectionService elections;
+  private final AuditTrail audit;
+  private final Clock clock;
+  private final int threshold;
+
+  public LockoutAlarm(LockIndex index, StaffService staff, NotificationService notifications,
+                      ElectionService elections, AuditTrail audit, Clock clock, int threshold) {
+    this.index = index;
+    this.staff = staff;
+    this.notifications = notifications;
+    this.elections = elections;
+    this.audit = audit;
+    this.clock = clock;
+    this.threshold = threshold;
+  }
+
+  /** A voter was just locked. Never fails: an alert that cannot be raised is logged, the login goes on. */
+  public Future<Void> locked(String electionId, String pseudonym) {
+    long now = clock.millis();
+    return index.locked(electionId, pseudonym, now).compose(count -> count == threshold + 1
+            ? alert(electionId, count, now) : Future.<Void>succeededFuture())
+        .recover(e -> {
+          LOG.warn("lock of a voter of election {} not indexed or not alerted: {}", electionId, e.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> alert(String electionId, long count, long nowMs) {
+    long minute = nowMs / 60_000;
+    Instant at = Instant.ofEpochMilli(minute * 60_000);
+    LOG.warn("election {}: more than {} voters locked in the minute from {}: the bureau is alerted", electionId,
+        threshold, at);
+    ClientInfo system = new ClientInfo("", "system");
+    return audit.record(electionId, AuditEvent.of(clock.instant(), "alert.mass-lockout", "system", "", "raised",
+            "locks", count, "threshold", threshold, "minute", at.toString()))
+        .compose(v -> Future.all(elections.find(electionId), staff.bureauEmails(electionId)))
+        .compose(cf -> {
+          String name = cf.<java.util.Optional<fr.sesame.gateway.domain.Election>>resultAt(0)
+              .map(fr.sesame.gateway.domain.Election::name).orElse(electionId);
+          List<String> bureau = cf.resultAt(1);
+          List<Future<?>> sent = new ArrayList<>();
+          String text = "Plus de " + threshold + " comptes d'électeurs verrouillés en une minute (" + count
+              + " depuis " + at + ", UTC). Vérifiez le journal d'audit et l'état du service avant de déverrouiller.";
+          for (String to : bureau) {
+            sent.add(notifications.accept(new NotificationService.Request(ChannelKind.EMAIL, to, "bureau-alert", "fr",
+                Map.of("electionName", name, "alert", text), "mass-lockout:" + electionId + ":" + minute + ":" + to),
+                system));
+          }
+          return Future.all(sent).mapEmpty();
+        });
+  }
+}
