@@ -101,6 +101,8 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
   public final Http http;
   /** The Redis this gateway uses (maybe through a proxy): where its notifications' keys change. */
   public final String redisUrl;
+  /** Closed after the gateway: a Redis of its own ({@link #isolated}), else nothing. */
+  private AutoCloseable after = () -> {};
 
   public TestGateway() {
     this(2);
@@ -181,12 +183,29 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
         fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER));
   }
 
-  /** {@link #withOidc()} with this lockout configuration (the mass-lockout alarm's threshold). */
-  public static TestGateway withOidc(LockoutConfig lockout) {
-    return new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
-        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
-        fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
-        lockout);
+  /**
+   * {@link #withOidc()} on a Redis of its own (stopped with the gateway), with this lockout configuration: for
+   * tests that read the messages a gateway sends through the outbox, which any other gateway on the same Redis
+   * could take into its own outbox.
+   */
+  public static TestGateway isolated(LockoutConfig lockout) {
+    fr.sesame.testkit.LocalRedis own = fr.sesame.testkit.LocalRedis.start();
+    try {
+      TestGateway gw = new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
+          new RedisConfig(own.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+          fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
+          lockout);
+      gw.after = own::close;
+      return gw;
+    } catch (RuntimeException e) {
+      own.close();
+      throw e;
+    }
+  }
+
+  /** {@link #isolated(LockoutConfig)} with the default lockout. */
+  public static TestGateway isolated() {
+    return isolated(LockoutConfig.DEFAULTS);
   }
 
   private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
@@ -321,5 +340,10 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
   public void close() {
     http.close();
     gateway.close();
+    try {
+      after.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

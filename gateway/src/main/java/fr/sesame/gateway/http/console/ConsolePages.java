@@ -71,6 +71,8 @@ public final class ConsolePages implements RouteGroup {
         csrf(signedIn(this::unlock)));
     routes.form(router.post("/console/e/:election/electeurs/renvoyer"), "console-resend",
         csrf(signedIn(this::resend)));
+    routes.form(router.post("/console/e/:election/deverrouillage-groupe"), "console-unlock-window",
+        csrf(signedIn(this::unlockWindow)));
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -406,7 +408,9 @@ public final class ConsolePages implements RouteGroup {
     String identifier = trimmed(ctx.request().getParam("identifiant"));
     String electionId = ctx.pathParam("election");
     if (identifier == null) {
-      renderVoter(ctx, 200, lang, who, role.get(), null, null, Map.of(), null);
+      String unlocked = ctx.request().getParam("groupe");
+      renderVoter(ctx, 200, lang, who, role.get(), null, null, Map.of(), unlocked != null
+          && unlocked.matches("[0-9]{1,6}") ? pages.text(lang, "c.windowUnlocked", Integer.parseInt(unlocked)) : null);
       return;
     }
     if (identifier.length() > 256 || !RollLineParser.IDENTIFIER.matcher(identifier).matches()) {
@@ -434,6 +438,8 @@ public final class ConsolePages implements RouteGroup {
     m.put("searchAction", "/console/e/" + electionId + "/electeurs");
     m.put("unlockAction", "/console/e/" + electionId + "/electeurs/deverrouiller");
     m.put("resendAction", "/console/e/" + electionId + "/electeurs/renvoyer");
+    m.put("windowAction", "/console/e/" + electionId + "/deverrouillage-groupe");
+    m.put("mayAct", role.mayActOnVoters());
     m.put("logoutAction", "/console/deconnexion");
     m.put("homeHref", "/console");
     m.put("electionId", electionId);
@@ -476,7 +482,7 @@ public final class ConsolePages implements RouteGroup {
       });
       m.put("voter", v);
     }
-    errors(m, errors, List.of("identifier", "reason", "resend"));
+    errors(m, errors, List.of("identifier", "reason", "resend", "from", "to", "windowReason"));
     render(ctx, status, "console-voter", lang, pages.text(lang, "c.voterTitle"), m, null);
   }
 
@@ -517,6 +523,54 @@ public final class ConsolePages implements RouteGroup {
           support.status(electionId, identifier).onSuccess(st -> renderVoter(ctx, status, lang, who, role.get(),
               identifier, st.orElse(null), Map.of("resend", pages.text(lang, why)), null)).onFailure(ctx::fail);
         }).onFailure(ctx::fail);
+  }
+
+  /** The voters locked between two times (Paris), unlocked with a reason: support's answer to a wave of locks. */
+  private void unlockWindow(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    if (!role.get().mayActOnVoters()) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
+          pages.text(lang, "cBackHome"));
+      return;
+    }
+    Map<String, String> errors = new HashMap<>();
+    java.time.Instant from = localTime(first(ctx, "from"));
+    java.time.Instant to = localTime(first(ctx, "to"));
+    if (from == null) {
+      errors.put("from", pages.text(lang, "c.err.time"));
+    }
+    if (to == null) {
+      errors.put("to", pages.text(lang, "c.err.time"));
+    } else if (from != null && (!from.isBefore(to) || java.time.Duration.between(from, to).toDays() > 7)) {
+      errors.put("to", pages.text(lang, "c.err.window"));
+    }
+    String reason = trimmed(first(ctx, "windowReason"));
+    if (reason == null || reason.length() < 3 || reason.length() > 500) {
+      errors.put("windowReason", pages.text(lang, "c.err.reason"));
+    }
+    if (!errors.isEmpty()) {
+      renderVoter(ctx, 400, lang, who, role.get(), null, null, errors, null);
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    support.unlockWindow(electionId, from, to, reason, from(ctx, who.actor()))
+        .onSuccess(n -> redirect(ctx, "/console/e/" + electionId + "/electeurs?groupe=" + n))
+        .onFailure(ctx::fail);
+  }
+
+  /** A {@code datetime-local} value, in Paris time; null when it is not one. */
+  private static java.time.Instant localTime(String value) {
+    if (value == null || value.length() > 32) {
+      return null;
+    }
+    try {
+      return java.time.LocalDateTime.parse(value.strip()).atZone(PARIS).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   private void unlock(RoutingContext ctx, StaffService.Staff who, String lang) {

@@ -20,7 +20,7 @@ import org.openqa.selenium.By;
  */
 class ConsoleBrowserTest {
   @RegisterExtension
-  static final TestGateway gw = TestGateway.withOidc();
+  static final TestGateway gw = TestGateway.isolated();
   static Browser browser;
   static Browser noScript;
   static String el;

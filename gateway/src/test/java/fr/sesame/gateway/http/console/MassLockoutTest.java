@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MassLockoutTest {
   @RegisterExtension
-  static final TestGateway gw = TestGateway.withOidc(new LockoutConfig(5, Duration.ofHours(24), 2));
+  static final TestGateway gw = TestGateway.isolated(new LockoutConfig(5, Duration.ofHours(24), 2));
 
   private static void lock(String el, String identifier) {
     for (int i = 0; i < 5; i++) {
@@ -79,7 +79,50 @@ class MassLockoutTest {
             .put("reason", "again")).json().getInteger("unlocked")).as("nothing left in that window").isZero();
   }
 
-  private static void activate(String email) {
+  @Test
+  void theConsoleUnlocksAWindowWithAReasonAndRefusesAReadOnlyRole() {
+    String el = gw.openElection();
+    FormClient agent = new FormClient(gw.gateway.port());
+    login(agent, "agent.window@univ-test.fr", el, "support");
+    java.time.LocalDateTime start = java.time.LocalDateTime.ofInstant(gw.clock.instant(),
+        java.time.ZoneId.of("Europe/Paris")).withSecond(0).withNano(0);
+    lock(el, "bruno");
+    FormClient.Page page = agent.get("/console/e/" + el + "/electeurs");
+    assertThat(page.body()).contains("Déverrouillage groupé");
+    FormClient.Page bad = agent.post("/console/e/" + el + "/deverrouillage-groupe", Map.of("csrf", page.csrf(),
+        "from", start.toString(), "to", "hier", "windowReason", "incident"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body()).contains("id=\"to-error\"");
+    FormClient.Page done = agent.post("/console/e/" + el + "/deverrouillage-groupe", Map.of("csrf", page.csrf(),
+        "from", start.toString(), "to", start.plusMinutes(2).toString(), "windowReason", "Incident SMS"));
+    assertThat(done.status()).as(done.body()).isEqualTo(303);
+    assertThat(agent.get(done.location()).body()).contains("1 électeur(s) déverrouillé(s)");
+    assertThat(gw.status(el, "bruno").json().getString("status")).isEqualTo("active");
+
+    FormClient expert = new FormClient(gw.gateway.port());
+    login(expert, "expert.window@univ-test.fr", el, "expert");
+    FormClient.Page readOnly = expert.get("/console/e/" + el + "/electeurs");
+    assertThat(readOnly.body()).doesNotContain("Déverrouillage groupé");
+    assertThat(expert.post("/console/e/" + el + "/deverrouillage-groupe", Map.of("csrf", readOnly.csrf(),
+        "from", start.toString(), "to", start.plusMinutes(2).toString(), "windowReason", "x y z")).status())
+        .isEqualTo(403);
+  }
+
+  /** Invites, activates and logs in a staff member of {@code el}. */
+  private static void login(FormClient b, String email, String el, String role) {
+    assertThat(ConsoleFixtures.invite(gw, email, el, role).status()).isEqualTo(201);
+    byte[] secret = activate(email);
+    gw.clock.advance(Duration.ofSeconds(30));
+    FormClient.Page form = b.get("/console/connexion");
+    FormClient.Page first = b.post("/console/connexion", Map.of("csrf", form.csrf(), "email", email,
+        "password", "Scrutin-Secret-2026"));
+    assertThat(first.status()).isEqualTo(303);
+    FormClient.Page in = b.post("/console/connexion/code", Map.of("csrf", form.csrf(), "code",
+        new Totp().code(secret, gw.clock.instant())));
+    assertThat(in.status()).as(in.body()).isEqualTo(303);
+  }
+
+  private static byte[] activate(String email) {
     FormClient b = new FormClient(gw.gateway.port());
     String token = ConsoleFixtures.invitationToken(gw, email);
     FormClient.Page form = b.get("/console/invitation/" + token);
@@ -92,6 +135,7 @@ class MassLockoutTest {
     FormClient.Page done = b.post("/console/invitation/" + token + "/code", Map.of("csrf", enrol.csrf(), "code",
         new Totp().code(secret, gw.clock.instant())));
     assertThat(done.status()).isEqualTo(303);
+    return secret;
   }
 
   private static List<String> auditTypes(String el) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StaffConsoleTest {
   @RegisterExtension
-  static final TestGateway gw = TestGateway.withOidc();
+  static final TestGateway gw = TestGateway.isolated();
   private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7 ]+)<");
   private static final String PASSWORD = "Bureau-de-vote-2026";
   static String el;
