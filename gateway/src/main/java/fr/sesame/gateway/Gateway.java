@@ -31,6 +31,7 @@ import fr.sesame.gateway.staff.StaffService;
 import fr.sesame.gateway.store.redis.RedisStaffStore;
 import fr.sesame.gateway.store.redis.RedisLockIndex;
 import fr.sesame.gateway.auth.LockoutAlarm;
+import fr.sesame.gateway.election.TurnoutService;
 import fr.sesame.gateway.http.pages.Pages;
 import fr.sesame.gateway.oidc.OidcProvider;
 import fr.sesame.gateway.oidc.SigningKeys;
@@ -286,7 +287,8 @@ public final class Gateway implements AutoCloseable {
       routes.add(new OidcHandlers(provider, elections, auth, pages));
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
-      routes.add(new ConsolePages(staff, support, elections, pages, hasher));
+      routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
+          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

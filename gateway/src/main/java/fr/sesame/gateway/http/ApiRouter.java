@@ -101,7 +101,7 @@ public final class ApiRouter {
   }
 
   /** A sink that writes chunks to a chunked response, each written before the next is asked for. */
-  static Function<String, Future<Void>> chunks(RoutingContext ctx) {
+  public static Function<String, Future<Void>> chunks(RoutingContext ctx) {
     return chunk -> ctx.response().write(chunk);
   }
 }

@@ -23,6 +23,14 @@ public interface EmargementStore {
    */
   Future<Recording> record(String electionId, String pseudonym, String sessionId, long atMs, String recordJson);
 
+  /**
+   * The turnout, from counters kept with each émargement: in all, by college, by hour.
+   * @param byHour émargements by epoch hour (hours since 1970, UTC)
+   */
+  record Turnout(long total, java.util.Map<String, Long> byCollege, java.util.Map<Long, Long> byHour) {}
+
+  Future<Turnout> turnout(String electionId);
+
   Future<Boolean> hasVoted(String electionId, String pseudonym);
 
   /** One page of the list; the cursor is "0" at the start and "0" again at the end. */

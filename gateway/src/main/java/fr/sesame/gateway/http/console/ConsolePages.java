@@ -45,9 +45,21 @@ public final class ConsolePages implements RouteGroup {
   private final ElectionService elections;
   private final Pages pages;
   private final KeyedHasher hasher;
+  private final fr.sesame.gateway.election.TurnoutService turnout;
+  private final fr.sesame.gateway.audit.AuditVerifier verifier;
+  private final fr.sesame.gateway.auth.EmargementList emargements;
+  private final fr.sesame.gateway.audit.AuditTrail audit;
+  private final java.time.Clock clock;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
-                      KeyedHasher hasher) {
+                      KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
+                      fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
+                      fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock) {
+    this.turnout = turnout;
+    this.verifier = verifier;
+    this.emargements = emargements;
+    this.audit = audit;
+    this.clock = clock;
     this.staff = staff;
     this.support = support;
     this.elections = elections;
@@ -66,6 +78,10 @@ public final class ConsolePages implements RouteGroup {
     routes.plain(router.get("/console/invitation/:token"), "console-invitation", this::showInvitation);
     routes.form(router.post("/console/invitation/:token"), "console-invitation-post", csrf(this::setPassword));
     routes.form(router.post("/console/invitation/:token/code"), "console-enrol-post", csrf(this::enrol));
+    routes.plain(router.get("/console/e/:election"), "console-election", signedIn(this::election));
+    routes.plain(router.get("/console/e/:election/audit"), "console-audit", signedIn(this::auditCheck));
+    routes.plain(router.get("/console/e/:election/emargements.csv"), "console-emargements",
+        signedIn(this::emargementCsv));
     routes.plain(router.get("/console/e/:election/electeurs"), "console-voter", signedIn(this::voter));
     routes.form(router.post("/console/e/:election/electeurs/deverrouiller"), "console-unlock",
         csrf(signedIn(this::unlock)));
@@ -375,7 +391,7 @@ public final class ConsolePages implements RouteGroup {
         Map<String, Object> row = new HashMap<>();
         row.put("id", e.getKey());
         row.put("role", pages.text(lang, "c.role." + e.getValue().wireName()));
-        row.put("votersHref", "/console/e/" + e.getKey() + "/electeurs");
+        row.put("votersHref", "/console/e/" + e.getKey());
         list.add(row);
         reads.add(elections.find(e.getKey()).onSuccess(found -> row.put("name",
             found.map(fr.sesame.gateway.domain.Election::name).orElse(e.getKey()))));
@@ -388,6 +404,109 @@ public final class ConsolePages implements RouteGroup {
         render(c, 200, "console-home", lang, pages.text(lang, "c.homeTitle"), m, null);
       });
     }).handle(ctx);
+  }
+
+  // ---------------------------------------------------------------- an election: turnout, audit, émargement list
+
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("dd/MM HH'h'");
+
+  private void election(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    Future.all(elections.find(electionId), turnout.turnout(electionId)).onSuccess(cf -> {
+      Optional<fr.sesame.gateway.domain.Election> e = cf.resultAt(0);
+      fr.sesame.gateway.store.EmargementStore.Turnout t = cf.resultAt(1);
+      if (e.isEmpty()) {
+        message(ctx, 404, lang, "c.noElectionTitle", List.of(pages.text(lang, "c.noElection.1")), "/console",
+            pages.text(lang, "cBackHome"));
+        return;
+      }
+      DateTimeFormatter f = DateTimeFormatter.ofPattern(lang.equals("fr") ? "d MMMM yyyy 'à' HH'h'mm"
+          : "d MMMM yyyy 'at' HH:mm", Locale.forLanguageTag(lang));
+      Map<String, Object> m = model(ctx);
+      m.put("name", e.get().name());
+      m.put("role", pages.text(lang, "c.role." + role.get().wireName()));
+      m.put("window", pages.text(lang, "c.window", f.format(e.get().opensAt().atZoneSameInstant(PARIS)),
+          f.format(e.get().closesAt().atZoneSameInstant(PARIS))));
+      List<Map<String, String>> colleges = new ArrayList<>();
+      for (fr.sesame.gateway.domain.College c : e.get().colleges().values()) {
+        List<String> channels = new ArrayList<>();
+        for (fr.sesame.channels.ChannelKind k : List.of(fr.sesame.channels.ChannelKind.SMS,
+            fr.sesame.channels.ChannelKind.VOICE, fr.sesame.channels.ChannelKind.EMAIL)) {
+          if (c.otpChannels().contains(k)) {
+            channels.add(pages.text(lang, "channel." + k.wireName()));
+          }
+        }
+        colleges.add(Map.of("id", c.id(), "channels", String.join(", ", channels),
+            "voted", Long.toString(t.byCollege().getOrDefault(c.id(), 0L))));
+      }
+      m.put("colleges", colleges);
+      m.put("total", Long.toString(t.total()));
+      List<Map<String, String>> hours = new ArrayList<>();
+      t.byHour().forEach((hour, n) -> hours.add(Map.of("hour", HOUR.format(java.time.Instant.ofEpochSecond(
+          hour * 3600).atZone(PARIS)), "count", Long.toString(n))));
+      m.put("hours", hours);
+      m.put("hasHours", !hours.isEmpty());
+      m.put("updated", pages.text(lang, "c.updated", DateTimeFormatter.ofPattern("HH:mm:ss")
+          .format(clock.instant().atZone(PARIS))));
+      String base = "/console/e/" + electionId;
+      m.put("refreshHref", base);
+      boolean auto = "1".equals(ctx.request().getParam("auto"));
+      m.put("autoHref", auto ? base : base + "?auto=1");
+      m.put("autoLabel", pages.text(lang, auto ? "c.autoOff" : "c.autoOn"));
+      if (auto) {
+        m.put("refresh", "30");
+      }
+      m.put("votersHref", base + "/electeurs");
+      m.put("auditHref", base + "/audit");
+      m.put("mayExport", role.get() != StaffRole.SUPPORT);
+      m.put("csvHref", base + "/emargements.csv");
+      m.put("logoutAction", "/console/deconnexion");
+      render(ctx, 200, "console-election", lang, e.get().name(), m, null);
+    }).onFailure(ctx::fail);
+  }
+
+  private void auditCheck(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    verifier.verify(electionId).onSuccess(v -> {
+      List<String> paragraphs = new ArrayList<>();
+      paragraphs.add(pages.text(lang, v.valid() ? "c.audit.valid" : "c.audit.broken", v.events(), v.writers()));
+      if (!v.valid() && v.brokenAt() != null) {
+        paragraphs.add(pages.text(lang, "c.audit.brokenAt", v.brokenAt().encode()));
+      }
+      paragraphs.add(pages.text(lang, "c.updated", DateTimeFormatter.ofPattern("HH:mm:ss")
+          .format(clock.instant().atZone(PARIS))));
+      message(ctx, 200, lang, "c.auditTitle", paragraphs, "/console/e/" + electionId, pages.text(lang, "c.backElection"));
+    }).onFailure(ctx::fail);
+  }
+
+  /** The émargement list as CSV (organiser, bureau, expert), its download audited under the person's id. */
+  private void emargementCsv(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    if (role.get() == StaffRole.SUPPORT) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
+          pages.text(lang, "cBackHome"));
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(clock.instant(), "emargement.export",
+        who.actor(), ApiKeyAuth.client(ctx).ip(), "downloaded")).onSuccess(v -> {
+          ctx.response().setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
+              .putHeader("Cache-Control", "no-store")
+              .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".csv\"");
+          emargements.csv(electionId, fr.sesame.gateway.http.ApiRouter.chunks(ctx))
+              .onSuccess(x -> ctx.response().end()).onFailure(e -> ctx.response().reset());
+        }).onFailure(ctx::fail);
   }
 
   /** The staff member's role in the election of the path; empty (then a 404 was answered) when none. */

@@ -46,12 +46,29 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
   public Future<Recording> record(String electionId, String pseudonym, String sessionId, long atMs,
                                   String recordJson) {
     // one script: of two racing calls exactly one writes; a repeat of the same session gets the first record
-    return EMARGE.runConfirmed(redis, new String[] {RedisKeys.emargements(electionId)}, pseudonym, recordJson,
+    return EMARGE.runConfirmed(redis, new String[] {RedisKeys.emargements(electionId),
+            RedisKeys.election(electionId) + ":to"}, pseudonym, recordJson,
         sessionId).map(r -> switch (EmargeReply.of(num(r, 0))) {
           case RECORDED -> new Recording(Recording.Kind.RECORDED, atMs);
           case REPEATED -> new Recording(Recording.Kind.REPEATED, new JsonObject(str(r, 1)).getLong("t"));
           case ALREADY_VOTED -> new Recording(Recording.Kind.ALREADY_VOTED, 0);
         });
+  }
+
+  @Override
+  public Future<Turnout> turnout(String electionId) {
+    return redis.await(redis.commands().hgetall(RedisKeys.election(electionId) + ":to")).map(f -> {
+      java.util.Map<String, Long> colleges = new java.util.TreeMap<>();
+      java.util.Map<Long, Long> hours = new java.util.TreeMap<>();
+      f.forEach((k, v) -> {
+        if (k.startsWith("c:")) {
+          colleges.put(k.substring(2), Long.parseLong(v));
+        } else if (k.startsWith("h:")) {
+          hours.put(Long.parseLong(k.substring(2)), Long.parseLong(v));
+        }
+      });
+      return new Turnout(Long.parseLong(f.getOrDefault("all", "0")), colleges, hours);
+    });
   }
 
   @Override

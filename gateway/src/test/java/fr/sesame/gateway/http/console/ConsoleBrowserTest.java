@@ -96,6 +96,9 @@ class ConsoleBrowserTest {
       gw.login(el, "chloe", "999" + i, "email");
     }
     submit(browser, By.partialLinkText("Test election"));
+    assertThat(browser.find(By.id("turnout-total")).getText()).contains("0");
+    browser.axe().assertNoViolations("the election page with its turnout");
+    submit(browser, By.partialLinkText("Rechercher un électeur"));
     browser.axe().assertNoViolations("the voter search");
     browser.find(By.id("identifier")).sendKeys("chloe");
     submit(browser, By.cssSelector("form[role=search] button"));

@@ -123,7 +123,7 @@ class StaffConsoleTest {
     assertThat(b.cookies).containsKey("__Host-sesame-staff");
     FormClient.Page home = b.get("/console");
     assertThat(home.status()).isEqualTo(200);
-    assertThat(home.body()).contains("Agent support", "Assistance", "/console/e/" + el + "/electeurs")
+    assertThat(home.body()).contains("Agent support", "Assistance", "href=\"/console/e/" + el + "\"")
         .doesNotContain(other);
     assertThat(home.header("Content-Security-Policy")).contains("frame-ancestors 'none'").doesNotContain("script-src");
     assertThat(audit(el)).extracting(e -> e.getString("type") + " " + e.getString("actor"))
@@ -199,6 +199,35 @@ class StaffConsoleTest {
     assertThat(none.body()).contains("recommencer sa connexion");
     assertThat(gw.http.post("/v1/support/elections/" + el + "/voters/emma/resend", TestGateway.SUPPORT,
         new JsonObject()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theElectionPageShowsTheLiveTurnoutTheAuditVerificationAndTheListForTheBureau() {
+    String election = gw.openElection();
+    FormClient bureau = new FormClient(gw.gateway.port());
+    agent(bureau, "bureau.f@univ-test.fr", election, "bureau");
+    FormClient support = new FormClient(gw.gateway.port());
+    agent(support, "agent.f@univ-test.fr", election, "support");
+    gw.clock.advance(Duration.ofMinutes(7));
+    String token = gw.fullLogin(election, "emma", "15/06/1990", "email", "emma.robert@univ-test.fr");
+    assertThat(gw.http.post("/v1/elections/" + election + "/emargements", TestGateway.PLATFORM,
+        new JsonObject().put("sessionToken", token)).status()).isEqualTo(201);
+
+    FormClient.Page page = bureau.get("/console/e/" + election);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("Participation", "<strong>1</strong>", "externes", "Bureau de vote")
+        .contains("emargements.csv").doesNotContain("http-equiv=\"refresh\"");
+    assertThat(bureau.get("/console/e/" + election + "?auto=1").body()).contains("http-equiv=\"refresh\" content=\"30\"");
+    assertThat(bureau.get("/console/e/" + election + "/audit").body()).contains("intègre").doesNotContain("NOT");
+    FormClient.Page csv = bureau.get("/console/e/" + election + "/emargements.csv");
+    assertThat(csv.status()).isEqualTo(200);
+    assertThat(csv.header("Content-Disposition")).contains("attachment");
+    assertThat(csv.body()).startsWith("identifier,lastName,firstName,college,votedAt,ip,sessionId").contains("emma,Robert");
+    assertThat(support.get("/console/e/" + election + "/emargements.csv").status()).isEqualTo(403);
+    assertThat(support.get("/console/e/" + election).body()).doesNotContain("emargements.csv");
+    assertThat(audit(election)).extracting(e -> e.getString("type")).contains("emargement.export");
+    assertThat(bureau.get("/console/e/" + other).status()).isEqualTo(404);
+    assertThat(bureau.get("/console/e/" + other + "/emargements.csv").status()).isEqualTo(404);
   }
 
   @Test

@@ -54,6 +54,22 @@ class EmargeScriptTest {
   }
 
   @Test
+  void theTurnoutIsCountedOncePerVoterByCollegeAndHour() {
+    long hour = NOW / 3_600_000;
+    await(store.record(el, voter, "s1", NOW, record(NOW, "s1")));
+    await(store.record(el, voter, "s1", NOW + 1, record(NOW + 1, "s1"))); // a repeat: not counted again
+    await(store.record(el, voter, "s2", NOW + 2, record(NOW + 2, "s2"))); // already voted: not counted
+    String other = fresh("p");
+    await(store.record(el, other, "s3", NOW + 3_600_000, new JsonObject().put("t", NOW + 3_600_000)
+        .put("ip", "192.0.2.2").put("sid", "s3").put("c", "B").encode()));
+
+    var turnout = await(store.turnout(el));
+    assertThat(turnout.total()).isEqualTo(2);
+    assertThat(turnout.byCollege()).isEqualTo(Map.of("A", 1L, "B", 1L));
+    assertThat(turnout.byHour()).isEqualTo(Map.of(hour, 1L, hour + 1, 1L));
+  }
+
+  @Test
   void anotherVoterIsRecordedApart() {
     await(store.record(el, voter, "s1", NOW, record(NOW, "s1")));
     String other = fresh("p");
