@@ -9,8 +9,8 @@
 local RECORDED, REPEATED, ALREADY_VOTED = 1, 2, 3
 local first = redis.call('HGET', KEYS[1], ARGV[1])
 if not first then
+  local rec = cjson.decode(ARGV[2]) -- first: a record that cannot be read writes nothing (no rollback in Redis)
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  local rec = cjson.decode(ARGV[2])
   redis.call('HINCRBY', KEYS[2], 'all', 1)
   redis.call('HINCRBY', KEYS[2], 'c:' .. tostring(rec.c), 1)
   redis.call('HINCRBY', KEYS[2], 'h:' .. tostring(math.floor(tonumber(rec.t) / 3600000)), 1)

@@ -117,6 +117,53 @@ public final class SupportService {
     });
   }
 
+  /** What a réassort did. */
+  public enum Reassort { SENT, ALREADY_SENT, NOT_ON_ROLL, NO_CONTACT, NO_PLATFORM_URL, REFUSED }
+
+  /** How long a réassort by one channel stands for the voter: asked again within it, nothing is sent again. */
+  public static final java.time.Duration REASSORT_WINDOW = java.time.Duration.ofMinutes(10);
+
+  /**
+   * The réassort: the voter's access information (identifier and the platform's address; never the secret) sent
+   * again by {@code channel} (email or SMS) to the roll's contact, as support asks for a voter who lost it (a
+   * ministry platform's re-issue failed during the 2022 vote). At most one a voter, channel and 10 minutes (a
+   * second asks nothing of the outbox); the outbox's caps on paid sends apply; audited under the agent.
+   */
+  public Future<Reassort> reassort(Election election, String identifier, fr.sesame.channels.ChannelKind channel,
+                                   ClientInfo by) {
+    if (election.platformUrl() == null) {
+      return Future.succeededFuture(Reassort.NO_PLATFORM_URL);
+    }
+    VoterKey voter = keys.of(election.id(), identifier);
+    return voters.read(voter).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Reassort.NOT_ON_ROLL);
+      }
+      VoterStore.VoterRecord v = found.get();
+      String p = voter.pseudonym();
+      String to = channel == fr.sesame.channels.ChannelKind.EMAIL
+          ? (v.emailEnc() == null ? null : cipher.decrypt(v.emailEnc(), CipherContext.voter(p, VoterField.EMAIL)))
+          : v.phoneEnc() != null ? cipher.decrypt(v.phoneEnc(), CipherContext.voter(p, VoterField.PHONE))
+          : v.loginPhoneEnc() != null ? cipher.decrypt(v.loginPhoneEnc(), CipherContext.voter(p, VoterField.LOGIN_PHONE))
+          : null;
+      if (to == null) {
+        return Future.succeededFuture(Reassort.NO_CONTACT);
+      }
+      long window = clock.millis() / REASSORT_WINDOW.toMillis();
+      var request = new fr.sesame.gateway.notify.NotificationService.Request(channel, to, "access-codes", "fr",
+          java.util.Map.of("electionName", election.name(), "identifier", identifier, "url", election.platformUrl()),
+          "reassort:" + p + ":" + channel.wireName() + ":" + window, election.id());
+      return notifications.accept(request, by).compose(a -> {
+        Reassort outcome = a.refused() != null ? Reassort.REFUSED : a.created() ? Reassort.SENT
+            : Reassort.ALREADY_SENT;
+        return audit.record(election.id(), AuditEvent.of(clock.instant(), "support.reassort", by.actor(), by.ip(),
+                outcome.name().toLowerCase(java.util.Locale.ROOT), "voter", p, "channel", channel.wireName(),
+                "to", channel == fr.sesame.channels.ChannelKind.EMAIL ? Contacts.maskEmail(to) : Contacts.maskPhone(to)))
+            .map(outcome);
+      });
+    });
+  }
+
   /** @return whether the voter was locked; empty when not on the roll */
   public Future<Optional<Boolean>> unlock(String electionId, String identifier, String reason, ClientInfo client) {
     VoterKey voter = keys.of(electionId, identifier);
@@ -137,8 +184,11 @@ public final class SupportService {
     });
   }
 
-  /** At most this many voters are unlocked by one bulk unlock (a larger window is unlocked in several). */
-  public static final int BULK_LIMIT = 10_000;
+  /**
+   * At most this many voters are unlocked by one bulk unlock (the request stays short; a larger wave is unlocked
+   * by asking again: the ones done have left the index).
+   */
+  public static final int BULK_LIMIT = 1_000;
 
   /**
    * Unlocks the voters of {@code electionId} locked between {@code from} and {@code to} (a wave of locks an

@@ -26,9 +26,16 @@ import java.util.regex.Pattern;
  * @param colleges by id, in the order given
  * @param phoneRegions the countries (ISO codes, as libphonenumber names them) whose numbers may receive codes;
  *                 default France with its overseas departments and territories
+ * @param platformUrl where voters vote (the voting platform's address), sent with their access information by a
+ *                 réassort; null when not given
  */
 public record Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
-                       Map<String, College> colleges, java.util.Set<String> phoneRegions) {
+                       Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl) {
+  public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
+                  Map<String, College> colleges, java.util.Set<String> phoneRegions) {
+    this(id, name, opensAt, closesAt, colleges, phoneRegions, null);
+  }
+
   /** What an election, college or voter identifier may be made of. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -77,7 +84,8 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     }
     return new JsonObject().put("id", id).put("name", name).put("opensAt", opensAt.toString())
         .put("closesAt", closesAt.toString()).put("colleges", cs)
-        .put("phoneCountries", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(phoneRegions))));
+        .put("phoneCountries", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(phoneRegions))))
+        .put("platformUrl", platformUrl);
   }
 
   /** Reads what {@link #toJson} wrote (stored data: trusted). */
@@ -97,6 +105,6 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
         : regions.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
     return new Election(json.getString("id"), json.getString("name"),
         OffsetDateTime.parse(json.getString("opensAt")), OffsetDateTime.parse(json.getString("closesAt")), colleges,
-        phoneRegions);
+        phoneRegions, json.getString("platformUrl"));
   }
 }

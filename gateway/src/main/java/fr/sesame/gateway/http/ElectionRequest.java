@@ -15,7 +15,7 @@ import java.util.Set;
 
 /** The body of {@code PUT /v1/admin/elections/{electionId}}, validated. */
 final class ElectionRequest {
-  static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "colleges", "phoneCountries");
+  static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "colleges", "phoneCountries", "platformUrl");
   private static final Set<String> COLLEGE_FIELDS = Set.of("id", "secretKind", "otpChannels");
   private static final Set<ChannelKind> CODE_CHANNELS = EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL);
 
@@ -53,7 +53,14 @@ final class ElectionRequest {
         regions.add(c.textValue());
       }
     }
-    return new Election(electionId, name, opensAt, closesAt, colleges, regions);
+    String platformUrl = in.optionalString("platformUrl", 512);
+    if (platformUrl != null) {
+      String why = fr.sesame.gateway.oidc.RelyingParty.refusal(platformUrl);
+      if (why != null) {
+        throw JsonInput.invalid("'platformUrl' " + why);
+      }
+    }
+    return new Election(electionId, name, opensAt, closesAt, colleges, regions, platformUrl);
   }
 
   private static College college(JsonNode c, String at) {

@@ -32,6 +32,8 @@ public final class SupportHandlers implements RouteGroup {
     routes.plain(router.get(base), "support-status", auth.require(Role.SUPPORT, Role.ADMIN), this::status);
     routes.json(router.post(base + "/unlock"), "support-unlock", auth.require(Role.SUPPORT, Role.ADMIN), this::unlock);
     routes.json(router.post(base + "/resend"), "support-resend", auth.require(Role.SUPPORT, Role.ADMIN), this::resend);
+    routes.json(router.post(base + "/reassort"), "support-reassort", auth.require(Role.SUPPORT, Role.ADMIN),
+        this::reassort);
     routes.json(router.post("/v1/support/elections/:electionId/unlock-window"), "support-unlock-window",
         auth.require(Role.SUPPORT, Role.ADMIN), this::unlockWindow);
   }
@@ -64,6 +66,30 @@ public final class SupportHandlers implements RouteGroup {
   }
 
   private static final Set<String> WINDOW_FIELDS = Set.of("from", "to", "reason");
+  private static final Set<String> REASSORT_FIELDS = Set.of("channel");
+
+  /** The voter's access information sent again (identifier and platform address) by email or SMS. */
+  private void reassort(RoutingContext ctx) {
+    String identifier = identifier(ctx);
+    String name = JsonInput.read(ctx, REASSORT_FIELDS).string("channel", 8);
+    fr.sesame.channels.ChannelKind channel = fr.sesame.channels.ChannelKind.fromWire(name)
+        .filter(k -> k == fr.sesame.channels.ChannelKind.EMAIL || k == fr.sesame.channels.ChannelKind.SMS)
+        .orElseThrow(() -> JsonInput.invalid("'channel' must be email or sms"));
+    Paths.election(ctx, elections).compose(e -> support.reassort(e, identifier, channel, ApiKeyAuth.client(ctx)))
+        .onSuccess(r -> {
+          switch (r) {
+            case SENT, ALREADY_SENT -> ApiRouter.json(ctx, r == SupportService.Reassort.SENT ? 202 : 200,
+                new JsonObject().put("status", r == SupportService.Reassort.SENT ? "sent" : "already-sent"));
+            case NOT_ON_ROLL -> ctx.fail(new ProblemException(ProblemType.VOTER_NOT_FOUND, null));
+            case NO_CONTACT -> ctx.fail(new ProblemException(ProblemType.NO_DESTINATION,
+                "the roll has no contact of this voter for this channel"));
+            case NO_PLATFORM_URL -> ctx.fail(new ProblemException(ProblemType.NO_PLATFORM_URL,
+                "the election has no 'platformUrl': set it to send the access information"));
+            default -> ctx.fail(new ProblemException(ProblemType.RATE_LIMITED, "the caps on paid sends refused it"));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
 
   /** The voters locked in a time window, unlocked together (each audited); the window is at most 7 days. */
   private void unlockWindow(RoutingContext ctx) {

@@ -26,6 +26,7 @@ public enum ProblemType {
   ALREADY_VOTED(409, "The voter has already voted"),
   PHONE_IN_USE(409, "This phone number already receives codes for another voter"),
   CLIENT_ID_TAKEN(409, "This client id is registered for another election"),
+  NO_PLATFORM_URL(409, "The election has no platform address to send"),
   RESEND_LIMIT_REACHED(409, "This code was resent as often as allowed: log in again"),
   CODE_EXPIRED(410, "The code has expired: ask for a new one"),
   PAYLOAD_TOO_LARGE(413, "The request body is too large"),

@@ -76,6 +76,9 @@ public final class StaffService {
 
     /** The pending login expired (or was never): start again. */
     record Expired() implements Step {}
+
+    /** Too many logins at once: try again in a moment (nothing was counted). */
+    record Busy() implements Step {}
   }
 
   private final StaffStore store;
@@ -135,10 +138,24 @@ public final class StaffService {
     fields.put("r", rolesJson.encode());
     fields.put("c", Long.toString(clock.millis()));
     return store.create(id, fields).compose(created -> {
-      if (!created) {
-        return Future.succeededFuture(new Invited(id, false, null));
+      if (created) {
+        return indexed(id, roles.keySet()).compose(v -> sendInvitation(id, email, name, roles, lang, by));
       }
-      return indexed(id, roles.keySet()).compose(v -> sendInvitation(id, email, name, roles, lang, by));
+      // an account that was never activated (a lost or expired invitation, a mistyped address fixed since): its
+      // roles are merged and a new invitation goes; an active account is left as it is
+      return store.account(id).compose(f -> {
+        if ("active".equals(f.get("s"))) {
+          return Future.succeededFuture(new Invited(id, false, null));
+        }
+        JsonObject merged = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
+        roles.forEach((e, r) -> merged.put(e, r.wireName()));
+        Map<String, StaffRole> all = new LinkedHashMap<>();
+        merged.forEach(e -> StaffRole.fromWire(String.valueOf(e.getValue())).ifPresent(r -> all.put(e.getKey(), r)));
+        return store.update(id, Map.of("r", merged.encode(), "s", "invited", "tp", ""))
+            .compose(v -> indexed(id, all.keySet()))
+            .compose(v -> sendInvitation(id, email, name, roles, lang, by))
+            .map(i -> new Invited(id, true, i.notificationId()));
+      });
     });
   }
 
@@ -232,31 +249,41 @@ public final class StaffService {
 
   // ---------------------------------------------------------------- login
 
-  /** Step 1: email and password. The hash is computed even for an unknown email (timing tells nothing). */
+  /** How long the failure counter of an email with no account is kept (it locks like a real one). */
+  public static final Duration UNKNOWN_TTL = Duration.ofHours(24);
+  /** At most this many password hashes at once: a flood of logins must not hold the shared worker pool. */
+  static final int MAX_CONCURRENT_HASHES = 4;
+  private final java.util.concurrent.atomic.AtomicInteger hashing = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Step 1: email and password. The attempt is counted before the password is checked (one script: parallel
+   * guesses cannot pass the limit), for an email with no account too (so no answer tells whether one exists),
+   * and the hash is computed either way (so timing tells nothing either).
+   */
   public Future<Step> password(String email, String password, ClientInfo from) {
     String id = idOf(email == null ? "" : email);
-    return store.account(id).compose(f -> {
-      boolean active = "active".equals(f.get("s"));
-      if (active && locked(f)) {
-        return offLoop.run(() -> {
-          passwords.burn(password);
-          return (Step) new Step.Locked();
-        });
+    if (hashing.incrementAndGet() > MAX_CONCURRENT_HASHES) {
+      hashing.decrementAndGet();
+      return Future.succeededFuture(new Step.Busy());
+    }
+    return store.attempt(id, MAX_FAILURES, clock.millis(), UNKNOWN_TTL.toMillis()).compose(attempts -> {
+      if (attempts < 0) {
+        return offLoop.run(() -> burnFalse(password)).map(x -> (Step) new Step.Locked());
       }
-      return offLoop.run(() -> active ? passwords.verify(password, f.get("ph")) : burnFalse(password))
-          .compose(ok -> {
-            if (!active) {
-              // an unknown or unfinished account: refused as a wrong password, nothing counted
-              return Future.succeededFuture((Step) new Step.Refused(MAX_FAILURES));
-            }
-            if (!ok) {
-              return failure(id, from, "password");
-            }
-            String pending = RandomTokens.base64Url(random.bytes(32));
-            return store.putToken("p", tokenHash("p", pending), id, PENDING_TTL.toMillis())
-                .map(v -> (Step) new Step.SecondFactor(pending));
-          });
-    });
+      return store.account(id).compose(f -> {
+        boolean active = "active".equals(f.get("s"));
+        return offLoop.run(() -> active ? passwords.verify(password, f.get("ph")) : burnFalse(password))
+            .compose(ok -> {
+              if (!ok) {
+                return failed(id, attempts, from, "password");
+              }
+              String pending = RandomTokens.base64Url(random.bytes(32));
+              return store.notAFailure(id)
+                  .compose(v -> store.putToken("p", tokenHash("p", pending), id, PENDING_TTL.toMillis()))
+                  .map(v -> (Step) new Step.SecondFactor(pending));
+            });
+      });
+    }).onComplete(done -> hashing.decrementAndGet());
   }
 
   private boolean burnFalse(String password) {
@@ -264,50 +291,65 @@ public final class StaffService {
     return false;
   }
 
-  /** Step 2: the authenticator app's code, once. */
+  /** Step 2: the authenticator app's code, once; the pending login is used up by the step that succeeds. */
   public Future<Step> secondFactor(String pendingToken, String code, ClientInfo from) {
     if (!wellFormed(pendingToken)) {
       return Future.succeededFuture(new Step.Expired());
     }
-    return store.token("p", tokenHash("p", pendingToken), 0).compose(found -> {
+    String pendingHash = tokenHash("p", pendingToken);
+    return store.token("p", pendingHash, 0).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture((Step) new Step.Expired());
       }
       String id = found.get();
-      return store.account(id).compose(f -> {
-        if (locked(f)) {
-          return store.takeToken("p", tokenHash("p", pendingToken)).map(v -> (Step) new Step.Locked());
+      return store.attempt(id, MAX_FAILURES, clock.millis(), UNKNOWN_TTL.toMillis()).compose(attempts -> {
+        if (attempts < 0) {
+          return store.takeToken("p", pendingHash).map(v -> (Step) new Step.Locked());
         }
-        byte[] secret = Base64.getDecoder().decode(cipher.decrypt(f.get("tk"), CipherContext.staff(id, "totp")));
-        OptionalLong step = totp.verify(secret, code, clock.instant());
-        Future<Boolean> fresh = step.isEmpty() ? Future.succeededFuture(false)
-            : store.useStep(id, step.getAsLong(), Totp.STEP.multipliedBy(4).toMillis());
-        return fresh.compose(ok -> {
-          if (!ok) {
-            return failure(id, from, "code");
+        return store.account(id).compose(f -> {
+          if (f.get("tk") == null) {
+            return Future.succeededFuture((Step) new Step.Expired());
           }
-          String session = RandomTokens.base64Url(random.bytes(32));
-          return store.takeToken("p", tokenHash("p", pendingToken))
-              .compose(v -> store.update(id, Map.of("f", "0", "ll", Long.toString(clock.millis()))))
-              .compose(v -> store.putToken("s", tokenHash("s", session), id, SESSION_IDLE.toMillis()))
-              .compose(v -> staff(id))
-              .compose(s -> auditAll(s.orElse(null), "staff.login", "staff:" + id, from, "success")
-                  .map(x -> (Step) new Step.Session(session, s.orElseThrow())));
+          byte[] secret = Base64.getDecoder().decode(cipher.decrypt(f.get("tk"), CipherContext.staff(id, "totp")));
+          OptionalLong step = totp.verify(secret, code, clock.instant());
+          Future<Boolean> fresh = step.isEmpty() ? Future.succeededFuture(false)
+              : store.useStep(id, step.getAsLong(), Totp.STEP.multipliedBy(4).toMillis());
+          return fresh.compose(ok -> {
+            if (!ok) {
+              return failed(id, attempts, from, "code");
+            }
+            // GETDEL: of two requests with this pending login, one only goes on
+            return store.takeToken("p", pendingHash).compose(taken -> {
+              if (taken.isEmpty() || !taken.get().equals(id)) {
+                return Future.succeededFuture((Step) new Step.Expired());
+              }
+              String session = RandomTokens.base64Url(random.bytes(32));
+              return store.succeeded(id)
+                  .compose(v -> store.update(id, Map.of("ll", Long.toString(clock.millis()))))
+                  .compose(v -> store.putToken("s", tokenHash("s", session), id, SESSION_IDLE.toMillis()))
+                  .compose(v -> staff(id))
+                  .compose(s -> s.isEmpty() ? Future.succeededFuture((Step) new Step.Locked())
+                      : auditAll(s.get(), "staff.login", "staff:" + id, from, "success")
+                          .map(x -> (Step) new Step.Session(session, s.get())));
+            });
+          });
         });
       });
     });
   }
 
-  private Future<Step> failure(String id, ClientInfo from, String factor) {
-    return store.countFailure(id, clock.millis(), MAX_FAILURES).compose(failures -> store.account(id).compose(f ->
-        auditAll(f.isEmpty() ? null : toStaff(id, f), "staff.login", "staff:" + id, from, failures >= MAX_FAILURES ? "locked" : "rejected",
-            "factor", factor, "failures", failures)
-            .map(v -> failures >= MAX_FAILURES ? (Step) new Step.Locked()
-                : new Step.Refused((int) (MAX_FAILURES - failures)))));
+  /** A checked step failed: the last allowed one locks the account. */
+  private Future<Step> failed(String id, long attempts, ClientInfo from, String factor) {
+    boolean last = attempts >= MAX_FAILURES;
+    Future<Void> locked = last ? store.lock(id, clock.millis()) : Future.succeededFuture();
+    return locked.compose(v -> store.account(id)).compose(f -> auditAll("active".equals(f.get("s"))
+            ? toStaff(id, f) : null, "staff.login", "staff:" + id, from, last ? "locked" : "rejected",
+        "factor", factor, "failures", attempts)
+        .map(x -> last ? (Step) new Step.Locked() : new Step.Refused((int) (MAX_FAILURES - attempts))));
   }
 
   private static boolean locked(Map<String, String> f) {
-    return f.get("la") != null && !f.get("la").isEmpty() || Long.parseLong(f.getOrDefault("f", "0")) >= MAX_FAILURES;
+    return f.get("la") != null && !f.get("la").isEmpty();
   }
 
   /** The staff member of a session token, its idle time restarted; empty when none (or ended, or locked). */

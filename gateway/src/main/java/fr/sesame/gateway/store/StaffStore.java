@@ -18,8 +18,23 @@ public interface StaffStore {
   /** Sets {@code fields} on an existing account (confirmed on the replicas when configured). */
   Future<Void> update(String staffId, Map<String, String> fields);
 
-  /** Counts one failed login step; @return the failures now (the caller locks at its maximum). */
-  Future<Long> countFailure(String staffId, long nowMs, int maxFailures);
+  /**
+   * Counts a login step before it is checked (atomic: parallel steps cannot pass {@code maxFailures}).
+   * @return the attempts counted so far, this one included; negative when the account is locked (nothing to check)
+   */
+  Future<Long> attempt(String staffId, int maxFailures, long nowMs, long unknownTtlMs);
+
+  /** A checked step failed and was the last allowed one: the account locks now. */
+  Future<Void> lock(String staffId, long nowMs);
+
+  /**
+   * A password step succeeded: its attempt was not a failure (the count goes down by one; earlier failures stay:
+   * a right password alone does not clear them, or whoever holds it could try codes without end).
+   */
+  Future<Void> notAFailure(String staffId);
+
+  /** The whole login succeeded: the failures go back to 0. */
+  Future<Void> succeeded(String staffId);
 
   /** Records that {@code staffId} has a role in {@code electionId} (who to alert, who to list). */
   Future<Void> addToElection(String electionId, String staffId);

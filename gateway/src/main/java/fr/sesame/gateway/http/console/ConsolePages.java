@@ -87,6 +87,8 @@ public final class ConsolePages implements RouteGroup {
         csrf(signedIn(this::unlock)));
     routes.form(router.post("/console/e/:election/electeurs/renvoyer"), "console-resend",
         csrf(signedIn(this::resend)));
+    routes.form(router.post("/console/e/:election/electeurs/reassort"), "console-reassort",
+        csrf(signedIn(this::reassort)));
     routes.form(router.post("/console/e/:election/deverrouillage-groupe"), "console-unlock-window",
         csrf(signedIn(this::unlockWindow)));
   }
@@ -232,6 +234,10 @@ public final class ConsolePages implements RouteGroup {
         redirect(ctx, "/console/connexion/code");
       } else if (step instanceof StaffService.Step.Locked) {
         locked(ctx, lang);
+      } else if (step instanceof StaffService.Step.Busy) {
+        ctx.response().putHeader("Retry-After", "2");
+        message(ctx, 503, lang, "unavailableTitle", List.of(pages.text(lang, "unavailable.1")), "/console/connexion",
+            pages.text(lang, "c.loginAgain"));
       } else {
         int left = step instanceof StaffService.Step.Refused r ? r.remaining() : 0;
         renderLogin(ctx, 401, lang, model(ctx), email, Map.of("password", pages.text(lang, "c.err.credentials",
@@ -334,8 +340,17 @@ public final class ConsolePages implements RouteGroup {
     render(ctx, status, "console-enrol", lang, pages.text(lang, "c.enrolTitle"), m, null);
   }
 
+  /** An invitation token as a link carries it (43 base64url characters); anything else is no invitation. */
+  private static boolean tokenShape(String token) {
+    return token != null && token.matches("[A-Za-z0-9_-]{43}");
+  }
+
   private void setPassword(RoutingContext ctx) {
     String lang = Pages.language(ctx, null);
+    if (!tokenShape(ctx.pathParam("token"))) {
+      showInvitation(ctx);
+      return;
+    }
     String password = first(ctx, "password");
     String confirm = first(ctx, "confirm");
     staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
@@ -362,6 +377,10 @@ public final class ConsolePages implements RouteGroup {
   private void enrol(RoutingContext ctx) {
     String lang = Pages.language(ctx, null);
     String token = ctx.pathParam("token");
+    if (!tokenShape(token)) {
+      showInvitation(ctx);
+      return;
+    }
     String code = trimmed(first(ctx, "code"));
     code = code == null ? "" : code.replace(" ", "");
     String given = code;
@@ -539,7 +558,9 @@ public final class ConsolePages implements RouteGroup {
     }
     support.status(electionId, identifier).onSuccess(status -> {
       String notice = "1".equals(ctx.request().getParam("deverrouille")) ? pages.text(lang, "c.unlocked")
-          : "1".equals(ctx.request().getParam("renvoye")) ? pages.text(lang, "c.resent") : null;
+          : "1".equals(ctx.request().getParam("renvoye")) ? pages.text(lang, "c.resent")
+          : "1".equals(ctx.request().getParam("reassort")) ? pages.text(lang, "c.reassortSent")
+          : "2".equals(ctx.request().getParam("reassort")) ? pages.text(lang, "c.reassortAlready") : null;
       if (status.isEmpty()) {
         renderVoter(ctx, 404, lang, who, role.get(), identifier, null, Map.of("identifier",
             pages.text(lang, "c.err.notOnRoll")), null);
@@ -558,6 +579,7 @@ public final class ConsolePages implements RouteGroup {
     m.put("unlockAction", "/console/e/" + electionId + "/electeurs/deverrouiller");
     m.put("resendAction", "/console/e/" + electionId + "/electeurs/renvoyer");
     m.put("windowAction", "/console/e/" + electionId + "/deverrouillage-groupe");
+    m.put("reassortAction", "/console/e/" + electionId + "/electeurs/reassort");
     m.put("mayAct", role.mayActOnVoters());
     m.put("logoutAction", "/console/deconnexion");
     m.put("homeHref", "/console");
@@ -583,6 +605,9 @@ public final class ConsolePages implements RouteGroup {
       v.put("email", voter.maskedEmail() == null ? "—" : voter.maskedEmail());
       v.put("voted", pages.text(lang, voter.hasVoted() ? "c.yes" : "c.no"));
       v.put("mayUnlock", role.mayActOnVoters() && voter.locked());
+      v.put("mayReassort", role.mayActOnVoters() && (voter.maskedEmail() != null || voter.maskedPhone() != null));
+      v.put("reassortEmail", voter.maskedEmail() != null);
+      v.put("reassortSms", voter.maskedPhone() != null);
       List<String> logins = new ArrayList<>();
       voter.recentLogins().forEach(l -> logins.add(pages.text(lang, "c.loginAt",
           f.format(l.at().atZone(PARIS)), l.ip())));
@@ -601,7 +626,7 @@ public final class ConsolePages implements RouteGroup {
       });
       m.put("voter", v);
     }
-    errors(m, errors, List.of("identifier", "reason", "resend", "from", "to", "windowReason"));
+    errors(m, errors, List.of("identifier", "reason", "resend", "reassort", "from", "to", "windowReason"));
     render(ctx, status, "console-voter", lang, pages.text(lang, "c.voterTitle"), m, null);
   }
 
@@ -641,6 +666,52 @@ public final class ConsolePages implements RouteGroup {
               : outcome.get().kind().problem().status();
           support.status(electionId, identifier).onSuccess(st -> renderVoter(ctx, status, lang, who, role.get(),
               identifier, st.orElse(null), Map.of("resend", pages.text(lang, why)), null)).onFailure(ctx::fail);
+        }).onFailure(ctx::fail);
+  }
+
+  /** The réassort: the voter's access information sent again by the chosen channel, to the roll's contact. */
+  private void reassort(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    if (!role.get().mayActOnVoters()) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
+          pages.text(lang, "cBackHome"));
+      return;
+    }
+    String identifier = trimmed(first(ctx, "identifiant"));
+    Optional<fr.sesame.channels.ChannelKind> channel = Optional.ofNullable(first(ctx, "channel"))
+        .flatMap(fr.sesame.channels.ChannelKind::fromWire)
+        .filter(k -> k == fr.sesame.channels.ChannelKind.EMAIL || k == fr.sesame.channels.ChannelKind.SMS);
+    if (identifier == null || !RollLineParser.IDENTIFIER.matcher(identifier).matches() || channel.isEmpty()) {
+      renderVoter(ctx, 400, lang, who, role.get(), identifier, null, Map.of(identifier == null
+          || !RollLineParser.IDENTIFIER.matcher(identifier).matches() ? "identifier" : "reassort",
+          pages.text(lang, identifier == null ? "c.err.identifier" : "c.err.reassortChannel")), null);
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    String back = "/console/e/" + electionId + "/electeurs?identifiant="
+        + java.net.URLEncoder.encode(identifier, java.nio.charset.StandardCharsets.UTF_8);
+    elections.find(electionId).compose(e -> e.isEmpty() ? Future.succeededFuture(SupportService.Reassort.NOT_ON_ROLL)
+            : support.reassort(e.get(), identifier, channel.get(), from(ctx, who.actor())))
+        .onSuccess(r -> {
+          switch (r) {
+            case SENT -> redirect(ctx, back + "&reassort=1");
+            case ALREADY_SENT -> redirect(ctx, back + "&reassort=2");
+            default -> {
+              String why = switch (r) {
+                case NO_PLATFORM_URL -> "c.err.noPlatformUrl";
+                case NO_CONTACT -> "c.err.noContact";
+                case NOT_ON_ROLL -> "c.err.notOnRoll";
+                default -> "c.err.rateLimited";
+              };
+              int status = r == SupportService.Reassort.NOT_ON_ROLL ? 404 : r == SupportService.Reassort.NO_CONTACT
+                  ? 422 : r == SupportService.Reassort.NO_PLATFORM_URL ? 409 : 429;
+              support.status(electionId, identifier).onSuccess(st -> renderVoter(ctx, status, lang, who, role.get(),
+                  identifier, st.orElse(null), Map.of("reassort", pages.text(lang, why)), null)).onFailure(ctx::fail);
+            }
+          }
         }).onFailure(ctx::fail);
   }
 

@@ -29,7 +29,8 @@ public final class RedisLockIndex implements LockIndex {
 
   @Override
   public Future<Long> locked(String electionId, String pseudonym, long nowMs) {
-    return COUNT.run(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000},
+    return COUNT.run(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000,
+            RedisKeys.voter(pseudonym)},
         new String[] {pseudonym, Long.toString(nowMs), "120000"}).map(r -> LuaScript.num(r, 0));
   }
 

@@ -55,9 +55,12 @@ public final class RedisStaffStore implements StaffStore {
       if (!created) {
         return Future.succeededFuture(false);
       }
+      // an email counted (and maybe locked) before it had an account: the counter goes, the account stays
       Future<Long> set = redis.await(c.hset(key(staffId), fields));
+      Future<Long> cleared = redis.await(c.hdel(key(staffId), "f", "la"));
+      Future<Boolean> kept = redis.await(c.persist(key(staffId)));
       Future<Void> confirmed = redis.confirmWrites();
-      return set.compose(v -> confirmed).map(true);
+      return Future.all(set, cleared, kept).compose(v -> confirmed).map(true);
     });
   }
 
@@ -69,13 +72,32 @@ public final class RedisStaffStore implements StaffStore {
     return set.compose(v -> confirmed);
   }
 
+  static final fr.sesame.redis.LuaScript ATTEMPT = fr.sesame.redis.LuaScript.load("redis/staff/attempt.lua");
+
   @Override
-  public Future<Long> countFailure(String staffId, long nowMs, int maxFailures) {
+  public Future<Long> attempt(String staffId, int maxFailures, long nowMs, long unknownTtlMs) {
+    return ATTEMPT.runConfirmed(redis, new String[] {key(staffId)}, Integer.toString(maxFailures),
+            Long.toString(nowMs), Long.toString(unknownTtlMs))
+        .map(r -> AttemptReply.of(fr.sesame.redis.LuaScript.num(r, 0)) == AttemptReply.LOCKED ? -1L
+            : fr.sesame.redis.LuaScript.num(r, 1));
+  }
+
+  @Override
+  public Future<Void> lock(String staffId, long nowMs) {
     var c = redis.commands();
-    return redis.await(c.hincrby(key(staffId), "f", 1)).compose(failures -> failures < maxFailures
-        ? Future.succeededFuture(failures)
-        // HSETNX: the first lock time stays (a retry, or a later failure, does not move it)
-        : redis.await(c.hsetnx(key(staffId), "la", Long.toString(nowMs))).map(failures));
+    Future<Boolean> set = redis.await(c.hsetnx(key(staffId), "la", Long.toString(nowMs)));
+    Future<Void> confirmed = redis.confirmWrites();
+    return set.compose(v -> confirmed);
+  }
+
+  @Override
+  public Future<Void> notAFailure(String staffId) {
+    return redis.await(redis.commands().hincrby(key(staffId), "f", -1)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> succeeded(String staffId) {
+    return redis.await(redis.commands().hset(key(staffId), "f", "0")).mapEmpty();
   }
 
   @Override

@@ -95,8 +95,6 @@ class StaffConsoleTest {
     Http.Res invited = invite(email, el, "support");
     assertThat(invited.status()).as(invited.body()).isEqualTo(201);
     String staffId = invited.json().getString("staffId");
-    assertThat(invite(email, el, "organiser").json().getString("status")).as("an account is never changed so")
-        .isEqualTo("exists");
     String token = invitationToken(email);
     assertThat(gw.outbox.last(email).message().subject()).contains("console Sesame");
 
@@ -116,6 +114,8 @@ class StaffConsoleTest {
     assertThat(mismatch.body()).contains("diffèrent");
     byte[] secret = enrol(b, token);
     assertThat(b.get("/console/invitation/" + token).status()).as("an invitation works once").isEqualTo(404);
+    assertThat(invite(email, el, "organiser").json().getString("status")).as("an active account is left as it is")
+        .isEqualTo("exists");
 
     FormClient.Page in = login(b, email, PASSWORD, secret);
     assertThat(in.status()).as(in.body()).isEqualTo(303);
@@ -228,6 +228,46 @@ class StaffConsoleTest {
     assertThat(audit(election)).extracting(e -> e.getString("type")).contains("emargement.export");
     assertThat(bureau.get("/console/e/" + other).status()).isEqualTo(404);
     assertThat(bureau.get("/console/e/" + other + "/emargements.csv").status()).isEqualTo(404);
+  }
+
+  /** Issue 15, point 2: the réassort, from the console and the API, audited, at most once in 10 minutes. */
+  @Test
+  void reassortSendsTheAccessInformationAgainOnceInTenMinutes() {
+    String election = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + election, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofDays(1)), gw.clock.instant().plus(Duration.ofDays(10)))
+        .put("platformUrl", "https://vote.univ-test.fr/")).status()).isEqualTo(201);
+    assertThat(gw.importRoll(election, TestGateway.ROLL).status()).isEqualTo(200);
+    FormClient b = new FormClient(gw.gateway.port());
+    agent(b, "agent.g@univ-test.fr", election, "support");
+    String staffId = invite("agent.g@univ-test.fr", election, "support").json().getString("staffId");
+
+    FormClient.Page page = b.get("/console/e/" + election + "/electeurs?identifiant=alice");
+    assertThat(page.body()).contains("Réassort");
+    int before = gw.outbox.list("alice.martin@univ-test.fr").size();
+    FormClient.Page sent = b.post("/console/e/" + election + "/electeurs/reassort", Map.of("csrf", page.csrf(),
+        "identifiant", "alice", "channel", "email"));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(303);
+    assertThat(b.get(sent.location()).body()).contains("ont été renvoyées");
+    ConsoleFixtures.awaitMessages(gw, "alice.martin@univ-test.fr", before + 1);
+    assertThat(gw.outbox.last("alice.martin@univ-test.fr").message().text()).contains("alice",
+        "https://vote.univ-test.fr/").doesNotContain("20231234");
+    FormClient.Page again = b.post("/console/e/" + election + "/electeurs/reassort", Map.of("csrf", page.csrf(),
+        "identifiant", "alice", "channel", "email"));
+    assertThat(b.get(again.location()).body()).contains("moins de 10 minutes");
+    assertThat(audit(election)).extracting(e -> e.getString("type") + " " + e.getString("actor"))
+        .contains("support.reassort staff:" + staffId);
+
+    Http.Res sms = gw.http.post("/v1/support/elections/" + election + "/voters/bruno/reassort", TestGateway.SUPPORT,
+        new JsonObject().put("channel", "sms"));
+    assertThat(sms.status()).as("bruno has no phone").isEqualTo(422);
+    Http.Res chloe = gw.http.post("/v1/support/elections/" + election + "/voters/chloe/reassort", TestGateway.SUPPORT,
+        new JsonObject().put("channel", "sms"));
+    assertThat(chloe.status()).isEqualTo(202);
+    assertThat(gw.http.post("/v1/support/elections/" + election + "/voters/chloe/reassort", TestGateway.SUPPORT,
+        new JsonObject().put("channel", "post")).status()).isEqualTo(400);
+    assertThat(gw.http.post("/v1/support/elections/" + el + "/voters/alice/reassort", TestGateway.SUPPORT,
+        new JsonObject().put("channel", "email")).json().getString("type")).isEqualTo("/problems/no-platform-url");
   }
 
   @Test

@@ -18,6 +18,9 @@ class CountLockScriptTest {
 
   @Test
   void countsTheLocksOfEachMinuteAndIndexesThemByTime() {
+    for (String p : new String[] {"p1", "p2", "p3"}) {
+      redis().hset(RedisKeys.voter(p), "c", "A");
+    }
     long minuteStart = NOW - NOW % 60_000;
     assertThat(await(index.locked(election, "p1", minuteStart + 1))).isEqualTo(1);
     assertThat(await(index.locked(election, "p2", minuteStart + 59_999))).isEqualTo(2);
@@ -29,5 +32,12 @@ class CountLockScriptTest {
     await(index.unlocked(election, "p1"));
     assertThat(await(index.lockedBetween(election, 0, Long.MAX_VALUE, 10))).containsExactly("p2", "p3");
     assertThat(await(index.lockedBetween(election, 0, Long.MAX_VALUE, 1))).containsExactly("p2");
+  }
+
+  @Test
+  void anIdentifierNotOnTheRollIsCountedButNotIndexed() {
+    long minuteStart = NOW - NOW % 60_000;
+    assertThat(await(index.locked(election, fresh("nobody"), minuteStart))).isEqualTo(1);
+    assertThat(await(index.lockedBetween(election, 0, Long.MAX_VALUE, 10))).isEmpty();
   }
 }

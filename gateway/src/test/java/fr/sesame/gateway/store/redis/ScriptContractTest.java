@@ -66,6 +66,7 @@ class ScriptContractTest {
         new Contract("redis/outbox/reap.lua", null),
         new Contract("redis/outbox/renew.lua", null),
         new Contract("redis/outbox/report.lua", ReportReply.class),
+        new Contract("redis/staff/attempt.lua", AttemptReply.class),
         new Contract("redis/voter/import_voter.lua", ImportReply.class),
         new Contract("redis/voter/login_channel.lua", VoterReply.class),
         new Contract("redis/voter/login_secret.lua", VoterReply.class),
