@@ -11,7 +11,10 @@ public final class TurnoutService {
     this.emargements = emargements;
   }
 
-  public Future<EmargementStore.Turnout> turnout(String electionId) {
-    return emargements.turnout(electionId);
+  /** In all, by college, by epoch hour (hours since 1970, UTC). */
+  public record Turnout(long total, java.util.Map<String, Long> byCollege, java.util.Map<Long, Long> byHour) {}
+
+  public Future<Turnout> turnout(String electionId) {
+    return emargements.turnout(electionId).map(t -> new Turnout(t.total(), t.byCollege(), t.byHour()));
   }
 }

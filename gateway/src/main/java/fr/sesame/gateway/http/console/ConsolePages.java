@@ -437,7 +437,7 @@ public final class ConsolePages implements RouteGroup {
     String electionId = ctx.pathParam("election");
     Future.all(elections.find(electionId), turnout.turnout(electionId)).onSuccess(cf -> {
       Optional<fr.sesame.gateway.domain.Election> e = cf.resultAt(0);
-      fr.sesame.gateway.store.EmargementStore.Turnout t = cf.resultAt(1);
+      fr.sesame.gateway.election.TurnoutService.Turnout t = cf.resultAt(1);
       if (e.isEmpty()) {
         message(ctx, 404, lang, "c.noElectionTitle", List.of(pages.text(lang, "c.noElection.1")), "/console",
             pages.text(lang, "cBackHome"));
