@@ -52,7 +52,23 @@ import reactor.core.Disposable;
  * thread, for any other thread.
  */
 public final class RedisConnector implements AutoCloseable {
+
   private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+
+  static {
+    // Lettuce's event bus publishes on a scheduler its client resources own: an event published while they shut
+    // down (a start that failed, a close) is refused with "Scheduler unavailable", which reactor reports as a
+    // dropped error at ERROR by default. That refusal is the shutdown itself, not a fault: DEBUG; any other
+    // dropped error stays a WARN.
+    reactor.core.publisher.Hooks.onErrorDropped(e -> {
+      if (e instanceof java.util.concurrent.RejectedExecutionException
+          || e.getCause() instanceof java.util.concurrent.RejectedExecutionException) {
+        LOG.debug("Redis event dropped while shutting down: {}", e.toString());
+      } else {
+        LOG.warn("Redis event bus error dropped: {}", e.toString());
+      }
+    });
+  }
   /**
    * How long a dropped connection waits before each new attempt: 1, 2, 4, ... ms, then every
    * {@value #RECONNECT_DELAY_MAX_MS} ms. Lettuce's default doubles up to 30 s: after a failover (the old primary
