@@ -528,6 +528,17 @@ public final class ConsolePages implements RouteGroup {
         }).onFailure(ctx::fail);
   }
 
+  /** The role of a staff member who acts on voters (support, organiser); empty when a 404 or 403 was answered. */
+  private Optional<StaffRole> actingRole(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isPresent() && !role.get().mayActOnVoters()) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
+          pages.text(lang, "cBackHome"));
+      return Optional.empty();
+    }
+    return role;
+  }
+
   /** The staff member's role in the election of the path; empty (then a 404 was answered) when none. */
   private Optional<StaffRole> role(RoutingContext ctx, StaffService.Staff who, String lang) {
     Optional<StaffRole> role = who.roleIn(ctx.pathParam("election"));
@@ -631,13 +642,8 @@ public final class ConsolePages implements RouteGroup {
   }
 
   private void resend(RoutingContext ctx, StaffService.Staff who, String lang) {
-    Optional<StaffRole> role = role(ctx, who, lang);
+    Optional<StaffRole> role = actingRole(ctx, who, lang);
     if (role.isEmpty()) {
-      return;
-    }
-    if (!role.get().mayActOnVoters()) {
-      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
-          pages.text(lang, "cBackHome"));
       return;
     }
     String identifier = trimmed(first(ctx, "identifiant"));
@@ -671,13 +677,8 @@ public final class ConsolePages implements RouteGroup {
 
   /** The réassort: the voter's access information sent again by the chosen channel, to the roll's contact. */
   private void reassort(RoutingContext ctx, StaffService.Staff who, String lang) {
-    Optional<StaffRole> role = role(ctx, who, lang);
+    Optional<StaffRole> role = actingRole(ctx, who, lang);
     if (role.isEmpty()) {
-      return;
-    }
-    if (!role.get().mayActOnVoters()) {
-      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
-          pages.text(lang, "cBackHome"));
       return;
     }
     String identifier = trimmed(first(ctx, "identifiant"));
@@ -717,13 +718,8 @@ public final class ConsolePages implements RouteGroup {
 
   /** The voters locked between two times (Paris), unlocked with a reason: support's answer to a wave of locks. */
   private void unlockWindow(RoutingContext ctx, StaffService.Staff who, String lang) {
-    Optional<StaffRole> role = role(ctx, who, lang);
+    Optional<StaffRole> role = actingRole(ctx, who, lang);
     if (role.isEmpty()) {
-      return;
-    }
-    if (!role.get().mayActOnVoters()) {
-      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
-          pages.text(lang, "cBackHome"));
       return;
     }
     Map<String, String> errors = new HashMap<>();
@@ -764,18 +760,13 @@ public final class ConsolePages implements RouteGroup {
   }
 
   private void unlock(RoutingContext ctx, StaffService.Staff who, String lang) {
-    Optional<StaffRole> role = role(ctx, who, lang);
+    Optional<StaffRole> role = actingRole(ctx, who, lang);
     if (role.isEmpty()) {
       return;
     }
     String electionId = ctx.pathParam("election");
     String identifier = trimmed(first(ctx, "identifiant"));
     String reason = trimmed(first(ctx, "reason"));
-    if (!role.get().mayActOnVoters()) {
-      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.1")), "/console",
-          pages.text(lang, "cBackHome"));
-      return;
-    }
     if (identifier == null || !RollLineParser.IDENTIFIER.matcher(identifier).matches()) {
       renderVoter(ctx, 400, lang, who, role.get(), identifier, null, Map.of("identifier",
           pages.text(lang, "c.err.identifier")), null);

@@ -66,7 +66,7 @@ class ConsoleBrowserTest {
     submit(b, By.cssSelector("button.primary"));
     String key = b.find(By.id("totp-key")).getText().replace(" ", "");
     b.axe().assertNoViolations("the authenticator app page");
-    byte[] secret = base32(key);
+    byte[] secret = ConsoleFixtures.base32(key);
     b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
     submit(b, By.cssSelector("button.primary"));
     assertThat(b.url()).endsWith("/console/connexion?active=1");
@@ -151,19 +151,5 @@ class ConsoleBrowserTest {
     noScript.axe().assertNoViolations("the console home without JavaScript");
   }
 
-  private static byte[] base32(String s) {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int buffer = 0;
-    int bits = 0;
-    for (char c : s.toCharArray()) {
-      buffer = buffer << 5 | alphabet.indexOf(c);
-      bits += 5;
-      if (bits >= 8) {
-        out.write(buffer >> bits - 8 & 0xff);
-        bits -= 8;
-      }
-    }
-    return out.toByteArray();
-  }
+
 }

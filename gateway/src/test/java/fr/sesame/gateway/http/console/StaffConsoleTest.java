@@ -56,7 +56,7 @@ class StaffConsoleTest {
     FormClient.Page enrolPage = b.get("/console/invitation/" + token);
     Matcher k = KEY.matcher(enrolPage.body());
     assertThat(k.find()).as(enrolPage.body()).isTrue();
-    byte[] secret = base32(k.group(1).replace(" ", ""));
+    byte[] secret = ConsoleFixtures.base32(k.group(1).replace(" ", ""));
     assertThat(enrolPage.body()).contains("otpauth://totp/Sesame");
     FormClient.Page done = b.post("/console/invitation/" + token + "/code", Map.of("csrf", enrolPage.csrf(),
         "code", new Totp().code(secret, gw.clock.instant())));
@@ -358,19 +358,5 @@ class StaffConsoleTest {
     return r.body().lines().filter(l -> !l.isBlank()).map(l -> new JsonObject(l).getJsonObject("event")).toList();
   }
 
-  private static byte[] base32(String s) {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int buffer = 0;
-    int bits = 0;
-    for (char c : s.toCharArray()) {
-      buffer = buffer << 5 | alphabet.indexOf(c);
-      bits += 5;
-      if (bits >= 8) {
-        out.write(buffer >> bits - 8 & 0xff);
-        bits -= 8;
-      }
-    }
-    return out.toByteArray();
-  }
+
 }
