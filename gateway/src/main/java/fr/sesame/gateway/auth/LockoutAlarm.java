@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Every voter lock goes through here: it is indexed by time (support's bulk unlock of a window) and counted in its
  * minute. The lock that takes an election's minute over {@code threshold} raises one alert: an
  * {@code alert.mass-lockout} audit event, a WARN, and an email to each of the election's bureau members (through
- * the outbox, the interactive lane). A wave of locks is what an attack on the roll, or a broken secret column,
+ * the outbox, the interactive lane), then none for 15 minutes. A wave of locks is what an attack on the roll, or a broken secret column,
  * looks like; the bureau decides.
  */
 public final class LockoutAlarm {
@@ -33,6 +33,8 @@ public final class LockoutAlarm {
   private final AuditTrail audit;
   private final Clock clock;
   private final int threshold;
+  /** After an alert, a wave that goes on raises no other for this long (the bureau has it: no email a minute). */
+  static final java.time.Duration QUIET = java.time.Duration.ofMinutes(15);
 
   public LockoutAlarm(LockIndex index, StaffService staff, NotificationService notifications,
                       ElectionService elections, AuditTrail audit, Clock clock, int threshold) {
@@ -49,7 +51,9 @@ public final class LockoutAlarm {
   public Future<Void> locked(String electionId, String pseudonym) {
     long now = clock.millis();
     return index.locked(electionId, pseudonym, now).compose(count -> count == threshold + 1
-            ? alert(electionId, count, now) : Future.<Void>succeededFuture())
+            ? index.claimAlert(electionId, QUIET.toMillis()).compose(first -> first ? alert(electionId, count, now)
+                : Future.<Void>succeededFuture())
+            : Future.<Void>succeededFuture())
         .recover(e -> {
           LOG.warn("lock of a voter of election {} not indexed or not alerted: {}", electionId, e.toString());
           return Future.succeededFuture();

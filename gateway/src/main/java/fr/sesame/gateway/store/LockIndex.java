@@ -11,6 +11,9 @@ public interface LockIndex {
   /** Records a lock; @return how many locks the election saw in the minute of {@code nowMs}, this one included. */
   Future<Long> locked(String electionId, String pseudonym, long nowMs);
 
+  /** Whether no mass-lockout alert of the election was raised in the last {@code quietMs}; it then is, from now. */
+  Future<Boolean> claimAlert(String electionId, long quietMs);
+
   /** Forgets a voter's lock (unlocked). */
   Future<Void> unlocked(String electionId, String pseudonym);
 

@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  * gw:{el:E}:lk      sorted set  locked voters of election E: pseudonym -> when locked (ms)
  * gw:{el:E}:lm:M    string      the locks of minute M (epoch minutes) in E (expires after 2 minutes)
+ * gw:{el:E}:la      string      a mass-lockout alert was raised in E (expires after the quiet time)
  * </pre>
  */
 public final class RedisLockIndex implements LockIndex {
@@ -32,6 +33,12 @@ public final class RedisLockIndex implements LockIndex {
     return COUNT.run(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000,
             RedisKeys.voter(pseudonym)},
         new String[] {pseudonym, Long.toString(nowMs), "120000"}).map(r -> LuaScript.num(r, 0));
+  }
+
+  @Override
+  public Future<Boolean> claimAlert(String electionId, long quietMs) {
+    return redis.await(redis.commands().set(RedisKeys.election(electionId) + ":la", "1",
+        io.lettuce.core.SetArgs.Builder.nx().px(quietMs))).map("OK"::equals);
   }
 
   @Override

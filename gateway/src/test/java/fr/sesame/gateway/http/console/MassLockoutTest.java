@@ -54,9 +54,13 @@ class MassLockoutTest {
     assertThat(gw.outbox.list("support@univ-test.fr")).as("support is not the bureau").hasSize(1);
 
     gw.clock.advance(Duration.ofMinutes(1));
-    for (int i = 0; i < 5; i++) { // not on the roll: counted and locked like a voter, outside the window below
-      gw.login(el, "david", "0000000" + i, "email");
+    for (String nobody : List.of("david", "eve", "frank")) { // not on the roll: counted and locked like voters,
+      for (int i = 0; i < 5; i++) {                               // outside the window below
+        gw.login(el, nobody, "0000000" + i, "email");
+      }
     }
+    assertThat(auditTypes(el)).filteredOn("alert.mass-lockout"::equals)
+        .as("a wave that goes on raises no other alert for 15 minutes").hasSize(1);
     OffsetDateTime after = OffsetDateTime.ofInstant(gw.clock.instant(), ZoneOffset.UTC);
 
     Http.Res noReason = gw.http.post("/v1/support/elections/" + el + "/unlock-window", TestGateway.SUPPORT,
