@@ -148,6 +148,7 @@ class ReconnectDrillTest {
       problems.add(id + ": login answered " + login.status() + " " + login.body());
       return;
     }
+    java.time.Instant loggedInAt = gw.clock.instant();
     Message m = sent.awaitFrom(from, msg -> msg.to().equals(email), Duration.ofSeconds(15), "the code for " + id);
     Matcher code = CODE.matcher(m.text().replace(", ", ""));
     assertThat(code.find()).isTrue();
@@ -155,6 +156,13 @@ class ReconnectDrillTest {
     Map<String, String> k2 = key();
     Http.Res verify = retried(() -> gw.http.post("/v1/elections/" + el + "/login/" + challenge + "/verify", k2,
         new JsonObject().put("code", code.group(1))), id + " verify");
+    if (verify.status() == 410 && Duration.between(loggedInAt, gw.clock.instant()).compareTo(
+        fr.sesame.gateway.config.OtpConfig.DEFAULTS.validity()) >= 0) {
+      // the other workers' journeys moved the shared clock past the code's validity while this one waited for
+      // its connection: the code did expire, by the test's own clock (not a reset's doing)
+      journeys.incrementAndGet();
+      return;
+    }
     if (verify.status() != 200) {
       problems.add(id + ": the right code answered " + verify.status() + " " + verify.body());
       return;
