@@ -44,6 +44,7 @@ import fr.sesame.gateway.http.LoginHandlers;
 import fr.sesame.gateway.http.NotificationHandlers;
 import fr.sesame.gateway.http.OpsHandlers;
 import fr.sesame.gateway.http.PlatformHandlers;
+import fr.sesame.gateway.http.RollImportHandlers;
 import fr.sesame.gateway.http.RouteGroup;
 import fr.sesame.gateway.http.SupportHandlers;
 import fr.sesame.gateway.http.problem.ProblemPages;
@@ -61,9 +62,11 @@ import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
 import fr.sesame.gateway.problem.ProblemDescriptions;
 import fr.sesame.gateway.roll.RollImport;
+import fr.sesame.gateway.roll.RollImportJobs;
 import fr.sesame.gateway.store.redis.RedisAuditStore;
 import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.store.redis.RedisElectionStore;
+import fr.sesame.gateway.store.redis.RedisImportJobStore;
 import fr.sesame.gateway.store.redis.RedisMemory;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.store.redis.RedisStoreHealth;
@@ -276,8 +279,9 @@ public final class Gateway implements AutoCloseable {
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
             provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
-        new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), rolls, clock,
-            auth),
+        new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), clock, auth),
+        new RollImportHandlers(new RollImportJobs(rolls, new RedisImportJobStore(redis), audit, random, clock, vertx),
+            elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth),

@@ -7,6 +7,7 @@ import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.domain.ImportJob;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.gateway.store.VoterStore;
@@ -29,11 +30,21 @@ import java.util.Optional;
  * imported voters no channel of their college reaches, and says which encoding and separator were read; the
  * import is audited. A roll that cannot be read fails with a {@link ProblemException}: too large
  * ({@code payload-too-large}), no header, UTF-16 or a line too long ({@code validation-failed}); voters written
- * before that stay written (a re-import is idempotent).
+ * before that stay written (a re-import is idempotent). An import run as a job ({@link RollImportJobs}) also
+ * tells a {@link Listener} how it goes.
  */
 public final class RollImport {
   static final int BATCH = 500;
+  /** With a listener, it is told how the import goes at least every this many lines (rejected lines make no batch). */
+  static final int PROGRESS_LINES = 2_000;
   private static final int MAX_LINE_BYTES = 8 * 1024;
+  /**
+   * What the line parser may hold unread: a line being received, and the lines that came with it in one buffer
+   * while the import is paused (a batch being written). Its own limit checks all it holds, complete lines
+   * included: at {@link #MAX_LINE_BYTES} a pause in a large buffer (an HTTP/2 DATA frame holds up to 16 KiB)
+   * failed a roll whose lines were all short. Each line is checked against {@link #MAX_LINE_BYTES} as it comes.
+   */
+  private static final int MAX_HELD_BYTES = 64 * 1024;
 
   private final VoterStore voters;
   private final VoterKeys keys;
@@ -65,13 +76,41 @@ public final class RollImport {
    * @return the report ({@link RollReport#toJson})
    */
   public Future<JsonObject> run(Election election, ReadStream<Buffer> body, ClientInfo client) {
-    return new Upload(election, body, client).start();
+    return new Upload(election, body, client, null).start();
   }
+
+  /** As {@link #run(Election, ReadStream, ClientInfo)}, telling {@code listener} how the import goes. */
+  Future<JsonObject> run(Election election, ReadStream<Buffer> body, ClientInfo client, Listener listener) {
+    return new Upload(election, body, client, listener).start();
+  }
+
+  /**
+   * What an import tells as it goes, on its event loop. The import waits for each call's future before it reads
+   * on; a failed one stops it with that failure.
+   */
+  interface Listener {
+    /** The job's id, named in the import's audit event. */
+    String jobId();
+
+    /** The header line is read and valid: the roll is being imported. */
+    Future<Void> started();
+
+    /**
+     * The counts so far and the line report's lines since the last call ({@link LineReport}, "" for none): after
+     * each batch is written, at least every {@value #PROGRESS_LINES} lines, and once at the end, before the
+     * import ends (so the last counts told are the final ones).
+     */
+    Future<Void> progress(ImportJob.Counts counts, String lines);
+  }
+
+  /** A line told to the listener: a voter's outcome is known once its batch is written ({@code row}). */
+  private record Pending(long line, String identifier, String reason, boolean row) {}
 
   /** One import in progress; everything runs on the caller's event loop. */
   private final class Upload {
     private final Election election;
     private final ClientInfo client;
+    private final Listener listener; // null: nothing is told as it goes, and no line report is kept
     private final RecordParser lines;
     private final Promise<JsonObject> result = Promise.promise();
     private final RollCharset charset = new RollCharset();
@@ -79,25 +118,29 @@ public final class RollImport {
     private RollLineParser parser; // once the header has told the separator
     private char separator;
     private List<VoterStore.VoterRow> batch = new ArrayList<>(BATCH);
+    private List<Pending> pending = new ArrayList<>(); // with a listener: the lines not told yet, in order
     private long lineNo;
+    private long toldAt; // lineNo when the listener was last told
     private long bytes;
     private long imported;
     private long created;
-    private boolean writing;
+    private boolean writing; // a batch, the listener's start or progress: the stream is paused until it is over
     private boolean ended;
     private boolean done;
 
-    Upload(Election election, ReadStream<Buffer> body, ClientInfo client) {
+    Upload(Election election, ReadStream<Buffer> body, ClientInfo client, Listener listener) {
       this.election = election;
       this.client = client;
+      this.listener = listener;
       this.lines = RecordParser.newDelimited("\n", body);
-      lines.maxRecordSize(MAX_LINE_BYTES);
+      lines.maxRecordSize(MAX_HELD_BYTES);
     }
 
     Future<JsonObject> start() {
       lines.handler(this::line);
-      lines.exceptionHandler(e -> abort(invalid("line " + (lineNo + 1) + " is longer than " + MAX_LINE_BYTES
-          + " bytes, or the upload broke off")));
+      // the parser's own limit (a line with no end in sight), or the upload's failure
+      lines.exceptionHandler(e -> abort(invalid(e instanceof IllegalStateException ? tooLong(lineNo + 1)
+          : "the upload broke off after line " + lineNo)));
       lines.endHandler(v -> {
         ended = true;
         flushThenMaybeFinish();
@@ -116,30 +159,45 @@ public final class RollImport {
         abort(tooLarge(maxBytes));
         return;
       }
+      if (buf.length() > MAX_LINE_BYTES) {
+        abort(invalid(tooLong(lineNo)));
+        return;
+      }
       byte[] raw = buf.getBytes();
       if (lineNo == 1) {
         header(raw);
         return;
       }
       Optional<String> text = charset.decode(raw);
+      RollLineParser.Result r = text.isEmpty() ? null : parser.parse(text.get());
       if (text.isEmpty()) {
-        report.rejected(lineNo, charset.invalidReason());
-        return;
+        rejected("", charset.invalidReason());
+      } else if (r != null && r.rejection() != null) {
+        rejected(r.identifier(), r.rejection());
+      } else if (r != null) {
+        String note = null;
+        if (r.unreachable() != null) {
+          report.unreachable(lineNo, r.unreachable());
+          note = LineReport.unreachable(r.unreachable().phoneAtLogin());
+        }
+        batch.add(r.row());
+        if (listener != null) {
+          pending.add(new Pending(lineNo, r.identifier(), note, true));
+        }
       }
-      RollLineParser.Result r = parser.parse(text.get());
-      if (r == null) {
-        return;
-      }
-      if (r.rejection() != null) {
-        report.rejected(lineNo, r.rejection());
-        return;
-      }
-      if (r.unreachable() != null) {
-        report.unreachable(lineNo, r.unreachable());
-      }
-      batch.add(r.row());
-      if (batch.size() >= BATCH) {
+      if (batch.size() >= BATCH || listener != null && lineNo - toldAt >= PROGRESS_LINES) {
         flushThenMaybeFinish();
+      }
+    }
+
+    private static String tooLong(long line) {
+      return "line " + line + " is longer than " + MAX_LINE_BYTES + " bytes";
+    }
+
+    private void rejected(String identifier, String reason) {
+      report.rejected(lineNo, reason);
+      if (listener != null) {
+        pending.add(new Pending(lineNo, identifier, reason, false));
       }
     }
 
@@ -156,32 +214,66 @@ public final class RollImport {
       }
       separator = found.get();
       parser = new RollLineParser(election, keys, hasher, cipher, separator);
+      if (listener != null) {
+        hold(listener.started());
+      }
     }
 
+    /** Pauses the stream until {@code work} is over, then reads on (or ends); a failure stops the import. */
+    private void hold(Future<?> work) {
+      writing = true;
+      lines.pause();
+      work.onSuccess(v -> {
+        writing = false;
+        if (ended) {
+          flushThenMaybeFinish();
+        } else if (!done) {
+          lines.resume();
+        }
+      }).onFailure(this::abort);
+    }
+
+    /** Writes the batch and tells the listener, or, once the stream has ended and all is written, finishes. */
     private void flushThenMaybeFinish() {
       if (writing || done) {
         return;
       }
-      if (batch.isEmpty()) {
+      List<VoterStore.VoterRow> rows = batch;
+      List<Pending> told = pending;
+      boolean tell = listener != null && (!told.isEmpty() || ended && toldAt < lineNo);
+      if (rows.isEmpty() && !tell) {
         if (ended) {
           finish();
         }
         return;
       }
-      List<VoterStore.VoterRow> rows = batch;
       batch = new ArrayList<>(BATCH);
-      writing = true;
-      lines.pause();
-      voters.importVoters(rows).onSuccess(n -> {
-        writing = false;
-        imported += rows.size();
-        created += n;
-        if (ended) {
-          flushThenMaybeFinish();
-        } else {
-          lines.resume();
+      pending = new ArrayList<>();
+      long at = lineNo;
+      Future<List<Boolean>> written = rows.isEmpty() ? Future.succeededFuture(List.of()) : voters.importVoters(rows);
+      hold(written.compose(outcomes -> {
+        imported += outcomes.size();
+        for (boolean isNew : outcomes) {
+          created += isNew ? 1 : 0;
         }
-      }).onFailure(this::abort);
+        if (!tell) {
+          return Future.succeededFuture();
+        }
+        toldAt = at;
+        return listener.progress(new ImportJob.Counts(at, imported, created, report.rejected(),
+            report.unreachableCount()), csv(told, outcomes));
+      }));
+    }
+
+    /** The line report's lines of {@code told}, each voter with its batch's outcome. */
+    private String csv(List<Pending> told, List<Boolean> outcomes) {
+      StringBuilder out = new StringBuilder();
+      int next = 0;
+      for (Pending p : told) {
+        String outcome = !p.row() ? LineReport.REJECTED : outcomes.get(next++) ? LineReport.CREATED : LineReport.UPDATED;
+        out.append(LineReport.line(p.line(), p.identifier(), outcome, p.reason()));
+      }
+      return out.toString();
     }
 
     private void finish() {
@@ -197,7 +289,7 @@ public final class RollImport {
       audit.record(election.id(), AuditEvent.of(clock.instant(), "roll.import", client.actor(), client.ip(),
               report.rejected() == 0 ? "success" : "partial", "imported", imported, "created", created,
               "rejected", report.rejected(), "unreachable", report.unreachableCount(), "encoding", charset.name(),
-              "separator", String.valueOf(separator)))
+              "separator", String.valueOf(separator), "jobId", listener == null ? null : listener.jobId()))
           .map(json).onComplete(result);
     }
 

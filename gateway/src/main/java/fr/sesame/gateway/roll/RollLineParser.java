@@ -46,9 +46,11 @@ public final class RollLineParser {
 
   /**
    * A line's result: a voter, or the reason it was rejected. {@code unreachable} is set for a voter whose line
-   * gives no contact for any channel of the college (imported all the same).
+   * gives no contact for any channel of the college (imported all the same). {@code identifier} is the line's
+   * identifier when it is a valid one ({@link #IDENTIFIER}), else "" (a cell that is not an identifier may hold
+   * anything, a name or a secret of a shifted line: it is never echoed).
    */
-  public record Result(VoterRow row, String rejection, Unreachable unreachable) {}
+  public record Result(VoterRow row, String rejection, Unreachable unreachable, String identifier) {}
 
   /**
    * A voter the roll gives no contact for on any channel the college allows: no code can reach them.
@@ -101,31 +103,32 @@ public final class RollLineParser {
     }
     Optional<List<String>> cells = cells(csv, s);
     if (cells.isEmpty()) {
-      return reject("malformed CSV line");
+      return reject("", "malformed CSV line");
     }
     List<String> f = cells.get();
-    if (f.size() != COLUMNS.size()) {
-      return reject("expected 8 columns, found " + f.size());
-    }
     String identifier = f.get(0).strip();
-    if (!IDENTIFIER.matcher(identifier).matches()) {
-      return reject("bad identifier (1 to 128 of A-Z a-z 0-9 . _ @ + -)");
+    boolean validIdentifier = IDENTIFIER.matcher(identifier).matches();
+    if (f.size() != COLUMNS.size()) {
+      return reject(validIdentifier ? identifier : "", "expected 8 columns, found " + f.size());
+    }
+    if (!validIdentifier) {
+      return reject("", "bad identifier (1 to 128 of A-Z a-z 0-9 . _ @ + -)");
     }
     Optional<College> college = election.college(f.get(1).strip());
     if (college.isEmpty()) {
       // the only cell a rejection echoes: neutralised, as reports end up in spreadsheets
-      return reject("unknown college '" + SpreadsheetSafe.text(truncate(f.get(1).strip())) + "'");
+      return reject(identifier, "unknown college '" + SpreadsheetSafe.text(truncate(f.get(1).strip())) + "'");
     }
     String lastName = f.get(2).strip();
     String firstName = f.get(3).strip();
     if (!NAME.matcher(lastName).matches() || !NAME.matcher(firstName).matches()) {
-      return reject("bad name (at most 100 characters, no control characters)");
+      return reject(identifier, "bad name (at most 100 characters, no control characters)");
     }
     String birthDate = "";
     if (!f.get(4).isBlank()) {
       Optional<java.time.LocalDate> d = SecretKind.parseDate(f.get(4).strip());
       if (d.isEmpty()) {
-        return reject("bad birth date (yyyy-MM-dd or dd/MM/yyyy)");
+        return reject(identifier, "bad birth date (yyyy-MM-dd or dd/MM/yyyy)");
       }
       birthDate = d.get().toString();
     }
@@ -133,7 +136,7 @@ public final class RollLineParser {
     if (!f.get(5).isBlank()) {
       Optional<String> e = Contacts.email(f.get(5));
       if (e.isEmpty()) {
-        return reject("bad email");
+        return reject(identifier, "bad email");
       }
       email = e.get();
     }
@@ -141,12 +144,12 @@ public final class RollLineParser {
     if (!f.get(6).isBlank()) {
       Optional<String> p = Contacts.phone(f.get(6), "FR");
       if (p.isEmpty()) {
-        return reject("bad phone");
+        return reject(identifier, "bad phone");
       }
       var verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(p.get(), election.phoneRegions(),
           fr.sesame.ratelimit.fraud.PhoneRules.Use.ANY);
       if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
-        return reject("phone refused: " + verdict.reason());
+        return reject(identifier, "phone refused: " + verdict.reason());
       }
       phone = p.get();
     }
@@ -154,11 +157,11 @@ public final class RollLineParser {
     String rawSecret = f.get(7).isBlank() && kind == SecretKind.BIRTH_DATE ? birthDate : f.get(7);
     Optional<String> secret = kind.validate(rawSecret);
     if (secret.isEmpty()) {
-      return reject("secret does not match the college's kind " + kind);
+      return reject(identifier, "secret does not match the college's kind " + kind);
     }
     VoterKey voter = keys.of(election.id(), identifier);
     if (!seen.add(ByteBuffer.wrap(Base64.getUrlDecoder().decode(voter.pseudonym())).getLong())) {
-      return reject("duplicate identifier in this roll");
+      return reject(identifier, "duplicate identifier in this roll");
     }
     String identity = new JsonObject().put("i", identifier).put("l", lastName).put("f", firstName)
         .put("b", birthDate).encode();
@@ -168,7 +171,7 @@ public final class RollLineParser {
         email.isEmpty() ? "" : cipher.encrypt(email, CipherContext.voter(voter.pseudonym(), VoterField.EMAIL)),
         phone.isEmpty() ? "" : cipher.encrypt(phone, CipherContext.voter(voter.pseudonym(), VoterField.PHONE))), null,
         reachable(college.get(), email, phone) ? null : new Unreachable(identifier,
-            college.get().otpChannels().stream().anyMatch(ChannelKind::usesPhone)));
+            college.get().otpChannels().stream().anyMatch(ChannelKind::usesPhone)), identifier);
   }
 
   /** @return true when the line gives a contact for one of the college's channels at least */
@@ -177,8 +180,8 @@ public final class RollLineParser {
         : channel.usesPhone() && !phone.isEmpty());
   }
 
-  private static Result reject(String reason) {
-    return new Result(null, reason, null);
+  private static Result reject(String identifier, String reason) {
+    return new Result(null, reason, null, identifier);
   }
 
   private static CSVFormat format(char separator) {

@@ -107,8 +107,8 @@ public interface VoterStore {
   /** What unlocking found. */
   enum UnlockResult { NOT_ON_ROLL, WAS_LOCKED, WAS_NOT_LOCKED }
 
-  /** Writes a batch of voters; @return how many were new (the rest were updated). */
-  Future<Integer> importVoters(List<VoterRow> rows);
+  /** Writes a batch of voters; @return for each row, in order, true when the voter was new (false: updated) */
+  Future<List<Boolean>> importVoters(List<VoterRow> rows);
 
   /**
    * First step: the rate limits, lock check, secret check, failure count or a new challenge; with channel "",

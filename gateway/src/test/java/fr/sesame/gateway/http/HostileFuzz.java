@@ -71,6 +71,11 @@ final class HostileFuzz {
         new Route("PUT", "/v1/admin/elections/" + el, true),
         new Route("GET", "/v1/admin/elections/" + el, false),
         new Route("POST", "/v1/admin/elections/" + el + "/voters", false),
+        // a roll import job is recorded only once a valid header line is read: none of these bodies has one
+        new Route("POST", "/v1/admin/elections/" + el + "/imports", false),
+        new Route("GET", "/v1/admin/elections/" + el + "/imports/" + java.util.UUID.randomUUID(), false),
+        new Route("GET", "/v1/admin/elections/" + el + "/imports/" + java.util.UUID.randomUUID() + "/report.csv",
+            false),
         new Route("GET", "/v1/admin/elections/" + el + "/audit", false),
         new Route("GET", "/v1/admin/elections/" + el + "/audit/verify", false),
         new Route("GET", "/health/live", false),

@@ -20,6 +20,11 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:em        hash  émargements: P -> {"t":ms,"ip":..,"sid":..}
  * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex
  * gw:{el:E}:audit:heads hash writer -> hash of its last event
+ * gw:{el:E}:import    hash  the election's roll-import lock (a lease): t holder's token, u lease end ms, j 1 once
+ *                           the holder is a job with a record (redis/roll/lock.lua)
+ * gw:{el:E}:import:J  hash  roll-import job J: s status, sa started ms, fa finished ms, lr lines read, im imported,
+ *                           cr created, rj rejected, un unreachable, r final report (JSON), e error (JSON)
+ * gw:{el:E}:import:J:lines list  job J's line report: chunks of CSV lines, in line order
  * </pre>
  */
 public final class RedisKeys {
@@ -61,5 +66,20 @@ public final class RedisKeys {
 
   public static String auditHeads(String electionId) {
     return "gw:{el:" + electionId + "}:audit:heads";
+  }
+
+  /** An election's roll-import lock. */
+  public static String importLock(String electionId) {
+    return "gw:{el:" + electionId + "}:import";
+  }
+
+  /** A roll-import job of the election. */
+  public static String importJob(String electionId, String jobId) {
+    return "gw:{el:" + electionId + "}:import:" + jobId;
+  }
+
+  /** A roll-import job's line report. */
+  public static String importLines(String electionId, String jobId) {
+    return "gw:{el:" + electionId + "}:import:" + jobId + ":lines";
   }
 }

@@ -45,7 +45,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   }
 
   @Override
-  public Future<Integer> importVoters(List<VoterRow> rows) {
+  public Future<List<Boolean>> importVoters(List<VoterRow> rows) {
     List<Future<List<Object>>> all = new ArrayList<>(rows.size());
     for (VoterRow r : rows) {
       // Lettuce pipelines these: one batch costs about one round trip.
@@ -55,9 +55,9 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     // one WAIT behind the whole batch, on the same connection: it confirms every row at once
     Future<Void> confirmed = redis.confirmWrites();
     return Future.all(all).compose(cf -> confirmed).map(v -> {
-      int created = 0;
+      List<Boolean> created = new ArrayList<>(all.size());
       for (Future<List<Object>> f : all) {
-        created += ImportReply.of(num(f.result(), 0)) == ImportReply.CREATED ? 1 : 0;
+        created.add(ImportReply.of(num(f.result(), 0)) == ImportReply.CREATED);
       }
       return created;
     });
