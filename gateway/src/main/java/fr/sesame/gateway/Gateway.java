@@ -271,6 +271,7 @@ public final class Gateway implements AutoCloseable {
     SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock, notifications,
         logins, lockIndex);
     RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
+    RollImportJobs importJobs = new RollImportJobs(rolls, new RedisImportJobStore(redis), audit, random, clock, vertx);
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
@@ -280,7 +281,7 @@ public final class Gateway implements AutoCloseable {
             provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), clock, auth),
-        new RollImportHandlers(new RollImportJobs(rolls, new RedisImportJobStore(redis), audit, random, clock, vertx),
+        new RollImportHandlers(importJobs,
             elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
@@ -292,7 +293,7 @@ public final class Gateway implements AutoCloseable {
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
-          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock));
+          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

@@ -34,7 +34,8 @@ public final class Pages {
     // an empty string is false: a section on it (a link, a notice) is not shown
     Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("").emptyStringIsFalse(true);
     for (String name : List.of("layout", "login", "channel", "code", "message", "console-login", "console-code",
-        "console-invitation", "console-enrol", "console-home", "console-voter", "console-election")) {
+        "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
+        "console-import-job")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }
     for (String lang : LANGUAGES) {

@@ -270,6 +270,51 @@ class StaffConsoleTest {
         new JsonObject().put("channel", "email")).json().getString("type")).isEqualTo("/problems/no-platform-url");
   }
 
+  /** Issue 15, point 3: a French Excel roll (; and Windows-1252) uploaded, imported as a job, followed to its end. */
+  @Test
+  void anOrganiserImportsASemicolonWindows1252RollAndFollowsItToTheEnd() throws Exception {
+    String election = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + election, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofDays(1)), gw.clock.instant().plus(Duration.ofDays(10)))).status())
+        .isEqualTo(201);
+    FormClient org = new FormClient(gw.gateway.port());
+    agent(org, "organiser.h@univ-test.fr", election, "organiser");
+    FormClient sup = new FormClient(gw.gateway.port());
+    agent(sup, "agent.h@univ-test.fr", election, "support");
+    assertThat(sup.get("/console/e/" + election + "/import").status()).isEqualTo(403);
+
+    FormClient.Page form = org.get("/console/e/" + election + "/import");
+    assertThat(form.status()).isEqualTo(200);
+    java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(form.body());
+    assertThat(action.find()).isTrue();
+    String csv = "identifier;college;lastName;firstName;birthDate;email;phone;secret\r\n"
+        + "w1;etudiants;Lef\u00e8vre;Fran\u00e7oise;2001-01-01;w1@univ-test.fr;;12345\r\n"
+        + "w2;externes;No\u00ebl;Zo\u00e9;1990-06-15;;;\r\n";
+    byte[] file = csv.getBytes(java.nio.charset.Charset.forName("windows-1252"));
+    String boundary = "----sesame" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"roll\"; filename=\"liste.csv\"\r\n"
+        + "Content-Type: text/csv\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    body.writeBytes(file);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    FormClient.Page started = org.postBytes(unescape(action.group(1)), "multipart/form-data; boundary="
+        + boundary, body.toByteArray());
+    assertThat(started.status()).as(started.body()).isEqualTo(303);
+    assertThat(started.location()).startsWith("/console/e/" + election + "/import/");
+    FormClient.Page job = org.get(started.location());
+    for (int i = 0; i < 100 && job.body().contains("Import en cours"); i++) {
+      Thread.sleep(50);
+      job = org.get(started.location());
+    }
+    assertThat(job.body()).contains("Import terminé", "windows-1252", "id=\"separator\">;<", "w2")
+        .doesNotContain("http-equiv=\"refresh\"");
+    assertThat(gw.status(election, "w1").status()).isEqualTo(200);
+    assertThat(org.get("/console/e/" + election + "/import/nope").status()).isEqualTo(404);
+    FormClient.Page noCsrf = org.postRaw("/console/e/" + election + "/import", "multipart/form-data; boundary=x",
+        "--x--\r\n");
+    assertThat(noCsrf.status()).isEqualTo(403);
+  }
+
   @Test
   void aStaffMemberSeesNothingOfAnotherElectionAndAnExpertOnlyReads() {
     FormClient b = new FormClient(gw.gateway.port());
@@ -351,6 +396,18 @@ class StaffConsoleTest {
     assertThat(gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", "x@y.fr")
         .put("name", "X").put("roles", new JsonArray().add(new JsonObject().put("election", el)
             .put("role", "king")))).status()).isEqualTo(400);
+  }
+
+  /** An attribute as a browser reads it: the HTML character references the templates write decoded. */
+  private static String unescape(String attribute) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("&#(x?)([0-9A-Fa-f]+);").matcher(attribute);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      int code = Integer.parseInt(m.group(2), m.group(1).isEmpty() ? 10 : 16);
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(String.valueOf((char) code)));
+    }
+    m.appendTail(out);
+    return out.toString().replace("&amp;", "&");
   }
 
   private static List<JsonObject> audit(String election) {

@@ -54,6 +54,11 @@ public final class FormClient {
     return postRaw(pathOrUrl, "application/x-www-form-urlencoded", encode(form));
   }
 
+  public Page postBytes(String pathOrUrl, String contentType, byte[] body) {
+    return send(HttpRequest.newBuilder(uri(pathOrUrl)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Page postRaw(String pathOrUrl, String contentType, String body) {
     return send(HttpRequest.newBuilder(uri(pathOrUrl)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)));
