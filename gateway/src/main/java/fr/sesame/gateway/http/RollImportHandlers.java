@@ -4,6 +4,7 @@ import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.domain.ImportJob;
 import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.http.problem.FailureHandler;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.gateway.roll.RollImport;
@@ -67,8 +68,9 @@ public final class RollImportHandlers implements RouteGroup {
    */
   private void importRoll(RoutingContext ctx) {
     Future<Election> election = acceptCsv(ctx);
+    UploadStream body = new UploadStream(ctx.request(), e -> brokenUpload(ctx, e));
     var client = ApiKeyAuth.client(ctx);
-    election.compose(e -> rolls.importNow(e, ctx.request(), client))
+    election.compose(e -> rolls.importNow(e, body, client))
         .onSuccess(report -> ApiRouter.json(ctx, 200, report))
         .onFailure(e -> refuse(ctx, e));
   }
@@ -76,8 +78,9 @@ public final class RollImportHandlers implements RouteGroup {
   /** {@code text/csv}: 202 once the job is recorded (see the class's comment), the import going on. */
   private void start(RoutingContext ctx) {
     Future<Election> election = acceptCsv(ctx);
+    UploadStream body = new UploadStream(ctx.request(), e -> brokenUpload(ctx, e));
     var client = ApiKeyAuth.client(ctx);
-    election.compose(e -> rolls.start(e, ctx.request(), client)).onSuccess(started -> {
+    election.compose(e -> rolls.start(e, body, client)).onSuccess(started -> {
       started.report().onFailure(e -> {
         if (!ctx.request().isEnded()) { // the rest of the upload is not read: stop it
           stopUpload(ctx);
@@ -138,12 +141,28 @@ public final class RollImportHandlers implements RouteGroup {
     return Paths.election(ctx, elections);
   }
 
-  /** Answers the problem; the rest of an upload not read to its end is not read: the connection closes. */
+  /**
+   * Answers the problem, once; the rest of an upload not read to its end is not read: the connection closes.
+   * An upload's own failure is answered as it happens ({@link UploadStream}), and met again when the import that
+   * held the lock meanwhile stops on it: that second time finds the answer given.
+   */
   private static void refuse(RoutingContext ctx, Throwable e) {
+    if (ctx.response().headWritten() || ctx.response().closed()) {
+      return;
+    }
     if (!ctx.request().isEnded()) {
       closeAfterAnswer(ctx);
     }
     ctx.fail(e);
+  }
+
+  /**
+   * The upload broke before the import read it (its framing, its connection): answered as a request whose
+   * framing broke mid-body is ({@code malformed-request}), at once, as Vert.x closes the connection.
+   */
+  private static void brokenUpload(RoutingContext ctx, Throwable e) {
+    ctx.put(FailureHandler.READING_BODY, Boolean.TRUE);
+    refuse(ctx, e);
   }
 
   /** The request's body is left unread: its HTTP/1.x connection closes once the answer is written. */

@@ -138,9 +138,10 @@ public final class RollImport {
 
     Future<JsonObject> start() {
       lines.handler(this::line);
-      // the parser's own limit (a line with no end in sight), or the upload's failure
-      lines.exceptionHandler(e -> abort(invalid(e instanceof IllegalStateException ? tooLong(lineNo + 1)
-          : "the upload broke off after line " + lineNo)));
+      // the parser's own limit (a line with no end in sight), a problem the stream names (a job's spool: too
+      // large, or not spooled), or the upload's failure
+      lines.exceptionHandler(e -> abort(e instanceof ProblemException p ? p : invalid(e instanceof IllegalStateException
+          ? tooLong(lineNo + 1) : "the upload broke off after line " + lineNo)));
       lines.endHandler(v -> {
         ended = true;
         flushThenMaybeFinish();

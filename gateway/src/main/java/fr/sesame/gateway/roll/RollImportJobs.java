@@ -92,11 +92,13 @@ public final class RollImportJobs {
   public Future<JsonObject> importNow(Election election, ReadStream<Buffer> body, ClientInfo client) {
     String token = newId();
     return acquire(election.id(), token).compose(lease -> rolls.run(election, body, client)
-        // released before the answer: a client that imports again once answered finds the lock free
         .transform(done -> {
           lease.stop();
-          return store.unlock(election.id(), token).transform(released -> done.succeeded()
-              ? Future.succeededFuture(done.result()) : Future.<JsonObject>failedFuture(done.cause()));
+          // the release is sent before the answer, so a client that imports again once answered finds the lock
+          // free; a failure is answered without waiting for Redis: one of the upload (broken framing, a cut
+          // connection) must be answered at once, before Vert.x closes the connection
+          Future<Void> released = store.unlock(election.id(), token);
+          return done.succeeded() ? released.map(done.result()) : Future.<JsonObject>failedFuture(done.cause());
         }));
   }
 
@@ -112,16 +114,19 @@ public final class RollImportJobs {
    */
   public Future<Started> start(Election election, ReadStream<Buffer> body, ClientInfo client) {
     String jobId = newId();
-    return acquire(election.id(), jobId).compose(lease -> RollSpool.open(vertx, body, rolls.maxBytes())
-        .recover(e -> {
-          lease.stop();
-          return store.unlock(election.id(), jobId).transform(released -> Future.failedFuture(e));
-        })
-        .compose(spool -> {
-          Job job = new Job(election.id(), jobId, client, lease, spool);
-          rolls.run(election, spool, client, job).onComplete(job::end);
-          return job.registered.future();
-        }));
+    return acquire(election.id(), jobId).compose(lease -> {
+      Job job = new Job(election.id(), jobId, client, lease);
+      return RollSpool.open(vertx, body, rolls.maxBytes(), job::uploadFailed)
+          .recover(e -> {
+            lease.stop();
+            return store.unlock(election.id(), jobId).transform(released -> Future.failedFuture(e));
+          })
+          .compose(spool -> {
+            job.spool = spool;
+            rolls.run(election, spool, client, job).onComplete(job::end);
+            return job.registered.future();
+          });
+    });
   }
 
   /**
@@ -240,19 +245,29 @@ public final class RollImportJobs {
     private final String jobId;
     private final ClientInfo client;
     private final Lease lease;
-    private final RollSpool spool;
+    private RollSpool spool; // once open
     private final Promise<Started> registered = Promise.promise();
     private final Promise<JsonObject> finished = Promise.promise();
     private ImportJob.Counts last = ImportJob.Counts.NONE;
     private Future<Void> starting; // the start being recorded, once the header is read
     private Instant startedAt; // once the start is recorded
 
-    Job(String electionId, String jobId, ClientInfo client, Lease lease, RollSpool spool) {
+    Job(String electionId, String jobId, ClientInfo client, Lease lease) {
       this.electionId = electionId;
       this.jobId = jobId;
       this.client = client;
       this.lease = lease;
-      this.spool = spool;
+    }
+
+    /**
+     * The upload failed (broken framing, a cut connection), as it happens: not recorded yet, the job is refused at
+     * once with that failure, for the caller to answer before Vert.x closes the connection (an answer that waited
+     * for the spool to be read back came too late). The import ends with it in its time, and releases the lock.
+     */
+    void uploadFailed(Throwable failure) {
+      if (startedAt == null) {
+        registered.tryFail(failure);
+      }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package fr.sesame.gateway.roll;
 
+import fr.sesame.gateway.problem.ProblemException;
+import fr.sesame.gateway.problem.ProblemType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,7 +29,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The file is the JVM's temporary directory's ({@code java.io.tmpdir}), readable by the gateway's user only,
  * deleted once the import is over ({@link #discard}), and encrypted (AES-CTR, a random key held in memory only):
  * a roll holds names, contacts and secrets, and a file a stopped gateway leaves behind cannot be read. At most
- * {@code maxBytes} are written (the roll's limit): past it the upload fails as too large. Writes are queued in
+ * {@code maxBytes} are written (the roll's limit): past it the stream fails with the roll's {@code payload-too-large}
+ * problem; a disk that fails fails it with an {@code internal} problem. Writes are queued in
  * memory while the disk catches up, up to {@value #HIGH_WATER} bytes, beyond which the upload is paused.
  *
  * <p>Everything runs on the context that opened it. Not thread-safe.
@@ -44,6 +47,7 @@ final class RollSpool implements ReadStream<Buffer> {
   private final String path;
   private final AsyncFile file;
   private final ReadStream<Buffer> upload;
+  private final Handler<Throwable> onUploadFailure;
   private final long maxBytes;
   private final Cipher encrypt;
   private final Cipher decrypt;
@@ -67,12 +71,13 @@ final class RollSpool implements ReadStream<Buffer> {
   private Handler<Throwable> exceptionHandler;
 
   private RollSpool(Vertx vertx, Context context, String path, AsyncFile file, ReadStream<Buffer> upload,
-                    long maxBytes, Cipher encrypt, Cipher decrypt) {
+                    Handler<Throwable> onUploadFailure, long maxBytes, Cipher encrypt, Cipher decrypt) {
     this.vertx = vertx;
     this.context = context;
     this.path = path;
     this.file = file;
     this.upload = upload;
+    this.onUploadFailure = onUploadFailure;
     this.maxBytes = maxBytes;
     this.encrypt = encrypt;
     this.decrypt = decrypt;
@@ -82,8 +87,12 @@ final class RollSpool implements ReadStream<Buffer> {
    * Starts spooling {@code upload} (paused by the caller, resumed here); the spool, a paused stream, reads it
    * back. Call it on the upload's context.
    * @param maxBytes the most bytes spooled: past it the stream fails with {@link RollImport#tooLarge}
+   * @param onUploadFailure told of the upload's failure as it happens (the stream fails with it only once what
+   *     came before it is read back): an HTTP caller that has not answered yet must answer before Vert.x closes
+   *     the connection
    */
-  static Future<RollSpool> open(Vertx vertx, ReadStream<Buffer> upload, long maxBytes) {
+  static Future<RollSpool> open(Vertx vertx, ReadStream<Buffer> upload, long maxBytes,
+                                Handler<Throwable> onUploadFailure) {
     Context context = vertx.getOrCreateContext();
     Cipher encrypt;
     Cipher decrypt;
@@ -100,7 +109,8 @@ final class RollSpool implements ReadStream<Buffer> {
     return vertx.fileSystem().createTempFile("sesame-roll-", ".spool", "rw-------").compose(path ->
         vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(true).setCreate(false))
             .recover(e -> vertx.fileSystem().delete(path).transform(d -> Future.failedFuture(e)))
-            .map(file -> new RollSpool(vertx, context, path, file, upload, maxBytes, encrypt, decrypt).start()));
+            .map(file -> new RollSpool(vertx, context, path, file, upload, onUploadFailure, maxBytes, encrypt,
+                decrypt).start()));
   }
 
   private static Cipher cipher(int mode, byte[] key, byte[] iv) throws GeneralSecurityException {
@@ -119,6 +129,7 @@ final class RollSpool implements ReadStream<Buffer> {
       if (uploadFailure == null) {
         uploadFailure = e; // delivered once what came before it is read back
       }
+      onUploadFailure.handle(e);
       pump();
     });
     upload.resume();
@@ -171,8 +182,9 @@ final class RollSpool implements ReadStream<Buffer> {
       if (discarded) {
         return;
       }
-      if (done.failed()) {
-        uploadFailure = done.cause();
+      if (done.failed()) { // the disk (full?): the class only, a message may name the file
+        uploadFailure = new ProblemException(ProblemType.INTERNAL, "the upload could not be spooled to disk ("
+            + done.cause().getClass().getSimpleName() + ")");
         queued.clear();
         pump();
         return;
@@ -204,7 +216,8 @@ final class RollSpool implements ReadStream<Buffer> {
           return;
         }
         if (r.failed()) {
-          fail(r.cause());
+          fail(new ProblemException(ProblemType.INTERNAL, "the upload could not be read back from its spool ("
+              + r.cause().getClass().getSimpleName() + ")"));
           return;
         }
         Buffer chunk = r.result();

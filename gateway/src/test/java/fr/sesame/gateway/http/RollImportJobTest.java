@@ -306,6 +306,36 @@ class RollImportJobTest {
   }
 
   /**
+   * Broken chunked framing while the import waits for its lock: Vert.x tells the request's failure once, as it
+   * closes the connection, so the answer must be written then (HostileRequestFuzzTest found the synchronous route
+   * answering nothing, its import waiting for ever for an end, holding the lock). Both routes answer 400
+   * {@code malformed-request}; no job is recorded, and the lock is released.
+   */
+  @Test
+  void brokenFramingBeforeTheHeaderIsAnsweredOnBothRoutes() throws IOException {
+    String el = emptyElection();
+    for (String route : List.of("voters", "imports")) {
+      for (String body : List.of("zz\r\nabc\r\n0\r\n\r\n", "5\r\nabc\r\n0\r\n\r\n")) {
+        try (Socket socket = new Socket("127.0.0.1", gw.gateway.port())) {
+          socket.setSoTimeout((int) WAIT.toMillis());
+          socket.getOutputStream().write(("POST /v1/admin/elections/" + el + "/" + route + " HTTP/1.1\r\n"
+              + "Host: localhost\r\nAuthorization: Bearer " + ADMIN + "\r\nContent-Type: text/csv\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+          String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+          assertThat(answer).as(route + " " + body).startsWith("HTTP/1.1 400").contains("/problems/malformed-request");
+        }
+      }
+    }
+    // the imports that waited for the lock meanwhile meet the failure too, and release it
+    String lock = RedisKeys.importLock(el);
+    TestRedis.readUntil(TestRedis.literal(lock), () -> TestRedis.sync().exists(lock), n -> n == 0, WAIT,
+        "the lock released");
+    assertThat(TestRedis.sync().keys(TestRedis.literal(lock) + "*")).isEmpty();
+    assertThat(audit(el)).noneMatch(e -> e.getString("type").startsWith("roll.import"));
+    assertThat(startImport(el, HEADER + "\nafter,etudiants,Nom,Prenom,,,,20239999\n").status()).isEqualTo(202);
+  }
+
+  /**
    * A client that sends the whole roll, reads its 202 and closes the connection at once (curl does), long before
    * the import is through: the rest of the roll is imported all the same. It was not when the import held the
    * upload back: the end of the body waited in the connection's buffers, and Vert.x told the close first.

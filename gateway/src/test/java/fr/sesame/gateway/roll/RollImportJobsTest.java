@@ -128,6 +128,31 @@ class RollImportJobsTest {
     assertThat(on(() -> jobs.find(id, "no-such-job"))).isEmpty();
   }
 
+  /** Past the roll's size limit the spool stops: the job fails as too large, and the lock is free again. */
+  @Test
+  void aRollOverTheSizeLimitFailsItsJobAsTooLarge() {
+    String id = TestGateway.newElectionId();
+    Election election = Election.fromJson(TestGateway.electionBody(clock.instant(),
+        clock.instant().plus(Duration.ofDays(1))).put("id", id));
+    ChunkStream upload = new ChunkStream();
+    upload.push(HEADER + "\n" + rows(0, 10));
+    RollImportJobs.Started started = on(() -> jobs.start(election, upload, CONSOLE));
+
+    context.runOnContext(v -> upload.push(rows(10, 30_000))); // about 1.6 MiB: over the 1 MiB limit
+    Throwable tooLarge = Await.failure(started.report());
+    assertThat(tooLarge).isInstanceOf(ProblemException.class);
+    assertThat(((ProblemException) tooLarge).type()).isEqualTo(ProblemType.PAYLOAD_TOO_LARGE);
+
+    ImportJob failed = on(() -> jobs.find(id, started.jobId())).orElseThrow();
+    assertThat(failed.status()).isEqualTo(ImportJob.Status.FAILED);
+    assertThat(failed.error().getString("type")).isEqualTo("/problems/payload-too-large");
+    assertThat(on(() -> jobs.running(id))).isEmpty();
+    ChunkStream next = new ChunkStream();
+    next.push(HEADER + "\n" + rows(0, 1));
+    next.end();
+    assertThat(on(() -> jobs.importNow(election, next, CONSOLE)).getLong("imported")).isEqualTo(1);
+  }
+
   /**
    * A {@link ReadStream} of chunks the test pushes, paused at first as a request is when handed to the import.
    * Used on the test's context only.
