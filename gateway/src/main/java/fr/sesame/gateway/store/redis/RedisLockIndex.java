@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * {@link LockIndex} in Redis.
  * <pre>
- * gw:{el:E}:lk      sorted set  locked voters of election E: pseudonym -> when locked (ms)
+ * gw:{el:E}:lk      sorted set  locked voters of election E: pseudonym -> when locked (ms); written confirmed (on the
+ *                               replicas when configured): a failover must not hide a locked voter from a bulk unlock
  * gw:{el:E}:lm:M    string      the locks of minute M (epoch minutes) in E (expires after 2 minutes)
  * gw:{el:E}:la      string      a mass-lockout alert was raised in E (expires after the quiet time)
  * </pre>
@@ -30,7 +31,7 @@ public final class RedisLockIndex implements LockIndex {
 
   @Override
   public Future<Long> locked(String electionId, String pseudonym, long nowMs) {
-    return COUNT.run(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000,
+    return COUNT.runConfirmed(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000,
             RedisKeys.voter(pseudonym)},
         new String[] {pseudonym, Long.toString(nowMs), "120000"}).map(r -> LuaScript.num(r, 0));
   }
