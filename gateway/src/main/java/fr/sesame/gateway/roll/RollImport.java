@@ -103,6 +103,14 @@ public final class RollImport {
     Future<Void> progress(ImportJob.Counts counts, String lines);
   }
 
+  /** A line as read, before its decoding. */
+  private record Raw(long line, byte[] bytes) {}
+
+  /**
+   * A line decoded and parsed ({@code result} null for a blank line), or not decoded ({@code invalidReason}).
+   */
+  private record Parsed(long line, boolean decoded, RollLineParser.Result result, String invalidReason) {}
+
   /** A line told to the listener: a voter's outcome is known once its batch is written ({@code row}). */
   private record Pending(long line, String identifier, String reason, boolean row) {}
 
@@ -117,6 +125,7 @@ public final class RollImport {
     private final RollReport report = new RollReport();
     private RollLineParser parser; // once the header has told the separator
     private char separator;
+    private List<Raw> raw = new ArrayList<>(BATCH); // lines read, not parsed yet
     private List<VoterStore.VoterRow> batch = new ArrayList<>(BATCH);
     private List<Pending> pending = new ArrayList<>(); // with a listener: the lines not told yet, in order
     private long lineNo;
@@ -164,29 +173,13 @@ public final class RollImport {
         abort(invalid(tooLong(lineNo)));
         return;
       }
-      byte[] raw = buf.getBytes();
+      byte[] text = buf.getBytes();
       if (lineNo == 1) {
-        header(raw);
+        header(text);
         return;
       }
-      Optional<String> text = charset.decode(raw);
-      RollLineParser.Result r = text.isEmpty() ? null : parser.parse(text.get());
-      if (text.isEmpty()) {
-        rejected("", charset.invalidReason());
-      } else if (r != null && r.rejection() != null) {
-        rejected(r.identifier(), r.rejection());
-      } else if (r != null) {
-        String note = null;
-        if (r.unreachable() != null) {
-          report.unreachable(lineNo, r.unreachable());
-          note = LineReport.unreachable(r.unreachable().phoneAtLogin());
-        }
-        batch.add(r.row());
-        if (listener != null) {
-          pending.add(new Pending(lineNo, r.identifier(), note, true));
-        }
-      }
-      if (batch.size() >= BATCH || listener != null && lineNo - toldAt >= PROGRESS_LINES) {
+      raw.add(new Raw(lineNo, text));
+      if (raw.size() >= BATCH || listener != null && lineNo - toldAt >= PROGRESS_LINES) {
         flushThenMaybeFinish();
       }
     }
@@ -195,10 +188,49 @@ public final class RollImport {
       return "line " + line + " is longer than " + MAX_LINE_BYTES + " bytes";
     }
 
-    private void rejected(String identifier, String reason) {
-      report.rejected(lineNo, reason);
+    /**
+     * Decodes and parses lines (the charset's detection, the keyed hashes and encryptions of each voter): on a worker
+     * thread, so that a large import leaves the event loop to the requests it serves. One batch at a time (the
+     * stream is paused meanwhile), so the charset's and parser's state pass from one worker to the next in order.
+     */
+    private List<Parsed> parse(List<Raw> lines) {
+      List<Parsed> out = new ArrayList<>(lines.size());
+      for (Raw l : lines) {
+        Optional<String> text = charset.decode(l.bytes());
+        out.add(text.isEmpty() ? new Parsed(l.line(), false, null, charset.invalidReason())
+            : new Parsed(l.line(), true, parser.parse(text.get()), null));
+      }
+      return out;
+    }
+
+    /** What {@link #parse} found, told on the event loop: rejections, unreachable voters, rows for the batch. */
+    private void apply(List<Parsed> parsed) {
+      for (Parsed p : parsed) {
+        RollLineParser.Result r = p.result();
+        if (!p.decoded()) {
+          rejected(p.line(), "", p.invalidReason());
+        } else if (r == null) {
+          continue; // a blank line
+        } else if (r.rejection() != null) {
+          rejected(p.line(), r.identifier(), r.rejection());
+        } else {
+          String note = null;
+          if (r.unreachable() != null) {
+            report.unreachable(p.line(), r.unreachable());
+            note = LineReport.unreachable(r.unreachable().phoneAtLogin());
+          }
+          batch.add(r.row());
+          if (listener != null) {
+            pending.add(new Pending(p.line(), r.identifier(), note, true));
+          }
+        }
+      }
+    }
+
+    private void rejected(long line, String identifier, String reason) {
+      report.rejected(line, reason);
       if (listener != null) {
-        pending.add(new Pending(lineNo, identifier, reason, false));
+        pending.add(new Pending(line, identifier, reason, false));
       }
     }
 
@@ -234,25 +266,48 @@ public final class RollImport {
       }).onFailure(this::abort);
     }
 
-    /** Writes the batch and tells the listener, or, once the stream has ended and all is written, finishes. */
+    /**
+     * Parses the lines read (on a worker), writes the batch and tells the listener; or, once the stream has ended and
+     * all is written, finishes.
+     */
     private void flushThenMaybeFinish() {
       if (writing || done) {
         return;
       }
-      List<VoterStore.VoterRow> rows = batch;
-      List<Pending> told = pending;
-      boolean tell = listener != null && (!told.isEmpty() || ended && toldAt < lineNo);
-      if (rows.isEmpty() && !tell) {
+      if (!raw.isEmpty()) {
+        List<Raw> lines = raw;
+        raw = new ArrayList<>(BATCH);
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Future<List<Parsed>> parsed = context == null ? Future.succeededFuture(parse(lines))
+            : context.executeBlocking(() -> parse(lines), false);
+        hold(parsed.compose(p -> {
+          apply(p);
+          return write();
+        }));
+        return;
+      }
+      if (batch.isEmpty() && !(listener != null && (!pending.isEmpty() || ended && toldAt < lineNo))) {
         if (ended) {
           finish();
         }
         return;
       }
+      hold(write());
+    }
+
+    /** Writes the batch and tells the listener how the import goes. */
+    private Future<Void> write() {
+      List<VoterStore.VoterRow> rows = batch;
+      List<Pending> told = pending;
+      boolean tell = listener != null && (!told.isEmpty() || ended && toldAt < lineNo);
+      if (rows.isEmpty() && !tell) {
+        return Future.succeededFuture();
+      }
       batch = new ArrayList<>(BATCH);
       pending = new ArrayList<>();
       long at = lineNo;
       Future<List<Boolean>> written = rows.isEmpty() ? Future.succeededFuture(List.of()) : voters.importVoters(rows);
-      hold(written.compose(outcomes -> {
+      return written.compose(outcomes -> {
         imported += outcomes.size();
         for (boolean isNew : outcomes) {
           created += isNew ? 1 : 0;
@@ -263,7 +318,7 @@ public final class RollImport {
         toldAt = at;
         return listener.progress(new ImportJob.Counts(at, imported, created, report.rejected(),
             report.unreachableCount()), csv(told, outcomes));
-      }));
+      });
     }
 
     /** The line report's lines of {@code told}, each voter with its batch's outcome. */

@@ -78,6 +78,29 @@ public final class Totp {
     return out.toString();
   }
 
+  /**
+   * The bytes of a base32 key as an authenticator app reads it typed in (spaces and case ignored); what
+   * {@link #base32} wrote. @throws IllegalArgumentException for a character outside the alphabet
+   */
+  public static byte[] fromBase32(String key) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : key.replace(" ", "").toUpperCase(Locale.ROOT).toCharArray()) {
+      int value = BASE32.indexOf(c);
+      if (value < 0) {
+        throw new IllegalArgumentException("not a base32 key");
+      }
+      buffer = buffer << 5 | value;
+      bits += 5;
+      if (bits >= 8) {
+        out.write(buffer >> bits - 8 & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
+
   /** The {@code otpauth://} URI an authenticator app reads (typed or scanned), for {@code account} at Sesame. */
   public static String uri(byte[] secret, String account) {
     String label = java.net.URLEncoder.encode("Sesame:" + account, java.nio.charset.StandardCharsets.UTF_8)

@@ -43,6 +43,10 @@ class StaffCredentialsTest {
     assertThat(totp.verify(secret, "abcdef", now)).isEmpty();
     assertThat(Totp.base32("12345678901234567890".getBytes(StandardCharsets.US_ASCII)))
         .isEqualTo("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    assertThat(Totp.fromBase32("gezd gnbv gy3t qojq GEZDGNBVGY3TQOJQ"))
+        .isEqualTo("12345678901234567890".getBytes(StandardCharsets.US_ASCII));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Totp.fromBase32("GEZ1"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Totp.uri(secret, "a@b.fr")).isEqualTo("otpauth://totp/Sesame%3Aa%40b.fr?secret="
         + "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Sesame&algorithm=SHA1&digits=6&period=30");
   }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public final class ProviderSink implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, String> codes = new ConcurrentHashMap<>();
+  private final java.util.List<String> invitations = new java.util.ArrayList<>();
   private final AtomicLong smsIds = new AtomicLong();
   /** Emails received; waiters are woken on each (see {@link #awaitEmails}). */
   private long emails;
@@ -86,11 +88,17 @@ public final class ProviderSink implements AutoCloseable {
   /** A minimal SMTP conversation: greets, accepts every command and message, counts the messages. */
   private void smtp(NetSocket socket) {
     boolean[] inData = {false};
+    StringBuilder text = new StringBuilder();
     socket.handler(RecordParser.newDelimited("\r\n", line -> {
       String l = line.toString();
       if (inData[0]) {
+        if (!l.equals(".") && text.length() < 65_536) {
+          text.append(l).append('\n');
+        }
         if (l.equals(".")) {
           inData[0] = false;
+          invitationIn(text);
+          text.setLength(0);
           emailReceived();
           socket.write("250 2.0.0 queued\r\n");
         }
@@ -113,6 +121,50 @@ public final class ProviderSink implements AutoCloseable {
   private synchronized void codeReceived(String phone, String code) {
     codes.put(phone, code);
     notifyAll();
+  }
+
+  private static final Pattern INVITATION = Pattern.compile("/console/invitation/([A-Za-z0-9_-]{43})");
+
+  /** Keeps a staff invitation's token, from a quoted-printable or base64 body (the load tests sign staff in). */
+  private void invitationIn(StringBuilder text) {
+    String raw = text.toString();
+    String qp = raw.replace("=\n", ""); // quoted-printable's soft line breaks
+    Matcher m = INVITATION.matcher(qp);
+    if (!m.find()) {
+      StringBuilder decoded = new StringBuilder();
+      for (String l : raw.split("\n")) {
+        if (l.matches("[A-Za-z0-9+/=]{8,}")) {
+          try {
+            decoded.append(new String(java.util.Base64.getMimeDecoder().decode(l), StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            // not base64 after all
+          }
+        }
+      }
+      m = INVITATION.matcher(decoded);
+      if (!m.find()) {
+        return;
+      }
+    }
+    invitationReceived(m.group(1));
+  }
+
+  private synchronized void invitationReceived(String token) {
+    invitations.add(token);
+    notifyAll();
+  }
+
+  /** Takes the oldest staff invitation token received, waiting up to {@code timeout}; null when none came. */
+  public synchronized String takeInvitation(Duration timeout) throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (invitations.isEmpty()) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return invitations.remove(0);
   }
 
   private synchronized void emailReceived() {
