@@ -32,37 +32,24 @@ final class ConsoleFixtures {
     return r;
   }
 
+  /** How long a test waits for a message the outbox sends after answering. */
+  static final java.time.Duration MESSAGE_WAIT = java.time.Duration.ofSeconds(10);
+
   static String invitationToken(TestGateway gw, String email) {
     // the invitation goes through the outbox: it arrives when the dispatcher has sent it
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (gw.outbox.last(email) == null && System.nanoTime() < until) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    assertThat(gw.outbox.last(email)).as("an invitation to " + email + ": " + gw.http.get("/v1/notifications/"
-        + NOTIFICATIONS.get(email), TestGateway.PLATFORM).body()).isNotNull();
+    assertThat(gw.outbox.await(email, 1, MESSAGE_WAIT)).as("an invitation to " + email + ": " + gw.http.get(
+        "/v1/notifications/" + NOTIFICATIONS.get(email), TestGateway.PLATFORM).body()).isNotEmpty();
     Matcher m = LINK.matcher(gw.outbox.last(email).message().text());
     assertThat(m.find()).isTrue();
     return m.group(1);
   }
 
-
-  /** Waits (10 s at most) until {@code to} has received {@code count} messages: the outbox sends after answering. */
+  /**
+   * Waits (10 s at most) until {@code to} has received {@code count} messages: the outbox sends after answering.
+   * The dev outbox wakes the test as each message arrives (no polling, no sleep).
+   */
   static void awaitMessages(TestGateway gw, String to, int count) {
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (gw.outbox.list(to).size() < count && System.nanoTime() < until) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    assertThat(gw.outbox.list(to)).as("messages to " + to).hasSizeGreaterThanOrEqualTo(count);
+    assertThat(gw.outbox.await(to, count, MESSAGE_WAIT)).as("messages to " + to).hasSizeGreaterThanOrEqualTo(count);
   }
 
   /** RFC 4648 base32 decoding, for the key the enrolment page shows. */
