@@ -2,10 +2,13 @@ package fr.sesame.gateway.http.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.sesame.gateway.http.oidc.FormClient;
+import fr.sesame.gateway.staff.Totp;
 import fr.sesame.gateway.support.TestGateway;
 import fr.sesame.testkit.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +53,53 @@ final class ConsoleFixtures {
    */
   static void awaitMessages(TestGateway gw, String to, int count) {
     assertThat(gw.outbox.await(to, count, MESSAGE_WAIT)).as("messages to " + to).hasSizeGreaterThanOrEqualTo(count);
+  }
+
+  static final String PASSWORD = "Bureau-de-vote-2026";
+  private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7 ]+)<");
+
+  /** Sets the password and the app from the invitation; @return the app's secret */
+  static byte[] enrol(TestGateway gw, FormClient b, String token) {
+    FormClient.Page form = b.get("/console/invitation/" + token);
+    assertThat(form.status()).isEqualTo(200);
+    FormClient.Page set = b.post("/console/invitation/" + token, Map.of("csrf", form.csrf(), "password", PASSWORD,
+        "confirm", PASSWORD));
+    assertThat(set.status()).as(set.body()).isEqualTo(303);
+    FormClient.Page enrolPage = b.get("/console/invitation/" + token);
+    Matcher k = KEY.matcher(enrolPage.body());
+    assertThat(k.find()).as(enrolPage.body()).isTrue();
+    byte[] secret = base32(k.group(1).replace(" ", ""));
+    assertThat(enrolPage.body()).contains("otpauth://totp/Sesame");
+    FormClient.Page done = b.post("/console/invitation/" + token + "/code", Map.of("csrf", enrolPage.csrf(),
+        "code", new Totp().code(secret, gw.clock.instant())));
+    assertThat(done.status()).as(done.body()).isEqualTo(303);
+    assertThat(done.location()).isEqualTo("/console/connexion?active=1");
+    return secret;
+  }
+
+  /** Both factors; the clock moves a step on first, so the code is one not used yet. */
+  static FormClient.Page login(TestGateway gw, FormClient b, String email, String password, byte[] secret) {
+    gw.clock.advance(Duration.ofSeconds(30));
+    FormClient.Page form = b.get("/console/connexion");
+    FormClient.Page first = b.post("/console/connexion", Map.of("csrf", form.csrf(), "email", email,
+        "password", password));
+    if (first.status() != 303) {
+      return first;
+    }
+    assertThat(first.location()).isEqualTo("/console/connexion/code");
+    FormClient.Page codeForm = b.get(first.location());
+    return b.post("/console/connexion/code", Map.of("csrf", codeForm.csrf(), "code",
+        new Totp().code(secret, gw.clock.instant())));
+  }
+
+  /** Invites {@code email} with {@code role} in {@code election}, enrols the app and signs {@code b} in. */
+  static byte[] agent(TestGateway gw, FormClient b, String email, String election, String role) {
+    assertThat(invite(gw, email, election, role).status()).isEqualTo(201);
+    byte[] secret = enrol(gw, b, invitationToken(gw, email));
+    FormClient.Page in = login(gw, b, email, PASSWORD, secret);
+    assertThat(in.status()).as(in.body()).isEqualTo(303);
+    assertThat(in.location()).isEqualTo("/console");
+    return secret;
   }
 
   /** RFC 4648 base32 decoding, for the key the enrolment page shows. */
