@@ -2,6 +2,7 @@ package fr.sesame.gateway.http.console;
 
 import static fr.sesame.gateway.http.console.ConsoleKit.*;
 
+import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.http.Routes;
 import fr.sesame.gateway.http.pages.Pages;
@@ -20,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The console's sign-in: login with a password and an authenticator app's code, logout, the invitation (password, then the app), and the home page listing the elections of the person's roles.
+ * The console's sign-in: login with a password and a second factor (an authenticator app's code, or a code sent
+ * by SMS, with a "send a new code" button), logout, the invitation (password, then the app or SMS), and the home
+ * page listing the elections of the person's roles.
  */
 final class ConsoleLogin {
   private final ConsoleKit kit;
@@ -37,10 +40,12 @@ final class ConsoleLogin {
     routes.form(router.post("/console/connexion"), "console-login-post", kit.csrf(this::login));
     routes.plain(router.get("/console/connexion/code"), "console-code", this::showCode);
     routes.form(router.post("/console/connexion/code"), "console-code-post", kit.csrf(this::code));
+    routes.form(router.post("/console/connexion/code/renvoyer"), "console-code-resend", kit.csrf(this::resend));
     routes.form(router.post("/console/deconnexion"), "console-logout", kit.csrf(this::logout));
     routes.plain(router.get("/console/invitation/:token"), "console-invitation", this::showInvitation);
     routes.form(router.post("/console/invitation/:token"), "console-invitation-post", kit.csrf(this::setPassword));
     routes.form(router.post("/console/invitation/:token/code"), "console-enrol-post", kit.csrf(this::enrol));
+    routes.form(router.post("/console/invitation/:token/sms"), "console-enrol-sms", kit.csrf(this::enrolSms));
   }
 
   // ---------------------------------------------------------------- login
@@ -77,10 +82,12 @@ final class ConsoleLogin {
       renderLogin(ctx, 400, lang, kit.model(ctx), email, errors);
       return;
     }
-    kit.staff.password(email, password, from(ctx, "staff-login")).onSuccess(step -> {
+    kit.staff.password(email, password, lang, from(ctx, "staff-login")).onSuccess(step -> {
       if (step instanceof StaffService.Step.SecondFactor second) {
         cookie(ctx, PENDING_COOKIE, second.pendingToken(), StaffService.PENDING_TTL.toSeconds());
-        redirect(ctx, "/console/connexion/code");
+        // the code sent (or a live one sent less than 30 s ago): nothing to say; a refused send is said
+        redirect(ctx, "/console/connexion/code" + (second.sms() == StaffService.CodeSend.TOO_MANY
+            || second.sms() == StaffService.CodeSend.REFUSED ? "?envoi=" + sendParam(second.sms()) : ""));
       } else if (step instanceof StaffService.Step.Locked) {
         locked(ctx, lang);
       } else if (step instanceof StaffService.Step.Busy) {
@@ -99,21 +106,77 @@ final class ConsoleLogin {
     kit.message(ctx, 423, lang, "c.lockedTitle", List.of(kit.pages.text(lang, "c.locked.1")), null, null);
   }
 
-  private void showCode(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    if (ctx.request().getCookie(PENDING_COOKIE) == null) {
-      redirect(ctx, "/console/connexion");
-      return;
-    }
-    renderCode(ctx, 200, lang, Map.of());
+  private static String sendParam(StaffService.CodeSend sent) {
+    return switch (sent) {
+      case SENT -> "nouveau";
+      case TOO_SOON -> "attente";
+      case TOO_MANY -> "limite";
+      case REFUSED -> "refuse";
+    };
   }
 
+  /** The notice of {@code ?envoi=}: how the last sending of an SMS code went; null when none. */
+  private String sendNotice(RoutingContext ctx, String lang) {
+    String sent = ctx.request().getParam("envoi");
+    for (StaffService.CodeSend s : StaffService.CodeSend.values()) {
+      if (sendParam(s).equals(sent)) {
+        return kit.pages.text(lang, switch (s) {
+          case SENT -> "c.sms.sent";
+          case TOO_SOON -> "c.sms.tooSoon";
+          case TOO_MANY -> "c.sms.tooMany";
+          case REFUSED -> "c.sms.refused";
+        });
+      }
+    }
+    return null;
+  }
+
+  private static String pendingToken(RoutingContext ctx) {
+    Cookie pending = ctx.request().getCookie(PENDING_COOKIE);
+    return pending == null ? null : pending.getValue();
+  }
+
+  private void showCode(RoutingContext ctx) {
+    renderCode(ctx, 200, Pages.language(ctx, null), Map.of());
+  }
+
+  /** The second factor's page, for the app or for SMS as the pending login is; the login page when it is gone. */
   private void renderCode(RoutingContext ctx, int status, String lang, Map<String, String> errors) {
-    Map<String, Object> m = kit.model(ctx);
-    m.put("action", "/console/connexion/code");
-    m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
-    errors(m, errors, List.of("code"));
-    kit.render(ctx, status, "console-code", lang, kit.pages.text(lang, "c.codeTitle"), m, null);
+    kit.staff.pending(pendingToken(ctx)).onSuccess(pending -> {
+      if (pending.isEmpty()) {
+        cookie(ctx, PENDING_COOKIE, "", 0);
+        redirect(ctx, "/console/connexion");
+        return;
+      }
+      String smsTo = pending.get().smsTo();
+      Map<String, Object> m = kit.model(ctx);
+      m.put("action", "/console/connexion/code");
+      m.put("notice", sendNotice(ctx, lang));
+      if (smsTo == null) {
+        m.put("intro", kit.pages.text(lang, "cCodeIntro"));
+        m.put("codeLabel", kit.pages.text(lang, "cCode"));
+        m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
+      } else {
+        m.put("intro", kit.pages.text(lang, "c.smsCodeIntro", smsTo));
+        m.put("codeLabel", kit.pages.text(lang, "cSmsCode"));
+        m.put("codeHint", kit.pages.text(lang, "c.smsCodeHint", Totp.DIGITS));
+        m.put("resendAction", "/console/connexion/code/renvoyer");
+      }
+      errors(m, errors, List.of("code"));
+      kit.render(ctx, status, "console-code", lang, kit.pages.text(lang, "c.codeTitle"), m, null);
+    }).onFailure(ctx::fail);
+  }
+
+  /** "Send a new code": spaced and counted; the code page again, saying how it went. */
+  private void resend(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    kit.staff.resendLoginCode(pendingToken(ctx), lang, from(ctx, "staff-login")).onSuccess(sent -> {
+      if (sent.isEmpty()) {
+        redirect(ctx, "/console/connexion");
+      } else {
+        redirect(ctx, "/console/connexion/code?envoi=" + sendParam(sent.get()));
+      }
+    }).onFailure(ctx::fail);
   }
 
   private void code(RoutingContext ctx) {
@@ -135,7 +198,9 @@ final class ConsoleLogin {
             cookie(ctx, PENDING_COOKIE, "", 0);
             locked(ctx, lang);
           } else if (step instanceof StaffService.Step.Refused r) {
-            renderCode(ctx, 401, lang, Map.of("code", kit.pages.text(lang, "c.err.wrongCode", r.remaining())));
+            kit.staff.pending(pendingToken(ctx)).onSuccess(p -> renderCode(ctx, 401, lang, Map.of("code",
+                kit.pages.text(lang, p.isPresent() && p.get().smsTo() != null ? "c.err.smsCode" : "c.err.wrongCode",
+                    r.remaining())))).onFailure(ctx::fail);
           } else {
             redirect(ctx, "/console/connexion");
           }
@@ -159,7 +224,7 @@ final class ConsoleLogin {
         kit.message(ctx, 404, lang, "c.invitationGoneTitle", List.of(kit.pages.text(lang, "c.invitationGone.1")),
             "/console/connexion", kit.pages.text(lang, "c.loginAgain"));
       } else if ("enrolling".equals(found.get().status())) {
-        renderEnrol(ctx, 200, lang, found.get(), Map.of());
+        renderEnrol(ctx, 200, lang, found.get(), Map.of(), "1".equals(ctx.request().getParam("sms")));
       } else {
         renderInvitation(ctx, 200, lang, found.get(), Map.of());
       }
@@ -177,16 +242,27 @@ final class ConsoleLogin {
     kit.render(ctx, status, "console-invitation", lang, kit.pages.text(lang, "c.invitationTitle"), m, null);
   }
 
+  /** @param smsSent whether the SMS code's form is shown (a code was sent) */
   private void renderEnrol(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
-                           Map<String, String> errors) {
+                           Map<String, String> errors, boolean smsSent) {
     Map<String, Object> m = kit.model(ctx);
+    m.put("notice", sendNotice(ctx, lang));
+    String title = kit.pages.text(lang, "c.enrolTitle");
+    if (inv.phone() != null) {
+      title = kit.pages.text(lang, "c.enrolChoiceTitle");
+      m.put("smsOffer", true);
+      m.put("smsOfferText", kit.pages.text(lang, "c.enrolSmsOffer", inv.maskedPhone()));
+      m.put("smsAction", "/console/invitation/" + ctx.pathParam("token") + "/sms");
+      m.put("smsSent", smsSent);
+      m.put("smsCodeHint", kit.pages.text(lang, "c.smsCodeHint", Totp.DIGITS));
+    }
     byte[] secret = StaffService.enrollingSecret(inv);
     m.put("action", "/console/invitation/" + ctx.pathParam("token") + "/code");
     m.put("key", String.join(" ", Totp.base32(secret).split("(?<=\\G.{4})")));
     m.put("uri", Totp.uri(secret, inv.email()));
     m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
-    errors(m, errors, List.of("code"));
-    kit.render(ctx, status, "console-enrol", lang, kit.pages.text(lang, "c.enrolTitle"), m, null);
+    errors(m, errors, List.of("code", "smsCode"));
+    kit.render(ctx, status, "console-enrol", lang, title, m, null);
   }
 
   /** An invitation token as a link carries it (43 base64url characters); anything else is no invitation. */
@@ -233,19 +309,51 @@ final class ConsoleLogin {
     String code = trimmed(first(ctx, "code"));
     code = code == null ? "" : code.replace(" ", "");
     String given = code;
+    boolean bySms = "sms".equals(first(ctx, "method"));
     kit.staff.invitation(token).onSuccess(found -> {
       if (found.isEmpty() || !"enrolling".equals(found.get().status())) {
         redirect(ctx, "/console/invitation/" + token);
         return;
       }
-      kit.staff.confirmEnrolment(token, found.get(), given, from(ctx, "staff:" + found.get().staffId()))
+      if (bySms && (found.get().phone() == null || given.length() != Totp.DIGITS
+          || !given.chars().allMatch(Character::isDigit))) {
+        renderEnrol(ctx, 400, lang, found.get(), Map.of("smsCode", kit.pages.text(lang, "c.err.smsEnrolCode")),
+            true);
+        return;
+      }
+      ClientInfo by = from(ctx, "staff:" + found.get().staffId());
+      (bySms ? kit.staff.confirmSmsEnrolment(token, found.get(), given, by)
+          : kit.staff.confirmEnrolment(token, found.get(), given, by))
           .onSuccess(ok -> {
             if (ok) {
               redirect(ctx, "/console/connexion?active=1");
+            } else if (bySms) {
+              renderEnrol(ctx, 400, lang, found.get(), Map.of("smsCode", kit.pages.text(lang,
+                  "c.err.smsEnrolCode")), true);
             } else {
-              renderEnrol(ctx, 400, lang, found.get(), Map.of("code", kit.pages.text(lang, "c.err.enrolCode")));
+              renderEnrol(ctx, 400, lang, found.get(), Map.of("code", kit.pages.text(lang, "c.err.enrolCode")),
+                  false);
             }
           }).onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  /** The SMS choice at enrolment: a code sent to the invitation's phone, then its form. */
+  private void enrolSms(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    String token = ctx.pathParam("token");
+    if (!tokenShape(token)) {
+      showInvitation(ctx);
+      return;
+    }
+    kit.staff.invitation(token).onSuccess(found -> {
+      if (found.isEmpty() || !"enrolling".equals(found.get().status()) || found.get().phone() == null) {
+        redirect(ctx, "/console/invitation/" + token);
+        return;
+      }
+      kit.staff.sendEnrolmentCode(found.get(), lang, from(ctx, "staff:" + found.get().staffId()))
+          .onSuccess(sent -> redirect(ctx, "/console/invitation/" + token + "?sms=1&envoi=" + sendParam(sent)))
+          .onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 
