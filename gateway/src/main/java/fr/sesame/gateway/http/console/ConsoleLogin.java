@@ -2,7 +2,6 @@ package fr.sesame.gateway.http.console;
 
 import static fr.sesame.gateway.http.console.ConsoleKit.*;
 
-import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.http.Routes;
 import fr.sesame.gateway.http.pages.Pages;
@@ -18,12 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The console's sign-in: login with a password and a second factor (an authenticator app's code, or a code sent
- * by SMS, with a "send a new code" button), logout, the invitation (password, then the app or SMS), and the home
- * page listing the elections of the person's roles.
+ * by SMS, with a "send a new code" button), logout, and the home page listing the elections of the person's roles.
+ * The invitation's pages are {@link ConsoleInvitation}.
  */
 final class ConsoleLogin {
   private final ConsoleKit kit;
@@ -42,10 +40,6 @@ final class ConsoleLogin {
     routes.form(router.post("/console/connexion/code"), "console-code-post", kit.csrf(this::code));
     routes.form(router.post("/console/connexion/code/renvoyer"), "console-code-resend", kit.csrf(this::resend));
     routes.form(router.post("/console/deconnexion"), "console-logout", kit.csrf(this::logout));
-    routes.plain(router.get("/console/invitation/:token"), "console-invitation", this::showInvitation);
-    routes.form(router.post("/console/invitation/:token"), "console-invitation-post", kit.csrf(this::setPassword));
-    routes.form(router.post("/console/invitation/:token/code"), "console-enrol-post", kit.csrf(this::enrol));
-    routes.form(router.post("/console/invitation/:token/sms"), "console-enrol-sms", kit.csrf(this::enrolSms));
   }
 
   // ---------------------------------------------------------------- login
@@ -87,7 +81,7 @@ final class ConsoleLogin {
         cookie(ctx, PENDING_COOKIE, second.pendingToken(), StaffService.PENDING_TTL.toSeconds());
         // the code sent (or a live one sent less than 30 s ago): nothing to say; a refused send is said
         redirect(ctx, "/console/connexion/code" + (second.sms() == StaffService.CodeSend.TOO_MANY
-            || second.sms() == StaffService.CodeSend.REFUSED ? "?envoi=" + sendParam(second.sms()) : ""));
+            || second.sms() == StaffService.CodeSend.REFUSED ? "?envoi=" + kit.sendParam(second.sms()) : ""));
       } else if (step instanceof StaffService.Step.Locked) {
         locked(ctx, lang);
       } else if (step instanceof StaffService.Step.Busy) {
@@ -104,31 +98,6 @@ final class ConsoleLogin {
 
   private void locked(RoutingContext ctx, String lang) {
     kit.message(ctx, 423, lang, "c.lockedTitle", List.of(kit.pages.text(lang, "c.locked.1")), null, null);
-  }
-
-  private static String sendParam(StaffService.CodeSend sent) {
-    return switch (sent) {
-      case SENT -> "nouveau";
-      case TOO_SOON -> "attente";
-      case TOO_MANY -> "limite";
-      case REFUSED -> "refuse";
-    };
-  }
-
-  /** The notice of {@code ?envoi=}: how the last sending of an SMS code went; null when none. */
-  private String sendNotice(RoutingContext ctx, String lang) {
-    String sent = ctx.request().getParam("envoi");
-    for (StaffService.CodeSend s : StaffService.CodeSend.values()) {
-      if (sendParam(s).equals(sent)) {
-        return kit.pages.text(lang, switch (s) {
-          case SENT -> "c.sms.sent";
-          case TOO_SOON -> "c.sms.tooSoon";
-          case TOO_MANY -> "c.sms.tooMany";
-          case REFUSED -> "c.sms.refused";
-        });
-      }
-    }
-    return null;
   }
 
   private static String pendingToken(RoutingContext ctx) {
@@ -151,7 +120,7 @@ final class ConsoleLogin {
       String smsTo = pending.get().smsTo();
       Map<String, Object> m = kit.model(ctx);
       m.put("action", "/console/connexion/code");
-      m.put("notice", sendNotice(ctx, lang));
+      m.put("notice", kit.sendNotice(ctx, lang));
       if (smsTo == null) {
         m.put("intro", kit.pages.text(lang, "cCodeIntro"));
         m.put("codeLabel", kit.pages.text(lang, "cCode"));
@@ -174,7 +143,7 @@ final class ConsoleLogin {
       if (sent.isEmpty()) {
         redirect(ctx, "/console/connexion");
       } else {
-        redirect(ctx, "/console/connexion/code?envoi=" + sendParam(sent.get()));
+        redirect(ctx, "/console/connexion/code?envoi=" + kit.sendParam(sent.get()));
       }
     }).onFailure(ctx::fail);
   }
@@ -212,148 +181,6 @@ final class ConsoleLogin {
     kit.staff.logout(c == null ? null : c.getValue(), from(ctx, "staff")).onSuccess(v -> {
       cookie(ctx, SESSION_COOKIE, "", 0);
       redirect(ctx, "/console/connexion");
-    }).onFailure(ctx::fail);
-  }
-
-  // ---------------------------------------------------------------- invitation
-
-  private void showInvitation(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    kit.staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
-      if (found.isEmpty()) {
-        kit.message(ctx, 404, lang, "c.invitationGoneTitle", List.of(kit.pages.text(lang, "c.invitationGone.1")),
-            "/console/connexion", kit.pages.text(lang, "c.loginAgain"));
-      } else if ("enrolling".equals(found.get().status())) {
-        renderEnrol(ctx, 200, lang, found.get(), Map.of(), "1".equals(ctx.request().getParam("sms")));
-      } else {
-        renderInvitation(ctx, 200, lang, found.get(), Map.of());
-      }
-    }).onFailure(ctx::fail);
-  }
-
-  private void renderInvitation(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
-                                Map<String, String> errors) {
-    Map<String, Object> m = kit.model(ctx);
-    m.put("action", "/console/invitation/" + ctx.pathParam("token"));
-    m.put("name", inv.name());
-    m.put("email", inv.email());
-    m.put("passwordHint", kit.pages.text(lang, "c.newPasswordHint", PasswordPolicy.MIN_LENGTH));
-    errors(m, errors, List.of("password", "confirm"));
-    kit.render(ctx, status, "console-invitation", lang, kit.pages.text(lang, "c.invitationTitle"), m, null);
-  }
-
-  /** @param smsSent whether the SMS code's form is shown (a code was sent) */
-  private void renderEnrol(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
-                           Map<String, String> errors, boolean smsSent) {
-    Map<String, Object> m = kit.model(ctx);
-    m.put("notice", sendNotice(ctx, lang));
-    String title = kit.pages.text(lang, "c.enrolTitle");
-    if (inv.phone() != null) {
-      title = kit.pages.text(lang, "c.enrolChoiceTitle");
-      m.put("smsOffer", true);
-      m.put("smsOfferText", kit.pages.text(lang, "c.enrolSmsOffer", inv.maskedPhone()));
-      m.put("smsAction", "/console/invitation/" + ctx.pathParam("token") + "/sms");
-      m.put("smsSent", smsSent);
-      m.put("smsCodeHint", kit.pages.text(lang, "c.smsCodeHint", Totp.DIGITS));
-    }
-    byte[] secret = StaffService.enrollingSecret(inv);
-    m.put("action", "/console/invitation/" + ctx.pathParam("token") + "/code");
-    m.put("key", String.join(" ", Totp.base32(secret).split("(?<=\\G.{4})")));
-    m.put("uri", Totp.uri(secret, inv.email()));
-    m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
-    errors(m, errors, List.of("code", "smsCode"));
-    kit.render(ctx, status, "console-enrol", lang, title, m, null);
-  }
-
-  /** An invitation token as a link carries it (43 base64url characters); anything else is no invitation. */
-  private static boolean tokenShape(String token) {
-    return token != null && token.matches("[A-Za-z0-9_-]{43}");
-  }
-
-  private void setPassword(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    if (!tokenShape(ctx.pathParam("token"))) {
-      showInvitation(ctx);
-      return;
-    }
-    String password = first(ctx, "password");
-    String confirm = first(ctx, "confirm");
-    kit.staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
-      if (found.isEmpty() || !"invited".equals(found.get().status())) {
-        redirect(ctx, "/console/invitation/" + ctx.pathParam("token"));
-        return;
-      }
-      Optional<PasswordPolicy.Refusal> refused = PasswordPolicy.check(password, found.get().email());
-      if (refused.isPresent()) {
-        renderInvitation(ctx, 400, lang, found.get(), Map.of("password", kit.pages.text(lang,
-            "c.err.policy." + refused.get().name(), PasswordPolicy.MIN_LENGTH)));
-        return;
-      }
-      if (!password.equals(confirm)) {
-        renderInvitation(ctx, 400, lang, found.get(), Map.of("confirm", kit.pages.text(lang, "c.err.mismatch")));
-        return;
-      }
-      kit.staff.setPassword(found.get(), password)
-          .onSuccess(secret -> redirect(ctx, "/console/invitation/" + ctx.pathParam("token")))
-          .onFailure(ctx::fail);
-    }).onFailure(ctx::fail);
-  }
-
-  private void enrol(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    String token = ctx.pathParam("token");
-    if (!tokenShape(token)) {
-      showInvitation(ctx);
-      return;
-    }
-    String code = trimmed(first(ctx, "code"));
-    code = code == null ? "" : code.replace(" ", "");
-    String given = code;
-    boolean bySms = "sms".equals(first(ctx, "method"));
-    kit.staff.invitation(token).onSuccess(found -> {
-      if (found.isEmpty() || !"enrolling".equals(found.get().status())) {
-        redirect(ctx, "/console/invitation/" + token);
-        return;
-      }
-      if (bySms && (found.get().phone() == null || given.length() != Totp.DIGITS
-          || !given.chars().allMatch(Character::isDigit))) {
-        renderEnrol(ctx, 400, lang, found.get(), Map.of("smsCode", kit.pages.text(lang, "c.err.smsEnrolCode")),
-            true);
-        return;
-      }
-      ClientInfo by = from(ctx, "staff:" + found.get().staffId());
-      (bySms ? kit.staff.confirmSmsEnrolment(token, found.get(), given, by)
-          : kit.staff.confirmEnrolment(token, found.get(), given, by))
-          .onSuccess(ok -> {
-            if (ok) {
-              redirect(ctx, "/console/connexion?active=1");
-            } else if (bySms) {
-              renderEnrol(ctx, 400, lang, found.get(), Map.of("smsCode", kit.pages.text(lang,
-                  "c.err.smsEnrolCode")), true);
-            } else {
-              renderEnrol(ctx, 400, lang, found.get(), Map.of("code", kit.pages.text(lang, "c.err.enrolCode")),
-                  false);
-            }
-          }).onFailure(ctx::fail);
-    }).onFailure(ctx::fail);
-  }
-
-  /** The SMS choice at enrolment: a code sent to the invitation's phone, then its form. */
-  private void enrolSms(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    String token = ctx.pathParam("token");
-    if (!tokenShape(token)) {
-      showInvitation(ctx);
-      return;
-    }
-    kit.staff.invitation(token).onSuccess(found -> {
-      if (found.isEmpty() || !"enrolling".equals(found.get().status()) || found.get().phone() == null) {
-        redirect(ctx, "/console/invitation/" + token);
-        return;
-      }
-      kit.staff.sendEnrolmentCode(found.get(), lang, from(ctx, "staff:" + found.get().staffId()))
-          .onSuccess(sent -> redirect(ctx, "/console/invitation/" + token + "?sms=1&envoi=" + sendParam(sent)))
-          .onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 

@@ -132,6 +132,12 @@ class StaffSmsTest {
     assertThat(in.location()).isEqualTo("/console");
     assertThat(b.get("/console").body()).contains("Agent SMS");
     assertThat(gw.outbox.list(phone)).as("one SMS for both password steps").hasSize(before + 1);
+    String staffId = invite(email, "06 55 44 33 02").json().getString("staffId");
+    String trail = gw.http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body();
+    assertThat(trail.lines().filter(l -> l.contains("\"staff.code\"") && l.contains("staff:" + staffId)))
+        .as("the code's sending, audited under the person's id, the phone masked").isNotEmpty()
+        .allMatch(l -> l.contains(masked(phone)));
+    assertThat(trail).doesNotContain(phone, code);
 
     // the same code in the other browser: refused (a code works once)
     FormClient.Page replay = c.post("/console/connexion/code", Map.of("csrf", other.csrf(), "code", code));
