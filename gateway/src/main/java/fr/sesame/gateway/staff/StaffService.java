@@ -28,8 +28,9 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Staff accounts: invitation (by email, through the outbox), a password (Argon2id, the public-service rule,
- * no common password) and an authenticator app (TOTP) set up from the invitation, then logins with both
+ * Staff accounts: invitation (by email, through the outbox; with a mobile phone or not), a password (Argon2id,
+ * the public-service rule, no common password) and a second factor set up from the invitation, an authenticator app
+ * (TOTP) or, when the invitation has a phone, a code by SMS ({@link StaffSmsCodes}), then logins with both
  * factors. Five failed steps (password or code) lock the account; a session ends after 30 minutes idle. Every
  * action is audited under the person's id ({@code staff:<id>}), never a role's key.
  */

@@ -26,9 +26,17 @@ final class ConsoleFixtures {
 
   /** Invites through {@code gw}'s API (each test class its own gateway: its outbox gets the message). */
   static Http.Res invite(TestGateway gw, String email, String election, String role) {
-    Http.Res r = gw.http.post("/v1/admin/staff", TestGateway.ADMIN, new JsonObject().put("email", email)
-        .put("name", "Agent " + role).put("roles", new JsonArray().add(new JsonObject().put("election", election)
-            .put("role", role))));
+    return invite(gw, email, election, role, null);
+  }
+
+  /** {@link #invite(TestGateway, String, String, String)} with a mobile phone (as typed), or none when null. */
+  static Http.Res invite(TestGateway gw, String email, String election, String role, String phone) {
+    JsonObject body = new JsonObject().put("email", email).put("name", "Agent " + role).put("roles",
+        new JsonArray().add(new JsonObject().put("election", election).put("role", role)));
+    if (phone != null) {
+      body.put("phone", phone);
+    }
+    Http.Res r = gw.http.post("/v1/admin/staff", TestGateway.ADMIN, body);
     if (r.status() == 201) {
       NOTIFICATIONS.put(email, r.json().getString("notificationId"));
     }
