@@ -56,6 +56,7 @@ public final class DevOutbox implements Notifier {
       while (entries.size() > capacity) {
         entries.removeFirst();
       }
+      entries.notifyAll(); // wakes whoever awaits messages
     }
     attempts.attempt(PROVIDER, entry.sentAt(), "accepted");
     return Future.succeededFuture(new Receipt(PROVIDER, "dev-" + entry.id(), entry.sentAt()));
@@ -78,6 +79,31 @@ public final class DevOutbox implements Notifier {
       }
     }
     return out;
+  }
+
+  /**
+   * Waits until {@code count} messages sent to {@code to} (every message when it is null) are kept, for at most
+   * {@code timeout}: the caller wakes as each message arrives, never polls. For tests and tools on their own
+   * thread (never an event loop: it blocks).
+   * @return the kept messages to {@code to}, oldest first: {@code count} or more, fewer when the time ran out
+   */
+  public List<Entry> await(String to, int count, java.time.Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    synchronized (entries) {
+      while (true) {
+        List<Entry> found = list(to);
+        long left = until - System.nanoTime();
+        if (found.size() >= count || left <= 0) {
+          return found;
+        }
+        try {
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(entries, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return list(to);
+        }
+      }
+    }
   }
 
   /** @return the newest message sent to {@code to}, or null */

@@ -47,6 +47,33 @@ class DevOutboxTest {
   }
 
   @Test
+  void awaitWakesWhenTheMessagesArriveAndGivesUpAtItsDeadline() throws Exception {
+    DevOutbox outbox = new DevOutbox(clock, 10);
+    outbox.send(sms("+33700000000", "other"));
+    Thread sender = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      outbox.send(sms("+33612345678", "one"));
+      outbox.send(sms("+33612345678", "two"));
+    });
+    long start = System.nanoTime();
+    sender.start();
+    var got = outbox.await("+33612345678", 2, java.time.Duration.ofSeconds(10));
+    long waited = System.nanoTime() - start;
+    assertThat(got).extracting(e -> e.message().text()).containsExactly("one", "two");
+    assertThat(waited).as("woken by the messages, not by the deadline").isLessThan(5_000_000_000L);
+    sender.join();
+
+    long before = System.nanoTime();
+    assertThat(outbox.await("+33612345678", 3, java.time.Duration.ofMillis(200))).hasSize(2);
+    assertThat(System.nanoTime() - before).as("waits until its deadline").isGreaterThanOrEqualTo(200_000_000L);
+    assertThat(outbox.await(null, 3, java.time.Duration.ZERO)).hasSize(3);
+  }
+
+  @Test
   void refusesZeroCapacity() {
     assertThatThrownBy(() -> new DevOutbox(clock, 0)).isInstanceOf(IllegalArgumentException.class);
   }

@@ -28,8 +28,9 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Staff accounts: invitation (by email, through the outbox), a password (Argon2id, the public-service rule,
- * no common password) and an authenticator app (TOTP) set up from the invitation, then logins with both
+ * Staff accounts: invitation (by email, through the outbox; with a mobile phone or not), a password (Argon2id,
+ * the public-service rule, no common password) and a second factor set up from the invitation, an authenticator app
+ * (TOTP) or, when the invitation has a phone, a code by SMS ({@link StaffSmsCodes}), then logins with both
  * factors. Five failed steps (password or code) lock the account; a session ends after 30 minutes idle. Every
  * action is audited under the person's id ({@code staff:<id>}), never a role's key.
  */
@@ -57,13 +58,39 @@ public final class StaffService {
     }
   }
 
-  /** An invitation as its page shows it. */
-  public record Invitation(String staffId, String email, String name, String status, String enrollingSecret) {}
+  /**
+   * An invitation as its page shows it.
+   * @param phone the mobile phone (E.164) an SMS code may go to, or null when the invitation has none
+   */
+  public record Invitation(String staffId, String email, String name, String status, String enrollingSecret,
+                           String phone) {
+    /** The phone as a page shows it, or null. */
+    public String maskedPhone() {
+      return phone == null ? null : Contacts.maskPhone(phone);
+    }
+  }
+
+  /** How the sending of an SMS code went. */
+  public enum CodeSend {
+    SENT,
+    /** One was sent less than 30 seconds ago (it is still the live code). */
+    TOO_SOON,
+    /** Too many were sent: wait (a quarter of an hour at most). */
+    TOO_MANY,
+    /** The caps on paid sends refused it. */
+    REFUSED
+  }
+
+  /** A login whose password was right, awaiting its second factor: by SMS to {@code smsTo} (masked), or the app (null). */
+  public record Pending(String smsTo) {}
 
   /** What a login step decided. */
   public sealed interface Step {
-    /** The password was right: the second factor is asked, with this token (a cookie of the login pages). */
-    record SecondFactor(String pendingToken) implements Step {}
+    /**
+     * The password was right: the second factor is asked, with this token (a cookie of the login pages); for a
+     * person enrolled with SMS, how the code's sending went ({@code sms} null for the app).
+     */
+    record SecondFactor(String pendingToken, CodeSend sms) implements Step {}
 
     /** Both factors were right: a session, with this token (the console's cookie). */
     record Session(String token, Staff staff) implements Step {}
@@ -91,6 +118,7 @@ public final class StaffService {
   private final OffLoop offLoop;
   private final PasswordHasher passwords;
   private final Totp totp = new Totp();
+  private final StaffSmsCodes sms;
   private final Supplier<String> consoleBase;
 
   /** @param consoleBase the public URL the invitation links start with (the gateway's issuer, or its address) */
@@ -107,6 +135,7 @@ public final class StaffService {
     this.offLoop = offLoop;
     this.passwords = passwords;
     this.consoleBase = consoleBase;
+    this.sms = new StaffSmsCodes(store, notifications, hasher, random, clock);
   }
 
   /** The account id of an email: a keyed hash of it, lower-cased. */
@@ -128,6 +157,15 @@ public final class StaffService {
    * email (a link valid 72 hours). An email that has an account already is left as it is.
    */
   public Future<Invited> invite(String email, String name, Map<String, StaffRole> roles, String lang, ClientInfo by) {
+    return invite(email, name, roles, lang, null, by);
+  }
+
+  /**
+   * {@link #invite(String, String, Map, String, ClientInfo)} with a mobile phone ({@code phone}, E.164, already
+   * checked; or null) to which the person may choose to receive a login code by SMS instead of using an app.
+   */
+  public Future<Invited> invite(String email, String name, Map<String, StaffRole> roles, String lang, String phone,
+                                ClientInfo by) {
     String id = idOf(email);
     JsonObject rolesJson = new JsonObject();
     roles.forEach((e, r) -> rolesJson.put(e, r.wireName()));
@@ -137,6 +175,9 @@ public final class StaffService {
     fields.put("n", cipher.encrypt(name, CipherContext.staff(id, "name")));
     fields.put("r", rolesJson.encode());
     fields.put("c", Long.toString(clock.millis()));
+    if (phone != null) {
+      fields.put("pe", cipher.encrypt(phone, CipherContext.staff(id, "phone")));
+    }
     return store.create(id, fields).compose(created -> {
       if (created) {
         return indexed(id, roles.keySet()).compose(v -> sendInvitation(id, email, name, roles, lang, by));
@@ -151,7 +192,11 @@ public final class StaffService {
         roles.forEach((e, r) -> merged.put(e, r.wireName()));
         Map<String, StaffRole> all = new LinkedHashMap<>();
         merged.forEach(e -> StaffRole.fromWire(String.valueOf(e.getValue())).ifPresent(r -> all.put(e.getKey(), r)));
-        return store.update(id, Map.of("r", merged.encode(), "s", "invited", "tp", ""))
+        Map<String, String> changed = new LinkedHashMap<>(Map.of("r", merged.encode(), "s", "invited", "tp", ""));
+        if (phone != null) {
+          changed.put("pe", cipher.encrypt(phone, CipherContext.staff(id, "phone")));
+        }
+        return store.update(id, changed)
             .compose(v -> indexed(id, all.keySet()))
             .compose(v -> sendInvitation(id, email, name, roles, lang, by))
             .map(i -> new Invited(id, true, i.notificationId()));
@@ -197,7 +242,7 @@ public final class StaffService {
           String enrolling = f.get("tp") == null ? null
               : cipher.decrypt(f.get("tp"), CipherContext.staff(id, "totp-enrolling"));
           return Optional.of(new Invitation(id, cipher.decrypt(f.get("e"), CipherContext.staff(id, "email")),
-              cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")), f.get("s"), enrolling));
+              cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")), f.get("s"), enrolling, phone(id, f)));
         }));
   }
 
@@ -220,6 +265,47 @@ public final class StaffService {
     return Base64.getDecoder().decode(invitation.enrollingSecret());
   }
 
+  private String phone(String id, Map<String, String> f) {
+    String pe = f.get("pe");
+    return pe == null || pe.isEmpty() ? null : cipher.decrypt(pe, CipherContext.staff(id, "phone"));
+  }
+
+  /** Sends the code that confirms an SMS enrolment to the invitation's phone (none: refused). */
+  public Future<CodeSend> sendEnrolmentCode(Invitation invitation, String lang, ClientInfo from) {
+    if (invitation.phone() == null || !"enrolling".equals(invitation.status())) {
+      return Future.succeededFuture(CodeSend.REFUSED);
+    }
+    return sms.send(invitation.staffId(), invitation.phone(), lang, from);
+  }
+
+  /**
+   * The code sent by SMS to the invitation's phone: right, the account is active with SMS as its second factor
+   * (the invitation used up); wrong, false (it counts as a failed step: 5 lock the account).
+   */
+  public Future<Boolean> confirmSmsEnrolment(String token, Invitation invitation, String code, ClientInfo from) {
+    String id = invitation.staffId();
+    if (invitation.phone() == null) {
+      return Future.succeededFuture(false);
+    }
+    return store.attempt(id, MAX_FAILURES, clock.millis(), UNKNOWN_TTL.toMillis()).compose(attempts -> {
+      if (attempts < 0) {
+        return Future.succeededFuture(false);
+      }
+      return sms.use(id, code).compose(ok -> {
+        if (!ok) {
+          return (attempts >= MAX_FAILURES ? store.lock(id, clock.millis()) : Future.<Void>succeededFuture())
+              .map(false);
+        }
+        return store.update(id, Map.of("s", "active", "m2", "sms", "tp", "", "f", "0"))
+            .compose(v -> store.succeeded(id))
+            .compose(v -> store.takeToken("i", tokenHash("i", token)))
+            .compose(v -> staff(id))
+            .compose(s -> auditAll(s.orElse(null), "staff.activate", "staff:" + id, from, "active", "factor", "sms"))
+            .map(true);
+      });
+    });
+  }
+
   /**
    * The first code of the authenticator app: right, the account is active (the invitation used up); wrong,
    * false and nothing changes.
@@ -239,7 +325,7 @@ public final class StaffService {
         return Future.succeededFuture(false);
       }
       return store.update(id, Map.of("s", "active", "tk", cipher.encrypt(invitation.enrollingSecret(),
-              CipherContext.staff(id, "totp")), "tp", "", "f", "0"))
+              CipherContext.staff(id, "totp")), "tp", "", "f", "0", "m2", "totp"))
           .compose(v -> store.takeToken("i", tokenHash("i", token)))
           .compose(v -> staff(id))
           .compose(s -> auditAll(s.orElse(null), "staff.activate", "staff:" + id, from, "active"))
@@ -261,6 +347,14 @@ public final class StaffService {
    * and the hash is computed either way (so timing tells nothing either).
    */
   public Future<Step> password(String email, String password, ClientInfo from) {
+    return password(email, password, "fr", from);
+  }
+
+  /**
+   * {@link #password(String, String, ClientInfo)}; for a person enrolled with SMS, the right password sends the
+   * code (in {@code lang}).
+   */
+  public Future<Step> password(String email, String password, String lang, ClientInfo from) {
     String id = idOf(email == null ? "" : email);
     if (hashing.incrementAndGet() > MAX_CONCURRENT_HASHES) {
       hashing.decrementAndGet();
@@ -278,12 +372,51 @@ public final class StaffService {
                 return failed(id, attempts, from, "password");
               }
               String pending = RandomTokens.base64Url(random.bytes(32));
-              return store.notAFailure(id)
-                  .compose(v -> store.putToken("p", tokenHash("p", pending), id, PENDING_TTL.toMillis()))
-                  .map(v -> (Step) new Step.SecondFactor(pending));
+              Future<Void> put = store.notAFailure(id)
+                  .compose(v -> store.putToken("p", tokenHash("p", pending), id, PENDING_TTL.toMillis()));
+              if (!"sms".equals(f.get("m2"))) {
+                return put.map(v -> (Step) new Step.SecondFactor(pending, null));
+              }
+              return put.compose(v -> sendLoginCode(id, f, lang, from))
+                  .map(sent -> (Step) new Step.SecondFactor(pending, sent));
             });
       });
     }).onComplete(done -> hashing.decrementAndGet());
+  }
+
+  private Future<CodeSend> sendLoginCode(String id, Map<String, String> f, String lang, ClientInfo from) {
+    String phone = phone(id, f);
+    if (phone == null) {
+      return Future.succeededFuture(CodeSend.REFUSED);
+    }
+    return sms.send(id, phone, lang, from).compose(sent -> sent != CodeSend.SENT ? Future.succeededFuture(sent)
+        : auditAll(toStaff(id, f), "staff.code", "staff:" + id, from, "sent", "channel", "sms", "to",
+            Contacts.maskPhone(phone)).map(sent));
+  }
+
+  /** The pending login of {@code pendingToken}: how its second factor is given; empty when it is gone. */
+  public Future<Optional<Pending>> pending(String pendingToken) {
+    if (!wellFormed(pendingToken)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.token("p", tokenHash("p", pendingToken), 0).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(Optional.<Pending>empty())
+        : store.account(found.get()).map(f -> {
+          String phone = "sms".equals(f.get("m2")) ? phone(found.get(), f) : null;
+          return Optional.of(new Pending(phone == null ? null : Contacts.maskPhone(phone)));
+        }));
+  }
+
+  /** A new SMS code for a pending login ("send a new code"); empty when the login is gone or uses the app. */
+  public Future<Optional<CodeSend>> resendLoginCode(String pendingToken, String lang, ClientInfo from) {
+    if (!wellFormed(pendingToken)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.token("p", tokenHash("p", pendingToken), 0).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(Optional.<CodeSend>empty())
+        : store.account(found.get()).compose(f -> !"sms".equals(f.get("m2")) || locked(f)
+            ? Future.succeededFuture(Optional.<CodeSend>empty())
+            : sendLoginCode(found.get(), f, lang, from).map(Optional::of)));
   }
 
   private boolean burnFalse(String password) {
@@ -307,13 +440,17 @@ public final class StaffService {
           return store.takeToken("p", pendingHash).map(v -> (Step) new Step.Locked());
         }
         return store.account(id).compose(f -> {
-          if (f.get("tk") == null) {
+          Future<Boolean> fresh;
+          if ("sms".equals(f.get("m2"))) {
+            fresh = sms.use(id, code);
+          } else if (f.get("tk") == null) {
             return Future.succeededFuture((Step) new Step.Expired());
+          } else {
+            byte[] secret = Base64.getDecoder().decode(cipher.decrypt(f.get("tk"), CipherContext.staff(id, "totp")));
+            OptionalLong step = totp.verify(secret, code, clock.instant());
+            fresh = step.isEmpty() ? Future.succeededFuture(false)
+                : store.useStep(id, step.getAsLong(), Totp.STEP.multipliedBy(4).toMillis());
           }
-          byte[] secret = Base64.getDecoder().decode(cipher.decrypt(f.get("tk"), CipherContext.staff(id, "totp")));
-          OptionalLong step = totp.verify(secret, code, clock.instant());
-          Future<Boolean> fresh = step.isEmpty() ? Future.succeededFuture(false)
-              : store.useStep(id, step.getAsLong(), Totp.STEP.multipliedBy(4).toMillis());
           return fresh.compose(ok -> {
             if (!ok) {
               return failed(id, attempts, from, "code");

@@ -56,4 +56,23 @@ public interface StaffStore {
 
   /** Ends a token; @return the account it stood for, if it was still there. */
   Future<Optional<String>> takeToken(String kind, String tokenHash);
+
+  /** Whether an SMS code may be sent now: the sends of an account are spaced and counted. */
+  enum SendClaim { ALLOWED, TOO_SOON, TOO_MANY }
+
+  /**
+   * Claims (atomically) the sending of an SMS code to {@code staffId} at {@code nowMs}: refused when one was sent
+   * less than {@code minGapMs} before, or when {@code maxSends} were sent in the window of {@code windowMs} (the
+   * count clears at a login's success, see {@link #succeeded}); allowed, the send is counted.
+   */
+  Future<SendClaim> claimCodeSend(String staffId, long nowMs, long minGapMs, int maxSends, long windowMs);
+
+  /** Keeps the SMS code just drawn for {@code staffId} ({@code stored}: its expiry and keyed hash), replacing any. */
+  Future<Void> putCode(String staffId, String stored, long ttlMs);
+
+  /** What {@link #putCode} keeps for {@code staffId}'s live SMS code, if one is. */
+  Future<Optional<String>> code(String staffId);
+
+  /** Uses up the live SMS code; @return whether this call did (of two calls with one code, one only gets true). */
+  Future<Boolean> takeCode(String staffId);
 }

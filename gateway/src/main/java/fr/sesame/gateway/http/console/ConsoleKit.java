@@ -182,4 +182,30 @@ final class ConsoleKit {
     }
     return role;
   }
+
+  /** The {@code ?envoi=} value saying how a sending of an SMS code went. */
+  static String sendParam(StaffService.CodeSend sent) {
+    return switch (sent) {
+      case SENT -> "nouveau";
+      case TOO_SOON -> "attente";
+      case TOO_MANY -> "limite";
+      case REFUSED -> "refuse";
+    };
+  }
+
+  /** The notice of {@code ?envoi=}: how the last sending of an SMS code went; null when none. */
+  String sendNotice(RoutingContext ctx, String lang) {
+    String sent = ctx.request().getParam("envoi");
+    for (StaffService.CodeSend s : StaffService.CodeSend.values()) {
+      if (sendParam(s).equals(sent)) {
+        return pages.text(lang, switch (s) {
+          case SENT -> "c.sms.sent";
+          case TOO_SOON -> "c.sms.tooSoon";
+          case TOO_MANY -> "c.sms.tooMany";
+          case REFUSED -> "c.sms.refused";
+        });
+      }
+    }
+    return null;
+  }
 }

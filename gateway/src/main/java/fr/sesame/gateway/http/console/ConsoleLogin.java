@@ -17,10 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The console's sign-in: login with a password and an authenticator app's code, logout, the invitation (password, then the app), and the home page listing the elections of the person's roles.
+ * The console's sign-in: login with a password and a second factor (an authenticator app's code, or a code sent
+ * by SMS, with a "send a new code" button), logout, and the home page listing the elections of the person's roles.
+ * The invitation's pages are {@link ConsoleInvitation}.
  */
 final class ConsoleLogin {
   private final ConsoleKit kit;
@@ -37,10 +38,8 @@ final class ConsoleLogin {
     routes.form(router.post("/console/connexion"), "console-login-post", kit.csrf(this::login));
     routes.plain(router.get("/console/connexion/code"), "console-code", this::showCode);
     routes.form(router.post("/console/connexion/code"), "console-code-post", kit.csrf(this::code));
+    routes.form(router.post("/console/connexion/code/renvoyer"), "console-code-resend", kit.csrf(this::resend));
     routes.form(router.post("/console/deconnexion"), "console-logout", kit.csrf(this::logout));
-    routes.plain(router.get("/console/invitation/:token"), "console-invitation", this::showInvitation);
-    routes.form(router.post("/console/invitation/:token"), "console-invitation-post", kit.csrf(this::setPassword));
-    routes.form(router.post("/console/invitation/:token/code"), "console-enrol-post", kit.csrf(this::enrol));
   }
 
   // ---------------------------------------------------------------- login
@@ -77,10 +76,12 @@ final class ConsoleLogin {
       renderLogin(ctx, 400, lang, kit.model(ctx), email, errors);
       return;
     }
-    kit.staff.password(email, password, from(ctx, "staff-login")).onSuccess(step -> {
+    kit.staff.password(email, password, lang, from(ctx, "staff-login")).onSuccess(step -> {
       if (step instanceof StaffService.Step.SecondFactor second) {
         cookie(ctx, PENDING_COOKIE, second.pendingToken(), StaffService.PENDING_TTL.toSeconds());
-        redirect(ctx, "/console/connexion/code");
+        // the code sent (or a live one sent less than 30 s ago): nothing to say; a refused send is said
+        redirect(ctx, "/console/connexion/code" + (second.sms() == StaffService.CodeSend.TOO_MANY
+            || second.sms() == StaffService.CodeSend.REFUSED ? "?envoi=" + kit.sendParam(second.sms()) : ""));
       } else if (step instanceof StaffService.Step.Locked) {
         locked(ctx, lang);
       } else if (step instanceof StaffService.Step.Busy) {
@@ -99,21 +100,52 @@ final class ConsoleLogin {
     kit.message(ctx, 423, lang, "c.lockedTitle", List.of(kit.pages.text(lang, "c.locked.1")), null, null);
   }
 
-  private void showCode(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    if (ctx.request().getCookie(PENDING_COOKIE) == null) {
-      redirect(ctx, "/console/connexion");
-      return;
-    }
-    renderCode(ctx, 200, lang, Map.of());
+  private static String pendingToken(RoutingContext ctx) {
+    Cookie pending = ctx.request().getCookie(PENDING_COOKIE);
+    return pending == null ? null : pending.getValue();
   }
 
+  private void showCode(RoutingContext ctx) {
+    renderCode(ctx, 200, Pages.language(ctx, null), Map.of());
+  }
+
+  /** The second factor's page, for the app or for SMS as the pending login is; the login page when it is gone. */
   private void renderCode(RoutingContext ctx, int status, String lang, Map<String, String> errors) {
-    Map<String, Object> m = kit.model(ctx);
-    m.put("action", "/console/connexion/code");
-    m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
-    errors(m, errors, List.of("code"));
-    kit.render(ctx, status, "console-code", lang, kit.pages.text(lang, "c.codeTitle"), m, null);
+    kit.staff.pending(pendingToken(ctx)).onSuccess(pending -> {
+      if (pending.isEmpty()) {
+        cookie(ctx, PENDING_COOKIE, "", 0);
+        redirect(ctx, "/console/connexion");
+        return;
+      }
+      String smsTo = pending.get().smsTo();
+      Map<String, Object> m = kit.model(ctx);
+      m.put("action", "/console/connexion/code");
+      m.put("notice", kit.sendNotice(ctx, lang));
+      if (smsTo == null) {
+        m.put("intro", kit.pages.text(lang, "cCodeIntro"));
+        m.put("codeLabel", kit.pages.text(lang, "cCode"));
+        m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
+      } else {
+        m.put("intro", kit.pages.text(lang, "c.smsCodeIntro", smsTo));
+        m.put("codeLabel", kit.pages.text(lang, "cSmsCode"));
+        m.put("codeHint", kit.pages.text(lang, "c.smsCodeHint", Totp.DIGITS));
+        m.put("resendAction", "/console/connexion/code/renvoyer");
+      }
+      errors(m, errors, List.of("code"));
+      kit.render(ctx, status, "console-code", lang, kit.pages.text(lang, "c.codeTitle"), m, null);
+    }).onFailure(ctx::fail);
+  }
+
+  /** "Send a new code": spaced and counted; the code page again, saying how it went. */
+  private void resend(RoutingContext ctx) {
+    String lang = Pages.language(ctx, null);
+    kit.staff.resendLoginCode(pendingToken(ctx), lang, from(ctx, "staff-login")).onSuccess(sent -> {
+      if (sent.isEmpty()) {
+        redirect(ctx, "/console/connexion");
+      } else {
+        redirect(ctx, "/console/connexion/code?envoi=" + kit.sendParam(sent.get()));
+      }
+    }).onFailure(ctx::fail);
   }
 
   private void code(RoutingContext ctx) {
@@ -135,7 +167,9 @@ final class ConsoleLogin {
             cookie(ctx, PENDING_COOKIE, "", 0);
             locked(ctx, lang);
           } else if (step instanceof StaffService.Step.Refused r) {
-            renderCode(ctx, 401, lang, Map.of("code", kit.pages.text(lang, "c.err.wrongCode", r.remaining())));
+            kit.staff.pending(pendingToken(ctx)).onSuccess(p -> renderCode(ctx, 401, lang, Map.of("code",
+                kit.pages.text(lang, p.isPresent() && p.get().smsTo() != null ? "c.err.smsCode" : "c.err.wrongCode",
+                    r.remaining())))).onFailure(ctx::fail);
           } else {
             redirect(ctx, "/console/connexion");
           }
@@ -147,105 +181,6 @@ final class ConsoleLogin {
     kit.staff.logout(c == null ? null : c.getValue(), from(ctx, "staff")).onSuccess(v -> {
       cookie(ctx, SESSION_COOKIE, "", 0);
       redirect(ctx, "/console/connexion");
-    }).onFailure(ctx::fail);
-  }
-
-  // ---------------------------------------------------------------- invitation
-
-  private void showInvitation(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    kit.staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
-      if (found.isEmpty()) {
-        kit.message(ctx, 404, lang, "c.invitationGoneTitle", List.of(kit.pages.text(lang, "c.invitationGone.1")),
-            "/console/connexion", kit.pages.text(lang, "c.loginAgain"));
-      } else if ("enrolling".equals(found.get().status())) {
-        renderEnrol(ctx, 200, lang, found.get(), Map.of());
-      } else {
-        renderInvitation(ctx, 200, lang, found.get(), Map.of());
-      }
-    }).onFailure(ctx::fail);
-  }
-
-  private void renderInvitation(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
-                                Map<String, String> errors) {
-    Map<String, Object> m = kit.model(ctx);
-    m.put("action", "/console/invitation/" + ctx.pathParam("token"));
-    m.put("name", inv.name());
-    m.put("email", inv.email());
-    m.put("passwordHint", kit.pages.text(lang, "c.newPasswordHint", PasswordPolicy.MIN_LENGTH));
-    errors(m, errors, List.of("password", "confirm"));
-    kit.render(ctx, status, "console-invitation", lang, kit.pages.text(lang, "c.invitationTitle"), m, null);
-  }
-
-  private void renderEnrol(RoutingContext ctx, int status, String lang, StaffService.Invitation inv,
-                           Map<String, String> errors) {
-    Map<String, Object> m = kit.model(ctx);
-    byte[] secret = StaffService.enrollingSecret(inv);
-    m.put("action", "/console/invitation/" + ctx.pathParam("token") + "/code");
-    m.put("key", String.join(" ", Totp.base32(secret).split("(?<=\\G.{4})")));
-    m.put("uri", Totp.uri(secret, inv.email()));
-    m.put("codeHint", kit.pages.text(lang, "c.codeHint", Totp.DIGITS));
-    errors(m, errors, List.of("code"));
-    kit.render(ctx, status, "console-enrol", lang, kit.pages.text(lang, "c.enrolTitle"), m, null);
-  }
-
-  /** An invitation token as a link carries it (43 base64url characters); anything else is no invitation. */
-  private static boolean tokenShape(String token) {
-    return token != null && token.matches("[A-Za-z0-9_-]{43}");
-  }
-
-  private void setPassword(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    if (!tokenShape(ctx.pathParam("token"))) {
-      showInvitation(ctx);
-      return;
-    }
-    String password = first(ctx, "password");
-    String confirm = first(ctx, "confirm");
-    kit.staff.invitation(ctx.pathParam("token")).onSuccess(found -> {
-      if (found.isEmpty() || !"invited".equals(found.get().status())) {
-        redirect(ctx, "/console/invitation/" + ctx.pathParam("token"));
-        return;
-      }
-      Optional<PasswordPolicy.Refusal> refused = PasswordPolicy.check(password, found.get().email());
-      if (refused.isPresent()) {
-        renderInvitation(ctx, 400, lang, found.get(), Map.of("password", kit.pages.text(lang,
-            "c.err.policy." + refused.get().name(), PasswordPolicy.MIN_LENGTH)));
-        return;
-      }
-      if (!password.equals(confirm)) {
-        renderInvitation(ctx, 400, lang, found.get(), Map.of("confirm", kit.pages.text(lang, "c.err.mismatch")));
-        return;
-      }
-      kit.staff.setPassword(found.get(), password)
-          .onSuccess(secret -> redirect(ctx, "/console/invitation/" + ctx.pathParam("token")))
-          .onFailure(ctx::fail);
-    }).onFailure(ctx::fail);
-  }
-
-  private void enrol(RoutingContext ctx) {
-    String lang = Pages.language(ctx, null);
-    String token = ctx.pathParam("token");
-    if (!tokenShape(token)) {
-      showInvitation(ctx);
-      return;
-    }
-    String code = trimmed(first(ctx, "code"));
-    code = code == null ? "" : code.replace(" ", "");
-    String given = code;
-    kit.staff.invitation(token).onSuccess(found -> {
-      if (found.isEmpty() || !"enrolling".equals(found.get().status())) {
-        redirect(ctx, "/console/invitation/" + token);
-        return;
-      }
-      kit.staff.confirmEnrolment(token, found.get(), given, from(ctx, "staff:" + found.get().staffId()))
-          .onSuccess(ok -> {
-            if (ok) {
-              redirect(ctx, "/console/connexion?active=1");
-            } else {
-              renderEnrol(ctx, 400, lang, found.get(), Map.of("code", kit.pages.text(lang, "c.err.enrolCode")));
-            }
-          }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 

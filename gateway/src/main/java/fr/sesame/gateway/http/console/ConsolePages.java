@@ -10,7 +10,7 @@ import fr.sesame.gateway.staff.StaffService;
 import io.vertx.ext.web.Router;
 
 /**
- * The staff console: login with a password and an authenticator app's code, the invitation, the elections of the
+ * The staff console: login with a password and an authenticator app's code or an SMS code, the invitation, the elections of the
  * staff member's roles, support's voter page, the roll import. Server-rendered, French first, usable without
  * JavaScript; every form carries a CSRF token bound to the browser. Each action calls the same service as the API
  * under the person's own identity. A staff member sees only the elections of their roles: any other is answered as
@@ -20,6 +20,7 @@ public final class ConsolePages implements RouteGroup {
   static final String SESSION_COOKIE = ConsoleKit.SESSION_COOKIE;
   static final String PENDING_COOKIE = ConsoleKit.PENDING_COOKIE;
   private final ConsoleLogin login;
+  private final ConsoleInvitation invitation;
   private final ConsoleElection election;
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
@@ -31,6 +32,7 @@ public final class ConsolePages implements RouteGroup {
                       fr.sesame.gateway.roll.RollImportJobs imports) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
+    this.invitation = new ConsoleInvitation(kit);
     this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
@@ -39,6 +41,7 @@ public final class ConsolePages implements RouteGroup {
   @Override
   public void mount(Router router, Routes routes) {
     login.mount(router, routes);
+    invitation.mount(router, routes);
     election.mount(router, routes);
     voters.mount(router, routes);
     imports.mount(router, routes);

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * person with roles in elections, unlock an account.
  */
 public final class StaffHandlers implements RouteGroup {
-  private static final Set<String> INVITE_FIELDS = Set.of("email", "name", "roles", "lang");
+  private static final Set<String> INVITE_FIELDS = Set.of("email", "name", "roles", "lang", "phone");
   private static final Set<String> UNLOCK_FIELDS = Set.of("email", "reason");
   /** A practical email shape: something, one @, a domain with a dot; no spaces or angle brackets. */
   static final Pattern EMAIL = Pattern.compile("[^@\\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
@@ -57,6 +57,12 @@ public final class StaffHandlers implements RouteGroup {
       throw JsonInput.invalid("'name' must not be blank");
     }
     String lang = in.lang();
+    JsonNode phoneNode = in.node("phone");
+    if (phoneNode != null && !phoneNode.isNull() && (!phoneNode.isTextual() || phoneNode.textValue().length() > 32)) {
+      throw JsonInput.invalid("'phone' must be a mobile phone number (e.g. 06 12 34 56 78 or +33612345678)");
+    }
+    String typed = phoneNode == null || phoneNode.isNull() || phoneNode.textValue().isBlank() ? null
+        : phoneNode.textValue();
     JsonNode roles = in.node("roles");
     if (roles == null || !roles.isArray() || roles.isEmpty() || roles.size() > 100) {
       throw JsonInput.invalid("'roles' must be a list of 1 to 100 {election, role}");
@@ -72,15 +78,34 @@ public final class StaffHandlers implements RouteGroup {
       }
       asked.put(e.textValue(), StaffRole.fromWire(role.textValue()).orElseThrow());
     }
-    List<Future<?>> found = new ArrayList<>();
+    List<Future<Election>> found = new ArrayList<>();
     for (String election : asked.keySet()) {
       found.add(elections.find(election).compose(f -> f.isPresent() ? Future.succeededFuture(f.get())
           : Future.failedFuture(new ProblemException(ProblemType.ELECTION_NOT_FOUND, "no election " + election))));
     }
-    Future.all(found).compose(v -> staff.invite(email, name, asked, lang, ApiKeyAuth.client(ctx)))
+    Future.all(found).compose(v -> staff.invite(email, name, asked, lang, typed == null ? null
+            : mobile(typed, found.stream().map(Future::result).toList()), ApiKeyAuth.client(ctx)))
         .onSuccess(r -> ApiRouter.json(ctx, r.created() ? 201 : 200, new JsonObject().put("staffId", r.staffId())
             .put("status", r.created() ? "invited" : "exists").put("notificationId", r.notificationId())))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A mobile phone typed as a person writes it ({@code 06 12 34 56 78}) or in E.164, normalised with
+   * libphonenumber against the countries of the invitation's elections, as the voters' phones are; it must be
+   * able to receive an SMS (a mobile of one of those countries).
+   */
+  static String mobile(String typed, List<Election> of) {
+    Set<String> regions = new java.util.TreeSet<>();
+    of.forEach(e -> regions.addAll(e.phoneRegions()));
+    String e164 = fr.sesame.gateway.domain.Contacts.typedPhone(typed, regions).orElseThrow(() -> JsonInput.invalid(
+        "'phone' is not a valid phone number of the elections' countries"));
+    fr.sesame.ratelimit.fraud.PhoneRules.Verdict verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(e164, regions,
+        fr.sesame.ratelimit.fraud.PhoneRules.Use.SMS);
+    if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
+      throw JsonInput.invalid("'phone' refused: " + verdict.reason());
+    }
+    return e164;
   }
 
   private void unlock(RoutingContext ctx) {

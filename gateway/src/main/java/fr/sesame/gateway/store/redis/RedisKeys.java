@@ -16,6 +16,8 @@ package fr.sesame.gateway.store.redis;
  *                           the election and the number
  * rl:{E}:NAME:S       string a login rate limit's state (GCRA TAT, µs): NAME the policy, S the subject
  * rl:{nt}:CH:NAME:S   string a paid send's limit (CH sms or voice); rl:{nt}:CH:trip:SCOPE:S a tripped breaker
+ * gw:{sf:I}           hash  a staff account (and gw:{sf:I}:u:N, :sc, :ss, gw:{st:K:H} tokens, gw:{el:E}:staff):
+ *                           see RedisStaffStore
  * gw:{el:E}           string the election (JSON)
  * gw:{el:E}:em        hash  émargements: P -> {"t":ms,"ip":..,"sid":..}
  * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex

@@ -15,8 +15,12 @@ import java.util.Set;
  * gw:{sf:I}        hash    account I (I: keyed hash of the email): e email and n name (encrypted), r roles
  *                          (JSON: election id -> role), s status (invited, enrolling, active), ph password hash
  *                          (Argon2id, PHC), tk TOTP secret (encrypted), tp TOTP secret being enrolled
- *                          (encrypted), f failures, la locked at (ms), c created (ms), ll last login (ms)
+ *                          (encrypted), f failures, la locked at (ms), c created (ms), ll last login (ms),
+ *                          pe mobile phone (encrypted, E.164), m2 second factor (totp, sms; totp when absent)
  * gw:{sf:I}:u:N    string  TOTP step N used by I (expires after the steps it could be accepted in)
+ * gw:{sf:I}:sc     string  I's live SMS code: its expiry (ms) and keyed hash, "X.H" (deleted when used)
+ * gw:{sf:I}:ss     hash    I's SMS code sends (redis/staff/code_send.lua): t last send ms, w window start ms,
+ *                          n sends in the window (expires with the window; deleted at a login's success)
  * gw:{el:E}:staff set     the accounts with a role in election E
  * gw:{st:K:H}      string  a token of kind K (i invitation, p password checked awaiting the second factor,
  *                          s session) by its hash H: the account it stands for (expires)
@@ -97,7 +101,10 @@ public final class RedisStaffStore implements StaffStore {
 
   @Override
   public Future<Void> succeeded(String staffId) {
-    return redis.await(redis.commands().hset(key(staffId), "f", "0")).mapEmpty();
+    var c = redis.commands();
+    Future<Boolean> reset = redis.await(c.hset(key(staffId), "f", "0"));
+    Future<Long> sends = redis.await(c.del(key(staffId) + ":ss"));
+    return Future.all(reset, sends).mapEmpty();
   }
 
   @Override
@@ -143,5 +150,33 @@ public final class RedisStaffStore implements StaffStore {
   @Override
   public Future<Optional<String>> takeToken(String kind, String tokenHash) {
     return redis.await(redis.commands().getdel(token(kind, tokenHash))).map(Optional::ofNullable);
+  }
+
+  static final fr.sesame.redis.LuaScript CODE_SEND = fr.sesame.redis.LuaScript.load("redis/staff/code_send.lua");
+
+  @Override
+  public Future<SendClaim> claimCodeSend(String staffId, long nowMs, long minGapMs, int maxSends, long windowMs) {
+    return CODE_SEND.run(redis, new String[] {key(staffId) + ":ss"}, Long.toString(nowMs), Long.toString(minGapMs),
+            Integer.toString(maxSends), Long.toString(windowMs))
+        .map(r -> switch (CodeSendReply.of(fr.sesame.redis.LuaScript.num(r, 0))) {
+          case ALLOWED -> SendClaim.ALLOWED;
+          case TOO_SOON -> SendClaim.TOO_SOON;
+          case TOO_MANY -> SendClaim.TOO_MANY;
+        });
+  }
+
+  @Override
+  public Future<Void> putCode(String staffId, String codeHash, long ttlMs) {
+    return redis.await(redis.commands().set(key(staffId) + ":sc", codeHash, SetArgs.Builder.px(ttlMs))).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<String>> code(String staffId) {
+    return redis.await(redis.commands().get(key(staffId) + ":sc")).map(Optional::ofNullable);
+  }
+
+  @Override
+  public Future<Boolean> takeCode(String staffId) {
+    return redis.await(redis.commands().del(key(staffId) + ":sc")).map(n -> n == 1L);
   }
 }

@@ -151,5 +151,43 @@ class ConsoleBrowserTest {
     noScript.axe().assertNoViolations("the console home without JavaScript");
   }
 
+  @Test
+  void anAgentWithAPhoneChoosesSmsAndLogsInWithTheCodeSent() {
+    String email = "agent.sms@univ-test.fr";
+    String phone = "+33655443399";
+    assertThat(ConsoleFixtures.invite(gw, email, el, "support", "06 55 44 33 99").status()).isEqualTo(201);
+    browser.driver().manage().deleteAllCookies();
+    browser.open(base() + "/console/invitation/" + ConsoleFixtures.invitationToken(gw, email));
+    browser.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    browser.find(By.id("confirm")).sendKeys("Bureau-de-vote-2026");
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.title()).contains("Choisir votre second facteur");
+    browser.axe().assertNoViolations("the choice of the second factor");
+    int before = gw.outbox.list(phone).size();
+    submit(browser, By.xpath("//button[normalize-space()='Recevoir un code par SMS']"));
+    ConsoleFixtures.awaitMessages(gw, phone, before + 1);
+    String code = gw.lastCode(phone);
+    browser.axe().assertNoViolations("the SMS enrolment's code form");
+    browser.find(By.id("smsCode")).sendKeys(code.equals("000000") ? "111111" : "000000");
+    submit(browser, By.xpath("//button[normalize-space()='Activer mon compte avec le SMS']"));
+    assertThat(browser.find(By.id("sms-code-error")).getText()).contains("SMS");
+    browser.axe().assertNoViolations("the SMS enrolment with a wrong code");
+    browser.find(By.id("smsCode")).sendKeys(code);
+    submit(browser, By.xpath("//button[normalize-space()='Activer mon compte avec le SMS']"));
+    assertThat(browser.url()).endsWith("/console/connexion?active=1");
 
+    browser.find(By.id("email")).sendKeys(email);
+    browser.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/console/connexion/code");
+    ConsoleFixtures.awaitMessages(gw, phone, before + 2);
+    assertThat(browser.find(By.tagName("main")).getText()).contains("+33 6** ** ** 99");
+    browser.axe().assertNoViolations("the console code page for SMS");
+    submit(browser, By.xpath("//button[normalize-space()='Envoyer un nouveau code']"));
+    assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("30 secondes");
+    browser.axe().assertNoViolations("the console code page after a resend too soon");
+    browser.find(By.id("code")).sendKeys(gw.lastCode(phone));
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/console");
+  }
 }

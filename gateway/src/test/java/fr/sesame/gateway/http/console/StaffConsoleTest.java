@@ -27,8 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StaffConsoleTest {
   @RegisterExtension
   static final TestGateway gw = TestGateway.isolated();
-  private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7 ]+)<");
-  private static final String PASSWORD = "Bureau-de-vote-2026";
+  private static final String PASSWORD = ConsoleFixtures.PASSWORD;
   static String el;
   static String other;
 
@@ -48,45 +47,16 @@ class StaffConsoleTest {
 
   /** Sets the password and the app from the invitation; @return the app's secret */
   static byte[] enrol(FormClient b, String token) {
-    FormClient.Page form = b.get("/console/invitation/" + token);
-    assertThat(form.status()).isEqualTo(200);
-    FormClient.Page set = b.post("/console/invitation/" + token, Map.of("csrf", form.csrf(), "password", PASSWORD,
-        "confirm", PASSWORD));
-    assertThat(set.status()).as(set.body()).isEqualTo(303);
-    FormClient.Page enrolPage = b.get("/console/invitation/" + token);
-    Matcher k = KEY.matcher(enrolPage.body());
-    assertThat(k.find()).as(enrolPage.body()).isTrue();
-    byte[] secret = ConsoleFixtures.base32(k.group(1).replace(" ", ""));
-    assertThat(enrolPage.body()).contains("otpauth://totp/Sesame");
-    FormClient.Page done = b.post("/console/invitation/" + token + "/code", Map.of("csrf", enrolPage.csrf(),
-        "code", new Totp().code(secret, gw.clock.instant())));
-    assertThat(done.status()).as(done.body()).isEqualTo(303);
-    assertThat(done.location()).isEqualTo("/console/connexion?active=1");
-    return secret;
+    return ConsoleFixtures.enrol(gw, b, token);
   }
 
   /** Both factors; the clock moves a step on first, so the code is one not used yet. */
   static FormClient.Page login(FormClient b, String email, String password, byte[] secret) {
-    gw.clock.advance(Duration.ofSeconds(30));
-    FormClient.Page form = b.get("/console/connexion");
-    FormClient.Page first = b.post("/console/connexion", Map.of("csrf", form.csrf(), "email", email,
-        "password", password));
-    if (first.status() != 303) {
-      return first;
-    }
-    assertThat(first.location()).isEqualTo("/console/connexion/code");
-    FormClient.Page codeForm = b.get(first.location());
-    return b.post("/console/connexion/code", Map.of("csrf", codeForm.csrf(), "code",
-        new Totp().code(secret, gw.clock.instant())));
+    return ConsoleFixtures.login(gw, b, email, password, secret);
   }
 
   static byte[] agent(FormClient b, String email, String election, String role) {
-    assertThat(invite(email, election, role).status()).isEqualTo(201);
-    byte[] secret = enrol(b, invitationToken(email));
-    FormClient.Page in = login(b, email, PASSWORD, secret);
-    assertThat(in.status()).as(in.body()).isEqualTo(303);
-    assertThat(in.location()).isEqualTo("/console");
-    return secret;
+    return ConsoleFixtures.agent(gw, b, email, election, role);
   }
 
   @Test
