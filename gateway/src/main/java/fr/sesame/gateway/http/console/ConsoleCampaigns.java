@@ -54,7 +54,7 @@ final class ConsoleCampaigns {
   /** The form and the list; {@code errors} by field (channel, college, start). */
   private void render(RoutingContext ctx, int status, String lang, String electionId, String channel, String college,
                       Map<String, String> errors) {
-    Future.all(elections.find(electionId), campaigns.list(electionId)).onSuccess(cf -> {
+    Future.all(elections.find(electionId), campaigns.list(electionId)).onSuccess(cf -> safely(ctx, () -> {
       Optional<Election> e = cf.resultAt(0);
       List<Campaign> list = cf.resultAt(1);
       if (e.isEmpty()) {
@@ -91,7 +91,7 @@ final class ConsoleCampaigns {
       m.put("hasCampaigns", !rows.isEmpty());
       errors(m, errors, List.of("channel", "college", "start"));
       kit.render(ctx, status, "console-campaigns", lang, kit.pages.text(lang, "c.campaignsTitle"), m, null);
-    }).onFailure(ctx::fail);
+    })).onFailure(ctx::fail);
   }
 
   private void start(RoutingContext ctx, StaffService.Staff who, String lang) {
@@ -138,7 +138,7 @@ final class ConsoleCampaigns {
     }
     String electionId = ctx.pathParam("election");
     String base = "/console/e/" + electionId + "/campagnes";
-    campaigns.find(electionId, ctx.pathParam("campaign")).onSuccess(found -> {
+    campaigns.find(electionId, ctx.pathParam("campaign")).onSuccess(found -> safely(ctx, () -> {
       if (found.isEmpty()) {
         kit.message(ctx, 404, lang, "c.campaignTitle", List.of(kit.pages.text(lang, "c.campaign.unknown")), base,
             kit.pages.text(lang, "c.campaignsTitle"));
@@ -191,7 +191,16 @@ final class ConsoleCampaigns {
       m.put("updated", kit.pages.text(lang, "c.updated", DateTimeFormatter.ofPattern("HH:mm:ss")
           .format(kit.clock.instant().atZone(PARIS))));
       kit.render(ctx, 200, "console-campaign", lang, kit.pages.text(lang, "c.campaignTitle"), m, null);
-    }).onFailure(ctx::fail);
+    })).onFailure(ctx::fail);
+  }
+
+  /** A page built in a callback: whatever it throws is answered as a failure, never left unanswered. */
+  private static void safely(RoutingContext ctx, Runnable page) {
+    try {
+      page.run();
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+    }
   }
 
   private String statusText(String lang, Campaign c) {
