@@ -150,8 +150,16 @@ final class ConsoleCampaigns {
       m.put("backHref", base);
       m.put("status", statusText(lang, c));
       m.put("running", running);
+      // the page follows the campaign while it runs, and stops when it ends; ?auto=0 stops it before (WCAG 2.2.1:
+      // a refresh the user can turn off)
+      boolean auto = !"0".equals(ctx.request().getParam("auto"));
+      String self = base + "/" + c.campaignId();
+      if (running && auto) {
+        m.put("refresh", "3");
+      }
       if (running) {
-        m.put("refresh", "3"); // the page follows the campaign; it stops when the campaign ends
+        m.put("autoHref", auto ? self + "?auto=0" : self);
+        m.put("autoLabel", kit.pages.text(lang, auto ? "c.campaign.autoOff" : "c.campaign.autoOn"));
       }
       Campaign.Counts n = c.counts();
       int percent = n.percentWalked(!running);
