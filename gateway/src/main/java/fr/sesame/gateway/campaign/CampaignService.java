@@ -293,6 +293,7 @@ public final class CampaignService {
     private String cursor;
     private long timer = -1;
     private volatile boolean halted;
+    private boolean lost;
 
     Runner(String electionId, Election election, String id, String token, ChannelKind channel, String college,
            ClientInfo by, String cursor) {
@@ -444,6 +445,10 @@ public final class CampaignService {
 
     /** Another runner took the campaign over (this one's lease ran out): this one stops, writing nothing more. */
     private void lost() {
+      if (lost) {
+        return;
+      }
+      lost = true;
       stopTimer();
       running.remove(key);
       halted = true;
