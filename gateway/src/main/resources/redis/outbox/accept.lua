@@ -12,8 +12,9 @@
 -- KEYS[8], KEYS[9]                 paid sends only: the breakers of the number's block and country (until ms)
 -- KEYS[10..]                       paid sends only: the caps (PaidSendCaps; 3rd and 4th: block, country)
 -- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none),
---         content_purge_at_ms, source id ("" when data_enc is given), breaker cooldown ms ("" when no caps), then
---         the caps' now_us and triplets (ARGV[14..])
+--         content_purge_at_ms, source id ("" when data_enc is given), breaker cooldown ms ("" when no caps),
+--         campaign ("<election>:<campaign id>" when a credential campaign sends it, else ""), then the caps' now_us
+--         and triplets (ARGV[15..])
 -- RETURNS {ACCEPTED, id} | {DUPLICATE, first id} already accepted under this key
 --         | {SOURCE_GONE, ""} the source's content is gone
 --         | {BREAKER_OPEN, "", retry_us, breaker 1|2} a tripped breaker stops sends there
@@ -38,8 +39,8 @@ if ARGV[13] ~= '' then
     local until_ms = tonumber(redis.call('GET', KEYS[7 + b]) or '0')
     if until_ms > now_ms then return {BREAKER_OPEN, '', (until_ms - now_ms) * 1000, b} end
   end
-  local now_us = tonumber(ARGV[14])
-  local limits = rl_limits(10, 15, #KEYS - 9)
+  local now_us = tonumber(ARGV[15])
+  local limits = rl_limits(10, 16, #KEYS - 9)
   local allowed, retry, worst, states = rl_check(limits, now_us, 1)
   if allowed == 0 then
     local tripped = 0
@@ -56,6 +57,8 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[9])
 redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang', ARGV[5], 'p', ARGV[6],
   'c', ARGV[2], 'u', ARGV[2], 'ik', KEYS[1], 'el', ARGV[10], 'ds', ARGV[12])
+-- cp: the campaign whose delivery counters (gw:{nt}:cp:<cp>) finish.lua, report.lua and begin.lua keep
+if ARGV[14] ~= '' then redis.call('HSET', KEYS[2], 'cp', ARGV[14]) end
 redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', data)
 redis.call('XADD', KEYS[4], '*', 'id', ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[11], ARGV[1])

@@ -18,7 +18,7 @@
 --            the provider to ask first whether the interrupted send it had built went out, or "",
 --            the reference it had built, or ""}
 local NOTHING_TO_SEND, WORK = 0, 1
-local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds', 'tk', 'ag', 'rf', 'rs')
+local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds', 'tk', 'ag', 'rf', 'rs', 'cp')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {NOTHING_TO_SEND} end
 local c = redis.call('HMGET', KEYS[2], 'to', 'd')
 -- A replay: the client sent this very command again after a reconnect, its answer lost. It ran: the same
@@ -32,6 +32,10 @@ if c[1] and m[1] == 'sending' and m[9] == ARGV[4] then
 end
 if not c[1] then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'u', ARGV[1], 'err', 'content expired before it could be sent')
+  if m[13] then -- a campaign's message: counted as finish.lua counts a failure (gw:{nt}:cp:<cp>)
+    redis.call('HINCRBY', 'gw:{nt}:cp:' .. m[13], 'failed', 1)
+    redis.call('HINCRBY', 'gw:{nt}:cp:' .. m[13], '-:failed', 1)
+  end
   return {NOTHING_TO_SEND}
 end
 local chain = {}

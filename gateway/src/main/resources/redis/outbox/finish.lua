@@ -9,6 +9,8 @@
 -- ARGV    now_ms, status (sent|failed), provider, provider_message_id, error, group, entry_id, retention_ms,
 --         notification_id, first poll ms ("" when the provider is not asked), poll member, attempt token (the
 --         begin's), then one JSON per attempt
+-- A campaign's message (cp in the record) also counts its outcome in gw:{nt}:cp:<cp> (hash: sent, failed, and
+-- <provider>:sent, <provider>:failed; provider "-" when none took it), the same slot, named from the record.
 -- RETURNS {FINISHED}                                                           (FinishReply)
 local FINISHED = 1
 -- A replay (the client sent it again after a reconnect, or the dispatcher retried it): it ran. Running it
@@ -25,6 +27,14 @@ redis.call('PEXPIRE', KEYS[2], ARGV[8])
 if ARGV[2] == 'sent' and ARGV[4] ~= '' then
   redis.call('SET', KEYS[4], ARGV[9], 'PX', ARGV[8])
   if ARGV[10] ~= '' then redis.call('ZADD', KEYS[5], ARGV[10], ARGV[11]) end
+end
+local cp = redis.call('HGET', KEYS[1], 'cp')
+if cp then
+  local counts = 'gw:{nt}:cp:' .. cp
+  local provider = ARGV[3] ~= '' and ARGV[3] or '-'
+  redis.call('HINCRBY', counts, ARGV[2], 1)
+  redis.call('HINCRBY', counts, provider .. ':' .. ARGV[2], 1)
+  redis.call('PEXPIRE', counts, ARGV[8])
 end
 redis.call('XACK', KEYS[3], ARGV[6], ARGV[7])
 redis.call('XDEL', KEYS[3], ARGV[7])

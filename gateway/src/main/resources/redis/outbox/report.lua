@@ -6,11 +6,21 @@
 -- KEYS[2] gw:{nt}:a:<id>   attempts
 -- KEYS[3] gw:{nt}:s:hi     KEYS[4] gw:{nt}:s:lo
 -- ARGV    now_ms, provider, delivered (1|0), attempt_json, notification_id
+-- A campaign's message (cp in the record) moves its counts in gw:{nt}:cp:<cp>: sent to delivered, or, not
+-- delivered, out of sent (waiting again) and into <provider>:undelivered.
 -- RETURNS {IGNORED} | {DELIVERED} | {REQUEUED} queued again               (ReportReply)
 local IGNORED, DELIVERED, REQUEUED = 0, 1, 2
-local m = redis.call('HMGET', KEYS[1], 'st', 'pr', 'p', 'x')
+local m = redis.call('HMGET', KEYS[1], 'st', 'pr', 'p', 'x', 'cp')
 if m[1] ~= 'sent' or m[2] ~= ARGV[2] then return {IGNORED} end
 redis.call('RPUSH', KEYS[2], ARGV[4])
+if m[5] then
+  local counts = 'gw:{nt}:cp:' .. m[5]
+  local outcome = ARGV[3] == '1' and 'delivered' or 'undelivered'
+  redis.call('HINCRBY', counts, 'sent', -1)
+  redis.call('HINCRBY', counts, ARGV[2] .. ':sent', -1)
+  redis.call('HINCRBY', counts, ARGV[2] .. ':' .. outcome, 1)
+  if outcome == 'delivered' then redis.call('HINCRBY', counts, 'delivered', 1) end
+end
 if ARGV[3] == '1' then
   redis.call('HSET', KEYS[1], 'st', 'delivered', 'u', ARGV[1])
   return {DELIVERED}

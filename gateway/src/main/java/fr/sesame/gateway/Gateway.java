@@ -21,6 +21,9 @@ import fr.sesame.gateway.crypto.RandomTokens;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.health.Readiness;
 import fr.sesame.gateway.http.AdminHandlers;
+import fr.sesame.gateway.campaign.CampaignService;
+import fr.sesame.gateway.http.CampaignHandlers;
+import fr.sesame.gateway.store.redis.RedisCampaignStore;
 import fr.sesame.gateway.http.ApiKeyAuth;
 import fr.sesame.gateway.http.oidc.OidcHandlers;
 import fr.sesame.gateway.http.console.ConsolePages;
@@ -128,7 +131,9 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
-                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes) {
+                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes,
+                  CampaignService campaigns) {
+    this.campaigns = campaigns;
     this.issuer = issuer;
     this.routes = routes;
     this.httpDeployment = httpDeployment;
@@ -145,6 +150,13 @@ public final class Gateway implements AutoCloseable {
   /** The routes the HTTP verticles serve, as their router lists them ({@code OpenApiTest} compares the document). */
   public List<ApiRouter.RouteEntry> routes() {
     return routes;
+  }
+
+  private final CampaignService campaigns;
+
+  /** The credential campaigns (tests: resume the stalled ones now rather than on the next timer). */
+  public CampaignService campaigns() {
+    return campaigns;
   }
 
   /** This instance's outbox jobs (operations and tests: retention or delivery-status polling on demand). */
@@ -206,8 +218,9 @@ public final class Gateway implements AutoCloseable {
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
       Outbox outbox = outbox(config.outbox(), clock, vertx, outboxAccess, notifier, templates, cipher,
           metrics, signals, instance);
+      AtomicReference<CampaignService> campaigns = new AtomicReference<>();
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
-          metrics, templates, cipher, outbox);
+          metrics, templates, cipher, outbox, campaigns);
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
@@ -221,7 +234,7 @@ public final class Gateway implements AutoCloseable {
       String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()));
+          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get());
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -242,7 +255,8 @@ public final class Gateway implements AutoCloseable {
                                        RedisAccess redis,
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
-                                       Outbox dispatching) throws Exception {
+                                       Outbox dispatching, AtomicReference<CampaignService> campaignsOut)
+      throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
     VoterKeys keys = new VoterKeys(hasher, random);
@@ -272,6 +286,12 @@ public final class Gateway implements AutoCloseable {
         logins, lockIndex);
     RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
     RollImportJobs importJobs = new RollImportJobs(rolls, new RedisImportJobStore(redis), audit, random, clock, vertx);
+    CampaignService campaigns = new CampaignService(new RedisCampaignStore(redis), voters, outbox, notifications,
+        support, elections, audit, random, clock, vertx);
+    campaignsOut.set(campaigns);
+    // a campaign whose gateway stopped is resumed by whichever gateway looks first once its runner's lease ran out
+    vertx.setPeriodic(CampaignService.RESUME_EVERY.toMillis(), id -> campaigns.resumeStalled()
+        .onFailure(e -> LOG.warn("stalled campaigns not looked for: {}", e.getClass().getSimpleName())));
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
@@ -283,6 +303,7 @@ public final class Gateway implements AutoCloseable {
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), clock, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
+        new CampaignHandlers(campaigns, elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth),
@@ -293,7 +314,7 @@ public final class Gateway implements AutoCloseable {
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
-          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs));
+          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs, campaigns));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {
@@ -419,6 +440,9 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (campaigns != null) {
+      campaigns.stop(); // no new page of a campaign: its lease runs out and another gateway resumes it
     }
     if (outbox != null) {
       outbox.holdBulk(); // no new campaign send while the requests drain; login codes still go

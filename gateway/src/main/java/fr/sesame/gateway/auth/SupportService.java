@@ -141,18 +141,13 @@ public final class SupportService {
       }
       VoterStore.VoterRecord v = found.get();
       String p = voter.pseudonym();
-      String to = channel == fr.sesame.channels.ChannelKind.EMAIL
-          ? (v.emailEnc() == null ? null : cipher.decrypt(v.emailEnc(), CipherContext.voter(p, VoterField.EMAIL)))
-          : v.phoneEnc() != null ? cipher.decrypt(v.phoneEnc(), CipherContext.voter(p, VoterField.PHONE))
-          : v.loginPhoneEnc() != null ? cipher.decrypt(v.loginPhoneEnc(), CipherContext.voter(p, VoterField.LOGIN_PHONE))
-          : null;
+      String to = contactOf(p, v, channel).orElse(null);
       if (to == null) {
         return Future.succeededFuture(Reassort.NO_CONTACT);
       }
       long window = clock.millis() / REASSORT_WINDOW.toMillis();
-      var request = new fr.sesame.gateway.notify.NotificationService.Request(channel, to, "access-codes", "fr",
-          java.util.Map.of("electionName", election.name(), "identifier", identifier, "url", election.platformUrl()),
-          "reassort:" + p + ":" + channel.wireName() + ":" + window, election.id());
+      var request = accessRequest(election, identifier, channel, to,
+          "reassort:" + p + ":" + channel.wireName() + ":" + window, null);
       return notifications.accept(request, by).compose(a -> {
         Reassort outcome = a.refused() != null ? Reassort.REFUSED : a.created() ? Reassort.SENT
             : Reassort.ALREADY_SENT;
@@ -162,6 +157,34 @@ public final class SupportService {
             .map(outcome);
       });
     });
+  }
+
+  /**
+   * The voter's contact on the roll for {@code channel}: the email for email; for SMS the roll's phone, else the one
+   * given at login; empty when the roll has none (post: never, the roll holds no postal address).
+   */
+  public Optional<String> contactOf(String pseudonym, VoterStore.VoterRecord v, fr.sesame.channels.ChannelKind channel) {
+    String to = switch (channel) {
+      case EMAIL -> v.emailEnc() == null ? null
+          : cipher.decrypt(v.emailEnc(), CipherContext.voter(pseudonym, VoterField.EMAIL));
+      case SMS -> v.phoneEnc() != null ? cipher.decrypt(v.phoneEnc(), CipherContext.voter(pseudonym, VoterField.PHONE))
+          : v.loginPhoneEnc() != null
+          ? cipher.decrypt(v.loginPhoneEnc(), CipherContext.voter(pseudonym, VoterField.LOGIN_PHONE)) : null;
+      default -> null;
+    };
+    return Optional.ofNullable(to);
+  }
+
+  /**
+   * The access information as the réassort and the credential campaigns send it: template {@code access-codes}, the
+   * election's name, the voter's identifier and the platform's address (never the secret), on the bulk lane.
+   * @param campaign the campaign sending it ({@code <election>:<id>}), or null
+   */
+  public static fr.sesame.gateway.notify.NotificationService.Request accessRequest(Election election,
+      String identifier, fr.sesame.channels.ChannelKind channel, String to, String idempotencyKey, String campaign) {
+    return new fr.sesame.gateway.notify.NotificationService.Request(channel, to, "access-codes", "fr",
+        java.util.Map.of("electionName", election.name(), "identifier", identifier, "url", election.platformUrl()),
+        idempotencyKey, election.id(), null, null, campaign);
   }
 
   /** @return whether the voter was locked; empty when not on the roll */

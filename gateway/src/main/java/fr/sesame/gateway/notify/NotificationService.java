@@ -48,7 +48,13 @@ public final class NotificationService {
    */
   public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                         String idempotencyKey, String electionId, Duration contentRetention,
-                        String dataFrom) {
+                        String dataFrom, String campaign) {
+    /** Not a campaign's. */
+    public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
+                   String idempotencyKey, String electionId, Duration contentRetention, String dataFrom) {
+      this(channel, to, template, lang, data, idempotencyKey, electionId, contentRetention, dataFrom, null);
+    }
+
     public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                    String idempotencyKey, String electionId) {
       this(channel, to, template, lang, data, idempotencyKey, electionId, null, null);
@@ -170,7 +176,7 @@ public final class NotificationService {
     PaidSendPlan plan = caps == null ? null : caps.plan(r.channel(), r.to(), lane, clock.instant()).orElse(null);
     return store.accept(new OutboxStore.NewNotification(id, now, r.channel().wireName(), r.template(), r.lang(), lane,
             toEnc, dataEnc, idem, config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(),
-            purgeAt, r.dataFrom() == null ? "" : r.dataFrom(), plan))
+            purgeAt, r.dataFrom() == null ? "" : r.dataFrom(), plan, r.campaign() == null ? "" : r.campaign()))
         .compose(a -> {
           if (a.created()) {
             signals.wake();

@@ -47,10 +47,29 @@ public interface OutboxStore {
    * @param dataFrom         a notification whose data this one reuses, in the same script ({@code dataEnc} is
    *                         then ignored), or ""
    * @param caps             the paid-send caps and breakers, or null (email, post)
+   * @param campaign         the credential campaign that sends it ({@code <election>:<campaign id>}), whose
+   *                         delivery counters its outcome moves ({@link #campaignDeliveries}), or ""
    */
   record NewNotification(String id, long nowMs, String channel, String template, String lang, Lane lane,
                          String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
-                         String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps) {}
+                         String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps,
+                         String campaign) {
+    public NewNotification(String id, long nowMs, String channel, String template, String lang, Lane lane,
+                           String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
+                           String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps) {
+      this(id, nowMs, channel, template, lang, lane, toEnc, dataEnc, idempotencyHash, idempotencyTtlMs, electionId,
+          contentPurgeAtMs, dataFrom, caps, "");
+    }
+  }
+
+  /**
+   * A credential campaign's delivery counters, kept by the outbox as its messages progress (never counted by
+   * scanning): {@code sent}, {@code delivered}, {@code failed} (final failures), and per provider
+   * {@code <provider>:sent} (with it, no report yet), {@code <provider>:delivered}, {@code <provider>:failed},
+   * {@code <provider>:undelivered} (reported not delivered, then sent down the chain); provider {@code -} for a
+   * failure no provider took. Empty when none has been sent yet.
+   */
+  Future<Map<String, Long>> campaignDeliveries(String electionId, String campaignId);
 
   /** Accepts a notification atomically: stored, queued and indexed, or refused with nothing written. */
   Future<Accepted> accept(NewNotification n);

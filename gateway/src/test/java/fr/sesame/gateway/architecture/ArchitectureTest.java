@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   root (Gateway, GatewayMain: the composition root), dev
  *     → http (handlers, problem rendering)
- *       → services: auth, notify, election, roll, audit, health
+ *       → services: auth, notify, election, roll, audit, health, staff, campaign
  *         → ports: store          ← store.redis (adapters)
  *           → domain, problem (values), config, crypto, metrics
  * </pre>
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final String GW = "fr.sesame.gateway";
   private static final String[] SERVICES = {GW + ".auth..", GW + ".notify..", GW + ".election..", GW + ".roll..",
-      GW + ".audit..", GW + ".health..", GW + ".staff.."};
+      GW + ".audit..", GW + ".health..", GW + ".staff..", GW + ".campaign.."};
   private static JavaClasses classes;
 
   @BeforeAll

@@ -102,6 +102,7 @@ final class ConsoleElection {
       m.put("csvHref", base + "/emargements.csv");
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");
+      m.put("campaignsHref", base + "/campagnes");
       m.put("logoutAction", "/console/deconnexion");
       kit.render(ctx, 200, "console-election", lang, e.get().name(), m, null);
     }).onFailure(ctx::fail);

@@ -10,8 +10,9 @@ import fr.sesame.gateway.staff.StaffService;
 import io.vertx.ext.web.Router;
 
 /**
- * The staff console: login with a password and an authenticator app's code or an SMS code, the invitation, the elections of the
- * staff member's roles, support's voter page, the roll import. Server-rendered, French first, usable without
+ * The staff console: login with a password and an authenticator app's code or an SMS code, the invitation, the
+ * elections of the staff member's roles, support's voter page, the roll import, the credential campaigns.
+ * Server-rendered, French first, usable without
  * JavaScript; every form carries a CSRF token bound to the browser. Each action calls the same service as the API
  * under the person's own identity. A staff member sees only the elections of their roles: any other is answered as
  * unknown (404). The pages are grouped by task, each group in its own class sharing a {@link ConsoleKit}.
@@ -24,18 +25,21 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleElection election;
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
+  private final ConsoleCampaigns campaigns;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
-                      fr.sesame.gateway.roll.RollImportJobs imports) {
+                      fr.sesame.gateway.roll.RollImportJobs imports,
+                      fr.sesame.gateway.campaign.CampaignService campaigns) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
     this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
+    this.campaigns = new ConsoleCampaigns(kit, elections, campaigns);
   }
 
   @Override
@@ -45,5 +49,6 @@ public final class ConsolePages implements RouteGroup {
     election.mount(router, routes);
     voters.mount(router, routes);
     imports.mount(router, routes);
+    campaigns.mount(router, routes);
   }
 }

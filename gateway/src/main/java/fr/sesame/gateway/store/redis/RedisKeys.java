@@ -27,6 +27,16 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:import:J  hash  roll-import job J: s status, sa started ms, fa finished ms, lr lines read, im imported,
  *                           cr created, rj rejected, un unreachable, r final report (JSON), e error (JSON)
  * gw:{el:E}:import:J:lines list  job J's line report: chunks of CSV lines, in line order
+ * gw:{el:E}:roll      zset  the roll index: every pseudonym the roll imports wrote, scores 0 (walked by
+ *                           ZRANGEBYLEX in pages: a credential campaign's cursor is the last pseudonym walked)
+ * gw:{el:E}:cp        hash  the election's campaign lock: c the campaign running, t its runner's token, u lease end ms
+ * gw:{el:E}:cp:C      hash  credential campaign C: s status, ch channel, co college, ac actor, ip, sa started ms,
+ *                           fa finished ms, cur cursor, rs roll size, wk walked, to in scope, q queued, nc no contact,
+ *                           rf refused, nr not on the roll, e error (redis/campaign/start.lua)
+ * gw:{el:E}:cps       zset  the election's campaigns (score: started ms)
+ * gw:{nt}:cp:E:C      hash  campaign C's delivery counters, moved by the outbox scripts (OutboxStore#campaignDeliveries)
+ * gw:{cp}:active      set   "E C" of every campaign running: what each gateway looks through to resume one whose
+ *                           runner's lease ran out
  * </pre>
  */
 public final class RedisKeys {
@@ -84,4 +94,37 @@ public final class RedisKeys {
   public static String importLines(String electionId, String jobId) {
     return "gw:{el:" + electionId + "}:import:" + jobId + ":lines";
   }
+
+  /** An election's roll index: the pseudonyms of its voters (a sorted set, scores 0, walked in lexical order). */
+  public static String rollIndex(String electionId) {
+    return "gw:{el:" + electionId + "}:roll";
+  }
+
+  /** An election's credential-campaign lock. */
+  public static String campaignLock(String electionId) {
+    return "gw:{el:" + electionId + "}:cp";
+  }
+
+  /** A credential campaign of the election. */
+  public static String campaign(String electionId, String campaignId) {
+    return "gw:{el:" + electionId + "}:cp:" + campaignId;
+  }
+
+  /** The election's credential campaigns, by start time. */
+  public static String campaigns(String electionId) {
+    return "gw:{el:" + electionId + "}:cps";
+  }
+
+  /** The value of a campaign's messages' {@code cp} field, which names its delivery counters. */
+  public static String campaignTag(String electionId, String campaignId) {
+    return electionId + ":" + campaignId;
+  }
+
+  /** A campaign's delivery counters, in the outbox's slot (the outbox scripts build this name from {@code cp}). */
+  public static String campaignDeliveries(String electionId, String campaignId) {
+    return "gw:{nt}:cp:" + campaignTag(electionId, campaignId);
+  }
+
+  /** The campaigns running, across elections. */
+  public static final String ACTIVE_CAMPAIGNS = "gw:{cp}:active";
 }

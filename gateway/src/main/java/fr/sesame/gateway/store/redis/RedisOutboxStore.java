@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -72,6 +73,17 @@ public final class RedisOutboxStore implements OutboxStore {
   }
 
   @Override
+  public Future<Map<String, Long>> campaignDeliveries(String electionId, String campaignId) {
+    return redis.await(redis.commands().hgetall(RedisKeys.campaignDeliveries(electionId, campaignId))).map(f -> {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      if (f != null) {
+        f.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Future<Accepted> accept(NewNotification n) {
     String id = n.id();
     PaidSendPlan caps = n.caps();
@@ -79,7 +91,7 @@ public final class RedisOutboxStore implements OutboxStore {
         RECORD_INDEX, content(n.dataFrom().isEmpty() ? id : n.dataFrom())};
     String[] args = {id, Long.toString(n.nowMs()), n.channel(), n.template(), n.lang(), n.lane().name(), n.toEnc(),
         n.dataEnc(), Long.toString(n.idempotencyTtlMs()), n.electionId(), Long.toString(n.contentPurgeAtMs()),
-        n.dataFrom(), caps == null ? "" : Long.toString(caps.cooldownMs())};
+        n.dataFrom(), caps == null ? "" : Long.toString(caps.cooldownMs()), n.campaign()};
     if (caps != null) {
       List<String> k = new ArrayList<>(List.of(keys));
       caps.breakers().forEach(b -> k.add(breaker(b)));

@@ -52,9 +52,21 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
       all.add(IMPORT.run(redis, new String[] {RedisKeys.voter(r.key().pseudonym())}, r.college(), r.secretHash(),
           r.identityEnc(), r.emailEnc(), r.phoneEnc()));
     }
+    // the roll index (a credential campaign walks it): one ZADD per election of the batch, in the same pipeline;
+    // not atomic with the voters' writes (another slot), so a voter written and not indexed is indexed again by the
+    // next import of the roll, which is idempotent
+    Map<String, List<Object>> byElection = new HashMap<>();
+    for (VoterRow r : rows) {
+      List<Object> members = byElection.computeIfAbsent(r.key().electionId(), e -> new ArrayList<>());
+      members.add(0.0);
+      members.add(r.key().pseudonym());
+    }
+    List<Future<Long>> indexed = new ArrayList<>(byElection.size());
+    byElection.forEach((election, members) -> indexed.add(redis.await(redis.commands().zadd(
+        RedisKeys.rollIndex(election), members.toArray()))));
     // one WAIT behind the whole batch, on the same connection: it confirms every row at once
     Future<Void> confirmed = redis.confirmWrites();
-    return Future.all(all).compose(cf -> confirmed).map(v -> {
+    return Future.all(all).compose(cf -> Future.all(indexed)).compose(cf -> confirmed).map(v -> {
       List<Boolean> created = new ArrayList<>(all.size());
       for (Future<List<Object>> f : all) {
         created.add(ImportReply.of(num(f.result(), 0)) == ImportReply.CREATED);

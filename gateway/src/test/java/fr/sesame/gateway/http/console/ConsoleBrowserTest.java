@@ -52,7 +52,12 @@ class ConsoleBrowserTest {
 
   /** From the invitation link to an active account; @return the app's secret */
   private static byte[] enrol(Browser b, String email) {
-    assertThat(ConsoleFixtures.invite(gw, email, el, "support").status()).isEqualTo(201);
+    return enrol(b, email, el, "support");
+  }
+
+  /** From the invitation link to an active account with this role; @return the app's secret */
+  private static byte[] enrol(Browser b, String email, String election, String role) {
+    assertThat(ConsoleFixtures.invite(gw, email, election, role).status()).isEqualTo(201);
     b.open(base() + "/console/invitation/" + ConsoleFixtures.invitationToken(gw, email));
     assertThat(b.title()).contains("Activer votre compte");
     b.axe().assertNoViolations("the invitation page");
@@ -189,5 +194,61 @@ class ConsoleBrowserTest {
     browser.find(By.id("code")).sendKeys(gw.lastCode(phone));
     submit(browser, By.cssSelector("button.primary"));
     assertThat(browser.url()).endsWith("/console");
+  }
+
+  /** Issue 15, point 3: a credential campaign started from its page and followed to its end, every state walked. */
+  @Test
+  void anOrganiserStartsACampaignAndFollowsItsProgress() throws Exception {
+    String election = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + election, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofDays(1)), gw.clock.instant().plus(Duration.ofDays(10)))
+        .put("platformUrl", "https://vote.univ-test.fr")).status()).isEqualTo(201);
+    assertThat(gw.importRoll(election, TestGateway.ROLL).status()).isEqualTo(200);
+    try (Browser b = Browser.start()) {
+      byte[] secret = enrol(b, "organiser.browser@univ-test.fr", election, "organiser");
+      b.find(By.id("email")).sendKeys("organiser.browser@univ-test.fr");
+      b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+      submit(b, By.cssSelector("button.primary"));
+      gw.clock.advance(Duration.ofSeconds(30));
+      b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+      submit(b, By.cssSelector("button.primary"));
+      b.open(base() + "/console/e/" + election);
+      submit(b, By.partialLinkText("campagnes"));
+      assertThat(b.find(By.id("no-campaigns")).getText()).contains("Aucune campagne");
+      b.axe().assertNoViolations("the campaigns page");
+      new org.openqa.selenium.support.ui.Select(b.find(By.id("channel"))).selectByValue("post");
+      submit(b, By.cssSelector("button.primary"));
+      assertThat(b.find(By.id("channel-error")).getText()).contains("adresse postale");
+      b.axe().assertNoViolations("the campaigns page refusing post");
+      new org.openqa.selenium.support.ui.Select(b.find(By.id("channel"))).selectByValue("email");
+      submit(b, By.cssSelector("button.primary"));
+      String page = b.url();
+      assertThat(page).contains("/campagnes/");
+      for (int i = 0; i < 100 && !b.find(By.id("campaign-status")).getText().contains("terminée"); i++) {
+        Thread.sleep(100);
+        b.open(page);
+      }
+      assertThat(b.find(By.id("queued")).getText()).isEqualTo("4");
+      assertThat(b.find(By.id("campaign-progress")).getAttribute("value")).isEqualTo("100");
+      assertThat(b.find(By.id("providers")).getText()).contains("dev-outbox");
+      b.axe().assertNoViolations("a finished campaign's progress");
+
+      // the running state, as a campaign whose gateway stopped shows it, with its refresh turned off
+      String id = page.substring(page.lastIndexOf('/') + 1);
+      try (var redis = fr.sesame.testkit.TestRedis.connect(gw.redisUrl)) {
+        redis.sync().hset("gw:{el:" + election + "}:cp:" + id, "s", "running");
+        redis.sync().hset("gw:{el:" + election + "}:cp", java.util.Map.of("c", id, "t", "gone", "u",
+            Long.toString(gw.clock.millis() + 600_000)));
+        b.open(page + "?auto=0");
+        assertThat(b.find(By.id("campaign-status")).getText()).contains("en cours");
+        assertThat(b.find(By.id("auto")).getText()).contains("Actualiser");
+        b.axe().assertNoViolations("a running campaign's progress, its refresh turned off");
+        redis.sync().del("gw:{el:" + election + "}:cp");
+        redis.sync().hset("gw:{el:" + election + "}:cp:" + id, "s", "done");
+      }
+      b.open(base() + "/console/e/" + election + "/campagnes");
+      assertThat(b.find(By.id("campaigns")).getText()).contains("Courriel");
+      b.axe().assertNoViolations("the campaigns page with its list");
+    }
   }
 }

@@ -80,6 +80,32 @@ class FinishScriptTest {
   }
 
   @Test
+  void aCampaignsMessageCountsItsOutcomeInTheCampaignsDeliveryCountersOnceEvenReplayed() {
+    String counts = "gw:{nt}:cp:" + fresh("el") + ":c1";
+    redis().hset(record, "cp", counts.substring("gw:{nt}:cp:".length()));
+    Entry entry = taken();
+    Finish finish = new Finish(entry, "t-1", NOW, "sent", provider, "m-1", "", List.of(), RETENTION_MS, 0);
+
+    await(store.finish(finish));
+    await(store.finish(finish));
+
+    assertThat(redis().hgetall(counts)).isEqualTo(Map.of("sent", "1", provider + ":sent", "1"));
+    assertThat(redis().pttl(counts)).isBetween(1L, RETENTION_MS);
+  }
+
+  @Test
+  void aCampaignsMessageThatFailedWithNoProviderCountsUnderDash() {
+    String counts = "gw:{nt}:cp:" + fresh("el") + ":c1";
+    redis().hset(record, "cp", counts.substring("gw:{nt}:cp:".length()));
+    Entry entry = taken();
+
+    await(store.finish(new Finish(entry, "t-1", NOW, "failed", "", "", "every provider failed", List.of(),
+        RETENTION_MS, 0)));
+
+    assertThat(redis().hgetall(counts)).isEqualTo(Map.of("failed", "1", "-:failed", "1"));
+  }
+
+  @Test
   void aSentMessageWhoseProviderIsNotAskedIsIndexedButNotPolled() {
     Entry entry = taken();
 

@@ -66,6 +66,24 @@ class ReportScriptTest {
   }
 
   @Test
+  void aCampaignsMessageMovesItsCountsFromSentToDeliveredOrUndelivered() {
+    String tag = fresh("el") + ":c1";
+    String counts = "gw:{nt}:cp:" + tag;
+    redis().hset(counts, Map.of("sent", "2", "ovh:sent", "2"));
+    sent("LO", "cp", tag);
+
+    assertThat(report("ovh", true)).isEqualTo(ReportOutcome.DELIVERED);
+    assertThat(report("ovh", true)).as("a duplicate").isEqualTo(ReportOutcome.IGNORED);
+    assertThat(redis().hgetall(counts)).isEqualTo(Map.of("sent", "1", "ovh:sent", "1", "delivered", "1",
+        "ovh:delivered", "1"));
+
+    redis().hset(record, "st", "sent");
+    assertThat(report("ovh", false)).isEqualTo(ReportOutcome.REQUEUED);
+    assertThat(redis().hgetall(counts)).isEqualTo(Map.of("sent", "0", "ovh:sent", "0", "delivered", "1",
+        "ovh:delivered", "1", "ovh:undelivered", "1"));
+  }
+
+  @Test
   void aBulkMessageGoesBackOnTheLowLaneWithItsFirstExclusion() {
     sent("LO");
 

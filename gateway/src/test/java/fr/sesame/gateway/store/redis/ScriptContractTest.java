@@ -55,6 +55,10 @@ class ScriptContractTest {
   static List<Contract> contracts() {
     return List.of(
         new Contract("redis/audit/append.lua", AppendReply.class),
+        new Contract("redis/campaign/claim.lua", CampaignReply.class),
+        new Contract("redis/campaign/finish.lua", CampaignReply.class),
+        new Contract("redis/campaign/progress.lua", CampaignReply.class),
+        new Contract("redis/campaign/start.lua", CampaignReply.class),
         new Contract("redis/election/count_lock.lua", null),
         new Contract("redis/election/emarge.lua", EmargeReply.class),
         new Contract("redis/oidc/put_hash.lua", null),
