@@ -40,6 +40,7 @@ class ConsoleIsolationTest {
   static String a;
   static String b;
   static String jobOfB;
+  static String campaignOfB;
 
   @BeforeAll
   static void elections() {
@@ -53,6 +54,17 @@ class ConsoleIsolationTest {
     assertThat(TestRedis.readUntil(gw.redisUrl, "*", () -> gw.http.get("/v1/admin/elections/" + b + "/imports/"
         + jobOfB, TestGateway.ADMIN).json().getString("status"), s -> !"running".equals(s),
         java.time.Duration.ofSeconds(10), "B's import job ended")).isNotEqualTo("running");
+    // a real campaign of B (it needs the voting platform's address), for the routes that name one
+    assertThat(gw.http.put("/v1/admin/elections/" + b, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(java.time.Duration.ofDays(1)), gw.clock.instant().plus(java.time.Duration.ofDays(10)))
+        .put("platformUrl", "https://vote.univ-test.fr")).status()).isEqualTo(200);
+    Http.Res campaign = gw.http.post("/v1/admin/elections/" + b + "/campaigns", TestGateway.ADMIN,
+        new io.vertx.core.json.JsonObject().put("channel", "email"));
+    assertThat(campaign.status()).as(campaign.body()).isEqualTo(202);
+    campaignOfB = campaign.json().getString("campaignId");
+    assertThat(TestRedis.readUntil(gw.redisUrl, "*", () -> gw.http.get("/v1/admin/elections/" + b + "/campaigns/"
+        + campaignOfB, TestGateway.ADMIN).json().getString("status"), s -> !"running".equals(s),
+        java.time.Duration.ofSeconds(10), "B's campaign ended")).isNotEqualTo("running");
     // a locked voter in B: an unlock that went through would show
     for (int i = 0; i < 5; i++) {
       gw.login(b, "bruno", "0000000" + i, "email");
@@ -72,7 +84,7 @@ class ConsoleIsolationTest {
 
   /** The route's path with plausible values in B; a parameter this test does not know fails it. */
   private static String path(ApiRouter.RouteEntry route, String election) {
-    Map<String, String> values = Map.of("election", election, "job", jobOfB);
+    Map<String, String> values = Map.of("election", election, "job", jobOfB, "campaign", campaignOfB);
     Matcher m = PARAM.matcher(route.path());
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -125,6 +137,7 @@ class ConsoleIsolationTest {
       state.add(gw.status(b, voter).body());
     }
     state.add(gw.http.get("/v1/admin/elections/" + b + "/imports/" + jobOfB, TestGateway.ADMIN).body());
+    state.add(gw.http.get("/v1/admin/elections/" + b + "/campaigns", TestGateway.ADMIN).body());
     return state;
   }
 
