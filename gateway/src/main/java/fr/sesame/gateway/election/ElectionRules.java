@@ -104,7 +104,7 @@ public final class ElectionRules {
     String url = in.platformUrl() == null || in.platformUrl().isBlank() ? null : in.platformUrl().strip();
     if (url != null) {
       String why = url.length() > MAX_URL ? "must be at most " + MAX_URL + " characters"
-          : fr.sesame.gateway.oidc.RelyingParty.refusal(url);
+          : fr.sesame.gateway.domain.WebAddress.refusal(url);
       if (why != null) {
         problems.add(new Problem("platformUrl", "url", "'platformUrl' " + why));
       }

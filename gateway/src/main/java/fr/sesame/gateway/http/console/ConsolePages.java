@@ -11,7 +11,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * The staff console: login with a password and an authenticator app's code, the invitation, the elections of the
- * staff member's roles, support's voter page, the roll import. Server-rendered, French first, usable without
+ * staff member's roles, support's voter page, the roll import, an election created or changed, its team. Server-rendered, French first, usable without
  * JavaScript; every form carries a CSRF token bound to the browser. Each action calls the same service as the API
  * under the person's own identity. A staff member sees only the elections of their roles: any other is answered as
  * unknown (404). The pages are grouped by task, each group in its own class sharing a {@link ConsoleKit}.
@@ -23,17 +23,22 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleElection election;
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
+  private final ConsoleElectionForm electionForm;
+  private final ConsoleTeam team;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
-                      fr.sesame.gateway.roll.RollImportJobs imports) {
+                      fr.sesame.gateway.roll.RollImportJobs imports,
+                      fr.sesame.gateway.election.ElectionDefinitions definitions) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
+    this.electionForm = new ConsoleElectionForm(kit, elections, definitions);
+    this.team = new ConsoleTeam(kit);
   }
 
   @Override
@@ -42,5 +47,7 @@ public final class ConsolePages implements RouteGroup {
     election.mount(router, routes);
     voters.mount(router, routes);
     imports.mount(router, routes);
+    electionForm.mount(router, routes);
+    team.mount(router, routes);
   }
 }
