@@ -317,7 +317,7 @@ final class ConsoleElectionForm {
       m.put("fixedColleges", colleges);
     } else {
       List<Map<String, Object>> rows = new ArrayList<>();
-      int n = Math.max(ROWS, form.rows().size());
+      int n = rowCount(form);
       for (int i = 1; i <= n; i++) {
         Row r = i <= form.rows().size() ? form.rows().get(i - 1) : new Row(null, null, List.of());
         Map<String, Object> row = new HashMap<>();
@@ -347,7 +347,7 @@ final class ConsoleElectionForm {
     }
     List<String> order = new ArrayList<>(List.of("id", "name", "opensAt", "closesAt", "graceMinutes", "platformUrl",
         "phoneCountries"));
-    for (int i = 1; i <= Math.max(ROWS, form.rows().size()); i++) {
+    for (int i = 1; i <= rowCount(form); i++) {
       order.add("college" + i);
     }
     errors(m, errors, order);
@@ -356,6 +356,17 @@ final class ConsoleElectionForm {
     }
     kit.render(ctx, status, "console-election-form", lang, creating ? kit.pages.text(lang, "c.el.newTitle")
         : kit.pages.text(lang, "c.el.editTitle", election.name()), m, null);
+  }
+
+  /** At least {@link #ROWS}, and one blank row after the last filled one (to add a college), within the limit. */
+  private static int rowCount(Form form) {
+    int last = 0;
+    for (int i = 0; i < form.rows().size(); i++) {
+      if (!form.rows().get(i).blank()) {
+        last = i + 1;
+      }
+    }
+    return Math.min(ElectionRules.MAX_COLLEGES, Math.max(ROWS, last + 1));
   }
 
   private Map<String, Object> field(String lang, String name, String type, Map<String, String> values,
