@@ -138,11 +138,11 @@ final class ConsoleElectionForm {
       Election before = found.get();
       Form form = read(ctx);
       boolean opened = !kit.clock.instant().isBefore(before.opensAt().toInstant());
-      if (opened && form.values().get("opensAt") == null && form.rows().stream().allMatch(Row::blank)) {
-        // the page of an opened election shows neither the opening nor the colleges: they stay
+      if (opened) {
+        // the page of an opened election shows neither the opening nor the colleges: what is not sent stays
         Map<String, String> v = new HashMap<>(form.values());
-        v.put("opensAt", LOCAL.format(before.opensAt().atZoneSameInstant(PARIS)));
-        form = new Form(v, formOf(before).rows());
+        v.putIfAbsent("opensAt", LOCAL.format(before.opensAt().atZoneSameInstant(PARIS)));
+        form = new Form(v, form.rows().stream().allMatch(Row::blank) ? formOf(before).rows() : form.rows());
       }
       Map<String, String> errors = new LinkedHashMap<>();
       Optional<Election> checked = check(lang, electionId, form, errors);
@@ -150,7 +150,7 @@ final class ConsoleElectionForm {
         render(ctx, 400, lang, before, null, form, errors);
         return;
       }
-      Election after = checked.get();
+      Election after = keepSeconds(checked.get(), before);
       if (opened && (!after.opensAt().toInstant().equals(before.opensAt().toInstant())
           || !after.colleges().equals(before.colleges()))) {
         render(ctx, 409, lang, before, null, form, Map.of(!after.colleges().equals(before.colleges()) ? "college1"
@@ -160,6 +160,22 @@ final class ConsoleElectionForm {
       definitions.put(after, from(ctx, who.actor()))
           .onSuccess(x -> redirect(ctx, "/console/e/" + electionId + "?modifie=1")).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The form shows times to the minute: a time given in the same minute as the stored one is the stored one (an
+   * election defined through the API may open at 08:00:30; saving its name must not move it).
+   */
+  private static Election keepSeconds(Election after, Election before) {
+    OffsetDateTime opens = sameMinute(after.opensAt(), before.opensAt()) ? before.opensAt() : after.opensAt();
+    OffsetDateTime closes = sameMinute(after.closesAt(), before.closesAt()) ? before.closesAt() : after.closesAt();
+    return new Election(after.id(), after.name(), opens, closes, after.colleges(), after.phoneRegions(),
+        after.platformUrl(), after.graceMinutes());
+  }
+
+  private static boolean sameMinute(OffsetDateTime a, OffsetDateTime b) {
+    return a.toInstant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+        .equals(b.toInstant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
   }
 
   private void notFound(RoutingContext ctx, String lang) {

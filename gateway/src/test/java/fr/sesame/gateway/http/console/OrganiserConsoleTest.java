@@ -218,6 +218,35 @@ class OrganiserConsoleTest {
   }
 
   @Test
+  void anElectionDefinedThroughTheApiKeepsItsTimesToTheSecondWhenOnlyItsNameChanges() {
+    String id = TestGateway.newElectionId();
+    JsonObject body = TestGateway.electionBody(gw.clock.instant().minusSeconds(3600 + 30),
+        gw.clock.instant().plusSeconds(86_400 + 45));
+    assertThat(gw.http.put("/v1/admin/elections/" + id, TestGateway.ADMIN, body).status()).isEqualTo(201);
+    Http.Res granted = ConsoleFixtures.invite(gw, "organiser.a@univ-test.fr", id, "organiser");
+    assertThat(granted.json().getString("status")).as("an active account gets a role where it has none")
+        .isEqualTo("granted");
+    JsonObject before = gw.http.get("/v1/admin/elections/" + id, TestGateway.ADMIN).json();
+    String edit = "/console/e/" + id + "/modifier";
+    FormClient.Page form = org.get(edit);
+    assertThat(form.status()).isEqualTo(200);
+    List<String[]> fields = new ArrayList<>();
+    fields.add(new String[] {"csrf", form.csrf()});
+    fields.add(new String[] {"name", "Renommé"});
+    fields.add(new String[] {"closesAt", form.body().replaceAll("(?s).*id=\"closesAt\" name=\"closesAt\" "
+        + "type=\"datetime-local\" value=\"([^\"]+)\".*", "$1")});
+    fields.add(new String[] {"graceMinutes", "20"});
+    FormClient.Page saved = post(org, edit, fields);
+    assertThat(saved.status()).as(saved.body()).isEqualTo(303);
+    JsonObject after = gw.http.get("/v1/admin/elections/" + id, TestGateway.ADMIN).json();
+    assertThat(after.getString("name")).isEqualTo("Renommé");
+    assertThat(after.getString("opensAt")).isEqualTo(before.getString("opensAt"));
+    assertThat(after.getString("closesAt")).isEqualTo(before.getString("closesAt"));
+    assertThat(after.getJsonArray("colleges")).isEqualTo(before.getJsonArray("colleges"));
+    assertThat(after.getString("platformUrl")).as("a field left blank is cleared, as the form showed it").isNull();
+  }
+
+  @Test
   void onlyTheElectionsOrganisersManageItAndNobodySeesAnotherElection() {
     FormClient support = new FormClient(gw.gateway.port());
     ConsoleFixtures.agent(gw, support, "support.b@univ-test.fr", el, "support");
