@@ -12,20 +12,14 @@ import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.http.Routes;
 import fr.sesame.gateway.staff.StaffRole;
 import fr.sesame.gateway.staff.StaffService;
-import fr.sesame.ratelimit.fraud.PhoneRules;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * An election created or changed by an organiser: the same rules ({@link ElectionRules}) and the same path
@@ -35,10 +29,7 @@ import java.util.TreeSet;
  * once the election has opened (409); its name, close, grace period, platform address and countries may.
  */
 final class ConsoleElectionForm {
-  /** College rows shown on a form (at least): blank rows are ignored. */
-  static final int ROWS = 6;
-  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
-  private static final List<String> CHANNELS = List.of("sms", "voice", "email");
+  private static final List<String> CHANNELS = ElectionForm.CHANNELS;
   private final ConsoleKit kit;
   private final ElectionService elections;
   private final ElectionDefinitions definitions;
@@ -58,15 +49,6 @@ final class ConsoleElectionForm {
         kit.csrf(kit.signedIn(this::update)));
   }
 
-  /** What the form holds: the values as typed, by field name, and its college rows. */
-  private record Form(Map<String, String> values, List<Row> rows) {}
-
-  private record Row(String id, String kind, List<String> channels) {
-    boolean blank() {
-      return id == null && kind == null && channels.isEmpty();
-    }
-  }
-
   private boolean mayCreate(RoutingContext ctx, StaffService.Staff who, String lang) {
     if (!organisesAny(who)) {
       kit.message(ctx, 403, lang, "c.forbiddenTitle", List.of(kit.pages.text(lang, "c.forbidden.create")), "/console",
@@ -80,7 +62,7 @@ final class ConsoleElectionForm {
     if (mayCreate(ctx, who, lang)) {
       Map<String, String> v = new HashMap<>();
       v.put("graceMinutes", Integer.toString(Election.DEFAULT_GRACE_MINUTES));
-      render(ctx, 200, lang, null, null, new Form(v, List.of()), Map.of());
+      render(ctx, 200, lang, null, null, new ElectionForm(v, List.of()), Map.of());
     }
   }
 
@@ -92,7 +74,7 @@ final class ConsoleElectionForm {
       if (e.isEmpty()) {
         notFound(ctx, lang);
       } else {
-        render(ctx, 200, lang, e.get(), null, formOf(e.get()), Map.of());
+        render(ctx, 200, lang, e.get(), null, ElectionForm.of(e.get()), Map.of());
       }
     }).onFailure(ctx::fail);
   }
@@ -101,7 +83,7 @@ final class ConsoleElectionForm {
     if (!mayCreate(ctx, who, lang)) {
       return;
     }
-    Form form = read(ctx);
+    ElectionForm form = ElectionForm.read(ctx);
     Map<String, String> errors = new LinkedHashMap<>();
     String id = form.values().get("id");
     if (id == null || !Election.ID.matcher(id).matches()) {
@@ -136,13 +118,11 @@ final class ConsoleElectionForm {
         return;
       }
       Election before = found.get();
-      Form form = read(ctx);
+      ElectionForm form = ElectionForm.read(ctx);
       boolean opened = !kit.clock.instant().isBefore(before.opensAt().toInstant());
       if (opened) {
         // the page of an opened election shows neither the opening nor the colleges: what is not sent stays
-        Map<String, String> v = new HashMap<>(form.values());
-        v.putIfAbsent("opensAt", LOCAL.format(before.opensAt().atZoneSameInstant(PARIS)));
-        form = new Form(v, form.rows().stream().allMatch(Row::blank) ? formOf(before).rows() : form.rows());
+        form = form.withStored(before);
       }
       Map<String, String> errors = new LinkedHashMap<>();
       Optional<Election> checked = check(lang, electionId, form, errors);
@@ -150,7 +130,7 @@ final class ConsoleElectionForm {
         render(ctx, 400, lang, before, null, form, errors);
         return;
       }
-      Election after = keepSeconds(checked.get(), before);
+      Election after = ElectionForm.keepSeconds(checked.get(), before);
       if (opened && (!after.opensAt().toInstant().equals(before.opensAt().toInstant())
           || !after.colleges().equals(before.colleges()))) {
         render(ctx, 409, lang, before, null, form, Map.of(!after.colleges().equals(before.colleges()) ? "college1"
@@ -162,20 +142,12 @@ final class ConsoleElectionForm {
     }).onFailure(ctx::fail);
   }
 
-  /**
-   * The form shows times to the minute: a time given in the same minute as the stored one is the stored one (an
-   * election defined through the API may open at 08:00:30; saving its name must not move it).
-   */
-  private static Election keepSeconds(Election after, Election before) {
-    OffsetDateTime opens = sameMinute(after.opensAt(), before.opensAt()) ? before.opensAt() : after.opensAt();
-    OffsetDateTime closes = sameMinute(after.closesAt(), before.closesAt()) ? before.closesAt() : after.closesAt();
-    return new Election(after.id(), after.name(), opens, closes, after.colleges(), after.phoneRegions(),
-        after.platformUrl(), after.graceMinutes());
-  }
-
-  private static boolean sameMinute(OffsetDateTime a, OffsetDateTime b) {
-    return a.toInstant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-        .equals(b.toInstant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
+  /** {@link ElectionForm#check}, each problem's text in {@code lang} put in {@code errors} by field. */
+  private Optional<Election> check(String lang, String electionId, ElectionForm form, Map<String, String> errors) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    Optional<Election> checked = form.check(electionId, keys);
+    keys.forEach((field, key) -> errors.putIfAbsent(field, kit.pages.text(lang, key)));
+    return checked;
   }
 
   private void notFound(RoutingContext ctx, String lang) {
@@ -183,114 +155,10 @@ final class ConsoleElectionForm {
         kit.pages.text(lang, "cBackHome"));
   }
 
-  /** The form as posted: every field trimmed (null when blank), college rows as long as some are posted. */
-  private static Form read(RoutingContext ctx) {
-    Map<String, String> v = new HashMap<>();
-    for (String f : List.of("id", "name", "opensAt", "closesAt", "graceMinutes", "platformUrl", "phoneCountries")) {
-      String s = trimmed(first(ctx, f));
-      if (s != null) {
-        v.put(f, s.length() > 1000 ? s.substring(0, 1000) : s);
-      }
-    }
-    List<Row> rows = new ArrayList<>();
-    for (int i = 1; i <= ElectionRules.MAX_COLLEGES; i++) {
-      String id = trimmed(first(ctx, "college" + i + "Id"));
-      String kind = trimmed(first(ctx, "college" + i + "Kind"));
-      List<String> channels = all(ctx, "college" + i + "Channels");
-      if (id == null && kind == null && channels.isEmpty() && i > ROWS && first(ctx, "college" + i + "Id") == null) {
-        break;
-      }
-      rows.add(new Row(id, kind, channels.size() > 3 ? channels.subList(0, 3) : channels));
-    }
-    return new Form(v, rows);
-  }
-
-  private static Form formOf(Election e) {
-    Map<String, String> v = new HashMap<>();
-    v.put("name", e.name());
-    v.put("opensAt", LOCAL.format(e.opensAt().atZoneSameInstant(PARIS)));
-    v.put("closesAt", LOCAL.format(e.closesAt().atZoneSameInstant(PARIS)));
-    v.put("graceMinutes", Integer.toString(e.graceMinutes()));
-    if (e.platformUrl() != null) {
-      v.put("platformUrl", e.platformUrl());
-    }
-    if (!e.phoneRegions().equals(PhoneRules.FRANCE_WITH_OVERSEAS)) {
-      v.put("phoneCountries", String.join(", ", new TreeSet<>(e.phoneRegions())));
-    }
-    List<Row> rows = new ArrayList<>();
-    for (College c : e.colleges().values()) {
-      List<String> channels = new ArrayList<>();
-      CHANNELS.forEach(ch -> {
-        if (c.otpChannels().contains(ChannelKind.fromWire(ch).orElseThrow())) {
-          channels.add(ch);
-        }
-      });
-      rows.add(new Row(c.id(), c.secretKind().name(), channels));
-    }
-    return new Form(v, rows);
-  }
-
-  /** The election the form defines, through {@link ElectionRules}; its problems put in {@code errors} by field. */
-  private Optional<Election> check(String lang, String electionId, Form form, Map<String, String> errors) {
-    Map<String, String> v = form.values();
-    OffsetDateTime opensAt = local(v.get("opensAt"));
-    OffsetDateTime closesAt = local(v.get("closesAt"));
-    Integer grace = null;
-    if (v.get("graceMinutes") != null) {
-      try {
-        grace = Integer.parseInt(v.get("graceMinutes"));
-      } catch (NumberFormatException e) {
-        grace = -1;
-      }
-    }
-    List<ElectionRules.CollegeInput> colleges = new ArrayList<>();
-    List<Integer> rowOf = new ArrayList<>();
-    for (int i = 0; i < form.rows().size(); i++) {
-      Row r = form.rows().get(i);
-      if (!r.blank()) {
-        colleges.add(new ElectionRules.CollegeInput(r.id(), r.kind(), r.channels()));
-        rowOf.add(i + 1);
-      }
-    }
-    List<String> countries = null;
-    if (v.get("phoneCountries") != null) {
-      countries = new ArrayList<>();
-      for (String c : v.get("phoneCountries").split("[\\s,;]+")) {
-        if (!c.isEmpty()) {
-          countries.add(c.toUpperCase(java.util.Locale.ROOT));
-        }
-      }
-    }
-    ElectionRules.Checked checked = ElectionRules.check(electionId, new ElectionRules.Input(v.get("name"), opensAt,
-        closesAt, grace, colleges, countries, v.get("platformUrl")));
-    for (ElectionRules.Problem p : checked.problems()) {
-      String field = p.field();
-      if (field.equals("colleges")) {
-        field = "college1";
-      } else if (field.startsWith("colleges[")) {
-        field = "college" + rowOf.get(Integer.parseInt(field.substring(9, field.length() - 1)));
-      }
-      errors.putIfAbsent(field, kit.pages.text(lang, "c.el.err." + p.key()));
-    }
-    return Optional.ofNullable(checked.election());
-  }
-
-  /** A {@code datetime-local} value in Paris time; null when it is not one. */
-  private static OffsetDateTime local(String value) {
-    if (value == null || value.length() > 32) {
-      return null;
-    }
-    try {
-      return LocalDateTime.parse(value).atZone(PARIS).toOffsetDateTime();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
   /**
    * @param election the election being changed, null for a new one
    */
-  private void render(RoutingContext ctx, int status, String lang, Election election, String notice, Form form,
+  private void render(RoutingContext ctx, int status, String lang, Election election, String notice, ElectionForm form,
                       Map<String, String> errors) {
     Map<String, Object> m = kit.model(ctx);
     boolean creating = election == null;
@@ -333,9 +201,9 @@ final class ConsoleElectionForm {
       m.put("fixedColleges", colleges);
     } else {
       List<Map<String, Object>> rows = new ArrayList<>();
-      int n = rowCount(form);
+      int n = form.rowCount();
       for (int i = 1; i <= n; i++) {
-        Row r = i <= form.rows().size() ? form.rows().get(i - 1) : new Row(null, null, List.of());
+        ElectionForm.Row r = i <= form.rows().size() ? form.rows().get(i - 1) : new ElectionForm.Row(null, null, List.of());
         Map<String, Object> row = new HashMap<>();
         row.put("n", Integer.toString(i));
         row.put("legend", kit.pages.text(lang, "c.el.collegeN", i));
@@ -363,7 +231,7 @@ final class ConsoleElectionForm {
     }
     List<String> order = new ArrayList<>(List.of("id", "name", "opensAt", "closesAt", "graceMinutes", "platformUrl",
         "phoneCountries"));
-    for (int i = 1; i <= rowCount(form); i++) {
+    for (int i = 1; i <= form.rowCount(); i++) {
       order.add("college" + i);
     }
     errors(m, errors, order);
@@ -372,17 +240,6 @@ final class ConsoleElectionForm {
     }
     kit.render(ctx, status, "console-election-form", lang, creating ? kit.pages.text(lang, "c.el.newTitle")
         : kit.pages.text(lang, "c.el.editTitle", election.name()), m, null);
-  }
-
-  /** At least {@link #ROWS}, and one blank row after the last filled one (to add a college), within the limit. */
-  private static int rowCount(Form form) {
-    int last = 0;
-    for (int i = 0; i < form.rows().size(); i++) {
-      if (!form.rows().get(i).blank()) {
-        last = i + 1;
-      }
-    }
-    return Math.min(ElectionRules.MAX_COLLEGES, Math.max(ROWS, last + 1));
   }
 
   private Map<String, Object> field(String lang, String name, String type, Map<String, String> values,
