@@ -18,6 +18,7 @@ import fr.sesame.gateway.config.OutboxConfig;
 import fr.sesame.gateway.crypto.FieldCipher;
 import fr.sesame.gateway.crypto.KeyedHasher;
 import fr.sesame.gateway.crypto.RandomTokens;
+import fr.sesame.gateway.election.ElectionDefinitions;
 import fr.sesame.gateway.election.ElectionService;
 import fr.sesame.gateway.health.Readiness;
 import fr.sesame.gateway.http.AdminHandlers;
@@ -265,6 +266,7 @@ public final class Gateway implements AutoCloseable {
     RedisAuditStore auditStore = new RedisAuditStore(redis);
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
     ElectionService elections = new ElectionService(electionStore);
+    ElectionDefinitions definitions = new ElectionDefinitions(elections, audit, clock);
     RedisOutboxStore outbox = new RedisOutboxStore(redis);
     NotificationService notifications = new NotificationService(outbox, templates, cipher,
         hasher, random, clock, signals, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
@@ -300,7 +302,7 @@ public final class Gateway implements AutoCloseable {
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
             provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
-        new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), clock, auth),
+        new AdminHandlers(elections, definitions, new AuditExport(auditStore), new AuditVerifier(auditStore), auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new CampaignHandlers(campaigns, elections, auth),
@@ -314,7 +316,8 @@ public final class Gateway implements AutoCloseable {
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
-          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs, campaigns));
+          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs, campaigns,
+          definitions));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

@@ -4,6 +4,7 @@ import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.SessionConfig;
 import fr.sesame.gateway.domain.ClientInfo;
+import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.domain.VoterKey;
 import fr.sesame.gateway.metrics.GatewayMetrics;
 import fr.sesame.gateway.store.EmargementStore;
@@ -28,6 +29,9 @@ public final class SessionService {
     record AlreadyVoted() implements EmargementOutcome {}
 
     record InactiveSession() implements EmargementOutcome {}
+
+    /** The election is closed for this session: past the close and opened after it, or past the grace period. */
+    record Closed() implements EmargementOutcome {}
   }
 
   private final SessionStore sessions;
@@ -79,9 +83,12 @@ public final class SessionService {
   /**
    * Records that the session's voter has voted in {@code electionId}: once, even when two calls race. A repeat
    * by the same session (the platform retrying) answers the first record, audited as "repeated".
+   * After the close, only a session opened before it may, until the grace period ends
+   * ({@link Election#acceptsEmargement}).
    * @param voterIp the voter's IP as the platform saw it, or null to use the IP the session was opened from
    */
-  public Future<EmargementOutcome> emarge(String electionId, String token, String voterIp, ClientInfo client) {
+  public Future<EmargementOutcome> emarge(Election election, String token, String voterIp, ClientInfo client) {
+    String electionId = election.id();
     return introspect(token).compose(found -> {
       if (found.isEmpty() || !found.get().electionId().equals(electionId)) {
         metrics.emargement("inactive-session");
@@ -89,6 +96,10 @@ public final class SessionService {
       }
       Introspection s = found.get();
       Instant now = clock.instant();
+      if (!election.acceptsEmargement(now, Instant.ofEpochMilli(s.session().openedAtMs()))) {
+        metrics.emargement("closed");
+        return Future.succeededFuture(new EmargementOutcome.Closed());
+      }
       String ip = voterIp != null ? voterIp : s.session().ip();
       String record = new JsonObject().put("t", now.toEpochMilli()).put("ip", ip)
           .put("sid", s.session().sessionId()).put("c", s.college()).encode();

@@ -28,9 +28,21 @@ import java.util.regex.Pattern;
  *                 default France with its overseas departments and territories
  * @param platformUrl where voters vote (the voting platform's address), sent with their access information by a
  *                 réassort; null when not given
+ * @param graceMinutes after {@code closesAt}, a session opened before it may still record its émargement for
+ *                 this many minutes (0 to {@value #MAX_GRACE_MINUTES}; default {@value #DEFAULT_GRACE_MINUTES});
+ *                 no login starts after {@code closesAt}
  */
 public record Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
-                       Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl) {
+                       Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl,
+                       int graceMinutes) {
+  public static final int DEFAULT_GRACE_MINUTES = 20;
+  public static final int MAX_GRACE_MINUTES = 120;
+
+  public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
+                  Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl) {
+    this(id, name, opensAt, closesAt, colleges, phoneRegions, platformUrl, DEFAULT_GRACE_MINUTES);
+  }
+
   public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
                   Map<String, College> colleges, java.util.Set<String> phoneRegions) {
     this(id, name, opensAt, closesAt, colleges, phoneRegions, null);
@@ -46,6 +58,9 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     Objects.requireNonNull(closesAt, "closesAt");
     colleges = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(colleges));
     phoneRegions = java.util.Set.copyOf(phoneRegions);
+    if (graceMinutes < 0 || graceMinutes > MAX_GRACE_MINUTES) {
+      throw new IllegalArgumentException("graceMinutes must be 0.." + MAX_GRACE_MINUTES);
+    }
   }
 
   public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
@@ -53,8 +68,25 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     this(id, name, opensAt, closesAt, colleges, fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS);
   }
 
+  /** Whether a login may start (or go on) at {@code now}: from {@code opensAt} until {@code closesAt}. */
   public boolean isOpenAt(Instant now) {
     return !now.isBefore(opensAt.toInstant()) && now.isBefore(closesAt.toInstant());
+  }
+
+  /** The end of the grace period: {@code closesAt} plus {@code graceMinutes}. */
+  public Instant graceEndsAt() {
+    return closesAt.toInstant().plusSeconds(60L * graceMinutes);
+  }
+
+  /**
+   * Whether a session opened at {@code sessionOpenedAt} may record its émargement at {@code now}: while the
+   * election is open, and during the grace period after its close for a session opened before the close.
+   */
+  public boolean acceptsEmargement(Instant now, Instant sessionOpenedAt) {
+    if (now.isBefore(opensAt.toInstant()) || !now.isBefore(graceEndsAt())) {
+      return false;
+    }
+    return now.isBefore(closesAt.toInstant()) || sessionOpenedAt.isBefore(closesAt.toInstant());
   }
 
   public Optional<College> college(String collegeId) {
@@ -85,7 +117,7 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     return new JsonObject().put("id", id).put("name", name).put("opensAt", opensAt.toString())
         .put("closesAt", closesAt.toString()).put("colleges", cs)
         .put("phoneCountries", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(phoneRegions))))
-        .put("platformUrl", platformUrl);
+        .put("platformUrl", platformUrl).put("graceMinutes", graceMinutes);
   }
 
   /** Reads what {@link #toJson} wrote (stored data: trusted). */
@@ -105,6 +137,6 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
         : regions.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
     return new Election(json.getString("id"), json.getString("name"),
         OffsetDateTime.parse(json.getString("opensAt")), OffsetDateTime.parse(json.getString("closesAt")), colleges,
-        phoneRegions, json.getString("platformUrl"));
+        phoneRegions, json.getString("platformUrl"), json.getInteger("graceMinutes", DEFAULT_GRACE_MINUTES));
   }
 }

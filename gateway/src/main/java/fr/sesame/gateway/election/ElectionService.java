@@ -40,4 +40,9 @@ public final class ElectionService {
   public Future<Boolean> put(Election election) {
     return store.put(election).onSuccess(created -> cache.remove(election.id()));
   }
+
+  /** Stores a new election; @return false (nothing stored) when one has its id already */
+  public Future<Boolean> create(Election election) {
+    return store.create(election).onSuccess(created -> cache.remove(election.id()));
+  }
 }

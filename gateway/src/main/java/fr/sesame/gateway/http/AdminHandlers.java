@@ -1,32 +1,28 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditExport;
-import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.audit.AuditVerifier;
 import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.election.ElectionDefinitions;
 import fr.sesame.gateway.election.ElectionService;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 
 /** Organisers' API: elections and the audit trail (the voter roll: {@link RollImportHandlers}). */
 public final class AdminHandlers implements RouteGroup {
   private final ElectionService elections;
-  private final AuditTrail audit;
+  private final ElectionDefinitions definitions;
   private final AuditExport auditExport;
   private final AuditVerifier verifier;
-  private final Clock clock;
   private final ApiKeyAuth auth;
 
-  public AdminHandlers(ElectionService elections, AuditTrail audit, AuditExport auditExport, AuditVerifier verifier,
-                       Clock clock, ApiKeyAuth auth) {
+  public AdminHandlers(ElectionService elections, ElectionDefinitions definitions, AuditExport auditExport,
+                       AuditVerifier verifier, ApiKeyAuth auth) {
     this.elections = elections;
-    this.audit = audit;
+    this.definitions = definitions;
     this.auditExport = auditExport;
     this.verifier = verifier;
-    this.clock = clock;
     this.auth = auth;
   }
 
@@ -45,10 +41,7 @@ public final class AdminHandlers implements RouteGroup {
       throw JsonInput.invalid("the election id must be 1 to 64 of A-Z a-z 0-9 _ -");
     }
     Election election = ElectionRequest.parse(id, JsonInput.read(ctx, ElectionRequest.FIELDS));
-    var client = ApiKeyAuth.client(ctx);
-    elections.put(election).compose(created -> audit.record(id, AuditEvent.of(clock.instant(), "election.put",
-            client.actor(), client.ip(), created ? "created" : "updated", "election", election.toJson()))
-        .map(created))
+    definitions.put(election, ApiKeyAuth.client(ctx))
         .onSuccess(created -> ApiRouter.json(ctx, created ? 201 : 200, election.toJson()))
         .onFailure(ctx::fail);
   }

@@ -1,69 +1,67 @@
 package fr.sesame.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import fr.sesame.channels.ChannelKind;
-import fr.sesame.gateway.domain.College;
 import fr.sesame.gateway.domain.Election;
-import fr.sesame.gateway.domain.SecretKind;
+import fr.sesame.gateway.election.ElectionRules;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
-/** The body of {@code PUT /v1/admin/elections/{electionId}}, validated. */
+/**
+ * The body of {@code PUT /v1/admin/elections/{electionId}}: its JSON shapes are read here, its rules are
+ * {@link ElectionRules}' (the console's election page applies the same).
+ */
 final class ElectionRequest {
-  static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "colleges", "phoneCountries", "platformUrl");
+  static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "graceMinutes", "colleges",
+      "phoneCountries", "platformUrl");
   private static final Set<String> COLLEGE_FIELDS = Set.of("id", "secretKind", "otpChannels");
-  private static final Set<ChannelKind> CODE_CHANNELS = EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL);
 
   private ElectionRequest() {}
 
   static Election parse(String electionId, JsonInput in) {
-    String name = in.string("name", 200);
+    String name = in.string("name", ElectionRules.MAX_NAME);
     OffsetDateTime opensAt = time(in, "opensAt");
     OffsetDateTime closesAt = time(in, "closesAt");
-    if (!closesAt.isAfter(opensAt)) {
-      throw JsonInput.invalid("'closesAt' must be after 'opensAt'");
+    Integer grace = null;
+    JsonNode g = in.node("graceMinutes");
+    if (g != null && !g.isNull()) {
+      if (!g.isIntegralNumber() || !g.canConvertToInt()) {
+        throw JsonInput.invalid("'graceMinutes' must be a whole number of minutes, 0 to " + Election.MAX_GRACE_MINUTES);
+      }
+      grace = g.intValue();
     }
     JsonNode cs = in.node("colleges");
-    if (cs == null || !cs.isArray() || cs.isEmpty() || cs.size() > 100) {
+    if (cs == null || !cs.isArray() || cs.isEmpty() || cs.size() > ElectionRules.MAX_COLLEGES) {
       throw JsonInput.invalid("'colleges' must be a list of 1 to 100 colleges");
     }
-    Map<String, College> colleges = new LinkedHashMap<>();
+    List<ElectionRules.CollegeInput> colleges = new ArrayList<>();
     for (int i = 0; i < cs.size(); i++) {
-      College c = college(cs.get(i), "colleges[" + i + "]");
-      if (colleges.put(c.id(), c) != null) {
-        throw JsonInput.invalid("college '" + c.id() + "' is listed twice");
-      }
+      colleges.add(college(cs.get(i), "colleges[" + i + "]"));
     }
-    Set<String> regions = fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS;
+    List<String> countries = null;
     JsonNode pc = in.node("phoneCountries");
     if (pc != null && !pc.isNull()) {
-      if (!pc.isArray() || pc.isEmpty() || pc.size() > 50) {
+      if (!pc.isArray()) {
         throw JsonInput.invalid("'phoneCountries' must list 1 to 50 country codes such as FR, RE, BE");
       }
-      regions = new java.util.HashSet<>();
+      countries = new ArrayList<>();
       for (JsonNode c : pc) {
-        if (!c.isTextual() || !fr.sesame.ratelimit.fraud.PhoneRules.knownRegion(c.textValue())) {
-          throw JsonInput.invalid("'phoneCountries' must list country codes such as FR, RE, BE");
-        }
-        regions.add(c.textValue());
+        countries.add(c.isTextual() ? c.textValue() : null);
       }
     }
-    String platformUrl = in.optionalString("platformUrl", 512);
-    if (platformUrl != null) {
-      String why = fr.sesame.gateway.oidc.RelyingParty.refusal(platformUrl);
-      if (why != null) {
-        throw JsonInput.invalid("'platformUrl' " + why);
-      }
+    String platformUrl = in.optionalString("platformUrl", ElectionRules.MAX_URL);
+    ElectionRules.Checked checked = ElectionRules.check(electionId, new ElectionRules.Input(name, opensAt, closesAt,
+        grace, colleges, countries, platformUrl));
+    if (!checked.valid()) {
+      throw JsonInput.invalid(checked.problems().get(0).message());
     }
-    return new Election(electionId, name, opensAt, closesAt, colleges, regions, platformUrl);
+    return checked.election();
   }
 
-  private static College college(JsonNode c, String at) {
+  private static ElectionRules.CollegeInput college(JsonNode c, String at) {
     if (c == null || !c.isObject()) {
       throw JsonInput.invalid(at + " must be an object");
     }
@@ -74,27 +72,17 @@ final class ElectionRequest {
       }
     }
     JsonNode id = c.get("id");
-    if (id == null || !id.isTextual() || !Election.ID.matcher(id.textValue()).matches()) {
-      throw JsonInput.invalid(at + ".id must be 1 to 64 of A-Z a-z 0-9 _ -");
-    }
     JsonNode kind = c.get("secretKind");
-    SecretKind secretKind = kind != null && kind.isTextual() ? SecretKind.parse(kind.textValue()).orElse(null) : null;
-    if (secretKind == null) {
-      throw JsonInput.invalid(at + ".secretKind must be one of SISCOL, SSN_LAST4, IBAN_LAST5, BIRTH_DATE");
-    }
     JsonNode chs = c.get("otpChannels");
-    if (chs == null || !chs.isArray() || chs.isEmpty()) {
-      throw JsonInput.invalid(at + ".otpChannels must list at least one of sms, voice, email");
-    }
-    Set<ChannelKind> channels = EnumSet.noneOf(ChannelKind.class);
-    for (JsonNode ch : chs) {
-      ChannelKind k = ch.isTextual() ? ChannelKind.fromWire(ch.textValue()).orElse(null) : null;
-      if (k == null || !CODE_CHANNELS.contains(k)) {
-        throw JsonInput.invalid(at + ".otpChannels must list only sms, voice, email");
+    List<String> channels = null;
+    if (chs != null && chs.isArray()) {
+      channels = new ArrayList<>();
+      for (JsonNode ch : chs) {
+        channels.add(ch.isTextual() ? ch.textValue() : null);
       }
-      channels.add(k);
     }
-    return new College(id.textValue(), secretKind, channels);
+    return new ElectionRules.CollegeInput(id != null && id.isTextual() ? id.textValue() : null,
+        kind != null && kind.isTextual() ? kind.textValue() : null, channels);
   }
 
   private static OffsetDateTime time(JsonInput in, String field) {

@@ -78,7 +78,7 @@ public final class PlatformHandlers implements RouteGroup {
     String token = in.string("sessionToken", 128);
     String voterIp = ip(in.optionalString("voterIp", 45));
     Paths.election(ctx, elections).compose(election -> open(election)
-            .compose(e -> sessionTokenOf.apply(token).compose(t -> sessions.emarge(e.id(), t, voterIp,
+            .compose(e -> sessionTokenOf.apply(token).compose(t -> sessions.emarge(e, t, voterIp,
                 ApiKeyAuth.client(ctx)))))
         .compose(PlatformHandlers::recorded)
         .onSuccess(r -> ApiRouter.json(ctx, 201, new JsonObject().put("votedAt", r.votedAt().toString())))
@@ -88,6 +88,9 @@ public final class PlatformHandlers implements RouteGroup {
   private static Future<EmargementOutcome.Recorded> recorded(EmargementOutcome outcome) {
     if (outcome instanceof EmargementOutcome.Recorded r) {
       return Future.succeededFuture(r);
+    }
+    if (outcome instanceof EmargementOutcome.Closed) {
+      return Future.failedFuture(new ProblemException(ProblemType.ELECTION_CLOSED, "the election closed"));
     }
     return Future.failedFuture(new ProblemException(outcome instanceof EmargementOutcome.AlreadyVoted
         ? ProblemType.ALREADY_VOTED : ProblemType.SESSION_INACTIVE, null));
@@ -114,8 +117,14 @@ public final class PlatformHandlers implements RouteGroup {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * Open, or in its grace period after the close (then {@link SessionService#emarge} takes only a session opened
+   * before the close).
+   */
   private Future<Election> open(Election election) {
-    return election.isOpenAt(clock.instant()) ? Future.succeededFuture(election)
+    java.time.Instant now = clock.instant();
+    return !now.isBefore(election.opensAt().toInstant()) && now.isBefore(election.graceEndsAt())
+        ? Future.succeededFuture(election)
         : Future.failedFuture(new ProblemException(ProblemType.ELECTION_CLOSED, null));
   }
 

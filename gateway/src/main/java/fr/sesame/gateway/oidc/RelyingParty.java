@@ -107,20 +107,7 @@ public record RelyingParty(String clientId, String electionId, String name, List
    * @return why it is refused, or null
    */
   public static String refusal(String uri) {
-    URI u;
-    try {
-      u = new URI(uri);
-    } catch (java.net.URISyntaxException | NullPointerException e) {
-      return "is not a URI";
-    }
-    if (!u.isAbsolute() || u.getHost() == null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
-      return "must be an absolute URL with a host and no fragment";
-    }
-    boolean local = "localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost()) || "[::1]".equals(u.getHost());
-    if (!"https".equals(u.getScheme()) && !("http".equals(u.getScheme()) && local)) {
-      return "must be https (http only for localhost)";
-    }
-    return null;
+    return fr.sesame.gateway.domain.WebAddress.refusal(uri);
   }
 
   /** Whether {@code id} may be a client id. */

@@ -149,12 +149,20 @@ public final class StaffService {
 
   // ---------------------------------------------------------------- invitation
 
-  /** The result of an invitation: the account, and whether it was new (an existing one is not changed). */
-  public record Invited(String staffId, boolean created, String notificationId) {}
+  /**
+   * The result of an invitation: the account, whether it was new (or invited again), and for an active account
+   * whether it got a role in an election where it had none.
+   */
+  public record Invited(String staffId, boolean created, String notificationId, boolean granted) {
+    public Invited(String staffId, boolean created, String notificationId) {
+      this(staffId, created, notificationId, false);
+    }
+  }
 
   /**
    * Creates an account for {@code email} with {@code roles} (election id → role) and sends its invitation by
-   * email (a link valid 72 hours). An email that has an account already is left as it is.
+   * email (a link valid 72 hours). An active account keeps every role it has: it only gets those of the elections
+   * where it has none (no email: they appear on its console), audited {@code staff.grant}.
    */
   public Future<Invited> invite(String email, String name, Map<String, StaffRole> roles, String lang, ClientInfo by) {
     return invite(email, name, roles, lang, null, by);
@@ -186,7 +194,24 @@ public final class StaffService {
       // roles are merged and a new invitation goes; an active account is left as it is
       return store.account(id).compose(f -> {
         if ("active".equals(f.get("s"))) {
-          return Future.succeededFuture(new Invited(id, false, null));
+          JsonObject had = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
+          Map<String, StaffRole> added = new LinkedHashMap<>();
+          roles.forEach((e, r) -> {
+            if (!had.containsKey(e)) {
+              added.put(e, r);
+            }
+          });
+          if (added.isEmpty()) {
+            return Future.succeededFuture(new Invited(id, false, null));
+          }
+          added.forEach((e, r) -> had.put(e, r.wireName()));
+          return store.update(id, Map.of("r", had.encode())).compose(v -> indexed(id, added.keySet()))
+              .compose(v -> {
+                List<Future<Void>> audited = new ArrayList<>();
+                added.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
+                    "staff.grant", by.actor(), by.ip(), "granted", "staff", id, "role", role.wireName()))));
+                return Future.all(audited);
+              }).map(v -> new Invited(id, false, null, true));
         }
         JsonObject merged = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
         roles.forEach((e, r) -> merged.put(e, r.wireName()));
@@ -510,7 +535,19 @@ public final class StaffService {
 
   /** Unlocks a staff account (failures back to 0), audited in the elections of its roles. */
   public Future<Boolean> unlock(String email, String reason, ClientInfo by) {
-    String id = idOf(email);
+    return unlockAccount(idOf(email), reason, by);
+  }
+
+  /**
+   * {@link #unlock} for the team page: the account of {@code staffId}, when it has a role in {@code electionId}.
+   * @return false when it has none there, or is not active
+   */
+  public Future<Boolean> unlockMember(String electionId, String staffId, String reason, ClientInfo by) {
+    return store.account(staffId).compose(f -> roleIn(f, electionId).isEmpty() ? Future.succeededFuture(false)
+        : unlockAccount(staffId, reason, by));
+  }
+
+  private Future<Boolean> unlockAccount(String id, String reason, ClientInfo by) {
     return store.account(id).map(f -> "active".equals(f.get("s")) ? Optional.of(toStaff(id, f))
         : Optional.<Staff>empty()).compose(s -> {
       if (s.isEmpty()) {
@@ -518,6 +555,79 @@ public final class StaffService {
       }
       return store.unlock(id).compose(v -> auditAll(s.get(), "staff.unlock", by.actor(),
           by, "unlocked", "staff", id, "reason", reason)).map(true);
+    });
+  }
+
+  // ---------------------------------------------------------------- an election's team
+
+  /** A staff member of an election as its team page lists them; {@code status}: invited, active or locked. */
+  public record Member(String id, String name, String maskedEmail, StaffRole role, String status) {}
+
+  private static Optional<StaffRole> roleIn(Map<String, String> f, String electionId) {
+    if (f.isEmpty() || f.get("r") == null) {
+      return Optional.empty();
+    }
+    Object r = new JsonObject(f.get("r")).getValue(electionId);
+    return r == null ? Optional.empty() : StaffRole.fromWire(String.valueOf(r));
+  }
+
+  /** The accounts with a role in {@code electionId}, by name. */
+  public Future<List<Member>> members(String electionId) {
+    return store.ofElection(electionId).compose(ids -> {
+      List<String> list = new ArrayList<>(ids);
+      List<Future<Map<String, String>>> all = new ArrayList<>();
+      list.forEach(id -> all.add(store.account(id)));
+      return Future.all(all).map(cf -> {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          String id = list.get(i);
+          Map<String, String> f = all.get(i).result();
+          Optional<StaffRole> role = roleIn(f, electionId);
+          if (role.isEmpty()) {
+            continue;
+          }
+          String status = !"active".equals(f.get("s")) ? "invited" : locked(f) ? "locked" : "active";
+          members.add(new Member(id, cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")),
+              Contacts.maskEmail(cipher.decrypt(f.get("e"), CipherContext.staff(id, "email"))), role.get(), status));
+        }
+        members.sort(java.util.Comparator.comparing(Member::name, String.CASE_INSENSITIVE_ORDER)
+            .thenComparing(Member::id));
+        return members;
+      });
+    });
+  }
+
+  /**
+   * Gives {@code staffId} the role {@code role} in {@code electionId} (the creator of an election becomes its
+   * organiser), audited {@code staff.grant} in that election.
+   */
+  public Future<Void> grant(String staffId, String electionId, StaffRole role, ClientInfo by) {
+    return store.account(staffId).compose(f -> {
+      JsonObject roles = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
+      roles.put(electionId, role.wireName());
+      return store.update(staffId, Map.of("r", roles.encode()));
+    }).compose(v -> store.addToElection(electionId, staffId))
+        .compose(v -> audit.record(electionId, AuditEvent.of(clock.instant(), "staff.grant", by.actor(), by.ip(),
+            "granted", "staff", staffId, "role", role.wireName())));
+  }
+
+  /**
+   * Takes away the role of {@code staffId} in {@code electionId}, audited {@code staff.revoke} there; the account
+   * and its roles elsewhere stay. @return false when it had no role there
+   */
+  public Future<Boolean> revoke(String electionId, String staffId, ClientInfo by) {
+    return store.account(staffId).compose(f -> {
+      Optional<StaffRole> had = roleIn(f, electionId);
+      if (had.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      JsonObject roles = new JsonObject(f.get("r"));
+      roles.remove(electionId);
+      return store.update(staffId, Map.of("r", roles.encode()))
+          .compose(v -> store.removeFromElection(electionId, staffId))
+          .compose(v -> audit.record(electionId, AuditEvent.of(clock.instant(), "staff.revoke", by.actor(), by.ip(),
+              "revoked", "staff", staffId, "role", had.get().wireName())))
+          .map(true);
     });
   }
 

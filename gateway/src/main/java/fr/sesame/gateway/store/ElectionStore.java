@@ -10,4 +10,7 @@ public interface ElectionStore {
 
   /** @return true when the election is new */
   Future<Boolean> put(Election election);
+
+  /** Stores the election only when there is none with its id; @return whether it was stored */
+  Future<Boolean> create(Election election);
 }

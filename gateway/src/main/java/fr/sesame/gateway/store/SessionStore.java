@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /** Voter sessions, kept under the voter's keys. */
 public interface SessionStore {
-  /** An active session. */
-  record ActiveSession(String electionId, String college, String sessionId, String ip) {}
+  /** An active session, opened at {@code openedAtMs} (epoch ms). */
+  record ActiveSession(String electionId, String college, String sessionId, String ip, long openedAtMs) {}
 
   /** @return the session when active at {@code nowMs} (its inactivity timer is slid), empty otherwise */
   Future<Optional<ActiveSession>> touch(VoterKey voter, String tokenHash, long nowMs, long idleMs);

@@ -39,6 +39,9 @@ public interface StaffStore {
   /** Records that {@code staffId} has a role in {@code electionId} (who to alert, who to list). */
   Future<Void> addToElection(String electionId, String staffId);
 
+  /** {@code staffId} no longer has a role in {@code electionId}. */
+  Future<Void> removeFromElection(String electionId, String staffId);
+
   /** The accounts with a role in {@code electionId}. */
   Future<java.util.Set<String>> ofElection(String electionId);
 

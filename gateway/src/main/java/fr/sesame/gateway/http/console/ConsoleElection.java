@@ -103,6 +103,14 @@ final class ConsoleElection {
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");
       m.put("campaignsHref", base + "/campagnes");
+      m.put("editHref", base + "/modifier");
+      m.put("teamHref", base + "/equipe");
+      m.put("grace", kit.pages.text(lang, "c.grace", e.get().graceMinutes()));
+      String done = "1".equals(ctx.request().getParam("cree")) ? "c.el.created"
+          : "1".equals(ctx.request().getParam("modifie")) ? "c.el.saved" : null;
+      if (done != null) {
+        m.put("notice", kit.pages.text(lang, done));
+      }
       m.put("logoutAction", "/console/deconnexion");
       kit.render(ctx, 200, "console-election", lang, e.get().name(), m, null);
     }).onFailure(ctx::fail);

@@ -99,6 +99,18 @@ final class ConsoleKit {
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
+  /** Every value of a form's field (checkboxes sharing a name); empty when none. */
+  static List<String> all(RoutingContext ctx, String field) {
+    Map<String, List<String>> form = ctx.get(Routes.FORM);
+    List<String> values = form == null ? null : form.get(field);
+    return values == null ? List.of() : values;
+  }
+
+  /** Whether the signed-in person is an organiser of at least one election (who may create one). */
+  static boolean organisesAny(StaffService.Staff who) {
+    return who.roles().containsValue(StaffRole.ORGANISER);
+  }
+
   static String trimmed(String s) {
     return s == null || s.isBlank() ? null : s.strip();
   }

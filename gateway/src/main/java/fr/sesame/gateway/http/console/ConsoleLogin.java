@@ -204,6 +204,9 @@ final class ConsoleLogin {
         m.put("name", who.name());
         m.put("elections", list);
         m.put("logoutAction", "/console/deconnexion");
+        if (organisesAny(who)) {
+          m.put("newElectionHref", "/console/elections/nouvelle");
+        }
         kit.render(c, 200, "console-home", lang, kit.pages.text(lang, "c.homeTitle"), m, null);
       });
     }).handle(ctx);

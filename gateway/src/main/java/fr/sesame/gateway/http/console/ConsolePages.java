@@ -11,8 +11,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * The staff console: login with a password and an authenticator app's code or an SMS code, the invitation, the
- * elections of the staff member's roles, support's voter page, the roll import, the credential campaigns.
- * Server-rendered, French first, usable without
+ * elections of the staff member's roles, support's voter page, the roll import, the credential campaigns, an
+ * election created or changed, its team. Server-rendered, French first, usable without
  * JavaScript; every form carries a CSRF token bound to the browser. Each action calls the same service as the API
  * under the person's own identity. A staff member sees only the elections of their roles: any other is answered as
  * unknown (404). The pages are grouped by task, each group in its own class sharing a {@link ConsoleKit}.
@@ -26,13 +26,16 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
   private final ConsoleCampaigns campaigns;
+  private final ConsoleElectionForm electionForm;
+  private final ConsoleTeam team;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
                       fr.sesame.gateway.roll.RollImportJobs imports,
-                      fr.sesame.gateway.campaign.CampaignService campaigns) {
+                      fr.sesame.gateway.campaign.CampaignService campaigns,
+                      fr.sesame.gateway.election.ElectionDefinitions definitions) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
@@ -40,6 +43,8 @@ public final class ConsolePages implements RouteGroup {
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
     this.campaigns = new ConsoleCampaigns(kit, elections, campaigns);
+    this.electionForm = new ConsoleElectionForm(kit, elections, definitions);
+    this.team = new ConsoleTeam(kit);
   }
 
   @Override
@@ -50,5 +55,7 @@ public final class ConsolePages implements RouteGroup {
     voters.mount(router, routes);
     imports.mount(router, routes);
     campaigns.mount(router, routes);
+    electionForm.mount(router, routes);
+    team.mount(router, routes);
   }
 }

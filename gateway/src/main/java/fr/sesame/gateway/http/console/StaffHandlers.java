@@ -86,7 +86,7 @@ public final class StaffHandlers implements RouteGroup {
     Future.all(found).compose(v -> staff.invite(email, name, asked, lang, typed == null ? null
             : mobile(typed, found.stream().map(Future::result).toList()), ApiKeyAuth.client(ctx)))
         .onSuccess(r -> ApiRouter.json(ctx, r.created() ? 201 : 200, new JsonObject().put("staffId", r.staffId())
-            .put("status", r.created() ? "invited" : "exists").put("notificationId", r.notificationId())))
+            .put("status", r.created() ? "invited" : r.granted() ? "granted" : "exists").put("notificationId", r.notificationId())))
         .onFailure(ctx::fail);
   }
 

@@ -35,7 +35,8 @@ public final class Pages {
     Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("").emptyStringIsFalse(true);
     for (String name : List.of("layout", "login", "channel", "code", "message", "console-login", "console-code",
         "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
-        "console-import-job", "console-campaigns", "console-campaign")) {
+        "console-import-job", "console-campaigns", "console-campaign",
+        "console-election-form", "console-team")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }
     for (String lang : LANGUAGES) {

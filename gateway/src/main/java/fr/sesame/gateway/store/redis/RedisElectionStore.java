@@ -28,6 +28,14 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
   }
 
   @Override
+  public Future<Boolean> create(Election election) {
+    var commands = redis.commands();
+    Future<Boolean> set = redis.await(commands.setnx(RedisKeys.election(election.id()), election.toJson().encode()));
+    Future<Void> confirmed = redis.confirmWrites();
+    return set.compose(created -> confirmed.map(v -> created));
+  }
+
+  @Override
   public Future<Optional<Election>> get(String electionId) {
     return redis.await(redis.commands().get(RedisKeys.election(electionId)))
         .map(json -> json == null ? Optional.empty() : Optional.of(Election.fromJson(new JsonObject(json))));

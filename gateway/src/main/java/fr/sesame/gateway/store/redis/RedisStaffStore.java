@@ -116,6 +116,14 @@ public final class RedisStaffStore implements StaffStore {
   }
 
   @Override
+  public Future<Void> removeFromElection(String electionId, String staffId) {
+    var c = redis.commands();
+    Future<Long> removed = redis.await(c.srem(RedisKeys.election(electionId) + ":staff", staffId));
+    Future<Void> confirmed = redis.confirmWrites();
+    return removed.compose(v -> confirmed);
+  }
+
+  @Override
   public Future<java.util.Set<String>> ofElection(String electionId) {
     return redis.await(redis.commands().smembers(RedisKeys.election(electionId) + ":staff"));
   }

@@ -226,7 +226,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     return TOUCH.run(redis, new String[] {RedisKeys.session(voter.pseudonym(), tokenHash)}, Long.toString(nowMs),
         Long.toString(idleMs)).map(r -> TouchReply.of(num(r, 0)) == TouchReply.INACTIVE
         ? Optional.empty()
-        : Optional.of(new ActiveSession(str(r, 1), str(r, 2), str(r, 3), str(r, 4))));
+        : Optional.of(new ActiveSession(str(r, 1), str(r, 2), str(r, 3), str(r, 4), num(r, 5))));
   }
 
   @Override

@@ -55,6 +55,10 @@ class ConsoleBrowserTest {
     return enrol(b, email, el, "support");
   }
 
+  private static byte[] enrol(Browser b, String email, String role) {
+    return enrol(b, email, el, role);
+  }
+
   /** From the invitation link to an active account with this role; @return the app's secret */
   private static byte[] enrol(Browser b, String email, String election, String role) {
     assertThat(ConsoleFixtures.invite(gw, email, election, role).status()).isEqualTo(201);
@@ -250,5 +254,60 @@ class ConsoleBrowserTest {
       assertThat(b.find(By.id("campaigns")).getText()).contains("Courriel");
       b.axe().assertNoViolations("the campaigns page with its list");
     }
+  }
+
+  void anOrganiserCreatesAnElectionChangesItAndInvitesATeamWithNoAccessibilityViolation() {
+    Browser b = browser;
+    byte[] secret = enrol(b, "organiser.browser@univ-test.fr", "organiser");
+    b.find(By.id("email")).sendKeys("organiser.browser@univ-test.fr");
+    b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(b, By.cssSelector("button.primary"));
+    gw.clock.advance(Duration.ofSeconds(30));
+    b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(b, By.cssSelector("button.primary"));
+    assertThat(b.url()).endsWith("/console");
+
+    submit(b, By.partialLinkText("Créer un scrutin"));
+    b.axe().assertNoViolations("the new election form");
+    submit(b, By.cssSelector("button.primary")); // nothing filled in
+    assertThat(b.title()).startsWith("Erreur :");
+    assertThat(b.find(By.id("college1-error")).getText()).contains("au moins un collège");
+    b.axe().assertNoViolations("the new election form with its errors");
+    String id = TestGateway.newElectionId();
+    b.find(By.id("id")).sendKeys(id);
+    b.find(By.id("name")).sendKeys("Scrutin du navigateur");
+    setValue(b, "opensAt", "2027-01-10T08:00");
+    setValue(b, "closesAt", "2027-01-12T18:00");
+    b.find(By.id("college1Id")).sendKeys("etudiants");
+    new org.openqa.selenium.support.ui.Select(b.find(By.id("college1Kind"))).selectByValue("SISCOL");
+    b.find(By.id("college1-email")).click();
+    submit(b, By.cssSelector("button.primary"));
+    assertThat(b.url()).endsWith("/console/e/" + id + "?cree=1");
+    assertThat(b.find(By.cssSelector(".notice")).getText()).contains("créé");
+    b.axe().assertNoViolations("the new election's page");
+
+    submit(b, By.partialLinkText("Modifier le scrutin"));
+    b.axe().assertNoViolations("the election's form");
+    submit(b, By.partialLinkText("Retour au scrutin"));
+    submit(b, By.partialLinkText("Équipe du scrutin"));
+    b.axe().assertNoViolations("the election's team");
+    b.find(By.id("email")).sendKeys("pas-une-adresse");
+    submit(b, By.cssSelector("button.primary"));
+    assertThat(b.find(By.id("email-error")).isDisplayed()).isTrue();
+    b.axe().assertNoViolations("the invitation form with its errors");
+    b.find(By.id("email")).clear();
+    b.find(By.id("email")).sendKeys("assesseur.browser@univ-test.fr");
+    b.find(By.id("name")).sendKeys("Assesseur");
+    new org.openqa.selenium.support.ui.Select(b.find(By.id("role"))).selectByValue("bureau");
+    submit(b, By.cssSelector("button.primary"));
+    assertThat(b.find(By.cssSelector(".notice")).getText()).contains("invitation");
+    assertThat(b.find(By.id("team")).getText()).contains("Assesseur", "Bureau de vote", "Invitation envoyée");
+    b.axe().assertNoViolations("the team with an invited member");
+  }
+
+  /** Sets an input's value as a picker would (typing into {@code datetime-local} depends on the locale). */
+  private static void setValue(Browser b, String id, String value) {
+    ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript("arguments[0].value = arguments[1]",
+        b.find(By.id(id)), value);
   }
 }

@@ -37,7 +37,8 @@ class SessionTouchScriptTest {
   void anActiveSessionIsToldAndItsInactivityTimerSlides() {
     session(NOW);
 
-    assertThat(touch(NOW + IDLE_MS - 1)).contains(new ActiveSession(voter.electionId(), "A", "sid-1", "192.0.2.1"));
+    assertThat(touch(NOW + IDLE_MS - 1)).as("told with when it was opened")
+        .contains(new ActiveSession(voter.electionId(), "A", "sid-1", "192.0.2.1", NOW - 5_000));
     assertThat(redis().hget(sessionKey, "a")).isEqualTo(Long.toString(NOW + IDLE_MS - 1));
     assertThat(redis().hget(sessionKey, "t")).as("its start stays").isEqualTo(Long.toString(NOW - 5_000));
     assertThat(redis().pttl(sessionKey)).isBetween(1L, IDLE_MS);
