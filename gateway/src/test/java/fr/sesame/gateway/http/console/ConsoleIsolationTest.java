@@ -41,6 +41,9 @@ class ConsoleIsolationTest {
   static String b;
   static String jobOfB;
   static String campaignOfB;
+  /** A member of B's team (invited, support), for the team's forms. */
+  static String memberOfB;
+  private static final String MEMBER = "membre.b@univ-test.fr";
 
   @BeforeAll
   static void elections() {
@@ -65,6 +68,9 @@ class ConsoleIsolationTest {
     assertThat(TestRedis.readUntil(gw.redisUrl, "*", () -> gw.http.get("/v1/admin/elections/" + b + "/campaigns/"
         + campaignOfB, TestGateway.ADMIN).json().getString("status"), s -> !"running".equals(s),
         java.time.Duration.ofSeconds(10), "B's campaign ended")).isNotEqualTo("running");
+    // an active member (an invited one cannot be unlocked), signed in once
+    ConsoleFixtures.agent(gw, new FormClient(gw.gateway.port()), MEMBER, b, "support");
+    memberOfB = ConsoleFixtures.invite(gw, MEMBER, b, "support").json().getString("staffId");
     // a locked voter in B: an unlock that went through would show
     for (int i = 0; i < 5; i++) {
       gw.login(b, "bruno", "0000000" + i, "email");
@@ -112,6 +118,10 @@ class ConsoleIsolationTest {
         form.put("channel", "email");
         form.put("from", "2026-11-30T00:00");
         form.put("to", "2026-12-31T23:59");
+        form.put("staff", memberOfB);
+        form.put("email", "nouveau.membre@univ-test.fr");
+        form.put("name", "Nouveau membre");
+        form.put("role", "support");
         String action = path + "?csrf=" + csrf;
         FormClient.Page page = browser.post(action, form);
         if (page.status() == 415) { // a file upload (the roll): the form as multipart, with a roll
@@ -138,6 +148,9 @@ class ConsoleIsolationTest {
     }
     state.add(gw.http.get("/v1/admin/elections/" + b + "/imports/" + jobOfB, TestGateway.ADMIN).body());
     state.add(gw.http.get("/v1/admin/elections/" + b + "/campaigns", TestGateway.ADMIN).body());
+    try (var redis = TestRedis.connect(gw.redisUrl)) { // the member's roles
+      state.add(redis.sync().hget("gw:{sf:" + memberOfB + "}", "r"));
+    }
     return state;
   }
 
@@ -171,6 +184,8 @@ class ConsoleIsolationTest {
     ConsoleFixtures.agent(gw, organiserOfB, "organisateur.b@univ-test.fr", b, "organiser");
     String csrf = organiserOfB.get("/console").csrf();
     for (ApiRouter.RouteEntry route : electionRoutes()) {
+      // the member back in B's team before each call (a removal by an earlier call would make the next a 404)
+      assertThat(ConsoleFixtures.invite(gw, MEMBER, b, "support").status()).isLessThan(300);
       FormClient.Page page = call(organiserOfB, csrf, route, b);
       assertThat(page.status()).as("B's organiser: " + route.method() + " " + route.path() + "\n" + page.body())
           .isNotEqualTo(404).isLessThan(500);
