@@ -293,7 +293,8 @@ public final class Gateway implements AutoCloseable {
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
-          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs));
+          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs,
+          new fr.sesame.gateway.audit.AuditJournal(auditStore)));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

@@ -18,6 +18,9 @@ public interface AuditStore {
   /** Events after {@code afterId} ("-" for the start), oldest first, at most {@code count}. */
   Future<List<Stored>> range(String electionId, String afterId, int count);
 
+  /** Events before {@code beforeId} ("+" for the end), newest first, at most {@code count} (XREVRANGE). */
+  Future<List<Stored>> before(String electionId, String beforeId, int count);
+
   /** Every writer's head. */
   Future<Map<String, String>> heads(String electionId);
 }

@@ -98,6 +98,8 @@ final class ConsoleElection {
       }
       m.put("votersHref", base + "/electeurs");
       m.put("auditHref", base + "/audit");
+      m.put("journalHref", base + "/journal");
+      m.put("alertsHref", base + "/alertes");
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
       m.put("mayImport", role.get() == StaffRole.ORGANISER);

@@ -23,17 +23,19 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleElection election;
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
+  private final ConsoleJournal journal;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
-                      fr.sesame.gateway.roll.RollImportJobs imports) {
+                      fr.sesame.gateway.roll.RollImportJobs imports, fr.sesame.gateway.audit.AuditJournal journal) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
+    this.journal = new ConsoleJournal(kit, journal);
   }
 
   @Override
@@ -42,5 +44,6 @@ public final class ConsolePages implements RouteGroup {
     election.mount(router, routes);
     voters.mount(router, routes);
     imports.mount(router, routes);
+    journal.mount(router, routes);
   }
 }

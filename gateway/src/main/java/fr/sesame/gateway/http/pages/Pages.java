@@ -35,7 +35,7 @@ public final class Pages {
     Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("").emptyStringIsFalse(true);
     for (String name : List.of("layout", "login", "channel", "code", "message", "console-login", "console-code",
         "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
-        "console-import-job")) {
+        "console-import-job", "console-journal", "console-alerts", "console-providers")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }
     for (String lang : LANGUAGES) {

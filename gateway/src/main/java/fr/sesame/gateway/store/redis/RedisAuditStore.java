@@ -38,13 +38,23 @@ public final class RedisAuditStore implements AuditStore {
   public Future<List<Stored>> range(String electionId, String afterId, int count) {
     Range.Boundary<String> lower = "-".equals(afterId) ? Range.Boundary.unbounded() : Range.Boundary.excluding(afterId);
     return redis.await(redis.commands().xrange(RedisKeys.audit(electionId), Range.from(lower, Range.Boundary.unbounded()),
-        Limit.from(count))).map(messages -> {
-          List<Stored> out = new ArrayList<>(messages.size());
-          for (StreamMessage<String, String> m : messages) {
-            out.add(new Stored(m.getId(), m.getBody().get("e"), m.getBody().get("h")));
-          }
-          return out;
-        });
+        Limit.from(count))).map(RedisAuditStore::stored);
+  }
+
+  @Override
+  public Future<List<Stored>> before(String electionId, String beforeId, int count) {
+    Range.Boundary<String> upper = "+".equals(beforeId) ? Range.Boundary.unbounded()
+        : Range.Boundary.excluding(beforeId);
+    return redis.await(redis.commands().xrevrange(RedisKeys.audit(electionId),
+        Range.from(Range.Boundary.unbounded(), upper), Limit.from(count))).map(RedisAuditStore::stored);
+  }
+
+  private static List<Stored> stored(List<StreamMessage<String, String>> messages) {
+    List<Stored> out = new ArrayList<>(messages.size());
+    for (StreamMessage<String, String> m : messages) {
+      out.add(new Stored(m.getId(), m.getBody().get("e"), m.getBody().get("h")));
+    }
+    return out;
   }
 
   @Override
