@@ -81,9 +81,19 @@ final class ConsoleElection {
       }
       m.put("colleges", colleges);
       m.put("total", Long.toString(t.total()));
-      List<Map<String, String>> hours = new ArrayList<>();
-      t.byHour().forEach((hour, n) -> hours.add(Map.of("hour", HOUR.format(java.time.Instant.ofEpochSecond(
-          hour * 3600).atZone(PARIS)), "count", Long.toString(n))));
+      // hour x college, from the hc:<hour>:<college> counters (hours before they were kept show their total only)
+      List<String> collegeIds = new ArrayList<>(e.get().colleges().keySet());
+      m.put("hourColleges", collegeIds);
+      List<Map<String, Object>> hours = new ArrayList<>();
+      t.byHour().forEach((hour, n) -> {
+        Map<String, Long> split = t.byHourAndCollege().getOrDefault(hour, Map.of());
+        List<String> cells = new ArrayList<>();
+        for (String c : collegeIds) {
+          cells.add(Long.toString(split.getOrDefault(c, 0L)));
+        }
+        hours.add(Map.of("hour", HOUR.format(java.time.Instant.ofEpochSecond(hour * 3600).atZone(PARIS)),
+            "cells", cells, "count", Long.toString(n)));
+      });
       m.put("hours", hours);
       m.put("hasHours", !hours.isEmpty());
       m.put("updated", kit.pages.text(lang, "c.updated", DateTimeFormatter.ofPattern("HH:mm:ss")
