@@ -42,6 +42,8 @@ final class ConsoleElection {
     routes.plain(router.get("/console/e/:election/audit"), "console-audit", kit.signedIn(this::auditCheck));
     routes.plain(router.get("/console/e/:election/emargements.csv"), "console-emargements",
         kit.signedIn(this::emargementCsv));
+    routes.plain(router.get("/console/e/:election/emargements.pdf"), "console-emargements-pdf",
+        kit.signedIn(this::emargementPdf));
   }
 
 
@@ -112,6 +114,7 @@ final class ConsoleElection {
       m.put("alertsHref", base + "/alertes");
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
+      m.put("pdfHref", base + "/emargements.pdf");
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");
       m.put("logoutAction", "/console/deconnexion");
@@ -150,12 +153,51 @@ final class ConsoleElection {
     }
     String electionId = ctx.pathParam("election");
     audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(kit.clock.instant(), "emargement.export",
-        who.actor(), ApiKeyAuth.client(ctx).ip(), "downloaded")).onSuccess(v -> {
+        who.actor(), ApiKeyAuth.client(ctx).ip(), "downloaded", "format", "csv")).onSuccess(v -> {
           ctx.response().setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
               .putHeader("Cache-Control", "no-store")
               .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".csv\"");
           emargements.csv(electionId, fr.sesame.gateway.http.ApiRouter.chunks(ctx))
               .onSuccess(x -> ctx.response().end()).onFailure(e -> ctx.response().reset());
         }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The émargement list as a PDF for the bureau (organiser, bureau, expert), its download audited under the person's
+   * id; drawn off the event loop into a temporary file, sent, then deleted.
+   */
+  private void emargementPdf(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = kit.overseer(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    java.time.Instant now = kit.clock.instant();
+    elections.find(electionId).onSuccess(e -> {
+      if (e.isEmpty()) {
+        kit.message(ctx, 404, lang, "c.noElectionTitle", List.of(kit.pages.text(lang, "c.noElection.1")), "/console",
+            kit.pages.text(lang, "cBackHome"));
+        return;
+      }
+      fr.sesame.gateway.auth.EmargementPdf.Texts texts = new fr.sesame.gateway.auth.EmargementPdf.Texts(
+          kit.pages.text(lang, "c.pdf.title"), kit.pages.text(lang, "c.pdf.generated"),
+          kit.pages.text(lang, "c.pdf.page"), kit.pages.text(lang, "c.pdf.totals"), kit.pages.text(lang, "c.pdf.total"),
+          kit.pages.text(lang, "c.pdf.empty"), List.of(kit.pages.text(lang, "cPdfIdentifier"),
+          kit.pages.text(lang, "cLastName"), kit.pages.text(lang, "cFirstName"), kit.pages.text(lang, "cCollege"),
+          kit.pages.text(lang, "cVotedAt"), kit.pages.text(lang, "cIp"), kit.pages.text(lang, "cSession")),
+          Locale.forLanguageTag(lang));
+      io.vertx.core.file.FileSystem fs = ctx.vertx().fileSystem();
+      audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(now, "emargement.export", who.actor(),
+              ApiKeyAuth.client(ctx).ip(), "downloaded", "format", "pdf"))
+          .compose(v -> fs.createTempFile("sesame-emargements-", ".pdf"))
+          .onFailure(ctx::fail)
+          .onSuccess(file -> emargements.pdf(electionId, () -> new fr.sesame.gateway.auth.EmargementPdf(texts,
+                  e.get().name(), now, PARIS), java.nio.file.Path.of(file), ctx.vertx())
+              .onFailure(err -> fs.delete(file).onComplete(x -> ctx.fail(err)))
+              .onSuccess(v -> ctx.response().putHeader("Content-Type", "application/pdf")
+                  .putHeader("Cache-Control", "no-store")
+                  .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".pdf\"")
+                  .sendFile(file).onComplete(x -> fs.delete(file))));
+    }).onFailure(ctx::fail);
   }
 }

@@ -186,4 +186,56 @@ class ConsoleOversightTest {
         .doesNotContain("id=\"alerts-empty\"");
     assertThat(bureau.get("/console/e/" + el + "/journal?type=alert.").body()).contains("alert.mass-lockout");
   }
+
+  /** GET as {@code b}'s browser, the body as bytes. */
+  static java.net.http.HttpResponse<byte[]> bytes(FormClient b, String path) throws Exception {
+    java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://localhost:" + gw.gateway.port() + path)).timeout(Duration.ofSeconds(20));
+    r.header("Cookie", String.join("; ", b.cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .toList()));
+    return java.net.http.HttpClient.newHttpClient().send(r.build(), java.net.http.HttpResponse.BodyHandlers
+        .ofByteArray());
+  }
+
+  @Test
+  void theBureauDownloadsTheListAsAPdfAndSeesTheTurnoutByHourAndCollege() throws Exception {
+    String el = gw.openElection();
+    String other = gw.openElection();
+    FormClient bureau = staff("bureau.pdf@univ-test.fr", el, "bureau");
+    FormClient support = staff("support.pdf@univ-test.fr", el, "support");
+    gw.clock.advance(Duration.ofMinutes(7));
+    for (String[] v : new String[][] {{"emma", "15/06/1990", "emma.robert@univ-test.fr"},
+        {"chloe", "4321", "chloe.bernard@univ-test.fr"}}) {
+      String token = gw.fullLogin(el, v[0], v[1], "email", v[2]);
+      assertThat(gw.http.post("/v1/elections/" + el + "/emargements", TestGateway.PLATFORM,
+          new JsonObject().put("sessionToken", token)).status()).isEqualTo(201);
+    }
+
+    FormClient.Page page = bureau.get("/console/e/" + el);
+    assertThat(page.body()).contains("href=\"/console/e/" + el + "/emargements.pdf\"");
+    Matcher table = Pattern.compile("<table id=\"turnout-hours\">(.*?)</table>", Pattern.DOTALL).matcher(page.body());
+    assertThat(table.find()).isTrue();
+    assertThat(table.group(1)).contains("<th scope=\"col\">externes</th>", "<th scope=\"col\">personnels</th>")
+        .containsPattern("<th scope=\"row\">01/12 10h</th>(<td>[01]</td>)+<td>2</td>");
+
+    java.net.http.HttpResponse<byte[]> pdf = bytes(bureau, "/console/e/" + el + "/emargements.pdf");
+    assertThat(pdf.statusCode()).isEqualTo(200);
+    assertThat(pdf.headers().firstValue("Content-Type")).hasValue("application/pdf");
+    assertThat(pdf.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+    String text;
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+      text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+    }
+    assertThat(text).contains("Liste d’émargement — Test election", "Page 1 sur 1", "Total : 2")
+        .containsPattern("emma Robert Emma externes 01/12/2026 1[01]:[0-9:]+ ")
+        .containsPattern("chloe Bernard Chloé personnels ")
+        .contains("externes 1", "personnels 1");
+    assertThat(bytes(support, "/console/e/" + el + "/emargements.pdf").statusCode()).isEqualTo(403);
+    assertThat(bytes(bureau, "/console/e/" + other + "/emargements.pdf").statusCode()).isEqualTo(404);
+    io.vertx.core.json.JsonObject export = gw.http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body()
+        .lines().filter(l -> !l.isBlank()).map(l -> new JsonObject(l).getJsonObject("event"))
+        .filter(e -> "emargement.export".equals(e.getString("type"))).reduce((a, b) -> b).orElseThrow();
+    assertThat(export.getJsonObject("d").getString("format")).isEqualTo("pdf");
+    assertThat(export.getString("actor")).startsWith("staff:");
+  }
 }
