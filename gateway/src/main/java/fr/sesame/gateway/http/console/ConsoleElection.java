@@ -112,6 +112,7 @@ final class ConsoleElection {
       m.put("auditHref", base + "/audit");
       m.put("journalHref", base + "/journal");
       m.put("alertsHref", base + "/alertes");
+      m.put("providersHref", base + "/fournisseurs");
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
       m.put("pdfHref", base + "/emargements.pdf");

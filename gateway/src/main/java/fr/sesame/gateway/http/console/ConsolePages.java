@@ -24,18 +24,21 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
   private final ConsoleJournal journal;
+  private final ConsoleProviders providers;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
-                      fr.sesame.gateway.roll.RollImportJobs imports, fr.sesame.gateway.audit.AuditJournal journal) {
+                      fr.sesame.gateway.roll.RollImportJobs imports, fr.sesame.gateway.audit.AuditJournal journal,
+                      fr.sesame.gateway.health.ProviderHealth providers) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
     this.journal = new ConsoleJournal(kit, journal);
+    this.providers = new ConsoleProviders(kit, providers);
   }
 
   @Override
@@ -45,5 +48,6 @@ public final class ConsolePages implements RouteGroup {
     voters.mount(router, routes);
     imports.mount(router, routes);
     journal.mount(router, routes);
+    providers.mount(router, routes);
   }
 }

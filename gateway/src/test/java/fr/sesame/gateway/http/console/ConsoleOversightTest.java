@@ -33,10 +33,16 @@ class ConsoleOversightTest {
 
   /** Invites, activates and logs in a staff member of {@code el}. */
   static FormClient staff(String email, String el, String role) {
+    return staff(email, el, role, gw, e -> ConsoleFixtures.invitationToken(gw, e));
+  }
+
+  /** Invites, activates and logs in a staff member of {@code el} on {@code gw}, the invitation read by {@code token}. */
+  static FormClient staff(String email, String el, String role, TestGateway gw,
+                          java.util.function.UnaryOperator<String> invitationToken) {
     FormClient b = new FormClient(gw.gateway.port());
     assertThat(ConsoleFixtures.invite(gw, email, el, role).status()).isEqualTo(201);
     FormClient a = new FormClient(gw.gateway.port());
-    String token = ConsoleFixtures.invitationToken(gw, email);
+    String token = invitationToken.apply(email);
     FormClient.Page form = a.get("/console/invitation/" + token);
     a.post("/console/invitation/" + token, Map.of("csrf", form.csrf(), "password", "Scrutin-Secret-2026", "confirm",
         "Scrutin-Secret-2026"));
