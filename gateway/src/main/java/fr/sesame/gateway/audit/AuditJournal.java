@@ -20,6 +20,8 @@ import java.util.Map;
  * {@value #PAGE} matching events or has examined {@value #SCAN}: a filter that matches rarely gives a short page with
  * a cursor to go on, never a read of the whole stream. The time filter reads each event's own time; events are written
  * in time order give or take the clocks of several gateways, so an older page stops {@link #SKEW} before the start.
+ * The alerts are read the same way from their own index (the {@code alert.*} events again, under the same ids), so
+ * an alert of the first hour is found without reading the logins since.
  */
 public final class AuditJournal {
   public static final int PAGE = 50;
@@ -58,15 +60,38 @@ public final class AuditJournal {
 
   /** The page of events before {@code before} ("+" for the newest). */
   public Future<Page> older(String electionId, Filter filter, String before) {
-    List<Entry> found = new ArrayList<>();
-    return back(electionId, filter, before, found, 0).map(r -> new Page(found, r.cursor,
-        "+".equals(before) ? null : found.isEmpty() ? before : found.get(0).id(), r.examined));
+    return older((c, n) -> store.before(electionId, c, n), filter, before);
   }
 
   /** The page of events after {@code after}, shown newest first. */
   public Future<Page> newer(String electionId, Filter filter, String after) {
+    return newer((c, n) -> store.range(electionId, c, n), filter, after);
+  }
+
+  /** The page of alerts ({@code alert.*} events, read from their own index) before {@code before} ("+"). */
+  public Future<Page> olderAlerts(String electionId, String before) {
+    return older((c, n) -> store.alertsBefore(electionId, c, n), Filter.NONE, before);
+  }
+
+  /** The page of alerts after {@code after}, shown newest first. */
+  public Future<Page> newerAlerts(String electionId, String after) {
+    return newer((c, n) -> store.alertsAfter(electionId, c, n), Filter.NONE, after);
+  }
+
+  /** Events from a cursor, at most {@code count}, in the direction of the read. */
+  private interface Source {
+    Future<List<AuditStore.Stored>> read(String cursor, int count);
+  }
+
+  private Future<Page> older(Source source, Filter filter, String before) {
     List<Entry> found = new ArrayList<>();
-    return forward(electionId, filter, after, found, 0).map(r -> {
+    return back(source, filter, before, found, 0).map(r -> new Page(found, r.cursor,
+        "+".equals(before) ? null : found.isEmpty() ? before : found.get(0).id(), r.examined));
+  }
+
+  private Future<Page> newer(Source source, Filter filter, String after) {
+    List<Entry> found = new ArrayList<>();
+    return forward(source, filter, after, found, 0).map(r -> {
       Collections.reverse(found);
       return new Page(found, found.isEmpty() ? after : found.get(found.size() - 1).id(), r.cursor, r.examined);
     });
@@ -74,8 +99,8 @@ public final class AuditJournal {
 
   private record Scan(String cursor, int examined) {}
 
-  private Future<Scan> back(String electionId, Filter filter, String before, List<Entry> found, int examined) {
-    return store.before(electionId, before, BATCH).compose(batch -> {
+  private Future<Scan> back(Source source, Filter filter, String before, List<Entry> found, int examined) {
+    return source.read(before, BATCH).compose(batch -> {
       int seen = examined;
       for (AuditStore.Stored s : batch) {
         seen++;
@@ -94,12 +119,12 @@ public final class AuditJournal {
         return Future.succeededFuture(new Scan(null, seen));
       }
       String last = batch.get(batch.size() - 1).id();
-      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen)) : back(electionId, filter, last, found, seen);
+      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen)) : back(source, filter, last, found, seen);
     });
   }
 
-  private Future<Scan> forward(String electionId, Filter filter, String after, List<Entry> found, int examined) {
-    return store.range(electionId, after, BATCH).compose(batch -> {
+  private Future<Scan> forward(Source source, Filter filter, String after, List<Entry> found, int examined) {
+    return source.read(after, BATCH).compose(batch -> {
       int seen = examined;
       for (AuditStore.Stored s : batch) {
         seen++;
@@ -118,7 +143,7 @@ public final class AuditJournal {
         return Future.succeededFuture(new Scan(null, seen));
       }
       String last = batch.get(batch.size() - 1).id();
-      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen)) : forward(electionId, filter, last, found, seen);
+      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen)) : forward(source, filter, last, found, seen);
     });
   }
 

@@ -116,7 +116,10 @@ final class ConsoleJournal {
           kit.pages.text(lang, "c.alertsTitle"));
       return;
     }
-    page(ctx, electionId, new AuditJournal.Filter("alert.", null, null, null)).onSuccess(p -> {
+    String before = ctx.request().getParam("before");
+    String after = ctx.request().getParam("after");
+    (after != null ? journal.newerAlerts(electionId, after)
+        : journal.olderAlerts(electionId, before == null ? "+" : before)).onSuccess(p -> {
       Map<String, Object> m = kit.model(ctx);
       List<Map<String, String>> rows = new ArrayList<>();
       for (AuditJournal.Entry e : p.entries()) {
