@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -25,8 +26,9 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
  * was generated, one line per émargement (the columns of the CSV), the totals by college, "page n of N" on each page.
  * The font is Helvetica (a standard 14 font, WinAnsiEncoding: French accents, œ, €, ’), not embedded: the list is read
  * and printed, not sent to a print service; a character it cannot encode is drawn as '?', so no name is refused.
- * The document keeps its page streams in a temporary file, so a long list stays bounded in memory. Blocking: use it
- * off the event loop, from one thread at a time.
+ * The document keeps its page streams in memory up to 8 MiB, then in a temporary file in the directory it is given
+ * (one only the gateway can read), so a long list stays bounded in memory. Blocking: use it off the event loop, from
+ * one thread at a time.
  */
 public final class EmargementPdf implements AutoCloseable {
   /**
@@ -40,6 +42,7 @@ public final class EmargementPdf implements AutoCloseable {
                       List<String> headers, Locale locale) {}
 
   private static final PDRectangle SIZE = new PDRectangle(PDRectangle.A4.getHeight(), PDRectangle.A4.getWidth());
+  private static final long IN_MEMORY = 8L << 20;
   private static final float MARGIN = 30;
   private static final float FONT = 8;
   private static final float LEADING = 11;
@@ -51,7 +54,7 @@ public final class EmargementPdf implements AutoCloseable {
   private final String election;
   private final Instant generatedAt;
   private final ZoneId zone;
-  private final PDDocument doc = new PDDocument(IOUtils.createTempFileOnlyStreamCache());
+  private final PDDocument doc;
   private final Map<String, Long> byCollege = new TreeMap<>();
   private final BitSet drawable = new BitSet(65536);
   private final BitSet checked = new BitSet(65536);
@@ -59,7 +62,19 @@ public final class EmargementPdf implements AutoCloseable {
   private float y;
   private long count;
 
-  public EmargementPdf(Texts texts, String election, Instant generatedAt, ZoneId zone) {
+  /**
+   * @param workDir where the document's streams go beyond 8 MiB in memory (a directory only the gateway reads;
+   *                null: memory only)
+   */
+  public EmargementPdf(Texts texts, String election, Instant generatedAt, ZoneId zone, Path workDir) {
+    this(texts, election, generatedAt, zone, workDir, IN_MEMORY);
+  }
+
+  /** @param inMemory how much of the streams stays in memory (0: all in the work directory) */
+  EmargementPdf(Texts texts, String election, Instant generatedAt, ZoneId zone, Path workDir, long inMemory) {
+    this.doc = new PDDocument(workDir == null ? IOUtils.createMemoryOnlyStreamCache()
+        : (inMemory == 0 ? MemoryUsageSetting.setupTempFileOnly() : MemoryUsageSetting.setupMixed(inMemory))
+            .setTempDir(workDir.toFile()).streamCache);
     this.texts = texts;
     this.election = election;
     this.generatedAt = generatedAt;

@@ -34,7 +34,7 @@ class EmargementPdfTest {
   @Test
   void aLongListHasALinePerEmargementTotalsByCollegeAndNumberedPages() throws Exception {
     Path file = dir.resolve("list.pdf");
-    try (EmargementPdf pdf = new EmargementPdf(FR, "Élections du CA", AT, ZoneId.of("Europe/Paris"))) {
+    try (EmargementPdf pdf = new EmargementPdf(FR, "Élections du CA", AT, ZoneId.of("Europe/Paris"), dir)) {
       for (int page = 0; page < 3; page++) { // three pages of the list, as EmargementList gives them
         List<EmargementList.Row> rows = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
@@ -64,10 +64,31 @@ class EmargementPdfTest {
   @Test
   void anEmptyListSaysSo() throws Exception {
     Path file = dir.resolve("empty.pdf");
-    try (EmargementPdf pdf = new EmargementPdf(FR, "Scrutin", AT, ZoneId.of("Europe/Paris"))) {
+    try (EmargementPdf pdf = new EmargementPdf(FR, "Scrutin", AT, ZoneId.of("Europe/Paris"), null)) {
       pdf.finish(file);
     }
     assertThat(Files.size(file)).isPositive();
     assertThat(text(file)).contains("Aucun émargement.", "Total : 0", "Page 1 sur 1");
+  }
+
+  @Test
+  void beyondItsMemoryTheDocumentKeepsItsStreamsInTheWorkDirectoryAndLeavesNothingThere() throws Exception {
+    Path work = Files.createDirectory(dir.resolve("work"));
+    Path file = dir.resolve("spilled.pdf");
+    try (EmargementPdf pdf = new EmargementPdf(FR, "Scrutin", AT, ZoneId.of("Europe/Paris"), work, 0)) {
+      List<EmargementList.Row> rows = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        rows.add(new EmargementList.Row("v" + i, "Dupont", "Zoé", "A", AT, "192.0.2.1", "sid-" + i));
+      }
+      pdf.add(rows);
+      try (var files = Files.list(work)) {
+        assertThat(files.count()).as("the scratch file").isPositive();
+      }
+      pdf.finish(file);
+    }
+    try (var files = Files.list(work)) {
+      assertThat(files.toList()).as("removed on close").isEmpty();
+    }
+    assertThat(text(file)).contains("v299 Dupont Zoé A", "Total : 300");
   }
 }

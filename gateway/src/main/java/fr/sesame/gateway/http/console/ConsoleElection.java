@@ -165,7 +165,8 @@ final class ConsoleElection {
 
   /**
    * The émargement list as a PDF for the bureau (organiser, bureau, expert), its download audited under the person's
-   * id; drawn off the event loop into a temporary file, sent, then deleted.
+   * id; drawn off the event loop (its streams beyond 8 MiB in a temporary directory of mode 0700), saved there, sent,
+   * then deleted.
    */
   private void emargementPdf(RoutingContext ctx, StaffService.Staff who, String lang) {
     Optional<StaffRole> role = kit.overseer(ctx, who, lang);
@@ -190,15 +191,19 @@ final class ConsoleElection {
       io.vertx.core.file.FileSystem fs = ctx.vertx().fileSystem();
       audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(now, "emargement.export", who.actor(),
               ApiKeyAuth.client(ctx).ip(), "downloaded", "format", "pdf"))
-          .compose(v -> fs.createTempFile("sesame-emargements-", ".pdf"))
+          // a directory of its own, mode 0700: the list holds names; deleted once sent (or failed)
+          .compose(v -> fs.createTempDirectory("sesame-emargements-", "rwx------"))
           .onFailure(ctx::fail)
-          .onSuccess(file -> emargements.pdf(electionId, () -> new fr.sesame.gateway.auth.EmargementPdf(texts,
-                  e.get().name(), now, PARIS), java.nio.file.Path.of(file), ctx.vertx())
-              .onFailure(err -> fs.delete(file).onComplete(x -> ctx.fail(err)))
-              .onSuccess(v -> ctx.response().putHeader("Content-Type", "application/pdf")
-                  .putHeader("Cache-Control", "no-store")
-                  .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".pdf\"")
-                  .sendFile(file).onComplete(x -> fs.delete(file))));
+          .onSuccess(dir -> {
+            String file = java.nio.file.Path.of(dir, "emargements.pdf").toString();
+            emargements.pdf(electionId, () -> new fr.sesame.gateway.auth.EmargementPdf(texts, e.get().name(), now,
+                    PARIS, java.nio.file.Path.of(dir)), java.nio.file.Path.of(file), ctx.vertx())
+                .onFailure(err -> fs.deleteRecursive(dir).onComplete(x -> ctx.fail(err)))
+                .onSuccess(v -> ctx.response().putHeader("Content-Type", "application/pdf")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".pdf\"")
+                    .sendFile(file).onComplete(x -> fs.deleteRecursive(dir)));
+          });
     }).onFailure(ctx::fail);
   }
 }

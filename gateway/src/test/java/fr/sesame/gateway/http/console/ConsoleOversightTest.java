@@ -236,6 +236,12 @@ class ConsoleOversightTest {
         .containsPattern("emma Robert Emma externes 01/12/2026 1[01]:[0-9:]+ ")
         .containsPattern("chloe Bernard Chloé personnels ")
         .contains("externes 1", "personnels 1");
+    java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+    long until = System.nanoTime() + 5_000_000_000L;
+    while (leftovers(tmp) > 0 && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertThat(leftovers(tmp)).as("the export's directory deleted once sent").isZero();
     assertThat(bytes(support, "/console/e/" + el + "/emargements.pdf").statusCode()).isEqualTo(403);
     assertThat(bytes(bureau, "/console/e/" + other + "/emargements.pdf").statusCode()).isEqualTo(404);
     io.vertx.core.json.JsonObject export = gw.http.get("/v1/admin/elections/" + el + "/audit", TestGateway.ADMIN).body()
@@ -243,5 +249,11 @@ class ConsoleOversightTest {
         .filter(e -> "emargement.export".equals(e.getString("type"))).reduce((a, b) -> b).orElseThrow();
     assertThat(export.getJsonObject("d").getString("format")).isEqualTo("pdf");
     assertThat(export.getString("actor")).startsWith("staff:");
+  }
+
+  private static long leftovers(java.nio.file.Path tmp) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(tmp)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("sesame-emargements-")).count();
+    }
   }
 }
