@@ -78,6 +78,11 @@ public final class AuditJournal {
     return newer((c, n) -> store.alertsAfter(electionId, c, n), Filter.NONE, after);
   }
 
+  /** The election's last alert, if any (one read of the alerts' index). */
+  public Future<java.util.Optional<Entry>> latestAlert(String electionId) {
+    return store.alertsBefore(electionId, "+", 1).map(l -> l.stream().findFirst().map(AuditJournal::entry));
+  }
+
   /** Events from a cursor, at most {@code count}, in the direction of the read. */
   private interface Source {
     Future<List<AuditStore.Stored>> read(String cursor, int count);

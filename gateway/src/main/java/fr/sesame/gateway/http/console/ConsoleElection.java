@@ -27,8 +27,11 @@ final class ConsoleElection {
   private final fr.sesame.gateway.audit.AuditVerifier verifier;
   private final fr.sesame.gateway.auth.EmargementList emargements;
   private final fr.sesame.gateway.audit.AuditTrail audit;
+  private final fr.sesame.gateway.audit.AuditJournal journal;
 
-  ConsoleElection(ConsoleKit kit, fr.sesame.gateway.election.ElectionService elections, fr.sesame.gateway.election.TurnoutService turnout, fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements, fr.sesame.gateway.audit.AuditTrail audit) {
+  ConsoleElection(ConsoleKit kit, fr.sesame.gateway.election.ElectionService elections, fr.sesame.gateway.election.TurnoutService turnout, fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements, fr.sesame.gateway.audit.AuditTrail audit,
+                  fr.sesame.gateway.audit.AuditJournal journal) {
+    this.journal = journal;
     this.kit = kit;
     this.elections = elections;
     this.turnout = turnout;
@@ -55,9 +58,12 @@ final class ConsoleElection {
       return;
     }
     String electionId = ctx.pathParam("election");
-    Future.all(elections.find(electionId), turnout.turnout(electionId)).onSuccess(cf -> {
+    boolean overseer = role.get() != StaffRole.SUPPORT;
+    Future.all(elections.find(electionId), turnout.turnout(electionId), overseer ? journal.latestAlert(electionId)
+        : Future.succeededFuture(Optional.<fr.sesame.gateway.audit.AuditJournal.Entry>empty())).onSuccess(cf -> {
       Optional<fr.sesame.gateway.domain.Election> e = cf.resultAt(0);
       fr.sesame.gateway.election.TurnoutService.Turnout t = cf.resultAt(1);
+      Optional<fr.sesame.gateway.audit.AuditJournal.Entry> alert = cf.resultAt(2);
       if (e.isEmpty()) {
         kit.message(ctx, 404, lang, "c.noElectionTitle", List.of(kit.pages.text(lang, "c.noElection.1")), "/console",
             kit.pages.text(lang, "cBackHome"));
@@ -113,6 +119,8 @@ final class ConsoleElection {
       m.put("journalHref", base + "/journal");
       m.put("alertsHref", base + "/alertes");
       m.put("providersHref", base + "/fournisseurs");
+      alert.ifPresent(a -> m.put("latestAlert", kit.pages.text(lang, "c.latestAlert", ConsoleJournal.when(a.at()),
+          ConsoleJournal.alertText(kit, a, lang))));
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
       m.put("pdfHref", base + "/emargements.pdf");

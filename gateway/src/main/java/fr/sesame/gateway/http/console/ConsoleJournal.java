@@ -123,7 +123,7 @@ final class ConsoleJournal {
       Map<String, Object> m = kit.model(ctx);
       List<Map<String, String>> rows = new ArrayList<>();
       for (AuditJournal.Entry e : p.entries()) {
-        rows.add(Map.of("id", e.id(), "at", when(e.at()), "what", alertText(e, lang)));
+        rows.add(Map.of("id", e.id(), "at", when(e.at()), "what", alertText(kit, e, lang)));
       }
       m.put("alerts", rows);
       m.put("hasAlerts", !rows.isEmpty());
@@ -195,7 +195,7 @@ final class ConsoleJournal {
     return out.append(cursor).append('=').append(value).toString();
   }
 
-  private static String when(Instant at) {
+  static String when(Instant at) {
     return at == null ? "?" : WHEN.format(at.atZone(PARIS));
   }
 
@@ -205,7 +205,8 @@ final class ConsoleJournal {
     return out.toString();
   }
 
-  private String alertText(AuditJournal.Entry e, String lang) {
+  /** What an alert says, in {@code lang}. */
+  static String alertText(ConsoleKit kit, AuditJournal.Entry e, String lang) {
     if ("alert.mass-lockout".equals(e.type())) {
       Object minute = e.details().get("minute");
       String at = "?";

@@ -34,7 +34,7 @@ public final class ConsolePages implements RouteGroup {
                       fr.sesame.gateway.health.ProviderHealth providers) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
-    this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
+    this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit, journal);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
     this.journal = new ConsoleJournal(kit, journal);

@@ -180,12 +180,14 @@ class ConsoleOversightTest {
     String el = gw.openElection();
     FormClient bureau = staff("bureau.alerts@univ-test.fr", el, "bureau");
     assertThat(bureau.get("/console/e/" + el + "/alertes").body()).contains("id=\"alerts-empty\"");
+    assertThat(bureau.get("/console/e/" + el).body()).doesNotContain("latest-alert");
     gw.clock.advance(Duration.ofMinutes(1));
     for (String v : List.of("alice", "bruno", "chloe")) { // the third lock of the minute: over 2
       fail(el, v, 5);
     }
     FormClient.Page election = bureau.get("/console/e/" + el);
-    assertThat(election.body()).contains("href=\"/console/e/" + el + "/alertes\"");
+    assertThat(election.body()).contains("href=\"/console/e/" + el + "/alertes\"")
+        .containsPattern("id=\"latest-alert\">Dernière alerte, le [0-9/: ]+ : Verrouillages en masse : 3 comptes");
     FormClient.Page alerts = bureau.get("/console/e/" + el + "/alertes");
     assertThat(alerts.status()).isEqualTo(200);
     assertThat(alerts.body()).contains("Verrouillages en masse : 3 comptes verrouillés", "seuil : 2")
