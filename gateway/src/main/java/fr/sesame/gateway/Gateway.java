@@ -317,7 +317,8 @@ public final class Gateway implements AutoCloseable {
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
           new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs, campaigns,
-          definitions));
+          definitions, new fr.sesame.gateway.audit.AuditJournal(auditStore), new fr.sesame.gateway.health.ProviderHealth(
+              notifier instanceof fr.sesame.channels.config.ChannelsNotifier c ? c.chains() : Map.of(), registry)));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

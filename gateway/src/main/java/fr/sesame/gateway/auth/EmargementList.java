@@ -14,8 +14,8 @@ import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 
 /**
- * The émargement list for organisers, as CSV ({@link #HEADER}), read page by page: each voter who voted with
- * the identity decrypted from the roll, when, from which IP and session.
+ * The émargement list for organisers, as CSV ({@link #HEADER}) or as a PDF for the bureau ({@link EmargementPdf}),
+ * read page by page: each voter who voted with the identity decrypted from the roll, when, from which IP and session.
  */
 public final class EmargementList {
   /** The CSV header line (without its CRLF). */
@@ -29,31 +29,64 @@ public final class EmargementList {
     this.cipher = cipher;
   }
 
+  /** One émargement: the identity decrypted from the roll, when, from which IP and session. */
+  public record Row(String identifier, String lastName, String firstName, String college, Instant votedAt,
+                    String ip, String sessionId) {}
+
   /** Writes the header and every line through {@code sink} (one chunk per page). */
   public Future<Void> csv(String electionId, Function<String, Future<Void>> sink) {
-    return sink.apply(HEADER + "\r\n").compose(v -> page(electionId, "0", sink));
+    return sink.apply(HEADER + "\r\n").compose(v -> rows(electionId, rows -> {
+      StringBuilder out = new StringBuilder();
+      for (Row r : rows) {
+        // what came from the roll is neutralised: a name such as =HYPERLINK(...) must not run when the list is
+        // opened in a spreadsheet (the identifier, names and college; the rest is the gateway's own)
+        out.append(CSVFormat.RFC4180.format(safe(r.identifier()), safe(r.lastName()), safe(r.firstName()),
+            safe(r.college()), r.votedAt().toString(), r.ip(), r.sessionId())).append("\r\n");
+      }
+      return sink.apply(out.toString());
+    }));
   }
 
-  private Future<Void> page(String electionId, String cursor, Function<String, Future<Void>> sink) {
+  /**
+   * Draws every émargement into {@code pdf} and saves it to {@code out}, the drawing off the event loop (one page of
+   * {@value #PAGE} at a time: only that page is in memory, the document's streams go to a temporary file).
+   */
+  public Future<Void> pdf(String electionId, java.util.function.Supplier<EmargementPdf> make, java.nio.file.Path out,
+                          io.vertx.core.Vertx vertx) {
+    return vertx.executeBlocking(make::get).compose(pdf -> rows(electionId, rows -> vertx.<Void>executeBlocking(() -> {
+      pdf.add(rows);
+      return null;
+    })).compose(v -> vertx.<Void>executeBlocking(() -> {
+      pdf.finish(out);
+      return null;
+    })).eventually(() -> vertx.<Void>executeBlocking(() -> {
+      pdf.close();
+      return null;
+    })));
+  }
+
+  /** Every émargement, a page at a time through {@code sink}, each page written before the next is read. */
+  public Future<Void> rows(String electionId, Function<List<Row>, Future<Void>> sink) {
+    return page(electionId, "0", sink);
+  }
+
+  private Future<Void> page(String electionId, String cursor, Function<List<Row>, Future<Void>> sink) {
     return emargements.page(electionId, cursor, PAGE).compose(page -> {
       List<String> pseudonyms = new ArrayList<>(page.entries().keySet());
       return emargements.identities(pseudonyms).compose(identities -> {
-        StringBuilder out = new StringBuilder();
+        List<Row> rows = new ArrayList<>(pseudonyms.size());
         int i = 0;
         for (Map.Entry<String, String> e : page.entries().entrySet()) {
           String enc = identities.get(i++);
           JsonObject who = enc == null ? new JsonObject()
               : new JsonObject(cipher.decrypt(enc, CipherContext.voter(e.getKey(), VoterField.IDENTITY)));
           JsonObject rec = new JsonObject(e.getValue());
-          // what came from the roll is neutralised: a name such as =HYPERLINK(...) must not run when the list is
-          // opened in a spreadsheet (the identifier, names and college; the rest is the gateway's own)
-          out.append(CSVFormat.RFC4180.format(safe(who.getString("i", "")), safe(who.getString("l", "")),
-              safe(who.getString("f", "")), safe(rec.getString("c", "")),
-              Instant.ofEpochMilli(rec.getLong("t")).toString(), rec.getString("ip", ""),
-              rec.getString("sid", ""))).append("\r\n");
+          rows.add(new Row(who.getString("i", ""), who.getString("l", ""), who.getString("f", ""),
+              rec.getString("c", ""), Instant.ofEpochMilli(rec.getLong("t")), rec.getString("ip", ""),
+              rec.getString("sid", "")));
         }
-        return sink.apply(out.toString()).compose(v -> "0".equals(page.cursor()) ? Future.succeededFuture()
-            : page(electionId, page.cursor(), sink));
+        return (rows.isEmpty() ? Future.<Void>succeededFuture() : sink.apply(rows))
+            .compose(v -> "0".equals(page.cursor()) ? Future.succeededFuture() : page(electionId, page.cursor(), sink));
       });
     });
   }

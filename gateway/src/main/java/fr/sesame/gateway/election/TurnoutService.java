@@ -11,10 +11,11 @@ public final class TurnoutService {
     this.emargements = emargements;
   }
 
-  /** In all, by college, by epoch hour (hours since 1970, UTC). */
-  public record Turnout(long total, java.util.Map<String, Long> byCollege, java.util.Map<Long, Long> byHour) {}
+  /** In all, by college, by epoch hour (hours since 1970, UTC), by epoch hour then college. */
+  public record Turnout(long total, java.util.Map<String, Long> byCollege, java.util.Map<Long, Long> byHour,
+                        java.util.Map<Long, java.util.Map<String, Long>> byHourAndCollege) {}
 
   public Future<Turnout> turnout(String electionId) {
-    return emargements.turnout(electionId).map(t -> new Turnout(t.total(), t.byCollege(), t.byHour()));
+    return emargements.turnout(electionId).map(t -> new Turnout(t.total(), t.byCollege(), t.byHour(), t.byHourAndCollege()));
   }
 }

@@ -18,6 +18,15 @@ public interface AuditStore {
   /** Events after {@code afterId} ("-" for the start), oldest first, at most {@code count}. */
   Future<List<Stored>> range(String electionId, String afterId, int count);
 
+  /** Events before {@code beforeId} ("+" for the end), newest first, at most {@code count} (XREVRANGE). */
+  Future<List<Stored>> before(String electionId, String beforeId, int count);
+
+  /** Like {@link #range}, among the {@code alert.*} events only (same ids as in the whole trail). */
+  Future<List<Stored>> alertsAfter(String electionId, String afterId, int count);
+
+  /** Like {@link #before}, among the {@code alert.*} events only (same ids as in the whole trail). */
+  Future<List<Stored>> alertsBefore(String electionId, String beforeId, int count);
+
   /** Every writer's head. */
   Future<Map<String, String>> heads(String electionId);
 }

@@ -26,8 +26,10 @@ public interface EmargementStore {
   /**
    * The turnout, from counters kept with each émargement: in all, by college, by hour.
    * @param byHour émargements by epoch hour (hours since 1970, UTC)
+   * @param byHourAndCollege émargements by epoch hour, then by college
    */
-  record Turnout(long total, java.util.Map<String, Long> byCollege, java.util.Map<Long, Long> byHour) {}
+  record Turnout(long total, java.util.Map<String, Long> byCollege, java.util.Map<Long, Long> byHour,
+                 java.util.Map<Long, java.util.Map<String, Long>> byHourAndCollege) {}
 
   Future<Turnout> turnout(String electionId);
 

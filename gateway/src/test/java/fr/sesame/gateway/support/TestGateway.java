@@ -203,6 +203,22 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     }
   }
 
+  /** {@link #isolated()} whose notifications go through {@code notifiers} (real providers pointed at fakes). */
+  public static TestGateway isolated(Gateway.NotifierFactory notifiers) {
+    fr.sesame.testkit.LocalRedis own = fr.sesame.testkit.LocalRedis.start();
+    try {
+      TestGateway gw = new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, notifiers,
+          new RedisConfig(own.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+          fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
+          LockoutConfig.DEFAULTS);
+      gw.after = own::close;
+      return gw;
+    } catch (RuntimeException e) {
+      own.close();
+      throw e;
+    }
+  }
+
   /** {@link #isolated(LockoutConfig)} with the default lockout. */
   public static TestGateway isolated() {
     return isolated(LockoutConfig.DEFAULTS);

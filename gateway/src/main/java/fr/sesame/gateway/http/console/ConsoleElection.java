@@ -27,8 +27,11 @@ final class ConsoleElection {
   private final fr.sesame.gateway.audit.AuditVerifier verifier;
   private final fr.sesame.gateway.auth.EmargementList emargements;
   private final fr.sesame.gateway.audit.AuditTrail audit;
+  private final fr.sesame.gateway.audit.AuditJournal journal;
 
-  ConsoleElection(ConsoleKit kit, fr.sesame.gateway.election.ElectionService elections, fr.sesame.gateway.election.TurnoutService turnout, fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements, fr.sesame.gateway.audit.AuditTrail audit) {
+  ConsoleElection(ConsoleKit kit, fr.sesame.gateway.election.ElectionService elections, fr.sesame.gateway.election.TurnoutService turnout, fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements, fr.sesame.gateway.audit.AuditTrail audit,
+                  fr.sesame.gateway.audit.AuditJournal journal) {
+    this.journal = journal;
     this.kit = kit;
     this.elections = elections;
     this.turnout = turnout;
@@ -42,6 +45,8 @@ final class ConsoleElection {
     routes.plain(router.get("/console/e/:election/audit"), "console-audit", kit.signedIn(this::auditCheck));
     routes.plain(router.get("/console/e/:election/emargements.csv"), "console-emargements",
         kit.signedIn(this::emargementCsv));
+    routes.plain(router.get("/console/e/:election/emargements.pdf"), "console-emargements-pdf",
+        kit.signedIn(this::emargementPdf));
   }
 
 
@@ -53,9 +58,12 @@ final class ConsoleElection {
       return;
     }
     String electionId = ctx.pathParam("election");
-    Future.all(elections.find(electionId), turnout.turnout(electionId)).onSuccess(cf -> {
+    boolean overseer = role.get() != StaffRole.SUPPORT;
+    Future.all(elections.find(electionId), turnout.turnout(electionId), overseer ? journal.latestAlert(electionId)
+        : Future.succeededFuture(Optional.<fr.sesame.gateway.audit.AuditJournal.Entry>empty())).onSuccess(cf -> {
       Optional<fr.sesame.gateway.domain.Election> e = cf.resultAt(0);
       fr.sesame.gateway.election.TurnoutService.Turnout t = cf.resultAt(1);
+      Optional<fr.sesame.gateway.audit.AuditJournal.Entry> alert = cf.resultAt(2);
       if (e.isEmpty()) {
         kit.message(ctx, 404, lang, "c.noElectionTitle", List.of(kit.pages.text(lang, "c.noElection.1")), "/console",
             kit.pages.text(lang, "cBackHome"));
@@ -81,9 +89,19 @@ final class ConsoleElection {
       }
       m.put("colleges", colleges);
       m.put("total", Long.toString(t.total()));
-      List<Map<String, String>> hours = new ArrayList<>();
-      t.byHour().forEach((hour, n) -> hours.add(Map.of("hour", HOUR.format(java.time.Instant.ofEpochSecond(
-          hour * 3600).atZone(PARIS)), "count", Long.toString(n))));
+      // hour x college, from the hc:<hour>:<college> counters (hours before they were kept show their total only)
+      List<String> collegeIds = new ArrayList<>(e.get().colleges().keySet());
+      m.put("hourColleges", collegeIds);
+      List<Map<String, Object>> hours = new ArrayList<>();
+      t.byHour().forEach((hour, n) -> {
+        Map<String, Long> split = t.byHourAndCollege().getOrDefault(hour, Map.of());
+        List<String> cells = new ArrayList<>();
+        for (String c : collegeIds) {
+          cells.add(Long.toString(split.getOrDefault(c, 0L)));
+        }
+        hours.add(Map.of("hour", HOUR.format(java.time.Instant.ofEpochSecond(hour * 3600).atZone(PARIS)),
+            "cells", cells, "count", Long.toString(n)));
+      });
       m.put("hours", hours);
       m.put("hasHours", !hours.isEmpty());
       m.put("updated", kit.pages.text(lang, "c.updated", DateTimeFormatter.ofPattern("HH:mm:ss")
@@ -98,8 +116,14 @@ final class ConsoleElection {
       }
       m.put("votersHref", base + "/electeurs");
       m.put("auditHref", base + "/audit");
+      m.put("journalHref", base + "/journal");
+      m.put("alertsHref", base + "/alertes");
+      m.put("providersHref", base + "/fournisseurs");
+      alert.ifPresent(a -> m.put("latestAlert", kit.pages.text(lang, "c.latestAlert", ConsoleJournal.when(a.at()),
+          ConsoleJournal.alertText(kit, a, lang))));
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
+      m.put("pdfHref", base + "/emargements.pdf");
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");
       m.put("campaignsHref", base + "/campagnes");
@@ -147,12 +171,56 @@ final class ConsoleElection {
     }
     String electionId = ctx.pathParam("election");
     audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(kit.clock.instant(), "emargement.export",
-        who.actor(), ApiKeyAuth.client(ctx).ip(), "downloaded")).onSuccess(v -> {
+        who.actor(), ApiKeyAuth.client(ctx).ip(), "downloaded", "format", "csv")).onSuccess(v -> {
           ctx.response().setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
               .putHeader("Cache-Control", "no-store")
               .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".csv\"");
           emargements.csv(electionId, fr.sesame.gateway.http.ApiRouter.chunks(ctx))
               .onSuccess(x -> ctx.response().end()).onFailure(e -> ctx.response().reset());
         }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The émargement list as a PDF for the bureau (organiser, bureau, expert), its download audited under the person's
+   * id; drawn off the event loop (its streams beyond 8 MiB in a temporary directory of mode 0700), saved there, sent,
+   * then deleted.
+   */
+  private void emargementPdf(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = kit.overseer(ctx, who, lang);
+    if (role.isEmpty()) {
+      return;
+    }
+    String electionId = ctx.pathParam("election");
+    java.time.Instant now = kit.clock.instant();
+    elections.find(electionId).onSuccess(e -> {
+      if (e.isEmpty()) {
+        kit.message(ctx, 404, lang, "c.noElectionTitle", List.of(kit.pages.text(lang, "c.noElection.1")), "/console",
+            kit.pages.text(lang, "cBackHome"));
+        return;
+      }
+      fr.sesame.gateway.auth.EmargementPdf.Texts texts = new fr.sesame.gateway.auth.EmargementPdf.Texts(
+          kit.pages.text(lang, "c.pdf.title"), kit.pages.text(lang, "c.pdf.generated"),
+          kit.pages.text(lang, "c.pdf.page"), kit.pages.text(lang, "c.pdf.totals"), kit.pages.text(lang, "c.pdf.total"),
+          kit.pages.text(lang, "c.pdf.empty"), List.of(kit.pages.text(lang, "cPdfIdentifier"),
+          kit.pages.text(lang, "cLastName"), kit.pages.text(lang, "cFirstName"), kit.pages.text(lang, "cCollege"),
+          kit.pages.text(lang, "cVotedAt"), kit.pages.text(lang, "cIp"), kit.pages.text(lang, "cSession")),
+          Locale.forLanguageTag(lang));
+      io.vertx.core.file.FileSystem fs = ctx.vertx().fileSystem();
+      audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(now, "emargement.export", who.actor(),
+              ApiKeyAuth.client(ctx).ip(), "downloaded", "format", "pdf"))
+          // a directory of its own, mode 0700: the list holds names; deleted once sent (or failed)
+          .compose(v -> fs.createTempDirectory("sesame-emargements-", "rwx------"))
+          .onFailure(ctx::fail)
+          .onSuccess(dir -> {
+            String file = java.nio.file.Path.of(dir, "emargements.pdf").toString();
+            emargements.pdf(electionId, () -> new fr.sesame.gateway.auth.EmargementPdf(texts, e.get().name(), now,
+                    PARIS, java.nio.file.Path.of(dir)), java.nio.file.Path.of(file), ctx.vertx())
+                .onFailure(err -> fs.deleteRecursive(dir).onComplete(x -> ctx.fail(err)))
+                .onSuccess(v -> ctx.response().putHeader("Content-Type", "application/pdf")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Disposition", "attachment; filename=\"emargements-" + electionId + ".pdf\"")
+                    .sendFile(file).onComplete(x -> fs.deleteRecursive(dir)));
+          });
+    }).onFailure(ctx::fail);
   }
 }

@@ -174,6 +174,32 @@ final class ConsoleKit {
 
 
 
+  /**
+   * The role of one who oversees the election of the path (organiser, bureau, expert: the journal, the émargement
+   * list, the providers' health, the alerts); empty when a 404 or 403 (support) was answered.
+   */
+  Optional<StaffRole> overseer(RoutingContext ctx, StaffService.Staff who, String lang) {
+    Optional<StaffRole> role = role(ctx, who, lang);
+    if (role.isPresent() && role.get() == StaffRole.SUPPORT) {
+      message(ctx, 403, lang, "c.forbiddenTitle", List.of(pages.text(lang, "c.forbidden.overseer")), "/console",
+          pages.text(lang, "cBackHome"));
+      return Optional.empty();
+    }
+    return role;
+  }
+
+  /** A {@code datetime-local} value, in Paris time; null when it is not one. */
+  static java.time.Instant localTime(String value) {
+    if (value == null || value.length() > 32) {
+      return null;
+    }
+    try {
+      return java.time.LocalDateTime.parse(value.strip()).atZone(PARIS).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /** The role of an organiser of the election of the path; empty when a 404 or 403 was answered. */
   Optional<StaffRole> organiser(RoutingContext ctx, StaffService.Staff who, String lang) {
     Optional<StaffRole> role = role(ctx, who, lang);

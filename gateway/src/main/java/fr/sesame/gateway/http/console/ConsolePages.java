@@ -28,6 +28,8 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleCampaigns campaigns;
   private final ConsoleElectionForm electionForm;
   private final ConsoleTeam team;
+  private final ConsoleJournal journal;
+  private final ConsoleProviders providers;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
@@ -35,16 +37,19 @@ public final class ConsolePages implements RouteGroup {
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
                       fr.sesame.gateway.roll.RollImportJobs imports,
                       fr.sesame.gateway.campaign.CampaignService campaigns,
-                      fr.sesame.gateway.election.ElectionDefinitions definitions) {
+                      fr.sesame.gateway.election.ElectionDefinitions definitions,
+                      fr.sesame.gateway.audit.AuditJournal journal, fr.sesame.gateway.health.ProviderHealth providers) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
-    this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
+    this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit, journal);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
     this.campaigns = new ConsoleCampaigns(kit, elections, campaigns);
     this.electionForm = new ConsoleElectionForm(kit, elections, definitions);
     this.team = new ConsoleTeam(kit);
+    this.journal = new ConsoleJournal(kit, journal);
+    this.providers = new ConsoleProviders(kit, providers);
   }
 
   @Override
@@ -57,5 +62,7 @@ public final class ConsolePages implements RouteGroup {
     campaigns.mount(router, routes);
     electionForm.mount(router, routes);
     team.mount(router, routes);
+    journal.mount(router, routes);
+    providers.mount(router, routes);
   }
 }

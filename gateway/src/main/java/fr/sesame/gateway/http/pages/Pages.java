@@ -36,7 +36,8 @@ public final class Pages {
     for (String name : List.of("layout", "login", "channel", "code", "message", "console-login", "console-code",
         "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
         "console-import-job", "console-campaigns", "console-campaign",
-        "console-election-form", "console-team")) {
+        "console-election-form", "console-team", "console-journal",
+        "console-alerts", "console-providers")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }
     for (String lang : LANGUAGES) {

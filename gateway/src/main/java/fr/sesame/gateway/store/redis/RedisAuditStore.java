@@ -30,21 +30,50 @@ public final class RedisAuditStore implements AuditStore {
     for (int i = 0; i < pairs.size(); i++) {
       args[2 + i] = pairs.get(i);
     }
-    return APPEND.runConfirmed(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
+    return APPEND.runConfirmed(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId),
+        RedisKeys.auditAlerts(electionId)}, args)
         .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED);
   }
 
   @Override
   public Future<List<Stored>> range(String electionId, String afterId, int count) {
+    return forward(RedisKeys.audit(electionId), afterId, count);
+  }
+
+  @Override
+  public Future<List<Stored>> alertsAfter(String electionId, String afterId, int count) {
+    return forward(RedisKeys.auditAlerts(electionId), afterId, count);
+  }
+
+  @Override
+  public Future<List<Stored>> alertsBefore(String electionId, String beforeId, int count) {
+    return backward(RedisKeys.auditAlerts(electionId), beforeId, count);
+  }
+
+  private Future<List<Stored>> forward(String key, String afterId, int count) {
     Range.Boundary<String> lower = "-".equals(afterId) ? Range.Boundary.unbounded() : Range.Boundary.excluding(afterId);
-    return redis.await(redis.commands().xrange(RedisKeys.audit(electionId), Range.from(lower, Range.Boundary.unbounded()),
-        Limit.from(count))).map(messages -> {
-          List<Stored> out = new ArrayList<>(messages.size());
-          for (StreamMessage<String, String> m : messages) {
-            out.add(new Stored(m.getId(), m.getBody().get("e"), m.getBody().get("h")));
-          }
-          return out;
-        });
+    return redis.await(redis.commands().xrange(key, Range.from(lower, Range.Boundary.unbounded()),
+        Limit.from(count))).map(RedisAuditStore::stored);
+  }
+
+  @Override
+  public Future<List<Stored>> before(String electionId, String beforeId, int count) {
+    return backward(RedisKeys.audit(electionId), beforeId, count);
+  }
+
+  private Future<List<Stored>> backward(String key, String beforeId, int count) {
+    Range.Boundary<String> upper = "+".equals(beforeId) ? Range.Boundary.unbounded()
+        : Range.Boundary.excluding(beforeId);
+    return redis.await(redis.commands().xrevrange(key,
+        Range.from(Range.Boundary.unbounded(), upper), Limit.from(count))).map(RedisAuditStore::stored);
+  }
+
+  private static List<Stored> stored(List<StreamMessage<String, String>> messages) {
+    List<Stored> out = new ArrayList<>(messages.size());
+    for (StreamMessage<String, String> m : messages) {
+      out.add(new Stored(m.getId(), m.getBody().get("e"), m.getBody().get("h")));
+    }
+    return out;
   }
 
   @Override

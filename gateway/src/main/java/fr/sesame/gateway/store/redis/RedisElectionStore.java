@@ -68,14 +68,19 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
     return redis.await(redis.commands().hgetall(RedisKeys.election(electionId) + ":to")).map(f -> {
       java.util.Map<String, Long> colleges = new java.util.TreeMap<>();
       java.util.Map<Long, Long> hours = new java.util.TreeMap<>();
+      java.util.Map<Long, java.util.Map<String, Long>> hourColleges = new java.util.TreeMap<>();
       f.forEach((k, v) -> {
-        if (k.startsWith("c:")) {
+        int colon = k.indexOf(':', 3);
+        if (k.startsWith("hc:") && colon > 3) {
+          hourColleges.computeIfAbsent(Long.parseLong(k.substring(3, colon)), h -> new java.util.TreeMap<>())
+              .put(k.substring(colon + 1), Long.parseLong(v));
+        } else if (k.startsWith("c:")) {
           colleges.put(k.substring(2), Long.parseLong(v));
         } else if (k.startsWith("h:")) {
           hours.put(Long.parseLong(k.substring(2)), Long.parseLong(v));
         }
       });
-      return new Turnout(Long.parseLong(f.getOrDefault("all", "0")), colleges, hours);
+      return new Turnout(Long.parseLong(f.getOrDefault("all", "0")), colleges, hours, hourColleges);
     });
   }
 

@@ -22,6 +22,7 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:em        hash  émargements: P -> {"t":ms,"ip":..,"sid":..}
  * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex
  * gw:{el:E}:audit:heads hash writer -> hash of its last event
+ * gw:{el:E}:audit:alerts stream the alert.* audit events again, under their ids in gw:{el:E}:audit
  * gw:{el:E}:import    hash  the election's roll-import lock (a lease): t holder's token, u lease end ms, j 1 once
  *                           the holder is a job with a record (redis/roll/lock.lua)
  * gw:{el:E}:import:J  hash  roll-import job J: s status, sa started ms, fa finished ms, lr lines read, im imported,
@@ -74,6 +75,10 @@ public final class RedisKeys {
 
   public static String audit(String electionId) {
     return "gw:{el:" + electionId + "}:audit";
+  }
+
+  public static String auditAlerts(String electionId) {
+    return "gw:{el:" + electionId + "}:audit:alerts";
   }
 
   public static String auditHeads(String electionId) {

@@ -310,4 +310,44 @@ class ConsoleBrowserTest {
     ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript("arguments[0].value = arguments[1]",
         b.find(By.id(id)), value);
   }
+
+  @Test
+  void theBureauReadsTheJournalTheAlertsTheProvidersAndTheListWithoutViolations() {
+    Browser b = Browser.start();
+    String el = gw.openElection(); // its own: the other tests expect no émargement
+    try {
+      byte[] secret = enrol(b, "bureau.browser@univ-test.fr", el, "bureau");
+      b.find(By.id("email")).sendKeys("bureau.browser@univ-test.fr");
+      b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+      submit(b, By.cssSelector("button.primary"));
+      gw.clock.advance(Duration.ofSeconds(30));
+      b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+      submit(b, By.cssSelector("button.primary"));
+      assertThat(b.url()).endsWith("/console");
+      String token = gw.fullLogin(el, "emma", "15/06/1990", "email", "emma.robert@univ-test.fr");
+      assertThat(gw.http.post("/v1/elections/" + el + "/emargements", TestGateway.PLATFORM,
+          new io.vertx.core.json.JsonObject().put("sessionToken", token)).status()).isIn(201, 409);
+
+      b.open(base() + "/console/e/" + el);
+      assertThat(b.find(By.id("turnout-hours")).getText()).contains("externes");
+      b.axe().assertNoViolations("the election page with its hour x college turnout");
+      submit(b, By.partialLinkText("Consulter le journal"));
+      assertThat(b.find(By.id("journal")).getText()).contains("login.");
+      b.axe().assertNoViolations("the audit trail");
+      b.find(By.id("type")).sendKeys("<mauvais>");
+      submit(b, By.cssSelector("button.primary"));
+      assertThat(b.find(By.id("type-error")).getText()).contains("minuscules");
+      b.axe().assertNoViolations("the audit trail with a refused filter");
+      b.open(base() + "/console/e/" + el + "/alertes");
+      assertThat(b.find(By.tagName("h1")).getText()).isEqualTo("Alertes du scrutin");
+      b.axe().assertNoViolations("the alerts");
+      b.open(base() + "/console/e/" + el + "/fournisseurs");
+      assertThat(b.find(By.tagName("h1")).getText()).contains("fournisseurs");
+      // (its ?auto=1 state, like the election page's, is a timed refresh the person chose and can stop: axe's
+      // meta-refresh rule flags any, so that state is left out here)
+      b.axe().assertNoViolations("the providers' health");
+    } finally {
+      b.close();
+    }
+  }
 }

@@ -62,4 +62,25 @@ class AppendScriptTest {
     assertThat(await(store.heads(election))).isEqualTo(Map.of("loop-1", hash('1')));
     assertThat(redis().hexists("gw:{el:" + election + "}:audit:heads", "loop-2")).isFalse();
   }
+
+  private static String event(long n, String type, String details) {
+    return "{\"w\":\"loop-1\",\"n\":" + n + ",\"prev\":\"\",\"t\":\"2026-12-01T09:00:00Z\",\"el\":\"e-1\","
+        + "\"type\":\"" + type + "\",\"actor\":\"system\",\"ip\":\"\",\"outcome\":\"raised\"" + details + "}";
+  }
+
+  @Test
+  void alertEventsAreIndexedAgainUnderTheirOwnIdsAndNothingElseIs() {
+    String alert = event(2, "alert.mass-lockout", ",\"d\":{\"locks\":3}");
+    String fake = event(3, "voter.unlock", ",\"d\":{\"reason\":\"\\\"type\\\":\\\"alert.x\",\"type\":\"alert.y\"}");
+    assertThat(append("loop-1", "", event(1, "login.secret", ""), hash('1'), alert, hash('2'), fake, hash('3'),
+        event(4, "alerting.other", ""), hash('4'))).isTrue();
+
+    List<Stored> all = stream();
+    List<Stored> alerts = await(store.alertsBefore(election, "+", 10));
+    assertThat(alerts).extracting(Stored::json, Stored::hash).containsExactly(tuple(alert, hash('2')));
+    assertThat(alerts.get(0).id()).as("the id in the whole trail").isEqualTo(all.get(1).id());
+    assertThat(await(store.alertsAfter(election, "-", 10))).isEqualTo(alerts);
+    assertThat(await(store.alertsAfter(election, alerts.get(0).id(), 10))).isEmpty();
+    assertThat(await(store.before(election, "+", 2))).extracting(Stored::hash).containsExactly(hash('4'), hash('3'));
+  }
 }

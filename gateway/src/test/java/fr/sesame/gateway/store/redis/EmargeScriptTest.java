@@ -67,6 +67,27 @@ class EmargeScriptTest {
     assertThat(turnout.total()).isEqualTo(2);
     assertThat(turnout.byCollege()).isEqualTo(Map.of("A", 1L, "B", 1L));
     assertThat(turnout.byHour()).isEqualTo(Map.of(hour, 1L, hour + 1, 1L));
+    assertThat(turnout.byHourAndCollege()).isEqualTo(Map.of(hour, Map.of("A", 1L), hour + 1, Map.of("B", 1L)));
+  }
+
+  @Test
+  void eachVoteCountsInItsHourAndCollegeCell() {
+    long hour = NOW / 3_600_000;
+    int n = 0;
+    for (String[] vote : new String[][] {{"A", "0"}, {"A", "0"}, {"B", "0"}, {"B", "1"}, {"A:x", "1"}}) {
+      long t = NOW + Long.parseLong(vote[1]) * 3_600_000 + n;
+      await(store.record(el, fresh("p"), "s" + n, t, new JsonObject().put("t", t).put("ip", "192.0.2.3")
+          .put("sid", "s" + n).put("c", vote[0]).encode()));
+      n++;
+    }
+
+    assertThat(redis().hgetall(RedisKeys.election(el) + ":to")).containsEntry("hc:" + hour + ":A", "2")
+        .containsEntry("hc:" + hour + ":B", "1").containsEntry("hc:" + (hour + 1) + ":B", "1")
+        .containsEntry("hc:" + (hour + 1) + ":A:x", "1").containsEntry("all", "5");
+    var turnout = await(store.turnout(el));
+    assertThat(turnout.byHourAndCollege()).as("a college with a colon in its name is read whole").isEqualTo(Map.of(
+        hour, Map.of("A", 2L, "B", 1L), hour + 1, Map.of("B", 1L, "A:x", 1L)));
+    assertThat(turnout.byCollege()).isEqualTo(Map.of("A", 2L, "B", 2L, "A:x", 1L));
   }
 
   @Test
