@@ -124,8 +124,20 @@ public final class Pages {
     m.putIfAbsent("switchHref", model.getOrDefault("switchPath", ctx.request().path()) + "?lang=" + other);
     m.put("switchLang", other);
     m.put("switchLabel", texts.get(lang).get("switchLabel"));
-    m.put("body", templates.get(template).execute(m));
-    String html = templates.get("layout").execute(m);
+    String html;
+    try {
+      Template page = templates.get(template);
+      if (page == null) {
+        throw new IllegalStateException("no page template " + template + " (list it in Pages)");
+      }
+      m.put("body", page.execute(m));
+      html = templates.get("layout").execute(m);
+    } catch (RuntimeException e) {
+      // a page that cannot be drawn is the server's fault: answered at once (the failure handler's 500), never
+      // left to hang, as an exception thrown in a future's callback would leave it
+      ctx.fail(e);
+      return;
+    }
     HttpServerResponse response = ctx.response();
     String formAction = "'self'" + (formTarget == null ? "" : " " + origin(formTarget));
     response.setStatusCode(status)

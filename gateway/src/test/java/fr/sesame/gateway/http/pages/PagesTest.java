@@ -18,6 +18,32 @@ import org.junit.jupiter.api.Test;
 class PagesTest {
   private static final Path MAIN = Path.of("src/main");
 
+  /**
+   * A page that cannot be drawn (here: a template nobody listed) fails its request at once: drawn in a future's
+   * callback, as the pages are, an exception would otherwise be swallowed and the browser left waiting.
+   */
+  @Test
+  void aPageThatCannotBeDrawnFailsItsRequestInsteadOfLeavingItHanging() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      Pages pages = new Pages();
+      io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+      // drawn once something asynchronous has answered (as a page does after Redis): outside the route's own call
+      router.get("/page").handler(ctx -> vertx.timer(10).onSuccess(v ->
+          pages.render(ctx, 200, "no-such-page", "fr", "Titre", java.util.Map.of(), null)));
+      router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end("failed: "
+          + ctx.failure().getClass().getSimpleName()));
+      int port = vertx.createHttpServer().requestHandler(router).listen(0).await().actualPort();
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/page"))
+              .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).isEqualTo("failed: IllegalStateException");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   @Test
   void frenchAndEnglishHaveTheSameTexts() {
     Pages pages = new Pages();
