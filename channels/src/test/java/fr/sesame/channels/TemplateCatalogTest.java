@@ -130,6 +130,19 @@ class TemplateCatalogTest {
   }
 
   @Test
+  void theAccessCodesLetterCarriesTheIdentifierAndAddressButNoSecret() {
+    Map<String, String> data = Map.of("electionName", "CA 2026", "identifier", "chloe", "url", "https://vote.example");
+    Message fr = catalog.render("access-codes", ChannelKind.POST, "fr", "Mme X\n75002 Paris", data);
+    assertThat(fr.subject()).isEqualTo("Vos accès au vote : CA 2026");
+    assertThat(fr.text()).startsWith("Madame, Monsieur,").contains("Votre identifiant de vote : chloe",
+        "Le vote se fait sur : https://vote.example", "il ne figure jamais dans ce courrier");
+    Message en = catalog.render("access-codes", ChannelKind.POST, "en", "Mme X\n75002 Paris", data);
+    assertThat(en.subject()).isEqualTo("Your voting access: CA 2026");
+    assertThat(en.text()).contains("Your voter identifier: chloe", "Vote at: https://vote.example");
+    assertThat(catalog.spec("access-codes").orElseThrow().channels()).contains(ChannelKind.POST);
+  }
+
+  @Test
   void theAccessLetterInFrenchAndEnglish() {
     Map<String, String> data = Map.of("electionName", "CA 2026", "identifier", "chloe", "password", "7H3K-92QX",
         "url", "https://vote.example");

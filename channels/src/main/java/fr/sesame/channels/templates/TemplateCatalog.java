@@ -47,7 +47,7 @@ public final class TemplateCatalog {
   private static final List<Spec> SPECS = List.of(
       new Spec("login-code", EnumSet.of(ChannelKind.SMS, ChannelKind.VOICE, ChannelKind.EMAIL),
           List.of("code", "codeSpoken", "minutes"), Priority.INTERACTIVE),
-      new Spec("access-codes", EnumSet.of(ChannelKind.EMAIL, ChannelKind.SMS), List.of("electionName", "identifier", "url"),
+      new Spec("access-codes", EnumSet.of(ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.POST), List.of("electionName", "identifier", "url"),
           Priority.BULK),
       new Spec("access-letter", EnumSet.of(ChannelKind.POST), List.of("electionName", "identifier", "password", "url"),
           Priority.BULK),

@@ -20,10 +20,13 @@ import java.util.Optional;
 
 /** What support agents see of a voter and what they may do: unlock. */
 public final class SupportService {
-  /** A voter's status as support sees it; contacts are masked. */
+  /**
+   * A voter's status as support sees it; contacts are masked ({@code postalTown}: of a postal address on the roll,
+   * the town only; null when none).
+   */
   public record VoterStatus(String identifier, String college, boolean locked, long failedAttempts, Instant lockedAt,
-                            Instant lastLoginAt, String maskedPhone, String maskedEmail, boolean hasVoted,
-                            List<Login> recentLogins, Optional<LastCode> lastCode) {}
+                            Instant lastLoginAt, String maskedPhone, String maskedEmail, String postalTown,
+                            boolean hasVoted, List<Login> recentLogins, Optional<LastCode> lastCode) {}
 
   /** A login that opened a session: when, from which address. */
   public record Login(Instant at, String ip) {}
@@ -77,9 +80,12 @@ public final class SupportService {
           : null;
       String email = v.emailEnc() != null ? cipher.decrypt(v.emailEnc(), CipherContext.voter(p, VoterField.EMAIL))
           : null;
+      String postal = v.postalEnc() != null
+          ? cipher.decrypt(v.postalEnc(), CipherContext.voter(p, VoterField.POSTAL_ADDRESS)) : null;
       return Optional.of(new VoterStatus(identifier, v.college(), v.locked(), v.failures(), instant(v.lockedAtMs()),
           instant(v.lastLoginMs()), phone == null ? null : Contacts.maskPhone(phone),
-          email == null ? null : Contacts.maskEmail(email), voted.result(), v.recentLogins().stream()
+          email == null ? null : Contacts.maskEmail(email), postal == null ? null : Contacts.maskPostalAddress(postal),
+          voted.result(), v.recentLogins().stream()
               .map(l -> new Login(Instant.ofEpochMilli(l.atMs()), l.ip())).toList(), code.result()));
     });
   }
@@ -125,7 +131,7 @@ public final class SupportService {
 
   /**
    * The réassort: the voter's access information (identifier and the platform's address; never the secret) sent
-   * again by {@code channel} (email or SMS) to the roll's contact, as support asks for a voter who lost it (a
+   * again by {@code channel} (email, SMS, or post to the roll's postal address) to the roll's contact, as support asks for a voter who lost it (a
    * ministry platform's re-issue failed during the 2022 vote). At most one a voter, channel and 10 minutes (a
    * second asks nothing of the outbox); the outbox's caps on paid sends apply; audited under the agent.
    */
@@ -153,15 +159,24 @@ public final class SupportService {
             : Reassort.ALREADY_SENT;
         return audit.record(election.id(), AuditEvent.of(clock.instant(), "support.reassort", by.actor(), by.ip(),
                 outcome.name().toLowerCase(java.util.Locale.ROOT), "voter", p, "channel", channel.wireName(),
-                "to", channel == fr.sesame.channels.ChannelKind.EMAIL ? Contacts.maskEmail(to) : Contacts.maskPhone(to)))
+                "to", masked(channel, to)))
             .map(outcome);
       });
     });
   }
 
+  /** A contact as the audit trail shows it: an email or phone masked, of a postal address the town only. */
+  private static String masked(fr.sesame.channels.ChannelKind channel, String to) {
+    return switch (channel) {
+      case EMAIL -> Contacts.maskEmail(to);
+      case POST -> Contacts.maskPostalAddress(to);
+      default -> Contacts.maskPhone(to);
+    };
+  }
+
   /**
    * The voter's contact on the roll for {@code channel}: the email for email; for SMS the roll's phone, else the one
-   * given at login; empty when the roll has none (post: never, the roll holds no postal address).
+   * given at login; for post the roll's postal address; empty when the roll has none.
    */
   public Optional<String> contactOf(String pseudonym, VoterStore.VoterRecord v, fr.sesame.channels.ChannelKind channel) {
     String to = switch (channel) {
@@ -170,14 +185,17 @@ public final class SupportService {
       case SMS -> v.phoneEnc() != null ? cipher.decrypt(v.phoneEnc(), CipherContext.voter(pseudonym, VoterField.PHONE))
           : v.loginPhoneEnc() != null
           ? cipher.decrypt(v.loginPhoneEnc(), CipherContext.voter(pseudonym, VoterField.LOGIN_PHONE)) : null;
+      case POST -> v.postalEnc() == null ? null
+          : cipher.decrypt(v.postalEnc(), CipherContext.voter(pseudonym, VoterField.POSTAL_ADDRESS));
       default -> null;
     };
     return Optional.ofNullable(to);
   }
 
   /**
-   * The access information as the réassort and the credential campaigns send it: template {@code access-codes}, the
-   * election's name, the voter's identifier and the platform's address (never the secret), on the bulk lane.
+   * The access information as the réassort and the credential campaigns send it: template {@code access-codes} (by
+   * email, SMS or post: a letter), the election's name, the voter's identifier and the platform's address (never the
+   * secret), on the bulk lane.
    * @param campaign the campaign sending it ({@code <election>:<id>}), or null
    */
   public static fr.sesame.gateway.notify.NotificationService.Request accessRequest(Election election,

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Credential campaigns: every voter of an election (or of one college) is sent their access information (the
  * réassort's message: identifier and the platform's address, never the secret; {@link SupportService#accessRequest})
- * by email or SMS, through the outbox's bulk lane, so login codes keep their priority. One campaign at a time per
- * election, across gateway instances. A campaign runs as a job: it walks the election's roll index a page of
+ * by email, SMS or post (a letter, to the roll's postal address), through the outbox's bulk lane, so login codes
+ * keep their priority. One campaign at a time per election, across gateway instances. A campaign runs as a job: it walks the election's roll index a page of
  * {@value #PAGE} pseudonyms at a time, puts each reachable voter's message in the outbox under an idempotency key of
  * the campaign and the voter, then records the page's counts and moves its cursor past it in one step. Its runner
  * holds a lease ({@link #LEASE}), extended with every page and every {@link #RENEW_EVERY}; a gateway that stops
@@ -96,22 +96,18 @@ public final class CampaignService {
   }
 
   /**
-   * Starts a campaign. Completes with its id once it is recorded and its start audited; it then runs on.
+   * Starts a campaign. Completes with its id once it is recorded and its start audited; it then runs on. By post,
+   * each voter whose roll line gives a postal address gets a letter; the others are skipped ({@code noContact}),
+   * all of them when the roll gives no address at all.
    * Fails with a {@link ProblemException}: {@code validation-failed} for a channel other than email, SMS or post or
-   * an unknown college; {@code no-destination} (422) for post (the roll holds no postal address);
-   * {@code no-platform-url} (409) when the election has no platform address to send; {@code campaign-in-progress}
+   * an unknown college; {@code no-platform-url} (409) when the election has no platform address to send; {@code campaign-in-progress}
    * (409, naming it) while another campaign of the election runs.
    * @param college the college to reach, or null for every voter
    */
   public Future<String> start(Election election, ChannelKind channel, String college, ClientInfo by) {
-    if (channel == ChannelKind.POST) {
-      return Future.failedFuture(new ProblemException(ProblemType.NO_DESTINATION, "the roll holds no postal address "
-          + "(its columns: identifier, college, names, birth date, email, phone, secret): no letter can be sent; "
-          + "use email or sms"));
-    }
-    if (channel != ChannelKind.EMAIL && channel != ChannelKind.SMS) {
+    if (channel != ChannelKind.EMAIL && channel != ChannelKind.SMS && channel != ChannelKind.POST) {
       return Future.failedFuture(new ProblemException(ProblemType.VALIDATION_FAILED,
-          "'channel' must be email or sms (post: the roll holds no postal address)"));
+          "'channel' must be email, sms or post"));
     }
     if (college != null && !election.colleges().containsKey(college)) {
       return Future.failedFuture(new ProblemException(ProblemType.VALIDATION_FAILED,

@@ -27,7 +27,12 @@ public final class CipherContext {
     /** The phone number from the roll. */
     PHONE("p"),
     /** The phone number the voter gave at login (remembered). */
-    LOGIN_PHONE("lp");
+    LOGIN_PHONE("lp"),
+    /**
+     * The postal address from the roll (its optional {@code postalAddress} column: lines joined by newlines). New
+     * with issue 15; frozen from then on.
+     */
+    POSTAL_ADDRESS("a");
 
     private final String frozenName;
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param campaignId  its id (random, URL-safe), unique within its election
  * @param electionId  the election
- * @param channel     {@code email} or {@code sms}
+ * @param channel     {@code email}, {@code sms} or {@code post}
  * @param college     the college it is limited to, or null for every voter
  * @param status      running, done or failed
  * @param startedAt   when it started

@@ -98,6 +98,16 @@ public final class Contacts {
   }
 
   /**
+   * A postal address ({@link #postalAddress}'s form) as support may see it: the town only, without the postal
+   * code ({@code Mme Chloé Bernard\n12 rue de la Paix\n75002 Paris} → {@code Paris}).
+   */
+  public static String maskPostalAddress(String address) {
+    String last = address.substring(address.lastIndexOf('\n') + 1);
+    int space = last.indexOf(' ');
+    return space < 0 ? "***" : last.substring(space + 1).strip();
+  }
+
+  /**
    * {@code +33612345678} → {@code +33 6** ** ** 78}: the country code, the first digit and the last two;
    * the national number grouped in pairs from the right.
    */

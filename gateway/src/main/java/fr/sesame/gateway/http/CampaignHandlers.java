@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Credential campaigns ({@link CampaignService}): every voter of an election, or of one college, sent their access
- * information by email or SMS; 202 with the campaign's id, then its progress and per-provider delivery figures from
+ * information by email, SMS or post; 202 with the campaign's id, then its progress and per-provider delivery figures from
  * any gateway instance. The console's organisers start them through the same service.
  */
 public final class CampaignHandlers implements RouteGroup {
@@ -42,7 +42,7 @@ public final class CampaignHandlers implements RouteGroup {
     JsonInput in = JsonInput.read(ctx, FIELDS);
     String name = in.string("channel", 8);
     ChannelKind channel = ChannelKind.fromWire(name)
-        .orElseThrow(() -> JsonInput.invalid("'channel' must be email or sms"));
+        .orElseThrow(() -> JsonInput.invalid("'channel' must be email, sms or post"));
     String college = in.optionalString("college", 64);
     var client = ApiKeyAuth.client(ctx);
     Paths.election(ctx, elections).compose(e -> campaigns.start(e, channel, college, client)).onSuccess(id -> {

@@ -47,7 +47,8 @@ public final class SupportHandlers implements RouteGroup {
             .put("failedAttempts", s.failedAttempts())
             .put("lockedAt", s.lockedAt() == null ? null : s.lockedAt().toString())
             .put("lastLoginAt", s.lastLoginAt() == null ? null : s.lastLoginAt().toString())
-            .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("hasVoted", s.hasVoted())
+            .put("phone", s.maskedPhone()).put("email", s.maskedEmail()).put("postalTown", s.postalTown())
+            .put("hasVoted", s.hasVoted())
             .put("recentLogins", recentLogins(s)).put("lastCode", s.lastCode().map(SupportHandlers::lastCode)
                 .orElse(null))))
         .onFailure(ctx::fail);
@@ -73,8 +74,9 @@ public final class SupportHandlers implements RouteGroup {
     String identifier = identifier(ctx);
     String name = JsonInput.read(ctx, REASSORT_FIELDS).string("channel", 8);
     fr.sesame.channels.ChannelKind channel = fr.sesame.channels.ChannelKind.fromWire(name)
-        .filter(k -> k == fr.sesame.channels.ChannelKind.EMAIL || k == fr.sesame.channels.ChannelKind.SMS)
-        .orElseThrow(() -> JsonInput.invalid("'channel' must be email or sms"));
+        .filter(k -> k == fr.sesame.channels.ChannelKind.EMAIL || k == fr.sesame.channels.ChannelKind.SMS
+            || k == fr.sesame.channels.ChannelKind.POST)
+        .orElseThrow(() -> JsonInput.invalid("'channel' must be email, sms or post"));
     Paths.election(ctx, elections).compose(e -> support.reassort(e, identifier, channel, ApiKeyAuth.client(ctx)))
         .onSuccess(r -> {
           switch (r) {

@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Imports a voter roll (CSV, header {@link RollLineParser#HEADER}, separated by {@code ,} or {@code ;}, in UTF-8
+ * Imports a voter roll (CSV, header {@link RollLineParser#HEADER}, optionally {@code ,postalAddress}, separated by
+ * {@code ,} or {@code ;}, in UTF-8
  * or Windows-1252: {@link RollCharset}) read as a stream, line by line: valid voters are written in pipelined
  * batches of {@value #BATCH} while the stream is paused, so a roll of any size is never held in memory. The
  * report ({@link RollReport}) counts what was imported, lists rejected lines with their number and reason and the
@@ -240,13 +241,13 @@ public final class RollImport {
         abort(invalid("the roll is in UTF-16 (\"Unicode text\"): save it as CSV, in UTF-8 or Windows-1252"));
         return;
       }
-      Optional<Character> found = charset.header(raw).flatMap(RollLineParser::separatorOf);
+      Optional<RollLineParser.Header> found = charset.header(raw).flatMap(RollLineParser::headerOf);
       if (found.isEmpty()) {
         abort(invalid(HEADER_EXPECTED));
         return;
       }
-      separator = found.get();
-      parser = new RollLineParser(election, keys, hasher, cipher, separator);
+      separator = found.get().separator();
+      parser = new RollLineParser(election, keys, hasher, cipher, found.get());
       if (listener != null) {
         hold(listener.started());
       }
@@ -358,7 +359,7 @@ public final class RollImport {
   }
 
   private static final String HEADER_EXPECTED = "the first line must be the header " + RollLineParser.HEADER
-      + " (or the same names separated by ;)";
+      + " (or the same names separated by ;), optionally followed by a column " + RollLineParser.POSTAL_COLUMN;
 
   private static ProblemException invalid(String detail) {
     return new ProblemException(ProblemType.VALIDATION_FAILED, detail);

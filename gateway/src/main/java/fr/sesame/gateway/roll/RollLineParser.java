@@ -29,16 +29,25 @@ import org.apache.commons.csv.CSVRecord;
  * Turns the lines of one voter-roll upload, once decoded, into voters to store, or into a reason for rejecting the
  * line. One instance per upload (it remembers identifiers to find duplicates). Not thread-safe.
  *
- * <p>Columns: {@value #HEADER}, separated by {@code ,} or by {@code ;} (what Excel saves where the decimal mark is
- * a comma, as in France), the same separator on every line: the header line tells which ({@link #separatorOf}),
- * never a data line, whose cells may hold either. Only identifier, college and the secret are required; for a
- * {@code BIRTH_DATE} college an empty secret means the birth date is the secret.
+ * <p>Columns: {@value #HEADER}, and optionally a ninth, {@value #POSTAL_COLUMN}, separated by {@code ,} or by
+ * {@code ;} (what Excel saves where the decimal mark is a comma, as in France), the same separator on every line:
+ * the header line tells which and whether the ninth column is there ({@link #headerOf}), never a data line, whose
+ * cells may hold either. Only identifier, college and the secret are required; for a {@code BIRTH_DATE} college an
+ * empty secret means the birth date is the secret. A postal address is its lines separated by {@code |} (2 to 6
+ * lines of at most 38 characters, the last the postal code and town: {@link Contacts#postalAddress}).
  */
 public final class RollLineParser {
   /** The column names, in order. */
   public static final List<String> COLUMNS =
       List.of("identifier", "college", "lastName", "firstName", "birthDate", "email", "phone", "secret");
   public static final String HEADER = String.join(",", COLUMNS);
+  /** The optional ninth column: the voter's postal address, its lines separated by {@code |}. */
+  public static final String POSTAL_COLUMN = "postalAddress";
+  /** The columns of a roll that gives postal addresses. */
+  public static final List<String> COLUMNS_WITH_POSTAL = java.util.stream.Stream.concat(COLUMNS.stream(),
+      java.util.stream.Stream.of(POSTAL_COLUMN)).toList();
+  /** What separates the lines of a postal address in its cell. */
+  private static final Pattern POSTAL_LINE_BREAK = Pattern.compile("\\s*\\|\\s*");
   /** What a voter identifier may be made of. */
   public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._@+-]{1,128}");
   private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{0,100}");
@@ -65,31 +74,65 @@ public final class RollLineParser {
   private final KeyedHasher hasher;
   private final FieldCipher cipher;
   private final CSVFormat csv;
+  private final boolean postal;
   private final LongSet seen = new LongSet();
 
-  /** @param separator the roll's separator, as found by {@link #separatorOf} */
+  /** What a roll's header line tells: its separator, and whether it has the {@value #POSTAL_COLUMN} column. */
+  public record Header(char separator, boolean postal) {
+    /** How many columns each line has. */
+    public int columns() {
+      return postal ? COLUMNS_WITH_POSTAL.size() : COLUMNS.size();
+    }
+  }
+
+  /** A parser of a roll without the postal column. @param separator the roll's separator */
   public RollLineParser(Election election, VoterKeys keys, KeyedHasher hasher, FieldCipher cipher, char separator) {
+    this(election, keys, hasher, cipher, new Header(separator, false));
+  }
+
+  /** @param header what the roll's header line tells, as found by {@link #headerOf} */
+  public RollLineParser(Election election, VoterKeys keys, KeyedHasher hasher, FieldCipher cipher, Header header) {
     this.election = election;
     this.keys = keys;
     this.hasher = hasher;
     this.cipher = cipher;
-    this.csv = format(separator);
+    this.csv = format(header.separator());
+    this.postal = header.postal();
   }
 
   /**
-   * Finds the separator from the header line, whose names are known: the one that splits it into exactly
-   * {@link #COLUMNS} (names may be quoted, or padded with spaces).
+   * Reads the header line, whose names are known: the separator is the one that splits it into exactly
+   * {@link #COLUMNS}, or {@link #COLUMNS_WITH_POSTAL} (names may be quoted, or padded with spaces).
    * @param header the header line's text, without a byte-order mark
-   * @return {@code ,} or {@code ;}, or empty when the line is not the header
+   * @return the separator and the columns, or empty when the line is not the header
    */
-  public static Optional<Character> separatorOf(String header) {
+  public static Optional<Header> headerOf(String header) {
     for (char separator : SEPARATORS) {
       Optional<List<String>> cells = cells(format(separator), header.strip());
-      if (cells.isPresent() && cells.get().stream().map(String::strip).toList().equals(COLUMNS)) {
-        return Optional.of(separator);
+      if (cells.isPresent()) {
+        List<String> names = cells.get().stream().map(String::strip).toList();
+        if (names.equals(COLUMNS) || names.equals(COLUMNS_WITH_POSTAL)) {
+          return Optional.of(new Header(separator, names.size() == COLUMNS_WITH_POSTAL.size()));
+        }
       }
     }
     return Optional.empty();
+  }
+
+  /** The separator {@link #headerOf} finds. */
+  public static Optional<Character> separatorOf(String header) {
+    return headerOf(header).map(Header::separator);
+  }
+
+  /**
+   * A roll's postal address cell: its lines separated by {@code |} (spaces around it ignored).
+   * @return the address as {@link Contacts#postalAddress} gives it (lines joined by newlines), empty when invalid
+   */
+  public static Optional<String> postalAddress(String cell) {
+    if (cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0) {
+      return Optional.empty(); // a quoted cell may hold a line break: the roll's form is one line, with |
+    }
+    return Contacts.postalAddress(String.join("\n", POSTAL_LINE_BREAK.split(cell.strip(), -1)));
   }
 
   /** @return null for a blank line (skipped), else the voter or the rejection */
@@ -108,8 +151,9 @@ public final class RollLineParser {
     List<String> f = cells.get();
     String identifier = f.get(0).strip();
     boolean validIdentifier = IDENTIFIER.matcher(identifier).matches();
-    if (f.size() != COLUMNS.size()) {
-      return reject(validIdentifier ? identifier : "", "expected 8 columns, found " + f.size());
+    int columns = postal ? COLUMNS_WITH_POSTAL.size() : COLUMNS.size();
+    if (f.size() != columns) {
+      return reject(validIdentifier ? identifier : "", "expected " + columns + " columns, found " + f.size());
     }
     if (!validIdentifier) {
       return reject("", "bad identifier (1 to 128 of A-Z a-z 0-9 . _ @ + -)");
@@ -159,6 +203,15 @@ public final class RollLineParser {
     if (secret.isEmpty()) {
       return reject(identifier, "secret does not match the college's kind " + kind);
     }
+    String address = "";
+    if (postal && !f.get(8).isBlank()) {
+      Optional<String> a = postalAddress(f.get(8));
+      if (a.isEmpty()) {
+        return reject(identifier, "bad postal address (2 to 6 lines separated by |, each at most 38 characters, "
+            + "the last the postal code and town, e.g. 12 rue de la Paix | 75002 Paris)");
+      }
+      address = a.get();
+    }
     VoterKey voter = keys.of(election.id(), identifier);
     if (!seen.add(ByteBuffer.wrap(Base64.getUrlDecoder().decode(voter.pseudonym())).getLong())) {
       return reject(identifier, "duplicate identifier in this roll");
@@ -169,7 +222,9 @@ public final class RollLineParser {
         hasher.hashText(HashPurpose.SECRET, election.id(), identifier, secret.get()),
         cipher.encrypt(identity, CipherContext.voter(voter.pseudonym(), VoterField.IDENTITY)),
         email.isEmpty() ? "" : cipher.encrypt(email, CipherContext.voter(voter.pseudonym(), VoterField.EMAIL)),
-        phone.isEmpty() ? "" : cipher.encrypt(phone, CipherContext.voter(voter.pseudonym(), VoterField.PHONE))), null,
+        phone.isEmpty() ? "" : cipher.encrypt(phone, CipherContext.voter(voter.pseudonym(), VoterField.PHONE)),
+        address.isEmpty() ? "" : cipher.encrypt(address, CipherContext.voter(voter.pseudonym(),
+            VoterField.POSTAL_ADDRESS))), null,
         reachable(college.get(), email, phone) ? null : new Unreachable(identifier,
             college.get().otpChannels().stream().anyMatch(ChannelKind::usesPhone)), identifier);
   }

@@ -13,16 +13,26 @@ import java.util.Set;
  * code, session) does so atomically in the store, in one round trip, and takes one argument record.
  */
 public interface VoterStore {
-  /** A voter as the roll gives it, already hashed and encrypted ({@code emailEnc}, {@code phoneEnc}: "" none). */
+  /**
+   * A voter as the roll gives it, already hashed and encrypted ({@code emailEnc}, {@code phoneEnc},
+   * {@code postalEnc}: "" none). A row replaces the voter's contacts: one the roll does not give is removed.
+   */
   record VoterRow(VoterKey key, String college, String secretHash, String identityEnc, String emailEnc,
-                  String phoneEnc) {}
+                  String phoneEnc, String postalEnc) {
+    /** A row without a postal address. */
+    public VoterRow(VoterKey key, String college, String secretHash, String identityEnc, String emailEnc,
+                    String phoneEnc) {
+      this(key, college, secretHash, identityEnc, emailEnc, phoneEnc, "");
+    }
+  }
 
   /**
    * A voter as stored: contacts still encrypted (null where absent); times in epoch ms, 0 when never.
    * @param lockedAtMs when the account locked, 0 when it is not locked
    */
   record VoterRecord(String college, long failures, long lockedAtMs, long lastLoginMs, String identityEnc,
-                     String emailEnc, String phoneEnc, String loginPhoneEnc, List<Login> recentLogins) {
+                     String emailEnc, String phoneEnc, String loginPhoneEnc, String postalEnc,
+                     List<Login> recentLogins) {
     public VoterRecord {
       recentLogins = recentLogins == null ? List.of() : List.copyOf(recentLogins);
     }

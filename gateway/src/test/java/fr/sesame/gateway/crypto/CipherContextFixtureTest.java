@@ -108,6 +108,9 @@ class CipherContextFixtureTest {
     assertThat(hasher.hashText(HashPurpose.CSRF, "browser", "flow")).isEqualTo("QysGblQcIndW4mcXEUOJxjq3k0zJBwPrG-s5A1lfVno");
     assertThat(hasher.hashText(HashPurpose.OIDC_JTI, "urne", "jti")).isEqualTo("5U7MoVEkayOP_TXjUOqmqvMsQsXGX7LUhkrUrm-2wNQ");
     assertThat(CipherContext.loginCode("demo/challenge")).isEqualTo("login-code|demo/challenge");
+    // issue 15: the roll's postal address, pinned from its first release on
+    assertThat(CipherContext.voter("P", VoterField.POSTAL_ADDRESS)).isEqualTo("gw:{v:P}|a");
+    assertThat(VoterField.values()).hasSize(5); // a new voter field gets its own pinned line here
     assertThat(hasher.hashText(HashPurpose.STAFF, "agent@univ.fr")).isEqualTo("hsk_rx3i9jleS2eXd0REy_VqR0vp5DQeBfHsGMyZUBg");
     assertThat(hasher.hashText(HashPurpose.STAFF_TOKEN, "s", "token")).isEqualTo("qOVyz8X_rCfX9JRBE6H4SaR5w3Jvfkbg9lf9L0RIFKM");
     assertThat(HashPurpose.values()).hasSize(17); // a new purpose gets its own pinned line here

@@ -16,6 +16,15 @@ class ContactsTest {
   }
 
   @Test
+  void aPostalAddressShowsItsTownOnly() {
+    assertThat(Contacts.maskPostalAddress("Mme Chloé Bernard\n12 rue de la Paix\n75002 Paris")).isEqualTo("Paris");
+    assertThat(Contacts.maskPostalAddress("M. X\n3 place Carnot\n69002 Lyon Cedex 02")).isEqualTo("Lyon Cedex 02");
+    assertThat(fr.sesame.gateway.roll.RollLineParser.postalAddress(" M. X |3 place Carnot|  69002 Lyon "))
+        .contains("M. X\n3 place Carnot\n69002 Lyon");
+    assertThat(fr.sesame.gateway.roll.RollLineParser.postalAddress("M. X\n69002 Lyon")).isEmpty();
+  }
+
+  @Test
   void masksPhonesAsTheApiShowsThem() {
     assertThat(Contacts.maskPhone("+33612345678")).isEqualTo("+33 6** ** ** 78");
     assertThat(Contacts.maskPhone("+262692123456")).isEqualTo("+262 6** ** ** 56");

@@ -219,6 +219,25 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     }
   }
 
+  /**
+   * A gateway on a Redis of its own (as {@link #isolated()}) whose notifications go through these real providers
+   * (tests point them at fakes): what it queues no other test's gateway takes.
+   */
+  public static TestGateway isolatedWithProviders(ChannelsConfig channels) {
+    fr.sesame.testkit.LocalRedis own = fr.sesame.testkit.LocalRedis.start();
+    try {
+      TestGateway gw = new TestGateway(1, fr.sesame.gateway.config.OutboxConfig.DEFAULTS,
+          (vertx, registry) -> channels.build(vertx, java.time.Clock.systemUTC(), registry),
+          new RedisConfig(own.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+          fr.sesame.gateway.config.OidcConfig.DEFAULTS, LockoutConfig.DEFAULTS);
+      gw.after = own::close;
+      return gw;
+    } catch (RuntimeException e) {
+      own.close();
+      throw e;
+    }
+  }
+
   /** {@link #isolated(LockoutConfig)} with the default lockout. */
   public static TestGateway isolated() {
     return isolated(LockoutConfig.DEFAULTS);

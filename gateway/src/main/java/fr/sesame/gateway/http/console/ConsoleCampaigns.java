@@ -121,7 +121,6 @@ final class ConsoleCampaigns {
             return;
           }
           String field = switch (p.type()) {
-            case NO_DESTINATION -> "channel";
             case VALIDATION_FAILED -> chosenCollege != null && channel.get() != ChannelKind.VOICE ? "college"
                 : "channel";
             default -> "start";

@@ -109,11 +109,14 @@ final class ConsoleVoters {
           : f.format(voter.lastLoginAt().atZone(PARIS)));
       v.put("phone", voter.maskedPhone() == null ? "—" : voter.maskedPhone());
       v.put("email", voter.maskedEmail() == null ? "—" : voter.maskedEmail());
+      v.put("postalTown", voter.postalTown() == null ? "—" : voter.postalTown());
       v.put("voted", kit.pages.text(lang, voter.hasVoted() ? "c.yes" : "c.no"));
       v.put("mayUnlock", role.mayActOnVoters() && voter.locked());
-      v.put("mayReassort", role.mayActOnVoters() && (voter.maskedEmail() != null || voter.maskedPhone() != null));
+      v.put("mayReassort", role.mayActOnVoters() && (voter.maskedEmail() != null || voter.maskedPhone() != null
+          || voter.postalTown() != null));
       v.put("reassortEmail", voter.maskedEmail() != null);
       v.put("reassortSms", voter.maskedPhone() != null);
+      v.put("reassortPost", voter.postalTown() != null);
       List<String> logins = new ArrayList<>();
       voter.recentLogins().forEach(l -> logins.add(kit.pages.text(lang, "c.loginAt",
           f.format(l.at().atZone(PARIS)), l.ip())));
@@ -179,7 +182,8 @@ final class ConsoleVoters {
     String identifier = trimmed(first(ctx, "identifiant"));
     Optional<fr.sesame.channels.ChannelKind> channel = Optional.ofNullable(first(ctx, "channel"))
         .flatMap(fr.sesame.channels.ChannelKind::fromWire)
-        .filter(k -> k == fr.sesame.channels.ChannelKind.EMAIL || k == fr.sesame.channels.ChannelKind.SMS);
+        .filter(k -> k == fr.sesame.channels.ChannelKind.EMAIL || k == fr.sesame.channels.ChannelKind.SMS
+            || k == fr.sesame.channels.ChannelKind.POST);
     if (identifier == null || !RollLineParser.IDENTIFIER.matcher(identifier).matches() || channel.isEmpty()) {
       renderVoter(ctx, 400, lang, who, role.get(), identifier, null, Map.of(identifier == null
           || !RollLineParser.IDENTIFIER.matcher(identifier).matches() ? "identifier" : "reassort",

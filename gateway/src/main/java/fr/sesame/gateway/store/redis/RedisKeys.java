@@ -7,7 +7,8 @@ package fr.sesame.gateway.store.redis;
  *
  * <pre>
  * gw:{v:P}            hash  the voter: c college, s secret hash, n identity (enc), e email (enc), p phone (enc),
- *                           lp phone given at login (enc), f failures, la locked-at ms, ll last login ms
+ *                           a postal address (enc; absent when the roll gives none), lp phone given at login (enc),
+ *                           f failures, la locked-at ms, ll last login ms
  * gw:{v:P}:ch         hash  the voter's current login challenge: id, h code hash, x expiry ms, r resends, ch channel
  * gw:{v:P}:s:T        hash  a session, T = keyed hash of the token: e election, c college, sid, ip, t start ms, a last access ms
  * gw:{v:P}:i:K        hash  a login step's outcome kept for an Idempotency-Key (K = keyed hash of election, step,

@@ -36,7 +36,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
   static final LuaScript UNLOCK = LuaScript.load("redis/voter/unlock.lua");
   static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua");
   static final LuaScript END = LuaScript.load("redis/voter/session_end.lua");
-  private static final String[] VOTER_FIELDS = {"c", "f", "la", "ll", "n", "e", "p", "lp", "lh"};
+  private static final String[] VOTER_FIELDS = {"c", "f", "la", "ll", "n", "e", "p", "lp", "a", "lh"};
 
   private final RedisAccess redis;
 
@@ -50,7 +50,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
     for (VoterRow r : rows) {
       // Lettuce pipelines these: one batch costs about one round trip.
       all.add(IMPORT.run(redis, new String[] {RedisKeys.voter(r.key().pseudonym())}, r.college(), r.secretHash(),
-          r.identityEnc(), r.emailEnc(), r.phoneEnc()));
+          r.identityEnc(), r.emailEnc(), r.phoneEnc(), r.postalEnc()));
     }
     // the roll index (a credential campaign walks it): one ZADD per election of the batch, in the same pipeline;
     // not atomic with the voters' writes (another slot), so a voter written and not indexed is indexed again by the
@@ -190,7 +190,7 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
         return Optional.empty();
       }
       return Optional.of(new VoterRecord(f.get("c"), longOf(f.get("f")), longOf(f.get("la")), longOf(f.get("ll")),
-          f.get("n"), f.get("e"), f.get("p"), f.get("lp"), recentLogins(f.get("lh"))));
+          f.get("n"), f.get("e"), f.get("p"), f.get("lp"), f.get("a"), recentLogins(f.get("lh"))));
     });
   }
 

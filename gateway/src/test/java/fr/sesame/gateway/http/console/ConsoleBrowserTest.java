@@ -220,10 +220,18 @@ class ConsoleBrowserTest {
       submit(b, By.partialLinkText("campagnes"));
       assertThat(b.find(By.id("no-campaigns")).getText()).contains("Aucune campagne");
       b.axe().assertNoViolations("the campaigns page");
-      new org.openqa.selenium.support.ui.Select(b.find(By.id("channel"))).selectByValue("post");
-      submit(b, By.cssSelector("button.primary"));
-      assertThat(b.find(By.id("channel-error")).getText()).contains("adresse postale");
-      b.axe().assertNoViolations("the campaigns page refusing post");
+      assertThat(b.find(By.id("post-note")).getText()).contains("adresse postale");
+      // the form refusing a start (another campaign of the election holds its lock)
+      String lock = "gw:{el:" + election + "}:cp";
+      try (var redis = fr.sesame.testkit.TestRedis.connect(gw.redisUrl)) {
+        redis.sync().hset(lock, java.util.Map.of("c", "running-one", "t", "x", "u",
+            Long.toString(gw.clock.millis() + 60_000)));
+        new org.openqa.selenium.support.ui.Select(b.find(By.id("channel"))).selectByValue("post");
+        submit(b, By.cssSelector("button.primary"));
+        assertThat(b.find(By.id("start")).getText()).contains("déjà en cours");
+        b.axe().assertNoViolations("the campaigns page refusing a second campaign");
+        redis.sync().del(lock);
+      }
       new org.openqa.selenium.support.ui.Select(b.find(By.id("channel"))).selectByValue("email");
       submit(b, By.cssSelector("button.primary"));
       String page = b.url();

@@ -213,7 +213,7 @@ class StaffConsoleTest {
     String staffId = invite("agent.g@univ-test.fr", election, "support").json().getString("staffId");
 
     FormClient.Page page = b.get("/console/e/" + election + "/electeurs?identifiant=alice");
-    assertThat(page.body()).contains("Réassort");
+    assertThat(page.body()).contains("Réassort").doesNotContain("reassort-post");
     int before = gw.outbox.list("alice.martin@univ-test.fr").size();
     FormClient.Page sent = b.post("/console/e/" + election + "/electeurs/reassort", Map.of("csrf", page.csrf(),
         "identifiant", "alice", "channel", "email"));
@@ -235,7 +235,22 @@ class StaffConsoleTest {
         new JsonObject().put("channel", "sms"));
     assertThat(chloe.status()).isEqualTo(202);
     assertThat(gw.http.post("/v1/support/elections/" + election + "/voters/chloe/reassort", TestGateway.SUPPORT,
-        new JsonObject().put("channel", "post")).status()).isEqualTo(400);
+        new JsonObject().put("channel", "post")).status()).as("chloe has no postal address on the roll").isEqualTo(422);
+    assertThat(gw.http.post("/v1/support/elections/" + election + "/voters/chloe/reassort", TestGateway.SUPPORT,
+        new JsonObject().put("channel", "voice")).status()).isEqualTo(400);
+    // a voter whose roll line gives a postal address: the town shown, the réassort by post offered, a letter sent
+    assertThat(gw.importRoll(election, "identifier,college,lastName,firstName,birthDate,email,phone,secret,"
+        + "postalAddress\ngael,etudiants,Morel,Gaël,,,,20239999,M. Gaël Morel | 3 place Carnot | 69002 Lyon")
+        .status()).isEqualTo(200);
+    FormClient.Page gael = b.get("/console/e/" + election + "/electeurs?identifiant=gael");
+    assertThat(gael.body()).contains("id=\"postal-town\">Lyon<", "id=\"reassort-post\"")
+        .doesNotContain("place Carnot", "69002");
+    FormClient.Page letter = b.post("/console/e/" + election + "/electeurs/reassort", Map.of("csrf", gael.csrf(),
+        "identifiant", "gael", "channel", "post"));
+    assertThat(letter.status()).as(letter.body()).isEqualTo(303);
+    ConsoleFixtures.awaitMessages(gw, "M. Gaël Morel\n3 place Carnot\n69002 Lyon", 1);
+    assertThat(gw.outbox.last("M. Gaël Morel\n3 place Carnot\n69002 Lyon").message().text()).contains("gael",
+        "https://vote.univ-test.fr/").doesNotContain("20239999");
     assertThat(gw.http.post("/v1/support/elections/" + el + "/voters/alice/reassort", TestGateway.SUPPORT,
         new JsonObject().put("channel", "email")).json().getString("type")).isEqualTo("/problems/no-platform-url");
   }

@@ -60,4 +60,19 @@ class ImportVoterScriptTest {
         "e", "email-enc"));
     assertThat(redis().ttl(voterKey)).isEqualTo(-1L);
   }
+
+  @Test
+  void aPostalAddressIsStoredWhenTheRollGivesOneAndRemovedByAReImportWithout() {
+    assertThat(importRows(new VoterRow(voter, "A", hash('a'), "identity-enc", "", "", "postal-enc"))).isEqualTo(1);
+    assertThat(redis().hgetall(voterKey)).isEqualTo(Map.of("c", "A", "s", hash('a'), "n", "identity-enc",
+        "a", "postal-enc"));
+
+    importRows(new VoterRow(voter, "A", hash('a'), "identity-enc", "email-enc", "", "postal-2-enc"));
+    assertThat(redis().hget(voterKey, "a")).isEqualTo("postal-2-enc");
+
+    // a roll without the column (or an empty cell): the roll's contacts replace the voter's, as for email and phone
+    importRows(new VoterRow(voter, "A", hash('a'), "identity-enc", "email-enc", ""));
+    assertThat(redis().hgetall(voterKey)).as("no empty field is kept").isEqualTo(Map.of("c", "A", "s", hash('a'),
+        "n", "identity-enc", "e", "email-enc"));
+  }
 }
