@@ -16,8 +16,24 @@ import java.util.function.Function;
 public final class ApiRouter {
   private ApiRouter() {}
 
+  /**
+   * How long a request whose body has been read may go unanswered before the gateway answers it 500 itself: no
+   * route legitimately takes that long before its first byte (a login waits seconds at most for its code's send),
+   * so this only ever catches a bug (an exception lost in an asynchronous callback, a future never completed) and
+   * turns what would be a hang into an answer and an ERROR naming the route. A streamed answer (a CSV, a PDF) has
+   * begun by then; an upload still being read is left to its own limits.
+   */
+  public static final java.time.Duration UNANSWERED = java.time.Duration.ofSeconds(60);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiRouter.class);
+
   /** Mounts {@code groups} on a new router of {@code vertx}. */
   public static Router create(Vertx vertx, HttpConfig http, GatewayMetrics metrics, List<RouteGroup> groups) {
+    return create(vertx, http, metrics, groups, UNANSWERED);
+  }
+
+  /** As {@link #create(Vertx, HttpConfig, GatewayMetrics, List)}, a request unanswered after {@code unanswered}. */
+  static Router create(Vertx vertx, HttpConfig http, GatewayMetrics metrics, List<RouteGroup> groups,
+                       java.time.Duration unanswered) {
     Router router = Router.router(vertx);
     router.allowForward(switch (http.forwarded()) {
       case "forward" -> AllowForwardHeaders.FORWARD;
@@ -36,6 +52,16 @@ public final class ApiRouter {
         metrics.request(route == null ? "unmatched" : route, method, ctx.response().getStatusCode(), nanos);
         access(method, route == null ? "unmatched" : route, ctx.response().getStatusCode(), nanos, id);
       });
+      long timer = vertx.setTimer(unanswered.toMillis(), t -> {
+        if (!ctx.response().ended() && !ctx.response().headWritten() && ctx.request().isEnded()
+            && !ctx.response().closed()) {
+          LOG.error("request {} (route {}) had no answer after {} ms: answered 500 (a bug: a failure was lost)", id,
+              (Object) ctx.get(Routes.ROUTE), unanswered.toMillis());
+          fr.sesame.gateway.http.problem.FailureHandler.write(ctx, fr.sesame.gateway.problem.ProblemType.INTERNAL,
+              null, new io.vertx.core.json.JsonObject());
+        }
+      });
+      ctx.addEndHandler(v -> vertx.cancelTimer(timer));
       ctx.next();
     });
     Routes routes = new Routes(http.maxJsonBytes());
