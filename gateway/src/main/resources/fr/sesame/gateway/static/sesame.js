@@ -57,3 +57,33 @@
   }
   tick();
 }());
+(function () {
+  "use strict";
+  /* A page with live figures (turnout, an import's or a campaign's progress, the providers' health) reloads itself
+     every data-seconds, with a button that suspends and resumes it (WCAG 2.2.1 and 2.2.2: a timed change the person
+     can stop); the choice holds for the page's path during the visit. Without JavaScript nothing reloads by itself:
+     the page's own "refresh" link does it. */
+  var box = document.getElementById("auto-refresh");
+  var button = document.getElementById("auto-refresh-toggle");
+  if (!box || !button) { return; }
+  var seconds = parseInt(box.getAttribute("data-seconds"), 10);
+  if (isNaN(seconds) || seconds < 1) { return; }
+  var key = "sesame-refresh-paused:" + window.location.pathname;
+  var paused = false;
+  try { paused = window.sessionStorage.getItem(key) === "1"; } catch (e) { paused = false; }
+  var timer = null;
+  function show() { button.textContent = box.getAttribute(paused ? "data-resume" : "data-pause"); }
+  function arm() {
+    if (timer !== null) { window.clearTimeout(timer); }
+    timer = paused ? null : window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+  }
+  button.addEventListener("click", function () {
+    paused = !paused;
+    try { window.sessionStorage.setItem(key, paused ? "1" : "0"); } catch (e) { /* private browsing: this page only */ }
+    show();
+    arm();
+  });
+  box.hidden = false;
+  show();
+  arm();
+}());

@@ -224,20 +224,33 @@ final class HostileFuzz {
     return key.startsWith("gw:{nt}:s:") || key.startsWith("gw:{nt}:poll") || key.contains(":lease");
   }
 
-  /** Every key's serialised value (DUMP), hashed: what the requests may not change. */
+  /**
+   * Every key's serialised value (DUMP), hashed: what the requests may not change. A page of keys at a time, its
+   * DUMPs and TTLs sent together (pipelined): the shared test Redis may hold tens of thousands of keys.
+   */
   static Map<String, String> snapshot() throws Exception {
     var redis = TestRedis.sync();
     Map<String, String> out = new TreeMap<>();
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     try (var bytes = TestRedis.client().connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, io.lettuce.core.RedisURI.create(TestRedis.url()))) {
+      var async = bytes.async();
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
         KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.limit(1_000));
-        for (String k : page.getKeys()) {
-          byte[] dump = expires(k) ? null : bytes.sync().dump(k.getBytes(StandardCharsets.UTF_8));
+        List<String> keys = page.getKeys().stream().filter(k -> !expires(k)).toList();
+        List<io.lettuce.core.RedisFuture<byte[]>> dumps = new ArrayList<>();
+        List<io.lettuce.core.RedisFuture<Long>> ttls = new ArrayList<>();
+        for (String k : keys) {
+          byte[] key = k.getBytes(StandardCharsets.UTF_8);
+          dumps.add(async.dump(key));
+          ttls.add(async.pttl(key));
+        }
+        for (int i = 0; i < keys.size(); i++) {
+          byte[] dump = dumps.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS);
           if (dump != null) {
             // a key with a TTL may expire during the run: its going is no request's doing
-            out.put(k, (redis.pttl(k) > 0 ? "expiring " : "") + Base64.getEncoder().encodeToString(sha.digest(dump)));
+            out.put(keys.get(i), (ttls.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS) > 0 ? "expiring " : "")
+                + Base64.getEncoder().encodeToString(sha.digest(dump)));
           }
         }
         cursor = page;

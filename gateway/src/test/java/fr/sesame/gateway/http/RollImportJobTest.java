@@ -42,7 +42,16 @@ class RollImportJobTest {
   static final String HEADER = "identifier,college,lastName,firstName,birthDate,email,phone,secret";
   private static final Duration WAIT = Duration.ofSeconds(60);
   @RegisterExtension
-  static final TestGateway gw = new TestGateway();
+  // its own Redis: its rolls (170,000 voters) would make every other test that reads the whole keyspace slow
+  static final TestGateway gw = TestGateway.isolated();
+  private static io.lettuce.core.api.sync.RedisCommands<String, String> redis;
+
+  private static synchronized io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
+    if (redis == null) {
+      redis = TestRedis.connect(gw.redisUrl).sync();
+    }
+    return redis;
+  }
 
   private static String emptyElection() {
     String el = TestGateway.newElectionId();
@@ -88,7 +97,7 @@ class RollImportJobTest {
 
   /** Reads the job until {@code done} accepts it, once now and after each change to its record. */
   private static JsonObject awaitJob(String el, String jobId, Predicate<JsonObject> done, String what) {
-    return TestRedis.readUntil(TestRedis.literal(RedisKeys.importJob(el, jobId)), () -> progress(el, jobId), done,
+    return TestRedis.readUntil(gw.redisUrl, TestRedis.literal(RedisKeys.importJob(el, jobId)), () -> progress(el, jobId), done,
         WAIT, what);
   }
 
@@ -270,7 +279,7 @@ class RollImportJobTest {
         "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(json.status()).isEqualTo(415);
     assertThat(startImport("no-such-election", HEADER + "\n").status()).isEqualTo(404);
-    assertThat(TestRedis.sync().keys(TestRedis.literal(RedisKeys.importLock(el)) + "*")).isEmpty();
+    assertThat(redis().keys(TestRedis.literal(RedisKeys.importLock(el)) + "*")).isEmpty();
     assertThat(audit(el)).noneMatch(e -> e.getString("type").startsWith("roll.import"));
   }
 
@@ -328,9 +337,9 @@ class RollImportJobTest {
     }
     // the imports that waited for the lock meanwhile meet the failure too, and release it
     String lock = RedisKeys.importLock(el);
-    TestRedis.readUntil(TestRedis.literal(lock), () -> TestRedis.sync().exists(lock), n -> n == 0, WAIT,
+    TestRedis.readUntil(gw.redisUrl, TestRedis.literal(lock), () -> redis().exists(lock), n -> n == 0, WAIT,
         "the lock released");
-    assertThat(TestRedis.sync().keys(TestRedis.literal(lock) + "*")).isEmpty();
+    assertThat(redis().keys(TestRedis.literal(lock) + "*")).isEmpty();
     assertThat(audit(el)).noneMatch(e -> e.getString("type").startsWith("roll.import"));
     assertThat(startImport(el, HEADER + "\nafter,etudiants,Nom,Prenom,,,,20239999\n").status()).isEqualTo(202);
   }
@@ -378,7 +387,7 @@ class RollImportJobTest {
   @Test
   void aCrashedImportBlocksTheNextOnlyUntilItsLeaseRunsOut() {
     String el = emptyElection();
-    try (var connection = TestRedis.connect(TestRedis.url())) {
+    try (var connection = TestRedis.connect(gw.redisUrl)) {
       crashedImport(el, new RedisImportJobStore(new RedisAccess(connection.async())));
     }
   }

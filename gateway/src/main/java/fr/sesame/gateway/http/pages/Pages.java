@@ -147,7 +147,7 @@ public final class Pages {
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-            + (SCRIPTED.contains(template) ? "script-src 'self'; " : "")
+            + (SCRIPTED.contains(template) || m.get("refresh") != null ? "script-src 'self'; " : "")
             + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'")
         .end(html);
   }

@@ -233,7 +233,7 @@ class CampaignTest {
     FormClient.Page page = org.get(started.location());
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("Campagne terminée", "<progress", "value=\"100\"", "id=\"providers\"",
-        DevOutbox.PROVIDER, "id=\"queued\">1<").doesNotContain("http-equiv=\"refresh\"");
+        DevOutbox.PROVIDER, "id=\"queued\">1<").doesNotContain("data-seconds=");
     assertThat(org.get("/console/e/" + el + "/campagnes").body()).contains(started.location());
     assertThat(org.post("/console/e/" + el + "/campagnes", Map.of("channel", "email")).status())
         .as("no CSRF token").isEqualTo(403);

@@ -255,6 +255,13 @@ class ConsoleBrowserTest {
         assertThat(b.find(By.id("campaign-status")).getText()).contains("en cours");
         assertThat(b.find(By.id("auto")).getText()).contains("Actualiser");
         b.axe().assertNoViolations("a running campaign's progress, its refresh turned off");
+        // and as it follows itself: a scripted reload the person can suspend (no meta refresh, which axe refuses)
+        b.open(page);
+        assertThat(b.find(By.id("auto-refresh-toggle")).getText()).isEqualTo("Suspendre la mise à jour automatique");
+        b.axe().assertNoViolations("a running campaign's progress, updating itself");
+        b.find(By.id("auto-refresh-toggle")).click();
+        assertThat(b.find(By.id("auto-refresh-toggle")).getText()).isEqualTo("Reprendre la mise à jour automatique");
+        b.axe().assertNoViolations("a running campaign's progress, its automatic update suspended");
         redis.sync().del("gw:{el:" + election + "}:cp");
         redis.sync().hset("gw:{el:" + election + "}:cp:" + id, "s", "done");
       }
@@ -351,11 +358,76 @@ class ConsoleBrowserTest {
       b.axe().assertNoViolations("the alerts");
       b.open(base() + "/console/e/" + el + "/fournisseurs");
       assertThat(b.find(By.tagName("h1")).getText()).contains("fournisseurs");
-      // (its ?auto=1 state, like the election page's, is a timed refresh the person chose and can stop: axe's
-      // meta-refresh rule flags any, so that state is left out here)
       b.axe().assertNoViolations("the providers' health");
+      b.open(base() + "/console/e/" + el + "/fournisseurs?auto=1");
+      assertThat(b.find(By.id("auto-refresh-toggle")).isDisplayed()).isTrue();
+      b.axe().assertNoViolations("the providers' health, updating itself");
     } finally {
       b.close();
+    }
+  }
+
+  /**
+   * Issue 15, point 7: an organiser imports a roll saved by French Excel (`;`, Windows-1252) through the page,
+   * follows its progress to the end and reads the unreachable voters, sends a voter's access information again
+   * (réassort), and verifies the audit trail: in a real browser, axe on every page and state.
+   */
+  @Test
+  void anOrganiserImportsAnExcelRollFollowsItToItsEndSendsAReassortAndVerifiesTheAudit() throws Exception {
+    String election = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + election, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofDays(1)), gw.clock.instant().plus(Duration.ofDays(10)))
+        .put("platformUrl", "https://vote.univ-test.fr")).status()).isEqualTo(201);
+    java.nio.file.Path roll = java.nio.file.Files.createTempFile("liste-excel", ".csv");
+    java.nio.file.Files.write(roll, String.join("\r\n",
+        "identifier;college;lastName;firstName;birthDate;email;phone;secret",
+        "helene;etudiants;Lefèvre;Hélène;;helene.lefevre@univ-test.fr;;12345678",
+        "francois;personnels;Garçon;François;;;;1234",
+        "noel;etudiants;Noël;Zoé;;;;87654321", "").getBytes(java.nio.charset.Charset.forName("windows-1252")));
+    try (Browser b = Browser.start()) {
+      byte[] secret = enrol(b, "organiser.import@univ-test.fr", election, "organiser");
+      b.find(By.id("email")).sendKeys("organiser.import@univ-test.fr");
+      b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+      submit(b, By.cssSelector("button.primary"));
+      gw.clock.advance(Duration.ofSeconds(30));
+      b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+      submit(b, By.cssSelector("button.primary"));
+      b.open(base() + "/console/e/" + election);
+      submit(b, By.partialLinkText("Importer la liste"));
+      b.axe().assertNoViolations("the roll import page");
+      b.find(By.id("roll")).sendKeys(roll.toAbsolutePath().toString());
+      submit(b, By.cssSelector("button.primary"));
+      assertThat(b.url()).contains("/import/");
+      for (int i = 0; i < 100 && !b.find(By.id("import-status")).getText().contains("terminé"); i++) {
+        b.axe().assertNoViolations("the import's progress while it runs");
+        Thread.sleep(100);
+        b.open(b.url());
+      }
+      assertThat(b.find(By.id("import-status")).getText()).isEqualTo("Import terminé.");
+      assertThat(b.find(By.id("imported")).getText()).isEqualTo("3");
+      assertThat(b.find(By.id("encoding")).getText()).containsIgnoringCase("1252");
+      assertThat(b.find(By.id("separator")).getText()).contains(";");
+      assertThat(b.find(By.id("unreachable")).getText()).contains("francois", "noel").doesNotContain("helene");
+      b.axe().assertNoViolations("the import's end with the unreachable voters");
+
+      b.open(base() + "/console/e/" + election + "/electeurs");
+      b.find(By.id("identifier")).sendKeys("helene");
+      submit(b, By.cssSelector("form[role=search] button"));
+      int before = gw.outbox.list("helene.lefevre@univ-test.fr").size();
+      b.find(By.id("reassort-email")).click();
+      submit(b, By.xpath("//button[normalize-space()='Renvoyer les informations d’accès']"));
+      assertThat(b.find(By.cssSelector(".notice")).getText()).contains("renvoyées");
+      b.axe().assertNoViolations("a voter's status after a réassort");
+      ConsoleFixtures.awaitMessages(gw, "helene.lefevre@univ-test.fr", before + 1);
+      assertThat(gw.outbox.last("helene.lefevre@univ-test.fr").message().text())
+          .contains("helene", "https://vote.univ-test.fr").doesNotContain("12345678");
+
+      b.open(base() + "/console/e/" + election);
+      submit(b, By.partialLinkText("Vérifier le journal"));
+      assertThat(b.find(By.tagName("main")).getText()).contains("intègre");
+      b.axe().assertNoViolations("the audit trail's verification");
+    } finally {
+      java.nio.file.Files.deleteIfExists(roll);
     }
   }
 }

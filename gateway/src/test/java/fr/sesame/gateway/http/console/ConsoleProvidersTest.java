@@ -91,7 +91,7 @@ class ConsoleProvidersTest {
 
     FormClient.Page page = organiser.get("/console/e/" + el + "/fournisseurs");
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.body()).doesNotContain("http-equiv=\"refresh\"").contains("?auto&#x3D;1");
+    assertThat(page.body()).doesNotContain("data-seconds=").contains("?auto&#x3D;1");
     assertThat(row(page.body(), "ovh")).contains("SMS", "Fermé (normal)", "<td>0</td><td>1</td>")
         .containsPattern("<td>0\\W%</td>").endsWith("<td>1</td>");
     assertThat(row(page.body(), "mailjet-sms")).contains("Fermé (normal)", "<td>1</td><td>0</td>")
@@ -102,7 +102,7 @@ class ConsoleProvidersTest {
     built.get().chains().get(ChannelKind.SMS).providers().get(0).circuit().transitionToOpenState();
     FormClient.Page open = organiser.get("/console/e/" + el + "/fournisseurs?auto=1");
     assertThat(row(open.body(), "ovh")).contains("class=\"circuit-open\"", "Ouvert (fournisseur évité)");
-    assertThat(open.body()).contains("http-equiv=\"refresh\" content=\"30\"");
+    assertThat(open.body()).contains("data-seconds=\"30\"");
     assertThat(organiser.get("/console/e/" + el).body()).contains("href=\"/console/e/" + el + "/fournisseurs\"");
 
     assertThat(support.get("/console/e/" + el + "/fournisseurs").status()).isEqualTo(403);

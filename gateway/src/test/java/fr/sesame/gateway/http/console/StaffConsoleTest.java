@@ -186,8 +186,8 @@ class StaffConsoleTest {
     FormClient.Page page = bureau.get("/console/e/" + election);
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("Participation", "<strong>1</strong>", "externes", "Bureau de vote")
-        .contains("emargements.csv").doesNotContain("http-equiv=\"refresh\"");
-    assertThat(bureau.get("/console/e/" + election + "?auto=1").body()).contains("http-equiv=\"refresh\" content=\"30\"");
+        .contains("emargements.csv").doesNotContain("data-seconds=");
+    assertThat(bureau.get("/console/e/" + election + "?auto=1").body()).contains("data-seconds=\"30\"");
     assertThat(bureau.get("/console/e/" + election + "/audit").body()).contains("intègre").doesNotContain("NOT");
     FormClient.Page csv = bureau.get("/console/e/" + election + "/emargements.csv");
     assertThat(csv.status()).isEqualTo(200);
@@ -292,7 +292,7 @@ class StaffConsoleTest {
       job = org.get(started.location());
     }
     assertThat(job.body()).contains("Import terminé", "windows-1252", "id=\"separator\">;<", "w2")
-        .doesNotContain("http-equiv=\"refresh\"");
+        .doesNotContain("data-seconds=");
     assertThat(gw.status(election, "w1").status()).isEqualTo(200);
     assertThat(org.get("/console/e/" + election + "/import/nope").status()).isEqualTo(404);
     FormClient.Page noCsrf = org.postRaw("/console/e/" + election + "/import", "multipart/form-data; boundary=x",
