@@ -57,6 +57,10 @@ import fr.sesame.gateway.notify.Outbox;
 import fr.sesame.gateway.notify.OutboxDispatcher;
 import fr.sesame.gateway.notify.OutboxRecovery;
 import fr.sesame.gateway.notify.OutboxRetention;
+import fr.sesame.gateway.evidence.CheckpointLog;
+import fr.sesame.gateway.evidence.Checkpointer;
+import fr.sesame.gateway.evidence.EvidenceBundle;
+import fr.sesame.gateway.http.EvidenceHandlers;
 import fr.sesame.gateway.notify.OutboxSender;
 import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
@@ -128,7 +132,9 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
-                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes) {
+                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes,
+                  Checkpointer checkpointer) {
+    this.checkpointer = checkpointer;
     this.issuer = issuer;
     this.routes = routes;
     this.httpDeployment = httpDeployment;
@@ -145,6 +151,13 @@ public final class Gateway implements AutoCloseable {
   /** The routes the HTTP verticles serve, as their router lists them ({@code OpenApiTest} compares the document). */
   public List<ApiRouter.RouteEntry> routes() {
     return routes;
+  }
+
+  private final Checkpointer checkpointer;
+
+  /** Takes the audit checkpoints (every minute; tests take them on demand). */
+  public Checkpointer checkpointer() {
+    return checkpointer;
   }
 
   /** This instance's outbox jobs (operations and tests: retention or delivery-status polling on demand). */
@@ -206,8 +219,15 @@ public final class Gateway implements AutoCloseable {
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
       Outbox outbox = outbox(config.outbox(), clock, vertx, outboxAccess, notifier, templates, cipher,
           metrics, signals, instance);
+      Checkpointer checkpointer = new Checkpointer(new RedisAuditStore(api),
+          new CheckpointLog(config.evidence().dir()), config.evidence().key(), clock, new Checkpointer.OffLoop() {
+            @Override
+            public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+              return vertx.executeBlocking(work, true); // in order: a checkpoint's line after the one before
+            }
+          }, instance, config.evidence().checkpointEvery());
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
-          metrics, templates, cipher, outbox);
+          metrics, templates, cipher, outbox, checkpointer);
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
@@ -220,8 +240,11 @@ public final class Gateway implements AutoCloseable {
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.setPeriodic(config.evidence().checkpointEvery().toMillis(), id -> checkpointer.tick());
+      LOG.info("audit checkpoints every {} s in {} (evidence key {})", config.evidence().checkpointEvery().toSeconds(),
+          config.evidence().dir().toAbsolutePath(), config.evidence().key().kid());
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()));
+          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), checkpointer);
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -242,7 +265,7 @@ public final class Gateway implements AutoCloseable {
                                        RedisAccess redis,
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
-                                       Outbox dispatching) throws Exception {
+                                       Outbox dispatching, Checkpointer checkpointer) throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
     VoterKeys keys = new VoterKeys(hasher, random);
@@ -280,7 +303,11 @@ public final class Gateway implements AutoCloseable {
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
             provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
-        new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore), clock, auth),
+        new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore, checkpointer),
+            clock, auth),
+        new EvidenceHandlers(elections, audit, new EvidenceBundle(new AuditExport(auditStore),
+            new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock),
+            config.evidence().key(), clock, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
@@ -293,7 +320,8 @@ public final class Gateway implements AutoCloseable {
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
-          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs));
+          new AuditVerifier(auditStore, checkpointer), new EmargementList(electionStore, cipher), audit, clock,
+          importJobs));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

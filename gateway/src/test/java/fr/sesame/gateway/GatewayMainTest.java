@@ -19,7 +19,9 @@ class GatewayMainTest {
   private static final Map<String, String> KEYS = Map.of(
       "SESAME_HASH_KEY", Base64.getEncoder().encodeToString(new byte[32]),
       "SESAME_DATA_KEY", Base64.getEncoder().encodeToString(new byte[32]),
-      "SESAME_API_KEYS", "admin:admin-key-1");
+      "SESAME_API_KEYS", "admin:admin-key-1",
+      "SESAME_EVIDENCE_KEY", fr.sesame.gateway.crypto.EvidenceKey.generate().pkcs8(),
+      "SESAME_EVIDENCE_DIR", System.getProperty("java.io.tmpdir") + "/sesame-evidence-main-test");
 
   @Test
   void helpPrintsTheUsageAndExitsZero() {
@@ -41,7 +43,8 @@ class GatewayMainTest {
   void everyMissingEnvironmentVariableIsNamedInOneStart() {
     Outcome o = GatewayProcess.run(Map.of(), "serve");
     assertThat(o.exitCode()).as(o.output()).isEqualTo(2);
-    assertThat(o.output()).contains("REDIS_URL", "SESAME_HASH_KEY", "SESAME_DATA_KEY", "SESAME_API_KEYS")
+    assertThat(o.output()).contains("REDIS_URL", "SESAME_HASH_KEY", "SESAME_DATA_KEY", "SESAME_API_KEYS",
+            "SESAME_EVIDENCE_KEY")
         .doesNotContain("\tat ");
     assertThat(o.output().lines().filter(l -> l.contains(" ERROR "))).hasSize(1);
   }

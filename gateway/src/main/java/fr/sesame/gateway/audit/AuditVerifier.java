@@ -17,9 +17,17 @@ import java.util.Map;
 public final class AuditVerifier {
   private static final int PAGE = 1000;
   private final AuditStore store;
+  private final ChainAnchor.Source anchors;
 
+  /** Checks the chains on their own: a chain rewritten with its head is not seen. */
   public AuditVerifier(AuditStore store) {
+    this(store, ChainAnchor.Source.NONE);
+  }
+
+  /** Checks the chains, and that they still lead to the heads of the latest anchor (checkpoint) of the election. */
+  public AuditVerifier(AuditStore store, ChainAnchor.Source anchors) {
     this.store = store;
+    this.anchors = anchors;
   }
 
   /** The verdict. {@code brokenAt} is null when the chains hold. */
@@ -39,25 +47,28 @@ public final class AuditVerifier {
   }
 
   public Future<Verdict> verify(String electionId) {
-    Promise<Verdict> done = Promise.promise();
-    Map<String, Tip> tips = new HashMap<>();
-    long[] count = {0};
-    page(electionId, "-", tips, count, done);
-    return done.future();
+    return anchors.latest(electionId).compose(anchor -> {
+      Promise<Verdict> done = Promise.promise();
+      Map<String, Tip> tips = new HashMap<>();
+      long[] count = {0};
+      page(electionId, "-", tips, count, anchor.orElse(null), done);
+      return done.future();
+    });
   }
 
-  private void page(String electionId, String after, Map<String, Tip> tips, long[] count, Promise<Verdict> done) {
+  private void page(String electionId, String after, Map<String, Tip> tips, long[] count, ChainAnchor anchor,
+                    Promise<Verdict> done) {
     store.range(electionId, after, PAGE).onFailure(done::fail).onSuccess(events -> {
       for (AuditStore.Stored s : events) {
         count[0]++;
-        JsonObject broken = check(electionId, s, tips);
+        JsonObject broken = check(electionId, s, tips, anchor);
         if (broken != null) {
           done.complete(new Verdict(false, count[0], tips.size(), broken));
           return;
         }
       }
       if (events.size() == PAGE) {
-        page(electionId, events.get(events.size() - 1).id(), tips, count, done);
+        page(electionId, events.get(events.size() - 1).id(), tips, count, anchor, done);
         return;
       }
       store.heads(electionId).onFailure(done::fail).onSuccess(heads -> {
@@ -67,6 +78,18 @@ public final class AuditVerifier {
             done.complete(new Verdict(false, count[0], tips.size(), new JsonObject().put("writer", h.getKey())
                 .put("reason", "events at the end of this writer's chain are missing")));
             return;
+          }
+        }
+        if (anchor != null) {
+          for (Map.Entry<String, ChainAnchor.Head> a : anchor.writers().entrySet()) {
+            Tip tip = tips.get(a.getKey());
+            long seen = tip == null ? 0 : tip.seq;
+            if (seen < a.getValue().count()) {
+              done.complete(new Verdict(false, count[0], tips.size(), new JsonObject().put("writer", a.getKey())
+                  .put("reason", "this writer's chain has " + seen + " events, but the " + anchor.label()
+                      + " counted " + a.getValue().count() + ": events were removed")));
+              return;
+            }
           }
         }
         if (heads.size() != tips.size()) {
@@ -79,7 +102,7 @@ public final class AuditVerifier {
     });
   }
 
-  private static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips) {
+  private static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips, ChainAnchor anchor) {
     JsonObject where = new JsonObject().put("id", s.id());
     if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
       return where.put("reason", "the event does not match its hash (altered)");
@@ -105,6 +128,10 @@ public final class AuditVerifier {
     }
     tip.seq = seq;
     tip.hash = s.hash();
+    ChainAnchor.Head head = anchor == null ? null : anchor.writers().get(writer);
+    if (head != null && head.count() == seq && !head.hash().equals(s.hash())) {
+      return where.put("reason", "the event does not match the " + anchor.label() + ": the chain was rewritten");
+    }
     return null;
   }
 

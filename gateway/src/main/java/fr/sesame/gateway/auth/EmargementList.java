@@ -58,6 +58,37 @@ public final class EmargementList {
     });
   }
 
+  /**
+   * Every émargement as JSON (one chunk of rows per page), for the evidence bundle: {@code voter} (the pseudonym
+   * the audit events name), {@code identifier}, {@code lastName}, {@code firstName}, {@code college},
+   * {@code votedAt}, {@code ip}, {@code sessionId}; the roll's text as it is (JSON, not a spreadsheet).
+   */
+  public Future<Void> rows(String electionId, Function<List<JsonObject>, Future<Void>> sink) {
+    return rowPage(electionId, "0", sink);
+  }
+
+  private Future<Void> rowPage(String electionId, String cursor, Function<List<JsonObject>, Future<Void>> sink) {
+    return emargements.page(electionId, cursor, PAGE).compose(page -> {
+      List<String> pseudonyms = new ArrayList<>(page.entries().keySet());
+      return emargements.identities(pseudonyms).compose(identities -> {
+        List<JsonObject> rows = new ArrayList<>(pseudonyms.size());
+        int i = 0;
+        for (Map.Entry<String, String> e : page.entries().entrySet()) {
+          String enc = identities.get(i++);
+          JsonObject who = enc == null ? new JsonObject()
+              : new JsonObject(cipher.decrypt(enc, CipherContext.voter(e.getKey(), VoterField.IDENTITY)));
+          JsonObject rec = new JsonObject(e.getValue());
+          rows.add(new JsonObject().put("voter", e.getKey()).put("identifier", who.getString("i", ""))
+              .put("lastName", who.getString("l", "")).put("firstName", who.getString("f", ""))
+              .put("college", rec.getString("c", "")).put("votedAt", Instant.ofEpochMilli(rec.getLong("t")).toString())
+              .put("ip", rec.getString("ip", "")).put("sessionId", rec.getString("sid", "")));
+        }
+        return sink.apply(rows).compose(v -> "0".equals(page.cursor()) ? Future.succeededFuture()
+            : rowPage(electionId, page.cursor(), sink));
+      });
+    });
+  }
+
   private static String safe(String cell) {
     return fr.sesame.gateway.domain.SpreadsheetSafe.text(cell);
   }

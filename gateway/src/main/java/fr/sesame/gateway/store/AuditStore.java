@@ -20,4 +20,14 @@ public interface AuditStore {
 
   /** Every writer's head. */
   Future<Map<String, String>> heads(String electionId);
+
+  /** The elections that have audit events (recorded since this index existed). */
+  Future<java.util.Set<String>> elections();
+
+  /**
+   * Takes the checkpoint lease for {@code ms} if nobody holds it: so that one gateway instance at a time takes the
+   * audit checkpoints. It is not renewed: it runs out by itself.
+   * @return true when taken
+   */
+  Future<Boolean> checkpointLease(String holder, long ms);
 }

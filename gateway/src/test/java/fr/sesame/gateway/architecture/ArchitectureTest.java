@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final String GW = "fr.sesame.gateway";
-  private static final String[] SERVICES = {GW + ".auth..", GW + ".notify..", GW + ".election..", GW + ".roll..",
+  private static final String[] SERVICES = {GW + ".auth..", GW + ".notify..", GW + ".election..", GW + ".roll..", GW + ".evidence..",
       GW + ".audit..", GW + ".health..", GW + ".staff.."};
   private static JavaClasses classes;
 

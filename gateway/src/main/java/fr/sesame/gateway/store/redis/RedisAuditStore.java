@@ -17,6 +17,8 @@ import java.util.Map;
 public final class RedisAuditStore implements AuditStore {
   private static final LuaScript APPEND = LuaScript.load("redis/audit/append.lua");
   private final RedisAccess redis;
+  /** Elections this instance has already added to the index of audited elections. */
+  private final java.util.Set<String> indexed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RedisAuditStore(RedisAccess redis) {
     this.redis = redis;
@@ -31,7 +33,23 @@ public final class RedisAuditStore implements AuditStore {
       args[2 + i] = pairs.get(i);
     }
     return APPEND.runConfirmed(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
-        .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED);
+        .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED)
+        .compose(appended -> indexed.contains(electionId) ? Future.succeededFuture(appended)
+            : redis.await(redis.commands().sadd(RedisKeys.auditedElections(), electionId)).map(n -> {
+              indexed.add(electionId);
+              return appended;
+            }));
+  }
+
+  @Override
+  public Future<java.util.Set<String>> elections() {
+    return redis.await(redis.commands().smembers(RedisKeys.auditedElections()));
+  }
+
+  @Override
+  public Future<Boolean> checkpointLease(String holder, long ms) {
+    return redis.await(redis.commands().set(RedisKeys.checkpointLease(), holder,
+        io.lettuce.core.SetArgs.Builder.nx().px(ms))).map("OK"::equals);
   }
 
   @Override
