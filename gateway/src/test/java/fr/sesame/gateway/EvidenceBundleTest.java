@@ -374,6 +374,7 @@ class EvidenceBundleTest {
         .get(10, TimeUnit.SECONDS)).as("nothing new: no checkpoint").isFalse();
     JsonObject before = gw.http.get("/v1/admin/elections/" + election + "/audit/verify", ADMIN).json();
     assertThat(before.getBoolean("valid")).as(before.encode()).isTrue();
+    assertThat(before.getString("checkpoint")).startsWith("checkpoint 1 of ");
     // the attack: every chain rewritten from its first event, and every head, straight in Redis
     var client = io.lettuce.core.RedisClient.create(gw.redisUrl);
     var redis = client.connect().sync();

@@ -30,12 +30,22 @@ public final class AuditVerifier {
     this.anchors = anchors;
   }
 
-  /** The verdict. {@code brokenAt} is null when the chains hold. */
-  public record Verdict(boolean valid, long events, int writers, JsonObject brokenAt) {
+  /**
+   * The verdict. {@code brokenAt} is null when the chains hold; {@code checkpoint} names the checkpoint the chains
+   * were checked against, null when there is none yet.
+   */
+  public record Verdict(boolean valid, long events, int writers, JsonObject brokenAt, String checkpoint) {
+    public Verdict(boolean valid, long events, int writers, JsonObject brokenAt) {
+      this(valid, events, writers, brokenAt, null);
+    }
+
     public JsonObject toJson() {
       JsonObject j = new JsonObject().put("valid", valid).put("events", events).put("writers", writers);
       if (brokenAt != null) {
         j.put("brokenAt", brokenAt);
+      }
+      if (checkpoint != null) {
+        j.put("checkpoint", checkpoint);
       }
       return j;
     }
@@ -97,7 +107,7 @@ public final class AuditVerifier {
               new JsonObject().put("reason", "a writer's head is missing")));
           return;
         }
-        done.complete(new Verdict(true, count[0], tips.size(), null));
+        done.complete(new Verdict(true, count[0], tips.size(), null, anchor == null ? null : anchor.label()));
       });
     });
   }

@@ -116,6 +116,9 @@ final class ConsoleElection {
     verifier.verify(electionId).onSuccess(v -> {
       List<String> paragraphs = new ArrayList<>();
       paragraphs.add(kit.pages.text(lang, v.valid() ? "c.audit.valid" : "c.audit.broken", v.events(), v.writers()));
+      if (v.checkpoint() != null) {
+        paragraphs.add(kit.pages.text(lang, "c.audit.checkpoint", v.checkpoint()));
+      }
       if (!v.valid() && v.brokenAt() != null) {
         paragraphs.add(kit.pages.text(lang, "c.audit.brokenAt", v.brokenAt().encode()));
       }

@@ -189,6 +189,10 @@ class StaffConsoleTest {
         .contains("emargements.csv").doesNotContain("http-equiv=\"refresh\"");
     assertThat(bureau.get("/console/e/" + election + "?auto=1").body()).contains("http-equiv=\"refresh\" content=\"30\"");
     assertThat(bureau.get("/console/e/" + election + "/audit").body()).contains("intègre").doesNotContain("NOT");
+    // issue 16, point 4: once a checkpoint is taken, the page says the chains lead to its heads
+    gw.gateway.checkpointer().checkpoint(election).toCompletionStage().toCompletableFuture().join();
+    assertThat(bureau.get("/console/e/" + election + "/audit").body()).contains("intègre")
+        .contains("point de contrôle signé (checkpoint 1 of ");
     FormClient.Page csv = bureau.get("/console/e/" + election + "/emargements.csv");
     assertThat(csv.status()).isEqualTo(200);
     assertThat(csv.header("Content-Disposition")).contains("attachment");
