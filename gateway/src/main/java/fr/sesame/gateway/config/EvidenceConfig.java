@@ -30,10 +30,14 @@ public record EvidenceConfig(EvidenceKey key, Path dir, Duration checkpointEvery
     }
   }
 
-  /** A fresh key and a fresh temporary directory: for tests and tools that build a configuration in code. */
+  /**
+   * A fresh key and a fresh temporary directory, checkpoints once a day (tests take them on demand, so that the many
+   * gateways of a test run do not each read every election of a shared Redis): for tests and tools that build a
+   * configuration in code.
+   */
   public static EvidenceConfig ephemeral() {
     try {
-      return new EvidenceConfig(EvidenceKey.generate(), Files.createTempDirectory("sesame-evidence"), DEFAULT_EVERY);
+      return new EvidenceConfig(EvidenceKey.generate(), Files.createTempDirectory("sesame-evidence"), Duration.ofDays(1));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

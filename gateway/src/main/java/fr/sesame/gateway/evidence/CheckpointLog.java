@@ -37,7 +37,9 @@ public final class CheckpointLog {
       Files.createDirectories(dir);
       try (FileChannel out = FileChannel.open(file(electionId), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND)) {
-        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        // a line cut by a crash stays as it is, ended: the new line must not be glued to it
+        boolean cut = out.size() > 0 && lastByte(file(electionId)) != '\n';
+        ByteBuffer bytes = ByteBuffer.wrap(((cut ? "\n" : "") + line + "\n").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
           out.write(bytes);
         }
@@ -45,6 +47,25 @@ public final class CheckpointLog {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The size of the election's file in bytes (0 when it has none): tells whether it changed. */
+  public long size(String electionId) {
+    try {
+      return Files.size(file(electionId));
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int lastByte(Path file) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
+      in.read(last, in.size() - 1);
+      return last.get(0);
     }
   }
 

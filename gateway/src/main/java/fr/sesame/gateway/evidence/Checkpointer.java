@@ -139,19 +139,35 @@ public final class Checkpointer implements ChainAnchor.Source {
   /** A checkpoint with its exact line. */
   public record Kept(Checkpoint checkpoint, String line) {}
 
+  /** The last checkpoint read of each election, with its file's size then: read again only when the file changed. */
+  private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Cached(long size, Optional<Kept> last) {}
+
   /** The election's last readable checkpoint. */
   public Future<Optional<Kept>> last(String electionId) {
     return offLoop.run(() -> {
-      List<String> lines = log.lines(electionId);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        try {
-          return Optional.of(new Kept(Checkpoint.parse(lines.get(i)), lines.get(i)));
-        } catch (IllegalArgumentException e) {
-          // a line cut by a crash while it was written: the one before holds
-        }
+      long size = log.size(electionId);
+      Cached cached = cache.get(electionId);
+      if (cached != null && cached.size() == size) {
+        return cached.last();
       }
-      return Optional.<Kept>empty();
+      Optional<Kept> found = read(electionId);
+      cache.put(electionId, new Cached(size, found));
+      return found;
     });
+  }
+
+  private Optional<Kept> read(String electionId) {
+    List<String> lines = log.lines(electionId);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      try {
+        return Optional.of(new Kept(Checkpoint.parse(lines.get(i)), lines.get(i)));
+      } catch (IllegalArgumentException e) {
+        // a line cut by a crash while it was written: the one before holds
+      }
+    }
+    return Optional.empty();
   }
 
   /** Every checkpoint line of the election, oldest first. */
