@@ -60,6 +60,7 @@ import fr.sesame.gateway.notify.OutboxRetention;
 import fr.sesame.gateway.evidence.CheckpointLog;
 import fr.sesame.gateway.evidence.Checkpointer;
 import fr.sesame.gateway.evidence.EvidenceBundle;
+import fr.sesame.gateway.evidence.IncidentLog;
 import fr.sesame.gateway.http.EvidenceHandlers;
 import fr.sesame.gateway.notify.OutboxSender;
 import fr.sesame.gateway.notify.OutboxSignals;
@@ -307,7 +308,7 @@ public final class Gateway implements AutoCloseable {
             clock, auth),
         new EvidenceHandlers(elections, audit, new EvidenceBundle(new AuditExport(auditStore),
             new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock),
-            config.evidence().key(), clock, auth),
+            config.evidence().key(), new IncidentLog(auditStore, audit, staff, notifications, clock), clock, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),

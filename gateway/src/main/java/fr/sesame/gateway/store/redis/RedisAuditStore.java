@@ -42,6 +42,17 @@ public final class RedisAuditStore implements AuditStore {
   }
 
   @Override
+  public Future<Void> addIncidents(String electionId, List<String> eventJson) {
+    return redis.await(redis.commands().rpush(RedisKeys.incidents(electionId), eventJson.toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<String>> incidents(String electionId) {
+    return redis.await(redis.commands().lrange(RedisKeys.incidents(electionId), 0, -1));
+  }
+
+  @Override
   public Future<java.util.Set<String>> elections() {
     return redis.await(redis.commands().smembers(RedisKeys.auditedElections()));
   }

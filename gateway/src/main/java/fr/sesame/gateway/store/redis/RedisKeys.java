@@ -22,6 +22,7 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:em        hash  émargements: P -> {"t":ms,"ip":..,"sid":..}
  * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex
  * gw:{el:E}:audit:heads hash writer -> hash of its last event
+ * gw:{el:E}:incidents list  the election's incident log: copies of its incident audit events (JSON), oldest first
  * gw:{audit}:elections set   the elections that have audit events (the checkpoints' list)
  * gw:{audit}:lease    string the audit checkpoints' lease (SET NX PX): the instance taking them this period
  * gw:{el:E}:import    hash  the election's roll-import lock (a lease): t holder's token, u lease end ms, j 1 once
@@ -70,6 +71,11 @@ public final class RedisKeys {
 
   public static String auditHeads(String electionId) {
     return "gw:{el:" + electionId + "}:audit:heads";
+  }
+
+  /** The election's incident log. */
+  public static String incidents(String electionId) {
+    return "gw:{el:" + electionId + "}:incidents";
   }
 
   /** The elections that have audit events. */
