@@ -299,6 +299,8 @@ public final class Gateway implements AutoCloseable {
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
+    EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
+        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock);
     List<RouteGroup> routes = new ArrayList<>(List.of(
         new LoginHandlers(logins, elections, clock, config.otp().digits()),
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
@@ -306,8 +308,7 @@ public final class Gateway implements AutoCloseable {
         new SupportHandlers(support, elections, auth),
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore, checkpointer),
             clock, auth),
-        new EvidenceHandlers(elections, audit, new EvidenceBundle(new AuditExport(auditStore),
-            new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock),
+        new EvidenceHandlers(elections, bundle,
             config.evidence().key(), new IncidentLog(auditStore, audit, staff, notifications, clock), clock, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
@@ -322,7 +323,7 @@ public final class Gateway implements AutoCloseable {
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
           new AuditVerifier(auditStore, checkpointer), new EmargementList(electionStore, cipher), audit, clock,
-          importJobs));
+          importJobs, bundle));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

@@ -11,6 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import fr.sesame.gateway.audit.AuditEvent;
+import fr.sesame.gateway.audit.AuditTrail;
+import fr.sesame.gateway.domain.ClientInfo;
 
 /**
  * An election's evidence for the independent expert, as one file of JSON lines (docs/design.md, "Evidence
@@ -33,13 +37,15 @@ public final class EvidenceBundle {
   public static final String FORMAT = "sesame-evidence-bundle";
   public static final int VERSION = 1;
   private final AuditExport audit;
+  private final AuditTrail trail;
   private final EmargementList emargements;
   private final Checkpointer checkpoints;
   private final EvidenceKey key;
   private final Clock clock;
 
-  public EvidenceBundle(AuditExport audit, EmargementList emargements, Checkpointer checkpoints, EvidenceKey key,
-                        Clock clock) {
+  public EvidenceBundle(AuditExport audit, AuditTrail trail, EmargementList emargements, Checkpointer checkpoints,
+                        EvidenceKey key, Clock clock) {
+    this.trail = trail;
     this.audit = audit;
     this.emargements = emargements;
     this.checkpoints = checkpoints;
@@ -50,6 +56,22 @@ public final class EvidenceBundle {
   /** The header line's public key part, also what {@code GET /v1/admin/evidence/key} answers. */
   public static JsonObject publicKey(EvidenceKey key) {
     return new JsonObject().put("kid", key.kid()).put("alg", "Ed25519").put("publicKey", key.publicKeyBase64());
+  }
+
+  /** The key that signs the bundles. */
+  public EvidenceKey key() {
+    return key;
+  }
+
+  /**
+   * Exports the bundle for {@code who} (an API key or a staff member), the one path of this action: audited first
+   * ({@code evidence.export}, so the bundle holds its own export's event), then {@code open} (which starts the
+   * response) gives the sink it is written through.
+   * @return fails when the audit could not be written (nothing was opened), or part-way as {@link #write} does
+   */
+  public Future<Void> export(String electionId, ClientInfo who, Supplier<Function<String, Future<Void>>> open) {
+    return trail.record(electionId, AuditEvent.of(clock.instant(), "evidence.export", who.actor(), who.ip(),
+        "success", "kid", key.kid())).compose(v -> write(electionId, open.get()));
   }
 
   /** Writes the bundle through {@code sink}; fails when a store or the sink fails (the file is then cut short). */

@@ -1,7 +1,5 @@
 package fr.sesame.gateway.http;
 
-import fr.sesame.gateway.audit.AuditEvent;
-import fr.sesame.gateway.audit.AuditTrail;
 import fr.sesame.gateway.config.ApiKey.Role;
 import fr.sesame.gateway.crypto.EvidenceKey;
 import fr.sesame.gateway.election.ElectionService;
@@ -19,7 +17,6 @@ import java.time.Clock;
  */
 public final class EvidenceHandlers implements RouteGroup {
   private final ElectionService elections;
-  private final AuditTrail audit;
   private final EvidenceBundle bundle;
   private final EvidenceKey key;
   private final Clock clock;
@@ -27,11 +24,10 @@ public final class EvidenceHandlers implements RouteGroup {
   private final IncidentLog incidents;
   private static final java.util.Set<String> INCIDENT_FIELDS = java.util.Set.of("severity", "summary");
 
-  public EvidenceHandlers(ElectionService elections, AuditTrail audit, EvidenceBundle bundle, EvidenceKey key,
+  public EvidenceHandlers(ElectionService elections, EvidenceBundle bundle, EvidenceKey key,
                           IncidentLog incidents, Clock clock, ApiKeyAuth auth) {
     this.incidents = incidents;
     this.elections = elections;
-    this.audit = audit;
     this.bundle = bundle;
     this.key = key;
     this.clock = clock;
@@ -74,15 +70,17 @@ public final class EvidenceHandlers implements RouteGroup {
   /** The bundle, JSON lines; its export is audited first (so the bundle holds its own export's event). */
   private void export(RoutingContext ctx) {
     var client = ApiKeyAuth.client(ctx);
-    Paths.election(ctx, elections)
-        .compose(e -> audit.record(e.id(), AuditEvent.of(clock.instant(), "evidence.export", client.actor(),
-            client.ip(), "success", "kid", key.kid())).map(e))
-        .onSuccess(e -> {
-          ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson")
-              .putHeader("Content-Disposition", "attachment; filename=\"evidence-" + e.id() + ".jsonl\"");
-          bundle.write(e.id(), ApiRouter.chunks(ctx))
-              .onSuccess(v -> ctx.response().end()).onFailure(err -> ctx.response().reset());
-        }).onFailure(ctx::fail);
+    Paths.election(ctx, elections).onSuccess(e -> bundle.export(e.id(), client, () -> {
+      ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson")
+          .putHeader("Content-Disposition", "attachment; filename=\"evidence-" + e.id() + ".jsonl\"");
+      return ApiRouter.chunks(ctx);
+    }).onSuccess(v -> ctx.response().end()).onFailure(err -> {
+      if (ctx.response().headWritten()) {
+        ctx.response().reset(); // cut part-way: the file has no manifest, the verifier says it is truncated
+      } else {
+        ctx.fail(err);
+      }
+    })).onFailure(ctx::fail);
   }
 
   private void key(RoutingContext ctx) {

@@ -100,6 +100,7 @@ final class ConsoleElection {
       m.put("auditHref", base + "/audit");
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
+      m.put("evidenceHref", base + "/" + ConsoleEvidence.FILE);
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");
       m.put("logoutAction", "/console/deconnexion");

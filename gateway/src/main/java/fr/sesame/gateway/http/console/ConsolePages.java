@@ -24,18 +24,20 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleElection election;
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
+  private final ConsoleEvidence evidence;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
-                      fr.sesame.gateway.roll.RollImportJobs imports) {
+                      fr.sesame.gateway.roll.RollImportJobs imports, fr.sesame.gateway.evidence.EvidenceBundle bundle) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
     this.election = new ConsoleElection(kit, elections, turnout, verifier, emargements, audit);
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
+    this.evidence = new ConsoleEvidence(kit, bundle);
   }
 
   @Override
@@ -45,5 +47,6 @@ public final class ConsolePages implements RouteGroup {
     election.mount(router, routes);
     voters.mount(router, routes);
     imports.mount(router, routes);
+    evidence.mount(router, routes);
   }
 }
