@@ -184,6 +184,9 @@ public final class GatewayMain {
     } catch (IOException e) {
       out.println("unusable: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
       return BundleVerifier.Status.UNUSABLE.exit;
+    } catch (RuntimeException e) { // the verifier's own bug on an input it did not foresee: still a clear exit
+      out.println("unusable: the bundle could not be verified (" + e.getClass().getSimpleName() + ")");
+      return BundleVerifier.Status.UNUSABLE.exit;
     }
   }
 

@@ -364,6 +364,32 @@ class EvidenceBundleTest {
     assertThat(badKey.output()).contains("--key must be the key's SHA-256 fingerprint");
   }
 
+  @Test
+  void linesOfTheWrongShapeAreNamedNotFatal() throws Exception {
+    List<String> lines = new ArrayList<>(bundle);
+    int i = eventLines(lines).get(1);
+    JsonObject line = new JsonObject(lines.get(i));
+    lines.set(i, eventLine(line.getString("id"), line.getJsonObject("event").copy().put("n", "two").encode()));
+    lines.add(2, "{\"kind\":\"emargement\",\"voter\":[1,2]}");
+    lines.add(2, "{\"kind\":42}");
+    lines.add(2, "[]");
+    lines.add(2, "{\"kind\":\"checkpoint\",\"n\":\"x\"}");
+    Verdict v = verify(lines, "--key", kid);
+    assertThat(v.status()).as(v.output()).isEqualTo(1);
+    assertThat(v.output()).contains("problem: line " + (i + 5) + " (event) is malformed: a field is missing or of "
+        + "the wrong type", "problem: line 3: an unreadable checkpoint", "problem: line 4 is not JSON",
+        "problem: line 5 is of an unknown kind \"42\"", "problem: line 6 (emargement) is malformed");
+    List<String> badManifest = new ArrayList<>(bundle);
+    badManifest.set(badManifest.size() - 1, "{\"kind\":\"manifest\",\"lines\":\"many\"}");
+    assertThat(verify(badManifest, "--key", kid).output()).contains("problem: the manifest (the last line) is "
+        + "malformed");
+    List<String> badHeader = new ArrayList<>(bundle);
+    badHeader.set(0, new JsonObject(bundle.get(0)).put("key", "none").encode());
+    Verdict h = verify(badHeader);
+    assertThat(h.status()).isEqualTo(2);
+    assertThat(h.output()).contains("unusable: the header has no election or no Ed25519 public key");
+  }
+
   /** Point 4: the API's own verification checks the chains against the checkpoints kept outside Redis. */
   @Test
   void aChainRewrittenWithItsHeadsInRedisIsDetectedByTheVerification() throws Exception {

@@ -197,18 +197,22 @@ public final class BundleVerifier {
         return unusable("bundle version " + h.getValue("version") + " is not supported (this verifier reads version "
             + EvidenceBundle.VERSION + ")");
       }
-      election = h.getString("el");
-      created = h.getString("created");
-      JsonObject k = h.getJsonObject("key");
+      String kidGiven;
       try {
+        election = h.getString("el");
+        created = h.getString("created");
+        JsonObject k = h.getJsonObject("key");
+        kidGiven = k.getString("kid");
         key = EvidenceKey.publicKey(k.getString("publicKey"));
       } catch (RuntimeException e) {
-        return unusable("the header's public key is not an Ed25519 public key");
+        return unusable("the header has no election or no Ed25519 public key");
+      }
+      if (election == null) {
+        return unusable("the header names no election");
       }
       kid = EvidenceKey.fingerprint(key);
-      if (!kid.equals(k.getString("kid"))) {
-        problems.add("the header's key id " + k.getString("kid") + " is not the fingerprint of its public key ("
-            + kid + ")");
+      if (!kid.equals(kidGiven)) {
+        problems.add("the header's key id " + kidGiven + " is not the fingerprint of its public key (" + kid + ")");
       }
       String trusted = options.trustedKey() != null ? EvidenceKey.fingerprint(options.trustedKey())
           : options.trustedKid() != null ? EvidenceKey.normalizeFingerprint(options.trustedKid()) : null;
@@ -234,20 +238,24 @@ public final class BundleVerifier {
       JsonObject j;
       try {
         j = new JsonObject(line);
-        kind = j.getString("kind", "");
+        kind = String.valueOf(j.getValue("kind", ""));
       } catch (RuntimeException e) {
         problems.add("line " + lineNo + " is not JSON");
         return;
       }
-      switch (kind) {
-        case "checkpoint" -> checkpoint(line);
-        case "emargements" -> emargementsFrom = instant(j.getString("from"));
-        case "emargement" -> emargement(j);
-        case "event" -> event(j, line);
-        case "seal" -> seals++;
-        case "manifest" -> problems.add("line " + lineNo + " is a manifest before the end: lines were added after it, "
-            + "or bundles were joined");
-        default -> problems.add("line " + lineNo + " is of an unknown kind \"" + kind + "\"");
+      try {
+        switch (kind) {
+          case "checkpoint" -> checkpoint(line);
+          case "emargements" -> emargementsFrom = instant(j.getString("from"));
+          case "emargement" -> emargement(j);
+          case "event" -> event(j, line);
+          case "seal" -> seals++;
+          case "manifest" -> problems.add("line " + lineNo + " is a manifest before the end: lines were added after "
+              + "it, or bundles were joined");
+          default -> problems.add("line " + lineNo + " is of an unknown kind \"" + kind + "\"");
+        }
+      } catch (RuntimeException e) { // a field of the wrong type
+        problems.add("line " + lineNo + " (" + kind + ") is malformed: a field is missing or of the wrong type");
       }
     }
 
@@ -296,7 +304,10 @@ public final class BundleVerifier {
 
     private void emargement(JsonObject j) {
       emargementCount++;
-      String k = j.getString("voter", "") + "|" + j.getString("sessionId", "");
+      if (!(j.getValue("voter") instanceof String) || !(j.getValue("sessionId") instanceof String)) {
+        throw new IllegalArgumentException("voter and sessionId must be strings");
+      }
+      String k = j.getString("voter") + "|" + j.getString("sessionId");
       if (emargements.put(k, Boolean.FALSE) != null) {
         problems.add("the émargement of voter " + j.getString("voter") + " (session " + j.getString("sessionId")
             + ") appears twice");
@@ -399,7 +410,11 @@ public final class BundleVerifier {
       try {
         m = Manifest.parse(line);
       } catch (IllegalArgumentException e) {
-        truncated();
+        if (line.startsWith("{\"kind\":\"manifest\"") && line.endsWith("}")) {
+          problems.add("the manifest (the last line) is malformed: a field is missing or of the wrong type");
+        } else {
+          truncated();
+        }
         return;
       }
       if (!election.equals(m.election())) {
