@@ -430,6 +430,25 @@ class EvidenceBundleTest {
         .matches("the event does not match the checkpoint 1 of \\S+: the chain was rewritten");
   }
 
+  /** Heads changed in the checkpoint file by someone without the key: the verification says so. */
+  @Test
+  void aCheckpointFileAlteredWithoutTheKeyFailsTheVerification() throws Exception {
+    String election = gw.openElection();
+    checkpoint(election);
+    Path file = Files.list(gw.gateway.checkpointer().dir()).filter(p -> p.getFileName().toString()
+        .startsWith(election + ".")).findFirst().orElseThrow();
+    Checkpoint c = Checkpoint.parse(Files.readAllLines(file).get(0));
+    String head = c.writers().values().iterator().next().hash();
+    assertThat(gw.http.get("/v1/admin/elections/" + election + "/audit/verify", ADMIN).json().getBoolean("valid"))
+        .isTrue(); // read once, so a cache would have it
+    Thread.sleep(20); // a file system that keeps times to the millisecond sees a change
+    Files.writeString(file, Files.readString(file).replace(head, "1".repeat(64)));
+    JsonObject v = gw.http.get("/v1/admin/elections/" + election + "/audit/verify", ADMIN).json();
+    assertThat(v.getBoolean("valid")).isFalse();
+    assertThat(v.getJsonObject("brokenAt").getString("reason")).isEqualTo(c.label()
+        + ": its signature is invalid: the checkpoint file was altered");
+  }
+
   @Test
   void checkpointsGoToAnAppendOnlyFileOutsideRedisSignedWithTheKey() throws Exception {
     List<String> lines = gw.gateway.checkpointer().lines(el).toCompletionStage().toCompletableFuture()

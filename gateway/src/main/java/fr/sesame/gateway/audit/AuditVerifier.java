@@ -58,6 +58,10 @@ public final class AuditVerifier {
 
   public Future<Verdict> verify(String electionId) {
     return anchors.latest(electionId).compose(anchor -> {
+      if (anchor.isPresent() && anchor.get().broken() != null) {
+        return Future.succeededFuture(new Verdict(false, 0, 0, new JsonObject().put("reason",
+            anchor.get().label() + ": " + anchor.get().broken()), anchor.get().label()));
+      }
       Promise<Verdict> done = Promise.promise();
       Map<String, Tip> tips = new HashMap<>();
       long[] count = {0};

@@ -50,12 +50,24 @@ public final class CheckpointLog {
     }
   }
 
-  /** The size of the election's file in bytes (0 when it has none): tells whether it changed. */
+  /** The size of the election's file in bytes (0 when it has none). */
   public long size(String electionId) {
     try {
       return Files.size(file(electionId));
     } catch (NoSuchFileException e) {
       return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Tells whether the election's file changed: its size and time of last change ("" when it has none). */
+  public String version(String electionId) {
+    try {
+      Path f = file(electionId);
+      return Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis();
+    } catch (NoSuchFileException e) {
+      return "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -136,24 +136,29 @@ public final class Checkpointer implements ChainAnchor.Source {
     });
   }
 
+  /** Where the checkpoint files are. */
+  public java.nio.file.Path dir() {
+    return log.dir();
+  }
+
   /** A checkpoint with its exact line. */
   public record Kept(Checkpoint checkpoint, String line) {}
 
-  /** The last checkpoint read of each election, with its file's size then: read again only when the file changed. */
+  /** The last checkpoint read of each election, with its file's version then: read again when the file changed. */
   private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private record Cached(long size, Optional<Kept> last) {}
+  private record Cached(String version, Optional<Kept> last) {}
 
   /** The election's last readable checkpoint. */
   public Future<Optional<Kept>> last(String electionId) {
     return offLoop.run(() -> {
-      long size = log.size(electionId);
+      String version = log.version(electionId);
       Cached cached = cache.get(electionId);
-      if (cached != null && cached.size() == size) {
+      if (cached != null && cached.version().equals(version)) {
         return cached.last();
       }
       Optional<Kept> found = read(electionId);
-      cache.put(electionId, new Cached(size, found));
+      cache.put(electionId, new Cached(version, found));
       return found;
     });
   }
@@ -175,8 +180,22 @@ public final class Checkpointer implements ChainAnchor.Source {
     return offLoop.run(() -> new ArrayList<>(log.lines(electionId)));
   }
 
+  /**
+   * The election's latest checkpoint, as an anchor for the verification; a broken one when its signature does not
+   * hold (the file was altered by someone without the key).
+   */
   @Override
   public Future<Optional<ChainAnchor>> latest(String electionId) {
-    return last(electionId).map(k -> k.map(kept -> kept.checkpoint().anchor()));
+    return last(electionId).map(k -> k.map(kept -> {
+      Checkpoint c = kept.checkpoint();
+      if (!c.kid().equals(key.kid())) {
+        return ChainAnchor.broken(c.label(), "it is signed by key " + c.kid() + ", not by this gateway's key "
+            + key.kid() + ": the checkpoint file was altered, or the key changed");
+      }
+      if (!c.verifies(key.publicKey()) || !electionId.equals(c.election())) {
+        return ChainAnchor.broken(c.label(), "its signature is invalid: the checkpoint file was altered");
+      }
+      return c.anchor();
+    }));
   }
 }
