@@ -299,6 +299,7 @@ public final class Gateway implements AutoCloseable {
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
+    IncidentLog incidents = new IncidentLog(auditStore, audit, staff, notifications, clock);
     EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
         new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock);
     List<RouteGroup> routes = new ArrayList<>(List.of(
@@ -309,7 +310,7 @@ public final class Gateway implements AutoCloseable {
         new AdminHandlers(elections, audit, new AuditExport(auditStore), new AuditVerifier(auditStore, checkpointer),
             clock, auth),
         new EvidenceHandlers(elections, bundle,
-            config.evidence().key(), new IncidentLog(auditStore, audit, staff, notifications, clock), clock, auth),
+            config.evidence().key(), incidents, clock, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
@@ -323,7 +324,7 @@ public final class Gateway implements AutoCloseable {
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
           new AuditVerifier(auditStore, checkpointer), new EmargementList(electionStore, cipher), audit, clock,
-          importJobs, bundle));
+          importJobs, bundle, incidents));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

@@ -98,6 +98,7 @@ final class ConsoleElection {
       }
       m.put("votersHref", base + "/electeurs");
       m.put("auditHref", base + "/audit");
+      m.put("incidentsHref", base + "/incidents");
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
       m.put("evidenceHref", base + "/" + ConsoleEvidence.FILE);

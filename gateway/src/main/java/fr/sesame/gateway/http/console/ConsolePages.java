@@ -25,12 +25,14 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleImport imports;
   private final ConsoleVoters voters;
   private final ConsoleEvidence evidence;
+  private final ConsoleIncidents incidents;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
                       fr.sesame.gateway.audit.AuditVerifier verifier, fr.sesame.gateway.auth.EmargementList emargements,
                       fr.sesame.gateway.audit.AuditTrail audit, java.time.Clock clock,
-                      fr.sesame.gateway.roll.RollImportJobs imports, fr.sesame.gateway.evidence.EvidenceBundle bundle) {
+                      fr.sesame.gateway.roll.RollImportJobs imports, fr.sesame.gateway.evidence.EvidenceBundle bundle,
+                      fr.sesame.gateway.evidence.IncidentLog incidents) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
@@ -38,6 +40,7 @@ public final class ConsolePages implements RouteGroup {
     this.imports = new ConsoleImport(kit, elections, imports);
     this.voters = new ConsoleVoters(kit, elections, support);
     this.evidence = new ConsoleEvidence(kit, bundle);
+    this.incidents = new ConsoleIncidents(kit, elections, incidents);
   }
 
   @Override
@@ -48,5 +51,6 @@ public final class ConsolePages implements RouteGroup {
     voters.mount(router, routes);
     imports.mount(router, routes);
     evidence.mount(router, routes);
+    incidents.mount(router, routes);
   }
 }

@@ -35,6 +35,7 @@ public final class Pages {
     Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("").emptyStringIsFalse(true);
     for (String name : List.of("layout", "login", "channel", "code", "message", "console-login", "console-code",
         "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
+        "console-incidents",
         "console-import-job")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }

@@ -154,6 +154,42 @@ class MassLockoutTest {
         .contains("Incident de sécurité enregistré (high", "Coupure du prestataire SMS");
   }
 
+  /** The console's incident log: every role reads it, an organiser records one (the API's service), others may not. */
+  @Test
+  void theConsoleShowsTheIncidentLogAndAnOrganiserRecordsOne() {
+    String el = gw.openElection();
+    FormClient bureau = new FormClient(gw.gateway.port());
+    login(bureau, "bureau.log@univ-test.fr", el, "bureau");
+    FormClient organiser = new FormClient(gw.gateway.port());
+    login(organiser, "organiser.log@univ-test.fr", el, "organiser");
+    assertThat(organiser.get("/console/e/" + el).body()).contains("/console/e/" + el + "/incidents");
+    FormClient.Page page = organiser.get("/console/e/" + el + "/incidents");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("Aucun incident enregistré", "id=\"summary\"");
+    FormClient.Page bad = organiser.post("/console/e/" + el + "/incidents", Map.of("csrf", page.csrf(),
+        "severity", "grave", "summary", " "));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body()).contains("id=\"severity-error\"", "id=\"summary-error\"", "error-summary");
+    assertThat(incidents(el)).isEmpty();
+    FormClient.Page done = organiser.post("/console/e/" + el + "/incidents", Map.of("csrf", page.csrf(),
+        "severity", "medium", "summary", "Tentatives de connexion répétées depuis une même adresse"));
+    assertThat(done.status()).as(done.body()).isEqualTo(303);
+    assertThat(organiser.get(done.location()).body()).contains("Incident enregistré", "Incident enregistré ;",
+        "Tentatives de connexion répétées", "medium");
+    assertThat(incidents(el)).singleElement().satisfies(i ->
+        assertThat(i.getString("actor")).startsWith("staff:"));
+    ConsoleFixtures.awaitMessages(gw, "bureau.log@univ-test.fr", 2); // the invitation, then the alert
+    assertThat(gw.outbox.last("bureau.log@univ-test.fr").message().text()).contains("Tentatives de connexion");
+
+    FormClient.Page read = bureau.get("/console/e/" + el + "/incidents");
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body()).contains("Tentatives de connexion répétées").doesNotContain("id=\"summary\"");
+    assertThat(bureau.post("/console/e/" + el + "/incidents", Map.of("csrf", bureau.get("/console/e/" + el).csrf(),
+        "severity", "low",
+        "summary", "pas le bureau")).status()).isEqualTo(403);
+    assertThat(incidents(el)).hasSize(1);
+  }
+
   private static List<JsonObject> incidents(String el) {
     Http.Res r = gw.http.get("/v1/admin/elections/" + el + "/incidents", TestGateway.ADMIN);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
