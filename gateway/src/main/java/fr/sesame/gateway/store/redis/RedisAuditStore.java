@@ -35,9 +35,13 @@ public final class RedisAuditStore implements AuditStore {
     return APPEND.runConfirmed(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId)}, args)
         .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED)
         .compose(appended -> indexed.contains(electionId) ? Future.succeededFuture(appended)
-            : redis.await(redis.commands().sadd(RedisKeys.auditedElections(), electionId)).map(n -> {
-              indexed.add(electionId);
-              return appended;
+            // the index of audited elections (the checkpoints' list): a failure here does not fail the append,
+            // which is done; the next append tries again
+            : redis.await(redis.commands().sadd(RedisKeys.auditedElections(), electionId)).transform(r -> {
+              if (r.succeeded()) {
+                indexed.add(electionId);
+              }
+              return Future.succeededFuture(appended);
             }));
   }
 
