@@ -37,7 +37,9 @@ public record EvidenceConfig(EvidenceKey key, Path dir, Duration checkpointEvery
    */
   public static EvidenceConfig ephemeral() {
     try {
-      return new EvidenceConfig(EvidenceKey.generate(), Files.createTempDirectory("sesame-evidence"), Duration.ofDays(1));
+      Path dir = Files.createTempDirectory("sesame-evidence");
+      dir.toFile().deleteOnExit(); // when nothing was written there
+      return new EvidenceConfig(EvidenceKey.generate(), dir, Duration.ofDays(1));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
