@@ -61,6 +61,11 @@ import fr.sesame.gateway.notify.Outbox;
 import fr.sesame.gateway.notify.OutboxDispatcher;
 import fr.sesame.gateway.notify.OutboxRecovery;
 import fr.sesame.gateway.notify.OutboxRetention;
+import fr.sesame.gateway.evidence.CheckpointLog;
+import fr.sesame.gateway.evidence.Checkpointer;
+import fr.sesame.gateway.evidence.EvidenceBundle;
+import fr.sesame.gateway.evidence.IncidentLog;
+import fr.sesame.gateway.http.EvidenceHandlers;
 import fr.sesame.gateway.notify.OutboxSender;
 import fr.sesame.gateway.notify.OutboxSignals;
 import fr.sesame.gateway.notify.PaidSendCaps;
@@ -133,8 +138,9 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
                   String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes,
-                  CampaignService campaigns) {
+                  CampaignService campaigns, Checkpointer checkpointer) {
     this.campaigns = campaigns;
+    this.checkpointer = checkpointer;
     this.issuer = issuer;
     this.routes = routes;
     this.httpDeployment = httpDeployment;
@@ -158,6 +164,13 @@ public final class Gateway implements AutoCloseable {
   /** The credential campaigns (tests: resume the stalled ones now rather than on the next timer). */
   public CampaignService campaigns() {
     return campaigns;
+  }
+
+  private final Checkpointer checkpointer;
+
+  /** Takes the audit checkpoints (every minute; tests take them on demand). */
+  public Checkpointer checkpointer() {
+    return checkpointer;
   }
 
   /** This instance's outbox jobs (operations and tests: retention or delivery-status polling on demand). */
@@ -219,9 +232,16 @@ public final class Gateway implements AutoCloseable {
       InProcessOutboxSignals signals = new InProcessOutboxSignals(vertx);
       Outbox outbox = outbox(config.outbox(), clock, vertx, outboxAccess, notifier, templates, cipher,
           metrics, signals, instance);
+      Checkpointer checkpointer = new Checkpointer(new RedisAuditStore(api),
+          new CheckpointLog(config.evidence().dir()), config.evidence().key(), clock, new Checkpointer.OffLoop() {
+            @Override
+            public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+              return vertx.executeBlocking(work, true); // in order: a checkpoint's line after the one before
+            }
+          }, instance, config.evidence().checkpointEvery());
       AtomicReference<CampaignService> campaigns = new AtomicReference<>();
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
-          metrics, templates, cipher, outbox, campaigns);
+          metrics, templates, cipher, outbox, campaigns, checkpointer);
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
@@ -234,8 +254,12 @@ public final class Gateway implements AutoCloseable {
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.setPeriodic(config.evidence().checkpointEvery().toMillis(), id -> checkpointer.tick());
+      LOG.info("audit checkpoints every {} s in {} (evidence key {})", config.evidence().checkpointEvery().toSeconds(),
+          config.evidence().dir().toAbsolutePath(), config.evidence().key().kid());
       return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get());
+          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get(),
+          checkpointer);
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -256,8 +280,8 @@ public final class Gateway implements AutoCloseable {
                                        RedisAccess redis,
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
-                                       Outbox dispatching, AtomicReference<CampaignService> campaignsOut)
-      throws Exception {
+                                       Outbox dispatching, AtomicReference<CampaignService> campaignsOut,
+                                       Checkpointer checkpointer) throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
     VoterKeys keys = new VoterKeys(hasher, random);
@@ -297,12 +321,18 @@ public final class Gateway implements AutoCloseable {
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
+    IncidentLog incidents = new IncidentLog(auditStore, audit, staff, notifications, clock);
+    EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
+        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock);
     List<RouteGroup> routes = new ArrayList<>(List.of(
         new LoginHandlers(logins, elections, clock, config.otp().digits()),
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
             provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
-        new AdminHandlers(elections, definitions, new AuditExport(auditStore), new AuditVerifier(auditStore), auth),
+        new AdminHandlers(elections, definitions, new AuditExport(auditStore), new AuditVerifier(auditStore, checkpointer),
+            auth),
+        new EvidenceHandlers(elections, bundle,
+            config.evidence().key(), incidents, clock, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new CampaignHandlers(campaigns, elections, auth),
@@ -316,9 +346,11 @@ public final class Gateway implements AutoCloseable {
       routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
-          new AuditVerifier(auditStore), new EmargementList(electionStore, cipher), audit, clock, importJobs, campaigns,
-          definitions, new fr.sesame.gateway.audit.AuditJournal(auditStore), new fr.sesame.gateway.health.ProviderHealth(
-              notifier instanceof fr.sesame.channels.config.ChannelsNotifier c ? c.chains() : Map.of(), registry)));
+          new AuditVerifier(auditStore, checkpointer), new EmargementList(electionStore, cipher), audit, clock, importJobs,
+          campaigns, definitions, new fr.sesame.gateway.audit.AuditJournal(auditStore),
+          new fr.sesame.gateway.health.ProviderHealth(
+              notifier instanceof fr.sesame.channels.config.ChannelsNotifier c ? c.chains() : Map.of(), registry),
+          bundle, incidents));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

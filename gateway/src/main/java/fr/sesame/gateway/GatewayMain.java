@@ -9,6 +9,10 @@ import fr.sesame.gateway.dev.DevRedis;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import fr.sesame.gateway.crypto.EvidenceKey;
+import fr.sesame.gateway.evidence.BundleVerifier;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +41,7 @@ public final class GatewayMain {
   /** Dev-only keys: public, so never valid outside dev mode. */
   static final String DEV_HASH_KEY = "ZGV2LW9ubHktaGFzaC1rZXktZG8tbm90LXVzZS1pbi1wcm9kdWN0aW9uISE=";
   static final String DEV_DATA_KEY = "ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE=";
+  static final String DEV_EVIDENCE_KEY = "MC4CAQAwBQYDK2VwBCIEIILpjVZDwD2pZDDBNcglluBkYF8yXwMqCFCoFmtPYW/W";
   static final String DEV_API_KEYS = "admin:dev-admin,support:dev-support,platform:dev-platform";
 
   private GatewayMain() {}
@@ -44,6 +49,7 @@ public final class GatewayMain {
   /** What {@code --help} prints. */
   static final String USAGE = String.join("\n",
       "usage: java -jar sesame-gateway.jar serve|dev [--config FILE]",
+      "       java -jar sesame-gateway.jar verify-bundle FILE [--key FINGERPRINT | --key-file FILE] [--election ID]",
       "       java -jar sesame-gateway.jar --help | --version",
       "",
       "commands:",
@@ -51,6 +57,10 @@ public final class GatewayMain {
       "  dev              runs it for a newcomer: dev keys, the demo election, the dev outbox at /dev/outbox,",
       "                   and REDIS_URL, else an embedded Redis: only in the dev launcher",
       "                   (gateway-dev/target/sesame-gateway-dev.jar), not in the production jar",
+      "  verify-bundle    verifies an evidence bundle offline (no Redis): prints valid, or every problem found;",
+      "                   --key the trusted key's fingerprint (GET /v1/admin/evidence/key), or --key-file its",
+      "                   public key (PEM or base64); --election the election it must be of",
+      "                   exit status: 0 valid, 1 invalid, 2 unusable input",
       "options:",
       "  --config FILE    the YAML configuration: sections http, redis, lockout, otp, session, outbox, limits,",
       "                   channels (README, \"Configuration\"); an unknown key or a bad value stops start-up",
@@ -60,6 +70,9 @@ public final class GatewayMain {
       "  SESAME_HASH_KEY            required in serve: at least 32 random bytes, base64",
       "  SESAME_DATA_KEY            required in serve: exactly 32 random bytes, base64",
       "  SESAME_API_KEYS            required in serve: role:key,role:key (admin, support, platform)",
+      "  SESAME_EVIDENCE_KEY        required in serve: the Ed25519 key signing audit checkpoints and evidence",
+      "                             bundles, PKCS#8 base64 (openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)",
+      "  SESAME_EVIDENCE_DIR        where the audit checkpoints are appended (outside Redis); default ./evidence",
       "  REDIS_URL                  required in serve: redis://, rediss://, redis-sentinel:// or rediss-sentinel://",
       "  SESAME_HTTP_PORT           the listening port; default 8080 (http.port)",
       "  SESAME_TLS_CERT            HTTPS: the certificate chain, PEM (http.tls.cert); reloaded when it changes",
@@ -79,8 +92,14 @@ public final class GatewayMain {
       System.out.println("sesame-gateway " + version());
       return;
     }
+    if (args.length > 0 && args[0].equals("verify-bundle")) {
+      PrintStream out = System.out;
+      int status = verifyBundle(arguments.subList(1, arguments.size()), out);
+      out.flush();
+      System.exit(status);
+    }
     if (args.length == 0 || !(args[0].equals("serve") || args[0].equals("dev"))) {
-      LOG.error("{}: expected serve or dev; --help tells more",
+      LOG.error("{}: expected serve, dev or verify-bundle; --help tells more",
           args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
       System.exit(2);
     }
@@ -108,6 +127,66 @@ public final class GatewayMain {
     } catch (Exception e) {
       LOG.error("start-up failed", e);
       System.exit(1);
+    }
+  }
+
+  /**
+   * {@code verify-bundle FILE [--key FINGERPRINT | --key-file FILE] [--election ID]}: prints the verdict on
+   * {@code out} ({@link BundleVerifier.Report#text()}).
+   * @return the exit status: 0 valid, 1 invalid, 2 unusable input (bad arguments, a file that cannot be read or
+   *     is not a bundle)
+   */
+  static int verifyBundle(List<String> args, PrintStream out) {
+    String file = null;
+    String kid = null;
+    java.security.PublicKey key = null;
+    String election = null;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      boolean hasValue = i + 1 < args.size();
+      if (a.equals("--key") && hasValue) {
+        kid = EvidenceKey.normalizeFingerprint(args.get(++i));
+        if (!kid.matches("[0-9a-f]{64}")) {
+          out.println("unusable: --key must be the key's SHA-256 fingerprint, 64 hex digits (its kid)");
+          return BundleVerifier.Status.UNUSABLE.exit;
+        }
+      } else if (a.equals("--key-file") && hasValue) {
+        String path = args.get(++i);
+        try {
+          key = EvidenceKey.publicKey(Files.readString(Path.of(path)));
+        } catch (IOException | IllegalArgumentException e) {
+          out.println("unusable: --key-file " + path + ": cannot read an Ed25519 public key (PEM or base64) there");
+          return BundleVerifier.Status.UNUSABLE.exit;
+        }
+      } else if (a.equals("--election") && hasValue) {
+        election = args.get(++i);
+      } else if (!a.startsWith("--") && file == null) {
+        file = a;
+      } else {
+        out.println("unusable: unexpected argument " + a + " (usage: verify-bundle FILE [--key FINGERPRINT | "
+            + "--key-file FILE] [--election ID])");
+        return BundleVerifier.Status.UNUSABLE.exit;
+      }
+    }
+    if (file == null) {
+      out.println("unusable: no bundle file given (usage: verify-bundle FILE [--key FINGERPRINT | --key-file FILE] "
+          + "[--election ID])");
+      return BundleVerifier.Status.UNUSABLE.exit;
+    }
+    if (kid != null && key != null) {
+      out.println("unusable: give --key or --key-file, not both");
+      return BundleVerifier.Status.UNUSABLE.exit;
+    }
+    try (InputStream in = Files.newInputStream(Path.of(file))) {
+      BundleVerifier.Report report = BundleVerifier.verify(in, new BundleVerifier.Options(kid, key, election));
+      out.print(report.text());
+      return report.status().exit;
+    } catch (IOException e) {
+      out.println("unusable: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+      return BundleVerifier.Status.UNUSABLE.exit;
+    } catch (RuntimeException e) { // the verifier's own bug on an input it did not foresee: still a clear exit
+      out.println("unusable: the bundle could not be verified (" + e.getClass().getSimpleName() + ")");
+      return BundleVerifier.Status.UNUSABLE.exit;
     }
   }
 
@@ -209,6 +288,7 @@ public final class GatewayMain {
     env.putIfAbsent("SESAME_HASH_KEY", DEV_HASH_KEY);
     env.putIfAbsent("SESAME_DATA_KEY", DEV_DATA_KEY);
     env.putIfAbsent("SESAME_API_KEYS", DEV_API_KEYS);
+    env.putIfAbsent("SESAME_EVIDENCE_KEY", DEV_EVIDENCE_KEY);
     GatewayConfig config = ConfigLoader.load(configFile, env, true);
     if (config.oidc().issuer() == null) { // the provider and the pages at http://localhost:PORT
       config = config.withOidc(config.oidc().withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER));

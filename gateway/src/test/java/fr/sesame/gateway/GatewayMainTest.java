@@ -8,6 +8,8 @@ import fr.sesame.testkit.TestRedis;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Base64;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,9 @@ class GatewayMainTest {
   private static final Map<String, String> KEYS = Map.of(
       "SESAME_HASH_KEY", Base64.getEncoder().encodeToString(new byte[32]),
       "SESAME_DATA_KEY", Base64.getEncoder().encodeToString(new byte[32]),
-      "SESAME_API_KEYS", "admin:admin-key-1");
+      "SESAME_API_KEYS", "admin:admin-key-1",
+      "SESAME_EVIDENCE_KEY", fr.sesame.gateway.crypto.EvidenceKey.generate().pkcs8(),
+      "SESAME_EVIDENCE_DIR", System.getProperty("java.io.tmpdir") + "/sesame-evidence-main-test");
 
   @Test
   void helpPrintsTheUsageAndExitsZero() {
@@ -41,7 +45,8 @@ class GatewayMainTest {
   void everyMissingEnvironmentVariableIsNamedInOneStart() {
     Outcome o = GatewayProcess.run(Map.of(), "serve");
     assertThat(o.exitCode()).as(o.output()).isEqualTo(2);
-    assertThat(o.output()).contains("REDIS_URL", "SESAME_HASH_KEY", "SESAME_DATA_KEY", "SESAME_API_KEYS")
+    assertThat(o.output()).contains("REDIS_URL", "SESAME_HASH_KEY", "SESAME_DATA_KEY", "SESAME_API_KEYS",
+            "SESAME_EVIDENCE_KEY")
         .doesNotContain("\tat ");
     assertThat(o.output().lines().filter(l -> l.contains(" ERROR "))).hasSize(1);
   }
@@ -76,5 +81,34 @@ class GatewayMainTest {
     assertThat(o.output().lines().filter(l -> l.contains(" ERROR ")).toList()).as(o.output()).singleElement()
         .asString().contains("REDIS_URL", "java -jar gateway-dev/target/sesame-gateway-dev.jar dev");
     assertThat(o.output()).doesNotContain("\tat ");
+  }
+
+  /**
+   * Issue 16, point 5: {@code verify-bundle} as the expert runs it, without Redis: its exit status says valid (0),
+   * invalid (1) or unusable input (2).
+   */
+  @Test
+  void verifyBundleExitsZeroWhenValidOneWhenInvalidTwoWhenUnusable(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    fr.sesame.gateway.crypto.EvidenceKey key = fr.sesame.gateway.crypto.EvidenceKey.generate();
+    String header = new io.vertx.core.json.JsonObject().put("kind", "bundle")
+        .put("format", fr.sesame.gateway.evidence.EvidenceBundle.FORMAT).put("version", 1).put("el", "quiet")
+        .put("created", "2026-12-01T09:00:00Z")
+        .put("key", fr.sesame.gateway.evidence.EvidenceBundle.publicKey(key)).encode();
+    String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest((header + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String manifest = new fr.sesame.gateway.evidence.Manifest("quiet", 1, digest, 0, 0, 0, 0, key.kid(), "")
+        .signedBy(key).line();
+    Path good = Files.writeString(dir.resolve("good.jsonl"), header + "\n" + manifest + "\n");
+    Outcome valid = GatewayProcess.run(Map.of(), "verify-bundle", good.toString(), "--key", key.kid());
+    assertThat(valid.exitCode()).as(valid.output()).isZero();
+    assertThat(valid.output()).contains("bundle of election quiet").endsWith("valid\n");
+    Path bad = Files.writeString(dir.resolve("bad.jsonl"), header + "\n" + manifest.replace("quiet", "loud") + "\n");
+    Outcome invalid = GatewayProcess.run(Map.of(), "verify-bundle", bad.toString(), "--key", key.kid());
+    assertThat(invalid.exitCode()).as(invalid.output()).isEqualTo(1);
+    assertThat(invalid.output()).contains("problem: the manifest is of election loud, not quiet");
+    Outcome unusable = GatewayProcess.run(Map.of(), "verify-bundle", dir.resolve("none.jsonl").toString());
+    assertThat(unusable.exitCode()).as(unusable.output()).isEqualTo(2);
+    assertThat(unusable.output()).contains("unusable: cannot read");
   }
 }

@@ -209,6 +209,7 @@ class HttpsTest {
     Map<String, String> env = new HashMap<>();
     env.put("SESAME_HASH_KEY", Base64.getEncoder().encodeToString(new byte[32]));
     env.put("SESAME_DATA_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+    env.put("SESAME_EVIDENCE_KEY", fr.sesame.gateway.crypto.EvidenceKey.generate().pkcs8());
     env.put("SESAME_API_KEYS", "admin:admin-key-1");
     env.put("REDIS_URL", "redis://127.0.0.1:6379");
     return env;

@@ -23,21 +23,33 @@ public final class AuditExport {
     return page(electionId, "-", sink);
   }
 
+  /**
+   * Writes every event through {@code sink} as {@link #export} does, each line starting with {@code prefix}
+   * (e.g. {@code "kind":"event",}) before its {@code id}.
+   */
+  public Future<Void> export(String electionId, String prefix, Function<String, Future<Void>> sink) {
+    return page(electionId, "-", prefix, sink);
+  }
+
   private Future<Void> page(String electionId, String after, Function<String, Future<Void>> sink) {
+    return page(electionId, after, "", sink);
+  }
+
+  private Future<Void> page(String electionId, String after, String prefix, Function<String, Future<Void>> sink) {
     return store.range(electionId, after, PAGE).compose(events -> {
       if (events.isEmpty()) {
         return Future.succeededFuture();
       }
-      return sink.apply(lines(events)).compose(v -> events.size() < PAGE ? Future.succeededFuture()
-          : page(electionId, events.get(events.size() - 1).id(), sink));
+      return sink.apply(lines(events, prefix)).compose(v -> events.size() < PAGE ? Future.succeededFuture()
+          : page(electionId, events.get(events.size() - 1).id(), prefix, sink));
     });
   }
 
-  private static String lines(List<AuditStore.Stored> events) {
+  private static String lines(List<AuditStore.Stored> events, String prefix) {
     StringBuilder out = new StringBuilder();
     for (AuditStore.Stored s : events) {
-      out.append("{\"id\":\"").append(s.id()).append("\",\"hash\":\"").append(s.hash()).append("\",\"event\":")
-          .append(s.json()).append("}\n");
+      out.append("{").append(prefix).append("\"id\":\"").append(s.id()).append("\",\"hash\":\"").append(s.hash())
+          .append("\",\"event\":").append(s.json()).append("}\n");
     }
     return out.toString();
   }

@@ -17,17 +17,35 @@ import java.util.Map;
 public final class AuditVerifier {
   private static final int PAGE = 1000;
   private final AuditStore store;
+  private final ChainAnchor.Source anchors;
 
+  /** Checks the chains on their own: a chain rewritten with its head is not seen. */
   public AuditVerifier(AuditStore store) {
-    this.store = store;
+    this(store, ChainAnchor.Source.NONE);
   }
 
-  /** The verdict. {@code brokenAt} is null when the chains hold. */
-  public record Verdict(boolean valid, long events, int writers, JsonObject brokenAt) {
+  /** Checks the chains, and that they still lead to the heads of the latest anchor (checkpoint) of the election. */
+  public AuditVerifier(AuditStore store, ChainAnchor.Source anchors) {
+    this.store = store;
+    this.anchors = anchors;
+  }
+
+  /**
+   * The verdict. {@code brokenAt} is null when the chains hold; {@code checkpoint} names the checkpoint the chains
+   * were checked against, null when there is none yet.
+   */
+  public record Verdict(boolean valid, long events, int writers, JsonObject brokenAt, String checkpoint) {
+    public Verdict(boolean valid, long events, int writers, JsonObject brokenAt) {
+      this(valid, events, writers, brokenAt, null);
+    }
+
     public JsonObject toJson() {
       JsonObject j = new JsonObject().put("valid", valid).put("events", events).put("writers", writers);
       if (brokenAt != null) {
         j.put("brokenAt", brokenAt);
+      }
+      if (checkpoint != null) {
+        j.put("checkpoint", checkpoint);
       }
       return j;
     }
@@ -39,25 +57,32 @@ public final class AuditVerifier {
   }
 
   public Future<Verdict> verify(String electionId) {
-    Promise<Verdict> done = Promise.promise();
-    Map<String, Tip> tips = new HashMap<>();
-    long[] count = {0};
-    page(electionId, "-", tips, count, done);
-    return done.future();
+    return anchors.latest(electionId).compose(anchor -> {
+      if (anchor.isPresent() && anchor.get().broken() != null) {
+        return Future.succeededFuture(new Verdict(false, 0, 0, new JsonObject().put("reason",
+            anchor.get().label() + ": " + anchor.get().broken()), anchor.get().label()));
+      }
+      Promise<Verdict> done = Promise.promise();
+      Map<String, Tip> tips = new HashMap<>();
+      long[] count = {0};
+      page(electionId, "-", tips, count, anchor.orElse(null), done);
+      return done.future();
+    });
   }
 
-  private void page(String electionId, String after, Map<String, Tip> tips, long[] count, Promise<Verdict> done) {
+  private void page(String electionId, String after, Map<String, Tip> tips, long[] count, ChainAnchor anchor,
+                    Promise<Verdict> done) {
     store.range(electionId, after, PAGE).onFailure(done::fail).onSuccess(events -> {
       for (AuditStore.Stored s : events) {
         count[0]++;
-        JsonObject broken = check(electionId, s, tips);
+        JsonObject broken = check(electionId, s, tips, anchor);
         if (broken != null) {
           done.complete(new Verdict(false, count[0], tips.size(), broken));
           return;
         }
       }
       if (events.size() == PAGE) {
-        page(electionId, events.get(events.size() - 1).id(), tips, count, done);
+        page(electionId, events.get(events.size() - 1).id(), tips, count, anchor, done);
         return;
       }
       store.heads(electionId).onFailure(done::fail).onSuccess(heads -> {
@@ -69,17 +94,29 @@ public final class AuditVerifier {
             return;
           }
         }
+        if (anchor != null) {
+          for (Map.Entry<String, ChainAnchor.Head> a : anchor.writers().entrySet()) {
+            Tip tip = tips.get(a.getKey());
+            long seen = tip == null ? 0 : tip.seq;
+            if (seen < a.getValue().count()) {
+              done.complete(new Verdict(false, count[0], tips.size(), new JsonObject().put("writer", a.getKey())
+                  .put("reason", "this writer's chain has " + seen + " events, but the " + anchor.label()
+                      + " counted " + a.getValue().count() + ": events were removed")));
+              return;
+            }
+          }
+        }
         if (heads.size() != tips.size()) {
           done.complete(new Verdict(false, count[0], tips.size(),
               new JsonObject().put("reason", "a writer's head is missing")));
           return;
         }
-        done.complete(new Verdict(true, count[0], tips.size(), null));
+        done.complete(new Verdict(true, count[0], tips.size(), null, anchor == null ? null : anchor.label()));
       });
     });
   }
 
-  private static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips) {
+  private static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips, ChainAnchor anchor) {
     JsonObject where = new JsonObject().put("id", s.id());
     if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
       return where.put("reason", "the event does not match its hash (altered)");
@@ -105,6 +142,10 @@ public final class AuditVerifier {
     }
     tip.seq = seq;
     tip.hash = s.hash();
+    ChainAnchor.Head head = anchor == null ? null : anchor.writers().get(writer);
+    if (head != null && head.count() == seq && !head.hash().equals(s.hash())) {
+      return where.put("reason", "the event does not match the " + anchor.label() + ": the chain was rewritten");
+    }
     return null;
   }
 

@@ -32,6 +32,12 @@ public final class ChainedAuditTrail implements AuditTrail {
   private static final String PROCESS = UUID.randomUUID().toString().substring(0, 8);
   private static final AtomicInteger WRITERS = new AtomicInteger();
 
+  /**
+   * The audit events that are security incidents: they also go to the election's incident log (issue 16, point 4).
+   */
+  public static final java.util.Set<String> INCIDENTS = java.util.Set.of("alert.mass-lockout", "fraud.breaker.trip",
+      "integrity.alert", "incident.record");
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChainedAuditTrail.class);
   private final AuditStore store;
   private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(
       () -> new Writer(PROCESS + "-" + WRITERS.incrementAndGet()));
@@ -96,7 +102,7 @@ public final class ChainedAuditTrail implements AuditTrail {
         })
         .compose(ok -> {
           if (ok) {
-            return Future.succeededFuture();
+            return incidents(electionId, events, args);
           }
           // An earlier append of this chain failed: start a fresh chain and write these events there.
           synchronized (w) {
@@ -108,6 +114,27 @@ public final class ChainedAuditTrail implements AuditTrail {
               : Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE,
                   "the audit trail could not be written"));
         });
+  }
+
+  /**
+   * Copies the incidents among the events appended to the election's incident log. The chain has them already: a
+   * failure here is logged, and does not fail the action (the log can be rebuilt from the chain).
+   */
+  private Future<Void> incidents(String electionId, List<AuditEvent> events, List<String> args) {
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (INCIDENTS.contains(events.get(i).type())) {
+        found.add(args.get(2 * i));
+      }
+    }
+    if (found.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.addIncidents(electionId, found).recover(e -> {
+      LOG.warn("election {}: {} incident(s) audited but not added to the incident log ({})", electionId,
+          found.size(), e.getClass().getSimpleName());
+      return Future.succeededFuture();
+    });
   }
 
   /** The exact text that is hashed and stored. Field order is fixed. */

@@ -29,9 +29,24 @@ public final class EmargementList {
     this.cipher = cipher;
   }
 
-  /** One émargement: the identity decrypted from the roll, when, from which IP and session. */
+  /**
+   * One émargement: the identity decrypted from the roll, when, from which IP and session, and the voter's pseudonym
+   * (what the audit events name).
+   */
   public record Row(String identifier, String lastName, String firstName, String college, Instant votedAt,
-                    String ip, String sessionId) {}
+                    String ip, String sessionId, String voter) {
+    public Row(String identifier, String lastName, String firstName, String college, Instant votedAt, String ip,
+               String sessionId) {
+      this(identifier, lastName, firstName, college, votedAt, ip, sessionId, "");
+    }
+
+    /** As the evidence bundle writes it: the roll's text as it is (JSON, not a spreadsheet). */
+    public JsonObject toJson() {
+      return new JsonObject().put("voter", voter).put("identifier", identifier).put("lastName", lastName)
+          .put("firstName", firstName).put("college", college).put("votedAt", votedAt.toString()).put("ip", ip)
+          .put("sessionId", sessionId);
+    }
+  }
 
   /** Writes the header and every line through {@code sink} (one chunk per page). */
   public Future<Void> csv(String electionId, Function<String, Future<Void>> sink) {
@@ -83,12 +98,20 @@ public final class EmargementList {
           JsonObject rec = new JsonObject(e.getValue());
           rows.add(new Row(who.getString("i", ""), who.getString("l", ""), who.getString("f", ""),
               rec.getString("c", ""), Instant.ofEpochMilli(rec.getLong("t")), rec.getString("ip", ""),
-              rec.getString("sid", "")));
+              rec.getString("sid", ""), e.getKey()));
         }
         return (rows.isEmpty() ? Future.<Void>succeededFuture() : sink.apply(rows))
             .compose(v -> "0".equals(page.cursor()) ? Future.succeededFuture() : page(electionId, page.cursor(), sink));
       });
     });
+  }
+
+  /**
+   * Every émargement as JSON ({@link Row#toJson}: {@code voter}, the pseudonym the audit events name, then the
+   * identity, time, IP and session), one chunk of rows per page, for the evidence bundle.
+   */
+  public Future<Void> json(String electionId, Function<List<JsonObject>, Future<Void>> sink) {
+    return rows(electionId, rows -> sink.apply(rows.stream().map(Row::toJson).toList()));
   }
 
   private static String safe(String cell) {

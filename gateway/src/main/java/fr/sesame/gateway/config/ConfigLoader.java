@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  *
  * Environment: {@code SESAME_HTTP_PORT}, {@code SESAME_TLS_CERT}, {@code SESAME_TLS_KEY}, {@code SESAME_HTTP_PLAIN},
  * {@code SESAME_OIDC_ISSUER}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER}, {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY},
- * {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS},
+ * {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS}, {@code SESAME_EVIDENCE_KEY}, {@code SESAME_EVIDENCE_DIR},
  * and the providers' secrets ({@code SESAME_PROVIDER_<NAME>_<OPTION>}).
  */
 public final class ConfigLoader {
@@ -110,14 +110,39 @@ public final class ConfigLoader {
     }
     ChannelsConfig channels = file.channels == null ? ChannelsConfig.NONE
         : ChannelsConfig.fromMap(file.channels, env, problems);
+    EvidenceConfig evidence = evidence(env, problems);
     problems.throwIfAny();
     byte[] hk = hashKey;
     byte[] dk = dataKey;
     List<ApiKey> keys = apiKeys;
     GatewayConfig config = build(problems, () -> new GatewayConfig(http, redis, hk, dk, keys, lockout, otp, session,
-        devMode, channels, outbox, limits, oidc));
+        devMode, channels, outbox, limits, oidc, evidence));
     problems.throwIfAny();
     return config;
+  }
+
+  /** {@code SESAME_EVIDENCE_KEY} (required) and {@code SESAME_EVIDENCE_DIR}; null once a problem is recorded. */
+  private static EvidenceConfig evidence(Map<String, String> env, ConfigProblems problems) {
+    String key = env.get("SESAME_EVIDENCE_KEY");
+    if (key == null || key.isBlank()) {
+      problems.missingEnv("SESAME_EVIDENCE_KEY", "the Ed25519 key that signs audit checkpoints and evidence "
+          + "bundles, PKCS#8, base64");
+      return null;
+    }
+    fr.sesame.gateway.crypto.EvidenceKey parsed;
+    try {
+      parsed = fr.sesame.gateway.crypto.EvidenceKey.fromPkcs8(key);
+    } catch (IllegalArgumentException e) {
+      problems.add("SESAME_EVIDENCE_KEY", e.getMessage());
+      return null;
+    }
+    String dir = env.getOrDefault("SESAME_EVIDENCE_DIR", "").strip();
+    Path path = dir.isEmpty() ? EvidenceConfig.DEFAULT_DIR : Path.of(dir);
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      problems.add("SESAME_EVIDENCE_DIR", "is not a directory: " + path.toAbsolutePath());
+      return null;
+    }
+    return new EvidenceConfig(parsed, path, EvidenceConfig.DEFAULT_EVERY);
   }
 
   private static HttpConfig http(ConfigFile.Http h, Map<String, String> env, boolean devMode,

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param outbox   the durable notification outbox
  * @param limits   rate limits of the login routes and caps of paid sends
  * @param oidc     the OpenID Connect provider and the hosted login pages
+ * @param evidence the evidence key and the checkpoints' directory
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -36,7 +37,16 @@ public record GatewayConfig(
     ChannelsConfig channels,
     OutboxConfig outbox,
     LimitsConfig limits,
-    OidcConfig oidc) {
+    OidcConfig oidc,
+    EvidenceConfig evidence) {
+
+  /** With a fresh evidence key and checkpoint directory ({@link EvidenceConfig#ephemeral()}): tests and tools. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
+                       LockoutConfig lockout, OtpConfig otp, SessionConfig session, boolean devMode,
+                       ChannelsConfig channels, OutboxConfig outbox, LimitsConfig limits, OidcConfig oidc) {
+    this(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc,
+        EvidenceConfig.ephemeral());
+  }
 
   /** With the default provider settings (no issuer: no provider in serve mode). */
   public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
@@ -64,6 +74,7 @@ public record GatewayConfig(
     Objects.requireNonNull(outbox, "outbox");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(oidc, "oidc");
+    Objects.requireNonNull(evidence, "evidence");
     if (redis.cluster()) {
       throw new IllegalArgumentException("Redis Cluster is not supported yet: a login step decides its rate limits, "
           + "the voter and a given phone's owner in one script, whose keys a cluster would spread over several "
@@ -84,25 +95,25 @@ public record GatewayConfig(
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
     return new GatewayConfig(http, redis.withUrl(url), hashKey,
-        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc);
+        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc, evidence);
   }
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(http.withPort(port), redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode,
-        channels, outbox, limits, oidc);
+        channels, outbox, limits, oidc, evidence);
   }
 
   /** A copy with other limits. */
   public GatewayConfig withLimits(LimitsConfig other) {
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
-        other, oidc);
+        other, oidc, evidence);
   }
 
   /** A copy with other provider settings. */
   public GatewayConfig withOidc(OidcConfig other) {
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
-        limits, other);
+        limits, other, evidence);
   }
 
   @Override

@@ -29,4 +29,20 @@ public interface AuditStore {
 
   /** Every writer's head. */
   Future<Map<String, String>> heads(String electionId);
+
+  /** Adds events (their stored JSON text) to the election's incident log, after they were appended to its chain. */
+  Future<Void> addIncidents(String electionId, List<String> eventJson);
+
+  /** The election's incident log, oldest first: the events' JSON texts. */
+  Future<List<String>> incidents(String electionId);
+
+  /** The elections that have audit events (recorded since this index existed). */
+  Future<java.util.Set<String>> elections();
+
+  /**
+   * Takes the checkpoint lease for {@code ms} if nobody holds it: so that one gateway instance at a time takes the
+   * audit checkpoints. It is not renewed: it runs out by itself.
+   * @return true when taken
+   */
+  Future<Boolean> checkpointLease(String holder, long ms);
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final String GW = "fr.sesame.gateway";
   private static final String[] SERVICES = {GW + ".auth..", GW + ".notify..", GW + ".election..", GW + ".roll..",
-      GW + ".audit..", GW + ".health..", GW + ".staff..", GW + ".campaign.."};
+      GW + ".evidence..", GW + ".audit..", GW + ".health..", GW + ".staff..", GW + ".campaign.."};
   private static JavaClasses classes;
 
   @BeforeAll

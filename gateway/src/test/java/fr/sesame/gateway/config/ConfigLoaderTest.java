@@ -20,6 +20,7 @@ class ConfigLoaderTest {
     Map<String, String> env = new HashMap<>();
     env.put("SESAME_HASH_KEY", Base64.getEncoder().encodeToString(new byte[32]));
     env.put("SESAME_DATA_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+    env.put("SESAME_EVIDENCE_KEY", fr.sesame.gateway.crypto.EvidenceKey.generate().pkcs8());
     env.put("SESAME_API_KEYS", "admin:admin-key-1,platform:platform-key-1");
     env.put("REDIS_URL", "redis://127.0.0.1:6379");
     env.put("SESAME_HTTP_PLAIN", "true"); // serve refuses plain HTTP unless told (HttpsTest)
@@ -40,6 +41,38 @@ class ConfigLoaderTest {
     assertThat(c.otp()).isEqualTo(OtpConfig.DEFAULTS);
     assertThat(c.apiKeys()).extracting(ApiKey::role).containsExactly(ApiKey.Role.ADMIN, ApiKey.Role.PLATFORM);
     assertThat(c.toString()).doesNotContain("admin-key-1");
+  }
+
+  /** Issue 16: the evidence key, from the environment, and where the checkpoints go. */
+  @Test
+  void theEvidenceKeyIsAnEd25519Pkcs8KeyFromTheEnvironment() throws Exception {
+    fr.sesame.gateway.crypto.EvidenceKey key = fr.sesame.gateway.crypto.EvidenceKey.generate();
+    Map<String, String> env = env();
+    env.put("SESAME_EVIDENCE_KEY", key.pkcs8());
+    env.put("SESAME_EVIDENCE_DIR", dir.toString());
+    GatewayConfig c = ConfigLoader.load(null, env, false);
+    assertThat(c.evidence().key().kid()).isEqualTo(key.kid()).hasSize(64);
+    assertThat(c.evidence().key().publicKeyBase64()).isEqualTo(key.publicKeyBase64());
+    assertThat(c.evidence().dir()).isEqualTo(dir);
+    assertThat(c.evidence().checkpointEvery()).isEqualTo(Duration.ofMinutes(1));
+    env.remove("SESAME_EVIDENCE_DIR");
+    assertThat(ConfigLoader.load(null, env, false).evidence().dir()).isEqualTo(Path.of("evidence"));
+    Map<String, String> none = env();
+    none.remove("SESAME_EVIDENCE_KEY");
+    assertThatThrownBy(() -> ConfigLoader.load(null, none, false)).hasMessageContaining("SESAME_EVIDENCE_KEY");
+    Map<String, String> notEd = env();
+    java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(1024);
+    notEd.put("SESAME_EVIDENCE_KEY", Base64.getEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()));
+    assertThatThrownBy(() -> ConfigLoader.load(null, notEd, false))
+        .hasMessageContaining("SESAME_EVIDENCE_KEY: must be an Ed25519 private key, PKCS#8, base64");
+    Map<String, String> notBase64 = env();
+    notBase64.put("SESAME_EVIDENCE_KEY", "not base64!");
+    assertThatThrownBy(() -> ConfigLoader.load(null, notBase64, false)).hasMessageContaining("SESAME_EVIDENCE_KEY")
+        .hasMessageNotContaining("not base64!");
+    Map<String, String> file = env();
+    file.put("SESAME_EVIDENCE_DIR", Files.writeString(dir.resolve("a-file"), "x").toString());
+    assertThatThrownBy(() -> ConfigLoader.load(null, file, false)).hasMessageContaining("SESAME_EVIDENCE_DIR: is not a directory");
   }
 
   @Test

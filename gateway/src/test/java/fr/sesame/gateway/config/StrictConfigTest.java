@@ -25,6 +25,7 @@ class StrictConfigTest {
     Map<String, String> env = new HashMap<>();
     env.put("SESAME_HASH_KEY", Base64.getEncoder().encodeToString(new byte[32]));
     env.put("SESAME_DATA_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+    env.put("SESAME_EVIDENCE_KEY", fr.sesame.gateway.crypto.EvidenceKey.generate().pkcs8());
     env.put("SESAME_API_KEYS", "admin:admin-key-1");
     env.put("REDIS_URL", "redis://127.0.0.1:6379");
     env.put("SESAME_HTTP_PLAIN", "true"); // serve refuses plain HTTP unless told (HttpsTest)
@@ -77,7 +78,7 @@ class StrictConfigTest {
   void everyMissingEnvironmentVariableIsListedAtOnce() {
     ConfigException e = catchThrowableOfType(() -> ConfigLoader.load(null, Map.of(), false), ConfigException.class);
     assertThat(e.missingEnvironment())
-        .containsExactly("REDIS_URL", "SESAME_HASH_KEY", "SESAME_DATA_KEY", "SESAME_API_KEYS");
+        .containsExactly("REDIS_URL", "SESAME_HASH_KEY", "SESAME_DATA_KEY", "SESAME_API_KEYS", "SESAME_EVIDENCE_KEY");
     assertThat(e.getMessage()).contains("environment: missing variables REDIS_URL (")
         .contains("SESAME_HASH_KEY (at least 32 random bytes, base64)")
         .contains("SESAME_DATA_KEY (exactly 32 random bytes, base64)");

@@ -118,6 +118,9 @@ class PaidSendFraudTest {
         .contains("sesame_paid_sends_refused_total{channel=\"sms\",reason=\"suspended\"}");
     String audit = gw.http.get("/v1/admin/elections/" + el + "/audit", ADMIN).body();
     assertThat(audit).contains("\"type\":\"fraud.breaker.trip\"", "sms prefix " + block);
+    // issue 16, point 4: and in the election's incident log
+    assertThat(gw.http.get("/v1/admin/elections/" + el + "/incidents", ADMIN).json().getJsonArray("incidents")
+        .getJsonObject(0).getString("type")).isEqualTo("fraud.breaker.trip");
   }
 
   @Test

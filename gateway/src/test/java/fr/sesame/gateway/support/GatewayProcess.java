@@ -60,6 +60,8 @@ public final class GatewayProcess implements AutoCloseable {
       env.put("REDIS_URL", redisUrl);
       env.put("SESAME_HASH_KEY", Base64.getEncoder().encodeToString(HASH_KEY));
       env.put("SESAME_DATA_KEY", Base64.getEncoder().encodeToString(DATA_KEY));
+      env.put("SESAME_EVIDENCE_KEY", fr.sesame.gateway.crypto.EvidenceKey.generate().pkcs8());
+      env.put("SESAME_EVIDENCE_DIR", java.nio.file.Files.createTempDirectory("sesame-evidence").toString());
       env.put("SESAME_API_KEYS", "platform:" + PLATFORM_KEY);
       int port = Ports.unused();
       env.put("SESAME_HTTP_PORT", Integer.toString(port));

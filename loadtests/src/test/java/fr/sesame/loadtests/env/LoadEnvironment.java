@@ -215,6 +215,8 @@ public final class LoadEnvironment implements AutoCloseable {
     env.put("REDIS_URL", redisUrl);
     env.put("SESAME_HASH_KEY", hashKey);
     env.put("SESAME_DATA_KEY", dataKey);
+    // a load test's evidence key (Ed25519, PKCS#8): not secret, never a deployment's
+    env.put("SESAME_EVIDENCE_KEY", "MC4CAQAwBQYDK2VwBCIEIILpjVZDwD2pZDDBNcglluBkYF8yXwMqCFCoFmtPYW/W");
     env.put("SESAME_API_KEYS", "admin:" + adminKey + ",platform:" + platformKey + ",support:" + supportKey);
     env.put("SESAME_PROVIDER_OVH_APPLICATION_KEY", "load");
     env.put("SESAME_PROVIDER_OVH_APPLICATION_SECRET", "load");

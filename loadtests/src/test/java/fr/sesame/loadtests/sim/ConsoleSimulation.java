@@ -38,7 +38,7 @@ import java.util.function.Function;
  * imported first; then staff pages are asked for at {@code sesame.rate} a second for {@code sesame.hold} seconds
  * (after a {@code sesame.ramp}) by an organiser signed in as a person is (password and authenticator app): the
  * election's page (turnout), a voter's status (a voter of the roll drawn at random), the home page, the import page,
- * and the import job's progress page. At the start of the hold an import job of {@code sesame.jobVoters} more voters
+ * the import job's progress page, the audit trail, the alerts, the providers' health, the campaigns and the team. At the start of the hold an import job of {@code sesame.jobVoters} more voters
  * (default: as many as the roll) is streamed to {@code POST /v1/admin/elections/{id}/imports}, so the pages are
  * measured both while it runs (requests named "... (import running)") and after it. The run fails on any failed
  * request, on a page whose 95th percentile reaches {@code sesame.p95} ms (200 by default), on a page with no
@@ -47,7 +47,7 @@ import java.util.function.Function;
  */
 public class ConsoleSimulation extends Simulation {
   private static final String[] PAGES = {"election page", "voter status", "home page", "import page",
-      "import job page"};
+      "import job page", "audit trail", "alerts", "providers", "campaigns", "team"};
   private final LoadSettings settings = LoadSettings.fromSystem();
   private final long jobVoters = Long.parseLong(System.getProperty("sesame.jobVoters", "0")) > 0
       ? Long.parseLong(System.getProperty("sesame.jobVoters")) : settings.voters();
@@ -73,15 +73,20 @@ public class ConsoleSimulation extends Simulation {
     importer.start();
     String e = "/console/e/" + env.electionId();
     ChainBuilder pages = randomSwitch().on(
-        percent(40.0).then(page("election page", s -> e)),
-        percent(40.0).then(page("voter status", s -> e + "/electeurs?identifiant=" + Voters.identifier(
+        percent(25.0).then(page("election page", s -> e)),
+        percent(35.0).then(page("voter status", s -> e + "/electeurs?identifiant=" + Voters.identifier(
             env.firstVoter() + ThreadLocalRandom.current().nextLong(env.voters())))),
-        percent(8.0).then(page("home page", s -> "/console")),
-        percent(6.0).then(page("import page", s -> e + "/import")),
-        percent(6.0).then(page("import job page", s -> {
+        percent(5.0).then(page("home page", s -> "/console")),
+        percent(5.0).then(page("import page", s -> e + "/import")),
+        percent(5.0).then(page("import job page", s -> {
           String job = jobPath.get();
           return job == null ? e + "/import" : e + "/import/" + job.substring(job.lastIndexOf('/') + 1);
-        })));
+        })),
+        percent(7.0).then(page("audit trail", s -> e + "/journal")),
+        percent(4.0).then(page("alerts", s -> e + "/alertes")),
+        percent(4.0).then(page("providers", s -> e + "/fournisseurs")),
+        percent(5.0).then(page("campaigns", s -> e + "/campagnes")),
+        percent(5.0).then(page("team", s -> e + "/equipe")));
     List<Assertion> assertions = new ArrayList<>(List.of(global().failedRequests().count().is(0L),
         global().allRequests().count().gt(0L)));
     for (String page : PAGES) {

@@ -124,6 +124,8 @@ final class ConsoleElection {
       m.put("mayExport", role.get() != StaffRole.SUPPORT);
       m.put("csvHref", base + "/emargements.csv");
       m.put("pdfHref", base + "/emargements.pdf");
+      m.put("incidentsHref", base + "/incidents");
+      m.put("evidenceHref", base + "/" + ConsoleEvidence.FILE);
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");
       m.put("campaignsHref", base + "/campagnes");
@@ -149,6 +151,9 @@ final class ConsoleElection {
     verifier.verify(electionId).onSuccess(v -> {
       List<String> paragraphs = new ArrayList<>();
       paragraphs.add(kit.pages.text(lang, v.valid() ? "c.audit.valid" : "c.audit.broken", v.events(), v.writers()));
+      if (v.checkpoint() != null) {
+        paragraphs.add(kit.pages.text(lang, "c.audit.checkpoint", v.checkpoint()));
+      }
       if (!v.valid() && v.brokenAt() != null) {
         paragraphs.add(kit.pages.text(lang, "c.audit.brokenAt", v.brokenAt().encode()));
       }

@@ -30,6 +30,8 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleTeam team;
   private final ConsoleJournal journal;
   private final ConsoleProviders providers;
+  private final ConsoleEvidence evidence;
+  private final ConsoleIncidents incidents;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
@@ -38,7 +40,8 @@ public final class ConsolePages implements RouteGroup {
                       fr.sesame.gateway.roll.RollImportJobs imports,
                       fr.sesame.gateway.campaign.CampaignService campaigns,
                       fr.sesame.gateway.election.ElectionDefinitions definitions,
-                      fr.sesame.gateway.audit.AuditJournal journal, fr.sesame.gateway.health.ProviderHealth providers) {
+                      fr.sesame.gateway.audit.AuditJournal journal, fr.sesame.gateway.health.ProviderHealth providers,
+                      fr.sesame.gateway.evidence.EvidenceBundle bundle, fr.sesame.gateway.evidence.IncidentLog incidents) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
@@ -50,6 +53,8 @@ public final class ConsolePages implements RouteGroup {
     this.team = new ConsoleTeam(kit);
     this.journal = new ConsoleJournal(kit, journal);
     this.providers = new ConsoleProviders(kit, providers);
+    this.evidence = new ConsoleEvidence(kit, bundle);
+    this.incidents = new ConsoleIncidents(kit, elections, incidents);
   }
 
   @Override
@@ -64,5 +69,7 @@ public final class ConsolePages implements RouteGroup {
     team.mount(router, routes);
     journal.mount(router, routes);
     providers.mount(router, routes);
+    evidence.mount(router, routes);
+    incidents.mount(router, routes);
   }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
 public final class RedisAuditStore implements AuditStore {
   private static final LuaScript APPEND = LuaScript.load("redis/audit/append.lua");
   private final RedisAccess redis;
+  /** Elections this instance has already added to the index of audited elections. */
+  private final java.util.Set<String> indexed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RedisAuditStore(RedisAccess redis) {
     this.redis = redis;
@@ -32,7 +34,38 @@ public final class RedisAuditStore implements AuditStore {
     }
     return APPEND.runConfirmed(redis, new String[] {RedisKeys.audit(electionId), RedisKeys.auditHeads(electionId),
         RedisKeys.auditAlerts(electionId)}, args)
-        .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED);
+        .map(r -> AppendReply.of(num(r, 0)) == AppendReply.APPENDED)
+        .compose(appended -> indexed.contains(electionId) ? Future.succeededFuture(appended)
+            // the index of audited elections (the checkpoints' list): a failure here does not fail the append,
+            // which is done; the next append tries again
+            : redis.await(redis.commands().sadd(RedisKeys.auditedElections(), electionId)).transform(r -> {
+              if (r.succeeded()) {
+                indexed.add(electionId);
+              }
+              return Future.succeededFuture(appended);
+            }));
+  }
+
+  @Override
+  public Future<Void> addIncidents(String electionId, List<String> eventJson) {
+    return redis.await(redis.commands().rpush(RedisKeys.incidents(electionId), eventJson.toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<String>> incidents(String electionId) {
+    return redis.await(redis.commands().lrange(RedisKeys.incidents(electionId), 0, -1));
+  }
+
+  @Override
+  public Future<java.util.Set<String>> elections() {
+    return redis.await(redis.commands().smembers(RedisKeys.auditedElections()));
+  }
+
+  @Override
+  public Future<Boolean> checkpointLease(String holder, long ms) {
+    return redis.await(redis.commands().set(RedisKeys.checkpointLease(), holder,
+        io.lettuce.core.SetArgs.Builder.nx().px(ms))).map("OK"::equals);
   }
 
   @Override

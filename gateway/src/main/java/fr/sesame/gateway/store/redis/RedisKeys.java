@@ -24,6 +24,9 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:audit     stream audit events: e event JSON, h SHA-256 hex
  * gw:{el:E}:audit:heads hash writer -> hash of its last event
  * gw:{el:E}:audit:alerts stream the alert.* audit events again, under their ids in gw:{el:E}:audit
+ * gw:{el:E}:incidents list  the election's incident log: copies of its incident audit events (JSON), oldest first
+ * gw:{audit}:elections set   the elections that have audit events (the checkpoints' list)
+ * gw:{audit}:lease    string the audit checkpoints' lease (SET NX PX): the instance taking them this period
  * gw:{el:E}:import    hash  the election's roll-import lock (a lease): t holder's token, u lease end ms, j 1 once
  *                           the holder is a job with a record (redis/roll/lock.lua)
  * gw:{el:E}:import:J  hash  roll-import job J: s status, sa started ms, fa finished ms, lr lines read, im imported,
@@ -84,6 +87,21 @@ public final class RedisKeys {
 
   public static String auditHeads(String electionId) {
     return "gw:{el:" + electionId + "}:audit:heads";
+  }
+
+  /** The election's incident log. */
+  public static String incidents(String electionId) {
+    return "gw:{el:" + electionId + "}:incidents";
+  }
+
+  /** The elections that have audit events. */
+  public static String auditedElections() {
+    return "gw:{audit}:elections";
+  }
+
+  /** The lease of the instance taking the audit checkpoints. */
+  public static String checkpointLease() {
+    return "gw:{audit}:lease";
   }
 
   /** An election's roll-import lock. */

@@ -123,6 +123,31 @@ class ConsoleBrowserTest {
     assertThat(gw.status(el, "chloe").json().getString("status")).isEqualTo("active");
   }
 
+  /** Issue 16, point 4: the incident log, its form and the form's errors, for an organiser; axe finds nothing. */
+  @Test
+  void anOrganiserRecordsAnIncident() {
+    browser.driver().manage().deleteAllCookies();
+    byte[] secret = enrol(browser, "organiser.incidents@univ-test.fr", "organiser");
+    browser.find(By.id("email")).sendKeys("organiser.incidents@univ-test.fr");
+    browser.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(browser, By.cssSelector("button.primary"));
+    gw.clock.advance(Duration.ofSeconds(30));
+    browser.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/console");
+    submit(browser, By.partialLinkText("Test election"));
+    submit(browser, By.partialLinkText("Journal des incidents"));
+    browser.axe().assertNoViolations("the incident log, empty, with its form");
+    submit(browser, By.xpath("//button[normalize-space()='Enregistrer l’incident et alerter le bureau']"));
+    assertThat(browser.find(By.id("summary-error")).getText()).contains("Décrivez");
+    browser.axe().assertNoViolations("the incident form with its error");
+    browser.find(By.id("summary")).sendKeys("Page de connexion indisponible de 10 h 02 à 10 h 06");
+    submit(browser, By.xpath("//button[normalize-space()='Enregistrer l’incident et alerter le bureau']"));
+    assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("Incident enregistré");
+    assertThat(browser.find(By.cssSelector("table")).getText()).contains("Page de connexion indisponible");
+    browser.axe().assertNoViolations("the incident log with an incident");
+  }
+
   @Test
   void theLoginWorksFromTheKeyboardAloneAndWithoutJavaScript() {
     byte[] secret = enrol(noScript, "agent.keys@univ-test.fr");

@@ -52,6 +52,8 @@ class MassLockoutTest {
     ConsoleFixtures.awaitMessages(gw, "bureau@univ-test.fr", 2); // the invitation, then the alert
     assertThat(gw.outbox.last("bureau@univ-test.fr").message().text()).contains("verrouillés en une minute");
     assertThat(gw.outbox.list("support@univ-test.fr")).as("support is not the bureau").hasSize(1);
+    // issue 16, point 4: the alert is in the election's incident log
+    assertThat(incidents(el)).extracting(i -> i.getString("type")).containsExactly("alert.mass-lockout");
 
     gw.clock.advance(Duration.ofMinutes(1));
     for (String nobody : List.of("david", "eve", "frank")) { // not on the roll: counted and locked like voters,
@@ -110,6 +112,88 @@ class MassLockoutTest {
     assertThat(expert.post("/console/e/" + el + "/deverrouillage-groupe", Map.of("csrf", readOnly.csrf(),
         "from", start.toString(), "to", start.plusMinutes(2).toString(), "windowReason", "x y z")).status())
         .isEqualTo(403);
+  }
+
+  /**
+   * Issue 16, point 4: an incident an organiser records is audited under its key, joins the incident log and is
+   * emailed to the bureau; bad input changes nothing.
+   */
+  @Test
+  void anIncidentRecordedIsAuditedLoggedAndSentToTheBureau() {
+    String el = gw.openElection();
+    assertThat(ConsoleFixtures.invite(gw, "bureau.incident@univ-test.fr", el, "bureau").status()).isEqualTo(201);
+    activate("bureau.incident@univ-test.fr");
+    String base = "/v1/admin/elections/" + el + "/incidents";
+    for (JsonObject bad : List.of(new JsonObject().put("severity", "high").put("summary", "  "),
+        new JsonObject().put("severity", "grave").put("summary", "x"),
+        new JsonObject().put("severity", "high").put("summary", "x").put("extra", 1),
+        new JsonObject().put("severity", "high").put("summary", "x".repeat(2001)))) {
+      assertThat(gw.http.post(base, TestGateway.ADMIN, bad).status()).as(bad.encode()).isEqualTo(400);
+    }
+    assertThat(gw.http.post("/v1/admin/elections/nope/incidents", TestGateway.ADMIN,
+        new JsonObject().put("severity", "low").put("summary", "x")).status()).isEqualTo(404);
+    assertThat(gw.http.post(base, TestGateway.SUPPORT,
+        new JsonObject().put("severity", "low").put("summary", "x")).status()).isEqualTo(403);
+    assertThat(incidents(el)).isEmpty();
+    assertThat(auditTypes(el)).doesNotContain("incident.record");
+
+    Http.Res r = gw.http.post(base, TestGateway.ADMIN, new JsonObject().put("severity", "high")
+        .put("summary", "Coupure du prestataire SMS de 10 h 02 à 10 h 15"));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.json().getInteger("bureauAlerted")).isEqualTo(1);
+    assertThat(auditTypes(el)).contains("incident.record");
+    List<JsonObject> log = incidents(el);
+    assertThat(log).singleElement().satisfies(i -> {
+      assertThat(i.getString("type")).isEqualTo("incident.record");
+      assertThat(i.getString("outcome")).isEqualTo("high");
+      assertThat(i.getString("actor")).startsWith("key:admin/");
+      assertThat(i.getJsonObject("details").getString("summary")).startsWith("Coupure du prestataire SMS");
+    });
+    ConsoleFixtures.awaitMessages(gw, "bureau.incident@univ-test.fr", 2); // the invitation, then the alert
+    assertThat(gw.outbox.last("bureau.incident@univ-test.fr").message().text())
+        .contains("Incident de sécurité enregistré (high", "Coupure du prestataire SMS");
+  }
+
+  /** The console's incident log: every role reads it, an organiser records one (the API's service), others may not. */
+  @Test
+  void theConsoleShowsTheIncidentLogAndAnOrganiserRecordsOne() {
+    String el = gw.openElection();
+    FormClient bureau = new FormClient(gw.gateway.port());
+    login(bureau, "bureau.log@univ-test.fr", el, "bureau");
+    FormClient organiser = new FormClient(gw.gateway.port());
+    login(organiser, "organiser.log@univ-test.fr", el, "organiser");
+    assertThat(organiser.get("/console/e/" + el).body()).contains("/console/e/" + el + "/incidents");
+    FormClient.Page page = organiser.get("/console/e/" + el + "/incidents");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("Aucun incident enregistré", "id=\"summary\"");
+    FormClient.Page bad = organiser.post("/console/e/" + el + "/incidents", Map.of("csrf", page.csrf(),
+        "severity", "grave", "summary", " "));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body()).contains("id=\"severity-error\"", "id=\"summary-error\"", "error-summary");
+    assertThat(incidents(el)).isEmpty();
+    FormClient.Page done = organiser.post("/console/e/" + el + "/incidents", Map.of("csrf", page.csrf(),
+        "severity", "medium", "summary", "Tentatives de connexion répétées depuis une même adresse"));
+    assertThat(done.status()).as(done.body()).isEqualTo(303);
+    assertThat(organiser.get(done.location()).body()).contains("Incident enregistré", "Incident enregistré ;",
+        "Tentatives de connexion répétées", "medium");
+    assertThat(incidents(el)).singleElement().satisfies(i ->
+        assertThat(i.getString("actor")).startsWith("staff:"));
+    ConsoleFixtures.awaitMessages(gw, "bureau.log@univ-test.fr", 2); // the invitation, then the alert
+    assertThat(gw.outbox.last("bureau.log@univ-test.fr").message().text()).contains("Tentatives de connexion");
+
+    FormClient.Page read = bureau.get("/console/e/" + el + "/incidents");
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body()).contains("Tentatives de connexion répétées").doesNotContain("id=\"summary\"");
+    assertThat(bureau.post("/console/e/" + el + "/incidents", Map.of("csrf", bureau.get("/console/e/" + el).csrf(),
+        "severity", "low",
+        "summary", "pas le bureau")).status()).isEqualTo(403);
+    assertThat(incidents(el)).hasSize(1);
+  }
+
+  private static List<JsonObject> incidents(String el) {
+    Http.Res r = gw.http.get("/v1/admin/elections/" + el + "/incidents", TestGateway.ADMIN);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().getJsonArray("incidents").stream().map(o -> (JsonObject) o).toList();
   }
 
   /** Invites, activates and logs in a staff member of {@code el}. */

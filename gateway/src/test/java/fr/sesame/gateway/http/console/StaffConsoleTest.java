@@ -189,11 +189,32 @@ class StaffConsoleTest {
         .contains("emargements.csv").doesNotContain("data-seconds=");
     assertThat(bureau.get("/console/e/" + election + "?auto=1").body()).contains("data-seconds=\"30\"");
     assertThat(bureau.get("/console/e/" + election + "/audit").body()).contains("intègre").doesNotContain("NOT");
+    // issue 16, point 4: once a checkpoint is taken, the page says the chains lead to its heads
+    gw.gateway.checkpointer().checkpoint(election).toCompletionStage().toCompletableFuture().join();
+    assertThat(bureau.get("/console/e/" + election + "/audit").body()).contains("intègre")
+        .contains("point de contrôle signé (checkpoint 1 of ");
     FormClient.Page csv = bureau.get("/console/e/" + election + "/emargements.csv");
     assertThat(csv.status()).isEqualTo(200);
     assertThat(csv.header("Content-Disposition")).contains("attachment");
     assertThat(csv.body()).startsWith("identifier,lastName,firstName,college,votedAt,ip,sessionId").contains("emma,Robert");
     assertThat(support.get("/console/e/" + election + "/emargements.csv").status()).isEqualTo(403);
+    // issue 16, point 5: the evidence bundle, through the API's service, audited under the person
+    FormClient.Page bundle = bureau.get("/console/e/" + election + "/preuves.jsonl");
+    assertThat(bundle.status()).isEqualTo(200);
+    assertThat(bundle.header("Content-Disposition")).contains("attachment");
+    assertThat(bundle.body()).startsWith("{\"kind\":\"bundle\"").contains("\"kind\":\"manifest\"");
+    try {
+      assertThat(fr.sesame.gateway.evidence.BundleVerifier.verify(new java.io.ByteArrayInputStream(
+          bundle.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          new fr.sesame.gateway.evidence.BundleVerifier.Options(null, null, election)).status())
+          .isEqualTo(fr.sesame.gateway.evidence.BundleVerifier.Status.VALID);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(support.get("/console/e/" + election + "/preuves.jsonl").status()).isEqualTo(403);
+    assertThat(bureau.get("/console/e/" + other + "/preuves.jsonl").status()).isEqualTo(404);
+    assertThat(audit(election)).filteredOn(e -> "evidence.export".equals(e.getString("type")))
+        .singleElement().satisfies(e -> assertThat(e.getString("actor")).startsWith("staff:"));
     assertThat(support.get("/console/e/" + election).body()).doesNotContain("emargements.csv");
     assertThat(audit(election)).extracting(e -> e.getString("type")).contains("emargement.export");
     assertThat(bureau.get("/console/e/" + other).status()).isEqualTo(404);
