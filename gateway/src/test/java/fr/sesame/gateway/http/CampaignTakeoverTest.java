@@ -56,8 +56,9 @@ class CampaignTakeoverTest {
 
   @Test
   void aCampaignWhoseGatewayStoppedIsResumedElsewhereFromItsCursorAndNobodyGetsTwo() throws Exception {
-    try (LocalRedis redis = LocalRedis.start();
-         TestGateway second = new TestGateway(2, OutboxConfig.DEFAULTS, null, redis.url())) {
+    try (LocalRedis redis = LocalRedis.start()) {
+      // the second gateway starts only once the first has stopped: running beside it, its outbox would send the
+      // first one's messages (one Redis, one outbox), and the campaign would never be held back
       TestGateway first = new TestGateway(2, OutboxConfig.DEFAULTS, (vertx, registry) -> new BlackHole(),
           redis.url());
       String el;
@@ -88,29 +89,34 @@ class CampaignTakeoverTest {
       } finally {
         first.close(); // its runner stops; its lease is left to run out
       }
-
-      assertThat(second.http.post("/v1/admin/elections/" + el + "/campaigns", TestGateway.ADMIN,
-          new JsonObject().put("channel", "sms")).status()).as("still one at a time").isEqualTo(409);
-      assertThat(second.gateway.campaigns().resumeStalled().toCompletionStage().toCompletableFuture().get())
-          .as("within the stopped runner's lease").isZero();
-      second.clock.advance(Duration.ofSeconds(61));
-      assertThat(campaign(second, el, id).getBoolean("stalled")).isTrue();
-      assertThat(second.gateway.campaigns().resumeStalled().toCompletionStage().toCompletableFuture().get())
-          .isEqualTo(1);
-
-      JsonObject done = campaign(second, el, id);
-      for (int i = 0; i < 1_200 && !("done".equals(done.getString("status")) && done.getLong("waiting") == 0
-          && done.getLong("sent") == VOTERS); i++) {
-        Thread.sleep(50);
-        done = campaign(second, el, id);
+      try (TestGateway second = new TestGateway(2, OutboxConfig.DEFAULTS, null, redis.url())) {
+        resumedElsewhere(second, el, id, walkedBefore);
       }
-      assertThat(done.getString("status")).as(done.encode()).isEqualTo("done");
-      assertThat(done.getLong("walked")).isEqualTo(VOTERS).isGreaterThan(walkedBefore);
-      assertThat(done.getLong("queued")).as("each voter counted once: resumed from its cursor").isEqualTo(VOTERS);
-      assertThat(done.getLong("sent")).isEqualTo(VOTERS);
-      for (int i = 0; i < VOTERS; i++) {
-        assertThat(second.outbox.list("v" + i + "@univ-test.fr")).as("v" + i).hasSize(1);
-      }
+    }
+  }
+
+  private static void resumedElsewhere(TestGateway second, String el, String id, long walkedBefore) throws Exception {
+    assertThat(second.http.post("/v1/admin/elections/" + el + "/campaigns", TestGateway.ADMIN,
+        new JsonObject().put("channel", "sms")).status()).as("still one at a time").isEqualTo(409);
+    assertThat(second.gateway.campaigns().resumeStalled().toCompletionStage().toCompletableFuture().get())
+        .as("within the stopped runner's lease").isZero();
+    second.clock.advance(Duration.ofSeconds(61));
+    assertThat(campaign(second, el, id).getBoolean("stalled")).isTrue();
+    assertThat(second.gateway.campaigns().resumeStalled().toCompletionStage().toCompletableFuture().get())
+        .isEqualTo(1);
+
+    JsonObject done = campaign(second, el, id);
+    for (int i = 0; i < 1_200 && !("done".equals(done.getString("status")) && done.getLong("waiting") == 0
+        && done.getLong("sent") == VOTERS); i++) {
+      Thread.sleep(50);
+      done = campaign(second, el, id);
+    }
+    assertThat(done.getString("status")).as(done.encode()).isEqualTo("done");
+    assertThat(done.getLong("walked")).isEqualTo(VOTERS).isGreaterThan(walkedBefore);
+    assertThat(done.getLong("queued")).as("each voter counted once: resumed from its cursor").isEqualTo(VOTERS);
+    assertThat(done.getLong("sent")).isEqualTo(VOTERS);
+    for (int i = 0; i < VOTERS; i++) {
+      assertThat(second.outbox.list("v" + i + "@univ-test.fr")).as("v" + i).hasSize(1);
     }
   }
 }
