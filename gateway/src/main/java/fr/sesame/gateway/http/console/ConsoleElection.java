@@ -165,13 +165,7 @@ final class ConsoleElection {
 
   /** The émargement list as CSV (organiser, bureau, expert), its download audited under the person's id. */
   private void emargementCsv(RoutingContext ctx, StaffService.Staff who, String lang) {
-    Optional<StaffRole> role = kit.role(ctx, who, lang);
-    if (role.isEmpty()) {
-      return;
-    }
-    if (role.get() == StaffRole.SUPPORT) {
-      kit.message(ctx, 403, lang, "c.forbiddenTitle", List.of(kit.pages.text(lang, "c.forbidden.1")), "/console",
-          kit.pages.text(lang, "cBackHome"));
+    if (kit.overseer(ctx, who, lang).isEmpty()) {
       return;
     }
     String electionId = ctx.pathParam("election");

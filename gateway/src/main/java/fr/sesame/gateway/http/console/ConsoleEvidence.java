@@ -30,13 +30,7 @@ final class ConsoleEvidence {
   }
 
   private void download(RoutingContext ctx, StaffService.Staff who, String lang) {
-    Optional<StaffRole> role = kit.role(ctx, who, lang);
-    if (role.isEmpty()) {
-      return;
-    }
-    if (role.get() == StaffRole.SUPPORT) {
-      kit.message(ctx, 403, lang, "c.forbiddenTitle", List.of(kit.pages.text(lang, "c.forbidden.1")), "/console",
-          kit.pages.text(lang, "cBackHome"));
+    if (kit.overseer(ctx, who, lang).isEmpty()) {
       return;
     }
     String electionId = ctx.pathParam("election");

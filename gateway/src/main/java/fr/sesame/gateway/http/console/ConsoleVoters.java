@@ -246,18 +246,6 @@ final class ConsoleVoters {
         .onFailure(ctx::fail);
   }
 
-  /** A {@code datetime-local} value, in Paris time; null when it is not one. */
-  private static java.time.Instant localTime(String value) {
-    if (value == null || value.length() > 32) {
-      return null;
-    }
-    try {
-      return java.time.LocalDateTime.parse(value.strip()).atZone(PARIS).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
-  }
-
   private void unlock(RoutingContext ctx, StaffService.Staff who, String lang) {
     Optional<StaffRole> role = kit.actingRole(ctx, who, lang);
     if (role.isEmpty()) {

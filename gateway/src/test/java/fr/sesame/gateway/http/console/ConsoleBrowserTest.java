@@ -59,6 +59,17 @@ class ConsoleBrowserTest {
     return enrol(b, email, el, role);
   }
 
+  /** From the invitation link to an active account with this role, then signed in with both factors. */
+  private static void signIn(Browser b, String email, String election, String role) {
+    byte[] secret = enrol(b, email, election, role);
+    b.find(By.id("email")).sendKeys(email);
+    b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(b, By.cssSelector("button.primary"));
+    gw.clock.advance(Duration.ofSeconds(30));
+    b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(b, By.cssSelector("button.primary"));
+  }
+
   /** From the invitation link to an active account with this role; @return the app's secret */
   private static byte[] enrol(Browser b, String email, String election, String role) {
     assertThat(ConsoleFixtures.invite(gw, email, election, role).status()).isEqualTo(201);
@@ -127,13 +138,7 @@ class ConsoleBrowserTest {
   @Test
   void anOrganiserRecordsAnIncident() {
     browser.driver().manage().deleteAllCookies();
-    byte[] secret = enrol(browser, "organiser.incidents@univ-test.fr", "organiser");
-    browser.find(By.id("email")).sendKeys("organiser.incidents@univ-test.fr");
-    browser.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
-    submit(browser, By.cssSelector("button.primary"));
-    gw.clock.advance(Duration.ofSeconds(30));
-    browser.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
-    submit(browser, By.cssSelector("button.primary"));
+    signIn(browser, "organiser.incidents@univ-test.fr", el, "organiser");
     assertThat(browser.url()).endsWith("/console");
     submit(browser, By.partialLinkText("Test election"));
     submit(browser, By.partialLinkText("Journal des incidents"));
@@ -234,13 +239,7 @@ class ConsoleBrowserTest {
         .put("platformUrl", "https://vote.univ-test.fr")).status()).isEqualTo(201);
     assertThat(gw.importRoll(election, TestGateway.ROLL).status()).isEqualTo(200);
     try (Browser b = Browser.start()) {
-      byte[] secret = enrol(b, "organiser.browser@univ-test.fr", election, "organiser");
-      b.find(By.id("email")).sendKeys("organiser.browser@univ-test.fr");
-      b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
-      submit(b, By.cssSelector("button.primary"));
-      gw.clock.advance(Duration.ofSeconds(30));
-      b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
-      submit(b, By.cssSelector("button.primary"));
+      signIn(b, "organiser.campaign@univ-test.fr", election, "organiser");
       b.open(base() + "/console/e/" + election);
       submit(b, By.partialLinkText("campagnes"));
       assertThat(b.find(By.id("no-campaigns")).getText()).contains("Aucune campagne");
@@ -298,13 +297,7 @@ class ConsoleBrowserTest {
 
   void anOrganiserCreatesAnElectionChangesItAndInvitesATeamWithNoAccessibilityViolation() {
     Browser b = browser;
-    byte[] secret = enrol(b, "organiser.browser@univ-test.fr", "organiser");
-    b.find(By.id("email")).sendKeys("organiser.browser@univ-test.fr");
-    b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
-    submit(b, By.cssSelector("button.primary"));
-    gw.clock.advance(Duration.ofSeconds(30));
-    b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
-    submit(b, By.cssSelector("button.primary"));
+    signIn(b, "organiser.browser@univ-test.fr", el, "organiser");
     assertThat(b.url()).endsWith("/console");
 
     submit(b, By.partialLinkText("Créer un scrutin"));
@@ -356,13 +349,7 @@ class ConsoleBrowserTest {
     Browser b = Browser.start();
     String el = gw.openElection(); // its own: the other tests expect no émargement
     try {
-      byte[] secret = enrol(b, "bureau.browser@univ-test.fr", el, "bureau");
-      b.find(By.id("email")).sendKeys("bureau.browser@univ-test.fr");
-      b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
-      submit(b, By.cssSelector("button.primary"));
-      gw.clock.advance(Duration.ofSeconds(30));
-      b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
-      submit(b, By.cssSelector("button.primary"));
+      signIn(b, "bureau.browser@univ-test.fr", el, "bureau");
       assertThat(b.url()).endsWith("/console");
       String token = gw.fullLogin(el, "emma", "15/06/1990", "email", "emma.robert@univ-test.fr");
       assertThat(gw.http.post("/v1/elections/" + el + "/emargements", TestGateway.PLATFORM,
@@ -410,13 +397,7 @@ class ConsoleBrowserTest {
         "francois;personnels;Garçon;François;;;;1234",
         "noel;etudiants;Noël;Zoé;;;;87654321", "").getBytes(java.nio.charset.Charset.forName("windows-1252")));
     try (Browser b = Browser.start()) {
-      byte[] secret = enrol(b, "organiser.import@univ-test.fr", election, "organiser");
-      b.find(By.id("email")).sendKeys("organiser.import@univ-test.fr");
-      b.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
-      submit(b, By.cssSelector("button.primary"));
-      gw.clock.advance(Duration.ofSeconds(30));
-      b.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
-      submit(b, By.cssSelector("button.primary"));
+      signIn(b, "organiser.import@univ-test.fr", election, "organiser");
       b.open(base() + "/console/e/" + election);
       submit(b, By.partialLinkText("Importer la liste"));
       b.axe().assertNoViolations("the roll import page");
