@@ -333,6 +333,21 @@ public final class Gateway implements AutoCloseable {
             return vertx.executeBlocking(work, false);
           }
         }, new PasswordHasher(), () -> config.oidc().issuer());
+    // each seal is emailed to the election's bureau members: its digest, and where its report (PDF) is downloaded
+    seals.onSealed((election, seal) -> staff.bureauEmails(election.id()).onSuccess(bureau -> {
+      String where = config.oidc().issuer() == null ? "GET /v1/admin/elections/" + election.id() + "/seals"
+          : config.oidc().issuer().toString().replaceAll("/+$", "") + "/console/e/" + election.id() + "/scellements/"
+              + seal.n() + ".pdf";
+      String text = "Scellement n° " + seal.n() + " de l'élection (" + seal.at() + " UTC, par " + seal.by()
+          + ") : empreinte SHA-256 du manifeste " + seal.digest() + ", clé " + seal.kid()
+          + ". Procès-verbal de scellement (PDF) : " + where;
+      for (String to : bureau) {
+        notifications.accept(new NotificationService.Request(fr.sesame.channels.ChannelKind.EMAIL, to,
+            "bureau-alert", "fr", Map.of("electionName", election.name(), "alert", text),
+            "seal:" + election.id() + ":" + seal.n() + ":" + to), new fr.sesame.gateway.domain.ClientInfo("", "system"))
+            .onFailure(e -> LOG.warn("election {}: seal {} not emailed to a bureau member", election.id(), seal.n()));
+      }
+    }).onFailure(e -> LOG.warn("election {}: seal {} not emailed to the bureau", election.id(), seal.n())));
     RedisLockIndex lockIndex = new RedisLockIndex(redis);
     LockoutAlarm alarm = new LockoutAlarm(lockIndex, staff, notifications, elections, audit, clock,
         config.lockout().massAlertPerMinute());
@@ -383,7 +398,7 @@ public final class Gateway implements AutoCloseable {
           campaigns, definitions, new fr.sesame.gateway.audit.AuditJournal(auditStore),
           new fr.sesame.gateway.health.ProviderHealth(
               notifier instanceof fr.sesame.channels.config.ChannelsNotifier c ? c.chains() : Map.of(), registry),
-          bundle, incidents));
+          bundle, incidents, seals));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

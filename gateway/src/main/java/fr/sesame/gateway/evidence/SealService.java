@@ -143,6 +143,18 @@ public final class SealService {
     });
   }
 
+  /** Seal {@code n}'s report (PDF), rendered off the event loop; empty when the election has no such seal. */
+  public Future<Optional<byte[]>> pdf(String electionId, long n) {
+    return seals(electionId).compose(all -> {
+      Optional<Seal> s = all.stream().filter(x -> x.n() == n).findFirst();
+      if (s.isEmpty()) {
+        return Future.succeededFuture(Optional.<byte[]>empty());
+      }
+      String name = s.get().manifest().getJsonObject("election", new JsonObject()).getString("name", electionId);
+      return offLoop.run(() -> Optional.of(SealPdf.render(s.get(), name)));
+    });
+  }
+
   /** Every seal line of the election, as kept in Redis. */
   public Future<List<String>> lines(String electionId) {
     return store.seals(electionId);

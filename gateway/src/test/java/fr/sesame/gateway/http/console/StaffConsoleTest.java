@@ -219,6 +219,31 @@ class StaffConsoleTest {
     assertThat(audit(election)).extracting(e -> e.getString("type")).contains("emargement.export");
     assertThat(bureau.get("/console/e/" + other).status()).isEqualTo(404);
     assertThat(bureau.get("/console/e/" + other + "/emargements.csv").status()).isEqualTo(404);
+    // issue 16, point 1: a seal is emailed to the bureau (its digest, where its report is), whose report they download
+    var sealed = gw.http.postRaw("/v1/admin/elections/" + election + "/seal", TestGateway.ADMIN, "application/json",
+        new byte[0]);
+    assertThat(sealed.status()).isEqualTo(201);
+    String digest = sealed.json().getString("digest");
+    FormClient.Page pdf = bureau.get("/console/e/" + election + "/scellements/1.pdf");
+    assertThat(pdf.status()).isEqualTo(200);
+    assertThat(pdf.header("Content-Type")).isEqualTo("application/pdf");
+    assertThat(pdf.body()).startsWith("%PDF");
+    assertThat(support.get("/console/e/" + election + "/scellements/1.pdf").status()).isEqualTo(403);
+    assertThat(bureau.get("/console/e/" + election + "/scellements/2.pdf").status()).isEqualTo(404);
+    assertThat(bureau.get("/console/e/" + election + "/scellements/x.pdf").status()).isEqualTo(404);
+    assertThat(bureau.get("/console/e/" + other + "/scellements/1.pdf").status()).isEqualTo(404);
+    long until = System.currentTimeMillis() + 15_000;
+    while (gw.outbox.last("bureau.f@univ-test.fr") == null
+        || !gw.outbox.last("bureau.f@univ-test.fr").message().text().contains(digest)) {
+      assertThat(System.currentTimeMillis()).as("the seal emailed to the bureau").isLessThan(until);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(gw.outbox.last("bureau.f@univ-test.fr").message().text())
+        .contains("/console/e/" + election + "/scellements/1.pdf");
   }
 
   /** Issue 15, point 2: the réassort, from the console and the API, audited, at most once in 10 minutes. */
