@@ -104,6 +104,13 @@ class SealTest {
     assertThat(list.getJsonArray("seals").getJsonObject(0)).isEqualTo(s);
     Path file = gw.gateway.checkpointer().dir().resolve(el + ".seals.jsonl");
     assertThat(Files.readAllLines(file)).containsExactly(parsed.line());
+    // its report (PDF) shows the digest, the signature and the roll's digest
+    byte[] pdf = fr.sesame.gateway.evidence.SealPdf.render(parsed, "Test election");
+    try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+      String shown = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertThat(shown).contains("Procès-verbal de scellement n° 1", parsed.digest(), parsed.sig(), parsed.kid(),
+          rollSum(s), code.getString("sha256"), "redis/audit/append.lua");
+    }
   }
 
   @Test

@@ -1,6 +1,5 @@
 package fr.sesame.gateway.evidence;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -12,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -175,10 +172,5 @@ public final class CodeDigests {
 
   static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
-  }
-
-  @SuppressWarnings("unused")
-  private static JsonArray list(List<String> l) {
-    return new JsonArray(new ArrayList<>(l));
   }
 }

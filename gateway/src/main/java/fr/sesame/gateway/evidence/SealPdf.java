@@ -34,16 +34,19 @@ public final class SealPdf {
     lines.add(new String[] {"h", "Procès-verbal de scellement n° " + seal.n()});
     lines.add(new String[] {"", "Élection : " + electionName + " (" + seal.election() + ")"});
     lines.add(new String[] {"", "Scellée le : " + seal.at() + " (UTC), par : " + seal.by()});
-    lines.add(new String[] {"", "Clé de scellement (Ed25519), empreinte : " + seal.kid()});
-    lines.add(new String[] {"", "Empreinte SHA-256 du manifeste (JSON canonique) : " + seal.digest()});
-    lines.add(new String[] {"", "Signature (base64) : " + seal.sig()});
+    lines.add(new String[] {"", "Clé de scellement (Ed25519), empreinte :"});
+    lines.add(new String[] {"", seal.kid()});
+    lines.add(new String[] {"", "Empreinte SHA-256 du manifeste (JSON canonique) :"});
+    lines.add(new String[] {"", seal.digest()});
+    lines.add(new String[] {"", "Signature (base64) :"});
+    lines.add(new String[] {"", seal.sig()});
     lines.add(new String[] {"", "Vérification : java -jar sesame-gateway.jar verify-bundle (le scellement figure dans le "
         + "dossier de preuves) ; docs/design.md, « Seal »."});
     JsonObject m = seal.manifest();
     JsonObject code = m.getJsonObject("code", new JsonObject());
     lines.add(new String[] {"b", "Code en service"});
-    lines.add(new String[] {"", "Source : " + code.getString("source") + " " + code.getString("name") + ", SHA-256 : "
-        + code.getString("sha256")});
+    lines.add(new String[] {"", "Source : " + code.getString("source") + " " + code.getString("name") + ", SHA-256 :"});
+    lines.add(new String[] {"", code.getString("sha256")});
     if (code.getString("note") != null) {
       lines.add(new String[] {"", code.getString("note")});
     }
@@ -57,8 +60,8 @@ public final class SealPdf {
     lines.add(new String[] {"", "Définition de l'élection, SHA-256 : "
         + Checkpoint.sha256(m.getJsonObject("election", new JsonObject()).encode())});
     JsonObject roll = m.getJsonObject("roll", new JsonObject());
-    lines.add(new String[] {"", "Liste électorale : " + roll.getLong("count") + " électeurs, empreinte : "
-        + roll.getString("sum")});
+    lines.add(new String[] {"", "Liste électorale : " + roll.getLong("count") + " électeurs, empreinte :"});
+    lines.add(new String[] {"", roll.getString("sum")});
     try (PDDocument doc = new PDDocument()) {
       PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
       PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
