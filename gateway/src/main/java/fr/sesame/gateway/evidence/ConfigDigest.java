@@ -18,10 +18,13 @@ import java.util.regex.Pattern;
  * through its records; a secret (a {@code byte[]}, or a component whose name says key, secret, password, token or
  * credential) and any value that is not a record, a string, a number, a boolean, a duration, an enum, a list or a
  * map (whose text could hold one) is replaced by its keyed fingerprint {@code "fp:" + HMAC-SHA256(hash key,
- * "seal-config" | its text)}: a change shows, the secret never does, and only the gateway's hash key recomputes it.
+ * "seal-config" | its text)}, as is a URL's user information ({@code redis://:PASSWORD@host}): a change shows, the
+ * secret never does, and only the gateway's hash key recomputes it.
  */
 public final class ConfigDigest {
   private static final Pattern SECRET = Pattern.compile("(?i).*(key|secret|password|token|credential|pass).*");
+
+  private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/@\\s]*)@");
 
   private ConfigDigest() {}
 
@@ -57,7 +60,12 @@ public final class ConfigDigest {
       }
       return o;
     }
-    if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+    if (v instanceof String text) {
+      // a URL's user information (redis://:PASSWORD@host) is a secret too
+      java.util.regex.Matcher m = USER_INFO.matcher(text);
+      return m.find() ? m.group(1) + fingerprint(m.group(2), hasher) + "@" + text.substring(m.end()) : text;
+    }
+    if (v instanceof Number || v instanceof Boolean) {
       return v;
     }
     if (v instanceof Duration || v instanceof Enum<?> || v instanceof java.nio.file.Path || v instanceof java.net.URI) {
