@@ -106,8 +106,8 @@ public final class SealService {
   }
 
   private Future<Seal> seal(Election election, String id, ClientInfo who) {
-    return manifest(election).compose(m -> store.seals(id).compose(before -> {
-      Seal s = Seal.signed(id, before.size() + 1L, clock.instant(), who.actor(), m, key);
+    return manifest(election).compose(m -> store.nextNumber(id).compose(number -> {
+      Seal s = Seal.signed(id, number, clock.instant(), who.actor(), m, key);
       return store.append(id, s.line())
           .compose(n -> offLoop.run(() -> {
             log.append(id, s.line());

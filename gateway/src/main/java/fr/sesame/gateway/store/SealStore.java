@@ -13,7 +13,10 @@ public interface SealStore {
   /** The voter records of these pseudonyms, each as its fields (empty when it has none), in the same order. */
   Future<List<Map<String, String>>> voters(List<String> pseudonyms);
 
-  /** Appends a seal's line; @return its number (1 for the first) */
+  /** The next seal number of the election (1 for the first), never given twice. */
+  Future<Long> nextNumber(String electionId);
+
+  /** Appends a seal's line; @return how many the election has */
   Future<Long> append(String electionId, String line);
 
   /** Every seal line of the election, oldest first. */

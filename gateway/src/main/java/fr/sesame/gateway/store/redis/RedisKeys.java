@@ -36,6 +36,7 @@ package fr.sesame.gateway.store.redis;
  *                           ZRANGEBYLEX in pages: a credential campaign's cursor is the last pseudonym walked)
  * gw:{el:E}:seals     list  the election's seals, oldest first: each seal's signed line (evidence.Seal); also appended
  *                           to DIR/E.seals.jsonl outside Redis
+ * gw:{el:E}:sealn     string the last seal number given (INCR: two seals taken at once get two numbers)
  * gw:{el:E}:sealed    string the number of the seal in force (absent: not sealed, or reopened by POST .../seal/reopen)
  * gw:{seal}:lease     string the automatic sealing's lease (SET NX PX): the instance sealing this period
  * gw:{el:E}:cp        hash  the election's campaign lock: c the campaign running, t its runner's token, u lease end ms
@@ -130,6 +131,10 @@ public final class RedisKeys {
 
   public static String sealed(String electionId) {
     return "gw:{el:" + electionId + "}:sealed";
+  }
+
+  public static String sealNumber(String electionId) {
+    return "gw:{el:" + electionId + "}:sealn";
   }
 
   public static String sealLease() {

@@ -43,6 +43,13 @@ public final class RedisSealStore implements SealStore {
   }
 
   @Override
+  public Future<Long> nextNumber(String electionId) {
+    Future<Long> n = redis.await(redis.commands().incr(RedisKeys.sealNumber(electionId)));
+    Future<Void> confirmed = redis.confirmWrites();
+    return n.compose(x -> confirmed.map(v -> x));
+  }
+
+  @Override
   public Future<Long> append(String electionId, String line) {
     Future<Long> n = redis.await(redis.commands().rpush(RedisKeys.seals(electionId), line));
     Future<Void> confirmed = redis.confirmWrites();
