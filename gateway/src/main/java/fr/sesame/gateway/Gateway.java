@@ -63,7 +63,11 @@ import fr.sesame.gateway.notify.OutboxRecovery;
 import fr.sesame.gateway.notify.OutboxRetention;
 import fr.sesame.gateway.evidence.CheckpointLog;
 import fr.sesame.gateway.evidence.Checkpointer;
+import fr.sesame.gateway.evidence.ConfigDigest;
 import fr.sesame.gateway.evidence.EvidenceBundle;
+import fr.sesame.gateway.evidence.SealService;
+import fr.sesame.gateway.http.SealHandlers;
+import fr.sesame.gateway.store.redis.RedisSealStore;
 import fr.sesame.gateway.evidence.IncidentLog;
 import fr.sesame.gateway.http.EvidenceHandlers;
 import fr.sesame.gateway.notify.OutboxSender;
@@ -168,6 +172,13 @@ public final class Gateway implements AutoCloseable {
 
   private final Checkpointer checkpointer;
 
+  private volatile SealService seals;
+
+  /** Seals the elections (at their opening every minute; tests seal on demand). */
+  public SealService seals() {
+    return seals;
+  }
+
   /** Takes the audit checkpoints (every minute; tests take them on demand). */
   public Checkpointer checkpointer() {
     return checkpointer;
@@ -240,8 +251,9 @@ public final class Gateway implements AutoCloseable {
             }
           }, instance, config.evidence().checkpointEvery());
       AtomicReference<CampaignService> campaigns = new AtomicReference<>();
+      AtomicReference<SealService> seals = new AtomicReference<>();
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
-          metrics, templates, cipher, outbox, campaigns, checkpointer);
+          metrics, templates, cipher, outbox, campaigns, checkpointer, seals);
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
@@ -257,9 +269,11 @@ public final class Gateway implements AutoCloseable {
       vertx.setPeriodic(config.evidence().checkpointEvery().toMillis(), id -> checkpointer.tick());
       LOG.info("audit checkpoints every {} s in {} (evidence key {})", config.evidence().checkpointEvery().toSeconds(),
           config.evidence().dir().toAbsolutePath(), config.evidence().key().kid());
-      return new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
+      Gateway started = new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
           httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get(),
           checkpointer);
+      started.seals = seals.get();
+      return started;
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
         if (c != null) {
@@ -281,7 +295,8 @@ public final class Gateway implements AutoCloseable {
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
                                        Outbox dispatching, AtomicReference<CampaignService> campaignsOut,
-                                       Checkpointer checkpointer) throws Exception {
+                                       Checkpointer checkpointer, AtomicReference<SealService> sealsOut)
+      throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
     VoterKeys keys = new VoterKeys(hasher, random);
@@ -290,7 +305,23 @@ public final class Gateway implements AutoCloseable {
     RedisAuditStore auditStore = new RedisAuditStore(redis);
     ChainedAuditTrail audit = new ChainedAuditTrail(auditStore);
     ElectionService elections = new ElectionService(electionStore);
-    ElectionDefinitions definitions = new ElectionDefinitions(elections, audit, clock);
+    SealService seals = new SealService(new RedisSealStore(redis), audit, config.evidence().key(),
+        new CheckpointLog(config.evidence().dir(), ".seals.jsonl"), ConfigDigest.of(config, hasher), electionStore::get,
+        auditStore::elections, new Checkpointer.OffLoop() {
+          @Override
+          public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+            return vertx.executeBlocking(work, true); // in order: a seal's line after the one before
+          }
+        }, clock, "seal-" + RandomTokens.base64Url(random.bytes(9)), cipher);
+    sealsOut.set(seals);
+    // the automatic sealing at the opening: every minute (or the checkpoints' period when longer: a configuration
+    // built in code, tests, checkpoints once a day), not in dev (its demo election is put again at each start)
+    if (!config.devMode()) {
+      Duration sealEvery = config.evidence().checkpointEvery().compareTo(Duration.ofMinutes(1)) > 0
+          ? config.evidence().checkpointEvery() : Duration.ofMinutes(1);
+      vertx.setPeriodic(sealEvery.toMillis(), id -> seals.tick(sealEvery));
+    }
+    ElectionDefinitions definitions = new ElectionDefinitions(elections, audit, clock, seals::unsealed);
     RedisOutboxStore outbox = new RedisOutboxStore(redis);
     NotificationService notifications = new NotificationService(outbox, templates, cipher,
         hasher, random, clock, signals, config.outbox(), new PaidSendCaps(config.limits(), hasher), audit, metrics);
@@ -302,6 +333,21 @@ public final class Gateway implements AutoCloseable {
             return vertx.executeBlocking(work, false);
           }
         }, new PasswordHasher(), () -> config.oidc().issuer());
+    // each seal is emailed to the election's bureau members: its digest, and where its report (PDF) is downloaded
+    seals.onSealed((election, seal) -> staff.bureauEmails(election.id()).onSuccess(bureau -> {
+      String where = config.oidc().issuer() == null ? "GET /v1/admin/elections/" + election.id() + "/seals"
+          : config.oidc().issuer().toString().replaceAll("/+$", "") + "/console/e/" + election.id() + "/scellements/"
+              + seal.n() + ".pdf";
+      String text = "Scellement n° " + seal.n() + " de l'élection (" + seal.at() + " UTC, par " + seal.by()
+          + ") : empreinte SHA-256 du manifeste " + seal.digest() + ", clé " + seal.kid()
+          + ". Procès-verbal de scellement (PDF) : " + where;
+      for (String to : bureau) {
+        notifications.accept(new NotificationService.Request(fr.sesame.channels.ChannelKind.EMAIL, to,
+            "bureau-alert", "fr", Map.of("electionName", election.name(), "alert", text),
+            "seal:" + election.id() + ":" + seal.n() + ":" + to), new fr.sesame.gateway.domain.ClientInfo("", "system"))
+            .onFailure(e -> LOG.warn("election {}: seal {} not emailed to a bureau member", election.id(), seal.n()));
+      }
+    }).onFailure(e -> LOG.warn("election {}: seal {} not emailed to the bureau", election.id(), seal.n())));
     RedisLockIndex lockIndex = new RedisLockIndex(redis);
     LockoutAlarm alarm = new LockoutAlarm(lockIndex, staff, notifications, elections, audit, clock,
         config.lockout().massAlertPerMinute());
@@ -311,7 +357,8 @@ public final class Gateway implements AutoCloseable {
     SupportService support = new SupportService(voters, electionStore, audit, keys, cipher, clock, notifications,
         logins, lockIndex);
     RollImport rolls = new RollImport(voters, keys, hasher, cipher, audit, clock, config.http().maxRollBytes());
-    RollImportJobs importJobs = new RollImportJobs(rolls, new RedisImportJobStore(redis), audit, random, clock, vertx);
+    RollImportJobs importJobs = new RollImportJobs(rolls, new RedisImportJobStore(redis), audit, random, clock, vertx,
+        seals::unsealed);
     CampaignService campaigns = new CampaignService(new RedisCampaignStore(redis), voters, outbox, notifications,
         support, elections, audit, random, clock, vertx);
     campaignsOut.set(campaigns);
@@ -323,7 +370,7 @@ public final class Gateway implements AutoCloseable {
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
     IncidentLog incidents = new IncidentLog(auditStore, audit, staff, notifications, clock);
     EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
-        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock);
+        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines);
     List<RouteGroup> routes = new ArrayList<>(List.of(
         new LoginHandlers(logins, elections, clock, config.otp().digits()),
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
@@ -333,6 +380,7 @@ public final class Gateway implements AutoCloseable {
             auth),
         new EvidenceHandlers(elections, bundle,
             config.evidence().key(), incidents, clock, auth),
+        new SealHandlers(elections, seals, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new CampaignHandlers(campaigns, elections, auth),
@@ -350,7 +398,7 @@ public final class Gateway implements AutoCloseable {
           campaigns, definitions, new fr.sesame.gateway.audit.AuditJournal(auditStore),
           new fr.sesame.gateway.health.ProviderHealth(
               notifier instanceof fr.sesame.channels.config.ChannelsNotifier c ? c.chains() : Map.of(), registry),
-          bundle, incidents));
+          bundle, incidents, seals));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

@@ -42,7 +42,9 @@ public enum HashPurpose {
   /** A staff account's id: its email, lower-cased. */
   STAFF("staff"),
   /** A staff token (invitation, pending login, session), the key it is stored under: kind, token. */
-  STAFF_TOKEN("staff-token");
+  STAFF_TOKEN("staff-token"),
+  /** A secret of the configuration as a seal's manifest shows it: its text. */
+  SEAL_CONFIG("seal-config");
 
   private final String label;
 

@@ -15,16 +15,27 @@ public final class ElectionDefinitions {
   private final ElectionService elections;
   private final AuditTrail audit;
   private final Clock clock;
+  private final SealGate gate;
 
   public ElectionDefinitions(ElectionService elections, AuditTrail audit, Clock clock) {
+    this(elections, audit, clock, SealGate.NONE);
+  }
+
+  /** @param gate refuses the change of a sealed election ({@code election-sealed}) */
+  public ElectionDefinitions(ElectionService elections, AuditTrail audit, Clock clock, SealGate gate) {
     this.elections = elections;
     this.audit = audit;
     this.clock = clock;
+    this.gate = gate;
   }
 
-  /** Creates or replaces {@code election}; @return true when it was new */
+  /**
+   * Creates or replaces {@code election}; @return true when it was new
+   * Fails with {@code election-sealed}, nothing stored, while the election is sealed.
+   */
   public Future<Boolean> put(Election election, ClientInfo by) {
-    return elections.put(election).compose(created -> audited(election, created, by).map(created));
+    return gate.unsealed(election.id()).compose(v -> elections.put(election))
+        .compose(created -> audited(election, created, by).map(created));
   }
 
   /** Creates {@code election}; @return false (nothing stored, nothing audited) when one has its id already */

@@ -24,7 +24,8 @@ import java.util.TreeSet;
 /**
  * Verifies an evidence bundle ({@link EvidenceBundle}) offline, with public keys only: the manifest's signature
  * and digest, each checkpoint's signature and link to the one before, every audit chain (an altered, removed,
- * reordered or inserted event), the chains against the checkpoints, and the émargement list against the
+ * reordered or inserted event), the chains against the checkpoints, each seal's signature and manifest digest
+ * (a swapped or altered manifest), and the émargement list against the
  * émargement events (each émargement has its event, and each event its émargement). Reads the file once, keeping
  * per writer only its tip and recent events, and the émargements.
  */
@@ -249,7 +250,7 @@ public final class BundleVerifier {
           case "emargements" -> emargementsFrom = instant(j.getString("from"));
           case "emargement" -> emargement(j);
           case "event" -> event(j, line);
-          case "seal" -> seals++;
+          case "seal" -> seal(line);
           case "manifest" -> problems.add("line " + lineNo + " is a manifest before the end: lines were added after "
               + "it, or bundles were joined");
           default -> problems.add("line " + lineNo + " is of an unknown kind \"" + kind + "\"");
@@ -299,6 +300,28 @@ public final class BundleVerifier {
           latestCounts.put(w.getKey(), w.getValue());
           latestLabel.put(w.getKey(), c.label());
         }
+      }
+    }
+
+    private void seal(String line) {
+      seals++;
+      Seal s;
+      try {
+        s = Seal.parse(line);
+      } catch (IllegalArgumentException e) {
+        problems.add("line " + lineNo + ": an unreadable seal");
+        return;
+      }
+      if (!election.equals(s.election())) {
+        problems.add(s.label() + " is of election " + s.election() + ", not " + election);
+      }
+      if (!kid.equals(s.kid())) {
+        problems.add(s.label() + " is signed by key " + s.kid() + ", not by the bundle's key " + kid);
+      } else if (!s.digestMatches()) {
+        problems.add(s.label() + ": its manifest does not match the digest it was sealed with: the manifest was "
+            + "altered");
+      } else if (!s.verifies(key)) {
+        problems.add(s.label() + " has an invalid signature: its manifest was swapped or the seal altered");
       }
     }
 

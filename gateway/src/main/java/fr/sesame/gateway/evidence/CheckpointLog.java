@@ -18,9 +18,16 @@ import java.util.List;
  */
 public final class CheckpointLog {
   private final Path dir;
+  private final String suffix;
 
   public CheckpointLog(Path dir) {
+    this(dir, ".checkpoints.jsonl");
+  }
+
+  /** A log of other lines in the same directory: {@code DIR/E + suffix} (the seals: {@code .seals.jsonl}). */
+  public CheckpointLog(Path dir, String suffix) {
     this.dir = dir;
+    this.suffix = suffix;
   }
 
   public Path dir() {
@@ -28,7 +35,7 @@ public final class CheckpointLog {
   }
 
   Path file(String electionId) {
-    return dir.resolve(electionId + ".checkpoints.jsonl");
+    return dir.resolve(electionId + suffix);
   }
 
   /** Appends one line and forces it to disk. */

@@ -27,7 +27,7 @@ import fr.sesame.gateway.domain.ClientInfo;
  *       {@code {"kind":"emargement","voter":P,...}} per émargement ({@link EmargementList#rows});</li>
  *   <li>the audit trail: {@code {"kind":"event","id":..,"hash":..,"event":{..}}}, the event's exact stored text
  *       last on its line ({@link AuditExport});</li>
- *   <li>the seals ({@code "kind":"seal"}): none yet (issue 16, point 1);</li>
+ *   <li>the election's seals ({@link Seal}), oldest first, each line as kept;</li>
  *   <li>the signed {@link Manifest}.</li>
  * </ol>
  * Checkpoints are read first, so every event they count is in the bundle; émargements before events, so every
@@ -42,9 +42,18 @@ public final class EvidenceBundle {
   private final Checkpointer checkpoints;
   private final EvidenceKey key;
   private final Clock clock;
+  private final Function<String, Future<java.util.List<String>>> seals;
 
+  /** Without seals (tests, tools). */
   public EvidenceBundle(AuditExport audit, AuditTrail trail, EmargementList emargements, Checkpointer checkpoints,
                         EvidenceKey key, Clock clock) {
+    this(audit, trail, emargements, checkpoints, key, clock, e -> Future.succeededFuture(java.util.List.of()));
+  }
+
+  /** @param seals the election's seal lines ({@link SealService#lines}) */
+  public EvidenceBundle(AuditExport audit, AuditTrail trail, EmargementList emargements, Checkpointer checkpoints,
+                        EvidenceKey key, Clock clock, Function<String, Future<java.util.List<String>>> seals) {
+    this.seals = seals;
     this.trail = trail;
     this.audit = audit;
     this.emargements = emargements;
@@ -103,6 +112,11 @@ public final class EvidenceBundle {
           counts[0] += chunk.chars().filter(c -> c == '\n').count();
           return out.write(chunk);
         }))
+        .compose(v -> seals.apply(electionId))
+        .compose(lines -> {
+          counts[3] = lines.size();
+          return lines.isEmpty() ? Future.succeededFuture() : out.write(String.join("\n", lines) + "\n");
+        })
         .compose(v -> {
           Manifest m = new Manifest(electionId, out.lines, out.digest(), counts[0], counts[1], counts[2], counts[3],
               key.kid(), "").signedBy(key);

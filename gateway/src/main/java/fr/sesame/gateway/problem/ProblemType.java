@@ -30,6 +30,7 @@ public enum ProblemType {
   CLIENT_ID_TAKEN(409, "This client id is registered for another election"),
   NO_PLATFORM_URL(409, "The election has no platform address to send"),
   RESEND_LIMIT_REACHED(409, "This code was resent as often as allowed: log in again"),
+  ELECTION_SEALED(409, "The election is sealed: its definition and roll cannot change"),
   IMPORT_IN_PROGRESS(409, "Another import of this election's roll is running"),
   CAMPAIGN_IN_PROGRESS(409, "Another credential campaign of this election is running"),
   CODE_EXPIRED(410, "The code has expired: ask for a new one"),

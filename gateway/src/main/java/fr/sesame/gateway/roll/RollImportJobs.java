@@ -60,10 +60,18 @@ public final class RollImportJobs {
   private final RandomTokens random;
   private final Clock clock;
   private final Vertx vertx;
+  private final fr.sesame.gateway.election.SealGate gate;
 
   /** @param vertx for the lease's renewal timer, set on the importing event loop */
   public RollImportJobs(RollImport rolls, ImportJobStore store, AuditTrail audit, RandomTokens random, Clock clock,
                         Vertx vertx) {
+    this(rolls, store, audit, random, clock, vertx, fr.sesame.gateway.election.SealGate.NONE);
+  }
+
+  /** @param gate refuses the import into a sealed election ({@code election-sealed}), before a byte is read */
+  public RollImportJobs(RollImport rolls, ImportJobStore store, AuditTrail audit, RandomTokens random, Clock clock,
+                        Vertx vertx, fr.sesame.gateway.election.SealGate gate) {
+    this.gate = gate;
     this.rolls = rolls;
     this.store = store;
     this.audit = audit;
@@ -91,7 +99,8 @@ public final class RollImportJobs {
    */
   public Future<JsonObject> importNow(Election election, ReadStream<Buffer> body, ClientInfo client) {
     String token = newId();
-    return acquire(election.id(), token).compose(lease -> rolls.run(election, body, client)
+    return gate.unsealed(election.id()).compose(v -> acquire(election.id(), token))
+        .compose(lease -> rolls.run(election, body, client)
         .transform(done -> {
           lease.stop();
           // the release is sent before the answer, so a client that imports again once answered finds the lock
@@ -114,7 +123,7 @@ public final class RollImportJobs {
    */
   public Future<Started> start(Election election, ReadStream<Buffer> body, ClientInfo client) {
     String jobId = newId();
-    return acquire(election.id(), jobId).compose(lease -> {
+    return gate.unsealed(election.id()).compose(v -> acquire(election.id(), jobId)).compose(lease -> {
       Job job = new Job(election.id(), jobId, client, lease);
       return RollSpool.open(vertx, body, rolls.maxBytes(), job::uploadFailed)
           .recover(e -> {

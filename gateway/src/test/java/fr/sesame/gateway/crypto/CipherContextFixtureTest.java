@@ -113,7 +113,9 @@ class CipherContextFixtureTest {
     assertThat(VoterField.values()).hasSize(5); // a new voter field gets its own pinned line here
     assertThat(hasher.hashText(HashPurpose.STAFF, "agent@univ.fr")).isEqualTo("hsk_rx3i9jleS2eXd0REy_VqR0vp5DQeBfHsGMyZUBg");
     assertThat(hasher.hashText(HashPurpose.STAFF_TOKEN, "s", "token")).isEqualTo("qOVyz8X_rCfX9JRBE6H4SaR5w3Jvfkbg9lf9L0RIFKM");
-    assertThat(HashPurpose.values()).hasSize(17); // a new purpose gets its own pinned line here
+    // issue 16: a configuration secret's fingerprint in a seal's manifest
+    assertThat(hasher.hashText(HashPurpose.SEAL_CONFIG, "secret")).isEqualTo("JNA9x54iND8Jdhebg2RPX5HvSQwSH85apX4Fa2HegdY");
+    assertThat(HashPurpose.values()).hasSize(18); // a new purpose gets its own pinned line here
   }
 
   @Test

@@ -138,7 +138,16 @@ final class ConsoleElectionForm {
         return;
       }
       definitions.put(after, from(ctx, who.actor()))
-          .onSuccess(x -> redirect(ctx, "/console/e/" + electionId + "?modifie=1")).onFailure(ctx::fail);
+          .onSuccess(x -> redirect(ctx, "/console/e/" + electionId + "?modifie=1")).onFailure(err -> {
+            if (err instanceof fr.sesame.gateway.problem.ProblemException p
+                && p.type() == fr.sesame.gateway.problem.ProblemType.ELECTION_SEALED) {
+              // sealed: nothing changed; only an administrator reopens it (docs/design.md, "Seal")
+              kit.message(ctx, 409, lang, "c.el.sealedTitle", List.of(kit.pages.text(lang, "c.el.sealed.1")),
+                  "/console/e/" + electionId, kit.pages.text(lang, "cBackElection"));
+            } else {
+              ctx.fail(err);
+            }
+          });
     }).onFailure(ctx::fail);
   }
 

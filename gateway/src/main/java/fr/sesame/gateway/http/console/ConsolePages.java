@@ -41,7 +41,8 @@ public final class ConsolePages implements RouteGroup {
                       fr.sesame.gateway.campaign.CampaignService campaigns,
                       fr.sesame.gateway.election.ElectionDefinitions definitions,
                       fr.sesame.gateway.audit.AuditJournal journal, fr.sesame.gateway.health.ProviderHealth providers,
-                      fr.sesame.gateway.evidence.EvidenceBundle bundle, fr.sesame.gateway.evidence.IncidentLog incidents) {
+                      fr.sesame.gateway.evidence.EvidenceBundle bundle, fr.sesame.gateway.evidence.IncidentLog incidents,
+                      fr.sesame.gateway.evidence.SealService seals) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
@@ -53,7 +54,7 @@ public final class ConsolePages implements RouteGroup {
     this.team = new ConsoleTeam(kit);
     this.journal = new ConsoleJournal(kit, journal);
     this.providers = new ConsoleProviders(kit, providers);
-    this.evidence = new ConsoleEvidence(kit, bundle);
+    this.evidence = new ConsoleEvidence(kit, bundle, seals);
     this.incidents = new ConsoleIncidents(kit, elections, incidents);
   }
 

@@ -34,6 +34,11 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:import:J:lines list  job J's line report: chunks of CSV lines, in line order
  * gw:{el:E}:roll      zset  the roll index: every pseudonym the roll imports wrote, scores 0 (walked by
  *                           ZRANGEBYLEX in pages: a credential campaign's cursor is the last pseudonym walked)
+ * gw:{el:E}:seals     list  the election's seals, oldest first: each seal's signed line (evidence.Seal); also appended
+ *                           to DIR/E.seals.jsonl outside Redis
+ * gw:{el:E}:sealn     string the last seal number given (INCR: two seals taken at once get two numbers)
+ * gw:{el:E}:sealed    string the number of the seal in force (absent: not sealed, or reopened by POST .../seal/reopen)
+ * gw:{seal}:lease     string the automatic sealing's lease (SET NX PX): the instance sealing this period
  * gw:{el:E}:cp        hash  the election's campaign lock: c the campaign running, t its runner's token, u lease end ms
  * gw:{el:E}:cp:C      hash  credential campaign C: s status, ch channel, co college, ac actor, ip, sa started ms,
  *                           fa finished ms, cur cursor, rs roll size, wk walked, to in scope, q queued, nc no contact,
@@ -120,6 +125,22 @@ public final class RedisKeys {
   }
 
   /** An election's roll index: the pseudonyms of its voters (a sorted set, scores 0, walked in lexical order). */
+  public static String seals(String electionId) {
+    return "gw:{el:" + electionId + "}:seals";
+  }
+
+  public static String sealed(String electionId) {
+    return "gw:{el:" + electionId + "}:sealed";
+  }
+
+  public static String sealNumber(String electionId) {
+    return "gw:{el:" + electionId + "}:sealn";
+  }
+
+  public static String sealLease() {
+    return "gw:{seal}:lease";
+  }
+
   public static String rollIndex(String electionId) {
     return "gw:{el:" + electionId + "}:roll";
   }

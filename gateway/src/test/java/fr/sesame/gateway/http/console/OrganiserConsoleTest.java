@@ -172,6 +172,26 @@ class OrganiserConsoleTest {
   }
 
   @Test
+  void aSealedElectionDoesNotChangeFromTheConsole() {
+    String id = create(Duration.ofDays(1), "20");
+    String edit = "/console/e/" + id + "/modifier";
+    JsonObject stored = gw.http.get("/v1/admin/elections/" + id, TestGateway.ADMIN).json();
+    assertThat(gw.http.postRaw("/v1/admin/elections/" + id + "/seal", TestGateway.ADMIN, "application/json",
+        new byte[0]).status()).isEqualTo(201);
+    FormClient.Page refused = post(org, edit, electionForm(org, edit, null, "Conseil scellé", Duration.ofDays(1),
+        Duration.ofDays(3), "15", "etudiants:SISCOL:sms:email", "personnels:SSN_LAST4:email"));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.body()).contains("Élection scellée", "Rien n&#39;a été modifié");
+    assertThat(gw.http.get("/v1/admin/elections/" + id, TestGateway.ADMIN).json()).isEqualTo(stored);
+    // reopened by an administrator (audited), it changes again
+    assertThat(gw.http.post("/v1/admin/elections/" + id + "/seal/reopen", TestGateway.ADMIN,
+        new JsonObject().put("reason", "name corrected")).status()).isEqualTo(200);
+    FormClient.Page changed = post(org, edit, electionForm(org, edit, null, "Conseil scellé", Duration.ofDays(1),
+        Duration.ofDays(3), "15", "etudiants:SISCOL:sms:email", "personnels:SSN_LAST4:email"));
+    assertThat(changed.status()).as(changed.body()).isEqualTo(303);
+  }
+
+  @Test
   void anElectionChangesUntilItOpensThenNeitherItsOpeningNorItsColleges() {
     Instant start = gw.clock.instant();
     String id = create(Duration.ofMinutes(10), "20");

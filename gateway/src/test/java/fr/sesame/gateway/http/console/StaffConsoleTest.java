@@ -219,6 +219,31 @@ class StaffConsoleTest {
     assertThat(audit(election)).extracting(e -> e.getString("type")).contains("emargement.export");
     assertThat(bureau.get("/console/e/" + other).status()).isEqualTo(404);
     assertThat(bureau.get("/console/e/" + other + "/emargements.csv").status()).isEqualTo(404);
+    // issue 16, point 1: a seal is emailed to the bureau (its digest, where its report is), whose report they download
+    var sealed = gw.http.postRaw("/v1/admin/elections/" + election + "/seal", TestGateway.ADMIN, "application/json",
+        new byte[0]);
+    assertThat(sealed.status()).isEqualTo(201);
+    String digest = sealed.json().getString("digest");
+    FormClient.Page pdf = bureau.get("/console/e/" + election + "/scellements/1.pdf");
+    assertThat(pdf.status()).isEqualTo(200);
+    assertThat(pdf.header("Content-Type")).isEqualTo("application/pdf");
+    assertThat(pdf.body()).startsWith("%PDF");
+    assertThat(support.get("/console/e/" + election + "/scellements/1.pdf").status()).isEqualTo(403);
+    assertThat(bureau.get("/console/e/" + election + "/scellements/2.pdf").status()).isEqualTo(404);
+    assertThat(bureau.get("/console/e/" + election + "/scellements/x.pdf").status()).isEqualTo(404);
+    assertThat(bureau.get("/console/e/" + other + "/scellements/1.pdf").status()).isEqualTo(404);
+    long until = System.currentTimeMillis() + 15_000;
+    while (gw.outbox.last("bureau.f@univ-test.fr") == null
+        || !gw.outbox.last("bureau.f@univ-test.fr").message().text().contains(digest)) {
+      assertThat(System.currentTimeMillis()).as("the seal emailed to the bureau").isLessThan(until);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(gw.outbox.last("bureau.f@univ-test.fr").message().text())
+        .contains("/console/e/" + election + "/scellements/1.pdf");
   }
 
   /** Issue 15, point 2: the réassort, from the console and the API, audited, at most once in 10 minutes. */
@@ -319,6 +344,25 @@ class StaffConsoleTest {
     FormClient.Page noCsrf = org.postRaw("/console/e/" + election + "/import", "multipart/form-data; boundary=x",
         "--x--\r\n");
     assertThat(noCsrf.status()).isEqualTo(403);
+    // issue 16, point 1: once sealed, the roll does not change from the console either
+    assertThat(gw.http.postRaw("/v1/admin/elections/" + election + "/seal", TestGateway.ADMIN, "application/json",
+        new byte[0]).status()).isEqualTo(201);
+    FormClient.Page again = org.get("/console/e/" + election + "/import");
+    java.util.regex.Matcher action2 = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(again.body());
+    assertThat(action2.find()).isTrue();
+    byte[] more = ("identifier;college;lastName;firstName;birthDate;email;phone;secret\r\n"
+        + "w3;externes;Petit;Jean;1990-06-15;;;\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream body2 = new java.io.ByteArrayOutputStream();
+    body2.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"roll\"; filename=\"liste.csv\"\r\n"
+        + "Content-Type: text/csv\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    body2.writeBytes(more);
+    body2.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    FormClient.Page refused = org.postBytes(unescape(action2.group(1)), "multipart/form-data; boundary="
+        + boundary, body2.toByteArray());
+    assertThat(refused.status()).as(refused.body()).isEqualTo(303);
+    assertThat(refused.location()).endsWith("/import?erreur=election-sealed");
+    assertThat(org.get(refused.location()).body()).contains("Cette élection est scellée");
+    assertThat(gw.status(election, "w3").status()).isEqualTo(404);
   }
 
   @Test
