@@ -336,6 +336,15 @@ public final class Gateway implements AutoCloseable {
         new RollImportHandlers(importJobs,
             elections, auth),
         new CampaignHandlers(campaigns, elections, auth),
+        new fr.sesame.gateway.http.DestructionHandlers(new fr.sesame.gateway.retention.DestructionService(
+            new fr.sesame.gateway.store.redis.RedisDestructionStore(redis), elections, staff, audit, notifications,
+            config.evidence().key(), config.evidence().dir(), clock,
+            new fr.sesame.gateway.retention.DestructionService.OffLoop() {
+              @Override
+              public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+                return vertx.executeBlocking(work, false);
+              }
+            }), elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth),
