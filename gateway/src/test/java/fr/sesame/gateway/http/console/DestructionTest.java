@@ -139,7 +139,12 @@ class DestructionTest {
 
   /** An active staff member with {@code role} in {@code el}. @return the id */
   static String member(String el, String role) {
-    String email = role + "-" + el + "@univ-test.fr";
+    return member(el, role, role);
+  }
+
+  /** {@link #member(String, String)} whose email begins with {@code who}. */
+  static String member(String el, String role, String who) {
+    String email = who + "-" + el + "@univ-test.fr";
     Http.Res invited = ConsoleFixtures.invite(gw, email, el, role);
     assertThat(invited.status()).as(invited.body()).isEqualTo(201);
     ConsoleFixtures.enrol(gw, new FormClient(gw.gateway.port()), ConsoleFixtures.invitationToken(gw, email));
@@ -163,7 +168,10 @@ class DestructionTest {
         new JsonObject().put("sessionToken", token));
     assertThat(voted.status()).as(voted.body()).isIn(200, 201);
     gw.fullLogin(el, "chloe", "4321", "sms", "+33698765432");
-    assertThat(gw.login(el, "bruno", "00000000", "email").status()).isEqualTo(401);
+    assertThat(gw.login(el, "emma", "00000000", "email").status()).isEqualTo(401);
+    Http.Res phoneGiven = gw.http.post("/v1/elections/" + el + "/login", new JsonObject().put("identifier", "bruno")
+        .put("secret", "20235678").put("channel", "sms").put("phone", TestGateway.randomPhone()));
+    assertThat(phoneGiven.status()).as(phoneGiven.body()).isEqualTo(200);
     Http.Res campaign = gw.http.post("/v1/admin/elections/" + el + "/campaigns", TestGateway.ADMIN,
         new JsonObject().put("channel", "email"));
     assertThat(campaign.status()).as(campaign.body()).isEqualTo(202);
@@ -196,7 +204,8 @@ class DestructionTest {
         "gw:{v:" + TestGateway.pseudonym(el, "alice") + "}", "gw:{oc:urne-" + el + "}");
     assertThat(before.keySet()).anyMatch(k -> k.startsWith("gw:{v:" + TestGateway.pseudonym(el, "alice") + "}:s:"))
         .anyMatch(k -> k.startsWith("rl:{" + el + "}:")).anyMatch(k -> k.startsWith("gw:{nt}:n:"))
-        .anyMatch(k -> k.startsWith("gw:{sf:"));
+        .anyMatch(k -> k.startsWith("gw:{sf:")).anyMatch(k -> k.startsWith("gw:{ph:"))
+        .contains("gw:{v:" + TestGateway.pseudonym(el, "bruno") + "}:ch");
 
     // the election is open: nothing may be requested, nor approved
     Http.Res open = request(el, organiser);
@@ -251,6 +260,7 @@ class DestructionTest {
     assertThat(removed.getLong("emargements")).isEqualTo(1);
     assertThat(removed.getLong("sessions")).isEqualTo(2);
     assertThat(removed.getLong("oidcClients")).isEqualTo(1);
+    assertThat(removed.getLong("phoneClaims")).isEqualTo(1);
     assertThat(removed.getLong("staffRoles")).isEqualTo(3);
     assertThat(removed.getLong("notifications")).isGreaterThanOrEqualTo(6);
     assertThat(removed.getLong("rateLimitStates")).isPositive();
@@ -280,5 +290,35 @@ class DestructionTest {
     assertThat(gw.http.get("/v1/admin/elections/" + el + "/destruction", TestGateway.ADMIN).json()
         .getJsonObject("retention").getString("recourseEndsAt")).isEqualTo(closes.plus(Duration.ofDays(365))
         .toString());
+  }
+
+  @Test
+  void anInterruptedDestructionResumesWhenItsApproverApprovesAgainAndNobodyElseMayTakeItOver() throws Exception {
+    String el = usedElection(null);
+    String organiser = member(el, "organiser");
+    String controller = member(el, "controller");
+    String other = member(el, "controller", "second");
+    gw.clock.advance(Duration.ofDays(182));
+    assertThat(request(el, organiser).status()).isEqualTo(202);
+    // what a gateway stopped after the approval and a first page of the sweep leaves: the job running, alice gone
+    JsonObject retention = gw.http.get("/v1/admin/elections/" + el + "/destruction", TestGateway.ADMIN).json()
+        .getJsonObject("retention").put("electionName", "Test election");
+    String alice = "gw:{v:" + TestGateway.pseudonym(el, "alice") + "}";
+    assertThat(redis.sync().del(alice)).isEqualTo(1);
+    redis.sync().hset("gw:{dx:" + el + "}", Map.of("ap", controller, "st", "running", "aa",
+        Long.toString(gw.clock.instant().toEpochMilli()), "cur", "0", "ct", controller + "," + other,
+        "el", retention.encode(), "n:voters", "1"));
+
+    Http.Res byOther = approve(el, other);
+    assertThat(byOther.status()).as(byOther.body()).isEqualTo(409);
+    assertThat(reason(byOther)).isEqualTo("already-approved");
+    Http.Res resumed = approve(el, controller);
+
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+    assertThat(resumed.json().getJsonObject("removed").getLong("voters")).as("the first page's voter counted")
+        .isEqualTo(4);
+    assertThat(resumed.json().getJsonObject("approvedBy").getString("id")).isEqualTo(controller);
+    assertThat(traces(needles(el))).isEmpty();
+    ConsoleFixtures.awaitMessages(gw, "controller-" + el + "@univ-test.fr", 2);
   }
 }
