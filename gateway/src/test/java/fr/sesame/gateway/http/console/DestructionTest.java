@@ -321,4 +321,48 @@ class DestructionTest {
     assertThat(traces(needles(el))).isEmpty();
     ConsoleFixtures.awaitMessages(gw, "controller-" + el + "@univ-test.fr", 2);
   }
+
+  @Test
+  void onTheConsoleTheOrganiserRequestsAndTheControllerApprovesThroughTheSameService() throws Exception {
+    String el = usedElection(null);
+    FormClient org = new FormClient(gw.gateway.port());
+    FormClient ctl = new FormClient(gw.gateway.port());
+    FormClient sup = new FormClient(gw.gateway.port());
+    ConsoleFixtures.agent(gw, org, "organiser-" + el + "@univ-test.fr", el, "organiser");
+    ConsoleFixtures.agent(gw, ctl, "controller-" + el + "@univ-test.fr", el, "controller");
+    ConsoleFixtures.agent(gw, sup, "support-" + el + "@univ-test.fr", el, "support");
+    String page = "/console/e/" + el + "/destruction";
+    assertThat(sup.get(page).status()).isEqualTo(403);
+    assertThat(org.get("/console/e/" + el).body()).contains(page);
+
+    FormClient.Page open = org.get(page);
+    assertThat(open.status()).isEqualTo(200);
+    assertThat(open.body()).contains("Fin de la période de recours", "Demander la destruction");
+    FormClient.Page early = org.post(page, Map.of("csrf", open.csrf()));
+    assertThat(early.status()).as(early.body()).isEqualTo(409);
+    assertThat(early.body()).contains("l’élection n’est pas close");
+    gw.clock.advance(Duration.ofDays(182));
+    FormClient.Page requested = org.post(page, Map.of("csrf", org.get(page).csrf()));
+    assertThat(requested.status()).as(requested.body()).isEqualTo(303);
+    assertThat(org.get(requested.location()).body()).contains("La destruction est demandée")
+        .doesNotContain("Demander la destruction");
+    FormClient.Page bySelf = org.post(page + "/approbation", Map.of("csrf", open.csrf()));
+    assertThat(bySelf.status()).isEqualTo(403);
+    assertThat(bySelf.body()).contains("ne peut pas l’approuver");
+    Map<String, String> before = settled(el);
+    assertThat(before).isNotEmpty();
+
+    FormClient.Page form = ctl.get(page);
+    assertThat(form.body()).contains("Approuver et détruire");
+    FormClient.Page done = ctl.post(page + "/approbation", Map.of("csrf", form.csrf()));
+
+    assertThat(done.status()).as(done.body()).isEqualTo(200);
+    assertThat(done.body()).contains("Données détruites", el + ".destruction.json");
+    assertThat(traces(needles(el))).isEmpty();
+    JsonObject certificate = gw.http.get("/v1/admin/elections/" + el + "/destruction", TestGateway.ADMIN).json()
+        .getJsonObject("certificate");
+    assertThat(certificate.getJsonObject("approvedBy").getString("name")).isEqualTo("Agent controller");
+    String key = gw.http.get("/v1/admin/evidence/key", TestGateway.ADMIN).json().getString("publicKey");
+    assertThat(DestructionCertificate.verify(certificate, EvidenceKey.publicKey(key))).isTrue();
+  }
 }
