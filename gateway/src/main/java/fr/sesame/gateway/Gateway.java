@@ -371,6 +371,16 @@ public final class Gateway implements AutoCloseable {
     IncidentLog incidents = new IncidentLog(auditStore, audit, staff, notifications, clock);
     EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
         new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines);
+    // the destruction of an election's data at the end of their retention, its certificate in the evidence directory
+    var destruction = new fr.sesame.gateway.retention.DestructionService(
+        new fr.sesame.gateway.store.redis.RedisDestructionStore(redis), elections, staff, audit, notifications,
+        config.evidence().key(), config.evidence().dir(), clock,
+        new fr.sesame.gateway.retention.DestructionService.OffLoop() {
+          @Override
+          public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+            return vertx.executeBlocking(work, false);
+          }
+        });
     List<RouteGroup> routes = new ArrayList<>(List.of(
         new LoginHandlers(logins, elections, clock, config.otp().digits()),
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
@@ -384,6 +394,7 @@ public final class Gateway implements AutoCloseable {
         new RollImportHandlers(importJobs,
             elections, auth),
         new CampaignHandlers(campaigns, elections, auth),
+        new fr.sesame.gateway.http.DestructionHandlers(destruction, elections, auth),
         new OpsHandlers(new Readiness(new RedisStoreHealth(redis), dispatching::dispatching), registry),
         new NotificationHandlers(notifications, new DeliveryReportApplier(outbox, signals, clock), templates,
             notifier, elections, auth),
@@ -398,7 +409,7 @@ public final class Gateway implements AutoCloseable {
           campaigns, definitions, new fr.sesame.gateway.audit.AuditJournal(auditStore),
           new fr.sesame.gateway.health.ProviderHealth(
               notifier instanceof fr.sesame.channels.config.ChannelsNotifier c ? c.chains() : Map.of(), registry),
-          bundle, incidents, seals));
+          bundle, incidents, seals, destruction));
       routes.add(new StaffHandlers(staff, elections, auth));
     }
     if (devOutbox != null) {

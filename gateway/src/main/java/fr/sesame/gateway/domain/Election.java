@@ -31,12 +31,25 @@ import java.util.regex.Pattern;
  * @param graceMinutes after {@code closesAt}, a session opened before it may still record its émargement for
  *                 this many minutes (0 to {@value #MAX_GRACE_MINUTES}; default {@value #DEFAULT_GRACE_MINUTES});
  *                 no login starts after {@code closesAt}
+ * @param recourseEndsAt the end of the recourse period (the election's data are kept until then, and may be
+ *                 destroyed after it and after the logs' {@value #LOG_RETENTION_DAYS} days); null for the default,
+ *                 {@code closesAt} plus {@value #DEFAULT_RECOURSE_MONTHS} months ({@link #recourseEnd()})
  */
 public record Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
                        Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl,
-                       int graceMinutes) {
+                       int graceMinutes, OffsetDateTime recourseEndsAt) {
   public static final int DEFAULT_GRACE_MINUTES = 20;
   public static final int MAX_GRACE_MINUTES = 120;
+  /** The default recourse period after the close, in months. */
+  public static final int DEFAULT_RECOURSE_MONTHS = 3;
+  /** How long the logs (the audit trail) are kept after the close, in days (public-service notice). */
+  public static final int LOG_RETENTION_DAYS = 180;
+
+  public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
+                  Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl,
+                  int graceMinutes) {
+    this(id, name, opensAt, closesAt, colleges, phoneRegions, platformUrl, graceMinutes, null);
+  }
 
   public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
                   Map<String, College> colleges, java.util.Set<String> phoneRegions, String platformUrl) {
@@ -61,6 +74,26 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     if (graceMinutes < 0 || graceMinutes > MAX_GRACE_MINUTES) {
       throw new IllegalArgumentException("graceMinutes must be 0.." + MAX_GRACE_MINUTES);
     }
+    if (recourseEndsAt != null && !recourseEndsAt.isAfter(closesAt)) {
+      throw new IllegalArgumentException("recourseEndsAt must be after closesAt");
+    }
+  }
+
+  /** The end of the recourse period: {@code recourseEndsAt}, or {@code closesAt} plus the default months. */
+  public Instant recourseEnd() {
+    return (recourseEndsAt != null ? recourseEndsAt : closesAt.plusMonths(DEFAULT_RECOURSE_MONTHS)).toInstant();
+  }
+
+  /** The end of the logs' retention: {@code closesAt} plus {@value #LOG_RETENTION_DAYS} days. */
+  public Instant logsKeptUntil() {
+    return closesAt.toInstant().plus(java.time.Duration.ofDays(LOG_RETENTION_DAYS));
+  }
+
+  /** From when every trace of the election may be destroyed: the later of the two retention ends. */
+  public Instant destroyableFrom() {
+    Instant r = recourseEnd();
+    Instant l = logsKeptUntil();
+    return r.isAfter(l) ? r : l;
   }
 
   public Election(String id, String name, OffsetDateTime opensAt, OffsetDateTime closesAt,
@@ -117,7 +150,8 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
     return new JsonObject().put("id", id).put("name", name).put("opensAt", opensAt.toString())
         .put("closesAt", closesAt.toString()).put("colleges", cs)
         .put("phoneCountries", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(phoneRegions))))
-        .put("platformUrl", platformUrl).put("graceMinutes", graceMinutes);
+        .put("platformUrl", platformUrl).put("graceMinutes", graceMinutes)
+        .put("recourseEndsAt", recourseEndsAt == null ? null : recourseEndsAt.toString());
   }
 
   /** Reads what {@link #toJson} wrote (stored data: trusted). */
@@ -137,6 +171,7 @@ public record Election(String id, String name, OffsetDateTime opensAt, OffsetDat
         : regions.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
     return new Election(json.getString("id"), json.getString("name"),
         OffsetDateTime.parse(json.getString("opensAt")), OffsetDateTime.parse(json.getString("closesAt")), colleges,
-        phoneRegions, json.getString("platformUrl"), json.getInteger("graceMinutes", DEFAULT_GRACE_MINUTES));
+        phoneRegions, json.getString("platformUrl"), json.getInteger("graceMinutes", DEFAULT_GRACE_MINUTES),
+        json.getString("recourseEndsAt") == null ? null : OffsetDateTime.parse(json.getString("recourseEndsAt")));
   }
 }

@@ -37,7 +37,13 @@ public final class ElectionRules {
    * @param phoneCountries null for the default (France with its overseas departments and territories)
    */
   public record Input(String name, OffsetDateTime opensAt, OffsetDateTime closesAt, Integer graceMinutes,
-                      List<CollegeInput> colleges, List<String> phoneCountries, String platformUrl) {}
+                      List<CollegeInput> colleges, List<String> phoneCountries, String platformUrl,
+                      OffsetDateTime recourseEndsAt) {
+    public Input(String name, OffsetDateTime opensAt, OffsetDateTime closesAt, Integer graceMinutes,
+                 List<CollegeInput> colleges, List<String> phoneCountries, String platformUrl) {
+      this(name, opensAt, closesAt, graceMinutes, colleges, phoneCountries, platformUrl, null);
+    }
+  }
 
   /**
    * A problem with one field.
@@ -67,6 +73,9 @@ public final class ElectionRules {
       problems.add(new Problem("closesAt", "time", "'closesAt' must be a date and time"));
     } else if (in.opensAt() != null && !in.closesAt().isAfter(in.opensAt())) {
       problems.add(new Problem("closesAt", "closesBeforeOpens", "'closesAt' must be after 'opensAt'"));
+    }
+    if (in.recourseEndsAt() != null && in.closesAt() != null && !in.recourseEndsAt().isAfter(in.closesAt())) {
+      problems.add(new Problem("recourseEndsAt", "recourseBeforeClose", "'recourseEndsAt' must be after 'closesAt'"));
     }
     int grace = in.graceMinutes() == null ? Election.DEFAULT_GRACE_MINUTES : in.graceMinutes();
     if (grace < 0 || grace > Election.MAX_GRACE_MINUTES) {
@@ -112,7 +121,8 @@ public final class ElectionRules {
     if (!problems.isEmpty()) {
       return new Checked(null, List.copyOf(problems));
     }
-    return new Checked(new Election(electionId, name, in.opensAt(), in.closesAt(), colleges, regions, url, grace),
+    return new Checked(new Election(electionId, name, in.opensAt(), in.closesAt(), colleges, regions, url, grace,
+        in.recourseEndsAt()),
         List.of());
   }
 

@@ -45,4 +45,9 @@ public final class ElectionService {
   public Future<Boolean> create(Election election) {
     return store.create(election).onSuccess(created -> cache.remove(election.id()));
   }
+
+  /** Drops the election from this instance's cache (its data are being destroyed; others' expire shortly). */
+  public void forget(String electionId) {
+    cache.remove(electionId);
+  }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class ElectionRequest {
   static final Set<String> FIELDS = Set.of("name", "opensAt", "closesAt", "graceMinutes", "colleges",
-      "phoneCountries", "platformUrl");
+      "phoneCountries", "platformUrl", "recourseEndsAt");
   private static final Set<String> COLLEGE_FIELDS = Set.of("id", "secretKind", "otpChannels");
 
   private ElectionRequest() {}
@@ -53,8 +53,10 @@ final class ElectionRequest {
       }
     }
     String platformUrl = in.optionalString("platformUrl", ElectionRules.MAX_URL);
+    OffsetDateTime recourseEndsAt = in.node("recourseEndsAt") == null || in.node("recourseEndsAt").isNull() ? null
+        : time(in, "recourseEndsAt");
     ElectionRules.Checked checked = ElectionRules.check(electionId, new ElectionRules.Input(name, opensAt, closesAt,
-        grace, colleges, countries, platformUrl));
+        grace, colleges, countries, platformUrl, recourseEndsAt));
     if (!checked.valid()) {
       throw JsonInput.invalid(checked.problems().get(0).message());
     }

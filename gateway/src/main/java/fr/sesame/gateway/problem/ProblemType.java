@@ -33,6 +33,8 @@ public enum ProblemType {
   ELECTION_SEALED(409, "The election is sealed: its definition and roll cannot change"),
   IMPORT_IN_PROGRESS(409, "Another import of this election's roll is running"),
   CAMPAIGN_IN_PROGRESS(409, "Another credential campaign of this election is running"),
+  DESTRUCTION_REFUSED(409, "The election's data may not be destroyed now"),
+  DESTRUCTION_FORBIDDEN(403, "This staff member may not request or approve this destruction"),
   CODE_EXPIRED(410, "The code has expired: ask for a new one"),
   PAYLOAD_TOO_LARGE(413, "The request body is too large"),
   URI_TOO_LONG(414, "The request URI is too long"),

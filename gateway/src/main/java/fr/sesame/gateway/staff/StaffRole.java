@@ -12,7 +12,12 @@ public enum StaffRole {
   /** Bureau member: oversees; receives alerts. */
   BUREAU,
   /** The independent expert: reads, never acts. */
-  EXPERT;
+  EXPERT,
+  /**
+   * The controller (responsable de traitement): approves the destruction of the election's data an organiser
+   * requested (issue 16 point 6); reads like the bureau.
+   */
+  CONTROLLER;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -631,6 +631,31 @@ public final class StaffService {
     });
   }
 
+  /**
+   * Takes away every role in {@code electionId} from these accounts, when the election's data are destroyed (not
+   * audited: the election's trail goes with it; the destruction certificate counts them). @return how many
+   */
+  public Future<Long> forgetElection(String electionId, java.util.Collection<String> staffIds) {
+    List<Future<Boolean>> all = new ArrayList<>();
+    for (String id : staffIds) {
+      all.add(store.account(id).compose(f -> {
+        if (roleIn(f, electionId).isEmpty()) {
+          return Future.succeededFuture(false);
+        }
+        JsonObject roles = new JsonObject(f.get("r"));
+        roles.remove(electionId);
+        return store.update(id, Map.of("r", roles.encode())).map(true);
+      }));
+    }
+    return Future.all(all).map(cf -> all.stream().filter(Future::result).count());
+  }
+
+  /** An account whatever its state (its name for a certificate), or empty when there is none. */
+  public Future<Optional<Staff>> anyStaff(String id) {
+    return store.account(id).map(f -> f.isEmpty() || f.get("r") == null ? Optional.<Staff>empty()
+        : Optional.of(toStaff(id, f)));
+  }
+
   /** An active, unlocked account. */
   public Future<Optional<Staff>> staff(String id) {
     return store.account(id).map(f -> !"active".equals(f.get("s")) || locked(f) ? Optional.<Staff>empty()

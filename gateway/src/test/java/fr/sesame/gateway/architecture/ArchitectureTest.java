@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final String GW = "fr.sesame.gateway";
   private static final String[] SERVICES = {GW + ".auth..", GW + ".notify..", GW + ".election..", GW + ".roll..",
-      GW + ".evidence..", GW + ".audit..", GW + ".health..", GW + ".staff..", GW + ".campaign.."};
+      GW + ".evidence..", GW + ".audit..", GW + ".health..", GW + ".staff..", GW + ".campaign..",
+      GW + ".retention.."};
   private static JavaClasses classes;
 
   @BeforeAll

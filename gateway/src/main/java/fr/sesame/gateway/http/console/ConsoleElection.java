@@ -125,6 +125,7 @@ final class ConsoleElection {
       m.put("csvHref", base + "/emargements.csv");
       m.put("pdfHref", base + "/emargements.pdf");
       m.put("incidentsHref", base + "/incidents");
+      m.put("destructionHref", base + "/destruction");
       m.put("evidenceHref", base + "/" + ConsoleEvidence.FILE);
       m.put("mayImport", role.get() == StaffRole.ORGANISER);
       m.put("importHref", base + "/import");

@@ -32,6 +32,7 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleProviders providers;
   private final ConsoleEvidence evidence;
   private final ConsoleIncidents incidents;
+  private final ConsoleDestruction destruction;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
                       KeyedHasher hasher, fr.sesame.gateway.election.TurnoutService turnout,
@@ -42,7 +43,8 @@ public final class ConsolePages implements RouteGroup {
                       fr.sesame.gateway.election.ElectionDefinitions definitions,
                       fr.sesame.gateway.audit.AuditJournal journal, fr.sesame.gateway.health.ProviderHealth providers,
                       fr.sesame.gateway.evidence.EvidenceBundle bundle, fr.sesame.gateway.evidence.IncidentLog incidents,
-                      fr.sesame.gateway.evidence.SealService seals) {
+                      fr.sesame.gateway.evidence.SealService seals,
+                      fr.sesame.gateway.retention.DestructionService destruction) {
     ConsoleKit kit = new ConsoleKit(staff, pages, hasher, clock);
     this.login = new ConsoleLogin(kit, elections);
     this.invitation = new ConsoleInvitation(kit);
@@ -56,6 +58,7 @@ public final class ConsolePages implements RouteGroup {
     this.providers = new ConsoleProviders(kit, providers);
     this.evidence = new ConsoleEvidence(kit, bundle, seals);
     this.incidents = new ConsoleIncidents(kit, elections, incidents);
+    this.destruction = new ConsoleDestruction(kit, elections, destruction);
   }
 
   @Override
@@ -72,5 +75,6 @@ public final class ConsolePages implements RouteGroup {
     providers.mount(router, routes);
     evidence.mount(router, routes);
     incidents.mount(router, routes);
+    destruction.mount(router, routes);
   }
 }

@@ -168,7 +168,8 @@ record ElectionForm(Map<String, String> values, List<ElectionForm.Row> rows) {
     OffsetDateTime opens = sameMinute(after.opensAt(), before.opensAt()) ? before.opensAt() : after.opensAt();
     OffsetDateTime closes = sameMinute(after.closesAt(), before.closesAt()) ? before.closesAt() : after.closesAt();
     return new Election(after.id(), after.name(), opens, closes, after.colleges(), after.phoneRegions(),
-        after.platformUrl(), after.graceMinutes());
+        after.platformUrl(), after.graceMinutes(),
+        after.recourseEndsAt() != null ? after.recourseEndsAt() : before.recourseEndsAt());
   }
 
   private static boolean sameMinute(OffsetDateTime a, OffsetDateTime b) {

@@ -73,7 +73,7 @@ public final class StaffHandlers implements RouteGroup {
       JsonNode role = r.get("role");
       if (!r.isObject() || r.size() != 2 || e == null || !e.isTextual() || !Election.ID.matcher(e.textValue()).matches()
           || role == null || !role.isTextual() || StaffRole.fromWire(role.textValue()).isEmpty()) {
-        throw JsonInput.invalid("each role is {\"election\": an election id, \"role\": support, organiser, bureau or"
+        throw JsonInput.invalid("each role is {\"election\": an election id, \"role\": support, organiser, bureau,"
             + " expert}");
       }
       asked.put(e.textValue(), StaffRole.fromWire(role.textValue()).orElseThrow());

@@ -47,6 +47,10 @@ package fr.sesame.gateway.store.redis;
  * gw:{nt}:cp:E:C      hash  campaign C's delivery counters, moved by the outbox scripts (OutboxStore#campaignDeliveries)
  * gw:{cp}:active      set   "E C" of every campaign running: what each gateway looks through to resume one whose
  *                           runner's lease ran out
+ * gw:{dx:E}           hash  the destruction job of election E (issue 16 point 6): st requested|running, rq requester,
+ *                           ra requested ms, ap approver, aa approved ms, ct controllers, el retention dates, rr 1
+ *                           once the staff roles are gone, cur the sweep's SCAN cursor, sw 1 once swept, n:KIND
+ *                           counts; removed once the certificate is written (RedisDestructionStore)
  * </pre>
  */
 public final class RedisKeys {

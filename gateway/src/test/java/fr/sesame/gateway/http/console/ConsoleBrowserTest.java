@@ -153,6 +153,30 @@ class ConsoleBrowserTest {
     browser.axe().assertNoViolations("the incident log with an incident");
   }
 
+  /**
+   * Issue 16, point 6: the retention and destruction page with its request form, and a refusal (the election is
+   * open) shown on it; axe finds nothing.
+   */
+  @Test
+  void anOrganiserSeesTheRetentionDatesAndARefusedDestruction() {
+    browser.driver().manage().deleteAllCookies();
+    byte[] secret = enrol(browser, "organiser.destruction@univ-test.fr", "organiser");
+    browser.find(By.id("email")).sendKeys("organiser.destruction@univ-test.fr");
+    browser.find(By.id("password")).sendKeys("Bureau-de-vote-2026");
+    submit(browser, By.cssSelector("button.primary"));
+    gw.clock.advance(Duration.ofSeconds(30));
+    browser.find(By.id("code")).sendKeys(new Totp().code(secret, gw.clock.instant()));
+    submit(browser, By.cssSelector("button.primary"));
+    assertThat(browser.url()).endsWith("/console");
+    submit(browser, By.partialLinkText("Test election"));
+    submit(browser, By.partialLinkText("Conservation et destruction"));
+    assertThat(browser.find(By.cssSelector("table")).getText()).contains("Fin de la période de recours");
+    browser.axe().assertNoViolations("the retention page with its request form");
+    submit(browser, By.xpath("//button[normalize-space()='Demander la destruction des données']"));
+    assertThat(browser.find(By.id("refusal")).getText()).contains("pas close");
+    browser.axe().assertNoViolations("the retention page with a refusal");
+  }
+
   @Test
   void theLoginWorksFromTheKeyboardAloneAndWithoutJavaScript() {
     byte[] secret = enrol(noScript, "agent.keys@univ-test.fr");
