@@ -43,6 +43,8 @@ class ConsoleIsolationTest {
   static String campaignOfB;
   /** A member of B's team (invited, support), for the team's forms. */
   static String memberOfB;
+  /** B's seal's PDF, as its route names it ({@code 1.pdf}). */
+  static String sealOfB;
   private static final String MEMBER = "membre.b@univ-test.fr";
 
   @BeforeAll
@@ -76,6 +78,11 @@ class ConsoleIsolationTest {
       gw.login(b, "bruno", "0000000" + i, "email");
     }
     assertThat(gw.status(b, "bruno").json().getString("status")).isEqualTo("locked");
+    // B sealed (its first seal), for the routes that name one; its roll and definition then refuse changes (409)
+    Http.Res seal = gw.http.postRaw("/v1/admin/elections/" + b + "/seal", TestGateway.ADMIN, "application/json",
+        new byte[0]);
+    assertThat(seal.status()).as(seal.body()).isEqualTo(201);
+    sealOfB = seal.json().getLong("n") + ".pdf";
   }
 
   /** The console's election routes, from the router: one per method. */
@@ -90,7 +97,7 @@ class ConsoleIsolationTest {
 
   /** The route's path with plausible values in B; a parameter this test does not know fails it. */
   private static String path(ApiRouter.RouteEntry route, String election) {
-    Map<String, String> values = Map.of("election", election, "job", jobOfB, "campaign", campaignOfB);
+    Map<String, String> values = Map.of("election", election, "job", jobOfB, "campaign", campaignOfB, "n", sealOfB);
     Matcher m = PARAM.matcher(route.path());
     StringBuilder out = new StringBuilder();
     while (m.find()) {
