@@ -48,8 +48,11 @@ public final class RedisAuditStore implements AuditStore {
 
   @Override
   public Future<Void> addIncidents(String electionId, List<String> eventJson) {
-    return redis.await(redis.commands().rpush(RedisKeys.incidents(electionId), eventJson.toArray(String[]::new)))
-        .mapEmpty();
+    // a recorded incident is answered once its replicas have it
+    Future<Long> pushed = redis.await(redis.commands().rpush(RedisKeys.incidents(electionId),
+        eventJson.toArray(String[]::new)));
+    Future<Void> confirmed = redis.confirmWrites();
+    return Future.all(pushed, confirmed).mapEmpty();
   }
 
   @Override

@@ -35,7 +35,8 @@ public final class RedisCampaignStore implements CampaignStore {
   @Override
   public Future<Start> start(NewCampaign c) {
     String e = c.electionId();
-    return START.run(redis, new String[] {RedisKeys.campaignLock(e), RedisKeys.campaign(e, c.campaignId()),
+    // an accepted campaign survives the loss of the primary (the 202 says it will run)
+    return START.runConfirmed(redis, new String[] {RedisKeys.campaignLock(e), RedisKeys.campaign(e, c.campaignId()),
             RedisKeys.campaigns(e), RedisKeys.rollIndex(e)}, Long.toString(c.nowMs()), c.campaignId(), c.token(),
         Long.toString(c.untilMs()), c.channel(), c.college() == null ? "" : c.college(), c.actor(), c.ip(),
         Long.toString(c.keepMs()))
@@ -68,7 +69,7 @@ public final class RedisCampaignStore implements CampaignStore {
   @Override
   public Future<Boolean> finish(String electionId, String campaignId, String token, String status, long nowMs,
                                 String error) {
-    return FINISH.run(redis, new String[] {RedisKeys.campaignLock(electionId),
+    return FINISH.runConfirmed(redis, new String[] {RedisKeys.campaignLock(electionId),
             RedisKeys.campaign(electionId, campaignId)}, token, status, Long.toString(nowMs),
         error == null ? "" : error)
         .map(r -> CampaignReply.of(num(r, 0)) == CampaignReply.HELD);

@@ -139,8 +139,11 @@ public final class RedisStaffStore implements StaffStore {
 
   @Override
   public Future<Boolean> useStep(String staffId, long step, long ttlMs) {
-    return redis.await(redis.commands().set(key(staffId) + ":u:" + step, "1", SetArgs.Builder.nx().px(ttlMs)))
-        .map("OK"::equals);
+    // a code used once must stay used after a failover: answered once the replicas have it
+    Future<String> set = redis.await(redis.commands().set(key(staffId) + ":u:" + step, "1",
+        SetArgs.Builder.nx().px(ttlMs)));
+    Future<Void> confirmed = redis.confirmWrites();
+    return Future.all(set, confirmed).map(v -> "OK".equals(set.result()));
   }
 
   @Override
@@ -185,6 +188,9 @@ public final class RedisStaffStore implements StaffStore {
 
   @Override
   public Future<Boolean> takeCode(String staffId) {
-    return redis.await(redis.commands().del(key(staffId) + ":sc")).map(n -> n == 1L);
+    // the SMS code is taken once: its removal confirmed before the login goes on, so a failover cannot bring it back
+    Future<Long> del = redis.await(redis.commands().del(key(staffId) + ":sc"));
+    Future<Void> confirmed = redis.confirmWrites();
+    return Future.all(del, confirmed).map(v -> del.result() == 1L);
   }
 }
