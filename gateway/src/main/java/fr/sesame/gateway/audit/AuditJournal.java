@@ -105,36 +105,29 @@ public final class AuditJournal {
   private record Scan(String cursor, int examined) {}
 
   private Future<Scan> back(Source source, Filter filter, String before, List<Entry> found, int examined) {
-    return source.read(before, BATCH).compose(batch -> {
-      int seen = examined;
-      for (AuditStore.Stored s : batch) {
-        seen++;
-        Entry e = entry(s);
-        if (filter.from() != null && e.at() != null && e.at().isBefore(filter.from().minus(SKEW))) {
-          return Future.succeededFuture(new Scan(null, seen)); // far enough before the start: nothing older
-        }
-        if (filter.matches(e)) {
-          found.add(e);
-          if (found.size() == PAGE) {
-            return Future.succeededFuture(new Scan(e.id(), seen));
-          }
-        }
-      }
-      if (batch.size() < BATCH) {
-        return Future.succeededFuture(new Scan(null, seen));
-      }
-      String last = batch.get(batch.size() - 1).id();
-      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen)) : back(source, filter, last, found, seen);
-    });
+    // newest first: an event far enough before the range's start ends the walk
+    return walk(source, filter, e -> filter.from() != null && e.at() != null
+        && e.at().isBefore(filter.from().minus(SKEW)), before, found, examined);
   }
 
   private Future<Scan> forward(Source source, Filter filter, String after, List<Entry> found, int examined) {
-    return source.read(after, BATCH).compose(batch -> {
+    // oldest first: an event far enough after the range's end ends the walk
+    return walk(source, filter, e -> filter.to() != null && e.at() != null
+        && e.at().isAfter(filter.to().plus(SKEW)), after, found, examined);
+  }
+
+  /**
+   * Reads {@code source} from {@code cursor} a batch at a time, keeping the events {@code filter} matches, until a
+   * page is full, an event lies {@code beyond} the range, the stream ends, or {@link #SCAN} events were examined.
+   */
+  private Future<Scan> walk(Source source, Filter filter, java.util.function.Predicate<Entry> beyond, String cursor,
+                            List<Entry> found, int examined) {
+    return source.read(cursor, BATCH).compose(batch -> {
       int seen = examined;
       for (AuditStore.Stored s : batch) {
         seen++;
         Entry e = entry(s);
-        if (filter.to() != null && e.at() != null && e.at().isAfter(filter.to().plus(SKEW))) {
+        if (beyond.test(e)) {
           return Future.succeededFuture(new Scan(null, seen));
         }
         if (filter.matches(e)) {
@@ -148,7 +141,8 @@ public final class AuditJournal {
         return Future.succeededFuture(new Scan(null, seen));
       }
       String last = batch.get(batch.size() - 1).id();
-      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen)) : forward(source, filter, last, found, seen);
+      return seen >= SCAN ? Future.succeededFuture(new Scan(last, seen))
+          : walk(source, filter, beyond, last, found, seen);
     });
   }
 
