@@ -8,8 +8,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -91,6 +95,52 @@ public final class LuaScript {
       CompletionStage<Long> confirmedAgain = redis.confirm(commands);
       return again.thenCombine(confirmedAgain, (r, n) -> r);
     }).thenCompose(stage -> stage));
+  }
+
+  /** One run of a script in a batch ({@link #runAllConfirmed}): its keys and arguments. */
+  public record Call(String[] keys, String[] args) {}
+
+  /**
+   * Runs the script once for each call, pipelined on the calling thread's connection, with the commands
+   * {@code alongside} sends on the same connection, and answers once on the caller's context when all have
+   * answered and Redis confirms every write as {@link #runConfirmed} does: one {@code WAIT} behind the whole batch
+   * (and one more once the batch is over when a script had to be sent again with {@code EVAL}). For bulk writes (a
+   * roll's voters): one hop back to the event loop a batch, where {@link #run} makes one a call.
+   * @return each call's result, in order
+   */
+  public Future<List<List<Object>>> runAllConfirmed(RedisAccess redis, List<Call> calls,
+      Function<RedisClusterAsyncCommands<String, String>, List<? extends CompletionStage<?>>> alongside) {
+    var commands = redis.commands();
+    AtomicBoolean evalled = new AtomicBoolean();
+    List<CompletableFuture<List<Object>>> results = new ArrayList<>(calls.size());
+    for (Call c : calls) {
+      results.add(commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, c.keys(), c.args())
+          .exceptionallyCompose(e -> {
+            if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
+              return CompletableFuture.failedStage(e);
+            }
+            evalled.set(true);
+            return commands.<List<Object>>eval(source, ScriptOutputType.MULTI, c.keys(), c.args());
+          }).toCompletableFuture());
+    }
+    List<CompletableFuture<?>> all = new ArrayList<>(results);
+    for (CompletionStage<?> other : alongside.apply(commands)) {
+      all.add(other.toCompletableFuture());
+    }
+    boolean confirm = redis.durability().waitsForReplicas();
+    if (confirm) {
+      all.add(redis.confirm(commands).toCompletableFuture());
+    }
+    CompletableFuture<List<List<Object>>> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> confirm && evalled.get() ? redis.confirm(commands) : CompletableFuture.completedStage(0L))
+        .thenApply(v -> {
+          List<List<Object>> out = new ArrayList<>(results.size());
+          for (CompletableFuture<List<Object>> r : results) {
+            out.add(r.join());
+          }
+          return out;
+        });
+    return redis.await(done);
   }
 
   private static String read(String resource) {

@@ -62,6 +62,42 @@ class DurabilityTest {
     }
   }
 
+  /** A batch: each call's result in order, the commands sent alongside in the same pipeline, one WAIT behind all. */
+  @Test
+  void aBatchAnswersEachCallInOrderAndIsConfirmedAsAWhole() {
+    try (RedisTopology t = RedisTopology.start(1, 0, Duration.ofSeconds(5))) {
+      RedisClient client = RedisClient.create(t.initialPrimary().url());
+      try (var c = client.connect()) {
+        c.sync().scriptFlush(); // NOSCRIPT first: the scripts go again with EVAL, and a WAIT goes behind them
+        RedisAccess redis = new RedisAccess(c.async()).withDurability(new Durability(1, Duration.ofSeconds(2)));
+        String key = "test:{dur}:" + UUID.randomUUID();
+        String other = "test:{dur}:" + UUID.randomUUID();
+        List<LuaScript.Call> calls = List.of(new LuaScript.Call(new String[] {key}, new String[0]),
+            new LuaScript.Call(new String[] {key}, new String[0]), new LuaScript.Call(new String[] {key}, new String[0]));
+        assertThat(Await.await(INCR.runAllConfirmed(redis, calls, commands -> List.of(commands.set(other, "x")))))
+            .containsExactly(List.of(1L), List.of(2L), List.of(3L));
+        assertThat(RedisTopology.cli(t.servers().get(1).port(), "GET", key).strip()).isEqualTo("3");
+        assertThat(RedisTopology.cli(t.servers().get(1).port(), "GET", other).strip()).isEqualTo("x");
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
+
+  @Test
+  void aBatchNoReplicaConfirmsFailsUnconfirmed() {
+    RedisClient client = RedisClient.create(TestRedis.url());
+    try (var c = client.connect()) {
+      RedisAccess redis = new RedisAccess(c.async()).withDurability(new Durability(1, Duration.ofMillis(100)));
+      String key = "test:{dur}:" + UUID.randomUUID();
+      assertThat(Await.failure(INCR.runAllConfirmed(redis, List.of(new LuaScript.Call(new String[] {key},
+          new String[0])), commands -> List.of()))).isInstanceOf(StoreUnconfirmedException.class);
+      assertThat(c.sync().get(key)).as("applied by the primary, only not confirmed").isEqualTo("1");
+    } finally {
+      client.shutdown();
+    }
+  }
+
   @Test
   void aFailureKeepsItsTypeThroughTheFutureConversion() {
     RedisClient client = RedisClient.create(TestRedis.url());

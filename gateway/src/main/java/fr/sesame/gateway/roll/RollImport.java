@@ -26,7 +26,8 @@ import java.util.Optional;
  * Imports a voter roll (CSV, header {@link RollLineParser#HEADER}, optionally {@code ,postalAddress}, separated by
  * {@code ,} or {@code ;}, in UTF-8
  * or Windows-1252: {@link RollCharset}) read as a stream, line by line: valid voters are written in pipelined
- * batches of {@value #BATCH} while the stream is paused, so a roll of any size is never held in memory. The
+ * batches of {@value #BATCH}, one parsed while the one before it is written, the stream paused while two are
+ * ({@link Upload#take}), so a roll of any size is never held in memory. The
  * report ({@link RollReport}) counts what was imported, lists rejected lines with their number and reason and the
  * imported voters no channel of their college reaches, and says which encoding and separator were read; the
  * import is audited. A roll that cannot be read fails with a {@link ProblemException}: too large
@@ -36,6 +37,8 @@ import java.util.Optional;
  */
 public final class RollImport {
   static final int BATCH = 500;
+  /** Batches taken and not written yet: one being written, one being parsed. */
+  private static final int MAX_IN_FLIGHT = 2;
   /** With a listener, it is told how the import goes at least every this many lines (rejected lines make no batch). */
   static final int PROGRESS_LINES = 2_000;
   private static final int MAX_LINE_BYTES = 8 * 1024;
@@ -131,10 +134,14 @@ public final class RollImport {
     private List<Pending> pending = new ArrayList<>(); // with a listener: the lines not told yet, in order
     private long lineNo;
     private long toldAt; // lineNo when the listener was last told
+    private long takenAt; // lineNo when the last batch was taken
+    private int inFlight; // batches taken and not written yet: the stream is paused at MAX_IN_FLIGHT
+    private Future<Void> parseTail = Future.succeededFuture(); // the last batch's parsing: they run in order
+    private Future<Void> writeTail = Future.succeededFuture(); // the last batch's writing: they run in order
     private long bytes;
     private long imported;
     private long created;
-    private boolean writing; // a batch, the listener's start or progress: the stream is paused until it is over
+    private boolean starting; // the listener's start: the stream is paused until it is over
     private boolean ended;
     private boolean done;
 
@@ -154,7 +161,8 @@ public final class RollImport {
           ? tooLong(lineNo + 1) : "the upload broke off after line " + lineNo)));
       lines.endHandler(v -> {
         ended = true;
-        flushThenMaybeFinish();
+        take();
+        maybeFinish();
       });
       lines.resume();
       return result.future();
@@ -180,8 +188,8 @@ public final class RollImport {
         return;
       }
       raw.add(new Raw(lineNo, text));
-      if (raw.size() >= BATCH || listener != null && lineNo - toldAt >= PROGRESS_LINES) {
-        flushThenMaybeFinish();
+      if (raw.size() >= BATCH || listener != null && lineNo - takenAt >= PROGRESS_LINES) {
+        take();
       }
     }
 
@@ -191,8 +199,8 @@ public final class RollImport {
 
     /**
      * Decodes and parses lines (the charset's detection, the keyed hashes and encryptions of each voter): on a worker
-     * thread, so that a large import leaves the event loop to the requests it serves. One batch at a time (the
-     * stream is paused meanwhile), so the charset's and parser's state pass from one worker to the next in order.
+     * thread, so that a large import leaves the event loop to the requests it serves. One batch at a time, in order
+     * ({@link #take}), so the charset's and parser's state pass from one worker to the next in order.
      */
     private List<Parsed> parse(List<Raw> lines) {
       List<Parsed> out = new ArrayList<>(lines.size());
@@ -253,14 +261,14 @@ public final class RollImport {
       }
     }
 
-    /** Pauses the stream until {@code work} is over, then reads on (or ends); a failure stops the import. */
+    /** Pauses the stream until the listener's start is over, then reads on (or ends); a failure stops the import. */
     private void hold(Future<?> work) {
-      writing = true;
+      starting = true;
       lines.pause();
       work.onSuccess(v -> {
-        writing = false;
+        starting = false;
         if (ended) {
-          flushThenMaybeFinish();
+          maybeFinish();
         } else if (!done) {
           lines.resume();
         }
@@ -268,45 +276,86 @@ public final class RollImport {
     }
 
     /**
-     * Parses the lines read (on a worker), writes the batch and tells the listener; or, once the stream has ended and
-     * all is written, finishes.
+     * Takes the lines read as a batch: parsed on a worker thread (the charset's detection, keyed hashes and
+     * encryptions) while the batch before it is written, then written once that one is: so that the worker and the
+     * event loop with Redis work at the same time, on two cores. Batches are parsed in order and written in order
+     * (the charset's and parser's state pass from one to the next; the listener is told in order). At most
+     * {@value #MAX_IN_FLIGHT} batches are taken and not yet written: the stream is paused until one is.
      */
-    private void flushThenMaybeFinish() {
-      if (writing || done) {
+    private void take() {
+      if (done || raw.isEmpty()) {
+        return;
+      }
+      List<Raw> taken = raw;
+      raw = new ArrayList<>(BATCH);
+      long at = lineNo;
+      takenAt = at;
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Future<List<Parsed>> parsed = parseTail.compose(v -> context == null ? Future.succeededFuture(parse(taken))
+          : context.executeBlocking(() -> parse(taken), false));
+      parseTail = parsed.mapEmpty();
+      inFlight++;
+      if (inFlight >= MAX_IN_FLIGHT) {
+        lines.pause();
+      }
+      writeTail = writeTail.compose(v -> parsed).compose(p -> {
+        apply(p);
+        return write(at);
+      });
+      writeTail.onComplete(this::written);
+    }
+
+    /** A batch (or the last progress) is written: reads on, or finishes once the stream has ended. */
+    private void written(io.vertx.core.AsyncResult<Void> outcome) {
+      inFlight--;
+      if (outcome.failed()) {
+        abort(outcome.cause());
+        return;
+      }
+      if (done) {
+        return;
+      }
+      if (ended) {
+        maybeFinish();
+      } else if (inFlight < MAX_IN_FLIGHT && !starting) {
+        lines.resume();
+      }
+    }
+
+    /**
+     * Once the stream has ended and every batch is written: tells the listener of the lines no batch told (blank
+     * lines at the end), then finishes.
+     */
+    private void maybeFinish() {
+      if (done || starting || inFlight > 0) {
         return;
       }
       if (!raw.isEmpty()) {
-        List<Raw> lines = raw;
-        raw = new ArrayList<>(BATCH);
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        Future<List<Parsed>> parsed = context == null ? Future.succeededFuture(parse(lines))
-            : context.executeBlocking(() -> parse(lines), false);
-        hold(parsed.compose(p -> {
-          apply(p);
-          return write();
-        }));
+        take();
         return;
       }
-      if (batch.isEmpty() && !(listener != null && (!pending.isEmpty() || ended && toldAt < lineNo))) {
-        if (ended) {
-          finish();
-        }
+      if (listener != null && (!pending.isEmpty() || toldAt < lineNo)) {
+        inFlight++;
+        writeTail = writeTail.compose(v -> write(lineNo));
+        writeTail.onComplete(this::written);
         return;
       }
-      hold(write());
+      finish();
     }
 
-    /** Writes the batch and tells the listener how the import goes. */
-    private Future<Void> write() {
+    /**
+     * Writes the batch and tells the listener how the import goes.
+     * @param at the line the batch ends with: the lines told as read
+     */
+    private Future<Void> write(long at) {
       List<VoterStore.VoterRow> rows = batch;
       List<Pending> told = pending;
-      boolean tell = listener != null && (!told.isEmpty() || ended && toldAt < lineNo);
+      boolean tell = listener != null && (!told.isEmpty() || ended && toldAt < at);
       if (rows.isEmpty() && !tell) {
         return Future.succeededFuture();
       }
       batch = new ArrayList<>(BATCH);
       pending = new ArrayList<>();
-      long at = lineNo;
       Future<List<Boolean>> written = rows.isEmpty() ? Future.succeededFuture(List.of()) : voters.importVoters(rows);
       return written.compose(outcomes -> {
         imported += outcomes.size();

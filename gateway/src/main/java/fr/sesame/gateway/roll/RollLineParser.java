@@ -15,15 +15,11 @@ import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.domain.SecretKind;
 import fr.sesame.gateway.store.VoterStore.VoterRow;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Turns the lines of one voter-roll upload, once decoded, into voters to store, or into a reason for rejecting the
@@ -73,7 +69,7 @@ public final class RollLineParser {
   private final VoterKeys keys;
   private final KeyedHasher hasher;
   private final FieldCipher cipher;
-  private final CSVFormat csv;
+  private final char separator;
   private final boolean postal;
   private final LongSet seen = new LongSet();
 
@@ -96,7 +92,7 @@ public final class RollLineParser {
     this.keys = keys;
     this.hasher = hasher;
     this.cipher = cipher;
-    this.csv = format(header.separator());
+    this.separator = header.separator();
     this.postal = header.postal();
   }
 
@@ -108,7 +104,7 @@ public final class RollLineParser {
    */
   public static Optional<Header> headerOf(String header) {
     for (char separator : SEPARATORS) {
-      Optional<List<String>> cells = cells(format(separator), header.strip());
+      Optional<List<String>> cells = Optional.ofNullable(CsvLine.cells(header.strip(), separator));
       if (cells.isPresent()) {
         List<String> names = cells.get().stream().map(String::strip).toList();
         if (names.equals(COLUMNS) || names.equals(COLUMNS_WITH_POSTAL)) {
@@ -144,11 +140,10 @@ public final class RollLineParser {
     if (s.isBlank()) {
       return null;
     }
-    Optional<List<String>> cells = cells(csv, s);
-    if (cells.isEmpty()) {
+    List<String> f = CsvLine.cells(s, separator);
+    if (f == null) {
       return reject("", "malformed CSV line");
     }
-    List<String> f = cells.get();
     String identifier = f.get(0).strip();
     boolean validIdentifier = IDENTIFIER.matcher(identifier).matches();
     int columns = postal ? COLUMNS_WITH_POSTAL.size() : COLUMNS.size();
@@ -186,16 +181,17 @@ public final class RollLineParser {
     }
     String phone = "";
     if (!f.get(6).isBlank()) {
-      Optional<String> p = Contacts.phone(f.get(6), "FR");
-      if (p.isEmpty()) {
+      Optional<com.google.i18n.phonenumbers.Phonenumber.PhoneNumber> p = Contacts.parsedPhone(f.get(6), "FR");
+      var verdict = p.isEmpty() ? fr.sesame.ratelimit.fraud.PhoneRules.Verdict.INVALID
+          : fr.sesame.ratelimit.fraud.PhoneRules.checkParsed(p.get(), election.phoneRegions(),
+              fr.sesame.ratelimit.fraud.PhoneRules.Use.ANY);
+      if (verdict == fr.sesame.ratelimit.fraud.PhoneRules.Verdict.INVALID) {
         return reject(identifier, "bad phone");
       }
-      var verdict = fr.sesame.ratelimit.fraud.PhoneRules.check(p.get(), election.phoneRegions(),
-          fr.sesame.ratelimit.fraud.PhoneRules.Use.ANY);
       if (verdict != fr.sesame.ratelimit.fraud.PhoneRules.Verdict.OK) {
         return reject(identifier, "phone refused: " + verdict.reason());
       }
-      phone = p.get();
+      phone = Contacts.e164(p.get());
     }
     SecretKind kind = college.get().secretKind();
     String rawSecret = f.get(7).isBlank() && kind == SecretKind.BIRTH_DATE ? birthDate : f.get(7);
@@ -237,20 +233,6 @@ public final class RollLineParser {
 
   private static Result reject(String identifier, String reason) {
     return new Result(null, reason, null, identifier);
-  }
-
-  private static CSVFormat format(char separator) {
-    return CSVFormat.RFC4180.builder().setDelimiter(separator).get();
-  }
-
-  /** @return the cells of one CSV line, or empty when it is not one well-formed record */
-  private static Optional<List<String>> cells(CSVFormat format, String line) {
-    try (var parser = format.parse(new StringReader(line))) {
-      List<CSVRecord> records = parser.getRecords();
-      return records.size() == 1 ? Optional.of(records.get(0).toList()) : Optional.empty();
-    } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
-      return Optional.empty();
-    }
   }
 
   private static String truncate(String s) {

@@ -39,4 +39,37 @@ class ContactsTest {
     assertThat(Contacts.email("a b@x.fr")).isEmpty();
     assertThat(Contacts.maskEmail("jeanne.martin@univ-exemple.fr")).isEqualTo("j***@u***.fr");
   }
+
+  /**
+   * The E.164 numbers built without the parser ({@link Contacts#e164Fast}) are the parser's own, for every calling
+   * code: random national numbers of every length, and the parser never refuses one the fast path took.
+   */
+  @Test
+  void numbersReadWithoutTheParserAreTheParsersOwn() throws Exception {
+    var phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+    java.util.Random random = new java.util.Random(20261130);
+    int fast = 0;
+    for (int cc : phones.getSupportedCallingCodes()) {
+      int tries = phones.getRegionCodesForCountryCode(cc).stream()
+          .anyMatch(fr.sesame.ratelimit.fraud.PhoneRules.FRANCE_WITH_OVERSEAS::contains) ? 5_000 : 50;
+      for (int k = 0; k < tries; k++) {
+        StringBuilder s = new StringBuilder("+").append(cc);
+        int length = 1 + random.nextInt(15 - s.length() + 1);
+        for (int i = 0; i < length; i++) {
+          s.append((char) ('0' + (i == 0 && k % 4 != 0 ? 1 + random.nextInt(9) : random.nextInt(10))));
+        }
+        var quick = Contacts.e164Fast(s.toString());
+        if (quick != null) {
+          fast++;
+          assertThat(quick).as(s.toString()).isEqualTo(phones.parse(s.toString(), "ZZ"));
+          assertThat(Contacts.phone(s.toString(), null)).as(s.toString())
+              .isEqualTo(phones.isValidNumber(quick) ? java.util.Optional.of(s.toString()) : java.util.Optional.empty());
+        }
+      }
+    }
+    assertThat(fast).as("numbers read without the parser").isGreaterThan(20_000);
+    assertThat(Contacts.e164Fast("+33612345678")).as("a French mobile").isNotNull();
+    assertThat(Contacts.e164Fast("+330612345678")).as("a national prefix left in: the parser strips it").isNull();
+    assertThat(Contacts.e164Fast("+33 6 12 34 56 78")).as("spaces: the parser reads them").isNull();
+  }
 }

@@ -148,6 +148,17 @@ class RollImportJobTest {
       assertThat(done.getLong("rejected")).isEqualTo(32);
       assertThat(done.getString("finishedAt")).isNotNull();
       assertThat(upload.open()).as("a job that ended well leaves its connection open").isTrue();
+      // every line told once, in the roll's order (batches are parsed while the one before is written, and told in
+      // order)
+      List<CSVRecord> all = csv(gw.http.get(job(el, jobId) + "/report.csv", ADMIN).body());
+      assertThat(all).hasSize(50_003);
+      for (int i = 1; i < all.size(); i++) {
+        assertThat(all.get(i).get(0)).isEqualTo(Integer.toString(i + 1));
+      }
+      assertThat(all.get(50_002).toList()).containsExactly("50003", "", "rejected",
+          "bad identifier (1 to 128 of A-Z a-z 0-9 . _ @ + -)");
+      assertThat(all.get(50_001).toList()).containsExactly("50002", "v20000", "rejected",
+          "duplicate identifier in this roll");
 
       // the same file through the synchronous route, into another election: the same report
       String other = emptyElection();

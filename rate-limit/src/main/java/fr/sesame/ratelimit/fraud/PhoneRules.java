@@ -69,10 +69,19 @@ public final class PhoneRules {
     } catch (NumberParseException e) {
       return Verdict.INVALID;
     }
-    if (!PHONES.isValidNumber(n)) {
+    return checkParsed(n, allowedRegions, use);
+  }
+
+  /**
+   * As {@link #check(String, Set, Use)}, for a number already parsed (a roll's phone is parsed once): its validity
+   * and its type come from one walk of its region's patterns ({@code isValidNumber} is {@code getNumberType} being
+   * known, and each walks them).
+   */
+  public static Verdict checkParsed(PhoneNumber n, Set<String> allowedRegions, Use use) {
+    PhoneNumberType type = PHONES.getNumberType(n);
+    if (type == PhoneNumberType.UNKNOWN) {
       return Verdict.INVALID;
     }
-    PhoneNumberType type = PHONES.getNumberType(n);
     if (SPECIAL.contains(type)) {
       return Verdict.SPECIAL_RATE;
     }

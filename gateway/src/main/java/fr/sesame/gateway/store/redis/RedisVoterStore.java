@@ -46,33 +46,28 @@ public final class RedisVoterStore implements VoterStore, SessionStore {
 
   @Override
   public Future<List<Boolean>> importVoters(List<VoterRow> rows) {
-    List<Future<List<Object>>> all = new ArrayList<>(rows.size());
-    for (VoterRow r : rows) {
-      // Lettuce pipelines these: one batch costs about one round trip.
-      all.add(IMPORT.run(redis, new String[] {RedisKeys.voter(r.key().pseudonym())}, r.college(), r.secretHash(),
-          r.identityEnc(), r.emailEnc(), r.phoneEnc(), r.postalEnc()));
-    }
+    List<LuaScript.Call> calls = new ArrayList<>(rows.size());
     // the roll index (a credential campaign walks it): one ZADD per election of the batch, in the same pipeline;
     // not atomic with the voters' writes (another slot), so a voter written and not indexed is indexed again by the
     // next import of the roll, which is idempotent
     Map<String, List<Object>> byElection = new HashMap<>();
     for (VoterRow r : rows) {
+      calls.add(new LuaScript.Call(new String[] {RedisKeys.voter(r.key().pseudonym())}, new String[] {r.college(),
+          r.secretHash(), r.identityEnc(), r.emailEnc(), r.phoneEnc(), r.postalEnc()}));
       List<Object> members = byElection.computeIfAbsent(r.key().electionId(), e -> new ArrayList<>());
       members.add(0.0);
       members.add(r.key().pseudonym());
     }
-    List<Future<Long>> indexed = new ArrayList<>(byElection.size());
-    byElection.forEach((election, members) -> indexed.add(redis.await(redis.commands().zadd(
-        RedisKeys.rollIndex(election), members.toArray()))));
-    // one WAIT behind the whole batch, on the same connection: it confirms every row at once
-    Future<Void> confirmed = redis.confirmWrites();
-    return Future.all(all).compose(cf -> Future.all(indexed)).compose(cf -> confirmed).map(v -> {
-      List<Boolean> created = new ArrayList<>(all.size());
-      for (Future<List<Object>> f : all) {
-        created.add(ImportReply.of(num(f.result(), 0)) == ImportReply.CREATED);
-      }
-      return created;
-    });
+    // pipelined, one WAIT behind the whole batch (it confirms every row at once), one answer for the batch
+    return IMPORT.runAllConfirmed(redis, calls, commands -> byElection.entrySet().stream()
+            .map(e -> commands.zadd(RedisKeys.rollIndex(e.getKey()), e.getValue().toArray())).toList())
+        .map(results -> {
+          List<Boolean> created = new ArrayList<>(results.size());
+          for (List<Object> r : results) {
+            created.add(ImportReply.of(num(r, 0)) == ImportReply.CREATED);
+          }
+          return created;
+        });
   }
 
   @Override
