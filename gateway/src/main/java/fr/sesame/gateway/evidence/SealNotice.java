@@ -32,10 +32,10 @@ public final class SealNotice {
   public static Future<BureauAlerts.Sent> send(SealService seals, BureauAlerts bureau, Election election, Seal seal,
                                                String issuer) {
     String where = issuer == null ? "GET /v1/admin/elections/" + election.id() + "/seals"
-        : issuer.replaceAll("/+$", "") + "/console/e/" + election.id() + "/scellements";
+        : issuer.replaceAll("/+$", "") + "/console/e/" + election.id() + "/scellements/" + seal.n() + ".pdf";
     String text = "Scellement n° " + seal.n() + " de l'élection (" + seal.at() + " UTC, par " + seal.by()
         + ") : empreinte SHA-256 du manifeste " + seal.digest() + ", clé " + seal.kid()
-        + ". Le procès-verbal de scellement est joint (PDF) ; les scellements de l'élection : " + where;
+        + ". Le procès-verbal de scellement est joint (PDF) ; il se télécharge aussi depuis la console : " + where;
     return seals.pdf(election.id(), seal.n())
         .compose(pdf -> bureau.email(election, text, "seal:" + election.id() + ":" + seal.n(), pdf
             .map(bytes -> List.of(new Attachment(filename(election.id(), seal.n()), "application/pdf", bytes)))

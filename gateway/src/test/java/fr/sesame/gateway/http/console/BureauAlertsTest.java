@@ -62,7 +62,7 @@ class BureauAlertsTest {
       assertThat(mail.message().kind()).isEqualTo(ChannelKind.EMAIL);
       assertThat(mail.message().subject()).contains("Test election");
       assertThat(mail.message().text()).contains("Scellement n° 1", seal.digest(), "joint (PDF)",
-          "/console/e/" + el + "/scellements");
+          "/console/e/" + el + "/scellements/1.pdf");
       assertThat(mail.message().attachments()).singleElement().satisfies(file -> {
         assertThat(file.filename()).isEqualTo(SealNotice.filename(el, 1));
         assertThat(file.contentType()).isEqualTo("application/pdf");
