@@ -156,13 +156,13 @@ public final class OutboxSender {
     if (w.attachmentsEnc().isEmpty()) {
       return rendered;
     }
-    // the files the sender attached (the sealing PDF) go after the template's own, to every provider of the chain
-    List<fr.sesame.channels.Attachment> files = NotificationService.attachments(cipher, id, w.attachmentsEnc());
-    return rendered.map(m -> {
+    // the files the sender attached (the sealing PDF) go after the template's own, to every provider of the chain;
+    // up to 2 MiB to decrypt and decode: on a worker, not on the dispatcher's event loop
+    return rendered.compose(m -> vertx.executeBlocking(() -> {
       List<fr.sesame.channels.Attachment> all = new ArrayList<>(m.attachments());
-      all.addAll(files);
+      all.addAll(NotificationService.attachments(cipher, id, w.attachmentsEnc()));
       return new Message(m.kind(), m.to(), m.subject(), m.text(), m.purpose(), all, m.lang());
-    });
+    }));
   }
 
   /** @param attempts the attempts so far (the finding of an interrupted send's provider), added to */
