@@ -3,7 +3,8 @@
 -- indexed for retention. A repeated key returns the first id and writes nothing.
 -- KEYS[1] gw:{nt}:i:<key hash>   idempotency key -> id
 -- KEYS[2] gw:{nt}:n:<id>         record (st status, ch, tpl, lang, p, c created ms, u updated ms, ik)
--- KEYS[3] gw:{nt}:c:<id>         content (to, d data; both encrypted), purged after 48 h
+-- KEYS[3] gw:{nt}:c:<id>         content (to, d data, f an email's attachments when it has any; all encrypted),
+--                                purged after 48 h
 -- KEYS[4] gw:{nt}:s:<hi|lo>      stream read by the dispatchers' consumer group
 -- KEYS[5] gw:{nt}:idx:c          retention index of contents (score: when to purge, ms)
 -- KEYS[6] gw:{nt}:idx:m          retention index of records (score: created ms)
@@ -13,8 +14,9 @@
 -- KEYS[10..]                       paid sends only: the caps (PaidSendCaps; 3rd and 4th: block, country)
 -- ARGV    id, now_ms, channel, template, lang, priority, to_enc, data_enc, idempotency_ttl_ms, election_id ("" none),
 --         content_purge_at_ms, source id ("" when data_enc is given), breaker cooldown ms ("" when no caps),
---         campaign ("<election>:<campaign id>" when a credential campaign sends it, else ""), then the caps' now_us
---         and triplets (ARGV[15..])
+--         campaign ("<election>:<campaign id>" when a credential campaign sends it, else ""), attachments_enc ("" when
+--         none; NotificationService bounds them to 2 MiB of PDF before encryption), then the caps' now_us and
+--         triplets (ARGV[16..])
 -- RETURNS {ACCEPTED, id} | {DUPLICATE, first id} already accepted under this key
 --         | {SOURCE_GONE, ""} the source's content is gone
 --         | {BREAKER_OPEN, "", retry_us, breaker 1|2} a tripped breaker stops sends there
@@ -39,8 +41,8 @@ if ARGV[13] ~= '' then
     local until_ms = tonumber(redis.call('GET', KEYS[7 + b]) or '0')
     if until_ms > now_ms then return {BREAKER_OPEN, '', (until_ms - now_ms) * 1000, b} end
   end
-  local now_us = tonumber(ARGV[15])
-  local limits = rl_limits(10, 16, #KEYS - 9)
+  local now_us = tonumber(ARGV[16])
+  local limits = rl_limits(10, 17, #KEYS - 9)
   local allowed, retry, worst, states = rl_check(limits, now_us, 1)
   if allowed == 0 then
     local tripped = 0
@@ -60,6 +62,7 @@ redis.call('HSET', KEYS[2], 'st', 'queued', 'ch', ARGV[3], 'tpl', ARGV[4], 'lang
 -- cp: the campaign whose delivery counters (gw:{nt}:cp:<cp>) finish.lua, report.lua and begin.lua keep
 if ARGV[14] ~= '' then redis.call('HSET', KEYS[2], 'cp', ARGV[14]) end
 redis.call('HSET', KEYS[3], 'to', ARGV[7], 'd', data)
+if ARGV[15] ~= '' then redis.call('HSET', KEYS[3], 'f', ARGV[15]) end
 redis.call('XADD', KEYS[4], '*', 'id', ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[11], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])

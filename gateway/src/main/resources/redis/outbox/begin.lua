@@ -16,19 +16,19 @@
 --            the provider recorded as the one the send goes to first, or "",
 --            the provider an interrupted send goes to again (a possible duplicate), or "",
 --            the provider to ask first whether the interrupted send it had built went out, or "",
---            the reference it had built, or ""}
+--            the reference it had built, or "", the email's attachments (encrypted) or ""}
 local NOTHING_TO_SEND, WORK = 0, 1
 local m = redis.call('HMGET', KEYS[1], 'st', 'ch', 'tpl', 'lang', 'x', 'el', 'inf', 'ds', 'tk', 'ag', 'rf', 'rs', 'cp')
 if not m[1] or m[1] == 'sent' or m[1] == 'delivered' or m[1] == 'failed' then return {NOTHING_TO_SEND} end
-local c = redis.call('HMGET', KEYS[2], 'to', 'd')
+local c = redis.call('HMGET', KEYS[2], 'to', 'd', 'f')
 -- A replay: the client sent this very command again after a reconnect, its answer lost. It ran: the same
 -- answer, nothing written twice (read as a new begin, the send would look interrupted by a crash and go to
 -- the next provider: a duplicate).
 if c[1] and m[1] == 'sending' and m[9] == ARGV[4] then
   if m[12] then -- that begin handed out a reference to ask about, and premarked nothing
-    return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', '', '', m[7], m[12]}
+    return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', '', '', m[7], m[12], c[3] or ''}
   end
-  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', m[7] or '', m[10] or '', '', ''}
+  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', m[7] or '', m[10] or '', '', '', c[3] or ''}
 end
 if not c[1] then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'u', ARGV[1], 'err', 'content expired before it could be sent')
@@ -63,7 +63,7 @@ if m[1] == 'sending' and m[7] and m[7] ~= '' and m[11] and string.sub(m[11], 1, 
     redis.call('RPUSH', KEYS[3], cjson.encode({provider = m[7], at = ARGV[3], outcome = 'interrupted'}))
   end
   redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1], 'tk', ARGV[4], 'ag', '', 'rs', ref)
-  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', '', '', m[7], ref}
+  return {WORK, m[2], m[3], m[4], c[1], c[2], m[5] or '', m[6] or '', m[8] or '', '', '', m[7], ref, c[3] or ''}
 end
 local again = ''
 if m[1] == 'sending' and m[7] and m[7] ~= '' then
@@ -91,4 +91,4 @@ end
 redis.call('HSET', KEYS[1], 'st', 'sending', 'u', ARGV[1], 'tk', ARGV[4], 'ag', again)
 redis.call('HDEL', KEYS[1], 'rs')
 if first ~= '' then redis.call('HSET', KEYS[1], 'inf', first) else redis.call('HDEL', KEYS[1], 'inf') end
-return {WORK, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first, again, '', ''}
+return {WORK, m[2], m[3], m[4], c[1], c[2], excluded, m[6] or '', m[8] or '', first, again, '', '', c[3] or ''}

@@ -31,6 +31,7 @@ import fr.sesame.gateway.http.console.ConsolePages;
 import fr.sesame.gateway.http.console.StaffHandlers;
 import fr.sesame.gateway.http.pages.LoginPages;
 import fr.sesame.gateway.staff.PasswordHasher;
+import fr.sesame.gateway.staff.BureauAlerts;
 import fr.sesame.gateway.staff.StaffService;
 import fr.sesame.gateway.store.redis.RedisStaffStore;
 import fr.sesame.gateway.store.redis.RedisLockIndex;
@@ -65,6 +66,7 @@ import fr.sesame.gateway.evidence.CheckpointLog;
 import fr.sesame.gateway.evidence.Checkpointer;
 import fr.sesame.gateway.evidence.ConfigDigest;
 import fr.sesame.gateway.evidence.EvidenceBundle;
+import fr.sesame.gateway.evidence.SealNotice;
 import fr.sesame.gateway.evidence.SealService;
 import fr.sesame.gateway.http.SealHandlers;
 import fr.sesame.gateway.store.redis.RedisSealStore;
@@ -334,22 +336,10 @@ public final class Gateway implements AutoCloseable {
           }
         }, new PasswordHasher(), () -> config.oidc().issuer());
     // each seal is emailed to the election's bureau members: its digest, and where its report (PDF) is downloaded
-    seals.onSealed((election, seal) -> staff.bureauEmails(election.id()).onSuccess(bureau -> {
-      String where = config.oidc().issuer() == null ? "GET /v1/admin/elections/" + election.id() + "/seals"
-          : config.oidc().issuer().toString().replaceAll("/+$", "") + "/console/e/" + election.id() + "/scellements/"
-              + seal.n() + ".pdf";
-      String text = "Scellement n° " + seal.n() + " de l'élection (" + seal.at() + " UTC, par " + seal.by()
-          + ") : empreinte SHA-256 du manifeste " + seal.digest() + ", clé " + seal.kid()
-          + ". Procès-verbal de scellement (PDF) : " + where;
-      for (String to : bureau) {
-        notifications.accept(new NotificationService.Request(fr.sesame.channels.ChannelKind.EMAIL, to,
-            "bureau-alert", "fr", Map.of("electionName", election.name(), "alert", text),
-            "seal:" + election.id() + ":" + seal.n() + ":" + to), new fr.sesame.gateway.domain.ClientInfo("", "system"))
-            .onFailure(e -> LOG.warn("election {}: seal {} not emailed to a bureau member", election.id(), seal.n()));
-      }
-    }).onFailure(e -> LOG.warn("election {}: seal {} not emailed to the bureau", election.id(), seal.n())));
+    BureauAlerts bureauAlerts = new BureauAlerts(staff, notifications);
+    seals.onSealed((election, seal) -> SealNotice.send(seals, bureauAlerts, election, seal, config.oidc().issuer()));
     RedisLockIndex lockIndex = new RedisLockIndex(redis);
-    LockoutAlarm alarm = new LockoutAlarm(lockIndex, staff, notifications, elections, audit, clock,
+    LockoutAlarm alarm = new LockoutAlarm(lockIndex, bureauAlerts, elections, audit, clock,
         config.lockout().massAlertPerMinute());
     LoginService logins = new LoginService(voters, notifications, audit, keys, hasher, cipher, random, clock,
         config.lockout(), config.otp(), config.session(), metrics, new LoginLimits(config.limits()), alarm::locked);
@@ -368,7 +358,7 @@ public final class Gateway implements AutoCloseable {
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
-    IncidentLog incidents = new IncidentLog(auditStore, audit, staff, notifications, clock);
+    IncidentLog incidents = new IncidentLog(auditStore, audit, bureauAlerts, clock);
     EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
         new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines);
     // the destruction of an election's data at the end of their retention, its certificate in the evidence directory

@@ -1,34 +1,28 @@
 package fr.sesame.gateway.auth;
 
-import fr.sesame.channels.ChannelKind;
 import fr.sesame.gateway.audit.AuditEvent;
 import fr.sesame.gateway.audit.AuditTrail;
-import fr.sesame.gateway.domain.ClientInfo;
 import fr.sesame.gateway.election.ElectionService;
-import fr.sesame.gateway.notify.NotificationService;
-import fr.sesame.gateway.staff.StaffService;
+import fr.sesame.gateway.domain.Election;
+import fr.sesame.gateway.staff.BureauAlerts;
 import fr.sesame.gateway.store.LockIndex;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every voter lock goes through here: it is indexed by time (support's bulk unlock of a window) and counted in its
  * minute. The lock that takes an election's minute over {@code threshold} raises one alert: an
- * {@code alert.mass-lockout} audit event, a WARN, and an email to each of the election's bureau members (through
- * the outbox, the interactive lane), then none for 15 minutes. A wave of locks is what an attack on the roll, or a broken secret column,
+ * {@code alert.mass-lockout} audit event, a WARN, and an email to each of the election's bureau members and an SMS
+ * to each who has a mobile phone ({@link BureauAlerts}: the outbox, the interactive lane), then none for 15 minutes. A wave of locks is what an attack on the roll, or a broken secret column,
  * looks like; the bureau decides.
  */
 public final class LockoutAlarm {
   private static final Logger LOG = LoggerFactory.getLogger(LockoutAlarm.class);
   private final LockIndex index;
-  private final StaffService staff;
-  private final NotificationService notifications;
+  private final BureauAlerts bureau;
   private final ElectionService elections;
   private final AuditTrail audit;
   private final Clock clock;
@@ -36,11 +30,10 @@ public final class LockoutAlarm {
   /** After an alert, a wave that goes on raises no other for this long (the bureau has it: no email a minute). */
   static final java.time.Duration QUIET = java.time.Duration.ofMinutes(15);
 
-  public LockoutAlarm(LockIndex index, StaffService staff, NotificationService notifications,
-                      ElectionService elections, AuditTrail audit, Clock clock, int threshold) {
+  public LockoutAlarm(LockIndex index, BureauAlerts bureau, ElectionService elections, AuditTrail audit, Clock clock,
+                      int threshold) {
     this.index = index;
-    this.staff = staff;
-    this.notifications = notifications;
+    this.bureau = bureau;
     this.elections = elections;
     this.audit = audit;
     this.clock = clock;
@@ -65,23 +58,18 @@ public final class LockoutAlarm {
     Instant at = Instant.ofEpochMilli(minute * 60_000);
     LOG.warn("election {}: more than {} voters locked in the minute from {}: the bureau is alerted", electionId,
         threshold, at);
-    ClientInfo system = new ClientInfo("", "system");
     return audit.record(electionId, AuditEvent.of(clock.instant(), "alert.mass-lockout", "system", "", "raised",
             "locks", count, "threshold", threshold, "minute", at.toString()))
-        .compose(v -> Future.all(elections.find(electionId), staff.bureauEmails(electionId)))
-        .compose(cf -> {
-          String name = cf.<java.util.Optional<fr.sesame.gateway.domain.Election>>resultAt(0)
-              .map(fr.sesame.gateway.domain.Election::name).orElse(electionId);
-          List<String> bureau = cf.resultAt(1);
-          List<Future<?>> sent = new ArrayList<>();
+        .compose(v -> elections.find(electionId))
+        .compose(found -> {
+          Election election = found.orElse(null);
+          if (election == null) {
+            return Future.<Void>succeededFuture();
+          }
           String text = "Plus de " + threshold + " comptes d'électeurs verrouillés en une minute (" + count
               + " depuis " + at + ", UTC). Vérifiez le journal d'audit et l'état du service avant de déverrouiller.";
-          for (String to : bureau) {
-            sent.add(notifications.accept(new NotificationService.Request(ChannelKind.EMAIL, to, "bureau-alert", "fr",
-                Map.of("electionName", name, "alert", text), "mass-lockout:" + electionId + ":" + minute + ":" + to),
-                system));
-          }
-          return Future.all(sent).mapEmpty();
+          String sms = "plus de " + threshold + " comptes d'électeurs verrouillés en une minute, voir l'email et la console.";
+          return bureau.alert(election, text, sms, "mass-lockout:" + electionId + ":" + minute).mapEmpty();
         });
   }
 }

@@ -50,7 +50,9 @@ public final class CipherContext {
     /** The recipient (email address, E.164 number or postal address). */
     RECIPIENT("to"),
     /** The template's data (JSON). */
-    DATA("d");
+    DATA("d"),
+    /** The files attached to an email (JSON array of {n filename, t content type, b Base64 bytes}). */
+    ATTACHMENTS("f");
 
     private final String frozenName;
 

@@ -3,6 +3,7 @@ package fr.sesame.gateway.notify;
 import fr.sesame.gateway.domain.Accepted;
 import fr.sesame.gateway.domain.SendRefusal;
 import fr.sesame.gateway.crypto.HashPurpose;
+import fr.sesame.channels.Attachment;
 import fr.sesame.channels.ChannelKind;
 import fr.sesame.channels.templates.TemplateCatalog;
 import fr.sesame.gateway.audit.AuditEvent;
@@ -44,11 +45,25 @@ public final class NotificationService {
    * A validated request. {@code electionId} is null or an existing election whose audit trail records it;
    * {@code contentRetention} is null for the configured one (48 h), or shorter for a secret that is useless
    * sooner (a login code); {@code dataFrom} is null, or a notification whose data is reused as it is stored
-   * (the same login code resent: {@code data} is then ignored), copied in the accept script itself.
+   * (the same login code resent: {@code data} is then ignored), copied in the accept script itself;
+   * {@code attachments} are files sent with an email besides those its template renders (the sealing PDF), within
+   * {@link #MAX_ATTACHMENT_BYTES} in all, of the types in {@link #ATTACHMENT_TYPES}; empty for other channels.
    */
   public record Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                         String idempotencyKey, String electionId, Duration contentRetention,
-                        String dataFrom, String campaign) {
+                        String dataFrom, String campaign, List<Attachment> attachments) {
+    public Request {
+      attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    /** Without attachments. */
+    public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
+                   String idempotencyKey, String electionId, Duration contentRetention,
+                   String dataFrom, String campaign) {
+      this(channel, to, template, lang, data, idempotencyKey, electionId, contentRetention, dataFrom, campaign,
+          List.of());
+    }
+
     /** Not a campaign's. */
     public Request(ChannelKind channel, String to, String template, String lang, Map<String, String> data,
                    String idempotencyKey, String electionId, Duration contentRetention, String dataFrom) {
@@ -77,6 +92,14 @@ public final class NotificationService {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
+  /** The most bytes an email's attachments may hold in all (2 MiB): the outbox keeps them in Redis. */
+  public static final int MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+  /** The most files an email may carry. */
+  public static final int MAX_ATTACHMENTS = 4;
+  /** The content types an attachment may have. */
+  public static final java.util.Set<String> ATTACHMENT_TYPES = java.util.Set.of("application/pdf");
+  /** A file name a recipient sees: no path, no quote, no control character (it goes into MIME headers). */
+  private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private final OutboxStore store;
   private final TemplateCatalog templates;
@@ -162,7 +185,68 @@ public final class NotificationService {
         .onComplete(ar -> done.cancel()); // no effect once the outcome or the timeout ended it
   }
 
+  /**
+   * Checks an email's attachments: only email carries any, at most {@link #MAX_ATTACHMENTS} files of the
+   * {@link #ATTACHMENT_TYPES}, named by {@link #FILENAME}, {@link #MAX_ATTACHMENT_BYTES} in all.
+   * @throws IllegalArgumentException naming the rule broken (never the content)
+   */
+  static void checkAttachments(ChannelKind channel, List<Attachment> attachments) {
+    if (attachments.isEmpty()) {
+      return;
+    }
+    if (channel != ChannelKind.EMAIL) {
+      throw new IllegalArgumentException("only an email carries attachments");
+    }
+    if (attachments.size() > MAX_ATTACHMENTS) {
+      throw new IllegalArgumentException("at most " + MAX_ATTACHMENTS + " attachments");
+    }
+    long total = 0;
+    for (Attachment a : attachments) {
+      if (!ATTACHMENT_TYPES.contains(a.contentType())) {
+        throw new IllegalArgumentException("attachment type not allowed (allowed: " + ATTACHMENT_TYPES + ")");
+      }
+      if (!FILENAME.matcher(a.filename()).matches()) {
+        throw new IllegalArgumentException("attachment file name not allowed");
+      }
+      total += a.content().length;
+    }
+    if (total > MAX_ATTACHMENT_BYTES) {
+      throw new IllegalArgumentException("attachments over " + MAX_ATTACHMENT_BYTES + " bytes in all");
+    }
+  }
+
+  /** The attachments as the outbox keeps them, encrypted for {@code id}: "" when none. */
+  static String attachmentsEnc(FieldCipher cipher, String id, List<Attachment> attachments) {
+    if (attachments.isEmpty()) {
+      return "";
+    }
+    JsonArray files = new JsonArray();
+    attachments.forEach(a -> files.add(new JsonObject().put("n", a.filename()).put("t", a.contentType())
+        .put("b", java.util.Base64.getEncoder().encodeToString(a.content()))));
+    return cipher.encrypt(files.encode(), CipherContext.notification(id, NotificationField.ATTACHMENTS));
+  }
+
+  /** The attachments {@link #attachmentsEnc} kept for {@code id}; empty for "". */
+  static List<Attachment> attachments(FieldCipher cipher, String id, String enc) {
+    if (enc == null || enc.isEmpty()) {
+      return List.of();
+    }
+    JsonArray files = new JsonArray(cipher.decrypt(enc, CipherContext.notification(id, NotificationField.ATTACHMENTS)));
+    List<Attachment> out = new ArrayList<>(files.size());
+    for (int i = 0; i < files.size(); i++) {
+      JsonObject f = files.getJsonObject(i);
+      out.add(new Attachment(f.getString("n"), f.getString("t"), java.util.Base64.getDecoder().decode(f.getString("b"))));
+    }
+    return out;
+  }
+
   private Future<Accepted> accept(String id, Request r, ClientInfo client) {
+    try {
+      checkAttachments(r.channel(), r.attachments());
+    } catch (IllegalArgumentException e) { // bad input: 400, nothing written
+      return Future.failedFuture(new fr.sesame.gateway.problem.ProblemException(
+          fr.sesame.gateway.problem.ProblemType.VALIDATION_FAILED, e.getMessage()));
+    }
     TemplateCatalog.Spec spec = templates.spec(r.template()).orElseThrow();
     OutboxStore.Lane lane = spec.priority() == TemplateCatalog.Priority.INTERACTIVE
         ? OutboxStore.Lane.HI : OutboxStore.Lane.LO;
@@ -176,7 +260,8 @@ public final class NotificationService {
     PaidSendPlan plan = caps == null ? null : caps.plan(r.channel(), r.to(), lane, clock.instant()).orElse(null);
     return store.accept(new OutboxStore.NewNotification(id, now, r.channel().wireName(), r.template(), r.lang(), lane,
             toEnc, dataEnc, idem, config.recordRetention().toMillis(), r.electionId() == null ? "" : r.electionId(),
-            purgeAt, r.dataFrom() == null ? "" : r.dataFrom(), plan, r.campaign() == null ? "" : r.campaign()))
+            purgeAt, r.dataFrom() == null ? "" : r.dataFrom(), plan, r.campaign() == null ? "" : r.campaign(),
+            attachmentsEnc(cipher, id, r.attachments())))
         .compose(a -> {
           if (a.created()) {
             signals.wake();

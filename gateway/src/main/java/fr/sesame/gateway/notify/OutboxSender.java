@@ -150,9 +150,19 @@ public final class OutboxSender {
         .forEach(e -> data.put(e.getKey(), String.valueOf(e.getValue())));
     // a template with a PDF is CPU work: rendered on a worker, not on the dispatcher's event loop
     boolean heavy = templates.spec(w.template()).map(spec -> spec.pdf() != null).orElse(false);
-    return heavy
+    Future<Message> rendered = heavy
         ? vertx.executeBlocking(() -> templates.render(w.template(), channel, w.lang(), to, data))
         : Future.succeededFuture(templates.render(w.template(), channel, w.lang(), to, data));
+    if (w.attachmentsEnc().isEmpty()) {
+      return rendered;
+    }
+    // the files the sender attached (the sealing PDF) go after the template's own, to every provider of the chain;
+    // up to 2 MiB to decrypt and decode: on a worker, not on the dispatcher's event loop
+    return rendered.compose(m -> vertx.executeBlocking(() -> {
+      List<fr.sesame.channels.Attachment> all = new ArrayList<>(m.attachments());
+      all.addAll(NotificationService.attachments(cipher, id, w.attachmentsEnc()));
+      return new Message(m.kind(), m.to(), m.subject(), m.text(), m.purpose(), all, m.lang());
+    }));
   }
 
   /** @param attempts the attempts so far (the finding of an interrupted send's provider), added to */

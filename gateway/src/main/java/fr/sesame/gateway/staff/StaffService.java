@@ -670,6 +670,37 @@ public final class StaffService {
         cipher.decrypt(f.get("n"), CipherContext.staff(id, "name")), Map.copyOf(roles));
   }
 
+  /**
+   * A bureau member as the alerts reach them.
+   * @param phone the mobile phone (E.164) the account holds (given at the invitation, the staff SMS second factor's),
+   *              or null
+   */
+  public record BureauContact(String email, String phone) {}
+
+  /** The election's bureau members whose accounts are active, with their mobile phone when they have one. */
+  public Future<List<BureauContact>> bureauContacts(String electionId) {
+    return store.ofElection(electionId).compose(found -> {
+      List<String> ids = new ArrayList<>(new java.util.TreeSet<>(found));
+      List<Future<Map<String, String>>> all = new ArrayList<>();
+      ids.forEach(id -> all.add(store.account(id)));
+      return Future.all(all).map(cf -> {
+        List<BureauContact> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+          String id = ids.get(i);
+          Map<String, String> f = all.get(i).result();
+          if (f == null || f.isEmpty() || !"active".equals(f.get("s")) || locked(f)) {
+            continue;
+          }
+          Staff s = toStaff(id, f);
+          if (s.roleIn(electionId).orElse(null) == StaffRole.BUREAU) {
+            out.add(new BureauContact(s.email(), phone(id, f)));
+          }
+        }
+        return out;
+      });
+    });
+  }
+
   /** The emails of the election's bureau members whose accounts are active (the alerts' recipients). */
   public Future<List<String>> bureauEmails(String electionId) {
     return store.ofElection(electionId).compose(ids -> {

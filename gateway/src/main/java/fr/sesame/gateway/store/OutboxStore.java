@@ -24,11 +24,20 @@ public interface OutboxStore {
    * that provider, which gets it again: a possible duplicate; "" otherwise;
    * {@code builtBy}, {@code reference}: after a send interrupted once a provider had built it and reported it
    * ({@link #built}), that provider and the reference, to ask first whether it went out; nothing is excluded,
-   * premarked nor flagged then; "" otherwise.
+   * premarked nor flagged then; "" otherwise;
+   * {@code attachmentsEnc}: the email's attachments, encrypted for its id, or "" when it has none.
    */
   record Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
               String electionId, String dataSource, String premarked, String sentAgainTo, String builtBy,
-              String reference) {}
+              String reference, String attachmentsEnc) {
+    /** Without attachments. */
+    public Work(String channel, String template, String lang, String toEnc, String dataEnc, List<String> excluded,
+                String electionId, String dataSource, String premarked, String sentAgainTo, String builtBy,
+                String reference) {
+      this(channel, template, lang, toEnc, dataEnc, excluded, electionId, dataSource, premarked, sentAgainTo, builtBy,
+          reference, "");
+    }
+  }
 
   /** What a delivery report changed. */
   enum ReportOutcome { IGNORED, DELIVERED, REQUEUED }
@@ -49,11 +58,21 @@ public interface OutboxStore {
    * @param caps             the paid-send caps and breakers, or null (email, post)
    * @param campaign         the credential campaign that sends it ({@code <election>:<campaign id>}), whose
    *                         delivery counters its outcome moves ({@link #campaignDeliveries}), or ""
+   * @param attachmentsEnc   an email's attachments, encrypted for this id, or "" (kept with the content, purged
+   *                         with it)
    */
   record NewNotification(String id, long nowMs, String channel, String template, String lang, Lane lane,
                          String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
                          String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps,
-                         String campaign) {
+                         String campaign, String attachmentsEnc) {
+    public NewNotification(String id, long nowMs, String channel, String template, String lang, Lane lane,
+                           String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
+                           String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps,
+                           String campaign) {
+      this(id, nowMs, channel, template, lang, lane, toEnc, dataEnc, idempotencyHash, idempotencyTtlMs, electionId,
+          contentPurgeAtMs, dataFrom, caps, campaign, "");
+    }
+
     public NewNotification(String id, long nowMs, String channel, String template, String lang, Lane lane,
                            String toEnc, String dataEnc, String idempotencyHash, long idempotencyTtlMs,
                            String electionId, long contentPurgeAtMs, String dataFrom, PaidSendPlan caps) {

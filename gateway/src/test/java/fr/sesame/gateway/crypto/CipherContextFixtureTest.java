@@ -140,6 +140,17 @@ class CipherContextFixtureTest {
         .matches("[0-9]{6}");
   }
 
+  /** Issue 16: an email's attachments (the sealing PDF) are encrypted under their own frozen context. */
+  @Test
+  void attachmentsHaveTheirOwnFrozenContext() {
+    assertThat(CipherContext.notification("nmnJW9ETvLSOODr81hUhPQ", NotificationField.ATTACHMENTS))
+        .isEqualTo("gw:{nt}:c:nmnJW9ETvLSOODr81hUhPQ|f");
+    assertThat(NotificationField.values()).hasSize(3); // a new field gets its own pinned line here
+    String enc = cipher.encrypt("[]", CipherContext.notification("x", NotificationField.ATTACHMENTS));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        cipher.decrypt(enc, CipherContext.notification("x", NotificationField.DATA))).isInstanceOf(IllegalStateException.class);
+  }
+
   @Test
   void aContextOfAnotherFieldDoesNotDecrypt() {
     String alice = keys.of("demo", "alice").pseudonym();

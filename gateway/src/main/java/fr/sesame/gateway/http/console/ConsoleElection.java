@@ -125,6 +125,7 @@ final class ConsoleElection {
       m.put("csvHref", base + "/emargements.csv");
       m.put("pdfHref", base + "/emargements.pdf");
       m.put("incidentsHref", base + "/incidents");
+      m.put("sealsHref", base + "/scellements");
       m.put("destructionHref", base + "/destruction");
       m.put("evidenceHref", base + "/" + ConsoleEvidence.FILE);
       m.put("mayImport", role.get() == StaffRole.ORGANISER);

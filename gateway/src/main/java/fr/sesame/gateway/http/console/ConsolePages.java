@@ -32,6 +32,7 @@ public final class ConsolePages implements RouteGroup {
   private final ConsoleProviders providers;
   private final ConsoleEvidence evidence;
   private final ConsoleIncidents incidents;
+  private final ConsoleSeals sealPages;
   private final ConsoleDestruction destruction;
 
   public ConsolePages(StaffService staff, SupportService support, ElectionService elections, Pages pages,
@@ -58,6 +59,7 @@ public final class ConsolePages implements RouteGroup {
     this.providers = new ConsoleProviders(kit, providers);
     this.evidence = new ConsoleEvidence(kit, bundle, seals);
     this.incidents = new ConsoleIncidents(kit, elections, incidents);
+    this.sealPages = new ConsoleSeals(kit, elections, seals);
     this.destruction = new ConsoleDestruction(kit, elections, destruction);
   }
 
@@ -75,6 +77,7 @@ public final class ConsolePages implements RouteGroup {
     providers.mount(router, routes);
     evidence.mount(router, routes);
     incidents.mount(router, routes);
+    sealPages.mount(router, routes);
     destruction.mount(router, routes);
   }
 }

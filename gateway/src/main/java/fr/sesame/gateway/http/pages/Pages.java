@@ -37,7 +37,8 @@ public final class Pages {
         "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
         "console-import-job", "console-campaigns", "console-campaign",
         "console-election-form", "console-team", "console-journal",
-        "console-alerts", "console-providers", "console-incidents", "console-destruction")) {
+        "console-alerts", "console-providers", "console-incidents", "console-destruction",
+        "console-seals")) {
       templates.put(name, compiler.compile(read(BASE + name + ".mustache")));
     }
     for (String lang : LANGUAGES) {

@@ -91,7 +91,7 @@ public final class RedisOutboxStore implements OutboxStore {
         RECORD_INDEX, content(n.dataFrom().isEmpty() ? id : n.dataFrom())};
     String[] args = {id, Long.toString(n.nowMs()), n.channel(), n.template(), n.lang(), n.lane().name(), n.toEnc(),
         n.dataEnc(), Long.toString(n.idempotencyTtlMs()), n.electionId(), Long.toString(n.contentPurgeAtMs()),
-        n.dataFrom(), caps == null ? "" : Long.toString(caps.cooldownMs()), n.campaign()};
+        n.dataFrom(), caps == null ? "" : Long.toString(caps.cooldownMs()), n.campaign(), n.attachmentsEnc()};
     if (caps != null) {
       List<String> k = new ArrayList<>(List.of(keys));
       caps.breakers().forEach(b -> k.add(breaker(b)));
@@ -207,7 +207,7 @@ public final class RedisOutboxStore implements OutboxStore {
         ? Optional.empty()
         : Optional.of(new Work(str(r, 1), str(r, 2), str(r, 3), str(r, 4), str(r, 5),
             str(r, 6).isEmpty() ? List.of() : List.of(str(r, 6).split(",")), str(r, 7), str(r, 8), str(r, 9),
-            str(r, 10), str(r, 11), str(r, 12))));
+            str(r, 10), str(r, 11), str(r, 12), str(r, 13))));
   }
 
   @Override

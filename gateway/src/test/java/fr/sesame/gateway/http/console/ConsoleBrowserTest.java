@@ -154,6 +154,41 @@ class ConsoleBrowserTest {
   }
 
   /**
+   * Issue 16, point 1: the seal page of an election before its opening, for an organiser: reached from the
+   * election's page, empty, then sealed now (the seal listed with its report), the reopening refused without a
+   * reason, then done with one; axe finds nothing on any of these.
+   */
+  @Test
+  void anOrganiserSealsAnElectionAndReopensItThroughTheAuditedProcedure() {
+    String mine = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + mine, TestGateway.ADMIN, TestGateway.electionBody(
+        gw.clock.instant().plus(Duration.ofDays(2)), gw.clock.instant().plus(Duration.ofDays(10)))).status())
+        .isEqualTo(201);
+    assertThat(gw.importRoll(mine, TestGateway.ROLL).status()).isEqualTo(200);
+    browser.driver().manage().deleteAllCookies();
+    signIn(browser, "organiser.seals@univ-test.fr", mine, "organiser");
+    browser.open(base() + "/console/e/" + mine);
+    submit(browser, By.linkText("Scellements"));
+    assertThat(browser.find(By.id("no-seal")).getText()).contains("Aucun scellement");
+    browser.axe().assertNoViolations("the seal page, no seal yet");
+    submit(browser, By.id("seal-now"));
+    assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("scellement n° 1");
+    assertThat(browser.find(By.id("seal-in-force")).getText()).contains("n° 1");
+    assertThat(browser.find(By.cssSelector("table")).getText()).as("sealed under the person's id").contains("staff:");
+    assertThat(browser.find(By.partialLinkText("procès-verbal n° 1")).getAttribute("href"))
+        .endsWith("/console/e/" + mine + "/scellements/1.pdf");
+    browser.axe().assertNoViolations("the seal page with a seal in force");
+    submit(browser, By.id("reopen"));
+    assertThat(browser.find(By.id("reason-error")).getText()).contains("raison");
+    browser.axe().assertNoViolations("the reopening form with its error");
+    browser.find(By.id("reason")).sendKeys("Liste électorale à corriger : deux électeurs manquants");
+    submit(browser, By.id("reopen"));
+    assertThat(browser.find(By.cssSelector(".notice")).getText()).contains("Scellement n° 1 levé");
+    assertThat(browser.find(By.id("seal-in-force")).getText()).contains("Aucun scellement en vigueur");
+    browser.axe().assertNoViolations("the seal page after a reopening");
+  }
+
+  /**
    * Issue 16, point 6: the retention and destruction page with its request form, and a refusal (the election is
    * open) shown on it; axe finds nothing.
    */

@@ -110,6 +110,23 @@ class AcceptScriptTest {
     assertThat(redis().zscore("gw:{nt}:idx:m", id)).isEqualTo((double) NOW);
   }
 
+  /** Issue 16: an email's attachments (encrypted by the service) are kept with its content, and purged with it. */
+  @Test
+  void anEmailsAttachmentsAreKeptWithItsContentAndNoneIsWrittenWithoutThem() {
+    String id = newId();
+    NewNotification n = email(id, fresh("ik"), "");
+    NewNotification withFile = new NewNotification(n.id(), n.nowMs(), n.channel(), n.template(), n.lang(), n.lane(),
+        n.toEnc(), n.dataEnc(), n.idempotencyHash(), n.idempotencyTtlMs(), n.electionId(), n.contentPurgeAtMs(),
+        n.dataFrom(), null, "", "files-enc-" + id);
+    assertThat(await(store.accept(withFile))).isEqualTo(new Accepted(id, true, false));
+    assertThat(redis().hgetall(RedisOutboxStore.content(id))).isEqualTo(Map.of("to", "to-enc-" + id,
+        "d", "data-enc-" + id, "f", "files-enc-" + id));
+
+    String plain = newId();
+    await(store.accept(email(plain, fresh("ik"), "")));
+    assertThat(redis().hexists(RedisOutboxStore.content(plain), "f")).as("no attachment, no field").isFalse();
+  }
+
   @Test
   void aResentCodeReusesItsSourcesDataStillEncryptedAndSaysWhoseBindingItCarries() {
     String source = newId();

@@ -49,6 +49,20 @@ class BeginScriptTest {
         .containsExactly("sending", Long.toString(NOW), "ovh", "mailjet-sms");
   }
 
+  /** Issue 16: an email's attachments, kept with its content, come with what the send needs. */
+  @Test
+  void takingAnEmailWithAttachmentsGivesThemToTheSend() {
+    stored("queued");
+    redis().hset(record, "ch", "email");
+    redis().hset(RedisOutboxStore.content(id), "f", "files-enc");
+
+    Work work = begin(NOW, "email=smtp|ses,sms=ovh").orElseThrow();
+    assertThat(work.attachmentsEnc()).isEqualTo("files-enc");
+    assertThat(work.premarked()).isEqualTo("smtp");
+    // a replay of that begin (its answer lost) answers the same, attachments included
+    assertThat(await(store.begin(id, NOW, "email=smtp|ses,sms=ovh", "t-" + NOW))).contains(work);
+  }
+
   @Test
   void takingAMessageRecordsItsFirstProviderUnlessExcludedSoACrashExcludesIt() {
     String id = UUID.randomUUID().toString();
