@@ -14,6 +14,16 @@ import org.junit.jupiter.api.Test;
 /** The generated voters are what the roll import and the production caps accept. */
 class VotersTest {
   @Test
+  void numbersArePaddedAsFormatPadsThem() {
+    for (long v : new long[] {0, 7, 42, 9_999, 12_345, 99_999_999}) {
+      assertThat(Voters.padded(v, 8)).isEqualTo(String.format("%08d", v));
+      assertThat(Voters.padded(v % 10_000, 4)).isEqualTo(String.format("%04d", v % 10_000));
+    }
+    assertThat(Voters.secret(3)).isEqualTo(String.format("S%08d", Math.floorMod(3 * 2_654_435_761L + 12_345L,
+        100_000_000L)));
+  }
+
+  @Test
   void phonesAreValidFrenchMobilesDistinctAndSpreadOverBlocks() {
     Set<String> phones = new HashSet<>();
     Map<String, Integer> perBlock = new HashMap<>();
