@@ -58,6 +58,11 @@ public final class CodeDigests {
     return c.copy();
   }
 
+  /** The code's digests computed again now, not cached (the integrity check's; blocking). */
+  public static JsonObject recomputed() {
+    return of(codeSource());
+  }
+
   static Path codeSource() {
     try {
       return Path.of(CodeDigests.class.getProtectionDomain().getCodeSource().getLocation().toURI());

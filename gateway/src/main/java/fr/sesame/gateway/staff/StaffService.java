@@ -686,6 +686,32 @@ public final class StaffService {
     });
   }
 
+  /** A bureau member's contacts for the integrity alerts: the email, and the mobile phone (E.164), or null. */
+  public record BureauContact(String email, String phone) {}
+
+  /**
+   * The contacts of the election's bureau members whose accounts are active: their email, and the mobile phone of
+   * those invited with one (the staff SMS second factor's), for the alerts sent by SMS too.
+   */
+  public Future<List<BureauContact>> bureauContacts(String electionId) {
+    return store.ofElection(electionId).compose(ids -> {
+      List<Future<Optional<BureauContact>>> all = new ArrayList<>();
+      ids.forEach(id -> all.add(store.account(id).map(f -> {
+        if (!"active".equals(f.get("s")) || locked(f)) {
+          return Optional.<BureauContact>empty();
+        }
+        Staff s = toStaff(id, f);
+        return s.roleIn(electionId).orElse(null) == StaffRole.BUREAU
+            ? Optional.of(new BureauContact(s.email(), phone(id, f))) : Optional.<BureauContact>empty();
+      })));
+      return Future.all(all).map(cf -> {
+        List<BureauContact> out = new ArrayList<>();
+        all.forEach(f -> f.result().ifPresent(out::add));
+        return out;
+      });
+    });
+  }
+
   /** Records {@code type} in the audit trail of each election where {@code staff} has a role. */
   private Future<Void> auditAll(Staff staff, String type, String actor, ClientInfo from, String outcome,
                                 Object... details) {
