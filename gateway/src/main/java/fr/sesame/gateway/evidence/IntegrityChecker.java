@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -69,7 +68,7 @@ public final class IntegrityChecker {
   private final AuditStore audit;
   private final IntegrityStore store;
   private final ChainAnchor.Source anchors;
-  private final Callable<JsonObject> code;
+  private final java.util.function.UnaryOperator<JsonObject> code;
   private final Supplier<JsonObject> configuration;
   private final Function<String, Future<Optional<Election>>> elections;
   private final Supplier<Future<Set<String>>> electionIds;
@@ -102,13 +101,14 @@ public final class IntegrityChecker {
   }
 
   /**
-   * @param code          the running code's digests, recomputed at each call (blocking: run off the event loop)
+   * @param code          the running code's digests, recomputed at each call, given the seal's (blocking: run off the
+   *                      event loop; {@link CodeDigests#recomputed(JsonObject)})
    * @param configuration the effective configuration as a seal's manifest shows it, recomputed at each call
    * @param reports       where the reports go ({@code DIR/E.integrity.jsonl})
    * @param holder        this instance's name in the lease
    */
   public IntegrityChecker(SealService seals, AuditStore audit, IntegrityStore store, ChainAnchor.Source anchors,
-                          Callable<JsonObject> code, Supplier<JsonObject> configuration,
+                          java.util.function.UnaryOperator<JsonObject> code, Supplier<JsonObject> configuration,
                           Function<String, Future<Optional<Election>>> elections,
                           Supplier<Future<Set<String>>> electionIds, CheckpointLog reports, EvidenceKey key,
                           IntegrityAlerts alerts, GatewayMetrics metrics, Checkpointer.OffLoop offLoop, Clock clock,
@@ -131,7 +131,7 @@ public final class IntegrityChecker {
   }
 
   /** The same checker reading the running code from {@code other} (a test's altered code, an expert's tool). */
-  public IntegrityChecker withCode(Callable<JsonObject> other) {
+  public IntegrityChecker withCode(java.util.function.UnaryOperator<JsonObject> other) {
     return new IntegrityChecker(seals, audit, store, anchors, other, configuration, elections, electionIds, reports,
         key, alerts, metrics, offLoop, clock, holder);
   }
@@ -251,8 +251,9 @@ public final class IntegrityChecker {
   /** The code, the configuration and the definition against the seal. */
   private Future<Void> sealed(Election e, Seal seal, List<Finding> found) {
     JsonObject m = seal.manifest();
-    return offLoop.run(code).map(now -> {
-      String codeDiff = differences(m.getJsonObject("code", new JsonObject()), Seal.canonical(now));
+    JsonObject sealedCode = m.getJsonObject("code", new JsonObject());
+    return offLoop.run(() -> code.apply(sealedCode.copy())).map(now -> {
+      String codeDiff = differences(sealedCode, Seal.canonical(now));
       if (codeDiff != null) {
         found.add(new Finding("code", "code", "the running code differs from seal " + seal.n() + "'s manifest: "
             + codeDiff));

@@ -268,8 +268,8 @@ class IntegrityCheckTest {
   void aRunningCodeOrConfigurationOtherThanTheSealedOneIsFound() {
     String el = sealed("bureau.code@univ-test.fr", null);
     assertThat(check(el)).isEmpty();
-    IntegrityChecker altered = gw.gateway.integrity().withCode(() -> {
-      JsonObject c = CodeDigests.recomputed();
+    IntegrityChecker altered = gw.gateway.integrity().withCode(sealedCode -> {
+      JsonObject c = CodeDigests.recomputed(sealedCode);
       c.getJsonObject("scripts").put("redis/election/emarge.lua", "0".repeat(64));
       return c;
     });
