@@ -99,6 +99,10 @@ class IntegrityCheckTest {
   @Test
   void aCleanElectionRaisesNothingOverAWholeRotationAndItsReportVerifies() throws Exception {
     String el = sealed("bureau.clean@univ-test.fr", TestGateway.randomPhone());
+    JsonObject roll = gw.http.get("/v1/admin/elections/" + el + "/seals", ADMIN).json().getJsonArray("seals")
+        .getJsonObject(0).getJsonObject("manifest").getJsonObject("roll");
+    assertThat(roll.getJsonObject("buckets").getJsonArray("counts")).hasSize(RollBuckets.COUNT);
+    assertThat(RollBuckets.consistent(roll)).as("the seal's buckets add up to its roll's count and sum").isTrue();
     assertThat(checks(el, ROTATION)).isEmpty();
     JsonObject last = gw.http.get("/v1/admin/elections/" + el + "/integrity", ADMIN).json().getJsonObject("last");
     assertThat(last.getJsonArray("problems")).isEmpty();
