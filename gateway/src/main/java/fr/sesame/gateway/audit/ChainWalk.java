@@ -113,40 +113,60 @@ public final class ChainWalk {
 
   private record Read(int read, boolean atEnd) {}
 
+  /** Reads pages until the end or the budget; each page from the previous one's callback (no nested futures). */
   private Future<Read> page(int budget, ChainAnchor anchor, Map<String, String> heads, Map<String, Set<String>> seen,
                             List<Problem> problems, List<Emargement> found, int read) {
-    return store.range(electionId, after, PAGE).compose(batch -> {
-      for (AuditStore.Stored s : batch) {
-        events++;
-        JsonObject broken = AuditVerifier.check(electionId, s, tips, anchor);
-        JsonObject e = parse(s.json());
-        if (broken != null) {
-          problems.add(new Problem("audit:" + s.id() + ":" + broken.getString("reason"), "audit event " + s.id()
-              + (broken.getString("writer") == null ? "" : " (writer " + broken.getString("writer") + ", #"
-              + broken.getValue("seq") + ")") + ": " + broken.getString("reason")));
-          resume(e, s);
+    io.vertx.core.Promise<Read> done = io.vertx.core.Promise.promise();
+    next(budget, anchor, heads, seen, problems, found, read, done);
+    return done.future();
+  }
+
+  private void next(int budget, ChainAnchor anchor, Map<String, String> heads, Map<String, Set<String>> seen,
+                    List<Problem> problems, List<Emargement> found, int read, io.vertx.core.Promise<Read> done) {
+    store.range(electionId, after, PAGE).onFailure(done::tryFail).onSuccess(batch -> {
+      try {
+        for (AuditStore.Stored s : batch) {
+          verify(s, anchor, heads, seen, problems, found);
         }
-        if (e != null && heads != null && heads.containsKey(e.getString("w", ""))) {
-          seen.computeIfAbsent(e.getString("w", ""), k -> new HashSet<>()).add(s.hash());
-        }
-        if (e != null && "emargement".equals(e.getString("type"))
-            && ("recorded".equals(e.getString("outcome")) || "repeated".equals(e.getString("outcome")))) {
-          JsonObject d = e.getJsonObject("d", new JsonObject());
-          Emargement m = new Emargement(s.id(), d.getString("voter", ""), d.getString("session", ""));
-          found.add(m);
-          if (collect) {
-            emargements.add(key(m.voter(), m.session()));
-          }
-        }
-        after = s.id();
+      } catch (RuntimeException e) {
+        done.tryFail(e);
+        return;
       }
       int total = read + batch.size();
       if (batch.size() < PAGE) {
-        return Future.succeededFuture(new Read(total, true));
+        done.tryComplete(new Read(total, true));
+      } else if (total >= budget) {
+        done.tryComplete(new Read(total, false));
+      } else {
+        next(budget, anchor, heads, seen, problems, found, total, done);
       }
-      return total >= budget ? Future.succeededFuture(new Read(total, false))
-          : page(budget, anchor, heads, seen, problems, found, total);
     });
+  }
+
+  private void verify(AuditStore.Stored s, ChainAnchor anchor, Map<String, String> heads,
+                      Map<String, Set<String>> seen, List<Problem> problems, List<Emargement> found) {
+    events++;
+    JsonObject broken = AuditVerifier.check(electionId, s, tips, anchor);
+    JsonObject e = parse(s.json());
+    if (broken != null) {
+      problems.add(new Problem("audit:" + s.id() + ":" + broken.getString("reason"), "audit event " + s.id()
+          + (broken.getString("writer") == null ? "" : " (writer " + broken.getString("writer") + ", #"
+          + broken.getValue("seq") + ")") + ": " + broken.getString("reason")));
+      resume(e, s);
+    }
+    if (e != null && heads != null && heads.containsKey(e.getString("w", ""))) {
+      seen.computeIfAbsent(e.getString("w", ""), k -> new HashSet<>()).add(s.hash());
+    }
+    if (e != null && "emargement".equals(e.getString("type"))
+        && ("recorded".equals(e.getString("outcome")) || "repeated".equals(e.getString("outcome")))) {
+      JsonObject d = e.getJsonObject("d", new JsonObject());
+      Emargement m = new Emargement(s.id(), d.getString("voter", ""), d.getString("session", ""));
+      found.add(m);
+      if (collect) {
+        emargements.add(key(m.voter(), m.session()));
+      }
+    }
+    after = s.id();
   }
 
   /** After a break, the writer's chain resumes at the event found: the next events are checked against it. */

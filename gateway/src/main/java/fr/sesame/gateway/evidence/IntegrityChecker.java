@@ -403,9 +403,19 @@ public final class IntegrityChecker {
     });
   }
 
-  /** Reads the émargement list from {@code cursor}, adding each record older than {@code before} without its event. */
+  /**
+   * Reads the émargement list from {@code cursor}, adding each record older than {@code before} without its event;
+   * each page from the previous one's callback (no nested futures as long as the list).
+   */
   private Future<Void> unaudited(String id, ChainWalk walk, String cursor, List<Finding> missing, Instant before) {
-    return store.emargementPage(id, cursor, BATCH).compose(page -> {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    unauditedPage(id, walk, cursor, missing, before, done);
+    return done.future();
+  }
+
+  private void unauditedPage(String id, ChainWalk walk, String cursor, List<Finding> missing, Instant before,
+                             io.vertx.core.Promise<Void> done) {
+    store.emargementPage(id, cursor, BATCH).onFailure(done::tryFail).onSuccess(page -> {
       for (Map.Entry<String, String> r : page.entries().entrySet()) {
         JsonObject rec = parse(r.getValue());
         String sid = rec == null ? "" : rec.getString("sid", "");
@@ -415,8 +425,11 @@ public final class IntegrityChecker {
               + Instant.ofEpochMilli(t) + " has no audit event"));
         }
       }
-      return "0".equals(page.cursor()) ? Future.succeededFuture()
-          : unaudited(id, walk, page.cursor(), missing, before);
+      if ("0".equals(page.cursor())) {
+        done.tryComplete();
+      } else {
+        unauditedPage(id, walk, page.cursor(), missing, before, done);
+      }
     });
   }
 

@@ -120,15 +120,15 @@ public final class IntegrityCheckCost {
           send(http, HttpRequest.newBuilder(URI.create(base + "/v1/admin/elections/" + el)).header("Authorization",
               "Bearer " + ADMIN).GET(), 200)));
       // through the service, as the automatic sealing at the opening does: the API's answer limit (60 s) is shorter
-      Cost seal = measure(conn, () -> await(gateway.seals().seal(election,
-          new fr.sesame.gateway.domain.ClientInfo("", "system:opening"))));
+      Cost seal = measure(conn, () -> await(onLoop(gateway, () -> gateway.seals().seal(election,
+          new fr.sesame.gateway.domain.ClientInfo("", "system:opening")))));
       System.out.println("seal (whole roll, for reference): " + seal);
 
       IntegrityChecker checker = gateway.integrity();
       List<Cost> quiet = new ArrayList<>();
       List<Cost> busy = new ArrayList<>();
       for (int i = 0; i < rotation + 1; i++) { // the first period also reads the trail from its start: not counted
-        Cost c = measure(conn, () -> clean(await(checker.check(el))));
+        Cost c = measure(conn, () -> clean(await(onLoop(gateway, () -> checker.check(el)))));
         if (i > 0) {
           quiet.add(c);
         }
@@ -138,12 +138,12 @@ public final class IntegrityCheckCost {
       long serial = 0;
       for (int i = 0; i < rotation; i++) {
         serial = traffic(trail, conn, el, events, serial);
-        Cost c = measure(conn, () -> clean(await(checker.check(el))));
+        Cost c = measure(conn, () -> clean(await(onLoop(gateway, () -> checker.check(el)))));
         busy.add(c);
         System.out.println("busy period " + i + " (" + events + " new events): " + c);
       }
       Cost full = measure(conn, () -> {
-        IntegrityReport r = await(checker.full(election, "on-demand", "bench"));
+        IntegrityReport r = await(onLoop(gateway, () -> checker.full(election, "on-demand", "bench")));
         if (!r.valid()) {
           throw new IllegalStateException("the full check found problems: " + r.problems().encode());
         }
@@ -266,6 +266,13 @@ public final class IntegrityCheckCost {
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Runs {@code work} on one of the gateway's event loops, as its timers do. */
+  private static <T> Future<T> onLoop(Gateway gateway, java.util.function.Supplier<Future<T>> work) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    gateway.vertx().getOrCreateContext().runOnContext(v -> work.get().onComplete(done));
+    return done.future();
   }
 
   private static <T> T await(Future<T> f) {
