@@ -398,7 +398,8 @@ public final class Gateway implements AutoCloseable {
       vertx.setPeriodic(every.toMillis(), id -> integrity.tick(every));
     }
     EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
-        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines);
+        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines,
+        integrity::reportLines);
     // the destruction of an election's data at the end of their retention, its certificate in the evidence directory
     var destruction = new fr.sesame.gateway.retention.DestructionService(
         new fr.sesame.gateway.store.redis.RedisDestructionStore(redis), elections, staff, audit, notifications,

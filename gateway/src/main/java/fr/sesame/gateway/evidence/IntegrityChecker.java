@@ -584,6 +584,11 @@ public final class IntegrityChecker {
     });
   }
 
+  /** Every report line of the election, oldest first, as kept (the evidence bundle's). */
+  public Future<List<String>> reportLines(String electionId) {
+    return offLoop.run(() -> new ArrayList<>(reports.lines(electionId)));
+  }
+
   /** Report {@code n}'s PDF, rendered off the event loop; empty when the election has no such report. */
   public Future<Optional<byte[]>> pdf(Election e, long n) {
     return reports(e.id()).compose(all -> {

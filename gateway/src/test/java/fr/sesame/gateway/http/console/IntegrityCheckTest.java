@@ -92,6 +92,16 @@ class IntegrityCheckTest {
         .filter(e -> "integrity.alert".equals(e.getString("type"))).toList();
   }
 
+  private static fr.sesame.gateway.evidence.BundleVerifier.Report verifyBundle(String text, String kid) {
+    try {
+      return fr.sesame.gateway.evidence.BundleVerifier.verify(new java.io.ByteArrayInputStream(
+          text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          new fr.sesame.gateway.evidence.BundleVerifier.Options(kid, null, null));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static PublicKey publicKey() {
     return EvidenceKey.publicKey(gw.http.get("/v1/admin/evidence/key", ADMIN).json().getString("publicKey"));
   }
@@ -140,6 +150,19 @@ class IntegrityCheckTest {
       assertThat(shown).contains("Contrôle d'intégrité à la demande", "conforme", report.kid(),
           report.sig().substring(0, 60));
     }
+    // in the evidence bundle, which the offline verifier checks; a report altered in it is named
+    Http.Res exported = gw.http.get("/v1/admin/elections/" + el + "/evidence", ADMIN);
+    assertThat(exported.status()).as(exported.body()).isEqualTo(200);
+    assertThat(exported.body().lines()).contains(report.line());
+    var kid = report.kid();
+    var valid = verifyBundle(exported.body(), kid);
+    assertThat(valid.status()).as(valid.summary() + valid.problems())
+        .isEqualTo(fr.sesame.gateway.evidence.BundleVerifier.Status.VALID);
+    assertThat(valid.summary()).contains("1 integrity reports");
+    var altered = verifyBundle(exported.body().replace(report.line(), report.line().replace("\"valid\":true",
+        "\"valid\":false")), kid);
+    assertThat(altered.problems()).anySatisfy(p -> assertThat(p).contains("integrity report 1 of",
+        "has an invalid signature"));
     assertThat(gw.http.get("/v1/admin/elections/" + el + "/integrity/reports/2/pdf", ADMIN).status()).isEqualTo(404);
     assertThat(gw.http.get("/v1/admin/elections/" + el + "/integrity/reports/x/pdf", ADMIN).status()).isEqualTo(400);
     assertThat(gw.http.postRaw("/v1/admin/elections/" + el + "/integrity/checks", TestGateway.SUPPORT,
