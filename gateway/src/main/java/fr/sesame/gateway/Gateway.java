@@ -181,6 +181,13 @@ public final class Gateway implements AutoCloseable {
     return seals;
   }
 
+  private volatile fr.sesame.gateway.evidence.IntegrityChecker integrity;
+
+  /** Checks the sealed elections' integrity (every minute; tests check on demand). */
+  public fr.sesame.gateway.evidence.IntegrityChecker integrity() {
+    return integrity;
+  }
+
   /** Takes the audit checkpoints (every minute; tests take them on demand). */
   public Checkpointer checkpointer() {
     return checkpointer;
@@ -254,8 +261,9 @@ public final class Gateway implements AutoCloseable {
           }, instance, config.evidence().checkpointEvery());
       AtomicReference<CampaignService> campaigns = new AtomicReference<>();
       AtomicReference<SealService> seals = new AtomicReference<>();
+      var integrity = new AtomicReference<fr.sesame.gateway.evidence.IntegrityChecker>();
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
-          metrics, templates, cipher, outbox, campaigns, checkpointer, seals);
+          metrics, templates, cipher, outbox, campaigns, checkpointer, seals, integrity);
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
@@ -275,6 +283,7 @@ public final class Gateway implements AutoCloseable {
           httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get(),
           checkpointer);
       started.seals = seals.get();
+      started.integrity = integrity.get();
       return started;
     } catch (Exception e) {
       for (RedisConnector c : new RedisConnector[] {connector, outboxConnector}) {
@@ -297,7 +306,8 @@ public final class Gateway implements AutoCloseable {
                                        Notifier notifier, DevOutbox devOutbox, PrometheusMeterRegistry registry,
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
                                        Outbox dispatching, AtomicReference<CampaignService> campaignsOut,
-                                       Checkpointer checkpointer, AtomicReference<SealService> sealsOut)
+                                       Checkpointer checkpointer, AtomicReference<SealService> sealsOut,
+                                       AtomicReference<fr.sesame.gateway.evidence.IntegrityChecker> integrityOut)
       throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
@@ -359,8 +369,27 @@ public final class Gateway implements AutoCloseable {
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
     IncidentLog incidents = new IncidentLog(auditStore, audit, bureauAlerts, clock);
+    // the integrity check of the sealed elections (issue 16, point 3): each period on one instance, as the sealing
+    var integrity = new fr.sesame.gateway.evidence.IntegrityChecker(seals, auditStore,
+        new fr.sesame.gateway.store.redis.RedisIntegrityStore(redis), checkpointer,
+        fr.sesame.gateway.evidence.CodeDigests::recomputed, () -> ConfigDigest.of(config, hasher), electionStore::get,
+        auditStore::elections, new CheckpointLog(config.evidence().dir(), ".integrity.jsonl"), config.evidence().key(),
+        new fr.sesame.gateway.evidence.IntegrityAlerts(audit, bureauAlerts, metrics, clock), metrics,
+        new Checkpointer.OffLoop() {
+          @Override
+          public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+            return vertx.executeBlocking(work, false);
+          }
+        }, clock, "integrity-" + RandomTokens.base64Url(random.bytes(9)));
+    integrityOut.set(integrity);
+    if (!config.devMode()) {
+      Duration every = config.evidence().checkpointEvery().compareTo(Duration.ofMinutes(1)) > 0
+          ? config.evidence().checkpointEvery() : Duration.ofMinutes(1);
+      vertx.setPeriodic(every.toMillis(), id -> integrity.tick(every));
+    }
     EvidenceBundle bundle = new EvidenceBundle(new AuditExport(auditStore), audit,
-        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines);
+        new EmargementList(electionStore, cipher), checkpointer, config.evidence().key(), clock, seals::lines,
+        integrity::reportLines);
     // the destruction of an election's data at the end of their retention, its certificate in the evidence directory
     var destruction = new fr.sesame.gateway.retention.DestructionService(
         new fr.sesame.gateway.store.redis.RedisDestructionStore(redis), elections, staff, audit, notifications,
@@ -381,6 +410,7 @@ public final class Gateway implements AutoCloseable {
         new EvidenceHandlers(elections, bundle,
             config.evidence().key(), incidents, clock, auth),
         new SealHandlers(elections, seals, auth),
+        new fr.sesame.gateway.http.IntegrityHandlers(elections, integrity, auth),
         new RollImportHandlers(importJobs,
             elections, auth),
         new CampaignHandlers(campaigns, elections, auth),

@@ -51,7 +51,7 @@ public final class AuditVerifier {
     }
   }
 
-  private static final class Tip {
+  static final class Tip {
     long seq;
     String hash = "";
   }
@@ -116,7 +116,7 @@ public final class AuditVerifier {
     });
   }
 
-  private static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips, ChainAnchor anchor) {
+  static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips, ChainAnchor anchor) {
     JsonObject where = new JsonObject().put("id", s.id());
     if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
       return where.put("reason", "the event does not match its hash (altered)");

@@ -114,6 +114,7 @@ public final class BundleVerifier {
     long checkpointCount;
     long emargementCount;
     long seals;
+    long reports;
     String created;
     Checkpoint lastCheckpoint;
     String lastCheckpointLine;
@@ -163,7 +164,8 @@ public final class BundleVerifier {
       }
       finish();
       String summary = "bundle of election " + election + ", created " + created + ", key " + kid + ": " + events
-          + " events, " + checkpointCount + " checkpoints, " + emargementCount + " émargements, " + seals + " seals";
+          + " events, " + checkpointCount + " checkpoints, " + emargementCount + " émargements, " + seals + " seals"
+          + (reports > 0 ? ", " + reports + " integrity reports" : "");
       return new Report(problems.isEmpty() ? Status.VALID : Status.INVALID, summary, notes, problems);
     }
 
@@ -251,6 +253,7 @@ public final class BundleVerifier {
           case "emargement" -> emargement(j);
           case "event" -> event(j, line);
           case "seal" -> seal(line);
+          case "integrity-report" -> report(line);
           case "manifest" -> problems.add("line " + lineNo + " is a manifest before the end: lines were added after "
               + "it, or bundles were joined");
           default -> problems.add("line " + lineNo + " is of an unknown kind \"" + kind + "\"");
@@ -322,6 +325,26 @@ public final class BundleVerifier {
             + "altered");
       } else if (!s.verifies(key)) {
         problems.add(s.label() + " has an invalid signature: its manifest was swapped or the seal altered");
+      }
+    }
+
+    private void report(String line) {
+      reports++;
+      IntegrityReport r;
+      try {
+        r = IntegrityReport.parse(line);
+      } catch (IllegalArgumentException e) {
+        problems.add("line " + lineNo + ": an unreadable integrity report");
+        return;
+      }
+      String label = "integrity report " + r.n() + " of " + r.at();
+      if (!election.equals(r.election())) {
+        problems.add(label + " is of election " + r.election() + ", not " + election);
+      }
+      if (!kid.equals(r.kid())) {
+        problems.add(label + " is signed by key " + r.kid() + ", not by the bundle's key " + kid);
+      } else if (!r.verifies(key)) {
+        problems.add(label + " has an invalid signature: it was altered");
       }
     }
 
@@ -457,10 +480,11 @@ public final class BundleVerifier {
         problems.add("the bundle's lines do not match the digest its manifest signs: they were altered after export");
       }
       if (m.events() != events || m.checkpoints() != checkpointCount || m.emargements() != emargementCount
-          || m.seals() != seals) {
+          || m.seals() != seals || m.reports() != reports) {
         problems.add("the manifest counts " + m.events() + " events, " + m.checkpoints() + " checkpoints, "
-            + m.emargements() + " émargements and " + m.seals() + " seals; the bundle holds " + events + ", "
-            + checkpointCount + ", " + emargementCount + " and " + seals);
+            + m.emargements() + " émargements, " + m.seals() + " seals and " + m.reports() + " integrity reports; "
+            + "the bundle holds " + events + ", " + checkpointCount + ", " + emargementCount + ", " + seals + " and "
+            + reports);
       }
     }
 

@@ -28,6 +28,7 @@ import fr.sesame.gateway.domain.ClientInfo;
  *   <li>the audit trail: {@code {"kind":"event","id":..,"hash":..,"event":{..}}}, the event's exact stored text
  *       last on its line ({@link AuditExport});</li>
  *   <li>the election's seals ({@link Seal}), oldest first, each line as kept;</li>
+ *   <li>the election's integrity reports ({@link IntegrityReport}), oldest first, each line as kept;</li>
  *   <li>the signed {@link Manifest}.</li>
  * </ol>
  * Checkpoints are read first, so every event they count is in the bundle; émargements before events, so every
@@ -43,6 +44,7 @@ public final class EvidenceBundle {
   private final EvidenceKey key;
   private final Clock clock;
   private final Function<String, Future<java.util.List<String>>> seals;
+  private final Function<String, Future<java.util.List<String>>> reports;
 
   /** Without seals (tests, tools). */
   public EvidenceBundle(AuditExport audit, AuditTrail trail, EmargementList emargements, Checkpointer checkpoints,
@@ -53,7 +55,15 @@ public final class EvidenceBundle {
   /** @param seals the election's seal lines ({@link SealService#lines}) */
   public EvidenceBundle(AuditExport audit, AuditTrail trail, EmargementList emargements, Checkpointer checkpoints,
                         EvidenceKey key, Clock clock, Function<String, Future<java.util.List<String>>> seals) {
+    this(audit, trail, emargements, checkpoints, key, clock, seals, e -> Future.succeededFuture(java.util.List.of()));
+  }
+
+  /** @param reports the election's integrity report lines ({@link IntegrityChecker#reportLines}) */
+  public EvidenceBundle(AuditExport audit, AuditTrail trail, EmargementList emargements, Checkpointer checkpoints,
+                        EvidenceKey key, Clock clock, Function<String, Future<java.util.List<String>>> seals,
+                        Function<String, Future<java.util.List<String>>> reports) {
     this.seals = seals;
+    this.reports = reports;
     this.trail = trail;
     this.audit = audit;
     this.emargements = emargements;
@@ -88,7 +98,7 @@ public final class EvidenceBundle {
     Digesting out = new Digesting(sink);
     JsonObject header = new JsonObject().put("kind", "bundle").put("format", FORMAT).put("version", VERSION)
         .put("el", electionId).put("created", clock.instant().toString()).put("key", publicKey(key));
-    long[] counts = new long[4]; // events, checkpoints, émargements, seals
+    long[] counts = new long[5]; // events, checkpoints, émargements, seals, integrity reports
     return out.write(header.encode() + "\n")
         .compose(v -> checkpoints.lines(electionId))
         .compose(lines -> {
@@ -117,9 +127,14 @@ public final class EvidenceBundle {
           counts[3] = lines.size();
           return lines.isEmpty() ? Future.succeededFuture() : out.write(String.join("\n", lines) + "\n");
         })
+        .compose(v -> reports.apply(electionId))
+        .compose(lines -> {
+          counts[4] = lines.size();
+          return lines.isEmpty() ? Future.succeededFuture() : out.write(String.join("\n", lines) + "\n");
+        })
         .compose(v -> {
           Manifest m = new Manifest(electionId, out.lines, out.digest(), counts[0], counts[1], counts[2], counts[3],
-              key.kid(), "").signedBy(key);
+              counts[4], key.kid(), "").signedBy(key);
           return sink.apply(m.line() + "\n");
         });
   }

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * [sesame_http_requests_seconds, a histogram], paid sends refused by their caps by channel and reason
  * [sesame_paid_sends_refused_total], fraud breakers tripped by channel and scope [sesame_fraud_breaker_trips_total],
  * notifications finished by the outbox by template and status [sesame_notifications_total], whether the outbox
- * dispatcher reads [sesame_outbox_dispatcher_up, 1 or 0] and its changes of state [sesame_outbox_dispatcher_changes_total].
+ * dispatcher reads [sesame_outbox_dispatcher_up, 1 or 0] and its changes of state [sesame_outbox_dispatcher_changes_total],
+ * integrity alerts raised by check [sesame_integrity_alerts_total], the end of the last integrity check (epoch seconds)
+ * [sesame_integrity_last_run_seconds] and the problems it found [sesame_integrity_problems].
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
@@ -25,6 +27,8 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   private final AtomicInteger dispatcherUp = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong integrityLastRun = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicInteger integrityProblems = new AtomicInteger();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -37,6 +41,23 @@ public final class GatewayMetrics {
     new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     Gauge.builder("sesame.outbox.dispatcher.up", dispatcherUp, AtomicInteger::get)
         .description("1 while the outbox dispatcher reads the outbox, 0 while it cannot").register(registry);
+    Gauge.builder("sesame.integrity.last.run.seconds", integrityLastRun, java.util.concurrent.atomic.AtomicLong::get)
+        .description("When the last integrity check of this instance ended (epoch seconds; 0: none yet)")
+        .register(registry);
+    Gauge.builder("sesame.integrity.problems", integrityProblems, AtomicInteger::get)
+        .description("Problems the last integrity check of this instance found (0: every check passed)")
+        .register(registry);
+  }
+
+  /** An integrity alert raised (issue 16, point 3): {@code check} code, configuration, definition, roll, audit... */
+  public void integrityAlert(String check) {
+    counter("sesame.integrity.alerts", "Integrity alerts raised, by check", "check", check).increment();
+  }
+
+  /** An integrity check (every election) ended at {@code epochSeconds}, finding {@code problems}. */
+  public void integrityRun(long epochSeconds, int problems) {
+    integrityLastRun.set(epochSeconds);
+    integrityProblems.set(problems);
   }
 
   public MeterRegistry registry() {

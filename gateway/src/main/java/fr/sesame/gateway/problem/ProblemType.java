@@ -31,6 +31,7 @@ public enum ProblemType {
   NO_PLATFORM_URL(409, "The election has no platform address to send"),
   RESEND_LIMIT_REACHED(409, "This code was resent as often as allowed: log in again"),
   ELECTION_SEALED(409, "The election is sealed: its definition and roll cannot change"),
+  ELECTION_NOT_SEALED(409, "The election has no seal in force to check against"),
   IMPORT_IN_PROGRESS(409, "Another import of this election's roll is running"),
   CAMPAIGN_IN_PROGRESS(409, "Another credential campaign of this election is running"),
   DESTRUCTION_REFUSED(409, "The election's data may not be destroyed now"),

@@ -10,6 +10,13 @@ public interface SealStore {
   /** Up to {@code count} pseudonyms of the roll index after {@code cursor} ("" for the first page), in order. */
   Future<List<String>> rollPage(String electionId, String cursor, int count);
 
+  /**
+   * Up to {@code count} pseudonyms of the roll index in {@code [from, below)}, after {@code cursor} when it is not
+   * "", in order; {@code from} "" is the start of the index, {@code below} "" its end (one bucket of the roll's
+   * digest: {@code evidence.RollBuckets}).
+   */
+  Future<List<String>> rollPage(String electionId, String from, String below, String cursor, int count);
+
   /** The voter records of these pseudonyms, each as its fields (empty when it has none), in the same order. */
   Future<List<Map<String, String>>> voters(List<String> pseudonyms);
 

@@ -39,6 +39,7 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:sealn     string the last seal number given (INCR: two seals taken at once get two numbers)
  * gw:{el:E}:sealed    string the number of the seal in force (absent: not sealed, or reopened by POST .../seal/reopen)
  * gw:{seal}:lease     string the automatic sealing's lease (SET NX PX): the instance sealing this period
+ * gw:{integrity}:lease string the integrity check's lease (SET NX PX): the instance checking this period
  * gw:{el:E}:cp        hash  the election's campaign lock: c the campaign running, t its runner's token, u lease end ms
  * gw:{el:E}:cp:C      hash  credential campaign C: s status, ch channel, co college, ac actor, ip, sa started ms,
  *                           fa finished ms, cur cursor, rs roll size, wk walked, to in scope, q queued, nc no contact,
@@ -143,6 +144,11 @@ public final class RedisKeys {
 
   public static String sealLease() {
     return "gw:{seal}:lease";
+  }
+
+  /** The integrity check's lease (issue 16, point 3): the instance checking this period. */
+  public static String integrityLease() {
+    return "gw:{integrity}:lease";
   }
 
   public static String rollIndex(String electionId) {

@@ -28,6 +28,15 @@ public final class RedisSealStore implements SealStore {
   }
 
   @Override
+  public Future<List<String>> rollPage(String electionId, String from, String below, String cursor, int count) {
+    Range.Boundary<String> lower = !cursor.isEmpty() ? Range.Boundary.excluding(cursor)
+        : from.isEmpty() ? Range.Boundary.unbounded() : Range.Boundary.including(from);
+    Range.Boundary<String> upper = below.isEmpty() ? Range.Boundary.unbounded() : Range.Boundary.excluding(below);
+    return redis.await(redis.commands().zrangebylex(RedisKeys.rollIndex(electionId), Range.from(lower, upper),
+        Limit.create(0, count)));
+  }
+
+  @Override
   public Future<List<Map<String, String>>> voters(List<String> pseudonyms) {
     List<Future<Map<String, String>>> all = new ArrayList<>(pseudonyms.size());
     for (String p : pseudonyms) {

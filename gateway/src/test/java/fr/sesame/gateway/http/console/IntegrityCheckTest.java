@@ -1,0 +1,342 @@
+package fr.sesame.gateway.http.console;
+
+import static fr.sesame.gateway.support.TestGateway.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.sesame.gateway.crypto.EvidenceKey;
+import fr.sesame.gateway.evidence.CodeDigests;
+import fr.sesame.gateway.evidence.IntegrityAlerts.Finding;
+import fr.sesame.gateway.evidence.IntegrityChecker;
+import fr.sesame.gateway.evidence.IntegrityReport;
+import fr.sesame.gateway.evidence.RollBuckets;
+import fr.sesame.gateway.http.oidc.FormClient;
+import fr.sesame.gateway.store.redis.RedisKeys;
+import fr.sesame.gateway.support.TestGateway;
+import fr.sesame.testkit.Http;
+import fr.sesame.testkit.TestRedis;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 16, point 3: the integrity check of a sealed election. A clean election raises nothing over a whole rotation
+ * of the roll's buckets; each tampering raises its own alert and no other: a voter's record changed in Redis (found
+ * within the rotation), an audit event altered or removed after it was verified, an émargement without its audit
+ * event and an audit émargement without its record, the running code or the configuration differing from the seal.
+ * An alert is audited ({@code integrity.alert}) and reaches each bureau member by email and by SMS (the dev outbox);
+ * it is not repeated every period. A full check's report is signed (its line verifies with the evidence key, a
+ * tampered one does not) and has its PDF; the start and end checks run by themselves. (In the console's package for
+ * its staff fixtures: the bureau member is invited and enrolled as the console does it.)
+ */
+class IntegrityCheckTest {
+  @RegisterExtension
+  static final TestGateway gw = TestGateway.isolated();
+  private static final int ROTATION = RollBuckets.COUNT / IntegrityChecker.BUCKETS_PER_RUN;
+
+  private static RedisCommands<String, String> redis() {
+    return TestRedis.connect(gw.redisUrl).sync();
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** An open election with the test roll, alice's vote recorded, a bureau member (with a mobile), sealed. */
+  private static String sealed(String bureauEmail, String phone) {
+    String el = gw.openElection();
+    assertThat(ConsoleFixtures.invite(gw, bureauEmail, el, "bureau", phone).status()).isEqualTo(201);
+    ConsoleFixtures.enrol(gw, new FormClient(gw.gateway.port()), ConsoleFixtures.invitationToken(gw, bureauEmail));
+    String token = gw.fullLogin(el, "alice", "20231234", "email", "alice.martin@univ-test.fr");
+    Http.Res voted = gw.http.post("/v1/elections/" + el + "/emargements", TestGateway.PLATFORM,
+        new JsonObject().put("sessionToken", token));
+    assertThat(voted.status()).as(voted.body()).isEqualTo(201);
+    Http.Res seal = gw.http.postRaw("/v1/admin/elections/" + el + "/seal", ADMIN, "application/json", new byte[0]);
+    assertThat(seal.status()).as(seal.body()).isEqualTo(201);
+    return el;
+  }
+
+  private static List<Finding> check(String el) {
+    return await(gw.gateway.integrity().check(el));
+  }
+
+  /** The checks' names of the findings of {@code runs} periods. */
+  private static List<Finding> checks(String el, int runs) {
+    List<Finding> all = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      all.addAll(check(el));
+    }
+    return all;
+  }
+
+  private static List<JsonObject> alerts(String el) {
+    Http.Res r = gw.http.get("/v1/admin/elections/" + el + "/audit", ADMIN);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.body().lines().filter(l -> !l.isBlank()).map(l -> new JsonObject(l).getJsonObject("event"))
+        .filter(e -> "integrity.alert".equals(e.getString("type"))).toList();
+  }
+
+  private static fr.sesame.gateway.evidence.BundleVerifier.Report verifyBundle(String text, String kid) {
+    try {
+      return fr.sesame.gateway.evidence.BundleVerifier.verify(new java.io.ByteArrayInputStream(
+          text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          new fr.sesame.gateway.evidence.BundleVerifier.Options(kid, null, null));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static PublicKey publicKey() {
+    return EvidenceKey.publicKey(gw.http.get("/v1/admin/evidence/key", ADMIN).json().getString("publicKey"));
+  }
+
+  @Test
+  void aCleanElectionRaisesNothingOverAWholeRotationAndItsReportVerifies() throws Exception {
+    String el = sealed("bureau.clean@univ-test.fr", TestGateway.randomPhone());
+    JsonObject roll = gw.http.get("/v1/admin/elections/" + el + "/seals", ADMIN).json().getJsonArray("seals")
+        .getJsonObject(0).getJsonObject("manifest").getJsonObject("roll");
+    assertThat(roll.getJsonObject("buckets").getJsonArray("counts")).hasSize(RollBuckets.COUNT);
+    assertThat(RollBuckets.consistent(roll)).as("the seal's buckets add up to its roll's count and sum").isTrue();
+    assertThat(checks(el, ROTATION)).isEmpty();
+    JsonObject last = gw.http.get("/v1/admin/elections/" + el + "/integrity", ADMIN).json().getJsonObject("last");
+    assertThat(last.getJsonArray("problems")).isEmpty();
+    assertThat(last.getJsonArray("rollBuckets")).hasSize(IntegrityChecker.BUCKETS_PER_RUN);
+    assertThat(alerts(el)).isEmpty();
+
+    Http.Res made = gw.http.postRaw("/v1/admin/elections/" + el + "/integrity/checks", ADMIN, "application/json",
+        new byte[0]);
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    IntegrityReport report = IntegrityReport.parse(made.json().encode());
+    assertThat(report.valid()).isTrue();
+    assertThat(report.check()).isEqualTo("on-demand");
+    assertThat(report.results().getJsonObject("roll").getLong("voters")).isEqualTo(4);
+    assertThat(report.results().getJsonObject("emargements").getLong("records")).isEqualTo(1);
+    assertThat(report.verifies(publicKey())).isTrue();
+    // a tampered report does not verify: its verdict, or a problem added
+    IntegrityReport flipped = new IntegrityReport(report.election(), report.n(), report.at(), report.check(),
+        report.by(), report.seal(), false, report.results(), report.problems(), report.kid(), report.sig());
+    assertThat(flipped.verifies(publicKey())).isFalse();
+    IntegrityReport edited = IntegrityReport.parse(report.line().replace("\"on-demand\"", "\"start\""));
+    assertThat(edited.verifies(publicKey())).isFalse();
+    assertThat(report.verifies(EvidenceKey.generate().publicKey())).isFalse();
+    // kept outside Redis, listed, and as a PDF for the bureau
+    Path file = gw.gateway.checkpointer().dir().resolve(el + ".integrity.jsonl");
+    assertThat(Files.readAllLines(file)).containsExactly(report.line());
+    assertThat(gw.http.get("/v1/admin/elections/" + el + "/integrity", ADMIN).json().getJsonArray("reports"))
+        .hasSize(1);
+    Http.Res pdf = gw.http.get("/v1/admin/elections/" + el + "/integrity/reports/1/pdf", ADMIN);
+    assertThat(pdf.status()).isEqualTo(200);
+    assertThat(pdf.contentType()).startsWith("application/pdf");
+    assertThat(pdf.body()).startsWith("%PDF");
+    try (var doc = org.apache.pdfbox.Loader.loadPDF(fr.sesame.gateway.evidence.IntegrityPdf.render(report,
+        "Test election"))) {
+      String shown = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replace("\n", "");
+      assertThat(shown).contains("Contrôle d'intégrité à la demande", "conforme", report.kid(),
+          report.sig().substring(0, 60));
+    }
+    // in the evidence bundle, which the offline verifier checks; a report altered in it is named
+    Http.Res exported = gw.http.get("/v1/admin/elections/" + el + "/evidence", ADMIN);
+    assertThat(exported.status()).as(exported.body()).isEqualTo(200);
+    assertThat(exported.body().lines()).contains(report.line());
+    var kid = report.kid();
+    var valid = verifyBundle(exported.body(), kid);
+    assertThat(valid.status()).as(valid.summary() + valid.problems())
+        .isEqualTo(fr.sesame.gateway.evidence.BundleVerifier.Status.VALID);
+    assertThat(valid.summary()).contains("1 integrity reports");
+    var altered = verifyBundle(exported.body().replace(report.line(), report.line().replace("\"valid\":true",
+        "\"valid\":false")), kid);
+    assertThat(altered.problems()).anySatisfy(p -> assertThat(p).contains("integrity report 1 of",
+        "has an invalid signature"));
+    assertThat(gw.http.get("/v1/admin/elections/" + el + "/integrity/reports/2/pdf", ADMIN).status()).isEqualTo(404);
+    assertThat(gw.http.get("/v1/admin/elections/" + el + "/integrity/reports/x/pdf", ADMIN).status()).isEqualTo(400);
+    assertThat(gw.http.postRaw("/v1/admin/elections/" + el + "/integrity/checks", TestGateway.SUPPORT,
+        "application/json", new byte[0]).status()).isEqualTo(403);
+  }
+
+  @Test
+  void aFullCheckOfAnElectionWithoutSealIsRefusedAndRecordsNothing() {
+    String el = gw.openElection();
+    Http.Res r = gw.http.postRaw("/v1/admin/elections/" + el + "/integrity/checks", ADMIN, "application/json",
+        new byte[0]);
+    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.json().getString("type")).endsWith("/problems/election-not-sealed");
+    assertThat(Files.exists(gw.gateway.checkpointer().dir().resolve(el + ".integrity.jsonl"))).isFalse();
+    assertThat(check(el)).isEmpty();
+  }
+
+  @Test
+  void aVoterChangedInRedisIsFoundWithinTheRotationAndTheBureauIsAlertedByEmailAndSms() {
+    String phone = TestGateway.randomPhone();
+    String bureau = "bureau.roll@univ-test.fr";
+    String el = sealed(bureau, phone);
+    assertThat(check(el)).isEmpty();
+    String bruno = TestGateway.pseudonym(el, "bruno");
+    redis().hset(RedisKeys.voter(bruno), "c", "personnels"); // moved to another college behind the gateway's back
+    List<Finding> found = checks(el, ROTATION);
+    assertThat(found).singleElement().satisfies(f -> {
+      assertThat(f.check()).isEqualTo("roll");
+      assertThat(f.text()).contains("bucket " + RollBuckets.of(bruno) + " ", "a voter's record changed")
+          .doesNotContain(bruno);
+    });
+    assertThat(alerts(el)).singleElement().satisfies(a ->
+        assertThat(a.getJsonObject("d").getString("check")).isEqualTo("roll"));
+    // the bureau: an email (after the invitation) and an SMS
+    ConsoleFixtures.awaitMessages(gw, bureau, 2);
+    assertThat(gw.outbox.last(bureau).message().text()).contains("Alerte d'intégrité", "roll", "bucket");
+    ConsoleFixtures.awaitMessages(gw, phone, 1);
+    assertThat(gw.outbox.last(phone).message().text()).contains("Alerte d'intégrité", "roll");
+    // found again in the next rotation, within the hour: not alerted again
+    assertThat(checks(el, ROTATION)).hasSize(1);
+    assertThat(alerts(el)).hasSize(1);
+    // an hour later, still there: alerted again
+    gw.clock.advance(Duration.ofMinutes(61));
+    assertThat(checks(el, ROTATION)).hasSize(1);
+    assertThat(alerts(el)).hasSize(2);
+    // the full check finds it too, in its signed report
+    IntegrityReport r = await(gw.gateway.integrity().full(election(el), "on-demand", "test"));
+    assertThat(r.valid()).isFalse();
+    assertThat(r.results().getJsonObject("roll").getBoolean("ok")).isFalse();
+    assertThat(r.results().getJsonObject("audit").getBoolean("ok")).isTrue();
+  }
+
+  private static fr.sesame.gateway.domain.Election election(String el) {
+    return fr.sesame.gateway.domain.Election.fromJson(gw.http.get("/v1/admin/elections/" + el, ADMIN).json());
+  }
+
+  /** Rewrites the audit stream with the same ids, {@code change} applied to the first event it changes. */
+  private static void rewrite(String el, java.util.function.UnaryOperator<String> change) {
+    var r = redis();
+    List<StreamMessage<String, String>> all = r.xrange(RedisKeys.audit(el), Range.create("-", "+"));
+    r.del(RedisKeys.audit(el));
+    boolean done = false;
+    for (StreamMessage<String, String> m : all) {
+      String e = m.getBody().get("e");
+      String changed = done ? e : change.apply(e);
+      done |= !changed.equals(e);
+      r.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()), Map.of("e", changed, "h", m.getBody().get("h")));
+    }
+    assertThat(done).as("an event was changed").isTrue();
+  }
+
+  @Test
+  void anAuditEventAlteredAfterItWasVerifiedIsFoundByTheSweep() {
+    String el = sealed("bureau.audit@univ-test.fr", null);
+    assertThat(check(el)).isEmpty(); // every event verified once, the sweep back to the start
+    rewrite(el, e -> e.replace("\"outcome\":\"recorded\"", "\"outcome\":\"rejected\""));
+    List<Finding> found = check(el);
+    assertThat(found).singleElement().satisfies(f -> {
+      assertThat(f.check()).isEqualTo("audit");
+      assertThat(f.text()).contains("does not match its hash");
+    });
+    assertThat(alerts(el)).singleElement().satisfies(a ->
+        assertThat(a.getJsonObject("d").getString("check")).isEqualTo("audit"));
+  }
+
+  @Test
+  void anAuditEventRemovedIsFound() {
+    String el = sealed("bureau.removed@univ-test.fr", null);
+    assertThat(check(el)).isEmpty();
+    var r = redis();
+    List<StreamMessage<String, String>> all = r.xrange(RedisKeys.audit(el), Range.create("-", "+"));
+    StreamMessage<String, String> victim = all.stream()
+        .filter(m -> m.getBody().get("e").contains("\"type\":\"login.secret\"")).findFirst().orElseThrow();
+    r.xdel(RedisKeys.audit(el), victim.getId());
+    assertThat(check(el)).isNotEmpty().allSatisfy(f -> {
+      assertThat(f.check()).isEqualTo("audit");
+      assertThat(f.text()).contains("events are missing before this one");
+    });
+  }
+
+  @Test
+  void anEmargementWithoutItsAuditEventIsFound() {
+    String el = sealed("bureau.em@univ-test.fr", null);
+    assertThat(check(el)).isEmpty();
+    String bruno = TestGateway.pseudonym(el, "bruno");
+    redis().hset(RedisKeys.emargements(el), bruno, new JsonObject()
+        .put("t", gw.clock.instant().minusSeconds(60).toEpochMilli()).put("ip", "192.0.2.7").put("sid", "forged")
+        .put("c", "etudiants").encode());
+    List<Finding> found = check(el);
+    assertThat(found).singleElement().satisfies(f -> {
+      assertThat(f.check()).isEqualTo("emargements");
+      assertThat(f.text()).contains("has no audit event").doesNotContain(bruno);
+    });
+    assertThat(alerts(el)).singleElement().satisfies(a ->
+        assertThat(a.getJsonObject("d").getString("check")).isEqualTo("emargements"));
+  }
+
+  @Test
+  void anAuditEmargementWithoutItsRecordIsFound() {
+    String el = sealed("bureau.noem@univ-test.fr", null);
+    redis().hdel(RedisKeys.emargements(el), TestGateway.pseudonym(el, "alice")); // before any check read its event
+    List<Finding> found = check(el);
+    assertThat(found).isNotEmpty().allSatisfy(f -> assertThat(f.check()).isEqualTo("emargements"));
+    assertThat(found).anySatisfy(f -> assertThat(f.text()).contains("that the émargement list does not hold"));
+    assertThat(alerts(el)).isNotEmpty().allSatisfy(a ->
+        assertThat(a.getJsonObject("d").getString("check")).isEqualTo("emargements"));
+  }
+
+  @Test
+  void aRunningCodeOrConfigurationOtherThanTheSealedOneIsFound() {
+    String el = sealed("bureau.code@univ-test.fr", null);
+    assertThat(check(el)).isEmpty();
+    IntegrityChecker altered = gw.gateway.integrity().withCode(sealedCode -> {
+      JsonObject c = CodeDigests.recomputed(sealedCode);
+      c.getJsonObject("scripts").put("redis/election/emarge.lua", "0".repeat(64));
+      return c;
+    });
+    assertThat(await(altered.check(el))).singleElement().satisfies(f -> {
+      assertThat(f.check()).isEqualTo("code");
+      assertThat(f.text()).contains("scripts (redis/election/emarge.lua)");
+    });
+    JsonObject sealedConfig = gw.http.get("/v1/admin/elections/" + el + "/seals", ADMIN).json()
+        .getJsonArray("seals").getJsonObject(0).getJsonObject("manifest").getJsonObject("configuration");
+    IntegrityChecker reconfigured = gw.gateway.integrity().withConfiguration(() -> sealedConfig.copy()
+        .put("lockout", sealedConfig.getJsonObject("lockout").copy().put("maxFailures", 50)));
+    assertThat(await(reconfigured.check(el))).singleElement().satisfies(f -> {
+      assertThat(f.check()).isEqualTo("configuration");
+      assertThat(f.text()).contains("lockout (maxFailures)");
+    });
+    assertThat(alerts(el)).extracting(a -> a.getJsonObject("d").getString("check"))
+        .containsExactly("code", "configuration");
+  }
+
+  @Test
+  void theStartAndEndChecksRunByThemselvesWithTheirSignedReports() {
+    String el = TestGateway.newElectionId();
+    Http.Res put = gw.http.put("/v1/admin/elections/" + el, ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofMinutes(5)), gw.clock.instant().plus(Duration.ofHours(3))));
+    assertThat(put.status()).as(put.body()).isEqualTo(201);
+    assertThat(gw.importRoll(el, TestGateway.ROLL).status()).isEqualTo(200);
+    assertThat(await(gw.gateway.seals().sealOpened())).isGreaterThanOrEqualTo(1);
+    await(gw.gateway.integrity().checkAll());
+    List<IntegrityReport> reports = await(gw.gateway.integrity().reports(el));
+    assertThat(reports).extracting(IntegrityReport::check).containsExactly("start");
+    assertThat(reports.get(0).by()).isEqualTo("system:opening");
+    assertThat(reports.get(0).valid()).isTrue();
+    await(gw.gateway.integrity().checkAll()); // a period's check now, no second start report
+    assertThat(await(gw.gateway.integrity().reports(el))).hasSize(1);
+    gw.clock.advance(Duration.ofHours(4)); // closed, its grace period over
+    await(gw.gateway.integrity().checkAll());
+    reports = await(gw.gateway.integrity().reports(el));
+    assertThat(reports).extracting(IntegrityReport::check).containsExactly("start", "end");
+    assertThat(reports.get(1).verifies(publicKey())).isTrue();
+    await(gw.gateway.integrity().checkAll()); // nothing after the end
+    assertThat(await(gw.gateway.integrity().reports(el))).hasSize(2);
+  }
+}
