@@ -10,7 +10,7 @@
 #
 # A/B: build the other commit in another clone and pass its gateway-dev jar; run the two alternately, same hour.
 set -euo pipefail
-trap 'echo "measure-import: failed at line $LINENO; the gateway log ends:" >&2; tail -5 "$WORK/gateway.log" >&2' ERR
+trap 'echo "measure-import: failed at line $LINENO; the gateway log: /tmp/measure-import-gateway.log" >&2; cp "$WORK/gateway.log" /tmp/measure-import-gateway.log' ERR
 MODE=${1:?sync or job}; VOTERS=${2:-200000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${3:-$ROOT/gateway-dev/target/sesame-gateway-dev.jar}
@@ -38,6 +38,7 @@ curl -sf "localhost:$PORT/health/ready" >/dev/null || { echo "the gateway did no
   tail -20 "$WORK/gateway.log" >&2; exit 1; }
 AUTH='Authorization: Bearer dev-admin'
 # the demo election is created and its roll imported once the gateway is ready: wait for that import to be over
+for i in $(seq 1 120); do grep -q "voters imported" "$WORK/gateway.log" && break; sleep 0.5; done
 for i in $(seq 1 60); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "localhost:$PORT/v1/admin/elections/demo/voters" -H "$AUTH" \
     -H 'Content-Type: text/csv' --data-binary @"$WORK/warm.csv" || true)   # the warm-up: 20,000 voters

@@ -348,6 +348,9 @@ public final class Gateway implements AutoCloseable {
     // each seal is emailed to the election's bureau members: its digest, and where its report (PDF) is downloaded
     BureauAlerts bureauAlerts = new BureauAlerts(staff, notifications);
     seals.onSealed((election, seal) -> SealNotice.send(seals, bureauAlerts, election, seal, config.oidc().issuer()));
+    seals.onReopenedDuringTheVote((election, text) -> bureauAlerts.alert(election, text,
+        "Scellement levé pendant le scrutin : voir l'email et le journal d'audit.",
+        "unseal:" + election.id() + ":" + clock.millis()));
     RedisLockIndex lockIndex = new RedisLockIndex(redis);
     LockoutAlarm alarm = new LockoutAlarm(lockIndex, bureauAlerts, elections, audit, clock,
         config.lockout().massAlertPerMinute());

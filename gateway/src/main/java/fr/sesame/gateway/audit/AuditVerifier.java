@@ -127,6 +127,15 @@ public final class AuditVerifier {
     } catch (DecodeException ex) {
       return where.put("reason", "the event is not JSON");
     }
+    try {
+      return linked(electionId, s, e, where, tips, anchor);
+    } catch (ClassCastException ex) { // a field of another type than the gateway writes: JSON rewritten by hand
+      return where.put("reason", "the event's fields are not of their types (altered)");
+    }
+  }
+
+  private static JsonObject linked(String electionId, AuditStore.Stored s, JsonObject e, JsonObject where,
+                                   Map<String, Tip> tips, ChainAnchor anchor) {
     String writer = e.getString("w", "");
     Long seq = e.getLong("n");
     where.put("writer", writer).put("seq", seq);

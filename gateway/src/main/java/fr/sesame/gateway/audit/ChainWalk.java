@@ -154,17 +154,22 @@ public final class ChainWalk {
           + broken.getValue("seq") + ")") + ": " + broken.getString("reason")));
       resume(e, s);
     }
-    if (e != null && heads != null && heads.containsKey(e.getString("w", ""))) {
-      seen.computeIfAbsent(e.getString("w", ""), k -> new HashSet<>()).add(s.hash());
-    }
-    if (e != null && "emargement".equals(e.getString("type"))
-        && ("recorded".equals(e.getString("outcome")) || "repeated".equals(e.getString("outcome")))) {
-      JsonObject d = e.getJsonObject("d", new JsonObject());
-      Emargement m = new Emargement(s.id(), d.getString("voter", ""), d.getString("session", ""));
-      found.add(m);
-      if (collect) {
-        emargements.add(key(m.voter(), m.session()));
+    try {
+      if (e != null && heads != null && heads.containsKey(e.getString("w", ""))) {
+        seen.computeIfAbsent(e.getString("w", ""), k -> new HashSet<>()).add(s.hash());
       }
+      if (e != null && "emargement".equals(e.getString("type"))
+          && ("recorded".equals(e.getString("outcome")) || "repeated".equals(e.getString("outcome")))) {
+        JsonObject d = e.getJsonObject("d", new JsonObject());
+        Emargement m = new Emargement(s.id(), d.getString("voter", ""), d.getString("session", ""));
+        found.add(m);
+        if (collect) {
+          emargements.add(key(m.voter(), m.session()));
+        }
+      }
+    } catch (RuntimeException malformed) { // a field of another type than the gateway writes
+      problems.add(new Problem("audit:" + s.id() + ":malformed", "audit event " + s.id()
+          + ": its fields are not of their types (altered)"));
     }
     after = s.id();
   }

@@ -36,7 +36,7 @@ public final class ChainedAuditTrail implements AuditTrail {
    * The audit events that are security incidents: they also go to the election's incident log (issue 16, point 4).
    */
   public static final java.util.Set<String> INCIDENTS = java.util.Set.of("alert.mass-lockout", "fraud.breaker.trip",
-      "integrity.alert", "incident.record");
+      "integrity.alert", "incident.record", "election.unseal");
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChainedAuditTrail.class);
   private final AuditStore store;
   private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(

@@ -62,6 +62,8 @@ public final class IntegrityChecker {
   public static final int SWEEP_PER_RUN = 100_000;
   /** An émargement younger than this may not have its audit event yet (it is written just after). */
   public static final Duration IN_FLIGHT = Duration.ofSeconds(30);
+  /** How long an instance's claim on a start or end check lasts (a full check of 1,000,000 voters takes ~40 s). */
+  static final Duration CLAIM = Duration.ofMinutes(15);
   private static final int BATCH = 1000;
 
   private final SealService seals;
@@ -188,14 +190,23 @@ public final class IntegrityChecker {
             return Future.succeededFuture(0);
           }
           if (!now.isBefore(e.graceEndsAt())) {
-            return full(e, seal.get(), "end", "system:closing").map(r -> r.problems().size());
+            return once(e, seal.get(), "end", "system:closing", () -> Future.succeededFuture(0));
           }
-          return has(id, "start").compose(started -> started
-              ? check(e, seal.get()).map(List::size)
-              : full(e, seal.get(), "start", "system:opening").map(r -> r.problems().size()));
+          return has(id, "start").compose(started -> started ? check(e, seal.get()).map(List::size)
+              : once(e, seal.get(), "start", "system:opening", () -> check(e, seal.get()).map(List::size)));
         });
       });
     });
+  }
+
+  /**
+   * The start or end check, by the one instance that claims it in Redis (a period's lease may run out during a long
+   * check, and the next lease holder would start it again); another instance does {@code otherwise}.
+   */
+  private Future<Integer> once(Election e, Seal seal, String kind, String by,
+                               java.util.function.Supplier<Future<Integer>> otherwise) {
+    return store.claim(e.id(), kind, holder, CLAIM.toMillis()).compose(claimed -> claimed
+        ? full(e, seal, kind, by).map(r -> r.problems().size()) : otherwise.get());
   }
 
   private Future<Boolean> has(String id, String kind) {
@@ -418,9 +429,13 @@ public final class IntegrityChecker {
     store.emargementPage(id, cursor, BATCH).onFailure(done::tryFail).onSuccess(page -> {
       for (Map.Entry<String, String> r : page.entries().entrySet()) {
         JsonObject rec = parse(r.getValue());
-        String sid = rec == null ? "" : rec.getString("sid", "");
-        long t = rec == null ? 0 : rec.getLong("t", 0L);
-        if (!walk.records(r.getKey(), sid) && t < before.toEpochMilli()) {
+        // a record written by hand may hold anything: read, never trusted (a field of another type is no field)
+        String sid = rec != null && rec.getValue("sid") instanceof String s ? s : "";
+        long t = rec != null && rec.getValue("t") instanceof Number n ? n.longValue() : 0;
+        // in flight: written within IN_FLIGHT before {@code before}'s reference, its event not yet appended; a
+        // time after that (a record dated in the future) is no émargement in flight
+        boolean inFlight = t >= before.toEpochMilli() && t <= before.plus(IN_FLIGHT).plus(IN_FLIGHT).toEpochMilli();
+        if (!walk.records(r.getKey(), sid) && !inFlight) {
           missing.add(new Finding("emargements", "em:" + r.getKey() + ":" + sid, "an émargement recorded at "
               + Instant.ofEpochMilli(t) + " has no audit event"));
         }
@@ -505,7 +520,10 @@ public final class IntegrityChecker {
         .compose(events -> recordsOf(id, events, found))
         .compose(v -> {
           List<Finding> missing = new ArrayList<>();
-          return unaudited(id, walk, "0", missing, clock.instant().minus(IN_FLIGHT)).compose(x -> {
+          // after the close and its grace, no émargement is in flight: every record without its event is reported
+          Instant before = "end".equals(kind) ? clock.instant().plus(IN_FLIGHT).plus(IN_FLIGHT)
+              : clock.instant().minus(IN_FLIGHT);
+          return unaudited(id, walk, "0", missing, before).compose(x -> {
             found.addAll(missing);
             return store.emargementCount(id);
           });

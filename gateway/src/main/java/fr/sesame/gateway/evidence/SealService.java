@@ -46,8 +46,11 @@ public final class SealService {
   private static final Logger LOG = LoggerFactory.getLogger(SealService.class);
   /** Pseudonyms read from the roll index at a time. */
   static final int PAGE = 500;
-  /** The voter fields that change as voters log in (failures, lock, last login, phone given): not sealed. */
-  static final Set<String> VOLATILE = Set.of("f", "la", "ll", "lp");
+  /**
+   * The voter fields that change as voters log in (failures, lock, last login, phone given, the last logins' times
+   * and addresses): not sealed.
+   */
+  static final Set<String> VOLATILE = Set.of("f", "la", "ll", "lp", "lh");
   private static final BigInteger MOD = BigInteger.ONE.shiftLeft(256);
 
   private final SealStore store;
@@ -63,6 +66,7 @@ public final class SealService {
   private final FieldCipher cipher;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile java.util.function.BiConsumer<Election, Seal> sealed = (e, s) -> { };
+  private volatile java.util.function.BiConsumer<Election, String> reopened = (e, text) -> { };
 
   /**
    * @param config      the effective configuration as the manifest shows it ({@link ConfigDigest})
@@ -87,6 +91,14 @@ public final class SealService {
   }
 
   /** What is done once a seal is made (the bureau's email); must not fail. */
+  /**
+   * What is done once a seal in force is lifted after the election's opening (the bureau alerted: the roll or the
+   * definition may change during the vote, and the integrity check compares with the next seal); must not fail.
+   */
+  public void onReopenedDuringTheVote(java.util.function.BiConsumer<Election, String> then) {
+    this.reopened = then;
+  }
+
   public void onSealed(java.util.function.BiConsumer<Election, Seal> then) {
     this.sealed = then;
   }
@@ -182,7 +194,15 @@ public final class SealService {
     return store.inForce(electionId).compose(n -> n.isEmpty() ? Future.succeededFuture(Optional.<Long>empty())
         : store.lift(electionId).compose(lifted -> audit.record(electionId, AuditEvent.of(clock.instant(),
             "election.unseal", who.actor(), who.ip(), "success", "n", n.get(), "reason", reason)))
-            .map(v -> n));
+            .compose(v -> elections.apply(electionId)).map(election -> {
+              Instant now = clock.instant();
+              if (election.isPresent() && !now.isBefore(election.get().opensAt().toInstant())) {
+                reopened.accept(election.get(), "Le scellement n° " + n.get() + " a été levé pendant le scrutin ("
+                    + now + " UTC) par " + who.actor() + ", motif : " + reason + ". La liste électorale ou la "
+                    + "définition de l'élection peuvent changer jusqu'au prochain scellement.");
+              }
+              return n;
+            }));
   }
 
   /**

@@ -18,6 +18,12 @@ public interface IntegrityStore {
   Future<Page> emargementPage(String electionId, String cursor, int count);
 
   /**
+   * Claims an election's start or end check ({@code kind}) for {@code holder}: true for the one instance that
+   * runs it; the claim lasts {@code ms} (an instance that stopped mid-check leaves it to another once it ends).
+   */
+  Future<Boolean> claim(String electionId, String kind, String holder, long ms);
+
+  /**
    * Takes the integrity check's lease for {@code ms} unless another instance holds it: one instance checks per period.
    * It is not renewed: it runs out by itself.
    */

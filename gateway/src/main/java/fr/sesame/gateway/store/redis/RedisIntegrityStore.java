@@ -47,6 +47,12 @@ public final class RedisIntegrityStore implements IntegrityStore {
   }
 
   @Override
+  public Future<Boolean> claim(String electionId, String kind, String holder, long ms) {
+    return redis.await(redis.commands().set(RedisKeys.integrityClaim(electionId, kind), holder,
+        SetArgs.Builder.nx().px(ms))).map("OK"::equals);
+  }
+
+  @Override
   public Future<Boolean> lease(String holder, long ms) {
     return redis.await(redis.commands().set(RedisKeys.integrityLease(), holder, SetArgs.Builder.nx().px(ms)))
         .map("OK"::equals);

@@ -40,6 +40,7 @@ package fr.sesame.gateway.store.redis;
  * gw:{el:E}:sealed    string the number of the seal in force (absent: not sealed, or reopened by POST .../seal/reopen)
  * gw:{seal}:lease     string the automatic sealing's lease (SET NX PX): the instance sealing this period
  * gw:{integrity}:lease string the integrity check's lease (SET NX PX): the instance checking this period
+ * gw:{el:E}:integrity:K string an election's start or end check (K) claimed by an instance (SET NX PX): done once
  * gw:{el:E}:cp        hash  the election's campaign lock: c the campaign running, t its runner's token, u lease end ms
  * gw:{el:E}:cp:C      hash  credential campaign C: s status, ch channel, co college, ac actor, ip, sa started ms,
  *                           fa finished ms, cur cursor, rs roll size, wk walked, to in scope, q queued, nc no contact,
@@ -144,6 +145,11 @@ public final class RedisKeys {
 
   public static String sealLease() {
     return "gw:{seal}:lease";
+  }
+
+  /** An election's start or end integrity check, claimed by the instance that runs it (once, across instances). */
+  public static String integrityClaim(String electionId, String kind) {
+    return "gw:{el:" + electionId + "}:integrity:" + kind;
   }
 
   /** The integrity check's lease (issue 16, point 3): the instance checking this period. */

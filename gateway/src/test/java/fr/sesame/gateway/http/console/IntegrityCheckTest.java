@@ -113,6 +113,13 @@ class IntegrityCheckTest {
         .getJsonObject(0).getJsonObject("manifest").getJsonObject("roll");
     assertThat(roll.getJsonObject("buckets").getJsonArray("counts")).hasSize(RollBuckets.COUNT);
     assertThat(RollBuckets.consistent(roll)).as("the seal's buckets add up to its roll's count and sum").isTrue();
+    // the vote goes on after the seal: a failed secret (failures counted), a login (its time and address kept in the
+    // voter's recent logins), an émargement — none of it is a change of the roll
+    assertThat(gw.login(el, "chloe", "0000", "email").status()).isEqualTo(401);
+    String token = gw.fullLogin(el, "bruno", "20235678", "email", "bruno.durand@univ-test.fr");
+    assertThat(gw.http.post("/v1/elections/" + el + "/emargements", TestGateway.PLATFORM,
+        new JsonObject().put("sessionToken", token)).status()).isEqualTo(201);
+    assertThat(redis().hexists(RedisKeys.voter(TestGateway.pseudonym(el, "bruno")), "lh")).isTrue();
     assertThat(checks(el, ROTATION)).isEmpty();
     JsonObject last = gw.http.get("/v1/admin/elections/" + el + "/integrity", ADMIN).json().getJsonObject("last");
     assertThat(last.getJsonArray("problems")).isEmpty();
@@ -126,7 +133,7 @@ class IntegrityCheckTest {
     assertThat(report.valid()).isTrue();
     assertThat(report.check()).isEqualTo("on-demand");
     assertThat(report.results().getJsonObject("roll").getLong("voters")).isEqualTo(4);
-    assertThat(report.results().getJsonObject("emargements").getLong("records")).isEqualTo(1);
+    assertThat(report.results().getJsonObject("emargements").getLong("records")).isEqualTo(2); // alice, then bruno after the seal
     assertThat(report.verifies(publicKey())).isTrue();
     // a tampered report does not verify: its verdict, or a problem added
     IntegrityReport flipped = new IntegrityReport(report.election(), report.n(), report.at(), report.check(),
@@ -215,6 +222,28 @@ class IntegrityCheckTest {
     assertThat(r.results().getJsonObject("audit").getBoolean("ok")).isTrue();
   }
 
+  /**
+   * A seal lifted during the vote lets the roll and the definition change until the next seal, which the checks then
+   * compare with: it is an incident, and the bureau is told by email and SMS, with who lifted it and why.
+   */
+  @Test
+  void aSealLiftedDuringTheVoteIsAnIncidentTheBureauIsToldOf() {
+    String phone = TestGateway.randomPhone();
+    String bureau = "bureau.unseal@univ-test.fr";
+    String el = sealed(bureau, phone);
+    ConsoleFixtures.awaitMessages(gw, bureau, 2); // the invitation, the seal's notice
+    Http.Res lifted = gw.http.post("/v1/admin/elections/" + el + "/seal/reopen", ADMIN,
+        new JsonObject().put("reason", "a college was missing"));
+    assertThat(lifted.status()).as(lifted.body()).isEqualTo(200);
+    ConsoleFixtures.awaitMessages(gw, bureau, 3);
+    assertThat(gw.outbox.last(bureau).message().text()).contains("levé pendant le scrutin", "a college was missing");
+    ConsoleFixtures.awaitMessages(gw, phone, 1);
+    assertThat(gw.outbox.last(phone).message().text()).contains("Scellement levé pendant le scrutin");
+    Http.Res incidents = gw.http.get("/v1/admin/elections/" + el + "/incidents", ADMIN);
+    assertThat(incidents.status()).as(incidents.body()).isEqualTo(200);
+    assertThat(incidents.body()).contains("election.unseal", "a college was missing");
+  }
+
   private static fr.sesame.gateway.domain.Election election(String el) {
     return fr.sesame.gateway.domain.Election.fromJson(gw.http.get("/v1/admin/elections/" + el, ADMIN).json());
   }
@@ -278,6 +307,24 @@ class IntegrityCheckTest {
     });
     assertThat(alerts(el)).singleElement().satisfies(a ->
         assertThat(a.getJsonObject("d").getString("check")).isEqualTo("emargements"));
+  }
+
+  /**
+   * A record written by hand is read, never trusted: one dated in the future is no émargement in flight, and one
+   * whose fields are of other types neither stops the check nor passes it.
+   */
+  @Test
+  void aForgedEmargementDatedInTheFutureOrMalformedIsFound() {
+    String el = sealed("bureau.future@univ-test.fr", null);
+    assertThat(check(el)).isEmpty();
+    redis().hset(RedisKeys.emargements(el), TestGateway.pseudonym(el, "bruno"), new JsonObject()
+        .put("t", 4_102_444_800_000L).put("sid", "forged").encode());
+    redis().hset(RedisKeys.emargements(el), TestGateway.pseudonym(el, "chloe"), "{\"t\":\"x\",\"sid\":7}");
+    List<Finding> found = check(el);
+    assertThat(found).hasSize(2).allSatisfy(f -> {
+      assertThat(f.check()).isEqualTo("emargements");
+      assertThat(f.text()).contains("has no audit event");
+    });
   }
 
   @Test
