@@ -3,6 +3,7 @@ package fr.sesame.gateway.evidence;
 import fr.sesame.channels.Attachment;
 import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.staff.BureauAlerts;
+import fr.sesame.gateway.notify.NotificationService;
 import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
@@ -37,9 +38,20 @@ public final class SealNotice {
         + ") : empreinte SHA-256 du manifeste " + seal.digest() + ", clé " + seal.kid()
         + ". Le procès-verbal de scellement est joint (PDF) ; il se télécharge aussi depuis la console : " + where;
     return seals.pdf(election.id(), seal.n())
-        .compose(pdf -> bureau.email(election, text, "seal:" + election.id() + ":" + seal.n(), pdf
-            .map(bytes -> List.of(new Attachment(filename(election.id(), seal.n()), "application/pdf", bytes)))
-            .orElse(List.of())))
+        .compose(pdf -> {
+          // a PDF over what an email may carry (a manifest of very many files) is not attached: the notice still
+          // goes, the PDF is downloaded from the console
+          boolean attach = pdf.isPresent() && pdf.get().length <= NotificationService.MAX_ATTACHMENT_BYTES;
+          if (pdf.isPresent() && !attach) {
+            LOG.warn("election {}: seal {}'s PDF is over {} bytes: emailed without it", election.id(), seal.n(),
+                NotificationService.MAX_ATTACHMENT_BYTES);
+          }
+          return bureau.email(election, attach ? text : text.replace("Le procès-verbal de scellement est joint (PDF) ;"
+              + " il se télécharge aussi", "Le procès-verbal de scellement (PDF) se télécharge"),
+              "seal:" + election.id() + ":" + seal.n(), attach
+                  ? List.of(new Attachment(filename(election.id(), seal.n()), "application/pdf", pdf.get()))
+                  : List.of());
+        })
         .recover(e -> {
           LOG.warn("election {}: seal {} not emailed to the bureau (its PDF not rendered)", election.id(), seal.n());
           return Future.succeededFuture(new BureauAlerts.Sent(0, 0, 1));
