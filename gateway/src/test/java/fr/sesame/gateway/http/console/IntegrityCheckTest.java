@@ -327,6 +327,18 @@ class IntegrityCheckTest {
     });
   }
 
+  /** A record written just now is in flight, not yet reported; a minute later, its event still missing, it is. */
+  @Test
+  void aRecordWithoutItsEventIsReportedOnceNoLongerInFlight() {
+    String el = sealed("bureau.flight@univ-test.fr", null);
+    assertThat(check(el)).isEmpty();
+    redis().hset(RedisKeys.emargements(el), TestGateway.pseudonym(el, "emma"), new JsonObject()
+        .put("t", gw.clock.instant().toEpochMilli()).put("sid", "forged").encode());
+    assertThat(check(el)).as("in flight").isEmpty();
+    gw.clock.advance(Duration.ofSeconds(61));
+    assertThat(check(el)).singleElement().satisfies(f -> assertThat(f.text()).contains("has no audit event"));
+  }
+
   @Test
   void anAuditEmargementWithoutItsRecordIsFound() {
     String el = sealed("bureau.noem@univ-test.fr", null);
