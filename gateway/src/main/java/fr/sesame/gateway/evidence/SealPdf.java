@@ -1,18 +1,9 @@
 package fr.sesame.gateway.evidence;
 
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /**
  * The sealing report for the bureau members (in French): the seal's number, time, author, key id, the manifest's
@@ -20,11 +11,6 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
  * configuration, the definition, the roll). Blocking: render it off the event loop.
  */
 public final class SealPdf {
-  private static final PDRectangle SIZE = PDRectangle.A4;
-  private static final float MARGIN = 40;
-  private static final float FONT = 8;
-  private static final float LEADING = 11;
-  private static final int WRAP = 110;
 
   private SealPdf() {}
 
@@ -62,40 +48,7 @@ public final class SealPdf {
     JsonObject roll = m.getJsonObject("roll", new JsonObject());
     lines.add(new String[] {"", "Liste électorale : " + roll.getLong("count") + " électeurs, empreinte :"});
     lines.add(new String[] {"", roll.getString("sum")});
-    try (PDDocument doc = new PDDocument()) {
-      PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-      PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
-      PDPageContentStream out = null;
-      float y = 0;
-      for (String[] l : lines) {
-        for (String part : wrap(l[1])) {
-          if (out == null || y < MARGIN) {
-            if (out != null) {
-              out.close();
-            }
-            PDPage page = new PDPage(SIZE);
-            doc.addPage(page);
-            out = new PDPageContentStream(doc, page);
-            y = SIZE.getHeight() - MARGIN;
-          }
-          float size = l[0].equals("h") ? FONT + 6 : l[0].equals("b") ? FONT + 2 : FONT;
-          out.beginText();
-          out.setFont(l[0].isEmpty() ? regular : bold, size);
-          out.newLineAtOffset(MARGIN, y);
-          out.showText(encodable(part, regular));
-          out.endText();
-          y -= l[0].isEmpty() ? LEADING : LEADING * 1.8f;
-        }
-      }
-      if (out != null) {
-        out.close();
-      }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      doc.save(bytes);
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LinesPdf.render(lines);
   }
 
   private static void section(List<String[]> lines, String title, JsonObject digests) {
@@ -106,28 +59,5 @@ public final class SealPdf {
     for (Map.Entry<String, Object> e : digests) {
       lines.add(new String[] {"", e.getValue() + "  " + e.getKey()});
     }
-  }
-
-  private static List<String> wrap(String text) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < text.length(); i += WRAP) {
-      out.add(text.substring(i, Math.min(text.length(), i + WRAP)));
-    }
-    return out.isEmpty() ? List.of("") : out;
-  }
-
-  /** What the standard font cannot draw becomes '?'. */
-  private static String encodable(String text, PDType1Font font) {
-    StringBuilder b = new StringBuilder();
-    text.codePoints().forEach(c -> {
-      String s = new String(Character.toChars(c));
-      try {
-        font.encode(s);
-        b.append(s);
-      } catch (IOException | IllegalArgumentException e) {
-        b.append('?');
-      }
-    });
-    return b.toString();
   }
 }
