@@ -189,16 +189,32 @@ class FailoverDrillTest {
 
   /**
    * Sends; after a 503 dependency-unavailable (a connection of the gateway not yet back from the failover),
-   * sends again once one has come back, as a client honouring Retry-After would.
+   * sends again once one has come back, and after a 503 write-unconfirmed (a replica not caught up yet) once its
+   * Retry-After has passed, as a client honouring Retry-After would.
    */
   private Http.Res call(java.util.function.Supplier<Http.Res> request) {
     for (int attempt = 0; ; attempt++) {
       CompletableFuture<Void> reconnected = gw.gateway.nextApiRedisReconnections(1);
       Http.Res r = request.get();
+      if (r.status() == 503 && "/problems/write-unconfirmed".equals(r.problemType()) && attempt < 20) {
+        // the new primary's replica not caught up yet (its resync after the switch): nothing was acknowledged,
+        // the client retries after Retry-After, as the answer asks
+        sleepSeconds(Long.parseLong(r.headers().get("Retry-After")));
+        continue;
+      }
       if (r.status() != 503 || !"/problems/dependency-unavailable".equals(r.problemType()) || attempt == 20) {
         return r;
       }
       Await.await(reconnected, Duration.ofSeconds(10));
+    }
+  }
+
+  private static void sleepSeconds(long seconds) {
+    try {
+      Thread.sleep(seconds * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 
