@@ -6,8 +6,6 @@ import static fr.sesame.redis.LuaScript.str;
 import fr.sesame.gateway.store.CampaignStore;
 import fr.sesame.redis.LuaScript;
 import fr.sesame.redis.RedisAccess;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,9 +96,7 @@ public final class RedisCampaignStore implements CampaignStore {
 
   @Override
   public Future<List<String>> rollPage(String electionId, String cursor, int count) {
-    Range<String> range = cursor.isEmpty() ? Range.unbounded()
-        : Range.from(Range.Boundary.excluding(cursor), Range.Boundary.unbounded());
-    return redis.await(redis.commands().zrangebylex(RedisKeys.rollIndex(electionId), range, Limit.create(0, count)));
+    return RollIndexPages.page(redis, electionId, "", "", cursor, count);
   }
 
   @Override

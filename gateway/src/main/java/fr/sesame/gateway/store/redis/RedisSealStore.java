@@ -2,8 +2,6 @@ package fr.sesame.gateway.store.redis;
 
 import fr.sesame.gateway.store.SealStore;
 import fr.sesame.redis.RedisAccess;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -22,18 +20,12 @@ public final class RedisSealStore implements SealStore {
 
   @Override
   public Future<List<String>> rollPage(String electionId, String cursor, int count) {
-    Range<String> range = cursor.isEmpty() ? Range.unbounded()
-        : Range.from(Range.Boundary.excluding(cursor), Range.Boundary.unbounded());
-    return redis.await(redis.commands().zrangebylex(RedisKeys.rollIndex(electionId), range, Limit.create(0, count)));
+    return RollIndexPages.page(redis, electionId, "", "", cursor, count);
   }
 
   @Override
   public Future<List<String>> rollPage(String electionId, String from, String below, String cursor, int count) {
-    Range.Boundary<String> lower = !cursor.isEmpty() ? Range.Boundary.excluding(cursor)
-        : from.isEmpty() ? Range.Boundary.unbounded() : Range.Boundary.including(from);
-    Range.Boundary<String> upper = below.isEmpty() ? Range.Boundary.unbounded() : Range.Boundary.excluding(below);
-    return redis.await(redis.commands().zrangebylex(RedisKeys.rollIndex(electionId), Range.from(lower, upper),
-        Limit.create(0, count)));
+    return RollIndexPages.page(redis, electionId, from, below, cursor, count);
   }
 
   @Override
