@@ -83,6 +83,7 @@ import fr.sesame.gateway.store.redis.RedisConnector;
 import fr.sesame.gateway.store.redis.RedisElectionStore;
 import fr.sesame.gateway.store.redis.RedisImportJobStore;
 import fr.sesame.gateway.store.redis.RedisMemory;
+import fr.sesame.gateway.store.OutboxStore.Lane;
 import fr.sesame.gateway.store.redis.RedisOutboxStore;
 import fr.sesame.gateway.store.redis.RedisStoreHealth;
 import fr.sesame.gateway.store.redis.RedisVoterStore;
@@ -274,7 +275,11 @@ public final class Gateway implements AutoCloseable {
               }, SHUTDOWN_GRACE),
               new DeploymentOptions().setInstances(http.instances()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      String dispatchDeployment = vertx.deployVerticle(new DispatchVerticle(outbox))
+      // the outbox's two parts, login codes and bulk, as two instances of one deployment: Vert.x gives each
+      // instance the next event loop, so the two never share one (nor, through it, a Redis connection)
+      java.util.concurrent.atomic.AtomicInteger part = new java.util.concurrent.atomic.AtomicInteger();
+      String dispatchDeployment = vertx.deployVerticle(() -> new DispatchVerticle(outbox,
+                  part.getAndIncrement() == 0 ? Lane.HI : Lane.LO), new DeploymentOptions().setInstances(2))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       vertx.setPeriodic(config.evidence().checkpointEvery().toMillis(), id -> checkpointer.tick());
       LOG.info("audit checkpoints every {} s in {} (evidence key {})", config.evidence().checkpointEvery().toSeconds(),
@@ -475,10 +480,13 @@ public final class Gateway implements AutoCloseable {
     RedisOutboxStore store = new RedisOutboxStore(redis);
     OutboxSender sender = new OutboxSender(vertx, store, notifier, templates, cipher, clock, config, metrics,
         new ChainedAuditTrail(new RedisAuditStore(redis)), signals);
-    OutboxDispatcher dispatcher = new OutboxDispatcher(vertx, store, sender, signals, config, instance,
-        metrics::outboxDispatcher);
+    OutboxDispatcher interactive = new OutboxDispatcher(vertx, store, sender, signals, config, instance,
+        up -> metrics.outboxDispatcher("hi", up), java.util.EnumSet.of(Lane.HI));
+    OutboxDispatcher bulk = new OutboxDispatcher(vertx, store, sender, signals, config, instance,
+        up -> metrics.outboxDispatcher("lo", up), java.util.EnumSet.of(Lane.LO));
     DeliveryReportApplier reports = new DeliveryReportApplier(store, signals, clock);
-    return new Outbox(vertx, config, dispatcher, new OutboxRecovery(store, dispatcher, config, instance),
+    return new Outbox(vertx, config, interactive, new OutboxRecovery(store, interactive, config, instance),
+        bulk, new OutboxRecovery(store, bulk, config, instance),
         new OutboxRetention(store, clock, config), new DeliveryStatusPoller(store, notifier, reports, clock, config));
   }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,8 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-  private final AtomicInteger dispatcherUp = new AtomicInteger();
+  /** Each outbox dispatcher's state by its lane ("hi", "lo"): true while it reads. */
+  private final Map<String, Boolean> dispatchers = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong integrityLastRun = new java.util.concurrent.atomic.AtomicLong();
   private final AtomicInteger integrityProblems = new AtomicInteger();
 
@@ -39,8 +41,10 @@ public final class GatewayMetrics {
     new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
-    Gauge.builder("sesame.outbox.dispatcher.up", dispatcherUp, AtomicInteger::get)
-        .description("1 while the outbox dispatcher reads the outbox, 0 while it cannot").register(registry);
+    Gauge.builder("sesame.outbox.dispatcher.up", dispatchers,
+            d -> !d.isEmpty() && d.values().stream().allMatch(Boolean::booleanValue) ? 1 : 0)
+        .description("1 while both outbox dispatchers (login codes, bulk) read the outbox, 0 while one cannot")
+        .register(registry);
     Gauge.builder("sesame.integrity.last.run.seconds", integrityLastRun, java.util.concurrent.atomic.AtomicLong::get)
         .description("When the last integrity check of this instance ended (epoch seconds; 0: none yet)")
         .register(registry);
@@ -95,11 +99,11 @@ public final class GatewayMetrics {
         .increment();
   }
 
-  /** The outbox dispatcher can read again ({@code up}) or cannot any more: once per change. */
-  public void outboxDispatcher(boolean up) {
-    dispatcherUp.set(up ? 1 : 0);
+  /** The outbox dispatcher of {@code lane} ("hi", "lo") can read again ({@code up}) or cannot any more: once per change. */
+  public void outboxDispatcher(String lane, boolean up) {
+    dispatchers.put(lane, up);
     counter("sesame.outbox.dispatcher.changes", "Outbox dispatcher state changes (up: reads again, down: cannot read)",
-        "state", up ? "up" : "down").increment();
+        "lane", lane, "state", up ? "up" : "down").increment();
   }
 
   public void emargement(String outcome) {

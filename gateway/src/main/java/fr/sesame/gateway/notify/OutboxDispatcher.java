@@ -10,19 +10,23 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the outbox and keeps sends in flight: one per gateway instance, on its own event loop (the
- * {@code DispatchVerticle}'s), one consumer of the {@code dispatch} group. Each poll reads the interactive
- * lane before the bulk one, and bulk messages may only fill {@code bulkShare} of the {@code maxInFlight} sends
- * (default 256 and 0.25), so a login code never waits behind a campaign. It polls again as soon as a read
+ * Reads the outbox and keeps sends in flight, one consumer of the {@code dispatch} group. A gateway instance
+ * runs two, each on an event loop and Redis connection of its own (its {@code DispatchVerticle}'s): one reads
+ * only the interactive lane (login codes), up to {@code maxInFlight} sends (default 256), the other only the bulk
+ * lane, up to {@code bulkShare} of them (default 0.25), so a login code never waits behind a campaign: not in a
+ * read, not on a connection's queue, not on an event loop busy with bulk sends. One dispatcher may also read both
+ * lanes (the interactive one first, bulk only when it is empty and within its share). It polls again as soon as a read
  * brought something, a send finished or {@link OutboxSignals#wake()} came; idle, it looks every
  * {@code idlePoll} (default 20 ms). Each entry goes to the {@link OutboxSender}; one left pending by a
  * dispatcher that died is taken over by {@link OutboxRecovery}.
@@ -58,6 +62,9 @@ public final class OutboxDispatcher {
   private final OutboxConfig config;
   private final String consumer;
   private final Consumer<Boolean> stateListener;
+  /** The lanes this dispatcher reads, and names in its log lines ("hi", "lo" or "hi+lo"). */
+  private final Set<Lane> lanes;
+  private final String laneNames;
   /** The entries being sent, by lane, by entry id: their leases are renewed, and none is sent twice at once. */
   private final Map<Lane, Map<String, Entry>> inFlight = new EnumMap<>(Lane.class);
   private boolean polling;
@@ -76,9 +83,15 @@ public final class OutboxDispatcher {
    * @param consumer      this instance's name in the consumer group (the gateway's instance name)
    * @param stateListener told {@code true} when the dispatcher reads again, {@code false} when it cannot read
    *                      (once per change, on the dispatcher's context)
+   * @param lanes         the lanes it reads and sends
    */
   public OutboxDispatcher(Vertx vertx, OutboxStore store, OutboxSender sender, OutboxSignals signals,
-                          OutboxConfig config, String consumer, Consumer<Boolean> stateListener) {
+                          OutboxConfig config, String consumer, Consumer<Boolean> stateListener, Set<Lane> lanes) {
+    if (lanes.isEmpty()) {
+      throw new IllegalArgumentException("a dispatcher reads at least one lane");
+    }
+    this.lanes = EnumSet.copyOf(lanes);
+    this.laneNames = lanes.size() == 2 ? "hi+lo" : lanes.iterator().next().name().toLowerCase(java.util.Locale.ROOT);
     this.vertx = vertx;
     this.store = store;
     this.sender = sender;
@@ -91,10 +104,15 @@ public final class OutboxDispatcher {
     }
   }
 
-  /** With no state listener. */
+  /** Reading both lanes, with no state listener. */
   public OutboxDispatcher(Vertx vertx, OutboxStore store, OutboxSender sender, OutboxSignals signals,
                           OutboxConfig config, String consumer) {
-    this(vertx, store, sender, signals, config, consumer, up -> { });
+    this(vertx, store, sender, signals, config, consumer, up -> { }, EnumSet.allOf(Lane.class));
+  }
+
+  /** The lanes it reads. */
+  public Set<Lane> lanes() {
+    return lanes;
   }
 
   /**
@@ -176,11 +194,13 @@ public final class OutboxDispatcher {
     }
     polling = true;
     pollAgain = false;
-    store.read(Lane.HI, consumer, Math.min(free, READ_BATCH)).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(hi -> {
+    Future<List<Entry>> first = lanes.contains(Lane.HI)
+        ? store.read(Lane.HI, consumer, Math.min(free, READ_BATCH)).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        : Future.succeededFuture(List.of());
+    first.compose(hi -> {
       hi.forEach(this::dispatch);
       int bulkRoom = Math.min(config.maxInFlight() - inFlight(), bulkLimit() - inFlight.get(Lane.LO).size());
-      if (bulkRoom <= 0 || !hi.isEmpty() || bulkHeld) {
+      if (!lanes.contains(Lane.LO) || bulkRoom <= 0 || !hi.isEmpty() || bulkHeld) {
         return Future.succeededFuture(hi.size());
       }
       return store.read(Lane.LO, consumer, Math.min(bulkRoom, READ_BATCH))
@@ -211,8 +231,8 @@ public final class OutboxDispatcher {
     if (reading) {
       reading = false;
       downSinceMs = System.nanoTime() / 1_000_000;
-      LOG.warn("outbox dispatcher {} cannot read the outbox, messages wait; retrying every {} ms: {}", consumer,
-          RETRY_MS, RedactedException.describe(cause));
+      LOG.warn("outbox dispatcher {} ({}) cannot read the outbox, messages wait; retrying every {} ms: {}", consumer,
+          laneNames, RETRY_MS, RedactedException.describe(cause));
       stateListener.accept(false);
     }
   }
@@ -220,7 +240,7 @@ public final class OutboxDispatcher {
   private void up() {
     if (!reading) {
       reading = true;
-      LOG.warn("outbox dispatcher {} reads the outbox again after {} ms", consumer,
+      LOG.warn("outbox dispatcher {} ({}) reads the outbox again after {} ms", consumer, laneNames,
           System.nanoTime() / 1_000_000 - downSinceMs);
       stateListener.accept(true);
     }
@@ -285,15 +305,15 @@ public final class OutboxDispatcher {
     if (stopped) {
       return Future.succeededFuture(0);
     }
-    List<Future<Integer>> lanes = new ArrayList<>();
-    for (Lane lane : Lane.values()) {
+    List<Future<Integer>> renewed = new ArrayList<>();
+    for (Lane lane : lanes) {
       List<String> ids = List.copyOf(inFlight.get(lane).keySet());
-      lanes.add(store.renewLeases(lane, consumer, ids).recover(e -> {
+      renewed.add(store.renewLeases(lane, consumer, ids).recover(e -> {
         LOG.debug("outbox leases of {} not renewed: {}", lane, RedactedException.describe(e));
         return Future.succeededFuture(0);
       }));
     }
-    return Future.all(lanes).map(all -> lanes.stream().mapToInt(Future::result).sum());
+    return Future.all(renewed).map(all -> renewed.stream().mapToInt(Future::result).sum());
   }
 
   boolean stopped() {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * It then removes from the group the consumers that hold nothing and have not read for twice
  * {@code recoverAfter} (dead dispatchers). The {@link Outbox} runs it every {@code recoverEvery} (default 1 s),
  * so a dead instance's messages are sent again within about {@code recoverAfter + recoverEvery}. Run it on the
- * dispatcher's context: the entries join its sends in flight.
+ * dispatcher's context: the entries join its sends in flight. It takes over only the lanes its dispatcher reads
+ * (an instance's interactive dispatcher recovers login codes, its bulk one the rest).
  */
 public final class OutboxRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRecovery.class);
@@ -58,7 +59,7 @@ public final class OutboxRecovery {
 
   private Future<Integer> claim(Lane lane, int taken) {
     int room = config.maxInFlight() - taken;
-    if (room <= 0 || dispatcher.stopped()) {
+    if (room <= 0 || dispatcher.stopped() || !dispatcher.lanes().contains(lane)) {
       return Future.succeededFuture(taken);
     }
     int batch = Math.min(room, CLAIM_BATCH);
@@ -73,13 +74,19 @@ public final class OutboxRecovery {
   }
 
   private Future<List<String>> reap() {
-    Future<List<String>> hi = store.removeIdleConsumers(Lane.HI, config.recoverAfter().multipliedBy(2), consumer);
-    Future<List<String>> lo = store.removeIdleConsumers(Lane.LO, config.recoverAfter().multipliedBy(2), consumer);
+    Future<List<String>> hi = reap(Lane.HI);
+    Future<List<String>> lo = reap(Lane.LO);
     return Future.all(hi, lo).map(v -> {
       if (!hi.result().isEmpty() || !lo.result().isEmpty()) {
         LOG.info("outbox consumers removed (dead, holding nothing): {} {}", hi.result(), lo.result());
       }
       return hi.result();
     });
+  }
+
+  private Future<List<String>> reap(Lane lane) {
+    return dispatcher.lanes().contains(lane)
+        ? store.removeIdleConsumers(lane, config.recoverAfter().multipliedBy(2), consumer)
+        : Future.succeededFuture(List.of());
   }
 }

@@ -94,6 +94,7 @@ public class OutboxDispatchBenchmark {
 
   EmbeddedRedis embedded;
   Vertx fakes;
+  Vertx smsFake;
   Vertx loader;
   RedisClient redisClient;
   Gateway gateway;
@@ -102,6 +103,8 @@ public class OutboxDispatchBenchmark {
   final AtomicLong bulkReceived = new AtomicLong();
   final Map<String, Long> otpSentAt = new ConcurrentHashMap<>();
   final Histogram otpLatencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+  /** Each code's POST to its 202: the accept's share of the figure above. */
+  final Histogram acceptLatencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
   /** Login codes posted in the trial: each to a number of its own ({@link Voters#phone}), never twice. */
   final AtomicLong codeSeq = new AtomicLong();
   final AtomicLong codesPosted = new AtomicLong();
@@ -115,34 +118,39 @@ public class OutboxDispatchBenchmark {
       embedded = EmbeddedRedis.start();
       redisUrl = embedded.url();
     }
+    // Mailjet and OVH are two fakes, each on an event loop of its own (two servers, as in life): the campaign's
+    // emails queueing in one process would otherwise delay the codes' arrival and be counted as the gateway's
     fakes = Vertx.vertx();
     HttpServer fake = fakes.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      bulkReceived.incrementAndGet();
+      req.response().putHeader("Content-Type", "application/json")
+          .end("{\"Messages\":[{\"Status\":\"success\",\"To\":[{\"MessageUUID\":\"m\"}]}]}");
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+    smsFake = Vertx.vertx();
+    HttpServer sms = smsFake.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       String path = req.path();
       if (path.endsWith("/auth/time")) {
         req.response().end(Long.toString(System.currentTimeMillis() / 1000));
-      } else if (path.endsWith("/jobs")) {
-        String to = new JsonObject(body.toString()).getJsonArray("receivers").getString(0);
-        Long sent = otpSentAt.remove(to);
-        if (sent != null) {
-          synchronized (otpLatencyMicros) {
-            otpLatencyMicros.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-          }
-        }
-        req.response().putHeader("Content-Type", "application/json")
-            .end("{\"ids\":[1],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[]}");
-      } else {
-        bulkReceived.incrementAndGet();
-        req.response().putHeader("Content-Type", "application/json")
-            .end("{\"Messages\":[{\"Status\":\"success\",\"To\":[{\"MessageUUID\":\"m\"}]}]}");
+        return;
       }
+      String to = new JsonObject(body.toString()).getJsonArray("receivers").getString(0);
+      Long sent = otpSentAt.remove(to);
+      if (sent != null) {
+        synchronized (otpLatencyMicros) {
+          otpLatencyMicros.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+        }
+      }
+      req.response().putHeader("Content-Type", "application/json")
+          .end("{\"ids\":[1],\"validReceivers\":[\"" + to + "\"],\"invalidReceivers\":[]}");
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+    String smsBase = "http://127.0.0.1:" + sms.actualPort();
     String base = "http://127.0.0.1:" + fake.actualPort();
 
     ChannelsConfig channels = ChannelsConfig.fromMap(Map.of(
         "email", Map.of("chain", List.of("mailjet"), "providers", Map.of("mailjet", Map.of("type", "mailjet-email",
             "baseUrl", base, "from", "no-reply@bench.test"))),
         "sms", Map.of("chain", List.of("ovh"), "providers", Map.of("ovh", Map.of("type", "ovh-sms",
-            "endpoint", base + "/1.0", "serviceName", "sms-bench-1", "sender", "SESAME")))),
+            "endpoint", smsBase + "/1.0", "serviceName", "sms-bench-1", "sender", "SESAME")))),
         Map.of("SESAME_PROVIDER_MAILJET_API_KEY", "k", "SESAME_PROVIDER_MAILJET_API_SECRET", "s",
             "SESAME_PROVIDER_OVH_APPLICATION_KEY", "a", "SESAME_PROVIDER_OVH_APPLICATION_SECRET", "b",
             "SESAME_PROVIDER_OVH_CONSUMER_KEY", "c"));
@@ -170,6 +178,7 @@ public class OutboxDispatchBenchmark {
     otpSentAt.clear();
     synchronized (otpLatencyMicros) {
       otpLatencyMicros.reset();
+      acceptLatencyMicros.reset();
     }
     ClientInfo client = new ClientInfo("", "key:platform/bench");
     for (int start = 0; start < campaign; start += 5_000) {
@@ -222,13 +231,21 @@ public class OutboxDispatchBenchmark {
     JsonObject body = new JsonObject().put("channel", "sms").put("to", to).put("template", "login-code")
         .put("idempotencyKey", UUID.randomUUID().toString())
         .put("data", new JsonObject().put("code", "123456").put("codeSpoken", "1, 2, 3, 4, 5, 6").put("minutes", 5));
-    otpSentAt.put(to, System.nanoTime());
+    long posted = System.nanoTime();
+    otpSentAt.put(to, posted);
     codesPosted.incrementAndGet();
     http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gateway.port())
             .setURI("/v1/notifications").putHeader("Authorization", "Bearer bench-platform-key")
             .putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(Buffer.buffer(body.encode())))
-        .compose(res -> res.body().map(b -> res.statusCode() == 202 ? null : res.statusCode() + " " + b))
+        .compose(res -> {
+          if (res.statusCode() == 202) {
+            synchronized (otpLatencyMicros) {
+              acceptLatencyMicros.recordValue(Math.max(1, (System.nanoTime() - posted) / 1000));
+            }
+          }
+          return res.body().map(b -> res.statusCode() == 202 ? null : res.statusCode() + " " + b);
+        })
         .onComplete(r -> {
           String failure = r.failed() ? r.cause().toString() : r.result();
           if (failure != null) {
@@ -243,9 +260,11 @@ public class OutboxDispatchBenchmark {
   public void report() {
     synchronized (otpLatencyMicros) {
       LOG.info(String.format("login codes during the drain: %d, accept->provider p50 %.2f ms, p90 %.2f ms, "
-              + "p99 %.2f ms, max %.2f ms", otpLatencyMicros.getTotalCount(),
+              + "p99 %.2f ms, max %.2f ms; of which the accept (POST->202) p50 %.2f ms, p99 %.2f ms",
+          otpLatencyMicros.getTotalCount(),
           otpLatencyMicros.getValueAtPercentile(50) / 1000.0, otpLatencyMicros.getValueAtPercentile(90) / 1000.0,
-          otpLatencyMicros.getValueAtPercentile(99) / 1000.0, otpLatencyMicros.getMaxValue() / 1000.0));
+          otpLatencyMicros.getValueAtPercentile(99) / 1000.0, otpLatencyMicros.getMaxValue() / 1000.0,
+          acceptLatencyMicros.getValueAtPercentile(50) / 1000.0, acceptLatencyMicros.getValueAtPercentile(99) / 1000.0));
     }
   }
 
@@ -255,6 +274,7 @@ public class OutboxDispatchBenchmark {
     http.close();
     loader.close();
     fakes.close();
+    smsFake.close();
     redisClient.shutdown();
     if (embedded != null) {
       embedded.close();
