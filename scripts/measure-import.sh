@@ -8,6 +8,7 @@
 #   mvn -q -B -Pbench -pl loadtests -am package -DskipTests   # builds the gateway and the roll generator
 #   scripts/measure-import.sh sync 200000 [gateway-dev jar]    # or: job 200000
 #
+# GW_JVM_ARGS adds options to the gateway's JVM (a JFR recording: -XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile).
 # A/B: build the other commit in another clone and pass its gateway-dev jar; run the two alternately, same hour.
 set -euo pipefail
 trap 'echo "measure-import: failed at line $LINENO; the gateway log: /tmp/measure-import-gateway.log" >&2; cp "$WORK/gateway.log" /tmp/measure-import-gateway.log' ERR
@@ -31,7 +32,7 @@ redis-server --port "$RPORT" --save '' --appendonly no --hash-max-listpack-value
 for i in $(seq 1 50); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 java -cp "$BENCH" fr.sesame.loadtests.env.Voters "$VOTERS" "$WORK/roll.csv"
 head -20001 "$WORK/roll.csv" > "$WORK/warm.csv"
-REDIS_URL=redis://127.0.0.1:$RPORT SESAME_HTTP_PORT=$PORT java -Xmx512m -jar "$JAR" dev > "$WORK/gateway.log" 2>&1 &
+REDIS_URL=redis://127.0.0.1:$RPORT SESAME_HTTP_PORT=$PORT java -Xmx512m ${GW_JVM_ARGS:-} -jar "$JAR" dev > "$WORK/gateway.log" 2>&1 &
 GW=$!
 for i in $(seq 1 120); do curl -sf "localhost:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
 curl -sf "localhost:$PORT/health/ready" >/dev/null || { echo "the gateway did not start: $WORK/gateway.log" >&2; \

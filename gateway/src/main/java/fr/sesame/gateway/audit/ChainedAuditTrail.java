@@ -3,7 +3,9 @@ package fr.sesame.gateway.audit;
 import fr.sesame.gateway.store.AuditStore;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,6 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection). One trail serves every HTTP event loop. If an append fails, the writer starts a new chain (a
  * new writer name) so that a lost write never looks like tampering; a failed append is not written again
  * (it may have been applied), the failure goes to the caller.
+ *
+ * <p><b>Group commit.</b> On an event loop, the events a writer records for one election during one turn of its
+ * loop go to Redis in <em>one</em> append, sent at the end of the turn: under load, the requests whose Redis answers
+ * came in one read (a loop's connection delivers many at once) share an append, so the audit costs fewer commands a
+ * journey the busier the gateway is (one a request when it is quiet). Each caller still completes only once its own
+ * events are written, and a failed append fails every caller that shared it, as it would have failed each alone.
+ * Off an event loop (a worker), each record is appended at once.
  */
 public final class ChainedAuditTrail implements AuditTrail {
   private static final String PROCESS = UUID.randomUUID().toString().substring(0, 8);
@@ -46,6 +55,8 @@ public final class ChainedAuditTrail implements AuditTrail {
   private static final class Writer {
     final String base;
     final Map<String, Chain> chains = new HashMap<>();
+    /** The append being gathered this loop turn, by election: sent at the end of the turn. */
+    final Map<String, Batch> open = new HashMap<>();
     int generation;
 
     Writer(String base) {
@@ -63,6 +74,19 @@ public final class ChainedAuditTrail implements AuditTrail {
     }
   }
 
+  /** One append's events, from one or more callers, linked after {@code expected} on {@code chain}. */
+  private static final class Batch {
+    final Chain chain;
+    final String expected;
+    final List<String> args = new ArrayList<>();
+    final io.vertx.core.Promise<Boolean> written = io.vertx.core.Promise.promise();
+
+    Batch(Chain chain, String expected) {
+      this.chain = chain;
+      this.expected = expected;
+    }
+  }
+
   public ChainedAuditTrail(AuditStore store) {
     this.store = store;
   }
@@ -74,12 +98,22 @@ public final class ChainedAuditTrail implements AuditTrail {
 
   private Future<Void> append(String electionId, List<AuditEvent> events, boolean mayRetry) {
     Writer w = writers.get();
+    io.vertx.core.Context loop = Vertx.currentContext();
+    boolean gather = loop != null && loop.isEventLoopContext() && Context.isOnEventLoopThread();
     Chain chain;
-    String expected;
+    Batch batch;
+    boolean first;
     List<String> args = new ArrayList<>(events.size() * 2);
     synchronized (w) {
       chain = w.chains.computeIfAbsent(electionId, k -> new Chain(w.base + "-g" + w.generation++));
-      expected = chain.head;
+      batch = gather ? w.open.get(electionId) : null;
+      first = batch == null || batch.chain != chain;
+      if (first) {
+        batch = new Batch(chain, chain.head);
+        if (gather) {
+          w.open.put(electionId, batch);
+        }
+      }
       for (AuditEvent e : events) {
         String json = canonical(chain.writer, ++chain.seq, chain.head, electionId, e);
         String hash = sha256(json);
@@ -87,8 +121,17 @@ public final class ChainedAuditTrail implements AuditTrail {
         args.add(hash);
         chain.head = hash;
       }
+      batch.args.addAll(args);
     }
-    return store.append(electionId, chain.writer, expected, args)
+    if (first) {
+      Batch b = batch;
+      if (gather) {
+        loop.runOnContext(v -> send(w, electionId, b)); // after the turn's other records joined it
+      } else {
+        send(w, electionId, b);
+      }
+    }
+    return batch.written.future()
         .recover(err -> {
           // The append failed, yet Redis may have applied it (a timeout, or a write its replicas did not
           // confirm): writing the events again would record them twice. The request fails as the store did
@@ -114,6 +157,15 @@ public final class ChainedAuditTrail implements AuditTrail {
               : Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE,
                   "the audit trail could not be written"));
         });
+  }
+
+  private void send(Writer w, String electionId, Batch b) {
+    synchronized (w) {
+      if (w.open.get(electionId) == b) {
+        w.open.remove(electionId);
+      }
+    }
+    store.append(electionId, b.chain.writer, b.expected, b.args).onComplete(b.written);
   }
 
   /**
