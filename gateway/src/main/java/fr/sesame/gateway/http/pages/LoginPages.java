@@ -1,6 +1,7 @@
 package fr.sesame.gateway.http.pages;
 
 import fr.sesame.channels.ChannelKind;
+import fr.sesame.gateway.admission.Admission;
 import fr.sesame.gateway.auth.LoginOutcome;
 import fr.sesame.gateway.auth.LoginService;
 import fr.sesame.gateway.domain.ClientInfo;
@@ -51,9 +52,12 @@ public final class LoginPages implements RouteGroup {
   private final Pages pages;
   private final Clock clock;
   private final int digits;
+  private final Admission admission;
 
+  /** @param admission the door of new logins (issue 17, point 1): the first submit of the login form */
   public LoginPages(OidcProvider provider, LoginService logins, ElectionService elections, Pages pages, Clock clock,
-                    int digits) {
+                    int digits, Admission admission) {
+    this.admission = admission;
     this.provider = provider;
     this.logins = logins;
     this.elections = elections;
