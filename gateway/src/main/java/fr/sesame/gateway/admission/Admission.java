@@ -169,6 +169,26 @@ public final class Admission {
     }
   }
 
+  /**
+   * What {@link #enter} would decide for a ticket holder, without counting anything: {@link #ADMITTED} when its
+   * turn has come, {@link Held} (the same ticket) before, null when the ticket is forged, expired or not bound to
+   * {@code binding} (the login pages' waiting page: it shows the form again only at the voter's turn).
+   */
+  public Decision peek(String electionId, String binding, String ticket) {
+    if (!config.enabled()) {
+      return ADMITTED;
+    }
+    if (ticket == null) {
+      return null;
+    }
+    long now = clock.millis() * 1_000_000L;
+    long turn = turnOf(ticket, electionId, binding);
+    if (turn == Long.MIN_VALUE || now > turn + config.ticketTtl().toNanos()) {
+      return null;
+    }
+    return turn - now < pace.toleranceNanos() ? ADMITTED : new Held(ticket, seconds(turn - now));
+  }
+
   /** Whole seconds to wait, rounded up, at least 1. */
   private static long seconds(long nanos) {
     return Math.max(1, (nanos + SECOND - 1) / SECOND);
