@@ -212,6 +212,7 @@ public final class LoadEnvironment implements AutoCloseable {
         "    providers:",
         "      smtp: { type: smtp, host: " + sink.host() + ", port: " + sink.smtpPort() + ", starttls: disabled,"
             + " from: \"no-reply@sesame.test\", maxPoolSize: 64, maxConcurrent: 1000 }",
+        admissionYaml(),
         ""));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms" + heap, "-Xmx" + heap));
@@ -242,6 +243,20 @@ public final class LoadEnvironment implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-load-gateway"));
     LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve(name + ".log"));
     return process;
+  }
+
+  /**
+   * The gateway's admission control: its defaults, unless {@code sesame.admissionMaxRate} caps the new logins
+   * it lets in per second (a run that shows the door working on a machine that would not saturate at the offered
+   * rate, or that would saturate for other reasons).
+   */
+  static String admissionYaml() {
+    String max = System.getProperty("sesame.admissionMaxRate", "").trim();
+    if (max.isEmpty() || max.startsWith("$")) {
+      return "";
+    }
+    double rate = Double.parseDouble(max);
+    return "admission: { maxRate: " + rate + ", minRate: " + Math.min(20, rate) + " }";
   }
 
   /** A gateway process started, not yet known to listen. */
@@ -462,7 +477,7 @@ public final class LoadEnvironment implements AutoCloseable {
           Duration.ofSeconds(10));
       StringBuilder out = new StringBuilder("Gateway counters at the end of the run:");
       for (String line : r.body().split("\n")) {
-        if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total")
+        if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total") || line.startsWith("sesame_admission_")
             || line.startsWith("sesame_emargements_total") || line.startsWith("sesame_otp_sends_total")) {
           out.append("\n  ").append(line);
         }
@@ -538,9 +553,11 @@ public final class LoadEnvironment implements AutoCloseable {
     if (cpu != null) {
       cpu.close();
       String summary = cpu.summary();
-      LOG.info(summary);
+      System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
       try {
-        Path file = Path.of("target", "cpu-summary.txt");
+        // Maven runs Gatling from the directory it was started in: the repository's or the module's
+        Path file = (Files.isDirectory(Path.of("loadtests", "target")) ? Path.of("loadtests", "target")
+            : Path.of("target")).resolve("cpu-summary.txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, summary + "\n");
       } catch (IOException e) {

@@ -45,6 +45,17 @@ public final class ProcessCpu implements AutoCloseable {
     return cpu;
   }
 
+  /** A summary of samples given by hand (tests): nothing is sampled. */
+  static ProcessCpu of(Map<String, List<Double>> cores, List<Double> machineBusy) {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    cores.keySet().forEach(k -> pids.put(k, 0L));
+    ProcessCpu cpu = new ProcessCpu(pids);
+    cores.forEach((k, v) -> cpu.samples.get(k).addAll(v));
+    cpu.machine.addAll(machineBusy);
+    cpu.timer.shutdownNow();
+    return cpu;
+  }
+
   private ProcessCpu(Map<String, Long> pids) {
     this.pids = new LinkedHashMap<>(pids);
     pids.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
@@ -128,6 +139,14 @@ public final class ProcessCpu implements AutoCloseable {
         : redis.stream().mapToDouble(Double::doubleValue).average().orElse(0);
     if (redisMean >= SATURATED) {
       return "SATURATED: redis (its one main thread near a whole core)";
+    }
+    double ours = 0;
+    for (List<Double> s : samples.values()) {
+      ours += s.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+    if (machineMean >= SATURATED && ours < machineMean * cores / 2) {
+      return String.format(Locale.ROOT, "SATURATED: the machine, mostly by OTHER processes (this run's used %.2f of "
+          + "the %.2f busy cores): its figures measure a shared machine, not the gateway", ours, machineMean * cores);
     }
     if (machineMean >= SATURATED) {
       return "SATURATED: the machine (" + cores + " cores); the process that used the most was " + busiest

@@ -30,8 +30,8 @@ import java.util.List;
  * <p>It fails when: any request fails other than a 503 that carries {@code Retry-After} (a timeout, a 5xx, a
  * 503 without it, any other status); a voter is still held after the bound ("voter gave up"); the 99th
  * percentile of the admitted journeys' steps (verify, introspect, émargement: never held) or of the logins
- * (admitted and held together: a held answer is quick, so this one bounds less) reaches {@code sesame.p99} ms
- * (default 50); or a figure has no samples. The gateway is started with its default admission control; the load
+ * (admitted and held together: a held answer is quick, so this one bounds less) reaches
+ * {@code sesame.admittedP99} ms (default 50); or a figure has no samples. The gateway is started with its default admission control; the load
  * environment's summary names the process that was saturated (gateway, Redis or this generator).
  */
 public class OverloadSimulation extends Simulation {
@@ -39,7 +39,9 @@ public class OverloadSimulation extends Simulation {
   private final int offeredFor = Integer.parseInt(System.getProperty("sesame.offeredFor", "120"));
   private final int maxRetries = Integer.parseInt(System.getProperty("sesame.maxRetries", "5"));
   private final LoadSettings base = LoadSettings.fromSystem(offeredFor);
-  private final LoadSettings settings = new LoadSettings(offered, base.ramp(), offeredFor, base.p99(),
+  /** The p99 bound of this run, ms: {@code sesame.admittedP99} (50), not the other runs' {@code sesame.p99}. */
+  private final int p99 = Integer.parseInt(System.getProperty("sesame.admittedP99", "50"));
+  private final LoadSettings settings = new LoadSettings(offered, base.ramp(), offeredFor, p99,
       Long.parseLong(System.getProperty("sesame.voters", "0")) > 0 ? base.voters()
           : (long) Math.ceil(offered * (base.ramp() / 2.0 + offeredFor) * 1.1) + 100,
       base.url(), base.heap(), base.ips(), base.gatewayJar(), base.warmUp(), base.gateways());
@@ -57,7 +59,7 @@ public class OverloadSimulation extends Simulation {
     String path = "/v1/elections/" + env.electionId() + "/login";
     return exec(session -> session.set("tries", 0).set("loginName", "login").remove("challenge").remove("ticket"))
         .asLongAs(session -> !session.contains("challenge") && session.getInt("tries") <= maxRetries).on(
-            exec(session -> session.remove("retryAfter"))
+            exec(session -> session.remove("retryAfter").remove("status"))
             .exec(http("#{loginName}").post(path)
                 .header("X-Forwarded-For", "#{ip}")
                 .body(StringBody(OverloadSimulation::loginBody))
@@ -66,6 +68,7 @@ public class OverloadSimulation extends Simulation {
                     jmesPath("challengeId").optional().saveAs("challenge"),
                     jmesPath("admissionTicket").optional().saveAs("ticket"),
                     header("Retry-After").optional().saveAs("retryAfter")))
+            .exitHereIfFailed() // a timeout, a refused connection, another status: failed, recorded
             .doIf(session -> "503".equals(session.getString("status")) && !session.contains("retryAfter")).then(
                 // a 503 without Retry-After: recorded as a failed request, so the run fails and says why
                 exec(http("held without Retry-After").get("/health/live").check(status().is(599))))
