@@ -477,7 +477,8 @@ public final class LoadEnvironment implements AutoCloseable {
           Duration.ofSeconds(10));
       StringBuilder out = new StringBuilder("Gateway counters at the end of the run:");
       for (String line : r.body().split("\n")) {
-        if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total") || line.startsWith("sesame_admission_")
+        if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total")
+            || line.startsWith("sesame_admission_")
             || line.startsWith("sesame_emargements_total") || line.startsWith("sesame_otp_sends_total")) {
           out.append("\n  ").append(line);
         }
