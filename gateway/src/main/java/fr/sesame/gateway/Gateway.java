@@ -51,6 +51,7 @@ import fr.sesame.gateway.http.OpsHandlers;
 import fr.sesame.gateway.http.PlatformHandlers;
 import fr.sesame.gateway.http.RollImportHandlers;
 import fr.sesame.gateway.http.RouteGroup;
+import fr.sesame.gateway.admission.Admission;
 import fr.sesame.gateway.http.SupportHandlers;
 import fr.sesame.gateway.http.problem.ProblemPages;
 import fr.sesame.gateway.metrics.GatewayMetrics;
@@ -263,13 +264,23 @@ public final class Gateway implements AutoCloseable {
       AtomicReference<CampaignService> campaigns = new AtomicReference<>();
       AtomicReference<SealService> seals = new AtomicReference<>();
       var integrity = new AtomicReference<fr.sesame.gateway.evidence.IntegrityChecker>();
+      // the door of new logins (issue 17, point 1): one per instance, its limit adjusted from one timer
+      Admission admission = new Admission(config.admission(), new KeyedHasher(config.hashKey()), clock, metrics);
+      if (admission.enabled()) {
+        long[] last = {System.nanoTime()};
+        vertx.setPeriodic(admission.adjustEvery().toMillis(), id -> {
+          long now = System.nanoTime();
+          admission.adjust(now - last[0]);
+          last[0] = now;
+        });
+      }
       List<RouteGroup> routes = wire(vertx, config, clock, signals, api, notifier, devOutbox, registry,
-          metrics, templates, cipher, outbox, campaigns, checkpointer, seals, integrity);
+          metrics, templates, cipher, outbox, campaigns, checkpointer, seals, integrity, admission);
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
       String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http, v -> {
-                Router router = ApiRouter.create(v, http, metrics, routes);
+                Router router = ApiRouter.create(v, http, metrics, routes, admission);
                 built.compareAndSet(null, router);
                 return router;
               }, SHUTDOWN_GRACE),
@@ -312,7 +323,8 @@ public final class Gateway implements AutoCloseable {
                                        GatewayMetrics metrics, TemplateCatalog templates, FieldCipher cipher,
                                        Outbox dispatching, AtomicReference<CampaignService> campaignsOut,
                                        Checkpointer checkpointer, AtomicReference<SealService> sealsOut,
-                                       AtomicReference<fr.sesame.gateway.evidence.IntegrityChecker> integrityOut)
+                                       AtomicReference<fr.sesame.gateway.evidence.IntegrityChecker> integrityOut,
+                                       Admission admission)
       throws Exception {
     KeyedHasher hasher = new KeyedHasher(config.hashKey());
     RandomTokens random = new RandomTokens();
@@ -409,7 +421,7 @@ public final class Gateway implements AutoCloseable {
           }
         });
     List<RouteGroup> routes = new ArrayList<>(List.of(
-        new LoginHandlers(logins, elections, clock, config.otp().digits()),
+        new LoginHandlers(logins, elections, clock, config.otp().digits(), admission),
         new PlatformHandlers(sessions, new EmargementList(electionStore, cipher), elections, clock, auth,
             provider == null ? Future::succeededFuture : provider::sessionTokenOf),
         new SupportHandlers(support, elections, auth),
@@ -430,7 +442,7 @@ public final class Gateway implements AutoCloseable {
     if (provider != null) {
       Pages pages = new Pages();
       routes.add(new OidcHandlers(provider, elections, auth, pages));
-      routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits()));
+      routes.add(new LoginPages(provider, logins, elections, pages, clock, config.otp().digits(), admission));
       // the staff console: its invitation links start with the public URL the issuer is
       routes.add(new ConsolePages(staff, support, elections, pages, hasher, new TurnoutService(electionStore),
           new AuditVerifier(auditStore, checkpointer), new EmargementList(electionStore, cipher), audit, clock, importJobs,

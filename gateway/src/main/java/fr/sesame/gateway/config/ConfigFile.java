@@ -20,6 +20,21 @@ final class ConfigFile {
   public Outbox outbox;
   public Limits limits;
   public Oidc oidc;
+  public Admission admission;
+
+  /** {@link AdmissionConfig}. */
+  static final class Admission {
+    public Boolean enabled;
+    public Double maxRate;
+    public Double minRate;
+    public Integer burst;
+    public Duration maxLoopDelay;
+    public Duration maxLatency;
+    public Integer maxInFlight;
+    public Duration adjustEvery;
+    public Duration ticketTtl;
+    public Duration maxWait;
+  }
 
   /** {@link OidcConfig}. */
   static final class Oidc {

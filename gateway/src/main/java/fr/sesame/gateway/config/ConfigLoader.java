@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Environment: {@code SESAME_HTTP_PORT}, {@code SESAME_TLS_CERT}, {@code SESAME_TLS_KEY}, {@code SESAME_HTTP_PLAIN},
- * {@code SESAME_OIDC_ISSUER}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER}, {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY},
+ * {@code SESAME_OIDC_ISSUER}, {@code SESAME_ADMISSION_ENABLED}, {@code REDIS_URL}, {@code SESAME_REDIS_CLUSTER}, {@code SESAME_REDIS_MIN_REPLICAS}, {@code SESAME_HASH_KEY},
  * {@code SESAME_DATA_KEY}, {@code SESAME_API_KEYS}, {@code SESAME_EVIDENCE_KEY}, {@code SESAME_EVIDENCE_DIR},
  * and the providers' secrets ({@code SESAME_PROVIDER_<NAME>_<OPTION>}).
  */
@@ -87,6 +87,7 @@ public final class ConfigLoader {
     String issuer = env.containsKey("SESAME_OIDC_ISSUER") ? env.get("SESAME_OIDC_ISSUER").strip() : oi.issuer;
     OidcConfig oidc = build(problems, () -> new OidcConfig(issuer == null || issuer.isEmpty() ? null : issuer,
         or(oi.codeTtl, d3.codeTtl()), or(oi.idTokenTtl, d3.idTokenTtl()), or(oi.flowTtl, d3.flowTtl())));
+    AdmissionConfig admission = admission(orNew(file.admission, ConfigFile.Admission::new), env, problems);
 
     byte[] hashKey = key(env, "SESAME_HASH_KEY", "at least 32 random bytes, base64", problems);
     if (hashKey != null && hashKey.length < 32) {
@@ -116,9 +117,28 @@ public final class ConfigLoader {
     byte[] dk = dataKey;
     List<ApiKey> keys = apiKeys;
     GatewayConfig config = build(problems, () -> new GatewayConfig(http, redis, hk, dk, keys, lockout, otp, session,
-        devMode, channels, outbox, limits, oidc, evidence));
+        devMode, channels, outbox, limits, oidc, evidence, admission));
     problems.throwIfAny();
     return config;
+  }
+
+  /** The admission control: the file's {@code admission} block, {@code SESAME_ADMISSION_ENABLED} over its switch. */
+  private static AdmissionConfig admission(ConfigFile.Admission a, Map<String, String> env, ConfigProblems problems) {
+    AdmissionConfig d = AdmissionConfig.DEFAULTS;
+    boolean enabled = or(a.enabled, d.enabled());
+    if (env.containsKey("SESAME_ADMISSION_ENABLED")) {
+      String v = env.get("SESAME_ADMISSION_ENABLED").trim();
+      if (v.equals("true") || v.equals("false")) {
+        enabled = Boolean.parseBoolean(v);
+      } else {
+        problems.add("SESAME_ADMISSION_ENABLED", "must be true or false, not \"" + v + "\"");
+      }
+    }
+    boolean on = enabled;
+    return build(problems, () -> new AdmissionConfig(on, or(a.maxRate, d.maxRate()), or(a.minRate, d.minRate()),
+        or(a.burst, d.burst()), or(a.maxLoopDelay, d.maxLoopDelay()), or(a.maxLatency, d.maxLatency()),
+        or(a.maxInFlight, d.maxInFlight()), or(a.adjustEvery, d.adjustEvery()), or(a.ticketTtl, d.ticketTtl()),
+        or(a.maxWait, d.maxWait())));
   }
 
   /** {@code SESAME_EVIDENCE_KEY} (required) and {@code SESAME_EVIDENCE_DIR}; null once a problem is recorded. */

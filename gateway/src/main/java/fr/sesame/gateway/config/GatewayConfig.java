@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param limits   rate limits of the login routes and caps of paid sends
  * @param oidc     the OpenID Connect provider and the hosted login pages
  * @param evidence the evidence key and the checkpoints' directory
+ * @param admission admission control of new logins at the door (issue 17, point 1)
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -38,7 +39,17 @@ public record GatewayConfig(
     OutboxConfig outbox,
     LimitsConfig limits,
     OidcConfig oidc,
-    EvidenceConfig evidence) {
+    EvidenceConfig evidence,
+    AdmissionConfig admission) {
+
+  /** With the default admission control. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
+                       LockoutConfig lockout, OtpConfig otp, SessionConfig session, boolean devMode,
+                       ChannelsConfig channels, OutboxConfig outbox, LimitsConfig limits, OidcConfig oidc,
+                       EvidenceConfig evidence) {
+    this(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc,
+        evidence, AdmissionConfig.DEFAULTS);
+  }
 
   /** With a fresh evidence key and checkpoint directory ({@link EvidenceConfig#ephemeral()}): tests and tools. */
   public GatewayConfig(HttpConfig http, RedisConfig redis, byte[] hashKey, byte[] dataKey, List<ApiKey> apiKeys,
@@ -75,6 +86,7 @@ public record GatewayConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(oidc, "oidc");
     Objects.requireNonNull(evidence, "evidence");
+    Objects.requireNonNull(admission, "admission");
     if (redis.cluster()) {
       throw new IllegalArgumentException("Redis Cluster is not supported yet: a login step decides its rate limits, "
           + "the voter and a given phone's owner in one script, whose keys a cluster would spread over several "
@@ -95,25 +107,31 @@ public record GatewayConfig(
   /** A copy with another Redis URL (dev mode points it at the embedded server). */
   public GatewayConfig withRedisUrl(String url) {
     return new GatewayConfig(http, redis.withUrl(url), hashKey,
-        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc, evidence);
+        dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox, limits, oidc, evidence, admission);
   }
 
   /** A copy listening on another port. */
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(http.withPort(port), redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode,
-        channels, outbox, limits, oidc, evidence);
+        channels, outbox, limits, oidc, evidence, admission);
   }
 
   /** A copy with other limits. */
   public GatewayConfig withLimits(LimitsConfig other) {
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
-        other, oidc, evidence);
+        other, oidc, evidence, admission);
   }
 
   /** A copy with other provider settings. */
   public GatewayConfig withOidc(OidcConfig other) {
     return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
-        limits, other, evidence);
+        limits, other, evidence, admission);
+  }
+
+  /** A copy with another admission control. */
+  public GatewayConfig withAdmission(AdmissionConfig other) {
+    return new GatewayConfig(http, redis, hashKey, dataKey, apiKeys, lockout, otp, session, devMode, channels, outbox,
+        limits, oidc, evidence, other);
   }
 
   @Override

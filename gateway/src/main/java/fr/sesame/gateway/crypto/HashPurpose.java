@@ -44,7 +44,9 @@ public enum HashPurpose {
   /** A staff token (invitation, pending login, session), the key it is stored under: kind, token. */
   STAFF_TOKEN("staff-token"),
   /** A secret of the configuration as a seal's manifest shows it: its text. */
-  SEAL_CONFIG("seal-config");
+  SEAL_CONFIG("seal-config"),
+  /** A waiting ticket of admission control (never stored): election id, what it is bound to, its turn (ms). */
+  ADMISSION_TICKET("admission-ticket");
 
   private final String label;
 

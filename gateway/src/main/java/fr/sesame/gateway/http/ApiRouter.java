@@ -1,5 +1,6 @@
 package fr.sesame.gateway.http;
 
+import fr.sesame.gateway.admission.Admission;
 import fr.sesame.gateway.config.HttpConfig;
 import fr.sesame.gateway.http.problem.FailureHandler;
 import fr.sesame.gateway.metrics.GatewayMetrics;
@@ -28,12 +29,39 @@ public final class ApiRouter {
 
   /** Mounts {@code groups} on a new router of {@code vertx}. */
   public static Router create(Vertx vertx, HttpConfig http, GatewayMetrics metrics, List<RouteGroup> groups) {
-    return create(vertx, http, metrics, groups, UNANSWERED);
+    return create(vertx, http, metrics, groups, UNANSWERED, null);
   }
+
+  /**
+   * As {@link #create(Vertx, HttpConfig, GatewayMetrics, List)}, feeding {@code admission} its signals: the
+   * requests in flight, their latency, and this event loop's delay (a probe timer every
+   * {@link Admission#PROBE_MILLIS} ms on the calling verticle's context).
+   */
+  public static Router create(Vertx vertx, HttpConfig http, GatewayMetrics metrics, List<RouteGroup> groups,
+                              Admission admission) {
+    if (admission != null && admission.enabled()) {
+      long[] due = {System.nanoTime() + Admission.PROBE_MILLIS * 1_000_000L};
+      vertx.setPeriodic(Admission.PROBE_MILLIS, id -> {
+        long now = System.nanoTime();
+        admission.loopDelay(Math.max(0, now - due[0]));
+        due[0] = now + Admission.PROBE_MILLIS * 1_000_000L;
+      });
+    }
+    return create(vertx, http, metrics, groups, UNANSWERED, admission);
+  }
+
+  /** The context key set on a request held back at the door: its latency is not a load signal. */
+  public static final String HELD = "sesame.held";
 
   /** As {@link #create(Vertx, HttpConfig, GatewayMetrics, List)}, a request unanswered after {@code unanswered}. */
   static Router create(Vertx vertx, HttpConfig http, GatewayMetrics metrics, List<RouteGroup> groups,
                        java.time.Duration unanswered) {
+    return create(vertx, http, metrics, groups, unanswered, null);
+  }
+
+  private static Router create(Vertx vertx, HttpConfig http, GatewayMetrics metrics, List<RouteGroup> groups,
+                               java.time.Duration unanswered, Admission admission) {
+    boolean signals = admission != null && admission.enabled();
     Router router = Router.router(vertx);
     router.allowForward(switch (http.forwarded()) {
       case "forward" -> AllowForwardHeaders.FORWARD;
@@ -43,6 +71,11 @@ public final class ApiRouter {
     });
     router.route().handler(ctx -> {
       long start = System.nanoTime();
+      if (signals) {
+        admission.requestStarted();
+        ctx.addEndHandler(v -> admission.requestEnded(Boolean.TRUE.equals(ctx.get(HELD)) ? -1
+            : System.nanoTime() - start));
+      }
       String id = FailureHandler.requestId(ctx);
       ctx.response().putHeader("X-Request-Id", id).putHeader("X-Content-Type-Options", "nosniff");
       ctx.addBodyEndHandler(v -> {

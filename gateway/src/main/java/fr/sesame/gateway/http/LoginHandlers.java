@@ -1,11 +1,13 @@
 package fr.sesame.gateway.http;
 
 import fr.sesame.channels.ChannelKind;
+import fr.sesame.gateway.admission.Admission;
 import fr.sesame.gateway.auth.LoginOutcome;
 import fr.sesame.gateway.auth.LoginService;
 import fr.sesame.gateway.domain.Contacts;
 import fr.sesame.gateway.domain.Election;
 import fr.sesame.gateway.election.ElectionService;
+import fr.sesame.gateway.http.problem.FailureHandler;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
 import fr.sesame.gateway.roll.RollLineParser;
@@ -20,7 +22,8 @@ import java.util.regex.Pattern;
 
 /** The public voter login: {@code /v1/elections/{electionId}/login...}. */
 public final class LoginHandlers implements RouteGroup {
-  private static final Set<String> LOGIN_FIELDS = Set.of("identifier", "secret", "channel", "phone", "lang");
+  private static final Set<String> LOGIN_FIELDS = Set.of("identifier", "secret", "channel", "phone", "lang",
+      "admissionTicket");
   private static final Set<String> VERIFY_FIELDS = Set.of("code");
   private static final Set<String> RESEND_FIELDS = Set.of("channel");
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -29,12 +32,16 @@ public final class LoginHandlers implements RouteGroup {
   private final ElectionService elections;
   private final Clock clock;
   private final Pattern codeShape;
+  private final Admission admission;
 
   /** A login request, validated but for {@code phone} (as typed: see {@link #phone}); {@code lang} fr or en. */
   private record LoginRequest(String identifier, String secret, String channel, Optional<String> phone,
-                              String lang) {}
+                              String lang, String ticket) {}
 
-  public LoginHandlers(LoginService logins, ElectionService elections, Clock clock, int otpDigits) {
+  /** @param admission the door of new logins (issue 17, point 1) */
+  public LoginHandlers(LoginService logins, ElectionService elections, Clock clock, int otpDigits,
+                       Admission admission) {
+    this.admission = admission;
     this.logins = logins;
     this.elections = elections;
     this.clock = clock;
@@ -50,6 +57,13 @@ public final class LoginHandlers implements RouteGroup {
 
   private void login(RoutingContext ctx) {
     LoginRequest req = loginRequest(JsonInput.read(ctx, LOGIN_FIELDS));
+    // the door, before anything reads or writes Redis: a login held back changes nothing (no failure counted, no
+    // rate-limit token spent, no audit line), and costs one compare-and-set
+    Admission.Decision door = admission.enter(ctx.pathParam("electionId"), req.identifier(), req.ticket());
+    if (door instanceof Admission.Held held) {
+      heldBack(ctx, held);
+      return;
+    }
     Paths.election(ctx, elections).compose(election -> {
           ChannelKind channel = channel(election, req.channel());
           Optional<String> phone = phone(req.phone(), election);
@@ -106,7 +120,27 @@ public final class LoginHandlers implements RouteGroup {
     String secret = in.string("secret", 64);
     String channel = in.string("channel", 16);
     String phoneRaw = in.optionalString("phone", 32);
-    return new LoginRequest(identifier, secret, channel, Optional.ofNullable(phoneRaw), in.lang());
+    String ticket = in.optionalString("admissionTicket", 64);
+    return new LoginRequest(identifier, secret, channel, Optional.ofNullable(phoneRaw), in.lang(), ticket);
+  }
+
+  /**
+   * A login held back at the door: 503 {@code overloaded} with {@code Retry-After} and the ticket that keeps the
+   * voter's place. Written here, not failed: a held login is expected under load, not a dependency's failure
+   * that operators must see in the log once per request.
+   */
+  static void heldBack(RoutingContext ctx, Admission.Held held) {
+    ctx.put(ApiRouter.HELD, Boolean.TRUE);
+    JsonObject extensions = new JsonObject().put("retryAfterSeconds", held.retryAfterSeconds());
+    String detail;
+    if (held.ticket() != null) {
+      extensions.put("admissionTicket", held.ticket());
+      detail = "the gateway is busy: send the same request again after Retry-After seconds, with admissionTicket "
+          + "to keep your place";
+    } else {
+      detail = "the gateway is very busy: try again after Retry-After seconds";
+    }
+    FailureHandler.write(ctx, ProblemType.OVERLOADED, detail, extensions);
   }
 
   /**

@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * notifications finished by the outbox by template and status [sesame_notifications_total], whether the outbox
  * dispatcher reads [sesame_outbox_dispatcher_up, 1 or 0] and its changes of state [sesame_outbox_dispatcher_changes_total],
  * integrity alerts raised by check [sesame_integrity_alerts_total], the end of the last integrity check (epoch seconds)
- * [sesame_integrity_last_run_seconds] and the problems it found [sesame_integrity_problems].
+ * [sesame_integrity_last_run_seconds] and the problems it found [sesame_integrity_problems]; admission control
+ * (issue 17, point 1): new logins admitted or held back [sesame_admission_logins_total, outcome admitted,
+ * admitted-ticket, held, held-no-ticket, ticket-refused], the adaptive limit [sesame_admission_limit, logins per
+ * second] and the signals it reads [sesame_admission_loop_delay_seconds, sesame_admission_latency_seconds,
+ * sesame_admission_in_flight].
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
@@ -115,6 +119,30 @@ public final class GatewayMetrics {
         .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10))
         .description("HTTP request latency").register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The counter of new logins by admission outcome: {@code admitted} (let in at once), {@code admitted-ticket} (a
+   * waiting ticket whose turn came), {@code held} (answered 503 with a ticket), {@code held-no-ticket} (the wait
+   * is over admission.maxWait: Retry-After only), {@code ticket-refused} (a ticket forged, expired or not this
+   * voter's: counted, then treated as a new arrival). Kept by the caller: incrementing it allocates nothing.
+   */
+  public Counter admission(String outcome) {
+    return counter("sesame.admission.logins", "New logins by admission outcome", "outcome", outcome);
+  }
+
+  /** The admission's adaptive limit and the signals it reads, each read from {@code source} when scraped. */
+  public void admissionGauges(java.util.function.DoubleSupplier limit, java.util.function.DoubleSupplier loopDelaySeconds,
+                              java.util.function.DoubleSupplier latencySeconds, java.util.function.DoubleSupplier inFlight) {
+    Gauge.builder("sesame.admission.limit", limit, java.util.function.DoubleSupplier::getAsDouble)
+        .description("New logins per second admission control lets in (its adaptive limit)").register(registry);
+    Gauge.builder("sesame.admission.loop.delay.seconds", loopDelaySeconds,
+        java.util.function.DoubleSupplier::getAsDouble)
+        .description("The largest event-loop delay seen in the last adjustment period").register(registry);
+    Gauge.builder("sesame.admission.latency.seconds", latencySeconds, java.util.function.DoubleSupplier::getAsDouble)
+        .description("Moving average (EWMA) of the answered requests' latency").register(registry);
+    Gauge.builder("sesame.admission.in.flight", inFlight, java.util.function.DoubleSupplier::getAsDouble)
+        .description("HTTP requests in flight on this instance").register(registry);
   }
 
   /** The counter of {@code name} and these tags (name, value, ...), registered once. */

@@ -51,7 +51,12 @@ public enum ProblemType {
    * The write was applied by the Redis primary but not confirmed on enough replicas in time: it may not survive
    * a failover. Safe to retry (a login step with the same {@code Idempotency-Key}; an émargement as it is).
    */
-  WRITE_UNCONFIRMED(503, "The write could not be confirmed on enough replicas; retry");
+  WRITE_UNCONFIRMED(503, "The write could not be confirmed on enough replicas; retry"),
+  /**
+   * Admission control held a new login back (issue 17, point 1): nothing changed; retry after {@code Retry-After}
+   * with the {@code admissionTicket} to keep the place.
+   */
+  OVERLOADED(503, "The gateway is busy: your place is kept, retry after Retry-After");
 
   private final int status;
   private final String title;

@@ -59,7 +59,8 @@
 }());
 (function () {
   "use strict";
-  /* A page with live figures (turnout, an import's or a campaign's progress, the providers' health) reloads itself
+  /* A page with live figures (turnout, an import's or a campaign's progress, the providers' health) or a login's
+     waiting page (admission control: it goes to its data-href, the retry, at the end of the wait) reloads itself
      every data-seconds, with a button that suspends and resumes it (WCAG 2.2.1 and 2.2.2: a timed change the person
      can stop); the choice holds for the page's path during the visit. Without JavaScript nothing reloads by itself:
      the page's own "refresh" link does it. */
@@ -75,7 +76,11 @@
   function show() { button.textContent = box.getAttribute(paused ? "data-resume" : "data-pause"); }
   function arm() {
     if (timer !== null) { window.clearTimeout(timer); }
-    timer = paused ? null : window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+    // data-href: where to go instead of reloading (a page answering a form post: the waiting page of a login)
+    var href = box.getAttribute("data-href");
+    timer = paused ? null : window.setTimeout(function () {
+      if (href) { window.location.assign(href); } else { window.location.reload(); }
+    }, seconds * 1000);
   }
   button.addEventListener("click", function () {
     paused = !paused;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   root (Gateway, GatewayMain: the composition root), dev
  *     → http (handlers, problem rendering)
- *       → services: auth, notify, election, roll, audit, health, staff, campaign
+ *       → services: auth, notify, election, roll, audit, health, staff, campaign, admission
  *         → ports: store          ← store.redis (adapters)
  *           → domain, problem (values), config, crypto, metrics
  * </pre>
@@ -28,7 +28,7 @@ class ArchitectureTest {
   private static final String GW = "fr.sesame.gateway";
   private static final String[] SERVICES = {GW + ".auth..", GW + ".notify..", GW + ".election..", GW + ".roll..",
       GW + ".evidence..", GW + ".audit..", GW + ".health..", GW + ".staff..", GW + ".campaign..",
-      GW + ".retention.."};
+      GW + ".retention..", GW + ".admission.."};
   private static JavaClasses classes;
 
   @BeforeAll

@@ -43,6 +43,29 @@ class ConfigLoaderTest {
     assertThat(c.toString()).doesNotContain("admin-key-1");
   }
 
+  /** Issue 17: admission control's thresholds from the file, its switch from the environment too. */
+  @Test
+  void admissionControlIsOnByDefaultAndConfigurable() throws Exception {
+    assertThat(ConfigLoader.load(null, env(), false).admission()).isEqualTo(AdmissionConfig.DEFAULTS);
+    Path yaml = dir.resolve("admission.yaml");
+    Files.writeString(yaml, "admission:\n  maxRate: 3000\n  minRate: 50\n  maxLoopDelay: PT0.05S\n"
+        + "  ticketTtl: PT5M\n");
+    AdmissionConfig a = ConfigLoader.load(yaml, env(), false).admission();
+    assertThat(a.enabled()).isTrue();
+    assertThat(a.maxRate()).isEqualTo(3000);
+    assertThat(a.minRate()).isEqualTo(50);
+    assertThat(a.maxLoopDelay()).isEqualTo(Duration.ofMillis(50));
+    assertThat(a.ticketTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(a.burst()).isEqualTo(AdmissionConfig.DEFAULTS.burst());
+    Map<String, String> off = env();
+    off.put("SESAME_ADMISSION_ENABLED", "false");
+    assertThat(ConfigLoader.load(yaml, off, false).admission().enabled()).isFalse();
+    off.put("SESAME_ADMISSION_ENABLED", "nope");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, off, false)).hasMessageContaining("SESAME_ADMISSION_ENABLED");
+    Files.writeString(yaml, "admission:\n  minRate: 500\n  maxRate: 100\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, env(), false)).hasMessageContaining("admission.minRate");
+  }
+
   /** Issue 16: the evidence key, from the environment, and where the checkpoints go. */
   @Test
   void theEvidenceKeyIsAnEd25519Pkcs8KeyFromTheEnvironment() throws Exception {

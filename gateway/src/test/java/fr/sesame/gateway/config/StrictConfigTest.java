@@ -60,8 +60,8 @@ class StrictConfigTest {
         "outbox.maxInFlight must be at least 1 and outbox.bulkShare in (0, 1]",
         "limits.prefixDigits must be 2..9",
         "limits.loginIp.rate: must be a whole number, not 1.5",
-        "htp: unknown section 'htp'; did you mean 'http'? (known: channels, http, limits, lockout, oidc, otp, "
-            + "outbox, redis, session)");
+        "htp: unknown section 'htp'; did you mean 'http'? (known: admission, channels, http, limits, lockout, oidc, "
+            + "otp, outbox, redis, session)");
     assertThat(e.getMessage()).startsWith("9 problems:\n  - ");
   }
 

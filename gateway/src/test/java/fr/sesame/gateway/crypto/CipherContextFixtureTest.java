@@ -115,7 +115,10 @@ class CipherContextFixtureTest {
     assertThat(hasher.hashText(HashPurpose.STAFF_TOKEN, "s", "token")).isEqualTo("qOVyz8X_rCfX9JRBE6H4SaR5w3Jvfkbg9lf9L0RIFKM");
     // issue 16: a configuration secret's fingerprint in a seal's manifest
     assertThat(hasher.hashText(HashPurpose.SEAL_CONFIG, "secret")).isEqualTo("JNA9x54iND8Jdhebg2RPX5HvSQwSH85apX4Fa2HegdY");
-    assertThat(HashPurpose.values()).hasSize(18); // a new purpose gets its own pinned line here
+    // issue 17: a waiting ticket's signature (never stored, but tickets cross instances and restarts)
+    assertThat(hasher.hashText(HashPurpose.ADMISSION_TICKET, "demo", "alice", "1764500000000"))
+        .isEqualTo("aBl3You43prVxfi8LkYgIljcYMLgos2ZKdB3ncEja-s");
+    assertThat(HashPurpose.values()).hasSize(19); // a new purpose gets its own pinned line here
   }
 
   @Test

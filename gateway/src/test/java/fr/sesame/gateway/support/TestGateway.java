@@ -249,11 +249,30 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     this(instances, outboxConfig, notifiers, redis, limits, tls, oidc, LockoutConfig.DEFAULTS);
   }
 
-  /** @param tls HTTPS, or null for plain HTTP */
+  /**
+   * A gateway with the login pages whose door is {@code admission} (issue 17, point 1). The others have admission
+   * control off: their clock stands still, and a door that counts time by it would never let a second wave in.
+   */
+  public static TestGateway withAdmission(fr.sesame.gateway.config.AdmissionConfig admission) {
+    return new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
+        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+        fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
+        LockoutConfig.DEFAULTS, admission);
+  }
+
   private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
                       Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
                       fr.sesame.gateway.config.TlsConfig tls, fr.sesame.gateway.config.OidcConfig oidc,
                       LockoutConfig lockout) {
+    this(instances, outboxConfig, notifiers, redis, limits, tls, oidc, lockout,
+        fr.sesame.gateway.config.AdmissionConfig.OFF);
+  }
+
+  /** @param tls HTTPS, or null for plain HTTP */
+  private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
+                      Gateway.NotifierFactory notifiers, RedisConfig redis, fr.sesame.gateway.config.LimitsConfig limits,
+                      fr.sesame.gateway.config.TlsConfig tls, fr.sesame.gateway.config.OidcConfig oidc,
+                      LockoutConfig lockout, fr.sesame.gateway.config.AdmissionConfig admission) {
     this.redisUrl = redis.url();
     try {
       KeyedHasher hasher = new KeyedHasher(HASH_KEY);
@@ -262,7 +281,7 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
           redis, HASH_KEY, DATA_KEY,
           ConfigLoader.parseApiKeys("admin:" + ADMIN + ",support:" + SUPPORT + ",platform:" + PLATFORM, hasher),
           lockout, OtpConfig.DEFAULTS, SessionConfig.DEFAULTS, false, ChannelsConfig.NONE,
-          outboxConfig, limits, oidc);
+          outboxConfig, limits, oidc).withAdmission(admission);
       this.gateway = Gateway.start(config, clock, notifiers != null ? notifiers : (vertx, registry) -> outbox, null);
       this.http = tls == null ? new Http(gateway.port()) : new Http("https://127.0.0.1:" + gateway.port());
     } catch (Exception e) {

@@ -86,6 +86,7 @@ public final class LoadEnvironment implements AutoCloseable {
    */
   public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp,
                                       int instances) throws Exception {
+    checkOpenFiles("load generator", ProcessHandle.current().pid(), WANTED_OPEN_FILES, false);
     ProviderSink sink = ProviderSink.start();
     LocalRedis redis = null;
     List<Process> processes = new ArrayList<>();
@@ -158,6 +159,19 @@ public final class LoadEnvironment implements AutoCloseable {
       if (!warmUp.isZero()) {
         env.warmUp(warmUp, firstVoter + voters, warmUpVoters);
       }
+      // which process is saturated during the run (issue 17, point 5): the gateways, Redis, this JVM
+      Map<String, Long> watched = new java.util.LinkedHashMap<>();
+      for (int g = 0; g < processes.size(); g++) {
+        watched.put(processes.size() == 1 ? "gateway" : "gateway-" + (g + 1), processes.get(g).pid());
+        // once it listens: its JVM has raised its soft limit to the hard one by then
+        checkOpenFiles("gateway " + (g + 1), processes.get(g).pid(), WANTED_OPEN_FILES, false);
+      }
+      String redisPid = info(memoryUrl, "server", "process_id");
+      if (redisPid != null && (redis != null || memoryUrl.contains("127.0.0.1") || memoryUrl.contains("localhost"))) {
+        watched.put("redis", Long.parseLong(redisPid));
+      }
+      watched.put("generator", ProcessHandle.current().pid()); // Gatling and the provider sink
+      env.cpu = ProcessCpu.start(watched);
       return env;
     } catch (Exception e) {
       processes.forEach(Process::destroy);
@@ -198,6 +212,7 @@ public final class LoadEnvironment implements AutoCloseable {
         "    providers:",
         "      smtp: { type: smtp, host: " + sink.host() + ", port: " + sink.smtpPort() + ", starttls: disabled,"
             + " from: \"no-reply@sesame.test\", maxPoolSize: 64, maxConcurrent: 1000 }",
+        admissionYaml(),
         ""));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms" + heap, "-Xmx" + heap));
@@ -228,6 +243,20 @@ public final class LoadEnvironment implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-load-gateway"));
     LOG.info("Started the gateway (pid {}, heap {}), log in {}", process.pid(), heap, dir.resolve(name + ".log"));
     return process;
+  }
+
+  /**
+   * The gateway's admission control: its defaults, unless {@code sesame.admissionMaxRate} caps the new logins
+   * it lets in per second (a run that shows the door working on a machine that would not saturate at the offered
+   * rate, or that would saturate for other reasons).
+   */
+  static String admissionYaml() {
+    String max = System.getProperty("sesame.admissionMaxRate", "").trim();
+    if (max.isEmpty() || max.startsWith("$")) {
+      return "";
+    }
+    double rate = Double.parseDouble(max);
+    return "admission: { maxRate: " + rate + ", minRate: " + Math.min(20, rate) + " }";
   }
 
   /** A gateway process started, not yet known to listen. */
@@ -449,6 +478,7 @@ public final class LoadEnvironment implements AutoCloseable {
       StringBuilder out = new StringBuilder("Gateway counters at the end of the run:");
       for (String line : r.body().split("\n")) {
         if (line.startsWith("sesame_redis_") || line.startsWith("sesame_logins_total")
+            || line.startsWith("sesame_admission_")
             || line.startsWith("sesame_emargements_total") || line.startsWith("sesame_otp_sends_total")) {
           out.append("\n  ").append(line);
         }
@@ -459,8 +489,82 @@ public final class LoadEnvironment implements AutoCloseable {
     }
   }
 
+  private ProcessCpu cpu;
+
+  /** What {@link ProcessCpu} measured so far (null before the run starts). */
+  public String cpuSummary() {
+    return cpu == null ? null : cpu.summary();
+  }
+
+  /** The file-descriptor limits (soft, hard) of a process, from {@code /proc/<pid>/limits}; null when unknown. */
+  public static long[] openFileLimits(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+          return new long[] {parseLimit(f[0]), parseLimit(f[1])};
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return null;
+  }
+
+  private static long parseLimit(String v) {
+    return v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v);
+  }
+
+  /** How many files a run past 1,000 journeys/s may hold open at once (sockets mostly), per process. */
+  public static final long WANTED_OPEN_FILES = 65_536;
+
+  /**
+   * The one line that raises the limit, for the messages: the JVM raises its soft limit to the hard one itself
+   * (HotSpot's MaxFDLimit), so the hard limit is what must be raised, in the shell that runs Maven.
+   */
+  public static final String RAISE_OPEN_FILES = "ulimit -Hn 1048576 && ulimit -n 1048576 (in the shell that runs "
+      + "mvn; raising the hard limit needs root, or nofile in /etc/security/limits.conf)";
+
+  /**
+   * Checks that {@code pid} ({@code role}: the load generator, a gateway) may open {@code wanted} files: logs its
+   * limit, warns when it is lower, and fails when {@code fail} (a run that would only measure the generator
+   * running out of sockets, as issue 17's 1,500/s run did).
+   */
+  public static void checkOpenFiles(String role, long pid, long wanted, boolean fail) {
+    long[] limits = openFileLimits(pid);
+    if (limits == null) {
+      LOG.warn("open-file limit of the {} (pid {}) unknown (not Linux?): if sockets run out, {}", role, pid,
+          RAISE_OPEN_FILES);
+      return;
+    }
+    if (limits[0] >= wanted) {
+      LOG.info("open-file limit of the {} (pid {}): {} (hard {})", role, pid, limits[0], limits[1]);
+      return;
+    }
+    String message = "the " + role + " (pid " + pid + ") may open only " + limits[0] + " files (hard limit "
+        + limits[1] + "), fewer than the " + wanted + " this run may need; raise it: " + RAISE_OPEN_FILES;
+    if (fail) {
+      throw new IllegalStateException(message);
+    }
+    LOG.warn(message);
+  }
+
   @Override
   public void close() {
+    if (cpu != null) {
+      cpu.close();
+      String summary = cpu.summary();
+      System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
+      try {
+        // Maven runs Gatling from the directory it was started in: the repository's or the module's
+        Path file = (Files.isDirectory(Path.of("loadtests", "target")) ? Path.of("loadtests", "target")
+            : Path.of("target")).resolve("cpu-summary.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, summary + "\n");
+      } catch (IOException e) {
+        LOG.warn("could not write the CPU summary: {}", e.getMessage());
+      }
+    }
     logGatewayCounters();
     gateways.forEach(Process::destroy);
     for (Process gateway : gateways) {

@@ -1,6 +1,7 @@
 package fr.sesame.gateway.http.pages;
 
 import fr.sesame.channels.ChannelKind;
+import fr.sesame.gateway.admission.Admission;
 import fr.sesame.gateway.auth.LoginOutcome;
 import fr.sesame.gateway.auth.LoginService;
 import fr.sesame.gateway.domain.ClientInfo;
@@ -51,9 +52,12 @@ public final class LoginPages implements RouteGroup {
   private final Pages pages;
   private final Clock clock;
   private final int digits;
+  private final Admission admission;
 
+  /** @param admission the door of new logins (issue 17, point 1): the first submit of the login form */
   public LoginPages(OidcProvider provider, LoginService logins, ElectionService elections, Pages pages, Clock clock,
-                    int digits) {
+                    int digits, Admission admission) {
+    this.admission = admission;
     this.provider = provider;
     this.logins = logins;
     this.elections = elections;
@@ -66,6 +70,7 @@ public final class LoginPages implements RouteGroup {
   public void mount(Router router, Routes routes) {
     routes.plain(router.get(BASE + ":flow"), "page-login", ctx -> withFlow(ctx, this::showLogin));
     routes.form(router.post(BASE + ":flow"), "page-login-post", ctx -> withFlow(ctx, this::login));
+    routes.plain(router.get(BASE + ":flow/attente"), "page-wait", ctx -> withFlow(ctx, this::showWaiting));
     routes.plain(router.get(BASE + ":flow/code"), "page-code", ctx -> withFlow(ctx, this::showCode));
     routes.plain(router.get(BASE + ":flow/canal"), "page-channel", ctx -> withFlow(ctx, this::showChannel));
     routes.form(router.post(BASE + ":flow/canal"), "page-channel-post", ctx -> withFlow(ctx, this::chooseChannel));
@@ -183,6 +188,13 @@ public final class LoginPages implements RouteGroup {
       m.put("channels", channelChoices(lang, offered, form.channel()));
       m.put("phoneAllowed", offered.stream().anyMatch(ChannelKind::usesPhone));
     }
+    String ticket = ctx.get(TICKET);
+    if (ticket != null) { // the voter's turn came (admission control): the form keeps it, a typo included
+      m.put("ticket", ticket);
+      if (form.errors().isEmpty()) {
+        m.put("notice", pages.text(lang, "yourTurn"));
+      }
+    }
     errors(m, form.errors());
     // the cancel form leads to the platform (a 303 to its redirect URI): CSP form-action covers redirects
     pages.render(ctx, status, "login", lang, pages.text(lang, "loginTitle"), m, step.flow().redirectUri());
@@ -276,6 +288,16 @@ public final class LoginPages implements RouteGroup {
       renderLogin(ctx, step, 400, form);
       return;
     }
+    // the door (issue 17, point 1), before the first step reads or writes anything of the voter's
+    String ticket = wellFormedTicket(first(ctx, "ticket"));
+    Admission.Decision door = admission.enter(step.election().id(), binding(step), ticket);
+    if (door instanceof Admission.Held held) {
+      waiting(ctx, step, held);
+      return;
+    }
+    if (ticket != null) {
+      ctx.put(TICKET, ticket); // a form shown again (a wrong secret) keeps the voter's turn
+    }
     ClientInfo client = ClientInfo.voter(fr.sesame.gateway.http.ApiKeyAuth.client(ctx).ip());
     Future<LoginOutcome> started = chooseHere
         ? logins.start(step.election(), identifier, secret, channel.get(), phone, lang, client)
@@ -301,6 +323,66 @@ public final class LoginPages implements RouteGroup {
         renderLogin(ctx, step, status, new LoginForm(form.identifier(), formChannel, formPhone, e));
       }
     }).onFailure(ctx::fail);
+  }
+
+  // ---------------------------------------------------------------- admission control: the waiting page
+
+  /** The request's context key of the waiting ticket a login form carries. */
+  private static final String TICKET = "sesame.admissionTicket";
+
+  /** A ticket is bound to the flow: usable by this browser's login only, and it names no voter. */
+  private static String binding(Step step) {
+    return "flow:" + step.flow().id();
+  }
+
+  private static String wellFormedTicket(String ticket) {
+    return ticket != null && ticket.length() <= 64 && ticket.chars().allMatch(c -> c >= 'A' && c <= 'Z'
+        || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') ? ticket : null;
+  }
+
+  /**
+   * The waiting page (503, {@code Retry-After}): the estimated wait and a "try again" button that asks for the
+   * form again (a GET of {@code /attente} with the ticket: no secret is kept anywhere, not in a URL, a cookie,
+   * the page or Redis). With JavaScript, the page goes there by itself at the end of the wait, with a button to
+   * pause that (WCAG 2.2.1 and 2.2.2); no meta refresh, which WCAG's F41 and axe's meta-refresh rule fail.
+   */
+  private void waiting(RoutingContext ctx, Step step, Admission.Held held) {
+    String lang = step.lang();
+    ctx.put(fr.sesame.gateway.http.ApiRouter.HELD, Boolean.TRUE);
+    Map<String, Object> m = new HashMap<>();
+    m.put("clientName", step.flow().client().name());
+    m.put("electionName", step.election().name());
+    String seconds = Long.toString(held.retryAfterSeconds());
+    String other = lang.equals("fr") ? "en" : "fr";
+    if (held.ticket() != null) {
+      String retry = step.base() + "/attente?ticket=" + held.ticket();
+      m.put("ticket", held.ticket());
+      m.put("retryAction", step.base() + "/attente");
+      m.put("waitText", pages.text(lang, "waitingEstimate", held.retryAfterSeconds()));
+      m.put("refresh", seconds);
+      m.put("refreshTo", retry); // the flow keeps the language: a retry writes nothing
+      m.put("switchHref", retry + "&lang=" + other);
+    } else {
+      m.put("retryAction", step.base());
+      m.put("waitText", pages.text(lang, "waitingNoTicket"));
+      m.put("switchHref", step.base() + "?lang=" + other);
+    }
+    ctx.response().putHeader("Retry-After", seconds);
+    pages.render(ctx, 503, "waiting", lang, pages.text(lang, "waitingTitle"), m, null);
+  }
+
+  /** {@code GET /attente?ticket=}: the form at the voter's turn, the waiting page before; a bad ticket starts over. */
+  private void showWaiting(RoutingContext ctx, Step step) {
+    String ticket = wellFormedTicket(ctx.request().getParam("ticket"));
+    Admission.Decision door = ticket == null ? null : admission.peek(step.election().id(), binding(step), ticket);
+    if (door instanceof Admission.Held held) {
+      waiting(ctx, step, held);
+    } else if (door == null) {
+      redirect(ctx, step.base());
+    } else {
+      ctx.put(TICKET, ticket);
+      renderLogin(ctx, step, 200, new LoginForm(step.flow().loginHint(), null, null, Map.of()));
+    }
   }
 
   /** The form's channel, one of {@code allowed}; else an error on its field. */

@@ -33,7 +33,7 @@ public final class Pages {
   public Pages() {
     // an empty string is false: a section on it (a link, a notice) is not shown
     Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("").emptyStringIsFalse(true);
-    for (String name : List.of("layout", "login", "channel", "code", "message", "console-login", "console-code",
+    for (String name : List.of("layout", "login", "channel", "code", "message", "waiting", "console-login", "console-code",
         "console-invitation", "console-enrol", "console-home", "console-voter", "console-election", "console-import",
         "console-import-job", "console-campaigns", "console-campaign",
         "console-election-form", "console-team", "console-journal",
