@@ -22,9 +22,10 @@ public final class RedisCluster implements AutoCloseable {
   private final Path dir;
   private final List<Node> nodes = new ArrayList<>();
   private volatile boolean keepFiles;
+  private int replicaCount;
 
   /** One node: its client port, its cluster-bus port and its process. */
-  public record Node(int port, int busPort, Process process) {
+  public record Node(int port, int busPort, Process process, List<String> command) {
     public String url() {
       return "redis://127.0.0.1:" + port;
     }
@@ -71,7 +72,8 @@ public final class RedisCluster implements AutoCloseable {
       }
       c.create(replicasEach);
       c.awaitOk(Duration.ofSeconds(30));
-      c.awaitReplicasInSync(primaries * replicasEach, Duration.ofSeconds(30));
+      c.replicaCount = primaries * replicasEach;
+      c.awaitReplicasInSync(c.replicaCount, Duration.ofSeconds(30));
       return c;
     } catch (RuntimeException e) {
       c.close();
@@ -258,15 +260,18 @@ public final class RedisCluster implements AutoCloseable {
         Long.toString(nodeTimeout.toMillis()), "--save", "", "--appendonly", "no", "--repl-diskless-sync", "yes",
         "--repl-diskless-sync-delay", "0", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
         "--hash-max-ziplist-value", Integer.toString(LocalRedis.HASH_MAX_ZIPLIST_VALUE));
+    nodes.add(launch(port, bus, command));
+  }
+
+  private Node launch(int port, int bus, List<String> command) {
     Process p;
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile())).start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.get(0), e);
     }
-    Node node = new Node(port, bus, p);
-    nodes.add(node);
+    Node node = new Node(port, bus, p, command);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!RedisTopology.cli(port, "PING").strip().equals("PONG")) {
       if (System.nanoTime() > deadline || !p.isAlive()) {
@@ -274,6 +279,23 @@ public final class RedisCluster implements AutoCloseable {
       }
       pause();
     }
+    return node;
+  }
+
+  /**
+   * Starts a killed node again, on its ports and with its nodes file, as an operator (or systemd) would: it rejoins
+   * the cluster, and when a replica took its place while it was gone, it becomes that replica's replica. Waits until
+   * every replica of the cluster is in sync again. @return the node as it runs now
+   */
+  public Node restart(Node killed) {
+    if (killed.alive()) {
+      throw new IllegalStateException("node on port " + killed.port() + " is running");
+    }
+    int i = nodes.indexOf(killed);
+    Node again = launch(killed.port(), killed.busPort(), killed.command());
+    nodes.set(i, again);
+    awaitReplicasInSync(replicaCount, Duration.ofSeconds(30));
+    return again;
   }
 
   private void create(int replicasEach) {

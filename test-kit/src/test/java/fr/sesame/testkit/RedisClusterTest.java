@@ -41,6 +41,9 @@ class RedisClusterTest {
       assertThat(cluster.primaryFor("k{7}")).isEqualTo(replica);
       assertThat(cluster.primaries()).hasSize(3).doesNotContain(primary);
       assertThat(RedisTopology.cli(replica.port(), "GET", "k{7}").strip()).isEqualTo("v7");
+      RedisCluster.Node back = cluster.restart(primary);
+      assertThat(cluster.replicasOf(replica)).as("the old primary rejoins as the new one's replica")
+          .containsExactly(back);
       assertThat(SlotHash.getSlot("k{7}")).isEqualTo(
           Integer.parseInt(RedisTopology.cli(replica.port(), "CLUSTER", "KEYSLOT", "k{7}").strip()));
     }
