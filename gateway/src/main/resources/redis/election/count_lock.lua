@@ -3,13 +3,13 @@
 -- without its expiry.
 -- KEYS[1] gw:{el:E}:lk      sorted set: voter pseudonym -> when locked (ms)
 -- KEYS[2] gw:{el:E}:lm:M    the locks of minute M (expires)
--- KEYS[3] gw:{v:P}          the voter's hash: only a voter on the roll (c) is indexed; an identifier that is not
---                           (locked like one, on purpose) is counted in its minute only, so a spray of made-up
---                           identifiers does not grow the index
 -- Running it again for the same lock counts it again in its minute (it is run once, when the lock is made).
--- ARGV    pseudonym, now_ms, counter_ttl_ms
+-- ARGV    pseudonym, now_ms, counter_ttl_ms, on_roll (1 when the voter's hash has its college c)
+-- Only a voter on the roll is indexed; an identifier that is not (locked like one on purpose) is counted in its
+-- minute only, so that a spray of made-up identifiers does not grow the index. The caller reads on_roll from the
+-- voter's hash (gw:{v:P}): another slot on a Redis Cluster, and a fact only imports set.
 -- RETURNS {the locks of this minute, this one included}
-if redis.call('HEXISTS', KEYS[3], 'c') == 1 then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+if ARGV[4] == '1' then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
 local n = redis.call('INCR', KEYS[2])
 if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return {n}

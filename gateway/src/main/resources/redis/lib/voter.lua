@@ -1,7 +1,7 @@
 -- lib/voter.lua: helpers shared by the voter scripts, put in their place by LuaScript at load time.
 -- Reply codes of the login steps, named the same in VoterReply.java (decoded by number, never by position):
 local OK, REJECTED, LOCKED, CHANNEL_NOT_ALLOWED, NO_DESTINATION, NO_CHALLENGE, EXPIRED, RESEND_LIMIT = 1, 2, 3, 4, 5, 6, 7, 8
-local RATE_LIMITED, PHONE_TAKEN, REPEAT = 9, 10, 11
+local RATE_LIMITED, PHONE_TAKEN, REPEAT, NEEDS_CLAIM = 9, 10, 11, 12
 
 -- Idempotency-Key: a login step's outcome is kept under the voter's slot (idem_key) for a few minutes, so a
 -- retried request gets it back instead of running the step again (no second failure, no limit charged).
@@ -17,9 +17,10 @@ local function idem_repeat(idem_key, ttl_ms)
   return out
 end
 
--- Keeps a step's reply for its Idempotency-Key (not a rate-limit refusal: it changed nothing, a retry may run).
+-- Keeps a step's reply for its Idempotency-Key (not a rate-limit refusal nor a NEEDS_CLAIM: they changed nothing,
+-- a retry may run).
 local function idem_keep(idem_key, ttl_ms, reply, x1, x2, x3)
-  if ttl_ms > 0 and reply[1] ~= RATE_LIMITED then
+  if ttl_ms > 0 and reply[1] ~= RATE_LIMITED and reply[1] ~= NEEDS_CLAIM then
     redis.call('HSET', idem_key, 'r', cjson.encode(reply), 'x1', x1, 'x2', x2, 'x3', x3)
     redis.call('PEXPIRE', idem_key, ttl_ms)
   end
@@ -46,11 +47,15 @@ local function fail(voter_key, now_ms, max_failures)
   return {REJECTED, failures}
 end
 
--- Where a code for `channel` goes: {field, encrypted value}, nil (nowhere), or false (the given phone
--- already receives codes for another voter of the election).
+-- Where a code for `channel` goes: {field, encrypted value}, nil (nowhere), false (the given phone
+-- already receives codes for another voter of the election), or NEEDS_CLAIM (Redis Cluster: the given phone must
+-- be claimed first, in its own slot; nothing was written).
 -- SMS and voice use the roll's phone, else the one remembered from a login, else `given_phone`
 -- (which is then remembered: a later login cannot redirect codes elsewhere). A given phone is claimed
 -- for this voter at `claim_key` (a keyed hash of the election and the number): one voter per number.
+-- On a Redis Cluster the claim is in another slot, so the store passes, instead of the claim's key, a key of the
+-- voter's own slot: `<voter_key>:pc` while the claim is not taken (answer NEEDS_CLAIM), then, once the store has
+-- claimed the number for this voter (SET NX in the claim's slot), `voter_key` itself (remember the phone).
 local function destination(voter_key, channel, given_phone, claim_key)
   if channel == 'email' then
     local e = redis.call('HGET', voter_key, 'e')
@@ -62,7 +67,9 @@ local function destination(voter_key, channel, given_phone, claim_key)
   local lp = redis.call('HGET', voter_key, 'lp')
   if lp then return {'lp', lp} end
   if given_phone ~= nil and given_phone ~= '' then
-    if not redis.call('SET', claim_key, voter_key, 'NX') and redis.call('GET', claim_key) ~= voter_key then
+    if claim_key == voter_key .. ':pc' then return NEEDS_CLAIM end
+    if claim_key ~= voter_key and not redis.call('SET', claim_key, voter_key, 'NX')
+        and redis.call('GET', claim_key) ~= voter_key then
       return false
     end
     redis.call('HSET', voter_key, 'lp', given_phone)

@@ -9,6 +9,7 @@
 -- KEYS[1] gw:{v:P}     voter hash (c, s, f, la, e, p, lp)
 -- KEYS[2] gw:{v:P}:ch  challenge hash (replaced): id, h, x, r, ch, nid, lg
 -- KEYS[3] gw:{ph:H}    who a phone given at login belongs to (H: keyed hash of election and number)
+--                      (Redis Cluster: gw:{v:P}:pc, claim not taken: NEEDS_CLAIM; gw:{v:P}, taken; lib/voter.lua)
 -- KEYS[4] gw:{v:P}:i:K the outcome kept for an Idempotency-Key (K: keyed hash of election, step and key)
 -- KEYS[5..] the rate limits
 -- ARGV    now_ms, max_failures, secret_hash, unknown_ttl_ms, channel, colleges_allowing_channel (",a,b,"),
@@ -18,7 +19,7 @@
 --         lang (the language of the code's messages, kept for a resend: fr, en),
 --         then the limits' now_us and triplets (ARGV[16..])
 -- RETURNS {RATE_LIMITED, retry_us, worst, remaining, reset_us...} | {LOCKED, failures, locked_now 0|1}
---         | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION} | {PHONE_TAKEN}
+--         | {REJECTED, failures} | {CHANNEL_NOT_ALLOWED} | {NO_DESTINATION} | {PHONE_TAKEN} | {NEEDS_CLAIM}
 --         | {OK, college, destination_field, destination_enc}
 --         | {OK, college, "", contacts ("e" email, "p" phone, both, or "")}  (channel "": the secret only)
 --         | {REPEAT, challenge_id, notification_id, code_enc, <the first outcome...>}  (VoterReply)
@@ -62,6 +63,7 @@ local function step()
   end
   if not string.find(ARGV[6], ',' .. v[1] .. ',', 1, true) then return {CHANNEL_NOT_ALLOWED} end
   local dest = destination(voter, ARGV[5], ARGV[7], KEYS[3])
+  if dest == NEEDS_CLAIM then return {NEEDS_CLAIM} end
   if dest == false then return {PHONE_TAKEN} end
   if not dest then return {NO_DESTINATION} end
   redis.call('DEL', challenge)

@@ -7,8 +7,13 @@
 -- ScriptLimits.mode's (explicit, never ordinals).
 local RL_ON_FAILURE, RL_ALWAYS, RL_ON_SUCCESS = 0, 1, 2
 
--- Stores a limit's new theoretical arrival time; it expires once the limit is whole again.
+-- Stores a limit's new theoretical arrival time; it expires once the limit is whole again. A TAT not ahead of
+-- now (permits given back, ratelimit/gcra.lua with a negative cost) is a whole limit: the key goes.
 local function rl_set(l, tat, now)
+  if tat <= now then
+    redis.call('DEL', l[1])
+    return
+  end
   redis.call('SET', l[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
 end
 
@@ -45,7 +50,8 @@ local function rl_charge_mode(limits, now, mode)
 end
 
 -- Decides all limits at once: allowed only when every one admits cost more; then the charged ones are
--- charged, else nothing is written.
+-- charged, else nothing is written. A negative cost gives permits back (never refused): a step that reserved
+-- permits it did not owe (Redis Cluster: ReservedLimits).
 -- RETURNS allowed (1|0), retry_after_us, index of the limit that refuses longest (0 when allowed),
 --         states: per limit {remaining, reset_after_us}, as they stand after the decision
 local function rl_check(limits, now, cost)
@@ -55,7 +61,7 @@ local function rl_check(limits, now, cost)
     local tat = rl_tat(l, now)
     local new_tat = tat + l[2] * cost
     local allow_at = new_tat - l[2] * l[3]
-    if now < allow_at then
+    if cost > 0 and now < allow_at then
       allowed = 0
       if allow_at - now > retry then retry, worst = allow_at - now, i end
     end

@@ -80,10 +80,18 @@ public final class LuaScript {
     if (!redis.durability().waitsForReplicas()) {
       return run(redis, keys, args);
     }
-    var commands = redis.commands();
+    // on a Redis Cluster, the connection to the primary of the keys' slot: the WAIT must follow the script on the
+    // connection that sent it (a script refused there with MOVED fails: 503, never a write confirmed elsewhere)
+    CompletionStage<RedisClusterAsyncCommands<String, String>> writer = keys.length == 0
+        ? CompletableFuture.completedStage(redis.commands()) : redis.writerFor(redis.commands(), keys[0]);
+    return redis.await(writer.thenCompose(commands -> confirmed(redis, commands, keys, args)));
+  }
+
+  private CompletionStage<List<Object>> confirmed(RedisAccess redis, RedisClusterAsyncCommands<String, String> commands,
+                                                  String[] keys, String... args) {
     CompletionStage<List<Object>> script = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
     CompletionStage<Long> confirmed = redis.confirm(commands);
-    return redis.await(script.handle((result, e) -> {
+    return script.handle((result, e) -> {
       if (e == null) {
         return confirmed.thenApply(n -> result);
       }
@@ -94,7 +102,7 @@ public final class LuaScript {
       CompletionStage<List<Object>> again = commands.eval(source, ScriptOutputType.MULTI, keys, args);
       CompletionStage<Long> confirmedAgain = redis.confirm(commands);
       return again.thenCombine(confirmedAgain, (r, n) -> r);
-    }).thenCompose(stage -> stage));
+    }).thenCompose(stage -> stage);
   }
 
   /** One run of a script in a batch ({@link #runAllConfirmed}): its keys and arguments. */

@@ -1,6 +1,10 @@
 package fr.sesame.redis;
 
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,6 +70,14 @@ public final class RedisAccess {
     return new RedisAccess(shared, threads, perThread, durability);
   }
 
+  /**
+   * True when these are Redis Cluster connections: a script's keys must then share one slot, and what spans
+   * slots is done in steps (docs/design.md, "Redis Cluster").
+   */
+  public boolean cluster() {
+    return shared instanceof RedisAdvancedClusterAsyncCommands;
+  }
+
   /** How writes made through {@link LuaScript#runConfirmed} and {@link #confirmWrites} are confirmed. */
   public Durability durability() {
     return durability;
@@ -83,8 +95,81 @@ public final class RedisAccess {
     return await(confirm(commands())).mapEmpty();
   }
 
-  /** {@code WAIT} on {@code commands}' connection; fails unless enough replicas have every write sent before it. */
+  /**
+   * Confirms, as {@link #confirmWrites()} does, only the writes this thread sent to the key's slot: on a Redis
+   * Cluster one {@code WAIT}, on the primary serving that slot (where {@link #confirmWrites()} asks every primary);
+   * on one Redis the same as {@link #confirmWrites()}.
+   */
+  public Future<Void> confirmWrites(String key) {
+    if (!durability.waitsForReplicas()) {
+      return Future.succeededFuture();
+    }
+    return await(confirm(commands(), key)).mapEmpty();
+  }
+
+  /**
+   * {@code WAIT} behind every write {@code commands} sent so far. On one Redis, on that connection. On a Redis
+   * Cluster ({@code commands} of a cluster connection), on the connection to each primary that the cluster
+   * connection routes writes through (a WAIT counts the writes of the connection it is sent on); it fails, as
+   * unconfirmed, for a primary whose connection is still being opened, since a write waiting for that connection
+   * could then be sent after the WAIT.
+   */
   CompletionStage<Long> confirm(RedisClusterAsyncCommands<String, String> commands) {
+    if (commands instanceof RedisAdvancedClusterAsyncCommands<String, String> cluster) {
+      List<CompletableFuture<Long>> each = new ArrayList<>();
+      for (RedisClusterNode node : cluster.getStatefulConnection().getPartitions()) {
+        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+          each.add(waitOn(cluster, node).toCompletableFuture());
+        }
+      }
+      return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+          .thenApply(v -> each.stream().mapToLong(CompletableFuture::join).min().orElse(0L));
+    }
+    return waitFor(commands);
+  }
+
+  /** {@code WAIT} behind the writes {@code commands} sent to {@code key}'s slot (see {@link #confirmWrites(String)}). */
+  CompletionStage<Long> confirm(RedisClusterAsyncCommands<String, String> commands, String key) {
+    if (commands instanceof RedisAdvancedClusterAsyncCommands<String, String> cluster) {
+      RedisClusterNode node = cluster.getStatefulConnection().getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+      if (node == null) {
+        return CompletableFuture.failedStage(new StoreUnavailableException("no primary serves the slot of a key", null));
+      }
+      return waitOn(cluster, node);
+    }
+    return waitFor(commands);
+  }
+
+  private CompletionStage<Long> waitOn(RedisAdvancedClusterAsyncCommands<String, String> cluster,
+                                       RedisClusterNode node) {
+    CompletableFuture<StatefulRedisConnection<String, String>> c = cluster.getStatefulConnection()
+        .getConnectionAsync(node.getUri().getHost(), node.getUri().getPort());
+    if (!c.isDone() || c.isCompletedExceptionally()) {
+      return CompletableFuture.failedStage(new StoreUnconfirmedException("the connection to the primary "
+          + node.getUri().getHost() + ":" + node.getUri().getPort() + " was being opened"));
+    }
+    return waitFor(c.join().async());
+  }
+
+  /**
+   * On a Redis Cluster, the connection to the primary serving {@code key}'s slot, within {@code commands}' cluster
+   * connection (the one writes to that slot are routed through); else {@code commands} itself. A script and its
+   * {@code WAIT} sent on it are on one connection, in order, whatever the state of the cluster's routing.
+   */
+  CompletionStage<RedisClusterAsyncCommands<String, String>> writerFor(RedisClusterAsyncCommands<String, String> commands,
+                                                                       String key) {
+    if (commands instanceof RedisAdvancedClusterAsyncCommands<String, String> cluster) {
+      RedisClusterNode node = cluster.getStatefulConnection().getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+      if (node == null) {
+        return CompletableFuture.failedStage(new StoreUnavailableException("no primary serves the slot of a key", null));
+      }
+      return cluster.getStatefulConnection().getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
+          .thenApply(StatefulRedisConnection::async);
+    }
+    return CompletableFuture.completedStage(commands);
+  }
+
+  private CompletionStage<Long> waitFor(RedisClusterAsyncCommands<String, String> commands) {
     return commands.waitForReplication(durability.replicas(), durability.timeout().toMillis()).thenCompose(n ->
         n >= durability.replicas() ? CompletableFuture.completedStage(n)
             : CompletableFuture.failedStage(new StoreUnconfirmedException("the write reached " + n + " of "

@@ -87,11 +87,6 @@ public record GatewayConfig(
     Objects.requireNonNull(oidc, "oidc");
     Objects.requireNonNull(evidence, "evidence");
     Objects.requireNonNull(admission, "admission");
-    if (redis.cluster()) {
-      throw new IllegalArgumentException("Redis Cluster is not supported yet: a login step decides its rate limits, "
-          + "the voter and a given phone's owner in one script, whose keys a cluster would spread over several "
-          + "slots (docs/design.md)");
-    }
     if (hashKey == null || hashKey.length < 32) {
       throw new IllegalArgumentException("SESAME_HASH_KEY must be set to at least 32 random bytes, base64");
     }

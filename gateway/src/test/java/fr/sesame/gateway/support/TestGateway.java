@@ -171,6 +171,15 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     this(instances, outboxConfig, notifiers, redis, limits, tls, fr.sesame.gateway.config.OidcConfig.DEFAULTS);
   }
 
+  /**
+   * A gateway on this Redis configuration (a Redis Cluster's, issue 17) whose notifications go through these real
+   * providers (tests point them at fakes), with the test limits.
+   */
+  public static TestGateway onRedisWithProviders(int instances, RedisConfig redis, ChannelsConfig channels) {
+    return new TestGateway(instances, fr.sesame.gateway.config.OutboxConfig.DEFAULTS,
+        (vertx, registry) -> channels.build(vertx, java.time.Clock.systemUTC(), registry), redis);
+  }
+
   /** A gateway serving the OpenID Connect provider and the login pages, its issuer http://localhost:PORT. */
   public static TestGateway withOidc() {
     return withOidc(TEST_LIMITS);

@@ -1,6 +1,7 @@
 package fr.sesame.loadtests.env;
 
 import fr.sesame.testkit.LocalRedis;
+import fr.sesame.testkit.RedisCluster;
 import fr.sesame.testkit.Ports;
 import io.lettuce.core.RedisClient;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +50,8 @@ public final class LoadEnvironment implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoadEnvironment.class);
   private final ProviderSink sink;
   private final LocalRedis redis;
+  /** With {@code -Dsesame.cluster=true} and no {@code REDIS_URL}: the Redis Cluster started for the run. */
+  private final RedisCluster cluster;
   private final List<Process> gateways;
   private final List<String> baseUrls;
   private final String electionId;
@@ -58,13 +61,15 @@ public final class LoadEnvironment implements AutoCloseable {
   private final long voters;
   private final long firstVoter;
 
-  private LoadEnvironment(ProviderSink sink, LocalRedis redis, List<Process> gateways, List<String> baseUrls,
+  private LoadEnvironment(ProviderSink sink, LocalRedis redis, RedisCluster cluster, List<Process> gateways,
+                          List<String> baseUrls,
                           String electionId, String adminKey, String platformKey, String supportKey, long voters,
                           long firstVoter) {
     this.firstVoter = firstVoter;
     this.supportKey = supportKey;
     this.sink = sink;
     this.redis = redis;
+    this.cluster = cluster;
     this.gateways = List.copyOf(gateways);
     this.baseUrls = List.copyOf(baseUrls);
     this.electionId = electionId;
@@ -89,6 +94,11 @@ public final class LoadEnvironment implements AutoCloseable {
     checkOpenFiles("load generator", ProcessHandle.current().pid(), WANTED_OPEN_FILES, false);
     ProviderSink sink = ProviderSink.start();
     LocalRedis redis = null;
+    RedisCluster cluster = null;
+    // -Dsesame.cluster=true: the gateways on a Redis Cluster (issue 17): one of 3 primaries and 3 replicas started
+    // for the run (test-kit RedisCluster), or REDIS_URL's seed nodes
+    boolean onCluster = Boolean.getBoolean("sesame.cluster");
+    Map<String, String> redisEnv = onCluster ? Map.of("SESAME_REDIS_CLUSTER", "true") : Map.of();
     List<Process> processes = new ArrayList<>();
     List<String> bases = new ArrayList<>();
     List<Starting> starting = new ArrayList<>();
@@ -99,11 +109,16 @@ public final class LoadEnvironment implements AutoCloseable {
     try {
       if (url == null || url.isBlank()) {
         String redisUrl = System.getenv("REDIS_URL");
-        if (redisUrl == null || redisUrl.isBlank()) {
+        if ((redisUrl == null || redisUrl.isBlank()) && onCluster) {
+          cluster = RedisCluster.start();
+          redisUrl = cluster.url();
+        } else if (redisUrl == null || redisUrl.isBlank()) {
           redis = LocalRedis.startInstalledFirst();
           redisUrl = redis.url();
         }
-        LOG.info("Redis {} at {}", redisVersion(redisUrl), redis != null ? redis.url() + " (started for this run)" : "REDIS_URL");
+        LOG.info("Redis {} at {}{}", redisVersion(firstNode(redisUrl)), redisUrl,
+            (redis != null || cluster != null ? " (started for this run)" : " (REDIS_URL)")
+                + (onCluster ? ", a Redis Cluster" : ""));
         adminKey = "load-admin-" + randomHex();
         platformKey = "load-platform-" + randomHex();
         supportKey = "load-support-" + randomHex();
@@ -114,7 +129,7 @@ public final class LoadEnvironment implements AutoCloseable {
           int port = Ports.unused();
           String name = g == 0 ? "load-gateway" : "load-gateway-" + (g + 1);
           Process process = startGateway(gatewayJar, heap, port, redisUrl, sink, adminKey, platformKey, supportKey,
-              hashKey, dataKey, name, Map.of());
+              hashKey, dataKey, name, redisEnv);
           processes.add(process);
           bases.add("http://127.0.0.1:" + port);
           CompletableFuture<Void> listening = relayLog(process, gatewayJar.toAbsolutePath().getParent()
@@ -139,7 +154,8 @@ public final class LoadEnvironment implements AutoCloseable {
       }
       String electionId = "load-" + Instant.now().getEpochSecond();
       createElection(base, adminKey, electionId);
-      String memoryUrl = redis != null ? redis.url() : System.getenv("REDIS_URL");
+      // on a cluster, memory is spread over the primaries: not summed here (the per-voter figure is one Redis's)
+      String memoryUrl = onCluster ? null : redis != null ? redis.url() : System.getenv("REDIS_URL");
       long before = usedMemory(memoryUrl);
       long warmUpVoters = warmUp.toSeconds() * 1_000; // more than 8 threads can log in
       // Each run takes voters (so phone numbers) of its own: the SMS caps per number are global, and a
@@ -154,7 +170,7 @@ public final class LoadEnvironment implements AutoCloseable {
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
           importMs, after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
-      LoadEnvironment env = new LoadEnvironment(sink, redis, processes, bases, electionId, adminKey, platformKey,
+      LoadEnvironment env = new LoadEnvironment(sink, redis, cluster, processes, bases, electionId, adminKey, platformKey,
           supportKey, voters, firstVoter);
       if (!warmUp.isZero()) {
         env.warmUp(warmUp, firstVoter + voters, warmUpVoters);
@@ -177,6 +193,9 @@ public final class LoadEnvironment implements AutoCloseable {
       processes.forEach(Process::destroy);
       if (redis != null) {
         redis.close();
+      }
+      if (cluster != null) {
+        cluster.close();
       }
       sink.close();
       throw e;
@@ -358,6 +377,11 @@ public final class LoadEnvironment implements AutoCloseable {
   private static String redisVersion(String redisUrl) {
     String version = info(redisUrl, "server", "redis_version");
     return version == null ? "?" : version;
+  }
+
+  /** The first node of a cluster's seed list ({@code redis://h1:p1,h2:p2}), or the URL itself. */
+  private static String firstNode(String redisUrl) {
+    return redisUrl == null ? null : redisUrl.replaceFirst(",.*$", "");
   }
 
   /** One field of Redis's {@code INFO section}, or null when unknown. */
@@ -576,6 +600,9 @@ public final class LoadEnvironment implements AutoCloseable {
     }
     if (redis != null) {
       redis.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     sink.close();
   }

@@ -62,7 +62,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
       write(ctx, ProblemType.WRITE_UNCONFIRMED, null, new JsonObject().put("retryAfterSeconds", 1));
     } else if (failure instanceof StoreUnavailableException || failure instanceof NotificationException) {
       UnavailableLog.warn(requestId(ctx), 503, ProblemType.DEPENDENCY_UNAVAILABLE, failure);
-      write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE, null, new JsonObject());
+      // Retry-After: 1, as for an unconfirmed write: a dropped connection, a Redis Cluster primary being replaced
+      // (a few seconds) is over soon, and a client that honours it does not hammer the gateway meanwhile
+      write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE, null, new JsonObject().put("retryAfterSeconds", 1));
     } else if (failure == null || isStatusOnly(failure)) {
       int code = ctx.statusCode() > 0 ? ctx.statusCode() : status > 0 ? status : 400;
       // no status at all: Vert.x Web could not even decode the request's path

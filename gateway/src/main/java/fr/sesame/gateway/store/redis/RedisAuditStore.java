@@ -51,7 +51,7 @@ public final class RedisAuditStore implements AuditStore {
     // a recorded incident is answered once its replicas have it
     Future<Long> pushed = redis.await(redis.commands().rpush(RedisKeys.incidents(electionId),
         eventJson.toArray(String[]::new)));
-    Future<Void> confirmed = redis.confirmWrites();
+    Future<Void> confirmed = redis.confirmWrites(RedisKeys.incidents(electionId));
     return Future.all(pushed, confirmed).mapEmpty();
   }
 

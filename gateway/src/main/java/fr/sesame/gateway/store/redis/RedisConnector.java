@@ -8,6 +8,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandFailedEvent;
@@ -43,7 +49,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 /**
- * Opens the gateway's Lettuce connections (standalone or Sentinel; Cluster is not supported) and closes them.
+ * Opens the gateway's Lettuce connections (standalone, Sentinel or Redis Cluster) and closes them.
  *
  * <p>With {@code loops}, one connection per Vert.x event loop, its socket registered
  * on that loop, so that a request's Redis commands are written, answered and handled on the loop that serves
@@ -195,18 +201,15 @@ public final class RedisConnector implements AutoCloseable {
   /** Connects as {@link #connect(RedisConfig, String, List)}, with {@code replay} for the unanswered commands. */
   public static RedisConnector connect(RedisConfig config, String role, List<EventLoop> loops, Replay replay) {
     TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
-    if (config.cluster()) { // GatewayConfig refuses it first (docs/design.md)
-      throw new IllegalArgumentException("Redis Cluster is not supported");
-    }
     // At most once per request: Lettuce would re-send, after a reconnect, every command that was sent but not
     // answered when the connection dropped (CommandHandler.channelInactive -> DefaultEndpoint
     // .notifyDrainQueuedCommands, which replayFilter does not cover), so a script Redis had already run would
     // run twice: a failure counted twice, a challenge consumed by the first run. REJECT_COMMANDS fails those
     // commands instead (and any sent while disconnected): the request answers 503 and the client retries, with
     // the same Idempotency-Key for a login step (docs/design.md, "Durability and retries").
-    ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts)
-        .disconnectedBehavior(replay == Replay.REJECT ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
-            : ClientOptions.DisconnectedBehavior.DEFAULT).build();
+    ClientOptions.DisconnectedBehavior disconnected = replay == Replay.REJECT
+        ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS : ClientOptions.DisconnectedBehavior.DEFAULT;
+    ClientOptions options = ClientOptions.builder().timeoutOptions(timeouts).disconnectedBehavior(disconnected).build();
     // its event bus and reconnect delay are shared by the loops' copies
     ClientResources resources = DefaultClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
     // closed in this order: connections, clients, the resources (the shared ones last), then the event-bus
@@ -224,13 +227,27 @@ public final class RedisConnector implements AutoCloseable {
       for (EventLoop loop : loops) {
         ClientResources onLoop = resources.mutate().eventLoopGroupProvider(new OneLoop(loop)).build();
         resourceSets.add(() -> onLoop.shutdown(0, 2, TimeUnit.SECONDS).get());
+        if (config.cluster()) {
+          RedisClusterClient client = RedisClusterClient.create(onLoop,
+              seeds(config.url(), "sesame-" + role + "-loop" + perLoop.size()));
+          clients.add(client::shutdown);
+          perLoop.put(threadOf(loop), openCluster(client, timeouts, disconnected, connections, counters).async());
+          continue;
+        }
         RedisClient client = RedisClient.create(onLoop, named(config.url(), "sesame-" + role + "-loop" + perLoop.size()));
         clients.add(client::shutdown);
         perLoop.put(threadOf(loop), open(client, options, connections, counters).async());
       }
-      RedisClient client = RedisClient.create(resources, named(config.url(), "sesame-" + role));
-      clients.add(client::shutdown);
-      var shared = open(client, options, connections, counters).async();
+      RedisClusterAsyncCommands<String, String> shared;
+      if (config.cluster()) {
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds(config.url(), "sesame-" + role));
+        clients.add(client::shutdown);
+        shared = openCluster(client, timeouts, disconnected, connections, counters).async();
+      } else {
+        RedisClient client = RedisClient.create(resources, named(config.url(), "sesame-" + role));
+        clients.add(client::shutdown);
+        shared = open(client, options, connections, counters).async();
+      }
       return new RedisConnector(closingOrder(connections, listeners, clients, resourceSets, resources),
           RedisAccess.perThread(shared, perLoop), counters, activations);
     } catch (RuntimeException e) {
@@ -246,6 +263,59 @@ public final class RedisConnector implements AutoCloseable {
       uri.setClientName(name);
     }
     return uri;
+  }
+
+  /**
+   * A cluster's seed URIs ({@code redis://h1:p1,h2:p2,...}, any node will do: the client learns the others from
+   * it), each connection named {@code name} unless the URL names them.
+   */
+  static List<RedisURI> seeds(String url, String name) {
+    List<RedisURI> uris = RedisClusterURIUtil.toRedisURIs(java.net.URI.create(url));
+    for (RedisURI uri : uris) {
+      if (uri.getClientName() == null) {
+        uri.setClientName(name);
+      }
+    }
+    return uris;
+  }
+
+  /**
+   * How often a cluster connection asks the nodes for the topology even when nothing suggests it changed; and
+   * the shortest time between two refreshes the routing itself triggers (a {@code MOVED} or {@code ASK} answer, a
+   * node that keeps refusing reconnection, a slot with no node, an unknown node). A killed primary is replaced
+   * after the cluster's {@code cluster-node-timeout} plus an election (about 2 s with a 1 s timeout); its
+   * connection keeps failing to reconnect (every 250 ms at most, {@link #RECONNECT_DELAY_MAX_MS}), which triggers
+   * a refresh after {@value #RECONNECTS_BEFORE_REFRESH} attempts, then at most once a
+   * {@link #ADAPTIVE_REFRESH_GAP} until the new primary shows; the periodic refresh catches what no trigger sees.
+   */
+  static final Duration PERIODIC_REFRESH = Duration.ofSeconds(5);
+  static final Duration ADAPTIVE_REFRESH_GAP = Duration.ofMillis(500);
+  static final int RECONNECTS_BEFORE_REFRESH = 2;
+
+  private static StatefulRedisClusterConnection<String, String> openCluster(RedisClusterClient client,
+      TimeoutOptions timeouts, ClientOptions.DisconnectedBehavior disconnected, List<AutoCloseable> connections,
+      List<Counters> counters) {
+    ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
+        .enablePeriodicRefresh(PERIODIC_REFRESH)
+        .enableAllAdaptiveRefreshTriggers()
+        .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_GAP)
+        .refreshTriggersReconnectAttempts(RECONNECTS_BEFORE_REFRESH)
+        .closeStaleConnections(true)
+        .build();
+    // the same at-most-once rule as one Redis: a node connection that drops fails its unanswered commands
+    client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).disconnectedBehavior(disconnected)
+        .topologyRefreshOptions(refresh).build());
+    counters.add(countCommands(client));
+    StatefulRedisClusterConnection<String, String> c = client.connect(StringCodec.UTF8);
+    connections.add(c::close);
+    // the connections to the primaries opened now (start-up, off the event loops): a confirmed write's WAIT is
+    // refused while its primary's connection is still being opened (RedisAccess.confirm)
+    for (RedisClusterNode node : c.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        c.getConnection(node.getUri().getHost(), node.getUri().getPort());
+      }
+    }
+    return c;
   }
 
   private static List<AutoCloseable> closingOrder(List<AutoCloseable> connections, List<AutoCloseable> listeners,

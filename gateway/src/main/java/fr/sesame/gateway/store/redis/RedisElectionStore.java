@@ -31,7 +31,7 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
   public Future<Boolean> create(Election election) {
     var commands = redis.commands();
     Future<Boolean> set = redis.await(commands.setnx(RedisKeys.election(election.id()), election.toJson().encode()));
-    Future<Void> confirmed = redis.confirmWrites();
+    Future<Void> confirmed = redis.confirmWrites(RedisKeys.election(election.id()));
     return set.compose(created -> confirmed.map(v -> created));
   }
 
@@ -46,7 +46,7 @@ public final class RedisElectionStore implements ElectionStore, EmargementStore 
     var commands = redis.commands();
     Future<String> previous = redis.await(commands.setGet(RedisKeys.election(election.id()),
         election.toJson().encode()));
-    Future<Void> confirmed = redis.confirmWrites(); // WAIT right behind the SET, same connection
+    Future<Void> confirmed = redis.confirmWrites(RedisKeys.election(election.id())); // WAIT right behind the SET
     return previous.compose(p -> confirmed.map(v -> p == null));
   }
 

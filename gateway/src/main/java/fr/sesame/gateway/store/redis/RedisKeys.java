@@ -15,7 +15,11 @@ package fr.sesame.gateway.store.redis;
  *                           key): r reply (JSON), x1..x3 what the step kept beside it, s the session it opened
  * gw:{ph:H}           string who a phone given at login belongs to (the voter's key); H = keyed hash of
  *                           the election and the number
+ * gw:{v:P}:pc         (never written) on a Redis Cluster, what a login script gets for the claim's key while the
+ *                           claim is not taken yet: it answers NEEDS_CLAIM (lib/voter.lua, RedisVoterStore)
  * rl:{E}:NAME:S       string a login rate limit's state (GCRA TAT, µs): NAME the policy, S the subject
+ * rl:{v:P}:login-voter:P string on a Redis Cluster, the login-voter limit's state, in the voter's slot (decided
+ *                           in the login script; RedisVoterStore.voterLimitScope)
  * rl:{nt}:CH:NAME:S   string a paid send's limit (CH sms or voice); rl:{nt}:CH:trip:SCOPE:S a tripped breaker
  * gw:{sf:I}           hash  a staff account (and gw:{sf:I}:u:N, :sc, :ss, gw:{st:K:H} tokens, gw:{el:E}:staff):
  *                           see RedisStaffStore
@@ -73,6 +77,14 @@ public final class RedisKeys {
   /** The claim key of a phone given at login; any key of this form when {@code hash} is "" (none given). */
   public static String phoneClaim(String hash) {
     return "gw:{ph:" + hash + "}";
+  }
+
+  /**
+   * Redis Cluster: a key of the voter's slot standing for a phone's claim not taken yet (never written: a login
+   * script answers NEEDS_CLAIM when it would claim the phone; RedisVoterStore).
+   */
+  public static String phoneClaimPending(String pseudonym) {
+    return "gw:{v:" + pseudonym + "}:pc";
   }
 
   /** A login step's outcome kept for an Idempotency-Key; {@code keyHash} "" when the step has none (unused). */

@@ -31,9 +31,11 @@ public final class RedisLockIndex implements LockIndex {
 
   @Override
   public Future<Long> locked(String electionId, String pseudonym, long nowMs) {
-    return COUNT.runConfirmed(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000,
-            RedisKeys.voter(pseudonym)},
-        new String[] {pseudonym, Long.toString(nowMs), "120000"}).map(r -> LuaScript.num(r, 0));
+    // whether the voter is on the roll, read first: the voter's slot is not the election's on a Redis Cluster
+    return redis.await(redis.commands().hexists(RedisKeys.voter(pseudonym), "c")).compose(onRoll ->
+        COUNT.runConfirmed(redis, new String[] {locked(electionId), RedisKeys.election(electionId) + ":lm:" + nowMs / 60_000},
+            new String[] {pseudonym, Long.toString(nowMs), "120000", Boolean.TRUE.equals(onRoll) ? "1" : "0"}))
+        .map(r -> LuaScript.num(r, 0));
   }
 
   @Override

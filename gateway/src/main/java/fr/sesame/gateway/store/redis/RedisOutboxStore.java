@@ -262,14 +262,14 @@ public final class RedisOutboxStore implements OutboxStore {
   public Future<Void> sendingTo(String id, String provider) {
     // sent with its WAIT behind it: a failover must not forget which provider may have the message
     Future<Boolean> written = redis.await(redis.commands().hset(record(id), "inf", provider));
-    return Future.all(written, redis.confirmWrites()).mapEmpty();
+    return Future.all(written, redis.confirmWrites(record(id))).mapEmpty();
   }
 
   @Override
   public Future<Void> built(String id, String provider, String reference) {
     // confirmed like the provider record: a failover must not forget what may be about to go out
     Future<Boolean> written = redis.await(redis.commands().hset(record(id), "rf", provider + ":" + reference));
-    return Future.all(written, redis.confirmWrites()).mapEmpty();
+    return Future.all(written, redis.confirmWrites(record(id))).mapEmpty();
   }
 
   @Override

@@ -20,7 +20,12 @@ enum VoterReply implements ReplyCode {
   RATE_LIMITED(9, StepResult.Code.RATE_LIMITED),
   PHONE_TAKEN(10, StepResult.Code.PHONE_TAKEN),
   /** A repeat of an Idempotency-Key: the first outcome follows (RedisVoterStore decodes it). */
-  REPEAT(11, null);
+  REPEAT(11, null),
+  /**
+   * Redis Cluster only: the step needs a phone given at login claimed first, in the claim's own slot; nothing was
+   * written (RedisVoterStore claims it and runs the step again).
+   */
+  NEEDS_CLAIM(12, null);
 
   private final int code;
   private final StepResult.Code step;

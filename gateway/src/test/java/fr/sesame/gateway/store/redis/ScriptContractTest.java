@@ -309,6 +309,49 @@ class ScriptContractTest {
     report(problems);
   }
 
+  private static final Pattern HASH_TAG = Pattern.compile("\\{([^}]*)\\}");
+
+  /**
+   * Redis Cluster (issue 17): every key a script is given hashes to one slot. Each {@code KEYS} item of the header
+   * names its key with its hash tag ({@code gw:{v:P}}, {@code gw:{el:E}:audit}); an item that says what it is on a
+   * cluster ({@code (Redis Cluster: gw:{v:P}:pc ...)}) counts by that. The tags, variables included ({@code P},
+   * {@code E}: the same voter, the same election), must be one. Items naming no tag (the login limits,
+   * {@code KEYS[5..]}, given only on one Redis: on a cluster they are reserved apart, ReservedLimits; the outbox's
+   * paid-send caps, {@code rl:{nt}}) are not checked here: ClusterJourneyTest runs them on a cluster, where Redis
+   * refuses a script whose keys span slots (CROSSSLOT).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contracts")
+  void theKeysOfAScriptShareOneHashTag(Contract c) {
+    Script s = Script.load(c.resource());
+    Map<String, String> tags = new LinkedHashMap<>();
+    String item = null;
+    StringBuilder text = new StringBuilder();
+    List<String> lines = new ArrayList<>(s.header());
+    lines.add("END");
+    for (String line : lines) {
+      if (item != null && (line.startsWith(" ") || line.isEmpty())) {
+        text.append(' ').append(line.strip());
+        continue;
+      }
+      if (item != null) {
+        String t = text.toString();
+        int cluster = t.indexOf("Redis Cluster:");
+        Matcher m = HASH_TAG.matcher(cluster >= 0 ? t.substring(cluster) : t);
+        if (m.find()) {
+          tags.put(item, m.group(1));
+        }
+        item = null;
+      }
+      Matcher k = KEY_INDEX.matcher(line);
+      if (line.startsWith("KEYS[") && k.lookingAt()) {
+        item = line.substring(0, k.end());
+        text = new StringBuilder(line.substring(k.end()));
+      }
+    }
+    assertThat(new TreeSet<>(tags.values())).as(c.resource() + ": the hash tags of its keys " + tags).hasSizeLessThanOrEqualTo(1);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("contracts")
   void theHeaderListsTheKeysAndArgumentsTheScriptReads(Contract c) {
