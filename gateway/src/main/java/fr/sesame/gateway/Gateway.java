@@ -133,7 +133,6 @@ public final class Gateway implements AutoCloseable {
   private final OutboxSignals signals;
   private final String instance;
   private final String httpDeployment;
-  private final String dispatchDeployment;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<ApiRouter.RouteEntry> routes;
 
@@ -145,14 +144,13 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Vertx vertx, RedisConnector redis, RedisConnector outboxRedis, int port,
                   Outbox outbox, OutboxSignals signals, String instance, String httpDeployment,
-                  String dispatchDeployment, String issuer, List<ApiRouter.RouteEntry> routes,
+                  String issuer, List<ApiRouter.RouteEntry> routes,
                   CampaignService campaigns, Checkpointer checkpointer) {
     this.campaigns = campaigns;
     this.checkpointer = checkpointer;
     this.issuer = issuer;
     this.routes = routes;
     this.httpDeployment = httpDeployment;
-    this.dispatchDeployment = dispatchDeployment;
     this.instance = instance;
     this.signals = signals;
     this.vertx = vertx;
@@ -279,24 +277,21 @@ public final class Gateway implements AutoCloseable {
       HttpConfig http = config.http();
       // every HTTP verticle builds the same router: the first one built tells the routes served
       AtomicReference<Router> built = new AtomicReference<>();
+      java.util.Set<Thread> httpThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
       String httpDeployment = vertx.deployVerticle(() -> new HttpVerticle(http, v -> {
                 Router router = ApiRouter.create(v, http, metrics, routes, admission);
+                httpThreads.add(Thread.currentThread()); // built on the verticle's event loop
                 built.compareAndSet(null, router);
                 return router;
               }, SHUTDOWN_GRACE),
               new DeploymentOptions().setInstances(http.instances()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      // the outbox's two parts, login codes and bulk, as two instances of one deployment: Vert.x gives each
-      // instance the next event loop, so the two never share one (nor, through it, a Redis connection)
-      java.util.concurrent.atomic.AtomicInteger part = new java.util.concurrent.atomic.AtomicInteger();
-      String dispatchDeployment = vertx.deployVerticle(() -> new DispatchVerticle(outbox,
-                  part.getAndIncrement() == 0 ? Lane.HI : Lane.LO), new DeploymentOptions().setInstances(2))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      startOutbox(vertx, outbox, loops, httpThreads);
       vertx.setPeriodic(config.evidence().checkpointEvery().toMillis(), id -> checkpointer.tick());
       LOG.info("audit checkpoints every {} s in {} (evidence key {})", config.evidence().checkpointEvery().toSeconds(),
           config.evidence().dir().toAbsolutePath(), config.evidence().key().kid());
       Gateway started = new Gateway(vertx, connector, outboxConnector, config.http().port(), outbox, signals, instance,
-          httpDeployment, dispatchDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get(),
+          httpDeployment, config.oidc().issuer(), ApiRouter.table(built.get()), campaigns.get(),
           checkpointer);
       started.seals = seals.get();
       started.integrity = integrity.get();
@@ -586,7 +581,7 @@ public final class Gateway implements AutoCloseable {
       outbox.holdBulk(); // no new campaign send while the requests drain; login codes still go
     }
     undeploy(httpDeployment, SHUTDOWN_GRACE.plusSeconds(5));
-    undeploy(dispatchDeployment, Duration.ofSeconds(10));
+    stopOutbox();
     redis.close();
     outboxRedis.close();
     try {
@@ -595,6 +590,38 @@ public final class Gateway implements AutoCloseable {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
   }
+
+  /**
+   * Starts the outbox's two parts, login codes ({@link Lane#HI}) and bulk ({@link Lane#LO}), each on an event loop of
+   * its own, and so on a Redis connection of its own, apart from the HTTP verticles' loops where there are loops
+   * enough (Vert.x's deployments take loops in turn, and timers started outside a verticle take them too, so the
+   * loops are chosen here rather than left to the turn): a bulk send never holds a login code's loop or connection.
+   */
+  private static void startOutbox(Vertx vertx, Outbox outbox, List<EventLoop> loops, java.util.Set<Thread> httpThreads)
+      throws Exception {
+    List<EventLoop> candidates = new ArrayList<>();
+    loops.stream().filter(l -> httpThreads.stream().noneMatch(l::inEventLoop)).forEach(candidates::add);
+    loops.stream().filter(l -> !candidates.contains(l)).forEach(candidates::add);
+    for (Lane lane : new Lane[] {Lane.HI, Lane.LO}) {
+      EventLoop loop = candidates.get((lane == Lane.HI ? 0 : 1) % candidates.size());
+      io.vertx.core.internal.ContextInternal context =
+          ((io.vertx.core.internal.VertxInternal) vertx).contextBuilder().withEventLoop(loop).build();
+      io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> outbox.start(lane).onComplete(started));
+      started.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Stops the outbox's parts and waits up to {@value #OUTBOX_DRAIN_MS} ms for their sends in flight (others recover the rest). */
+  private void stopOutbox() {
+    try {
+      outbox.stop().toCompletionStage().toCompletableFuture().get(OUTBOX_DRAIN_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) { // stopping anyway: another instance's recovery sends what is left
+      LOG.info("the outbox's sends in flight did not all end within {} ms: {}", OUTBOX_DRAIN_MS, e.toString());
+    }
+  }
+
+  private static final long OUTBOX_DRAIN_MS = 5_000;
 
   private void undeploy(String deployment, Duration within) {
     try {

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * One gateway instance's outbox jobs and their schedule, in two parts, each started on an event loop of its own
- * (a {@code DispatchVerticle}'s): the <b>interactive</b> part sends login codes and the <b>bulk</b> part the rest,
+ * (the {@code Gateway} chooses them, apart from the HTTP verticles' loops): the <b>interactive</b> part sends login
+ * codes and the <b>bulk</b> part the rest,
  * so a campaign's sends never hold a login code's read, its Redis connection or its event loop. Each part's
  * {@link OutboxDispatcher} runs continuously and renews the leases of its sends three times per
  * {@code recoverAfter} (default 5 s, so every 1.7 s; never more often than every 100 ms), and its

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the outbox and keeps sends in flight, one consumer of the {@code dispatch} group. A gateway instance
- * runs two, each on an event loop and Redis connection of its own (its {@code DispatchVerticle}'s): one reads
+ * runs two, each on an event loop and Redis connection of its own (chosen by the {@code Gateway}): one reads
  * only the interactive lane (login codes), up to {@code maxInFlight} sends (default 256), the other only the bulk
  * lane, up to {@code bulkShare} of them (default 0.25), so a login code never waits behind a campaign: not in a
  * read, not on a connection's queue, not on an event loop busy with bulk sends. One dispatcher may also read both
