@@ -213,6 +213,8 @@ class AdmissionTest {
     assertThat(forgedRes.json().getString("admissionTicket")).isNotIn(ticket, forged);
     assertThat(login(el, "v5", "not-a-ticket").status()).as("garbage is a new arrival").isEqualTo(503);
     assertThat(metric("ticket-refused")).isGreaterThanOrEqualTo(3);
+    assertThat(gw.http.get("/metrics", null).body()).as("the limit, pinned at 2 a second")
+        .contains("sesame_admission_limit 2.0");
 
     // expired: 2 minutes after its turn, the ticket is a new arrival's (and the door is full again)
     gw.clock.advance(Duration.ofMinutes(3));
