@@ -57,6 +57,7 @@ public final class LoginHandlers implements RouteGroup {
 
   private void login(RoutingContext ctx) {
     LoginRequest req = loginRequest(JsonInput.read(ctx, LOGIN_FIELDS));
+    Optional<String> key = idempotencyKey(ctx); // bad input is a 400 before the door, as the body's
     // the door, before anything reads or writes Redis: a login held back changes nothing (no failure counted, no
     // rate-limit token spent, no audit line), and costs one compare-and-set
     Admission.Decision door = admission.enter(ctx.pathParam("electionId"), req.identifier(), req.ticket());
@@ -70,7 +71,7 @@ public final class LoginHandlers implements RouteGroup {
           phone.ifPresent(p -> PhoneChecks.requireAllowed("phone", p, election.phoneRegions(), channel));
           requireOpen(election);
           return logins.start(election, req.identifier(), req.secret(), channel, phone, req.lang(),
-              ApiKeyAuth.client(ctx), idempotencyKey(ctx));
+              ApiKeyAuth.client(ctx), key);
         })
         .onSuccess(outcome -> write(ctx, outcome)).onFailure(ctx::fail);
   }

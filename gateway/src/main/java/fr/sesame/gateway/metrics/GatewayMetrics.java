@@ -134,15 +134,16 @@ public final class GatewayMetrics {
   /** The admission's adaptive limit and the signals it reads, each read from {@code source} when scraped. */
   public void admissionGauges(java.util.function.DoubleSupplier limit, java.util.function.DoubleSupplier loopDelaySeconds,
                               java.util.function.DoubleSupplier latencySeconds, java.util.function.DoubleSupplier inFlight) {
-    Gauge.builder("sesame.admission.limit", limit, java.util.function.DoubleSupplier::getAsDouble)
+    // strong references: the suppliers are lambdas no one else holds (a gauge keeps its object weakly by default)
+    Gauge.builder("sesame.admission.limit", limit, java.util.function.DoubleSupplier::getAsDouble).strongReference(true)
         .description("New logins per second admission control lets in (its adaptive limit)").register(registry);
     Gauge.builder("sesame.admission.loop.delay.seconds", loopDelaySeconds,
-        java.util.function.DoubleSupplier::getAsDouble)
+        java.util.function.DoubleSupplier::getAsDouble).strongReference(true)
         .description("The largest event-loop delay seen in the last adjustment period").register(registry);
     Gauge.builder("sesame.admission.latency.seconds", latencySeconds, java.util.function.DoubleSupplier::getAsDouble)
-        .description("Moving average (EWMA) of the answered requests' latency").register(registry);
+        .strongReference(true).description("Moving average (EWMA) of the answered requests' latency").register(registry);
     Gauge.builder("sesame.admission.in.flight", inFlight, java.util.function.DoubleSupplier::getAsDouble)
-        .description("HTTP requests in flight on this instance").register(registry);
+        .strongReference(true).description("HTTP requests in flight on this instance").register(registry);
   }
 
   /** The counter of {@code name} and these tags (name, value, ...), registered once. */

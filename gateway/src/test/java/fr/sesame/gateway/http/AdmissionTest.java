@@ -106,6 +106,11 @@ class AdmissionTest {
         .put("secret", "2000-01-01").put("channel", "email"));
     assertThat(wrong.status()).isEqualTo(503);
     assertThat(wrong.headers().get("Retry-After")).isEqualTo("2");
+    // bad input is still a 400, saturated or not
+    Http.Res badKey = gw.http.post("/v1/elections/" + el + "/login", Map.of("Idempotency-Key", "k".repeat(200)),
+        new JsonObject().put("identifier", "v2").put("secret", "1990-06-15").put("channel", "email"));
+    assertThat(badKey.status()).isEqualTo(400);
+    assertThat(login(el, "", null).status()).isEqualTo(400);
     assertThat(redisOf(el, "v2")).as("a login held back changes nothing in Redis").isEqualTo(before);
     assertThat(auditOf(el)).as("nothing audited for v2").doesNotContain(TestGateway.pseudonym(el, "v2"));
     assertThat(gw.status(el, "v2").json().getInteger("failedAttempts")).isZero();
@@ -213,6 +218,8 @@ class AdmissionTest {
     assertThat(forgedRes.json().getString("admissionTicket")).isNotIn(ticket, forged);
     assertThat(login(el, "v5", "not-a-ticket").status()).as("garbage is a new arrival").isEqualTo(503);
     assertThat(metric("ticket-refused")).isGreaterThanOrEqualTo(3);
+    assertThat(gw.http.get("/metrics", null).body()).as("the limit, pinned at 2 a second")
+        .contains("sesame_admission_limit 2.0");
 
     // expired: 2 minutes after its turn, the ticket is a new arrival's (and the door is full again)
     gw.clock.advance(Duration.ofMinutes(3));
