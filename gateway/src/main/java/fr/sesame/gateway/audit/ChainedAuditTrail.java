@@ -1,5 +1,6 @@
 package fr.sesame.gateway.audit;
 
+import fr.sesame.gateway.domain.JsonText;
 import fr.sesame.gateway.store.AuditStore;
 import fr.sesame.gateway.problem.ProblemException;
 import fr.sesame.gateway.problem.ProblemType;
@@ -189,8 +190,33 @@ public final class ChainedAuditTrail implements AuditTrail {
     });
   }
 
-  /** The exact text that is hashed and stored. Field order is fixed. */
+  /**
+   * The exact text that is hashed and stored. Field order is fixed. Written directly ({@link JsonText}), character
+   * for character as {@link #canonicalByCodec} writes it; a detail of a type {@link JsonText} does not write (none
+   * of today's events has one) goes through the codec.
+   */
   static String canonical(String writer, long seq, String prev, String electionId, AuditEvent e) {
+    StringBuilder sb = new StringBuilder(256);
+    sb.append("{\"w\":");
+    JsonText.string(sb, writer).append(",\"n\":").append(seq).append(",\"prev\":");
+    JsonText.string(sb, prev).append(",\"t\":");
+    JsonText.string(sb, e.at().toString()).append(",\"el\":");
+    JsonText.string(sb, electionId).append(",\"type\":");
+    JsonText.string(sb, e.type()).append(",\"actor\":");
+    JsonText.string(sb, e.actor()).append(",\"ip\":");
+    JsonText.string(sb, e.ip()).append(",\"outcome\":");
+    JsonText.string(sb, e.outcome());
+    if (!e.details().isEmpty()) {
+      sb.append(",\"d\":");
+      if (!JsonText.object(sb, e.details())) {
+        return canonicalByCodec(writer, seq, prev, electionId, e);
+      }
+    }
+    return sb.append('}').toString();
+  }
+
+  /** The canonical text as Vert.x's codec writes it: the reference of {@link #canonical}. */
+  static String canonicalByCodec(String writer, long seq, String prev, String electionId, AuditEvent e) {
     JsonObject json = new JsonObject()
         .put("w", writer).put("n", seq).put("prev", prev)
         .put("t", e.at().toString()).put("el", electionId)
@@ -209,7 +235,9 @@ public final class ChainedAuditTrail implements AuditTrail {
     }
   });
 
+  private static final HexFormat HEX = HexFormat.of();
+
   static String sha256(String text) {
-    return HexFormat.of().formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+    return HEX.formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -204,11 +204,12 @@ public final class LoginService {
     Instant now = clock.instant();
     String token = keys.newSessionToken(voter);
     String sessionId = HexFormat.of().formatHex(random.bytes(12));
+    String codeHash = codeHash(election.id(), challengeId, code);
+    String localChallenge = election.id() + "/" + challengeId;
     return voters.checkCode(new VoterStore.CodeCheck(voter, now.toEpochMilli(), lockout.maxFailures(),
-            election.id() + "/" + challengeId, codeHash(election.id(), challengeId, code), keys.sessionKeyHash(token),
+            localChallenge, codeHash, keys.sessionKeyHash(token),
             sessions.idleTimeout().toMillis(), sessionId, client.ip(), limits.verify(election.id(), client.ip(), now),
-            idempotency(election.id(), "code", idempotencyKey,
-                codeHash(election.id(), challengeId, code), election.id() + "/" + challengeId, null)))
+            idempotency(election.id(), "code", idempotencyKey, codeHash, localChallenge, null)))
         .compose(r -> {
           if (r.code() == StepResult.Code.RATE_LIMITED) {
             return Future.succeededFuture(limited("code", r));

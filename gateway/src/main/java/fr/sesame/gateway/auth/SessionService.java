@@ -101,8 +101,8 @@ public final class SessionService {
         return Future.succeededFuture(new EmargementOutcome.Closed());
       }
       String ip = voterIp != null ? voterIp : s.session().ip();
-      String record = new JsonObject().put("t", now.toEpochMilli()).put("ip", ip)
-          .put("sid", s.session().sessionId()).put("c", s.college()).encode();
+      String record = fr.sesame.gateway.domain.JsonText.encode(new JsonObject().put("t", now.toEpochMilli())
+          .put("ip", ip).put("sid", s.session().sessionId()).put("c", s.college()));
       return emargements.record(electionId, s.voterId(), s.session().sessionId(), now.toEpochMilli(), record)
           .compose(r -> {
             String name = switch (r.kind()) {

@@ -29,11 +29,23 @@ public final class RandomTokens {
 
   /** @return a uniformly drawn code of {@code digits} decimal digits, leading zeros kept */
   public String digits(int digits) {
-    StringBuilder sb = new StringBuilder(digits);
-    for (int i = 0; i < digits; i++) {
-      sb.append((char) ('0' + random.nextInt(10)));
+    // one draw of bytes for the whole code (not one per digit); a byte of 250 or more is skipped, so that each of
+    // the 250 kept values, and therefore each digit (value mod 10), is equally likely
+    char[] out = new char[digits];
+    byte[] pool = new byte[digits + 8];
+    random.nextBytes(pool);
+    int p = 0;
+    for (int i = 0; i < digits; ) {
+      if (p == pool.length) {
+        random.nextBytes(pool);
+        p = 0;
+      }
+      int b = pool[p++] & 0xFF;
+      if (b < 250) {
+        out[i++] = (char) ('0' + b % 10);
+      }
     }
-    return sb.toString();
+    return new String(out);
   }
 
   public static String base64Url(byte[] bytes) {

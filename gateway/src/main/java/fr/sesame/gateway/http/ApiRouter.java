@@ -139,9 +139,14 @@ public final class ApiRouter {
    */
   public static void access(String method, String route, int status, long nanos, String requestId) {
     if (ACCESS.isInfoEnabled()) {
-      ACCESS.info("{} {} {} {}ms {}", method, route, status, String.format(java.util.Locale.ROOT, "%.1f",
-          nanos / 1e6), requestId);
+      ACCESS.info("{} {} {} {}ms {}", method, route, status, millis(nanos), requestId);
     }
+  }
+
+  /** {@code nanos} in milliseconds with one decimal, rounded half up, as {@code "%.1f"} wrote it (without a Formatter). */
+  static String millis(long nanos) {
+    long tenths = (Math.max(0, nanos) + 50_000) / 100_000;
+    return (tenths / 10) + "." + (tenths % 10);
   }
 
   private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("fr.sesame.gateway.access");
@@ -156,7 +161,7 @@ public final class ApiRouter {
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+        .putHeader("Cache-Control", "no-store").end(fr.sesame.gateway.domain.JsonText.encode(body));
   }
 
   /** A sink that writes chunks to a chunked response, each written before the next is asked for. */

@@ -129,7 +129,7 @@ public final class HttpEdge {
     if (req.version() == HttpVersion.HTTP_2) {
       // no Host in HTTP/2 but :authority; an https URI with an empty host is invalid (RFC 9110 §4.2.2)
       io.vertx.core.net.HostAndPort authority = req.authority();
-      if (authority == null || authority.host().isEmpty() || !HOST.matcher(authority.host()).matches()) {
+      if (authority == null || authority.host().isEmpty() || !isHost(authority.host())) {
         return "a host in :authority is required";
       }
     }
@@ -142,7 +142,7 @@ public final class HttpEdge {
       return "the request target has no path";
     }
     String host = req.headers().get("Host");
-    if (host != null && !HOST.matcher(host).matches()) {
+    if (host != null && !isHost(host)) {
       return "the Host header is not a host[:port]";
     }
     if (!wellEscaped(req.uri())) {
@@ -152,8 +152,49 @@ public final class HttpEdge {
   }
 
   /** RFC 3986 host (a reg-name, IPv4 or a bracketed IPv6 literal) with an optional port. */
-  private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+  static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
       "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]{0,5})?");
+
+  /** Whether {@code s} matches {@link #HOST}, checked without a regex (once per request; HttpEdgeHostTest). */
+  static boolean isHost(String s) {
+    int i = 0;
+    int n = s.length();
+    if (n > 0 && s.charAt(0) == '[') {
+      i = 1;
+      while (i < n && isHexColonDot(s.charAt(i))) {
+        i++;
+      }
+      if (i == 1 || i >= n || s.charAt(i) != ']') {
+        return false;
+      }
+      i++;
+    } else {
+      while (i < n && isRegNameChar(s.charAt(i))) {
+        i++;
+      }
+    }
+    if (i == n) {
+      return true;
+    }
+    if (s.charAt(i) != ':' || n - i - 1 > 5) {
+      return false;
+    }
+    for (int j = i + 1; j < n; j++) {
+      char c = s.charAt(j);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHexColonDot(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.';
+  }
+
+  private static boolean isRegNameChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "._~!$&'()*+,;=%-".indexOf(c) >= 0;
+  }
 
   /** Every {@code %} followed by two hex digits, and every escape decoding to valid UTF-8 is the router's job. */
   static boolean wellEscaped(String uri) {

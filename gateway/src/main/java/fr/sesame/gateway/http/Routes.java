@@ -219,6 +219,9 @@ public final class Routes {
     if (contentType == null) {
       return false;
     }
+    if (contentType.length() == expected.length() && contentType.equalsIgnoreCase(expected)) {
+      return true; // as sent by most clients: no parameter, nothing to split
+    }
     String[] parts = contentType.split(";");
     if (!parts[0].strip().equalsIgnoreCase(expected)) {
       return false;

@@ -28,8 +28,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GatewayMetrics {
   private final MeterRegistry registry;
   /** Meters by name and tags: registering looks a meter up by building its id, on every request otherwise. */
-  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+
+  /**
+   * A meter's name and tag values, the key of its registration: found again without building a string on each
+   * call (several per login).
+   */
+  private record MeterKey(String name, String a, String b, String c, String d, String e, int status) {}
 
   /** Each outbox dispatcher's state by its lane ("hi", "lo"): true while it reads. */
   private final Map<String, Boolean> dispatchers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -115,7 +121,8 @@ public final class GatewayMetrics {
   }
 
   public void request(String route, String method, int status, long nanos) {
-    timers.computeIfAbsent(route + "|" + method + "|" + status, k -> Timer.builder("sesame.http.requests")
+    timers.computeIfAbsent(new MeterKey("sesame.http.requests", route, method, null, null, null, status),
+        k -> Timer.builder("sesame.http.requests")
         .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10))
         .description("HTTP request latency").register(registry)).record(nanos, TimeUnit.NANOSECONDS);
@@ -147,8 +154,18 @@ public final class GatewayMetrics {
   }
 
   /** The counter of {@code name} and these tags (name, value, ...), registered once. */
-  private Counter counter(String name, String description, String... tags) {
-    return counters.computeIfAbsent(name + "|" + String.join("|", tags),
-        k -> Counter.builder(name).tags(tags).description(description).register(registry));
+  private Counter counter(String name, String description) {
+    return counters.computeIfAbsent(new MeterKey(name, null, null, null, null, null, 0),
+        k -> Counter.builder(name).description(description).register(registry));
+  }
+
+  private Counter counter(String name, String description, String k1, String v1) {
+    return counters.computeIfAbsent(new MeterKey(name, k1, v1, null, null, null, 0),
+        k -> Counter.builder(name).tags(k1, v1).description(description).register(registry));
+  }
+
+  private Counter counter(String name, String description, String k1, String v1, String k2, String v2) {
+    return counters.computeIfAbsent(new MeterKey(name, k1, v1, k2, v2, null, 0),
+        k -> Counter.builder(name).tags(k1, v1, k2, v2).description(description).register(registry));
   }
 }

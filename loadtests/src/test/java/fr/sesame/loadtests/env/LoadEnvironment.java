@@ -225,7 +225,7 @@ public final class LoadEnvironment implements AutoCloseable {
         "    chain: [ovh]",
         "    providers:",
         "      ovh: { type: ovh-sms, endpoint: \"" + sink.ovhEndpoint() + "\", serviceName: sms-load, sender: SESAME,"
-            + " maxConcurrent: 1000 }",
+            + " maxConcurrent: 1000" + PROVIDER_TIMEOUT + " }",
         "  email:",
         "    chain: [smtp]",
         "    providers:",
@@ -277,6 +277,14 @@ public final class LoadEnvironment implements AutoCloseable {
     double rate = Double.parseDouble(max);
     return "admission: { maxRate: " + rate + ", minRate: " + Math.min(20, rate) + " }";
   }
+
+  /**
+   * {@code sesame.providerTimeout} (an ISO-8601 duration; the provider's default when unset): how long the SMS
+   * provider may take before an attempt fails. A busy shared machine can stall the load generator, and so the sink,
+   * for seconds; a measurement of cost (scripts/cpu-per-journey.sh) waits for it rather than tripping the breaker.
+   */
+  private static final String PROVIDER_TIMEOUT = System.getProperty("sesame.providerTimeout", "").isBlank() ? ""
+      : ", timeout: " + java.time.Duration.parse(System.getProperty("sesame.providerTimeout").strip());
 
   /** A gateway process started, not yet known to listen. */
   private record Starting(String base, Process process, CompletableFuture<Void> listening) {}

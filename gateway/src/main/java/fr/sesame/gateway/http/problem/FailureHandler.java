@@ -145,12 +145,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
       res.putHeader("WWW-Authenticate", "Bearer");
     }
     res.setStatusCode(type.status()).putHeader("Content-Type", "application/problem+json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+        .putHeader("Cache-Control", "no-store").end(fr.sesame.gateway.domain.JsonText.encode(body));
   }
 
   /** A new request id (the edge's, for requests no router saw). */
+  /**
+   * A random (version 4) UUID naming one request in the logs and in its answer. It is no secret and grants nothing,
+   * so it is drawn from the thread's fast generator rather than from {@link UUID#randomUUID()}'s shared
+   * {@code SecureRandom} (a lock and kernel reads on every request).
+   */
   public static String newRequestId() {
-    return UUID.randomUUID().toString();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    long most = random.nextLong() & ~0xF000L | 0x4000L; // version 4
+    long least = random.nextLong() & ~(0xC000_0000_0000_0000L) | 0x8000_0000_0000_0000L; // IETF variant
+    return new UUID(most, least).toString();
   }
 
   public static String requestId(RoutingContext ctx) {

@@ -1,0 +1,50 @@
+package fr.sesame.gateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The text an audit event is hashed and stored as stays what it was when Vert.x's codec wrote it: the hash chain's
+ * format is read by the verifiers and by anyone holding an export.
+ */
+class CanonicalEventTest {
+  private static final Instant AT = Instant.parse("2026-11-30T07:15:02.123456Z");
+
+  @Test
+  void aKnownEventHasItsKnownText() {
+    AuditEvent e = AuditEvent.of(AT, "login.secret", "voter:abc", "10.0.0.1", "success", "channel", "sms",
+        "remaining", 4);
+    assertThat(ChainedAuditTrail.canonical("p-1-g0", 7, "ff00", "el-1", e)).isEqualTo(
+        "{\"w\":\"p-1-g0\",\"n\":7,\"prev\":\"ff00\",\"t\":\"2026-11-30T07:15:02.123456Z\",\"el\":\"el-1\","
+            + "\"type\":\"login.secret\",\"actor\":\"voter:abc\",\"ip\":\"10.0.0.1\",\"outcome\":\"success\","
+            + "\"d\":{\"channel\":\"sms\",\"remaining\":4}}");
+    AuditEvent bare = AuditEvent.of(AT, "session.end", "key:platform", null, "success");
+    assertThat(ChainedAuditTrail.canonical("w", 1, "", "e", bare)).isEqualTo("{\"w\":\"w\",\"n\":1,\"prev\":\"\","
+        + "\"t\":\"2026-11-30T07:15:02.123456Z\",\"el\":\"e\",\"type\":\"session.end\",\"actor\":\"key:platform\","
+        + "\"ip\":\"\",\"outcome\":\"success\"}");
+  }
+
+  @Test
+  void theTextIsTheCodecsForEveryKindOfDetail() {
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("reason", "a \"quoted\" \\ reason\nwith\ttabs, \u0001 and é, 中文");
+    nested.put("count", 3L);
+    List<AuditEvent> events = List.of(
+        AuditEvent.of(AT, "login.code", "voter:x\"y", "::1", "rejected", "remainingAttempts", 2, "locked", false),
+        AuditEvent.of(AT, "voter.unlock", "key:support", "2001:db8::1", "success", "by", "Zoë\u2028", "ids",
+            List.of("a", "b"), "nested", nested, "big", Long.MAX_VALUE, "none", null),
+        AuditEvent.of(AT, "odd", "key:a", "1.2.3.4", "success", "ratio", 0.25, "when", Instant.EPOCH),
+        AuditEvent.of(Instant.EPOCH, "t", "a", "", "o"));
+    long seq = 1;
+    for (AuditEvent e : events) {
+      assertThat(ChainedAuditTrail.canonical("abcd1234-3-g1", seq, "0".repeat(64), "élection", e))
+          .isEqualTo(ChainedAuditTrail.canonicalByCodec("abcd1234-3-g1", seq, "0".repeat(64), "élection", e));
+      seq += 1_000_000_000_000L;
+    }
+  }
+}
