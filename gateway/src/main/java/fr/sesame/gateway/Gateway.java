@@ -491,6 +491,7 @@ public final class Gateway implements AutoCloseable {
         up -> metrics.outboxDispatcher("hi", up), java.util.EnumSet.of(Lane.HI));
     OutboxDispatcher bulk = new OutboxDispatcher(vertx, store, sender, signals, config, instance,
         up -> metrics.outboxDispatcher("lo", up), java.util.EnumSet.of(Lane.LO));
+    bulk.yieldTo(interactive); // a campaign's sends wait while login codes pile up
     DeliveryReportApplier reports = new DeliveryReportApplier(store, signals, clock);
     return new Outbox(vertx, config, interactive, new OutboxRecovery(store, interactive, config, instance),
         bulk, new OutboxRecovery(store, bulk, config, instance),

@@ -77,6 +77,18 @@ public final class OutboxDispatcher {
   private long idleTimer = -1;
   private OutboxSignals.Subscription wakes;
   private final List<Promise<Void>> drained = new ArrayList<>();
+  /** This dispatcher's sends in flight, for another thread (the bulk dispatcher reads the interactive one's). */
+  private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+  /** The interactive lane's sends in flight, read by a bulk-only dispatcher before it starts bulk sends. */
+  private java.util.function.IntSupplier interactiveSending = () -> 0;
+
+  /**
+   * The bulk lane yields while this many login codes are being sent: a campaign's sends share the machine's cores
+   * with the codes', and codes piling up (a cold start, a slow provider) mean the cores are short. The bulk sends in
+   * flight go on; no new one starts until the codes are fewer. A code usually takes tens of milliseconds, so at
+   * 100 codes a second a few are in flight.
+   */
+  static final int BULK_YIELDS_AT = 32;
 
   /**
    * @param config        {@code maxInFlight}, {@code bulkShare} and {@code idlePoll}
@@ -113,6 +125,19 @@ public final class OutboxDispatcher {
   /** The lanes it reads. */
   public Set<Lane> lanes() {
     return lanes;
+  }
+
+  /** Its sends in flight now. Any thread. */
+  public int sending() {
+    return sending.get();
+  }
+
+  /**
+   * For a bulk-only dispatcher: the interactive dispatcher whose sends in flight it yields to ({@link #BULK_YIELDS_AT}).
+   * Call before {@link #start()}.
+   */
+  public void yieldTo(OutboxDispatcher interactive) {
+    this.interactiveSending = interactive::sending;
   }
 
   /**
@@ -200,7 +225,8 @@ public final class OutboxDispatcher {
     first.compose(hi -> {
       hi.forEach(this::dispatch);
       int bulkRoom = Math.min(config.maxInFlight() - inFlight(), bulkLimit() - inFlight.get(Lane.LO).size());
-      if (!lanes.contains(Lane.LO) || bulkRoom <= 0 || !hi.isEmpty() || bulkHeld) {
+      if (!lanes.contains(Lane.LO) || bulkRoom <= 0 || !hi.isEmpty() || bulkHeld
+          || interactiveSending.getAsInt() >= BULK_YIELDS_AT) { // yielding: the idle poll looks again soon
         return Future.succeededFuture(hi.size());
       }
       return store.read(Lane.LO, consumer, Math.min(bulkRoom, READ_BATCH))
@@ -269,8 +295,10 @@ public final class OutboxDispatcher {
     if (lane.putIfAbsent(entry.entryId(), entry) != null) {
       return false;
     }
+    sending.incrementAndGet();
     sender.send(entry).onComplete(ar -> {
       lane.remove(entry.entryId());
+      sending.decrementAndGet();
       if (ar.failed()) {
         // the entry stays pending: its lease runs out and recovery takes it over
         if (stopped) {

@@ -88,4 +88,71 @@ class OutboxLanesTest {
           .isLessThan(Duration.ofMillis(HOLD_MS / 2));
     }
   }
+
+  /**
+   * The bulk lane yields to login codes piling up: while {@code BULK_YIELDS_AT} (32) codes or more are being sent (here
+   * the SMS provider holds them, as a cold or slow one does), no campaign email starts, so the codes get the cores;
+   * once they are sent, the emails go. Without the yield the emails go at once.
+   */
+  @Test
+  void campaignEmailsWaitWhileLoginCodesPileUp() throws Exception {
+    java.util.List<io.vertx.core.Promise<Void>> heldCodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger emailsStarted = new java.util.concurrent.atomic.AtomicInteger();
+    DevOutbox real = new DevOutbox(java.time.Clock.systemUTC(), 1_000);
+    Notifier holding = new Notifier() {
+      @Override
+      public Future<Receipt> send(Message message, AttemptListener attempts, Set<String> exclude) {
+        if (message.kind() == ChannelKind.EMAIL) {
+          emailsStarted.incrementAndGet();
+          return real.send(message, attempts, exclude);
+        }
+        io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
+        heldCodes.add(release);
+        return release.future().compose(v -> real.send(message, attempts, exclude));
+      }
+
+      @Override
+      public java.util.List<String> chain(ChannelKind kind) {
+        return real.chain(kind);
+      }
+    };
+    try (TestGateway gw = new TestGateway(1, OutboxConfig.DEFAULTS, (vertx, registry) -> holding)) {
+      java.util.List<String> codes = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        Http.Res code = gw.http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms")
+            .put("to", TestGateway.randomPhone()).put("template", "login-code")
+            .put("idempotencyKey", UUID.randomUUID().toString()).put("data", new JsonObject().put("code", "135790")
+                .put("codeSpoken", "1, 3, 5, 7, 9, 0").put("minutes", 5)));
+        assertThat(code.status()).as(code.body()).isEqualTo(202);
+        codes.add(code.json().getString("id"));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (heldCodes.size() < 40 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(heldCodes).as("the codes being sent, held by the provider").hasSize(40);
+
+      java.util.List<String> emails = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Http.Res accepted = gw.http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "email")
+            .put("to", "voter" + i + "@campaign.test").put("template", "access-codes")
+            .put("idempotencyKey", UUID.randomUUID().toString()).put("data", new JsonObject()
+                .put("electionName", "CA 2026").put("identifier", "v" + i).put("url", "https://vote.example")));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        emails.add(accepted.json().getString("id"));
+      }
+      // a window for what must not happen: the bulk dispatcher polls every 20 ms and is woken by each accept
+      Thread.sleep(500);
+      assertThat(emailsStarted.get()).as("campaign emails started while 40 login codes are being sent").isZero();
+
+      heldCodes.forEach(p -> gw.gateway.vertx().runOnContext(v -> p.tryComplete()));
+      for (String id : codes) {
+        gw.awaitNotification(id, "sent");
+      }
+      for (String id : emails) {
+        gw.awaitNotification(id, "sent");
+      }
+      assertThat(emailsStarted.get()).isEqualTo(5);
+    }
+  }
 }

@@ -102,6 +102,8 @@ public class OutboxDispatchBenchmark {
   HttpClient http;
   final AtomicLong bulkReceived = new AtomicLong();
   final Map<String, Long> otpSentAt = new ConcurrentHashMap<>();
+  /** Each code's notification id by its number, to say what became of a code that never reached the provider. */
+  final Map<String, String> idByNumber = new ConcurrentHashMap<>();
   final Histogram otpLatencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
   /** Each code's POST to its 202: the accept's share of the figure above. */
   final Histogram acceptLatencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
@@ -176,6 +178,7 @@ public class OutboxDispatchBenchmark {
     codesFailed.set(0);
     firstFailure.set(null);
     otpSentAt.clear();
+    idByNumber.clear();
     synchronized (otpLatencyMicros) {
       otpLatencyMicros.reset();
       acceptLatencyMicros.reset();
@@ -218,9 +221,30 @@ public class OutboxDispatchBenchmark {
     }
     if (measured == 0 || !otpSentAt.isEmpty()) {
       throw new IllegalStateException("login codes: " + codesPosted.get() + " posted, " + measured
-          + " reached the provider, " + otpSentAt.size() + " never did: the latency figure would measure nothing");
+          + " reached the provider, " + otpSentAt.size() + " never did: the latency figure would measure nothing; "
+          + "the first of them: " + statusOfMissing(3));
     }
     return bulkReceived.get();
+  }
+
+  /** The outbox status of up to {@code n} codes that never reached the provider. */
+  private String statusOfMissing(int n) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String to : otpSentAt.keySet()) {
+      if (out.size() >= n) {
+        break;
+      }
+      String id = idByNumber.get(to);
+      if (id == null) {
+        out.add("(no id: not answered yet)");
+        continue;
+      }
+      out.add(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(gateway.port())
+              .setURI("/v1/notifications/" + id).putHeader("Authorization", "Bearer bench-platform-key"))
+          .compose(req -> req.send()).compose(res -> res.body()).map(Buffer::toString)
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    }
+    return String.join(" | ", out);
   }
 
   private void postLoginCode(long n) {
@@ -240,6 +264,7 @@ public class OutboxDispatchBenchmark {
         .compose(req -> req.send(Buffer.buffer(body.encode())))
         .compose(res -> {
           if (res.statusCode() == 202) {
+            res.body().onSuccess(b -> idByNumber.put(to, new JsonObject(b.toString()).getString("id")));
             synchronized (otpLatencyMicros) {
               acceptLatencyMicros.recordValue(Math.max(1, (System.nanoTime() - posted) / 1000));
             }
