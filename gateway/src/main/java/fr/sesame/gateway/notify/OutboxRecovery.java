@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code recoverAfter} (dead dispatchers). The {@link Outbox} runs it every {@code recoverEvery} (default 1 s),
  * so a dead instance's messages are sent again within about {@code recoverAfter + recoverEvery}. Run it on the
  * dispatcher's context: the entries join its sends in flight. It takes over only the lanes its dispatcher reads
- * (an instance's interactive dispatcher recovers login codes, its bulk one the rest).
+ * (an instance's interactive dispatcher recovers login codes, its bulk one the rest, one recovery period later
+ * so that a dead instance's codes are sent first).
  */
 public final class OutboxRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRecovery.class);
@@ -63,7 +64,11 @@ public final class OutboxRecovery {
       return Future.succeededFuture(taken);
     }
     int batch = Math.min(room, CLAIM_BATCH);
-    return store.claimStale(lane, consumer, config.recoverAfter(), batch).compose(entries -> {
+    // A bulk-only part runs on another loop than the login codes' recovery: it takes over bulk entries one recovery
+    // period later than codes (idle recoverAfter + recoverEvery), so a dead instance's codes go first
+    java.time.Duration idle = lane == Lane.LO && !dispatcher.lanes().contains(Lane.HI)
+        ? config.recoverAfter().plus(config.recoverEvery()) : config.recoverAfter();
+    return store.claimStale(lane, consumer, idle, batch).compose(entries -> {
       entries.forEach(dispatcher::dispatch);
       if (!entries.isEmpty()) {
         LOG.info("outbox recovery took over {} {} entries whose lease ran out", entries.size(), lane);
