@@ -353,21 +353,6 @@ public final class RedisCluster implements AutoCloseable {
   /** Stops every node (SIGKILL: they persist nothing) and deletes the working directory, unless kept. */
   @Override
   public void close() {
-    nodes.forEach(n -> n.process().destroyForcibly());
-    for (Node n : nodes) {
-      try {
-        n.process().waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (keepFiles) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory: left behind at worst
-    }
+    LocalProcesses.stopAndClean(nodes.stream().map(Node::process).toList(), dir, keepFiles);
   }
 }

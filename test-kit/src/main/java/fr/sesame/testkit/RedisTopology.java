@@ -404,21 +404,6 @@ public final class RedisTopology implements AutoCloseable {
   public void close() {
     List<Node> all = new ArrayList<>(sentinels);
     all.addAll(nodes);
-    all.forEach(n -> n.process().destroyForcibly());
-    for (Node n : all) { // gone before the next test may be handed their ports
-      try {
-        n.process().waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (keepFiles) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory: left behind at worst
-    }
+    LocalProcesses.stopAndClean(all.stream().map(Node::process).toList(), dir, keepFiles);
   }
 }

@@ -97,6 +97,7 @@ class OutboxLanesTest {
   @Test
   void campaignEmailsWaitWhileLoginCodesPileUp() throws Exception {
     java.util.List<io.vertx.core.Promise<Void>> heldCodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch allHeld = new CountDownLatch(40);
     java.util.concurrent.atomic.AtomicInteger emailsStarted = new java.util.concurrent.atomic.AtomicInteger();
     DevOutbox real = new DevOutbox(java.time.Clock.systemUTC(), 1_000);
     Notifier holding = new Notifier() {
@@ -108,6 +109,7 @@ class OutboxLanesTest {
         }
         io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
         heldCodes.add(release);
+        allHeld.countDown();
         return release.future().compose(v -> real.send(message, attempts, exclude));
       }
 
@@ -126,10 +128,7 @@ class OutboxLanesTest {
         assertThat(code.status()).as(code.body()).isEqualTo(202);
         codes.add(code.json().getString("id"));
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (heldCodes.size() < 40 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      assertThat(allHeld.await(10, TimeUnit.SECONDS)).as("40 codes reached the provider").isTrue();
       assertThat(heldCodes).as("the codes being sent, held by the provider").hasSize(40);
 
       java.util.List<String> emails = new java.util.ArrayList<>();
