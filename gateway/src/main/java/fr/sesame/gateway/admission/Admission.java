@@ -17,27 +17,43 @@ import java.util.concurrent.atomic.LongAdder;
  * back with a waiting ticket and the seconds to wait. One instance per gateway instance, shared by its event
  * loops; lock-free (one compare-and-set per new login, no allocation when it is let in).
  *
- * <p><b>The queue is the clock.</b> A generic cell rate algorithm keeps one number, the theoretical time at which
- * the next login may enter ({@code next}); each login admitted moves it on by {@code 1 / limit}. A login that
- * comes while {@code next} is too far ahead is not let in but <em>given</em> the slot {@code next} (and
- * {@code next} moves on as if it had entered): its ticket names that instant, HMAC-signed. When it comes back at
- * or after its instant, it enters without taking another slot. New arrivals always get a slot after every ticket
- * already given, so a ticket holder always goes before anyone who came after it (first come, first served), and a
- * holder who honours {@code Retry-After} gets in at its first retry, unless its ticket expired
- * ({@link AdmissionConfig#ticketTtl()} after its turn).
+ * <p><b>A queue of places, served at the limit.</b> Every new login is given a place, one after the last place
+ * given ({@code issued}), and the places are served at the limit: the place being served ({@code serving}) moves
+ * on by {@code limit} a second (a generic cell rate algorithm counted in places rather than in time). A login whose
+ * place is within {@code burst} of {@code serving} enters; one further back is held, with a ticket naming its place
+ * and the instant its place should be served at the current limit (the {@code Retry-After}). Coming back, a holder
+ * enters when its place has been served, without taking another; earlier, it is held again with its place and the
+ * seconds left <em>at the limit of now</em>. So when the limit rises, every place already given is served sooner;
+ * when it falls, holders coming back at the old estimate wait again instead of pouring in (the door keeps
+ * shedding). New arrivals always get a place after every place already given, so a holder always goes before anyone
+ * who came after it (first come, first served). (The first version counted turns as instants: turns given while
+ * the limit was low kept the queue slow long after the limit rose — on 2026-11-30 the limit stood at 10,000/s
+ * while 20 logins a second got in.)
  *
- * <p>A ticket holds no personal data: 8 bytes of its turn (epoch ms) and 16 bytes of HMAC-SHA256 over the
- * election, what it is bound to (the API: the identifier; the login pages: the flow) and the turn, with the
- * gateway's hash key ({@link HashPurpose#ADMISSION_TICKET}). It cannot be made or moved forward without the key,
- * nor given to another voter; a ticket forged, expired or someone else's is counted and the request is treated
- * as a new arrival. Tickets are instants, so any instance with the same key honours them, but each instance
- * counts only its own slots (docs/design.md).
+ * <p>A ticket holds no personal data: this instance's random number (4 bytes), the place (8), the estimated
+ * instant (8, epoch ms) and 16 bytes of HMAC-SHA256 over the election, what it is bound to (the API: the
+ * identifier; the login pages: the flow), the instance, the place and the instant, with the gateway's hash key
+ * ({@link HashPurpose#ADMISSION_TICKET}). It cannot be made or moved forward without the key, nor given to another
+ * voter; a ticket forged, expired ({@link AdmissionConfig#ticketTtl()} after its instant, once its place has been
+ * served) or someone else's is counted and the request is treated as a new arrival. Another instance (behind a
+ * balancer without affinity) does not know this one's places: it honours the ticket's instant instead
+ * (docs/design.md).
  *
  * <p><b>The limit adapts</b> ({@link #adjust(long)}, every {@link AdmissionConfig#adjustEvery()}): when a signal
- * says overload — an event loop's probe timer late by more than {@code maxLoopDelay}, the moving average of the
- * answered requests' latency above {@code maxLatency}, more than {@code maxInFlight} requests in flight — the
- * limit falls to 90 % of the rate actually admitted in the last period (multiplicative decrease); while none
- * does, it rises by 5 % per period while logins are held at it (25 % when none is), up to {@code maxRate}. It never goes below {@code minRate}.
+ * says overload — the event loops' probe timers late by more than {@code maxLoopDelay} <em>on average</em> over
+ * the period (one GC pause or one slow turn is not an overload), the moving average of the answered requests'
+ * latency above {@code maxLatency}, more than {@code maxInFlight} requests in flight — the limit falls to 90 % of
+ * what got in over the last second, or of the limit when that is lower (multiplicative
+ * decrease, at most once a second: the latency average takes about that long to show what a decrease did), but
+ * not below half
+ * the best rate recently served without overload (its moving average; {@link #SERVED_MEMORY_SECONDS}: that memory fades with time,
+ * so a real, lasting loss of capacity still brings the limit down, in tens of seconds instead of one). Without
+ * that floor a signal that stays high whatever the door does (a neighbour taking the cores, the held answers
+ * themselves) drove the limit to {@code minRate} and kept it there while hundreds of thousands of voters waited
+ * (issue 17, run of 2026-11-30). While no signal says overload and what got in over the last second came within 90 %
+ * of the limit, the
+ * limit rises by 5 % per period while logins are held at it (25 % when none is), up to {@code maxRate}; a limit
+ * that does not bind stays. It never goes below {@code minRate}.
  */
 public final class Admission {
   /** What the door decided for one login. */
@@ -53,20 +69,51 @@ public final class Admission {
 
   /**
    * Held back: come back after {@code retryAfterSeconds} (at least 1) with {@code ticket} to keep the place, or
-   * without a ticket (null) when the wait would be over {@link AdmissionConfig#maxWait()}.
+   * without a ticket (null) when the wait would be over {@link AdmissionConfig#maxWait()}. {@code waitSeconds} is
+   * the estimated wait (at the limit of now): a long one is checked again halfway ({@link #RECHECK_SECONDS}).
    */
-  public record Held(String ticket, long retryAfterSeconds) implements Decision {}
+  public record Held(String ticket, long retryAfterSeconds, long waitSeconds) implements Decision {}
+
+  /**
+   * A wait up to this long is told whole in {@code Retry-After}; a longer one is told half of it (at least this):
+   * the holder comes back, and is told again at the limit of then. An estimate made while the limit was low would
+   * otherwise keep voters away long after it rose (2026-11-30: voters told to come back in 10 minutes at an
+   * opening, the gateway idle meanwhile). A wait of w seconds is checked about log2(w / 60) + 1 times.
+   */
+  public static final long RECHECK_SECONDS = 60;
 
   private static final int MAC_BYTES = 16;
   private static final long SECOND = 1_000_000_000L;
   /** How far the probes' timers run: the delay is how late one fires past this. */
   public static final long PROBE_MILLIS = 20;
+  /**
+   * The time constant (s) of the served-rate memory: the best rate admitted without overload fades as
+   * {@code exp(-t / 30 s)}, and an overload cuts the limit to no less than half of it.
+   */
+  public static final double SERVED_MEMORY_SECONDS = 30;
+  /**
+   * A decrease waits this long (ns) after the one before: the latency average answers a change of the limit over
+   * about a second, and cutting again every period before it could (0.9 four times a second) drove a cold gateway's
+   * limit to its floor in seconds (2026-11-30).
+   */
+  private static final long DECREASE_EVERY = SECOND;
+  /** A decrease starts from the rate admitted over the last this many periods (a second at 250 ms). */
+  private static final int WINDOW = 4;
+  /** How often (ns) the door writes one line of what it did, while it holds logins back or sees overload. */
+  private static final long REPORT_EVERY = 10 * SECOND;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Admission.class);
 
   private final AdmissionConfig config;
   private final KeyedHasher hasher;
   private final Clock clock;
-  /** The theoretical instant (epoch ns, from {@link #clock}) at which the next new login may enter. */
-  private final AtomicLong next = new AtomicLong(Long.MIN_VALUE / 2);
+  /** The last place given (a login admitted or held takes the next one). */
+  private final AtomicLong issued = new AtomicLong();
+  /** How far ahead (ns) the gate keeps slots for holders: see {@link #passGate}. */
+  private static final long GATE_HORIZON = 3 * SECOND;
+  /** The gate's theoretical arrival time (epoch ns): see {@link #passGate}. */
+  private final AtomicLong gate = new AtomicLong(Long.MIN_VALUE / 2);
+  /** Names this instance in its tickets: another instance's places mean nothing here. */
+  private final int instance = new java.security.SecureRandom().nextInt();
   private volatile Pace pace;
 
   private final LongAdder inFlight = new LongAdder();
@@ -74,9 +121,26 @@ public final class Admission {
   private final LongAdder heldSince = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
   private final LongAdder latencyCount = new LongAdder();
-  private final AtomicLong loopDelayMax = new AtomicLong();
+  private final LongAdder loopDelaySum = new LongAdder();
+  private final LongAdder loopDelayCount = new LongAdder();
   private volatile double latencyEwmaNanos;
   private volatile long lastLoopDelay;
+  /** The best admitted rate (per second) of a period without overload, fading: the floor of a decrease is half. */
+  private double served;
+  /** Time (ns) since the last decrease (only {@link #adjust} touches it). */
+  private long sinceDecrease = DECREASE_EVERY;
+  /** Logins admitted in each of the last {@link #WINDOW} periods, and the periods' lengths (ns): a ring. */
+  private final long[] windowAdmitted = new long[WINDOW];
+  private final long[] windowNanos = new long[WINDOW];
+  private int windowAt;
+  /** The admitted rate's moving average (weight 0.3 a period): what the served-rate memory keeps the best of. */
+  private double rateEwma;
+  /** What the report line sums since it was last written (only {@link #adjust} touches these). */
+  private long reportNanos;
+  private double reportAdmitted;
+  private long reportHeld;
+  private int reportOverloaded;
+  private int reportPeriods;
 
   private final Counter admitted;
   private final Counter admittedTicket;
@@ -84,11 +148,18 @@ public final class Admission {
   private final Counter heldNoTicket;
   private final Counter ticketRefused;
 
-  /** The limit and what follows from it, changed together. */
-  private record Pace(double limit, long intervalNanos, long toleranceNanos) {
-    static Pace of(double limit, int burst) {
-      long interval = Math.max(1, Math.round(SECOND / limit));
-      return new Pace(limit, interval, interval * burst);
+  /**
+   * The limit, and the place being served at an instant: places are served at {@code limit} a second from
+   * {@code (at, served)}. Changed as a whole when the limit changes, from the place served then.
+   */
+  private record Pace(double limit, double served, long at) {
+    double serving(long now) {
+      return served + limit * (now - at) / SECOND;
+    }
+
+    /** The instant (epoch ns) at which {@code place} is served. */
+    long instantOf(double place) {
+      return at + (long) Math.ceil((place - served) * SECOND / limit);
     }
   }
 
@@ -96,7 +167,7 @@ public final class Admission {
     this.config = config;
     this.hasher = hasher;
     this.clock = clock;
-    this.pace = Pace.of(config.maxRate(), config.burst());
+    this.pace = new Pace(config.maxRate(), 0, now());
     this.admitted = metrics.admission("admitted");
     this.admittedTicket = metrics.admission("admitted-ticket");
     this.held = metrics.admission("held");
@@ -119,6 +190,10 @@ public final class Admission {
     return pace.limit();
   }
 
+  private long now() {
+    return clock.millis() * 1_000_000L;
+  }
+
   /**
    * The door, for a new login journey of {@code electionId}.
    *
@@ -129,50 +204,67 @@ public final class Admission {
     if (!config.enabled()) {
       return ADMITTED;
     }
-    long now = clock.millis() * 1_000_000L;
+    long now = now();
     Pace p = pace;
+    double serving = p.serving(now);
     if (ticket != null) {
-      long turn = turnOf(ticket, electionId, binding);
-      if (turn != Long.MIN_VALUE && now <= turn + config.ticketTtl().toNanos()) {
-        if (turn - now < p.toleranceNanos()) {
-          admittedTicket.increment();
-          admittedSince.increment();
-          return ADMITTED;
-        }
+      Decision d = holder(electionId, binding, ticket, p, serving, now, true);
+      if (d == ADMITTED) {
+        admittedTicket.increment();
+        admittedSince.increment();
+        return d;
+      }
+      if (d != null) {
         held.increment();
         heldSince.increment();
-        return new Held(ticket, seconds(turn - now)); // came back early: the same place
+        return d;
       }
       ticketRefused.increment();
     }
+    int burst = config.burst();
+    boolean counted = false;
     while (true) {
-      long at = next.get();
-      long slot = Math.max(at, now);
-      if (slot - now < p.toleranceNanos()) {
-        if (next.compareAndSet(at, slot + p.intervalNanos())) {
+      long last = issued.get();
+      long place = Math.max(last, (long) Math.floor(serving)) + 1;
+      if (place - serving <= burst) {
+        if (!issued.compareAndSet(last, place)) {
+          continue;
+        }
+        long gateWait = passGate(p, now, true);
+        if (gateWait == 0) {
           admitted.increment();
           admittedSince.increment();
           return ADMITTED;
         }
-        continue;
-      }
-      heldSince.increment();
-      if (slot - now > config.maxWait().toNanos()) {
-        heldNoTicket.increment();
-        return new Held(null, config.maxWait().toSeconds());
-      }
-      if (next.compareAndSet(at, slot + p.intervalNanos())) {
+        heldSince.increment(); // its place has come, but the gate is full: a slot of the gate is kept for it
         held.increment();
-        long turnMillis = (slot + 999_999) / 1_000_000; // rounded up: the holder never comes back before its slot
-        return new Held(ticket(electionId, binding, turnMillis), seconds(turnMillis * 1_000_000L - now));
+        return gateWait > 0 ? held(electionId, binding, -place, now + gateWait, now)
+            : held(electionId, binding, place, now - gateWait, now);
+      }
+      if (!counted) {
+        heldSince.increment();
+        counted = true;
+      }
+      long turn = p.instantOf(place - burst);
+      if (turn - now > config.maxWait().toNanos()) {
+        heldNoTicket.increment();
+        // no place: come back when a place would be within maxWait, at the limit of now (not maxWait later: at an
+        // opening the gateway idled while voters told 10 minutes stayed away)
+        long back = Math.max(RECHECK_SECONDS * SECOND, turn - now - config.maxWait().toNanos());
+        return new Held(null, seconds(Math.min(back, config.maxWait().toNanos())), seconds(turn - now));
+      }
+      if (issued.compareAndSet(last, place)) {
+        held.increment();
+        return held(electionId, binding, place, turn, now);
       }
     }
   }
 
   /**
    * What {@link #enter} would decide for a ticket holder, without counting anything: {@link #ADMITTED} when its
-   * turn has come, {@link Held} (the same ticket) before, null when the ticket is forged, expired or not bound to
-   * {@code binding} (the login pages' waiting page: it shows the form again only at the voter's turn).
+   * turn has come, {@link Held} (its place, the seconds left at the limit of now) before, null when the ticket is
+   * forged, expired or not bound to {@code binding} (the login pages' waiting page: it shows the form again only
+   * at the voter's turn).
    */
   public Decision peek(String electionId, String binding, String ticket) {
     if (!config.enabled()) {
@@ -181,12 +273,102 @@ public final class Admission {
     if (ticket == null) {
       return null;
     }
-    long now = clock.millis() * 1_000_000L;
-    long turn = turnOf(ticket, electionId, binding);
-    if (turn == Long.MIN_VALUE || now > turn + config.ticketTtl().toNanos()) {
+    long now = now();
+    Pace p = pace;
+    return holder(electionId, binding, ticket, p, p.serving(now), now, false);
+  }
+
+  /** A ticket holder: {@link #ADMITTED} at its turn, {@link Held} before it, null when the ticket is not valid. */
+  private Decision holder(String electionId, String binding, String ticket, Pace p, double serving, long now,
+                          boolean take) {
+    Ticket t = Ticket.read(ticket, this, electionId, binding);
+    if (t == null) {
       return null;
     }
-    return turn - now < pace.toleranceNanos() ? ADMITTED : new Held(ticket, seconds(turn - now));
+    long ttl = config.ticketTtl().toNanos();
+    if (t.instance() != instance) { // another instance's place: its instant stands for it
+      if (now > t.turn() + ttl) {
+        return null;
+      }
+      long tolerance = (long) (config.burst() * SECOND / p.limit());
+      long wait = t.turn() - now < tolerance ? passGate(p, now, false) : t.turn() - now;
+      if (wait == 0 && take) {
+        passGate(p, now, true); // counted at the gate (it may be full by now: a slot was free a moment ago)
+      }
+      return wait == 0 ? ADMITTED : new Held(ticket, seconds(recheck(wait)), seconds(wait));
+    }
+    if (t.place() < 0) { // a slot of the gate was kept for it at its turn
+      if (now > t.turn() + ttl) {
+        return null;
+      }
+      return now >= t.turn() ? ADMITTED
+          : new Held(ticket, seconds(recheck(t.turn() - now)), seconds(t.turn() - now));
+    }
+    if (t.place() - serving <= config.burst()) { // its place has been served
+      if (now > t.turn() + ttl) {
+        return null;
+      }
+      long gateWait = passGate(p, now, take);
+      return gateWait == 0 ? ADMITTED : gateWait > 0 ? held(electionId, binding, -t.place(), now + gateWait, now)
+          : held(electionId, binding, t.place(), now - gateWait, now);
+    }
+    return held(electionId, binding, t.place(), p.instantOf(t.place() - config.burst()), now);
+  }
+
+  /**
+   * The gate every admission passes, newcomer or holder: a generic cell rate algorithm in time at the limit (with
+   * {@code burst} of tolerance). The places say whose turn it is; the gate says how many get in. Holders come back
+   * when told, not when their place is served: those told while the limit was lower, or rounded up to a whole
+   * second, come back together, and without the gate they all got in at once (2026-11-30: 902 a second at a
+   * limit of 241, from 0 the seconds before). Held at the gate, a holder is given a slot of it (the gate's time
+   * moves on as if it had passed): holders held together come back one after the other, at the limit, not
+   * together again (they did, once a second, and their retries took the cores).
+   *
+   * @param take false to look without taking a slot (the waiting page's {@link #peek})
+   * @return 0 when it may pass now (and, with {@code take}, it has), else the ns until its slot (kept for it,
+   *     with {@code take}); with {@code take}, minus {@link #GATE_HORIZON} when the gate is booked further than
+   *     that (no slot kept: slots are kept at the pace of the limit when they are given, and a limit that falls
+   *     after must not find minutes of them; 2026-11-30: 834 a second got in at a limit of 204)
+   */
+  private long passGate(Pace p, long now, boolean take) {
+    long interval = Math.max(1, (long) (SECOND / p.limit()));
+    long tolerance = interval * config.burst();
+    while (true) {
+      long tat = gate.get();
+      long at = Math.max(tat, now);
+      if (at - now <= tolerance) {
+        if (!take || gate.compareAndSet(tat, at + interval)) {
+          return 0;
+        }
+        continue;
+      }
+      if (!take) {
+        return at - now - tolerance;
+      }
+      if (at - now - tolerance > GATE_HORIZON) {
+        return -GATE_HORIZON; // booked too far: no slot kept; come back then and ask again
+      }
+      if (gate.compareAndSet(tat, at + interval)) {
+        return at - now - tolerance; // a slot kept: the holder passes without asking the gate again
+      }
+    }
+  }
+
+  /**
+   * Held at {@code place}, to be served at {@code turn} (epoch ns): a ticket naming both. A negative place: a slot
+   * of the gate is kept for the holder at {@code turn}.
+   */
+  private Held held(String electionId, String binding, long place, long turn, long now) {
+    long turnMillis = (turn + 999_999) / 1_000_000; // rounded up: the holder never comes back before its turn
+    long wait = turnMillis * 1_000_000L - now;
+    return new Held(new Ticket(instance, place, turnMillis * 1_000_000L).write(this, electionId, binding),
+        seconds(recheck(wait)), seconds(wait));
+  }
+
+  /** When to come back (ns from now) for a wait of {@code wait} ns: all of it up to 60 s, else half (≥ 60 s). */
+  private static long recheck(long wait) {
+    long recheck = RECHECK_SECONDS * SECOND;
+    return wait <= recheck ? wait : Math.max(recheck, wait / 2);
   }
 
   /** Whole seconds to wait, rounded up, at least 1. */
@@ -194,37 +376,49 @@ public final class Admission {
     return Math.max(1, (nanos + SECOND - 1) / SECOND);
   }
 
-  private String ticket(String electionId, String binding, long turnMillis) {
-    byte[] mac = mac(electionId, binding, turnMillis);
-    ByteBuffer b = ByteBuffer.allocate(8 + MAC_BYTES).putLong(turnMillis).put(mac, 0, MAC_BYTES);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+  /** What a waiting ticket says: the instance that gave it, the place, the estimated turn (epoch ns, whole ms). */
+  private record Ticket(int instance, long place, long turn) {
+    private static final int BYTES = 4 + 8 + 8 + MAC_BYTES;
+    /** Base64url, no padding, of {@link #BYTES}. */
+    private static final int CHARS = (BYTES * 8 + 5) / 6;
+
+    String write(Admission door, String electionId, String binding) {
+      long turnMillis = turn / 1_000_000L;
+      ByteBuffer b = ByteBuffer.allocate(BYTES).putInt(instance).putLong(place).putLong(turnMillis)
+          .put(door.mac(electionId, binding, instance, place, turnMillis), 0, MAC_BYTES);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    /** The ticket, when it is well-formed and its MAC right for this election and binding; else null. */
+    static Ticket read(String ticket, Admission door, String electionId, String binding) {
+      if (ticket.length() != CHARS) {
+        return null;
+      }
+      byte[] raw;
+      try {
+        raw = Base64.getUrlDecoder().decode(ticket);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      if (raw.length != BYTES) {
+        return null;
+      }
+      ByteBuffer b = ByteBuffer.wrap(raw);
+      int instance = b.getInt();
+      long place = b.getLong();
+      long turnMillis = b.getLong();
+      if (place == 0 || place == Long.MIN_VALUE || turnMillis <= 0 || turnMillis > Long.MAX_VALUE / 1_000_000L) {
+        return null;
+      }
+      byte[] expected = Arrays.copyOf(door.mac(electionId, binding, instance, place, turnMillis), MAC_BYTES);
+      return KeyedHasher.equal(expected, Arrays.copyOfRange(raw, BYTES - MAC_BYTES, BYTES))
+          ? new Ticket(instance, place, turnMillis * 1_000_000L) : null;
+    }
   }
 
-  /** The turn (epoch ns) a ticket names, when it is well-formed and its MAC right; else {@link Long#MIN_VALUE}. */
-  private long turnOf(String ticket, String electionId, String binding) {
-    if (ticket.length() != 32) {
-      return Long.MIN_VALUE;
-    }
-    byte[] raw;
-    try {
-      raw = Base64.getUrlDecoder().decode(ticket);
-    } catch (IllegalArgumentException e) {
-      return Long.MIN_VALUE;
-    }
-    if (raw.length != 8 + MAC_BYTES) {
-      return Long.MIN_VALUE;
-    }
-    long turnMillis = ByteBuffer.wrap(raw).getLong();
-    if (turnMillis <= 0 || turnMillis > Long.MAX_VALUE / 1_000_000L) {
-      return Long.MIN_VALUE;
-    }
-    byte[] expected = Arrays.copyOf(mac(electionId, binding, turnMillis), MAC_BYTES);
-    return KeyedHasher.equal(expected, Arrays.copyOfRange(raw, 8, 8 + MAC_BYTES)) ? turnMillis * 1_000_000L
-        : Long.MIN_VALUE;
-  }
-
-  private byte[] mac(String electionId, String binding, long turnMillis) {
-    return hasher.hash(HashPurpose.ADMISSION_TICKET, electionId, binding, Long.toString(turnMillis));
+  private byte[] mac(String electionId, String binding, int instance, long place, long turnMillis) {
+    return hasher.hash(HashPurpose.ADMISSION_TICKET, electionId, binding, Integer.toString(instance),
+        Long.toString(place), Long.toString(turnMillis));
   }
 
   // ------------------------------------------------------------------ the signals
@@ -236,7 +430,8 @@ public final class Admission {
 
   /**
    * A request ended. @param nanos its latency, or -1 not to count it in the latency average (a login held back
-   * at the door, answered at once: it says nothing about how loaded the gateway is)
+   * at the door, answered at once: it says nothing about how loaded the gateway is; a request that is not a
+   * {@linkplain #journeyStep journey step})
    */
   public void requestEnded(long nanos) {
     inFlight.decrement();
@@ -246,21 +441,52 @@ public final class Admission {
     }
   }
 
-  /** An event loop's probe timer fired {@code nanos} later than due. */
-  public void loopDelay(long nanos) {
-    loopDelayMax.accumulateAndGet(nanos, Math::max);
+  /**
+   * The routes whose latency is the latency signal: the steps of a voter's journey (the API's, OpenID Connect's
+   * and the login pages') that wait only for this gateway and Redis. Not the steps that send a code (the API's
+   * login and resend, the pages' login submit, channel choice and resend): they wait for the provider to take the
+   * SMS or email, 100 ms and more at OVH on a good day, which says nothing of this gateway's load (counted, a
+   * slow provider — or the load test's fake, in a busy generator — closed the door). Nor a roll import, an export
+   * or a console page, slow by nature (a 10,000-line batch takes a few hundred ms on an idle gateway): counted,
+   * the import before an opening brought the limit down to its floor before the first voter came (2026-11-30).
+   * Every request is counted in flight.
+   */
+  private static final java.util.Set<String> JOURNEY_STEPS = java.util.Set.of("login-verify", "logout",
+      "introspect", "emargement", "oidc-authorize", "oidc-authorize-post", "oidc-token", "oidc-introspect",
+      "oidc-userinfo", "oidc-userinfo-post", "oidc-revoke", "page-login", "page-wait", "page-channel",
+      "page-code", "page-code-post", "page-cancel");
+
+  /** The route names of {@link #journeyStep} (tests hold them to the routes served). */
+  public static java.util.Set<String> journeySteps() {
+    return JOURNEY_STEPS;
   }
 
-  /** What the last {@link #adjust} read (for tests and logs). */
+  /** Whether a request of {@code route} (its name, or null) counts in the latency signal. */
+  public static boolean journeyStep(String route) {
+    return route != null && JOURNEY_STEPS.contains(route);
+  }
+
+  /** An event loop's probe timer fired {@code nanos} later than due. */
+  public void loopDelay(long nanos) {
+    loopDelaySum.add(nanos);
+    loopDelayCount.increment();
+  }
+
+  /**
+   * What the last {@link #adjust} read (for tests and logs): the probes' mean delay, the latency average, the
+   * requests in flight, the rate admitted in the period, the logins held in it, the verdict, and the floor a
+   * decrease stopped at (half the remembered served rate, or {@code minRate}).
+   */
   public record Signals(long loopDelayNanos, double latencyEwmaNanos, long inFlight, double admittedPerSecond,
-                        long held, boolean overloaded) {}
+                        long held, boolean overloaded, double floor) {}
 
   /**
    * Adjusts the limit to the signals of the last {@code elapsedNanos}: called every
    * {@link AdmissionConfig#adjustEvery()} from one timer.
    */
   public Signals adjust(long elapsedNanos) {
-    long delay = loopDelayMax.getAndSet(0);
+    long probes = loopDelayCount.sumThenReset();
+    long delay = probes == 0 ? 0 : loopDelaySum.sumThenReset() / probes;
     lastLoopDelay = delay;
     long count = latencyCount.sumThenReset();
     long sum = latencyNanos.sumThenReset();
@@ -271,18 +497,73 @@ public final class Admission {
       latencyEwmaNanos = ewma;
     }
     long inFlightNow = inFlight.sum();
-    double rate = admittedSince.sumThenReset() * (double) SECOND / Math.max(1, elapsedNanos);
+    long admittedNow = admittedSince.sumThenReset();
+    double rate = admittedNow * (double) SECOND / Math.max(1, elapsedNanos);
+    rateEwma = 0.7 * rateEwma + 0.3 * rate; // holders coming back together make one period's rate a burst
     long heldNow = heldSince.sumThenReset();
     boolean overloaded = delay > config.maxLoopDelay().toNanos() || ewma > config.maxLatency().toNanos()
         || inFlightNow > config.maxInFlight();
+    served *= Math.exp(-elapsedNanos / (SERVED_MEMORY_SECONDS * SECOND));
+    if (!overloaded) {
+      served = Math.max(served, rateEwma);
+    }
+    double floor = Math.max(config.minRate(), served / 2);
     double limit = pace.limit();
-    // overloaded: down to 90 % of what got in; else up, carefully while logins wait at the limit, faster when it
-    // did not bind (nobody held: raising it costs nothing, and after a false alarm it comes back in seconds)
-    double target = overloaded ? Math.min(limit, rate) * 0.9 : heldNow > 0 ? limit * 1.05 + 1 : limit * 1.25 + 1;
+    // overloaded: down to 90 % of what got in (the first overloaded period snaps a limit that did not bind to what
+    // the gateway really served), never below half the rate recently served well, never up; else up, carefully
+    // while logins wait at the limit, faster when it did not bind (nobody held: raising it costs nothing, and after
+    // a false alarm it comes back in seconds)
+    // the limit rises only when what got in (over a second: holders come back on whole seconds) came near it: holders away until their Retry-After do not use the
+    // places served meanwhile, and a limit raised on a quiet period (nobody new held, everyone away) served every
+    // place at once and let them all in when they came back (2026-11-30: 1,631 logins a second, p99 over 1 s)
+    sinceDecrease += elapsedNanos;
+    windowAdmitted[windowAt] = admittedNow;
+    windowNanos[windowAt] = elapsedNanos;
+    windowAt = (windowAt + 1) % WINDOW;
+    double windowRate = java.util.Arrays.stream(windowAdmitted).sum() * (double) SECOND
+        / Math.max(1, java.util.Arrays.stream(windowNanos).sum());
+    double target = overloaded ? sinceDecrease < DECREASE_EVERY ? limit
+        : Math.min(limit, Math.max(floor, Math.min(limit, windowRate) * 0.9))
+        : windowRate < limit * 0.9 ? limit : heldNow == 0 ? limit * 1.25 + 1 : limit * 1.05 + 1;
+    if (target < limit) {
+      sinceDecrease = 0;
+    }
     target = Math.max(config.minRate(), Math.min(config.maxRate(), target));
     if (target != limit) {
-      pace = Pace.of(target, config.burst());
+      long now = now();
+      Pace p = pace;
+      pace = new Pace(target, p.serving(now), now); // the places given keep their order; they are served at the new pace
     }
-    return new Signals(delay, ewma, inFlightNow, rate, heldNow, overloaded);
+    report(elapsedNanos, rate, heldNow, overloaded, delay, ewma, inFlightNow, target);
+    return new Signals(delay, ewma, inFlightNow, rate, heldNow, overloaded, floor);
+  }
+
+  /**
+   * One line every {@link #REPORT_EVERY} while the door held logins back or saw overload: what an operator (and a
+   * load test) reads to know what the door did, without a line per period.
+   */
+  private void report(long elapsedNanos, double rate, long heldNow, boolean overloaded, long delay, double ewma,
+                      long inFlightNow, double limit) {
+    reportNanos += elapsedNanos;
+    reportAdmitted += rate * elapsedNanos / SECOND;
+    reportHeld += heldNow;
+    reportPeriods++;
+    if (overloaded) {
+      reportOverloaded++;
+    }
+    if (reportNanos < REPORT_EVERY) {
+      return;
+    }
+    if ((reportHeld > 0 || reportOverloaded > 0) && LOG.isInfoEnabled()) {
+      LOG.info(String.format(java.util.Locale.ROOT, "admission: limit %.0f/s, admitted %.0f/s, held %d, overloaded "
+              + "%d of %d periods; last period: loop delay %.1f ms, latency %.1f ms, in flight %d",
+          limit, reportAdmitted * SECOND / reportNanos, reportHeld, reportOverloaded, reportPeriods, delay / 1e6,
+          ewma / 1e6, inFlightNow));
+    }
+    reportNanos = 0;
+    reportAdmitted = 0;
+    reportHeld = 0;
+    reportOverloaded = 0;
+    reportPeriods = 0;
   }
 }

@@ -15,7 +15,8 @@ import java.util.Objects;
  *                     10,000 (no effect on a healthy gateway: the 2-core machine serves about 1,500)
  * @param minRate      the floor of the adaptive limit, per second; default 20 (the door never closes)
  * @param burst        new logins admitted at once beyond the rate (the limiter's tolerance); default 50
- * @param maxLoopDelay overload when an event loop's 20 ms probe timer fires later than this; default 20 ms
+ * @param maxLoopDelay overload when the event loops' 20 ms probe timers fire later than this on average over an
+ *                     adjustment period (a mean: one GC pause is not an overload); default 10 ms
  * @param maxLatency   overload when the moving average (EWMA) of the answered requests' latency is above this;
  *                     default 30 ms
  * @param maxInFlight  overload when more requests than this are in flight on the instance; default 1,000
@@ -27,10 +28,10 @@ import java.util.Objects;
 public record AdmissionConfig(boolean enabled, double maxRate, double minRate, int burst, Duration maxLoopDelay,
                               Duration maxLatency, int maxInFlight, Duration adjustEvery, Duration ticketTtl,
                               Duration maxWait) {
-  public static final AdmissionConfig DEFAULTS = new AdmissionConfig(true, 10_000, 20, 50, Duration.ofMillis(20),
+  public static final AdmissionConfig DEFAULTS = new AdmissionConfig(true, 10_000, 20, 50, Duration.ofMillis(10),
       Duration.ofMillis(30), 1_000, Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofMinutes(10));
   /** Every login let in. */
-  public static final AdmissionConfig OFF = new AdmissionConfig(false, 10_000, 20, 50, Duration.ofMillis(20),
+  public static final AdmissionConfig OFF = new AdmissionConfig(false, 10_000, 20, 50, Duration.ofMillis(10),
       Duration.ofMillis(30), 1_000, Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofMinutes(10));
 
   public AdmissionConfig {

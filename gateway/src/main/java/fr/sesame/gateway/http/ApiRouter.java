@@ -73,8 +73,8 @@ public final class ApiRouter {
       long start = System.nanoTime();
       if (signals) {
         admission.requestStarted();
-        ctx.addEndHandler(v -> admission.requestEnded(Boolean.TRUE.equals(ctx.get(HELD)) ? -1
-            : System.nanoTime() - start));
+        ctx.addEndHandler(v -> admission.requestEnded(Boolean.TRUE.equals(ctx.get(HELD))
+            || !Admission.journeyStep(ctx.get(Routes.ROUTE)) ? -1 : System.nanoTime() - start));
       }
       String id = FailureHandler.requestId(ctx);
       ctx.response().putHeader("X-Request-Id", id).putHeader("X-Content-Type-Options", "nosniff");

@@ -132,7 +132,8 @@ public final class LoginHandlers implements RouteGroup {
    */
   static void heldBack(RoutingContext ctx, Admission.Held held) {
     ctx.put(ApiRouter.HELD, Boolean.TRUE);
-    JsonObject extensions = new JsonObject().put("retryAfterSeconds", held.retryAfterSeconds());
+    JsonObject extensions = new JsonObject().put("retryAfterSeconds", held.retryAfterSeconds())
+        .put("estimatedWaitSeconds", held.waitSeconds());
     String detail;
     if (held.ticket() != null) {
       extensions.put("admissionTicket", held.ticket());

@@ -49,12 +49,49 @@ class AdmissionLimitTest {
       door.requestEnded(1_000_000L); // 1 ms each
     }
     assertThat(door.adjust(PERIOD).overloaded()).as("1 ms on average, none in flight").isFalse();
+    quietPeriods(3); // a decrease waits a second after the one before
     door.requestStarted();
     door.requestEnded(500_000_000L); // one request of 500 ms weighs the moving average over 30 ms
     Admission.Signals s = door.adjust(PERIOD);
     assertThat(s.overloaded()).isTrue();
     assertThat(s.latencyEwmaNanos()).isEqualTo(0.7 * 1_000_000 + 0.3 * 500_000_000);
-    assertThat(door.limit()).as("nothing got in: the floor").isEqualTo(20);
+    assertThat(door.limit()).as("nothing got in: the floor, half of what was served well")
+        .isEqualTo(s.floor()).isLessThan(60);
+  }
+
+  /** A period in which logins come at the limit, spread over it, and all get in; then the adjustment. */
+  private Admission.Signals periodAtTheLimit(Admission door) {
+    int n = (int) Math.ceil(door.limit() * 0.95 * PERIOD / 1e9); // a little under: spread, each passes the gate
+    long step = PERIOD / n;
+    for (int i = 0; i < n; i++) {
+      assertThat(door.enter("el", "p" + i, null)).isSameAs(Admission.ADMITTED);
+      clock.advance(java.time.Duration.ofNanos(step));
+    }
+    return door.adjust(PERIOD);
+  }
+
+  /** {@code n} periods with nothing in them: no signal, nothing admitted, nothing held. */
+  private void quietPeriods(int n) {
+    for (int i = 0; i < n; i++) {
+      door.adjust(PERIOD);
+    }
+  }
+
+  @Test
+  void aDecreaseWaitsASecondAfterTheOneBefore() {
+    logins(250);
+    door.loopDelay(40_000_000L);
+    door.adjust(PERIOD);
+    assertThat(door.limit()).isEqualTo(900);
+    for (int p = 0; p < 3; p++) { // still overloaded: the latency has not had the time to show the cut
+      door.loopDelay(40_000_000L);
+      assertThat(door.adjust(PERIOD).overloaded()).isTrue();
+      assertThat(door.limit()).isEqualTo(900);
+    }
+    logins(100);
+    door.loopDelay(40_000_000L);
+    door.adjust(PERIOD); // a second later: cut again, to 90 % of what got in over that second (100 a second)
+    assertThat(door.limit()).isEqualTo(90);
   }
 
   @Test
@@ -64,14 +101,261 @@ class AdmissionLimitTest {
     door.adjust(PERIOD);
     assertThat(door.limit()).isEqualTo(360);
     assertThat(door.adjust(PERIOD).overloaded()).isFalse();
-    assertThat(door.limit()).as("nobody held: +25 %").isEqualTo(451);
-    // a wave that the limit holds back: +5 % a period
-    for (int i = 0; i < 200; i++) {
-      door.enter("el", "w" + i, null);
+    assertThat(door.limit()).as("nothing got in: the limit does not bind, it stays").isEqualTo(360);
+    for (int p = 0; p < 4 && door.limit() == 360; p++) { // used over a second (the rate it looks at)
+      assertThat(periodAtTheLimit(door).overloaded()).isFalse();
+    }
+    assertThat(door.limit()).as("used, nobody held: +25 %").isEqualTo(451);
+    // a wave of 1,000 a second for a period: the limit lets the burst and its pace in, the others are held with a
+    // place; what got in is below the limit (the holders are away until their turn): the limit stays
+    java.util.Map<String, String> tickets = new java.util.HashMap<>();
+    for (int i = 0; i < 250; i++) {
+      if (door.enter("el", "w" + i, null) instanceof Admission.Held h) {
+        tickets.put("w" + i, h.ticket());
+      }
+      clock.advance(java.time.Duration.ofMillis(1));
     }
     Admission.Signals s = door.adjust(PERIOD);
+    assertThat(s.held()).isEqualTo(tickets.size()).isPositive();
+    assertThat(s.admittedPerSecond()).isLessThan(451 * 0.9);
+    assertThat(door.limit()).as("held, but the limit is not what binds").isEqualTo(451);
+    // the holders come back a second later, spread over a period, and get in at the gate's pace; and more arrive
+    // than the limit lets in: +5 %
+    clock.advance(java.time.Duration.ofMillis(750));
+    long step = PERIOD / tickets.size();
+    tickets.forEach((voter, ticket) -> {
+      assertThat(door.enter("el", voter, ticket)).isSameAs(Admission.ADMITTED);
+      clock.advance(java.time.Duration.ofNanos(step));
+    });
+    for (int i = 0; i < 400; i++) {
+      door.enter("el", "x" + i, null);
+    }
+    s = door.adjust(PERIOD);
     assertThat(s.held()).isPositive();
+    assertThat(s.admittedPerSecond()).isGreaterThan(451 * 0.9);
     assertThat(door.limit()).isEqualTo(451 * 1.05 + 1);
+  }
+
+  @Test
+  void oneLateProbeAmongOnTimeOnesIsNoOverloadButLateProbesOnAverageAre() {
+    logins(100);
+    door.loopDelay(200_000_000L); // a GC pause: one probe 200 ms late...
+    for (int i = 0; i < 24; i++) {
+      door.loopDelay(0); // ...among the period's 24 others, on time: 8 ms on average
+    }
+    Admission.Signals s = door.adjust(PERIOD);
+    assertThat(s.loopDelayNanos()).isEqualTo(8_000_000L);
+    assertThat(s.overloaded()).isFalse();
+    for (int i = 0; i < 25; i++) {
+      door.loopDelay(12_000_000L); // every probe 12 ms late: the loops are short of CPU
+    }
+    assertThat(door.adjust(PERIOD).overloaded()).isTrue();
+  }
+
+  /**
+   * A signal that stays high whatever the door does (the cores taken by a neighbour, the held answers themselves)
+   * must not drive the limit to its floor: it stops at half the rate recently served well, and that memory fades
+   * over tens of seconds, so a real and lasting loss of capacity still brings it down.
+   */
+  @Test
+  void aLastingOverloadCutsTheLimitToHalfWhatWasServedWellThenLowerOnlyAsThatMemoryFades() {
+    for (int p = 0; p < 12; p++) { // three seconds served well at 1,000 logins/s
+      logins(250);
+      door.adjust(PERIOD);
+    }
+    double limitBefore = door.limit();
+    assertThat(limitBefore).isGreaterThan(1_000);
+    for (int p = 0; p < 8; p++) { // two seconds overloaded, whatever gets in (here: 40 a second)
+      logins(10);
+      door.loopDelay(50_000_000L);
+      Admission.Signals s = door.adjust(PERIOD);
+      assertThat(s.overloaded()).isTrue();
+      assertThat(door.limit()).isLessThanOrEqualTo(limitBefore).isGreaterThanOrEqualTo(s.floor());
+      limitBefore = door.limit();
+    }
+    assertThat(door.limit()).as("half of about 1,000, less two seconds' fading").isBetween(440.0, 500.0);
+    for (int p = 0; p < 4 * 60; p++) { // a minute more of it: the memory fades (time constant 30 s)
+      door.loopDelay(50_000_000L);
+      door.adjust(PERIOD);
+    }
+    assertThat(door.limit()).isBetween(50.0, 80.0); // 1,000 / 2 * exp(-62 / 30) = 63
+  }
+
+  @Test
+  void anOverloadNeverRaisesTheLimitEvenWhenItIsBelowTheFloor() {
+    door.loopDelay(1_000_000_000L);
+    door.adjust(PERIOD); // nothing served yet: down to minRate
+    assertThat(door.limit()).isEqualTo(20);
+    for (int i = 0; i < 100; i++) {
+      door.enter("el", "v" + i, null); // the burst (50) gets in at once, the others are held
+    }
+    assertThat(door.adjust(PERIOD).overloaded()).isFalse(); // 200 a second served well; held: +5 %
+    assertThat(door.limit()).isEqualTo(22);
+    door.loopDelay(1_000_000_000L);
+    Admission.Signals s = door.adjust(PERIOD);
+    assertThat(s.floor()).as("half the 200 a second served (its moving average)").isGreaterThan(22);
+    assertThat(door.limit()).as("the floor bounds a decrease, it does not raise the limit").isEqualTo(22);
+  }
+
+  /**
+   * Places given while the limit was low are served at the limit of now: a holder who comes back after the limit
+   * rose enters sooner than its first estimate said (with turns counted as instants, the queue stayed slow long
+   * after the limit rose).
+   */
+  @Test
+  void aRisingLimitServesThePlacesAlreadyGivenSooner() {
+    Admission slow = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
+        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    assertThat(slow.enter("el", "first", null)).isSameAs(Admission.ADMITTED);
+    Admission.Held last = null;
+    for (int i = 0; i < 100; i++) { // 100 held behind it: the last one's turn is 10 s away at 10 a second
+      last = (Admission.Held) slow.enter("el", "w" + i, null);
+    }
+    assertThat(last.retryAfterSeconds()).isEqualTo(10);
+
+    Admission rising = new Admission(new AdmissionConfig(true, 100, 10, 10, java.time.Duration.ofMillis(10),
+        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
+        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+    rising.loopDelay(1_000_000_000L);
+    rising.adjust(PERIOD); // an overload with nothing served yet: the floor, 10 a second
+    assertThat(rising.limit()).isEqualTo(10);
+    rising.enter("el", "first", null);
+    java.util.Map<String, Admission.Held> waiting = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Long> dueAt = new java.util.HashMap<>();
+    for (int i = 0; i < 110; i++) { // the burst (10, with "first") gets in; about 100 are held, the last 10 s away
+      if (rising.enter("el", "w" + i, null) instanceof Admission.Held h) {
+        waiting.put("w" + i, h);
+        dueAt.put("w" + i, h.retryAfterSeconds() * 1_000);
+      }
+    }
+    assertThat(waiting).hasSizeGreaterThanOrEqualTo(100);
+    Admission.Held w99 = waiting.remove("w109");
+    long firstEstimate = w99.retryAfterSeconds() * 1_000;
+    assertThat(firstEstimate).isGreaterThanOrEqualTo(10_000);
+    // healthy again: the holders come back when told (w99, impatient, every period: an early return keeps its
+    // place); newcomers keep coming and are held behind them. What gets in is the places served: the limit is used,
+    // so it rises (+5 % a period), and every place already given is served at the limit of then
+    long t = 0;
+    while (true) {
+      t += 250;
+      assertThat(t).as("the last served before its first estimate").isLessThan(firstEstimate);
+      clock.advance(java.time.Duration.ofMillis(250));
+      for (String voter : java.util.List.copyOf(waiting.keySet())) {
+        if (dueAt.get(voter) <= t) {
+          Admission.Decision d = rising.enter("el", voter, waiting.get(voter).ticket());
+          if (d == Admission.ADMITTED) {
+            waiting.remove(voter);
+          } else {
+            waiting.put(voter, (Admission.Held) d);
+            dueAt.put(voter, t + ((Admission.Held) d).retryAfterSeconds() * 1_000);
+          }
+        }
+      }
+      for (int i = 0; i < 5; i++) {
+        rising.enter("el", "n" + t + "-" + i, null);
+      }
+      if (rising.enter("el", "w109", w99.ticket()) == Admission.ADMITTED) {
+        break;
+      }
+      rising.adjust(PERIOD);
+    }
+    assertThat(rising.limit()).as("risen with use").isGreaterThan(10);
+  }
+
+  /**
+   * Holders who come back together after their places were served pass the gate at the limit: those it cannot let in
+   * at once are each given a slot of it, one after the other, and get in when they come back at it (told "in a
+   * second", they came back together each second, and their retries took the cores).
+   */
+  @Test
+  void holdersComingBackTogetherAreGivenSlotsOfTheGateOneAfterTheOther() {
+    Admission door = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
+        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    java.util.Map<String, String> tickets = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 21; i++) {
+      if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
+        tickets.put("v" + i, h.ticket());
+      }
+    }
+    assertThat(tickets).hasSizeGreaterThanOrEqualTo(19);
+    clock.advance(java.time.Duration.ofSeconds(10)); // every place served; they all come back now, together
+    java.util.Map<String, Admission.Held> atTheGate = new java.util.LinkedHashMap<>();
+    tickets.forEach((voter, ticket) -> {
+      if (door.enter("el", voter, ticket) instanceof Admission.Held h) {
+        atTheGate.put(voter, h);
+      }
+    });
+    assertThat(atTheGate).as("the gate lets in its burst, not everyone").hasSizeGreaterThanOrEqualTo(17);
+    assertThat(atTheGate.values().stream().mapToLong(Admission.Held::retryAfterSeconds).max().getAsLong())
+        .as("slots at 10 a second: the last in about 2 s").isBetween(2L, 3L);
+    for (long t = 1; t <= 3; t++) {
+      clock.advance(java.time.Duration.ofSeconds(1));
+      long now = t;
+      atTheGate.entrySet().removeIf(e -> {
+        if (e.getValue().retryAfterSeconds() > now) {
+          return false;
+        }
+        assertThat(door.enter("el", e.getKey(), e.getValue().ticket())).as(e.getKey() + " at its slot")
+            .isSameAs(Admission.ADMITTED);
+        return true;
+      });
+    }
+    assertThat(atTheGate).as("each got in at its slot, at its first return").isEmpty();
+  }
+
+  /** A long wait is checked halfway, and told again then: the estimate follows the limit. */
+  @Test
+  void aLongWaitIsCheckedHalfwayAndAShortOneWhole() {
+    Admission slow = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
+        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    slow.enter("el", "first", null);
+    Admission.Held held = null;
+    for (int i = 0; i < 1_000; i++) {
+      held = (Admission.Held) slow.enter("el", "w" + i, null);
+    }
+    assertThat(held.waitSeconds()).isEqualTo(100);
+    assertThat(held.retryAfterSeconds()).isEqualTo(60);
+    long waited = 0;
+    int retries = 0;
+    while (true) {
+      clock.advance(java.time.Duration.ofSeconds(held.retryAfterSeconds()));
+      waited += held.retryAfterSeconds();
+      retries++;
+      Admission.Decision d = slow.enter("el", "w999", held.ticket());
+      if (d == Admission.ADMITTED) {
+        break;
+      }
+      held = (Admission.Held) d;
+      assertThat(held.retryAfterSeconds()).isLessThanOrEqualTo(Math.max(60, held.waitSeconds() / 2 + 1));
+    }
+    assertThat(waited).isEqualTo(100);
+    assertThat(retries).as("60 s (the least told past it), then the last 40 s").isEqualTo(2);
+  }
+
+  @Test
+  void whileLoginsAreHeldTheLimitRisesOnlyWhenWhatGotInCameNearIt() {
+    Admission held = new Admission(AdmissionConfig.DEFAULTS, new KeyedHasher(new byte[32]), clock,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+    held.loopDelay(1_000_000_000L);
+    held.adjust(PERIOD); // nothing served yet: the floor, 20 a second
+    for (int i = 0; i < 200; i++) {
+      held.enter("el", "v" + i, null); // 50 in (the burst), 150 held
+    }
+    held.adjust(PERIOD); // 200 a second got in, over the limit: +5 %
+    assertThat(held.limit()).isEqualTo(22);
+    for (int p = 0; p < 4; p++) { // a second of arrivals all held (the places are far ahead)...
+      for (int i = 0; i < 200; i++) {
+        held.enter("el", "x" + p + "-" + i, null);
+      }
+      held.adjust(PERIOD);
+    }
+    double after = held.limit();
+    for (int i = 0; i < 200; i++) {
+      held.enter("el", "y" + i, null);
+    }
+    held.adjust(PERIOD); // ...nobody got in over the last second while logins were held: the limit is not what binds
+    assertThat(held.limit()).isEqualTo(after).isLessThan(30);
   }
 
   @Test
@@ -79,10 +363,29 @@ class AdmissionLimitTest {
     door.loopDelay(1_000_000_000L);
     door.adjust(PERIOD); // nothing admitted: the floor
     assertThat(door.limit()).isEqualTo(20);
-    for (int i = 0; i < 100; i++) {
-      door.adjust(PERIOD);
+    quietPeriods(100);
+    assertThat(door.limit()).as("not used: it stays").isEqualTo(20);
+    for (int i = 0; i < 100 && door.limit() < 10_000; i++) {
+      periodAtTheLimit(door);
     }
-    assertThat(door.limit()).isEqualTo(10_000);
+    assertThat(door.limit()).as("used: up to the ceiling").isEqualTo(10_000);
+  }
+
+  /** The journey steps of the latency signal are routes served (the API's operations and the pages'): a renamed
+   * route would silently leave the signal. */
+  @Test
+  void theLatencySignalsRoutesAreRoutesServed() throws Exception {
+    String api;
+    try (var in = Admission.class.getResourceAsStream("/fr/sesame/gateway/openapi.yaml")) {
+      api = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String route : Admission.journeySteps()) {
+      assertThat(api).as(route).containsPattern("operationId: *" + java.util.regex.Pattern.quote(route) + "\\s");
+    }
+    assertThat(Admission.journeyStep("roll-import")).as("an import is slow by nature").isFalse();
+    assertThat(Admission.journeyStep("login")).as("a login waits for the provider to take the code").isFalse();
+    assertThat(Admission.journeyStep("emargement")).isTrue();
+    assertThat(Admission.journeyStep(null)).isFalse();
   }
 
   @Test

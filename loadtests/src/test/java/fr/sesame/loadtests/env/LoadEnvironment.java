@@ -188,6 +188,8 @@ public final class LoadEnvironment implements AutoCloseable {
       }
       watched.put("generator", ProcessHandle.current().pid()); // Gatling and the provider sink
       env.cpu = ProcessCpu.start(watched);
+      env.redisUrl = memoryUrl;
+      env.countsAtStart = env.journeyCounts();
       return env;
     } catch (Exception e) {
       processes.forEach(Process::destroy);
@@ -480,8 +482,25 @@ public final class LoadEnvironment implements AutoCloseable {
   /** One voter's whole journey and an access-code email (the campaign's path). */
   private void journey(HttpClient http, long i) throws Exception {
     String ip = Voters.ip(i, 2_000);
-    JsonObject start = call(http, "/v1/elections/" + electionId + "/login", null, ip,
-        "{\"identifier\":\"" + Voters.identifier(i) + "\",\"secret\":\"" + Voters.secret(i) + "\",\"channel\":\"sms\"}");
+    String login = "{\"identifier\":\"" + Voters.identifier(i) + "\",\"secret\":\"" + Voters.secret(i)
+        + "\",\"channel\":\"sms\"";
+    JsonObject start = null;
+    for (int tries = 0; start == null; tries++) {
+      // a cold gateway may hold logins back at the door (503 overloaded): the warm-up waits its turn, as a voter
+      HttpResponse<String> r = exchange(http, baseUrl() + "/v1/elections/" + electionId + "/login", "POST", null, ip,
+          "application/json", HttpRequest.BodyPublishers.ofString(login + "}"), Duration.ofSeconds(30));
+      String retryAfter = r.headers().firstValue("Retry-After").orElse(null);
+      if (r.statusCode() == 503 && retryAfter != null && tries < 10) {
+        String ticket = new JsonObject(r.body()).getString("admissionTicket");
+        login = login.replaceFirst(",\"admissionTicket\":\"[^\"]*\"", "")
+            + (ticket == null ? "" : ",\"admissionTicket\":\"" + ticket + "\"");
+        Thread.sleep(Long.parseLong(retryAfter) * 1_000);
+      } else if (r.statusCode() >= 300) {
+        throw new IllegalStateException("warm-up: login answered " + r.statusCode() + ": " + r.body());
+      } else {
+        start = new JsonObject(r.body());
+      }
+    }
     String code = sink.takeCode(Voters.phone(i), Duration.ofSeconds(5));
     String token = call(http, "/v1/elections/" + electionId + "/login/" + start.getString("challengeId") + "/verify",
         null, ip, "{\"code\":\"" + code + "\"}").getString("sessionToken");
@@ -522,6 +541,57 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   private ProcessCpu cpu;
+  /** The single Redis's URL (null on a cluster or a gateway given by URL): its own count of commands. */
+  private String redisUrl;
+  /** {@link #journeyCounts()} when the measured run began (after the warm-up). */
+  private long[] countsAtStart;
+
+  /**
+   * What the Redis cost of a journey is read from (issue 17, point 2): émargements recorded by the gateways, Redis
+   * commands they sent (every connection: API, outbox, audit), and the commands Redis processed (one Redis only;
+   * -1 otherwise). Null when a gateway's metrics cannot be read.
+   */
+  private long[] journeyCounts() {
+    long emargements = 0;
+    long sent = 0;
+    for (String base : baseUrls) {
+      try {
+        HttpResponse<String> r = exchange(HttpClient.newHttpClient(), base + "/metrics", "GET", null, null, null,
+            null, Duration.ofSeconds(10));
+        for (String line : r.body().split("\n")) {
+          if (line.startsWith("sesame_emargements_total{") && line.contains("outcome=\"recorded\"")) {
+            emargements += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("sesame_redis_commands_total")) {
+            sent += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      } catch (Exception e) {
+        LOG.warn("could not read the gateway's metrics: {}", e.getMessage());
+        return null;
+      }
+    }
+    String processed = redisUrl == null ? null : info(redisUrl, "stats", "total_commands_processed");
+    return new long[] {emargements, sent, processed == null ? -1 : Long.parseLong(processed)};
+  }
+
+  /** The measured run's Redis commands per journey (émargement recorded), or why it cannot be said. */
+  private String redisPerJourney() {
+    long[] end = countsAtStart == null ? null : journeyCounts();
+    if (end == null) {
+      return "Redis commands per journey: not known (the gateways' metrics could not be read)";
+    }
+    long journeys = end[0] - countsAtStart[0];
+    if (journeys <= 0) {
+      return "Redis commands per journey: no journey was completed in the measured run (no samples)";
+    }
+    String processed = end[2] < 0 || countsAtStart[2] < 0 ? ""
+        : String.format(java.util.Locale.ROOT, "; Redis executed %.2f (%d, counting each call inside a script, the "
+            + "INFO calls and replication's)", (end[2] - countsAtStart[2]) / (double) journeys,
+            end[2] - countsAtStart[2]);
+    return String.format(java.util.Locale.ROOT, "Redis commands per journey (%d émargements recorded in the measured "
+        + "run): the gateways sent %.2f (%d commands, every connection: API, outbox, audit)%s", journeys,
+        (end[1] - countsAtStart[1]) / (double) journeys, end[1] - countsAtStart[1], processed);
+  }
 
   /** What {@link ProcessCpu} measured so far (null before the run starts). */
   public String cpuSummary() {
@@ -585,7 +655,7 @@ public final class LoadEnvironment implements AutoCloseable {
   public void close() {
     if (cpu != null) {
       cpu.close();
-      String summary = cpu.summary();
+      String summary = cpu.summary() + "\n" + redisPerJourney();
       System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
       try {
         // Maven runs Gatling from the directory it was started in: the repository's or the module's

@@ -30,8 +30,14 @@ record LoadSettings(double rate, int ramp, int hold, int p99, long voters, Strin
         System.getProperty("sesame.url", ""), System.getProperty("sesame.gatewayHeap", "512m"),
         Integer.parseInt(System.getProperty("sesame.ips", "2000")),
         Path.of(System.getProperty("sesame.gatewayJar", "../gateway/target/sesame-gateway.jar")),
-        Integer.parseInt(System.getProperty("sesame.warmup", "0")),
+        warmUp(0),
         Integer.parseInt(System.getProperty("sesame.gateways", "1")));
+  }
+
+  /** {@code sesame.warmup}, or {@code otherwise} when it is not set or blank (the Maven property's default). */
+  static int warmUp(int otherwise) {
+    String s = System.getProperty("sesame.warmup", "");
+    return s.isBlank() ? otherwise : Integer.parseInt(s.trim());
   }
 
   LoadEnvironment start() {

@@ -358,7 +358,7 @@ public final class LoginPages implements RouteGroup {
       String retry = step.base() + "/attente?ticket=" + held.ticket();
       m.put("ticket", held.ticket());
       m.put("retryAction", step.base() + "/attente");
-      m.put("waitText", pages.text(lang, "waitingEstimate", held.retryAfterSeconds()));
+      m.put("waitText", pages.text(lang, "waitingEstimate", held.waitSeconds()));
       m.put("refresh", seconds);
       m.put("refreshTo", retry); // the flow keeps the language: a retry writes nothing
       m.put("switchHref", retry + "&lang=" + other);
