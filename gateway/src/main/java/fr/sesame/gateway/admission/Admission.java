@@ -149,17 +149,20 @@ public final class Admission {
   private final Counter ticketRefused;
 
   /**
-   * The limit, and the place being served at an instant: places are served at {@code limit} a second from
-   * {@code (at, served)}. Changed as a whole when the limit changes, from the place served then.
+   * The limit (the gate's rate), and the place being served at an instant: places are served at {@code serve} a
+   * second from {@code (at, served)}. {@code serve} is the limit, or more while the gate is idle with places still
+   * ahead ({@link #adjust}: places given to voters who left, or who are away until their {@code Retry-After}, are
+   * passed quickly instead of keeping everyone behind them waiting; the gate still lets in no more than the limit).
+   * Changed as a whole, from the place served then.
    */
-  private record Pace(double limit, double served, long at) {
+  private record Pace(double limit, double serve, double served, long at) {
     double serving(long now) {
-      return served + limit * (now - at) / SECOND;
+      return served + serve * (now - at) / SECOND;
     }
 
     /** The instant (epoch ns) at which {@code place} is served. */
     long instantOf(double place) {
-      return at + (long) Math.ceil((place - served) * SECOND / limit);
+      return at + (long) Math.ceil((place - served) * SECOND / serve);
     }
   }
 
@@ -167,7 +170,7 @@ public final class Admission {
     this.config = config;
     this.hasher = hasher;
     this.clock = clock;
-    this.pace = new Pace(config.maxRate(), 0, now());
+    this.pace = new Pace(config.maxRate(), config.maxRate(), 0, now());
     this.admitted = metrics.admission("admitted");
     this.admittedTicket = metrics.admission("admitted-ticket");
     this.held = metrics.admission("held");
@@ -494,8 +497,12 @@ public final class Admission {
     if (count > 0) {
       double mean = (double) sum / count;
       ewma = ewma == 0 ? mean : 0.7 * ewma + 0.3 * mean;
-      latencyEwmaNanos = ewma;
+    } else {
+      // no journey step answered: no sign of a slow gateway. Kept as it was, the last average said "overloaded"
+      // for ever once the door held everyone back (no step left to measure): the door stayed shut (2026-11-30)
+      ewma *= 0.7;
     }
+    latencyEwmaNanos = ewma;
     long inFlightNow = inFlight.sum();
     long admittedNow = admittedSince.sumThenReset();
     double rate = admittedNow * (double) SECOND / Math.max(1, elapsedNanos);
@@ -529,10 +536,17 @@ public final class Admission {
       sinceDecrease = 0;
     }
     target = Math.max(config.minRate(), Math.min(config.maxRate(), target));
-    if (target != limit) {
+    // places still ahead (someone was held) while the gate let in less than 90 % of the limit and nothing says
+    // overload: the places being served belong to voters who are not there (gone, or away until their
+    // Retry-After). Serve them faster (25 % more a period) rather than keep everyone behind them waiting: at an
+    // opening whose voters did not come back, the door let nobody in for minutes on a healthy gateway (2026-11-30).
+    // The gate still lets in no more than the limit; otherwise places are served at the limit
+    Pace p = pace;
+    double serve = !overloaded && heldNow > 0 && windowRate < target * 0.9
+        ? Math.min(config.maxRate(), Math.max(p.serve(), target) * 1.25 + 1) : target;
+    if (target != limit || serve != p.serve()) {
       long now = now();
-      Pace p = pace;
-      pace = new Pace(target, p.serving(now), now); // the places given keep their order; they are served at the new pace
+      pace = new Pace(target, serve, p.serving(now), now); // the places given keep their order
     }
     report(elapsedNanos, rate, heldNow, overloaded, delay, ewma, inFlightNow, target);
     return new Signals(delay, ewma, inFlightNow, rate, heldNow, overloaded, floor);

@@ -54,7 +54,7 @@ class AdmissionLimitTest {
     door.requestEnded(500_000_000L); // one request of 500 ms weighs the moving average over 30 ms
     Admission.Signals s = door.adjust(PERIOD);
     assertThat(s.overloaded()).isTrue();
-    assertThat(s.latencyEwmaNanos()).isEqualTo(0.7 * 1_000_000 + 0.3 * 500_000_000);
+    assertThat(s.latencyEwmaNanos()).as("0.7 of the faded 1 ms, 0.3 of 500 ms").isBetween(150e6, 151e6);
     assertThat(door.limit()).as("nothing got in: the floor, half of what was served well")
         .isEqualTo(s.floor()).isLessThan(60);
   }
@@ -68,6 +68,53 @@ class AdmissionLimitTest {
       clock.advance(java.time.Duration.ofNanos(step));
     }
     return door.adjust(PERIOD);
+  }
+
+  /**
+   * A slow average with no step answered since fades: the door holding everyone back leaves no step to measure,
+   * and an average kept as it was said "overloaded" for ever (the door stayed shut at an opening).
+   */
+  @Test
+  void aSlowAverageFadesWhenNoStepIsAnswered() {
+    door.requestStarted();
+    door.requestEnded(200_000_000L);
+    assertThat(door.adjust(PERIOD).overloaded()).isTrue();
+    int periods = 0;
+    while (door.adjust(PERIOD).overloaded()) {
+      periods++;
+      assertThat(periods).as("the average fades within seconds").isLessThan(12);
+    }
+    assertThat(door.adjust(PERIOD).latencyEwmaNanos()).isLessThan(30_000_000.0);
+  }
+
+  /**
+   * Places given to voters who never come back do not keep the door shut: while the gate is idle with places ahead,
+   * places are served faster, and the newcomers behind them get in within seconds (at an opening whose voters did
+   * not retry, the door let nobody in for minutes on a healthy gateway).
+   */
+  @Test
+  void placesOfVotersWhoLeftDoNotKeepTheDoorShut() {
+    Admission door = new Admission(new AdmissionConfig(true, 1_000, 10, 10, java.time.Duration.ofMillis(10),
+        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
+        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+    door.loopDelay(1_000_000_000L);
+    door.adjust(PERIOD); // the floor, 10 a second
+    for (int i = 0; i < 1_000; i++) {
+      door.enter("el", "gone" + i, null); // held, and never seen again: 100 s of places at 10 a second
+    }
+    int admitted = 0;
+    for (int p = 0; p < 40 && admitted == 0; p++) { // 10 s: 5 newcomers a period, none of them coming back either
+      clock.advance(java.time.Duration.ofMillis(250));
+      for (int i = 0; i < 5; i++) {
+        if (door.enter("el", "new" + p + "-" + i, null) == Admission.ADMITTED) {
+          admitted++;
+        }
+      }
+      door.adjust(PERIOD);
+    }
+    assertThat(admitted).as("newcomers got in within 10 s, past 1,000 places of voters who left").isPositive();
+    assertThat(door.limit()).as("the gate's limit rose only with the newcomers let in").isLessThan(20);
   }
 
   /** {@code n} periods with nothing in them: no signal, nothing admitted, nothing held. */

@@ -267,11 +267,15 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   /**
-   * The gateway's admission control: its defaults, unless {@code sesame.admissionMaxRate} caps the new logins
+   * The gateway's admission control: its defaults, off with {@code sesame.admission=false}, unless
+   * {@code sesame.admissionMaxRate} caps the new logins
    * it lets in per second (a run that shows the door working on a machine that would not saturate at the offered
    * rate, or that would saturate for other reasons).
    */
   static String admissionYaml() {
+    if ("false".equals(System.getProperty("sesame.admission", "").trim())) {
+      return "admission: { enabled: false }"; // the gateway's capacity without the door (an A/B of the door)
+    }
     String max = System.getProperty("sesame.admissionMaxRate", "").trim();
     if (max.isEmpty() || max.startsWith("$")) {
       return "";
