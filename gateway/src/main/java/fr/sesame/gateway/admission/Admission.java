@@ -108,6 +108,17 @@ public final class Admission {
   private final Clock clock;
   /** The last place given (a login admitted or held takes the next one). */
   private final AtomicLong issued = new AtomicLong();
+  /**
+   * A kept slot admits its holder from its turn to this long after (ns); later, the holder's place goes through the
+   * gate again. Without the bound, a kept-slot ticket admitted without the gate for its whole lifetime.
+   */
+  private static final long KEPT_SLOT_GRACE = 10 * SECOND;
+  /**
+   * The slots kept, by place (its turn, epoch ns): a ticket shown again before its slot gets the same slot, not
+   * another one (shown again and again, one ticket booked the whole gate). Emptied of past turns by {@link #adjust}.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Long> keptSlots =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** How far ahead (ns) the gate keeps slots for holders: see {@link #passGate}. */
   private static final long GATE_HORIZON = 3 * SECOND;
   /** The gate's theoretical arrival time (epoch ns): see {@link #passGate}. */
@@ -233,13 +244,15 @@ public final class Admission {
         if (!issued.compareAndSet(last, place)) {
           continue;
         }
-        long gateWait = passGate(p, now, true);
+        // a newcomer is kept no slot of the gate: one who does not come back would hold it from the others (at an
+        // opening whose voters did not retry, slots kept for them filled the gate and nobody got in)
+        long gateWait = passGate(p, now, true, false, false);
         if (gateWait == 0) {
           admitted.increment();
           admittedSince.increment();
           return ADMITTED;
         }
-        heldSince.increment(); // its place has come, but the gate is full: a slot of the gate is kept for it
+        heldSince.increment(); // its place has come, but the gate is full: it keeps its place, and comes back soon
         held.increment();
         return gateWait > 0 ? held(electionId, binding, -place, now + gateWait, now)
             : held(electionId, binding, place, now - gateWait, now);
@@ -294,28 +307,35 @@ public final class Admission {
         return null;
       }
       long tolerance = (long) (config.burst() * SECOND / p.limit());
-      long wait = t.turn() - now < tolerance ? passGate(p, now, false) : t.turn() - now;
-      if (wait == 0 && take) {
-        passGate(p, now, true); // counted at the gate (it may be full by now: a slot was free a moment ago)
-      }
+      long wait = t.turn() - now < tolerance ? Math.abs(passGate(p, now, take, false, true)) : t.turn() - now;
       return wait == 0 ? ADMITTED : new Held(ticket, seconds(recheck(wait)), seconds(wait));
     }
     if (t.place() < 0) { // a slot of the gate was kept for it at its turn
+      if (now < t.turn()) {
+        return new Held(ticket, seconds(recheck(t.turn() - now)), seconds(t.turn() - now));
+      }
+      if (now <= t.turn() + KEPT_SLOT_GRACE) {
+        return ADMITTED;
+      }
+      // late for its slot: its place (served) goes through the gate again, like any served place
+    }
+    long place = Math.abs(t.place());
+    if (place - serving <= config.burst()) { // its place has been served
       if (now > t.turn() + ttl) {
         return null;
       }
-      return now >= t.turn() ? ADMITTED
-          : new Held(ticket, seconds(recheck(t.turn() - now)), seconds(t.turn() - now));
-    }
-    if (t.place() - serving <= config.burst()) { // its place has been served
-      if (now > t.turn() + ttl) {
-        return null;
+      Long kept = keptSlots.get(place);
+      if (kept != null && kept > now) { // a slot is kept for this place already: the same one, not another
+        return held(electionId, binding, -place, kept, now);
       }
-      long gateWait = passGate(p, now, take);
-      return gateWait == 0 ? ADMITTED : gateWait > 0 ? held(electionId, binding, -t.place(), now + gateWait, now)
-          : held(electionId, binding, t.place(), now - gateWait, now);
+      long gateWait = passGate(p, now, take, take, true); // a look (the waiting page) keeps nothing
+      if (gateWait > 0 && take) {
+        keptSlots.put(place, now + gateWait);
+        return held(electionId, binding, -place, now + gateWait, now);
+      }
+      return gateWait == 0 ? ADMITTED : held(electionId, binding, place, now + Math.abs(gateWait), now);
     }
-    return held(electionId, binding, t.place(), p.instantOf(t.place() - config.burst()), now);
+    return held(electionId, binding, place, p.instantOf(place - config.burst()), now);
   }
 
   /**
@@ -323,19 +343,25 @@ public final class Admission {
    * {@code burst} of tolerance). The places say whose turn it is; the gate says how many get in. Holders come back
    * when told, not when their place is served: those told while the limit was lower, or rounded up to a whole
    * second, come back together, and without the gate they all got in at once (2026-11-30: 902 a second at a
-   * limit of 241, from 0 the seconds before). Held at the gate, a holder is given a slot of it (the gate's time
+   * limit of 241, from 0 the seconds before). Held at the gate, a holder coming back with its ticket (not a
+   * newcomer: see {@code keep}) is given a slot of it (the gate's time
    * moves on as if it had passed): holders held together come back one after the other, at the limit, not
    * together again (they did, once a second, and their retries took the cores).
    *
    * @param take false to look without taking a slot (the waiting page's {@link #peek})
+   * @param keep whether a slot may be kept for it (a holder coming back with its ticket: yes; a newcomer: no)
+   * @param holder a holder (with a ticket) may use twice the burst; a newcomer the burst
    * @return 0 when it may pass now (and, with {@code take}, it has), else the ns until its slot (kept for it,
    *     with {@code take}); with {@code take}, minus {@link #GATE_HORIZON} when the gate is booked further than
    *     that (no slot kept: slots are kept at the pace of the limit when they are given, and a limit that falls
    *     after must not find minutes of them; 2026-11-30: 834 a second got in at a limit of 204)
    */
-  private long passGate(Pace p, long now, boolean take) {
+  private long passGate(Pace p, long now, boolean take, boolean keep, boolean holder) {
     long interval = Math.max(1, (long) (SECOND / p.limit()));
-    long tolerance = interval * config.burst();
+    // a holder whose place has come may use twice the burst: newcomers arriving at the same instant take at most
+    // the burst, and cannot take the room of a holder who was ahead of them (the waiting page's browser test: the
+    // voter, back at its turn, found the gate full of newer arrivals)
+    long tolerance = interval * (holder ? 2L * config.burst() : config.burst());
     while (true) {
       long tat = gate.get();
       long at = Math.max(tat, now);
@@ -348,8 +374,8 @@ public final class Admission {
       if (!take) {
         return at - now - tolerance;
       }
-      if (at - now - tolerance > GATE_HORIZON) {
-        return -GATE_HORIZON; // booked too far: no slot kept; come back then and ask again
+      if (!keep || at - now - tolerance > GATE_HORIZON) { // no slot kept: come back then and ask again
+        return -Math.max(1, Math.min(at - now - tolerance, GATE_HORIZON));
       }
       if (gate.compareAndSet(tat, at + interval)) {
         return at - now - tolerance; // a slot kept: the holder passes without asking the gate again
@@ -540,10 +566,15 @@ public final class Admission {
     // overload: the places being served belong to voters who are not there (gone, or away until their
     // Retry-After). Serve them faster (25 % more a period) rather than keep everyone behind them waiting: at an
     // opening whose voters did not come back, the door let nobody in for minutes on a healthy gateway (2026-11-30).
-    // The gate still lets in no more than the limit; otherwise places are served at the limit
+    // The gate still lets in no more than the limit; at most 4 times the limit (holders away until their
+    // Retry-After are passed too, and then get in behind newer arrivals: the bound keeps that small); otherwise
+    // places are served at the limit
     Pace p = pace;
-    double serve = !overloaded && heldNow > 0 && windowRate < target * 0.9
-        ? Math.min(config.maxRate(), Math.max(p.serve(), target) * 1.25 + 1) : target;
+    long nowNanos = now();
+    keptSlots.values().removeIf(turn -> turn < nowNanos);
+    boolean placesAhead = issued.get() - p.serving(nowNanos) > config.burst();
+    double serve = !overloaded && heldNow > 0 && placesAhead && windowRate < target * 0.9
+        ? Math.min(Math.min(config.maxRate(), target * 4), Math.max(p.serve(), target) * 1.25 + 1) : target;
     if (target != limit || serve != p.serve()) {
       long now = now();
       pace = new Pace(target, serve, p.serving(now), now); // the places given keep their order

@@ -104,17 +104,82 @@ class AdmissionLimitTest {
       door.enter("el", "gone" + i, null); // held, and never seen again: 100 s of places at 10 a second
     }
     int admitted = 0;
-    for (int p = 0; p < 40 && admitted == 0; p++) { // 10 s: 5 newcomers a period, none of them coming back either
+    // 8 newcomers a second, none of them coming back either: at the limit (10 a second) the places ahead would take
+    // 500 s to pass; served up to 4 times faster while the gate is idle, about 30 s
+    for (int p = 0; p < 240 && admitted == 0; p++) {
       clock.advance(java.time.Duration.ofMillis(250));
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 2; i++) {
         if (door.enter("el", "new" + p + "-" + i, null) == Admission.ADMITTED) {
           admitted++;
         }
       }
       door.adjust(PERIOD);
     }
-    assertThat(admitted).as("newcomers got in within 10 s, past 1,000 places of voters who left").isPositive();
+    assertThat(admitted).as("newcomers got in within a minute, past 1,000 places of voters who left").isPositive();
     assertThat(door.limit()).as("the gate's limit rose only with the newcomers let in").isLessThan(20);
+  }
+
+  /**
+   * Newcomers whose place has come but who find the gate full are kept no slot of it: at an opening whose voters
+   * did not retry, slots kept for them filled the gate and nobody got in. The gate keeps letting in about its limit.
+   */
+  @Test
+  void newcomersWhoDoNotComeBackDoNotFillTheGate() {
+    Admission door = new Admission(new AdmissionConfig(true, 1_000, 10, 10, java.time.Duration.ofMillis(10),
+        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
+        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+    door.loopDelay(1_000_000_000L);
+    door.adjust(PERIOD); // the floor, 10 a second
+    int admitted = 0;
+    for (int p = 0; p < 80; p++) { // 20 s of 40 newcomers a second, none of them coming back
+      for (int i = 0; i < 10; i++) {
+        clock.advance(java.time.Duration.ofMillis(25));
+        if (door.enter("el", "new" + p + "-" + i, null) == Admission.ADMITTED && p >= 40) {
+          admitted++; // counted over the last 10 s
+        }
+      }
+      door.adjust(PERIOD);
+    }
+    assertThat(admitted).as("about the gate's limit, 10 a second or more, over the last 10 s").isGreaterThan(80);
+  }
+
+  /** The place a ticket names: negative when a slot of the gate is kept for it (its bytes 4 to 11). */
+  private static long place(String ticket) {
+    return java.nio.ByteBuffer.wrap(java.util.Base64.getUrlDecoder().decode(ticket)).getLong(4);
+  }
+
+  /**
+   * A ticket shown again before its kept slot gets that slot, not another (shown again and again, one ticket booked
+   * the whole gate); a look (the waiting page's) keeps no slot at all (it signed kept-slot tickets for slots nobody
+   * kept, which then got in past the gate).
+   */
+  @Test
+  void aTicketShownAgainKeepsOneSlotAndALookKeepsNone() {
+    Admission door = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
+        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    java.util.Map<String, String> tickets = new java.util.HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
+        tickets.put("v" + i, h.ticket());
+      }
+    }
+    assertThat(tickets).hasSizeGreaterThanOrEqualTo(6);
+    clock.advance(java.time.Duration.ofSeconds(5)); // every place served
+    java.util.Iterator<String> voters = new java.util.TreeMap<>(tickets).keySet().iterator();
+    String voter = voters.next();
+    while (door.enter("el", voter, tickets.get(voter)) == Admission.ADMITTED) { // the gate's room for holders
+      voter = voters.next();
+    }
+    Admission.Held first = (Admission.Held) door.enter("el", voter, tickets.get(voter)); // the gate is full now
+    assertThat(place(first.ticket())).as("a slot kept").isNegative();
+    Admission.Held again = (Admission.Held) door.enter("el", voter, tickets.get(voter));
+    assertThat(again.ticket()).as("the same slot, not another").isEqualTo(first.ticket());
+    String next = voters.next();
+    Admission.Held look = (Admission.Held) door.peek("el", next, tickets.get(next));
+    assertThat(place(look.ticket())).as("a look keeps no slot").isPositive();
+    Admission.Held v5 = (Admission.Held) door.enter("el", next, tickets.get(next));
+    assertThat(v5.waitSeconds()).as("v5's slot right after v4's: 0.1 s later, not more").isEqualTo(1);
   }
 
   /** {@code n} periods with nothing in them: no signal, nothing admitted, nothing held. */
