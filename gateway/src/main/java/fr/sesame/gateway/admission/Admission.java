@@ -252,10 +252,11 @@ public final class Admission {
           admittedSince.increment();
           return ADMITTED;
         }
-        heldSince.increment(); // its place has come, but the gate is full: it keeps its place, and comes back soon
+        if (!counted) { // its place has come, but the gate is full: it keeps its place, and comes back soon
+          heldSince.increment();
+        }
         held.increment();
-        return gateWait > 0 ? held(electionId, binding, -place, now + gateWait, now)
-            : held(electionId, binding, place, now - gateWait, now);
+        return held(electionId, binding, place, now - gateWait, now); // no slot kept: gateWait is negative
       }
       if (!counted) {
         heldSince.increment();

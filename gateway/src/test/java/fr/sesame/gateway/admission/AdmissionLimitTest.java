@@ -18,6 +18,20 @@ class AdmissionLimitTest {
   private final Admission door = new Admission(AdmissionConfig.DEFAULTS, new KeyedHasher(new byte[32]), clock,
       new GatewayMetrics(new SimpleMeterRegistry()));
 
+  /** A door on the test's clock whose limit adapts between 10 a second and {@code maxRate}, burst 10. */
+  private Admission adaptive(double maxRate) {
+    return new Admission(new AdmissionConfig(true, maxRate, 10, 10, java.time.Duration.ofMillis(10),
+        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
+        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+  }
+
+  /** A door on the test's clock whose limit is pinned at 10 a second, burst 1. */
+  private Admission fixedAtTenASecond() {
+    return new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]), clock,
+        new GatewayMetrics(new SimpleMeterRegistry()));
+  }
+
   /** {@code n} new logins at this instant, all admitted (the limit starts at maxRate). */
   private void logins(int n) {
     for (int i = 0; i < n; i++) {
@@ -94,10 +108,7 @@ class AdmissionLimitTest {
    */
   @Test
   void placesOfVotersWhoLeftDoNotKeepTheDoorShut() {
-    Admission door = new Admission(new AdmissionConfig(true, 1_000, 10, 10, java.time.Duration.ofMillis(10),
-        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
-        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
-        new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission door = adaptive(1_000);
     door.loopDelay(1_000_000_000L);
     door.adjust(PERIOD); // the floor, 10 a second
     for (int i = 0; i < 1_000; i++) {
@@ -125,10 +136,7 @@ class AdmissionLimitTest {
    */
   @Test
   void newcomersWhoDoNotComeBackDoNotFillTheGate() {
-    Admission door = new Admission(new AdmissionConfig(true, 1_000, 10, 10, java.time.Duration.ofMillis(10),
-        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
-        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
-        new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission door = adaptive(1_000);
     door.loopDelay(1_000_000_000L);
     door.adjust(PERIOD); // the floor, 10 a second
     int admitted = 0;
@@ -156,8 +164,7 @@ class AdmissionLimitTest {
    */
   @Test
   void aTicketShownAgainKeepsOneSlotAndALookKeepsNone() {
-    Admission door = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
-        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission door = fixedAtTenASecond();
     java.util.Map<String, String> tickets = new java.util.HashMap<>();
     for (int i = 0; i < 10; i++) {
       if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
@@ -316,8 +323,7 @@ class AdmissionLimitTest {
    */
   @Test
   void aRisingLimitServesThePlacesAlreadyGivenSooner() {
-    Admission slow = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
-        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission slow = fixedAtTenASecond();
     assertThat(slow.enter("el", "first", null)).isSameAs(Admission.ADMITTED);
     Admission.Held last = null;
     for (int i = 0; i < 100; i++) { // 100 held behind it: the last one's turn is 10 s away at 10 a second
@@ -325,10 +331,7 @@ class AdmissionLimitTest {
     }
     assertThat(last.retryAfterSeconds()).isEqualTo(10);
 
-    Admission rising = new Admission(new AdmissionConfig(true, 100, 10, 10, java.time.Duration.ofMillis(10),
-        java.time.Duration.ofMillis(30), 1_000, java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(2),
-        java.time.Duration.ofMinutes(10)), new KeyedHasher(new byte[32]), clock,
-        new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission rising = adaptive(100);
     rising.loopDelay(1_000_000_000L);
     rising.adjust(PERIOD); // an overload with nothing served yet: the floor, 10 a second
     assertThat(rising.limit()).isEqualTo(10);
@@ -382,8 +385,7 @@ class AdmissionLimitTest {
    */
   @Test
   void holdersComingBackTogetherAreGivenSlotsOfTheGateOneAfterTheOther() {
-    Admission door = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
-        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission door = fixedAtTenASecond();
     java.util.Map<String, String> tickets = new java.util.LinkedHashMap<>();
     for (int i = 0; i < 21; i++) {
       if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
@@ -419,8 +421,7 @@ class AdmissionLimitTest {
   /** A long wait is checked halfway, and told again then: the estimate follows the limit. */
   @Test
   void aLongWaitIsCheckedHalfwayAndAShortOneWhole() {
-    Admission slow = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(10, 1), new KeyedHasher(new byte[32]),
-        clock, new GatewayMetrics(new SimpleMeterRegistry()));
+    Admission slow = fixedAtTenASecond();
     slow.enter("el", "first", null);
     Admission.Held held = null;
     for (int i = 0; i < 1_000; i++) {
