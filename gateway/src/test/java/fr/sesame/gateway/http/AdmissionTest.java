@@ -67,9 +67,10 @@ class AdmissionTest {
     }
     Map<String, String> out = new TreeMap<>();
     try (var bytes = TestRedis.client().connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE,
-        io.lettuce.core.RedisURI.create(gw.redisUrl))) {
+        io.lettuce.core.RedisURI.create(gw.redisUrl));
+         var text = TestRedis.client().connect(io.lettuce.core.RedisURI.create(gw.redisUrl))) {
       for (String glob : globs) {
-        ScanIterator<String> keys = ScanIterator.scan(TestRedis.sync(), ScanArgs.Builder.matches(glob).limit(1000));
+        ScanIterator<String> keys = ScanIterator.scan(text.sync(), ScanArgs.Builder.matches(glob).limit(1000));
         while (keys.hasNext()) {
           String k = keys.next();
           byte[] dump = bytes.sync().dump(k.getBytes(java.nio.charset.StandardCharsets.UTF_8));

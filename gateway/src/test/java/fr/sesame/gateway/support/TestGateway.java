@@ -263,10 +263,20 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
    * control off: their clock stands still, and a door that counts time by it would never let a second wave in.
    */
   public static TestGateway withAdmission(fr.sesame.gateway.config.AdmissionConfig admission) {
-    return new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
-        new RedisConfig(TestRedis.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
-        fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
-        LockoutConfig.DEFAULTS, admission);
+    // a Redis of its own, as isolated(): its tests read the codes it sends, which a gateway another test left on
+    // the shared Redis could take into its own outbox (a CI run on 300f6c6 waited 30 s for such an SMS)
+    fr.sesame.testkit.LocalRedis own = fr.sesame.testkit.LocalRedis.start();
+    try {
+      TestGateway gw = new TestGateway(2, fr.sesame.gateway.config.OutboxConfig.DEFAULTS, null,
+          new RedisConfig(own.url(), false, Duration.ofSeconds(5)), TEST_LIMITS, null,
+          fr.sesame.gateway.config.OidcConfig.DEFAULTS.withIssuer(fr.sesame.gateway.config.OidcConfig.DEV_ISSUER),
+          LockoutConfig.DEFAULTS, admission);
+      gw.after = own::close;
+      return gw;
+    } catch (RuntimeException e) {
+      own.close();
+      throw e;
+    }
   }
 
   private TestGateway(int instances, fr.sesame.gateway.config.OutboxConfig outboxConfig,
