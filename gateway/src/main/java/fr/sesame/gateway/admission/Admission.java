@@ -70,17 +70,15 @@ public final class Admission {
   /**
    * Held back: come back after {@code retryAfterSeconds} (at least 1) with {@code ticket} to keep the place, or
    * without a ticket (null) when the wait would be over {@link AdmissionConfig#maxWait()}. {@code waitSeconds} is
-   * the estimated wait (at the limit of now): a long one is checked again at three quarters ({@link #RECHECK_SECONDS}).
+   * the estimated wait (at the limit of now): a long one is checked again halfway ({@link #RECHECK_SECONDS}).
    */
   public record Held(String ticket, long retryAfterSeconds, long waitSeconds) implements Decision {}
 
   /**
-   * A wait up to this long is told whole in {@code Retry-After}; a longer one is told three quarters of it (at least this):
+   * A wait up to this long is told whole in {@code Retry-After}; a longer one is told half of it (at least this):
    * the holder comes back, and is told again at the limit of then. An estimate made while the limit was low would
    * otherwise keep voters away long after it rose (2026-11-30: voters told to come back in 10 minutes at an
-   * opening, the gateway idle meanwhile). A wait of w seconds is checked about log4(w / 60) + 1 times. (Half of
-   * it, log2(w / 60) + 1 checks, took 5 and more retries a voter at 3,000 journeys a second, 2026-11-30: with the
-   * gate's and the answers without a place, 8 retries were not enough for 15 % of the voters.)
+   * opening, the gateway idle meanwhile). A wait of w seconds is checked about log2(w / 60) + 1 times.
    */
   public static final long RECHECK_SECONDS = 60;
 
@@ -420,10 +418,10 @@ public final class Admission {
         seconds(recheck(wait)), seconds(wait));
   }
 
-  /** When to come back (ns from now) for a wait of {@code wait} ns: all of it up to 60 s, else 3/4 (≥ 60 s). */
+  /** When to come back (ns from now) for a wait of {@code wait} ns: all of it up to 60 s, else half (≥ 60 s). */
   private static long recheck(long wait) {
     long recheck = RECHECK_SECONDS * SECOND;
-    return wait <= recheck ? wait : Math.max(recheck, wait / 4 * 3);
+    return wait <= recheck ? wait : Math.max(recheck, wait / 2);
   }
 
   /** Whole seconds to wait, rounded up, at least 1. */

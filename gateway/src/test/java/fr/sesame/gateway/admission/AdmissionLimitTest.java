@@ -460,9 +460,9 @@ class AdmissionLimitTest {
     assertThat(atTheGate).as("each got in at its slot, at its first return").isEmpty();
   }
 
-  /** A long wait is checked at three quarters, and told again then: the estimate follows the limit. */
+  /** A long wait is checked halfway, and told again then: the estimate follows the limit. */
   @Test
-  void aLongWaitIsCheckedAtThreeQuartersAndAShortOneWhole() {
+  void aLongWaitIsCheckedHalfwayAndAShortOneWhole() {
     Admission slow = fixedAtTenASecond();
     slow.enter("el", "first", null);
     Admission.Held held = null;
@@ -470,7 +470,7 @@ class AdmissionLimitTest {
       held = (Admission.Held) slow.enter("el", "w" + i, null);
     }
     assertThat(held.waitSeconds()).isEqualTo(100);
-    assertThat(held.retryAfterSeconds()).isEqualTo(75);
+    assertThat(held.retryAfterSeconds()).isEqualTo(60);
     long waited = 0;
     int retries = 0;
     while (true) {
@@ -482,10 +482,10 @@ class AdmissionLimitTest {
         break;
       }
       held = (Admission.Held) d;
-      assertThat(held.retryAfterSeconds()).isLessThanOrEqualTo(Math.max(60, held.waitSeconds() * 3 / 4 + 1));
+      assertThat(held.retryAfterSeconds()).isLessThanOrEqualTo(Math.max(60, held.waitSeconds() / 2 + 1));
     }
     assertThat(waited).isEqualTo(100);
-    assertThat(retries).as("75 s (three quarters), then the last 25 s").isEqualTo(2);
+    assertThat(retries).as("60 s (the least told past it), then the last 40 s").isEqualTo(2);
   }
 
   /**
