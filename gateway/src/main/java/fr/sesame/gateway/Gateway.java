@@ -557,6 +557,11 @@ public final class Gateway implements AutoCloseable {
     return redis.nextReconnections(count).toCompletableFuture();
   }
 
+  /** @return commands the outbox (dispatchers, recovery, their audit) sent to Redis since start */
+  public long outboxRedisCommandsSent() {
+    return outboxRedis.commandsSent();
+  }
+
   /** @return round trips the API made to Redis since start ({@code sesame_redis_round_trips_total}) */
   public long redisRoundTrips() {
     return redis.roundTrips();

@@ -41,8 +41,23 @@ public final class InProcessOutboxSignals implements OutboxSignals {
   }
 
   @Override
+  public void wake(fr.sesame.gateway.store.OutboxStore.Lane lane) {
+    for (WakeListener listener : wakeListeners) {
+      if (listener.lanes.contains(lane)) {
+        listener.wake();
+      }
+    }
+  }
+
+  @Override
   public Subscription onWake(Runnable poll) {
-    WakeListener listener = new WakeListener(vertx.getOrCreateContext(), Objects.requireNonNull(poll, "poll"));
+    return onWake(java.util.EnumSet.allOf(fr.sesame.gateway.store.OutboxStore.Lane.class), poll);
+  }
+
+  @Override
+  public Subscription onWake(java.util.Set<fr.sesame.gateway.store.OutboxStore.Lane> lanes, Runnable poll) {
+    WakeListener listener = new WakeListener(vertx.getOrCreateContext(), Objects.requireNonNull(poll, "poll"),
+        java.util.EnumSet.copyOf(lanes));
     wakeListeners.add(listener);
     return () -> wakeListeners.remove(listener);
   }
@@ -129,11 +144,13 @@ public final class InProcessOutboxSignals implements OutboxSignals {
   private static final class WakeListener {
     private final Context context;
     private final Runnable poll;
+    private final java.util.Set<fr.sesame.gateway.store.OutboxStore.Lane> lanes;
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    WakeListener(Context context, Runnable poll) {
+    WakeListener(Context context, Runnable poll, java.util.Set<fr.sesame.gateway.store.OutboxStore.Lane> lanes) {
       this.context = context;
       this.poll = poll;
+      this.lanes = lanes;
     }
 
     void wake() {

@@ -264,7 +264,7 @@ public final class NotificationService {
             attachmentsEnc(cipher, id, r.attachments())))
         .compose(a -> {
           if (a.created()) {
-            signals.wake();
+            signals.wake(lane);
           }
           if (a.refused() == null) {
             return Future.succeededFuture(a);

@@ -23,11 +23,24 @@ public interface OutboxSignals {
   void wake();
 
   /**
+   * {@link #wake()} for a message of {@code lane}: only the dispatchers reading that lane poll (a login code woke the
+   * bulk dispatcher too, which read its empty lane once per code: 1 of about 17 Redis commands a journey).
+   */
+  default void wake(fr.sesame.gateway.store.OutboxStore.Lane lane) {
+    wake();
+  }
+
+  /**
    * Runs {@code poll} on the calling context (a Vert.x context: the dispatcher's verticle) after each
    * {@link #wake()}, until the subscription is cancelled.
    * @return the subscription; cancelling it twice does nothing
    */
   Subscription onWake(Runnable poll);
+
+  /** {@link #onWake(Runnable)} for a dispatcher reading only {@code lanes}: a wake for another lane is not its. */
+  default Subscription onWake(java.util.Set<fr.sesame.gateway.store.OutboxStore.Lane> lanes, Runnable poll) {
+    return onWake(poll);
+  }
 
   /**
    * Tells whoever {@linkplain #expect expects} notification {@code id} how its send ended; nothing happens

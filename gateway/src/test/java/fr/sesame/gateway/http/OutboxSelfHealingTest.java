@@ -74,6 +74,12 @@ class OutboxSelfHealingTest {
       logs.events.awaitFrom(from, OutboxSelfHealingTest::isUp, Duration.ofSeconds(5), "the dispatcher's UP line");
       assertThat(Duration.ofNanos(System.nanoTime() - restarted)).as("a code sent again after the restart")
           .isLessThan(Duration.ofSeconds(5));
+      // ready once both dispatchers read again: the bulk one, which no login code wakes, at its next try (a read
+      // sent while Redis was away first waits for its 1 s limit)
+      long readyBy = restarted + Duration.ofSeconds(5).toNanos();
+      while (gw.http.get("/health/ready", null).status() != 200 && System.nanoTime() < readyBy) {
+        Thread.sleep(20);
+      }
       assertThat(gw.http.get("/health/ready", null).status()).isEqualTo(200);
 
       // each dispatcher (login codes, bulk) logs one line per change of state, not one per poll: DOWN then UP. One
