@@ -34,11 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Group commit.</b> On an event loop, the events a writer records for one election during one turn of its
  * loop go to Redis in <em>one</em> append, sent at the end of the turn: under load, the requests whose Redis answers
  * came in one read (a loop's connection delivers many at once) share an append, so the audit costs fewer commands a
- * journey the busier the gateway is (one a request when it is quiet). And while a writer's append for an election is
- * in flight, its next one waits for it, gathering what the following turns record: a writer has at most one append
- * in flight per election, so under load the events of all the requests answered during one round trip share the
- * next append. (Sent at the end of every turn, 4 appends a journey went to Redis at 300 journeys a second, of about
- * 17 commands, 2026-11-30.) Each caller still completes only once its own
+ * journey the busier the gateway is (one a request when it is quiet). Each caller still completes only once its own
  * events are written, and a failed append fails every caller that shared it, as it would have failed each alone.
  * Off an event loop (a worker), each record is appended at once.
  */
@@ -60,13 +56,8 @@ public final class ChainedAuditTrail implements AuditTrail {
   private static final class Writer {
     final String base;
     final Map<String, Chain> chains = new HashMap<>();
-    /**
-     * The append being gathered, by election: sent at the end of the turn, or, while one is in flight for the
-     * election ({@link #sending}), when that one completes (it gathers meanwhile).
-     */
+    /** The append being gathered this loop turn, by election: sent at the end of the turn. */
     final Map<String, Batch> open = new HashMap<>();
-    /** The append in flight, by election (event-loop writers). */
-    final Map<String, Batch> sending = new HashMap<>();
     int generation;
 
     Writer(String base) {
@@ -90,8 +81,6 @@ public final class ChainedAuditTrail implements AuditTrail {
     final String expected;
     final List<String> args = new ArrayList<>();
     final io.vertx.core.Promise<Boolean> written = io.vertx.core.Promise.promise();
-    /** Its turn ended while another append was in flight: it is sent when that one completes. */
-    boolean deferred;
 
     Batch(Chain chain, String expected) {
       this.chain = chain;
@@ -115,17 +104,12 @@ public final class ChainedAuditTrail implements AuditTrail {
     Chain chain;
     Batch batch;
     boolean first;
-    Batch older = null;
     List<String> args = new ArrayList<>(events.size() * 2);
     synchronized (w) {
       chain = w.chains.computeIfAbsent(electionId, k -> new Chain(w.base + "-g" + w.generation++));
       batch = gather ? w.open.get(electionId) : null;
       first = batch == null || batch.chain != chain;
       if (first) {
-        if (batch != null && batch.deferred) { // of a chain given up since: sent now, not dropped (it fails or not)
-          w.open.remove(electionId);
-          older = batch;
-        }
         batch = new Batch(chain, chain.head);
         if (gather) {
           w.open.put(electionId, batch);
@@ -140,14 +124,10 @@ public final class ChainedAuditTrail implements AuditTrail {
       }
       batch.args.addAll(args);
     }
-    if (older != null) {
-      Batch o = older;
-      store.append(electionId, o.chain.writer, o.expected, o.args).onComplete(o.written);
-    }
     if (first) {
       Batch b = batch;
       if (gather) {
-        loop.runOnContext(v -> endOfTurn(w, electionId, b)); // after the turn's other records joined it
+        loop.runOnContext(v -> send(w, electionId, b)); // after the turn's other records joined it
       } else {
         send(w, electionId, b);
       }
@@ -178,43 +158,6 @@ public final class ChainedAuditTrail implements AuditTrail {
               : Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE,
                   "the audit trail could not be written"));
         });
-  }
-
-  /** At the end of the turn that opened {@code b}: sent now, or, while another is in flight, when that one completes. */
-  private void endOfTurn(Writer w, String electionId, Batch b) {
-    synchronized (w) {
-      if (w.open.get(electionId) != b) {
-        return; // sent already (its chain was given up)
-      }
-      if (w.sending.containsKey(electionId)) {
-        b.deferred = true; // gathers on until then
-        return;
-      }
-      w.open.remove(electionId);
-      w.sending.put(electionId, b);
-    }
-    sendInTurn(w, electionId, b);
-  }
-
-  private void sendInTurn(Writer w, String electionId, Batch b) {
-    store.append(electionId, b.chain.writer, b.expected, b.args).onComplete(ar -> {
-      Batch next = null;
-      synchronized (w) {
-        if (w.sending.get(electionId) == b) {
-          w.sending.remove(electionId);
-        }
-        Batch waiting = w.open.get(electionId);
-        if (waiting != null && waiting.deferred) {
-          w.open.remove(electionId);
-          w.sending.put(electionId, waiting);
-          next = waiting;
-        }
-      }
-      if (next != null) { // before this one's callers hear: none of them may open a batch that replaces it
-        sendInTurn(w, electionId, next);
-      }
-      b.written.handle(ar);
-    });
   }
 
   private void send(Writer w, String electionId, Batch b) {
