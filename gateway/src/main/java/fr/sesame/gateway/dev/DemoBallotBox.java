@@ -77,8 +77,9 @@ public final class DemoBallotBox implements AutoCloseable {
             .setPort(gatewayPort).setURI("/v1/admin/elections/" + DemoElection.ID + "/clients/" + CLIENT_ID)
             .putHeader("Authorization", "Bearer " + adminKey).putHeader("Content-Type", "application/json"))
         .compose(r -> r.send(registration.encode())).compose(r -> r.body().map(b -> {
-          if (r.statusCode() >= 300) {
-            throw new IllegalStateException("registering the demo ballot box answered " + r.statusCode());
+          if (r.statusCode() >= 300 || b.length() == 0) { // an empty answer: said as such, with what came with it
+            throw new IllegalStateException("registering the demo ballot box answered " + r.statusCode() + " ("
+                + b.length() + " bytes, " + r.getHeader("Content-Type") + ", " + r.version() + ")");
           }
           return b.toString();
         })).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
