@@ -75,6 +75,14 @@ public final class OutboxDispatcher {
    * finishing send does not: what comes next wakes the dispatcher, or the idle poll finds it.
    */
   private boolean roomWanted;
+  /** The last poll yielded to login codes: the next look comes within {@link #YIELD_RECHECK_MS}. */
+  private boolean yielded;
+  /**
+   * How soon a bulk dispatcher that yielded looks again, whatever {@code idlePoll}: no login code wakes it, and
+   * with nothing of its own in flight no finishing send does (with an hour's idle poll, the dispatch benchmark's
+   * campaign stopped there for good, 2026-11-30).
+   */
+  static final long YIELD_RECHECK_MS = 20;
   private boolean stopped;
   /** Set when the gateway begins to close: no new bulk send starts; login codes still go (requests wait on them). */
   private volatile boolean bulkHeld;
@@ -227,6 +235,7 @@ public final class OutboxDispatcher {
     polling = true;
     pollAgain = false;
     roomWanted = false;
+    yielded = false;
     int hiAsked = Math.min(free, READ_BATCH);
     Future<List<Entry>> first = lanes.contains(Lane.HI)
         ? store.read(Lane.HI, consumer, hiAsked).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -240,8 +249,12 @@ public final class OutboxDispatcher {
       hi.forEach(this::dispatch);
       boolean hiFull = lanes.contains(Lane.HI) && hi.size() >= hiAsked;
       int bulkRoom = Math.min(config.maxInFlight() - inFlight(), bulkLimit() - inFlight.get(Lane.LO).size());
-      if (!lanes.contains(Lane.LO) || !hi.isEmpty() || bulkHeld
-          || interactiveSending.getAsInt() >= BULK_YIELDS_AT) { // yielding: the idle poll looks again soon
+      if (lanes.contains(Lane.LO) && hi.isEmpty() && !bulkHeld && interactiveSending.getAsInt() >= BULK_YIELDS_AT) {
+        yielded = true; // looks again soon, and when one of its sends finishes
+        roomWanted = true;
+        return Future.succeededFuture(hiFull);
+      }
+      if (!lanes.contains(Lane.LO) || !hi.isEmpty() || bulkHeld) {
         return Future.succeededFuture(hiFull || (lanes.contains(Lane.LO) && !hi.isEmpty() && !bulkHeld));
       }
       if (bulkRoom <= 0) {
@@ -268,7 +281,7 @@ public final class OutboxDispatcher {
       if (ar.result() || pollAgain) {
         vertx.runOnContext(v -> poll());
       } else {
-        idle(config.idlePoll().toMillis());
+        idle(yielded ? Math.min(YIELD_RECHECK_MS, config.idlePoll().toMillis()) : config.idlePoll().toMillis());
       }
     });
   }

@@ -94,8 +94,15 @@ class OutboxLanesTest {
    * the SMS provider holds them, as a cold or slow one does), no campaign email starts, so the codes get the cores;
    * once they are sent, the emails go. Without the yield the emails go at once.
    */
-  @Test
-  void campaignEmailsWaitWhileLoginCodesPileUp() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "idle poll {0} ms")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {20, 3_600_000})
+  void campaignEmailsWaitWhileLoginCodesPileUp(long idlePollMs) throws Exception {
+    // with an hour's idle poll, only the yield's own recheck brings the bulk dispatcher back: no login code wakes
+    // it, and it has no send of its own in flight (the dispatch benchmark's campaign stopped for good without it)
+    OutboxConfig config = new OutboxConfig(256, 0.25, java.time.Duration.ofMillis(idlePollMs),
+        OutboxConfig.DEFAULTS.recoverAfter(), OutboxConfig.DEFAULTS.recoverEvery(),
+        OutboxConfig.DEFAULTS.contentRetention(), OutboxConfig.DEFAULTS.recordRetention(),
+        OutboxConfig.DEFAULTS.purgeEvery());
     java.util.List<io.vertx.core.Promise<Void>> heldCodes = new java.util.concurrent.CopyOnWriteArrayList<>();
     CountDownLatch allHeld = new CountDownLatch(40);
     java.util.concurrent.atomic.AtomicInteger emailsStarted = new java.util.concurrent.atomic.AtomicInteger();
@@ -118,7 +125,7 @@ class OutboxLanesTest {
         return real.chain(kind);
       }
     };
-    try (TestGateway gw = new TestGateway(1, OutboxConfig.DEFAULTS, (vertx, registry) -> holding)) {
+    try (TestGateway gw = new TestGateway(1, config, (vertx, registry) -> holding)) {
       java.util.List<String> codes = new java.util.ArrayList<>();
       for (int i = 0; i < 40; i++) {
         Http.Res code = gw.http.post("/v1/notifications", PLATFORM, new JsonObject().put("channel", "sms")
