@@ -323,8 +323,10 @@ public final class Admission {
       return null;
     }
     long ttl = config.ticketTtl().toNanos();
-    if (take) {
-      lastReturn = now; // a holder is here: its place is not one of a voter who left
+    if (take && now - lastReturn > RETURN_QUIET / 20) {
+      // a holder is here: its place is not one of a voter who left. Written at most every 100 ms, not on every
+      // retry: thousands of holders a second on every event loop would share one contended field
+      lastReturn = now;
     }
     if (t.instance() != instance) { // another instance's place: its instant stands for it
       if (now > t.turn() + ttl) {
