@@ -32,6 +32,17 @@ class AdmissionLimitTest {
         new GatewayMetrics(new SimpleMeterRegistry()));
   }
 
+  /** Tickets of the voters {@code v0..v(n-1)} held back at this instant, in arrival order. */
+  private static java.util.Map<String, String> heldTickets(Admission door, int n) {
+    java.util.Map<String, String> tickets = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
+        tickets.put("v" + i, h.ticket());
+      }
+    }
+    return tickets;
+  }
+
   /** {@code n} new logins at this instant, all admitted (the limit starts at maxRate). */
   private void logins(int n) {
     for (int i = 0; i < n; i++) {
@@ -206,12 +217,7 @@ class AdmissionLimitTest {
   @Test
   void aTicketShownAgainKeepsOneSlotAndALookKeepsNone() {
     Admission door = fixedAtTenASecond();
-    java.util.Map<String, String> tickets = new java.util.HashMap<>();
-    for (int i = 0; i < 10; i++) {
-      if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
-        tickets.put("v" + i, h.ticket());
-      }
-    }
+    java.util.Map<String, String> tickets = heldTickets(door, 10);
     assertThat(tickets).hasSizeGreaterThanOrEqualTo(6);
     clock.advance(java.time.Duration.ofSeconds(5)); // every place served
     java.util.Iterator<String> voters = new java.util.TreeMap<>(tickets).keySet().iterator();
@@ -428,12 +434,7 @@ class AdmissionLimitTest {
   @Test
   void holdersComingBackTogetherAreGivenSlotsOfTheGateOneAfterTheOther() {
     Admission door = fixedAtTenASecond();
-    java.util.Map<String, String> tickets = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < 21; i++) {
-      if (door.enter("el", "v" + i, null) instanceof Admission.Held h) {
-        tickets.put("v" + i, h.ticket());
-      }
-    }
+    java.util.Map<String, String> tickets = heldTickets(door, 21);
     assertThat(tickets).hasSizeGreaterThanOrEqualTo(19);
     clock.advance(java.time.Duration.ofSeconds(10)); // every place served; they all come back now, together
     java.util.Map<String, Admission.Held> atTheGate = new java.util.LinkedHashMap<>();
