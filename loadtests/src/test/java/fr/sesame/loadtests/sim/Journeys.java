@@ -3,6 +3,7 @@ package fr.sesame.loadtests.sim;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.asLongAsDuring;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -41,17 +42,26 @@ final class Journeys {
    * any (the percentile of nothing is 0) is no result.
    */
   static io.gatling.javaapi.core.Assertion[] noErrorsAndP99(LoadSettings settings) {
+    return noErrorsAndP99(settings, CODE);
+  }
+
+  /** As {@link #noErrorsAndP99(LoadSettings)}, the {@link #CODE} group at {@code codeGroup} (inside other groups). */
+  static io.gatling.javaapi.core.Assertion[] noErrorsAndP99(LoadSettings settings, String... codeGroup) {
     return new io.gatling.javaapi.core.Assertion[] {
         io.gatling.javaapi.core.CoreDsl.global().allRequests().count().gt(0L),
         io.gatling.javaapi.core.CoreDsl.global().failedRequests().count().is(0L),
+        io.gatling.javaapi.core.CoreDsl.details(codeGroup).failedRequests().count().is(0L),
         io.gatling.javaapi.core.CoreDsl.global().responseTime().percentile(99.0).lt(settings.p99())};
   }
 
   /** The same for the voters' own requests only (beside attackers or a campaign). */
   static java.util.List<io.gatling.javaapi.core.Assertion> votersUnaffected(LoadSettings settings) {
-    return java.util.stream.Stream.of("login", "verify", "introspect", "emargement").flatMap(r -> java.util.stream.Stream.of(
-        io.gatling.javaapi.core.CoreDsl.details(r).failedRequests().count().is(0L),
-        io.gatling.javaapi.core.CoreDsl.details(r).responseTime().percentile(99.0).lt(settings.p99()))).toList();
+    java.util.List<io.gatling.javaapi.core.Assertion> all = new java.util.ArrayList<>(
+        java.util.stream.Stream.of("login", "verify", "introspect", "emargement").flatMap(r -> java.util.stream.Stream.of(
+            io.gatling.javaapi.core.CoreDsl.details(r).failedRequests().count().is(0L),
+            io.gatling.javaapi.core.CoreDsl.details(r).responseTime().percentile(99.0).lt(settings.p99()))).toList());
+    all.add(io.gatling.javaapi.core.CoreDsl.details(CODE).failedRequests().count().is(0L));
+    return all;
   }
 
   static HttpProtocolBuilder protocol(LoadEnvironment env) {
@@ -91,15 +101,28 @@ final class Journeys {
         .exec(code(env));
   }
 
-  /** The code last sent to the voter's phone, from the sink. */
+  /**
+   * The group a voter waits in for the SMS code: KO when the code did not reach the sink within
+   * {@link #CODE_WAIT}, so that a run where codes are lost fails ({@link #noErrorsAndP99}) instead of counting only
+   * the next steps' "no attribute named code" as Gatling errors, which no request assertion sees.
+   */
+  static final String CODE = "sms code";
+  static final Duration CODE_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * The code last sent to the voter's phone, from the sink, in the group {@link #CODE}; a voter whose code never
+   * came stops here (its group KO), or after any earlier failure.
+   */
   static ChainBuilder code(LoadEnvironment env) {
-    return exec(session -> session.remove("code"))
-        // the gateway answers once the provider took the code: it is normally there already
-        .asLongAsDuring(session -> !session.contains("code"), Duration.ofSeconds(5)).on(
-            exec(session -> {
-              String code = env.sink().takeCode(session.getString("phone"));
-              return code == null ? session : session.set("code", code);
-            }).doIf(session -> !session.contains("code")).then(pause(Duration.ofMillis(10))));
+    return group(CODE).on(exec(session -> session.remove("code"))
+            // the gateway answers once the provider took the code: it is normally there already
+            .asLongAsDuring(session -> !session.contains("code"), CODE_WAIT).on(
+                exec(session -> {
+                  String code = env.sink().takeCode(session.getString("phone"));
+                  return code == null ? session : session.set("code", code);
+                }).doIf(session -> !session.contains("code")).then(pause(Duration.ofMillis(10))))
+            .exec(session -> session.contains("code") ? session : session.markAsFailed()))
+        .exitHereIfFailed();
   }
 
   /** A wrong secret: 401, or 423 on the failure that locks the account. */

@@ -116,7 +116,7 @@ public class OidcFlowSimulation extends Simulation {
         // a failed step ends the flow (reported once, not again as each later step's missing attribute); the group
         // counts flows: OK only when the last step found the access token active
         .group(FLOW).on(exitBlockOnFail().on(flow));
-    List<Assertion> assertions = new ArrayList<>(List.of(Journeys.noErrorsAndP99(settings)));
+    List<Assertion> assertions = new ArrayList<>(List.of(Journeys.noErrorsAndP99(settings, FLOW, Journeys.CODE)));
     // every flow started ended with active=true (an assertion, not an exception in after(): a run that fails must
     // still write its report)
     assertions.add(details(FLOW).failedRequests().count().is(0L));

@@ -97,6 +97,7 @@ public class OverloadSimulation extends Simulation {
   {
     List<Assertion> assertions = new ArrayList<>(List.of(
         global().failedRequests().count().is(0L),
+        details(Journeys.CODE).failedRequests().count().is(0L), // every admitted voter's code came
         global().responseTime().percentile(99.0).lt(settings.p99())));
     for (String step : List.of("login", "verify", "introspect", "emargement")) {
       assertions.add(details(step).allRequests().count().gt(0L)); // a figure with no samples is no result
