@@ -194,35 +194,34 @@ public final class StaffService {
       // roles are merged and a new invitation goes; an active account is left as it is
       return store.account(id).compose(f -> {
         if ("active".equals(f.get("s"))) {
-          JsonObject had = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
-          Map<String, StaffRole> added = new LinkedHashMap<>();
-          roles.forEach((e, r) -> {
-            if (!had.containsKey(e)) {
-              added.put(e, r);
+          // a role only where it has none, in one step with the other changes of this account's roles
+          return store.changeRoles(id, StaffStore.RoleChange.ADD, wireNames(roles)).compose(changed -> {
+            Map<String, StaffRole> added = new LinkedHashMap<>();
+            roles.forEach((e, r) -> {
+              if (changed.isPresent() && !changed.get().before().containsKey(e)) {
+                added.put(e, r);
+              }
+            });
+            if (added.isEmpty()) {
+              return Future.succeededFuture(new Invited(id, false, null));
             }
+            return indexed(id, added.keySet())
+                .compose(v -> {
+                  List<Future<Void>> audited = new ArrayList<>();
+                  added.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
+                      "staff.grant", by.actor(), by.ip(), "granted", "staff", id, "role", role.wireName()))));
+                  return Future.all(audited);
+                }).map(v -> new Invited(id, false, null, true));
           });
-          if (added.isEmpty()) {
-            return Future.succeededFuture(new Invited(id, false, null));
-          }
-          added.forEach((e, r) -> had.put(e, r.wireName()));
-          return store.update(id, Map.of("r", had.encode())).compose(v -> indexed(id, added.keySet()))
-              .compose(v -> {
-                List<Future<Void>> audited = new ArrayList<>();
-                added.forEach((election, role) -> audited.add(audit.record(election, AuditEvent.of(clock.instant(),
-                    "staff.grant", by.actor(), by.ip(), "granted", "staff", id, "role", role.wireName()))));
-                return Future.all(audited);
-              }).map(v -> new Invited(id, false, null, true));
         }
-        JsonObject merged = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
-        roles.forEach((e, r) -> merged.put(e, r.wireName()));
-        Map<String, StaffRole> all = new LinkedHashMap<>();
-        merged.forEach(e -> StaffRole.fromWire(String.valueOf(e.getValue())).ifPresent(r -> all.put(e.getKey(), r)));
-        Map<String, String> changed = new LinkedHashMap<>(Map.of("r", merged.encode(), "s", "invited", "tp", ""));
+        Map<String, String> changed = new LinkedHashMap<>(Map.of("s", "invited", "tp", ""));
         if (phone != null) {
           changed.put("pe", cipher.encrypt(phone, CipherContext.staff(id, "phone")));
         }
-        return store.update(id, changed)
-            .compose(v -> indexed(id, all.keySet()))
+        // the roles merged in one step (another invitation at the same time keeps its own), then the rest
+        return store.changeRoles(id, StaffStore.RoleChange.PUT, wireNames(roles))
+            .compose(merged -> store.update(id, changed).map(merged.map(StaffStore.Roles::after).orElse(Map.of())))
+            .compose(all -> indexed(id, all.keySet()))
             .compose(v -> sendInvitation(id, email, name, roles, lang, by))
             .map(i -> new Invited(id, true, i.notificationId()));
       });
@@ -602,11 +601,9 @@ public final class StaffService {
    * organiser), audited {@code staff.grant} in that election.
    */
   public Future<Void> grant(String staffId, String electionId, StaffRole role, ClientInfo by) {
-    return store.account(staffId).compose(f -> {
-      JsonObject roles = f.get("r") == null ? new JsonObject() : new JsonObject(f.get("r"));
-      roles.put(electionId, role.wireName());
-      return store.update(staffId, Map.of("r", roles.encode()));
-    }).compose(v -> store.addToElection(electionId, staffId))
+    return store.changeRoles(staffId, StaffStore.RoleChange.PUT, Map.of(electionId, role.wireName()))
+        .compose(changed -> changed.isPresent() ? store.addToElection(electionId, staffId)
+            : Future.failedFuture(new IllegalStateException("no staff account " + staffId + " to grant a role to")))
         .compose(v -> audit.record(electionId, AuditEvent.of(clock.instant(), "staff.grant", by.actor(), by.ip(),
             "granted", "staff", staffId, "role", role.wireName())));
   }
@@ -616,15 +613,13 @@ public final class StaffService {
    * and its roles elsewhere stay. @return false when it had no role there
    */
   public Future<Boolean> revoke(String electionId, String staffId, ClientInfo by) {
-    return store.account(staffId).compose(f -> {
-      Optional<StaffRole> had = roleIn(f, electionId);
+    // taken away in one step: of two revocations at once, one finds the role and is audited, the other finds none
+    return store.changeRoles(staffId, StaffStore.RoleChange.REMOVE, Map.of(electionId, "")).compose(changed -> {
+      Optional<StaffRole> had = changed.map(c -> c.before().get(electionId)).flatMap(StaffRole::fromWire);
       if (had.isEmpty()) {
         return Future.succeededFuture(false);
       }
-      JsonObject roles = new JsonObject(f.get("r"));
-      roles.remove(electionId);
-      return store.update(staffId, Map.of("r", roles.encode()))
-          .compose(v -> store.removeFromElection(electionId, staffId))
+      return store.removeFromElection(electionId, staffId)
           .compose(v -> audit.record(electionId, AuditEvent.of(clock.instant(), "staff.revoke", by.actor(), by.ip(),
               "revoked", "staff", staffId, "role", had.get().wireName())))
           .map(true);
@@ -638,16 +633,17 @@ public final class StaffService {
   public Future<Long> forgetElection(String electionId, java.util.Collection<String> staffIds) {
     List<Future<Boolean>> all = new ArrayList<>();
     for (String id : staffIds) {
-      all.add(store.account(id).compose(f -> {
-        if (roleIn(f, electionId).isEmpty()) {
-          return Future.succeededFuture(false);
-        }
-        JsonObject roles = new JsonObject(f.get("r"));
-        roles.remove(electionId);
-        return store.update(id, Map.of("r", roles.encode())).map(true);
-      }));
+      all.add(store.changeRoles(id, StaffStore.RoleChange.REMOVE, Map.of(electionId, ""))
+          .map(changed -> changed.isPresent() && changed.get().before().containsKey(electionId)));
     }
     return Future.all(all).map(cf -> all.stream().filter(Future::result).count());
+  }
+
+  /** Roles as the store keeps them: election id -> the role's wire name, in the caller's order. */
+  private static Map<String, String> wireNames(Map<String, StaffRole> roles) {
+    Map<String, String> out = new LinkedHashMap<>();
+    roles.forEach((e, r) -> out.put(e, r.wireName()));
+    return out;
   }
 
   /** An account whatever its state (its name for a certificate), or empty when there is none. */

@@ -18,6 +18,30 @@ public interface StaffStore {
   /** Sets {@code fields} on an existing account (confirmed on the replicas when configured). */
   Future<Void> update(String staffId, Map<String, String> fields);
 
+  /** How {@link #changeRoles} changes an account's roles. */
+  enum RoleChange {
+    /** Each role given is set, replacing the one the account had in that election. */
+    PUT,
+    /** Each role given is set only in an election where the account has none. */
+    ADD,
+    /** The account's role in each election given is taken away (the roles given are ignored). */
+    REMOVE
+  }
+
+  /**
+   * An account's roles after {@link #changeRoles}, and in each election it was asked about, the role it had before.
+   * @param before election id -> the role before the change, for the elections asked about where it had one
+   * @param after  election id -> role, every election, once changed
+   */
+  record Roles(Map<String, String> before, Map<String, String> after) {}
+
+  /**
+   * Changes the account's roles (election id -> role's wire name) in one step: two changes at once both count,
+   * none is lost (confirmed on the replicas when configured).
+   * @return the roles before and after; empty when there is no account
+   */
+  Future<Optional<Roles>> changeRoles(String staffId, RoleChange how, Map<String, String> roles);
+
   /**
    * Counts a login step before it is checked (atomic: parallel steps cannot pass {@code maxFailures}).
    * @return the attempts counted so far, this one included; negative when the account is locked (nothing to check)

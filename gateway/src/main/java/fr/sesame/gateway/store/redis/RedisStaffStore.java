@@ -76,6 +76,35 @@ public final class RedisStaffStore implements StaffStore {
     return set.compose(v -> confirmed);
   }
 
+  static final fr.sesame.redis.LuaScript ROLES = fr.sesame.redis.LuaScript.load("redis/staff/roles.lua");
+
+  @Override
+  public Future<Optional<Roles>> changeRoles(String staffId, RoleChange how, Map<String, String> roles) {
+    String[] args = new String[1 + 2 * roles.size()];
+    args[0] = how.name().toLowerCase(java.util.Locale.ROOT);
+    java.util.List<String> elections = new java.util.ArrayList<>(roles.keySet());
+    for (int i = 0; i < elections.size(); i++) {
+      args[1 + 2 * i] = elections.get(i);
+      args[2 + 2 * i] = how == RoleChange.REMOVE ? "" : roles.get(elections.get(i));
+    }
+    return ROLES.runConfirmed(redis, new String[] {key(staffId)}, args).map(r -> {
+      if (r.isEmpty()) {
+        return Optional.<Roles>empty();
+      }
+      Map<String, String> before = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < elections.size(); i++) {
+        String had = fr.sesame.redis.LuaScript.str(r, 1 + i);
+        if (!had.isEmpty()) {
+          before.put(elections.get(i), had);
+        }
+      }
+      Map<String, String> after = new java.util.LinkedHashMap<>();
+      new io.vertx.core.json.JsonObject(fr.sesame.redis.LuaScript.str(r, 0))
+          .forEach(e -> after.put(e.getKey(), String.valueOf(e.getValue())));
+      return Optional.of(new Roles(before, after));
+    });
+  }
+
   static final fr.sesame.redis.LuaScript ATTEMPT = fr.sesame.redis.LuaScript.load("redis/staff/attempt.lua");
 
   @Override

@@ -59,6 +59,31 @@ class StaffConsoleTest {
     return ConsoleFixtures.agent(gw, b, email, election, role);
   }
 
+  /**
+   * Invitations of one person to several elections sent at once (organisers of each inviting the same agent) all
+   * count: each role is in the account, and the person is on each election's team. The roles were read, merged and
+   * written back whole, so one invitation could overwrite another's role.
+   */
+  @Test
+  void invitationsOfOnePersonToSeveralElectionsAtOnceAllCount() {
+    List<String> elections = java.util.stream.IntStream.range(0, 6).mapToObj(i -> gw.openElection()).toList();
+    String email = "concurrent-" + System.nanoTime() + "@univ.example";
+    List<io.vertx.core.Future<Http.Res>> sent = elections.stream().map(e -> gw.http.async(
+        io.vertx.core.http.HttpMethod.POST, "/v1/admin/staff", TestGateway.ADMIN, "application/json",
+        new JsonObject().put("email", email).put("name", "Agent").put("roles", new JsonArray().add(
+            new JsonObject().put("election", e).put("role", "support"))).toBuffer())).toList();
+    List<Http.Res> answers = sent.stream().map(f -> fr.sesame.testkit.Await.await(f)).toList();
+    assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(200, 201));
+    String staffId = answers.get(0).json().getString("staffId");
+    try (var c = fr.sesame.testkit.TestRedis.connect(gw.redisUrl)) {
+      JsonObject roles = new JsonObject(c.sync().hget("gw:{sf:" + staffId + "}", "r"));
+      assertThat(roles.fieldNames()).containsExactlyInAnyOrderElementsOf(elections);
+      for (String e : elections) {
+        assertThat(c.sync().sismember("gw:{el:" + e + "}:staff", staffId)).as(e).isTrue();
+      }
+    }
+  }
+
   @Test
   void anInvitedAgentChoosesAPasswordByTheRuleAndAnAppThenLogsInWithBoth() {
     String email = "agent.a@univ-test.fr";

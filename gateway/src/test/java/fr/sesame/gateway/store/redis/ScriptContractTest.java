@@ -78,6 +78,7 @@ class ScriptContractTest {
         new Contract("redis/roll/unlock.lua", null),
         new Contract("redis/staff/attempt.lua", AttemptReply.class),
         new Contract("redis/staff/code_send.lua", CodeSendReply.class),
+        new Contract("redis/staff/roles.lua", null),
         new Contract("redis/voter/import_voter.lua", ImportReply.class),
         new Contract("redis/voter/login_channel.lua", VoterReply.class),
         new Contract("redis/voter/login_secret.lua", VoterReply.class),
