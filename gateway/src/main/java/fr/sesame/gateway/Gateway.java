@@ -7,6 +7,7 @@ import fr.sesame.gateway.audit.AuditExport;
 import fr.sesame.gateway.audit.AuditVerifier;
 import fr.sesame.gateway.audit.ChainedAuditTrail;
 import fr.sesame.gateway.auth.EmargementList;
+import fr.sesame.gateway.auth.ExportLeftovers;
 import fr.sesame.gateway.auth.LoginLimits;
 import fr.sesame.gateway.auth.LoginService;
 import fr.sesame.gateway.auth.SessionService;
@@ -380,6 +381,9 @@ public final class Gateway implements AutoCloseable {
     // a campaign whose gateway stopped is resumed by whichever gateway looks first once its runner's lease ran out
     vertx.setPeriodic(CampaignService.RESUME_EVERY.toMillis(), id -> campaigns.resumeStalled()
         .onFailure(e -> LOG.warn("stalled campaigns not looked for: {}", e.getClass().getSimpleName())));
+    // an émargement export stopped mid-way (a crash) leaves names on disk: swept at start, then every hour
+    sweepExportLeftovers(vertx);
+    vertx.setPeriodic(ExportLeftovers.OLDER_THAN.toMillis(), id -> sweepExportLeftovers(vertx));
     ApiKeyAuth auth = new ApiKeyAuth(config.apiKeys(), hasher);
     OidcProvider provider = config.oidc().issuer() == null ? null
         : oidcProvider(vertx, config, clock, redis, sessions, audit, hasher, cipher, random);
@@ -641,5 +645,18 @@ public final class Gateway implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** Deletes what émargement exports stopped mid-way left in the temporary directory ({@link ExportLeftovers}). */
+  private static void sweepExportLeftovers(Vertx vertx) {
+    // the files' own clock, not the election's (a test's clock is not the file system's)
+    vertx.executeBlocking(() -> ExportLeftovers.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+            ExportLeftovers.OLDER_THAN, java.time.Instant.now()), false)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.warn("deleted {} émargement export(s) left in the temporary directory by a gateway that stopped", n);
+          }
+        })
+        .onFailure(e -> LOG.warn("émargement exports left behind not swept: {}", e.toString()));
   }
 }

@@ -210,7 +210,7 @@ final class ConsoleElection {
       audit.record(electionId, fr.sesame.gateway.audit.AuditEvent.of(now, "emargement.export", who.actor(),
               ApiKeyAuth.client(ctx).ip(), "downloaded", "format", "pdf"))
           // a directory of its own, mode 0700: the list holds names; deleted once sent (or failed)
-          .compose(v -> fs.createTempDirectory("sesame-emargements-", "rwx------"))
+          .compose(v -> fs.createTempDirectory(fr.sesame.gateway.auth.ExportLeftovers.PREFIX, "rwx------"))
           .onFailure(ctx::fail)
           .onSuccess(dir -> {
             String file = java.nio.file.Path.of(dir, "emargements.pdf").toString();
