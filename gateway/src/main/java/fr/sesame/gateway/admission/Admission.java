@@ -150,6 +150,12 @@ public final class Admission {
    * faster than the limit only when none did for {@link #RETURN_QUIET} (see {@link #adjust}).
    */
   private volatile long lastReturn = Long.MIN_VALUE / 2;
+  /**
+   * Set by {@link #adjust}: the places ahead are of voters who left (nobody came back for {@link #RETURN_QUIET}, the
+   * gate let in under 90 % of the limit, nothing says overload). A newcomer far behind them then enters when the gate
+   * has room, instead of being held behind places nobody will use.
+   */
+  private volatile boolean leftBehind;
   private volatile long lastLoopDelay;
   /** The best admitted rate (per second) of a period without overload, fading: the floor of a decrease is half. */
   private double served;
@@ -277,6 +283,16 @@ public final class Admission {
         }
         held.increment();
         return held(electionId, binding, place, now - gateWait, now); // no slot kept: gateWait is negative
+      }
+      if (leftBehind && passGate(p, now, true, false, false) == 0) {
+        // the places ahead are of voters who left and the gate has room: the door does not idle behind them. Voters
+        // who left kept it shut on an idle gateway: newcomers arrived faster than even 4 times the limit served
+        // places, each was held behind them and left too (2026-11-30, a campaign beside 1,000 journeys/s: 0 logins
+        // a second let in for 90 s, loop delay 0.5 ms). The gate still lets in no more than the limit, and a holder
+        // coming back at its turn passes it first (twice the burst).
+        admitted.increment();
+        admittedSince.increment();
+        return ADMITTED;
       }
       if (!counted) {
         heldSince.increment();
@@ -611,6 +627,7 @@ public final class Admission {
     // (Once the places ahead are passed, the pace is kept while that lasts: reset to the limit at once, it let places
     // of voters who left pile up again, 40 a second against 15 served, and the gate let in 4 a second.)
     boolean fast = !overloaded && heldNow > 0 && nobodyCameBack && windowRate < target * 0.9;
+    leftBehind = fast && placesAhead;
     double serve = !fast ? target : placesAhead
         ? Math.min(Math.min(config.maxRate(), target * 4), Math.max(p.serve(), target) * 1.25 + 1)
         : Math.min(Math.max(p.serve(), target), Math.min(config.maxRate(), target * 4));

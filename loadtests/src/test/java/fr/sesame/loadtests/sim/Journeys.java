@@ -3,6 +3,7 @@ package fr.sesame.loadtests.sim;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.asLongAsDuring;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.exitHereIfFailed;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
@@ -111,10 +112,11 @@ final class Journeys {
 
   /**
    * The code last sent to the voter's phone, from the sink, in the group {@link #CODE}; a voter whose code never
-   * came stops here (its group KO), or after any earlier failure.
+   * came stops here (its group KO), and one whose login failed stops before it.
    */
   static ChainBuilder code(LoadEnvironment env) {
-    return group(CODE).on(exec(session -> session.remove("code"))
+    // a login that failed sent no code: its voter stops there (not 5 s here, then counted again)
+    return exitHereIfFailed().group(CODE).on(exec(session -> session.remove("code"))
             // the gateway answers once the provider took the code: it is normally there already
             .asLongAsDuring(session -> !session.contains("code"), CODE_WAIT).on(
                 exec(session -> {
