@@ -124,6 +124,13 @@ public final class Admission {
    */
   private static final long RETURN_QUIET = 2 * SECOND;
   /**
+   * No holder back for this long: the places ahead are taken to be of voters who left for good, and a newcomer far
+   * behind them may enter when the gate has room ({@link #leftBehind}). Longer than {@link #RETURN_QUIET}: while
+   * voters do retry, some come back every second, and a newcomer let in past them took the gate's room they came
+   * back to.
+   */
+  private static final long LEFT_QUIET = 10 * SECOND;
+  /**
    * The slots kept, by place (its turn, epoch ns): a ticket shown again before its slot gets the same slot, not
    * another one (shown again and again, one ticket booked the whole gate). Emptied of past turns by {@link #adjust}.
    */
@@ -151,7 +158,7 @@ public final class Admission {
    */
   private volatile long lastReturn = Long.MIN_VALUE / 2;
   /**
-   * Set by {@link #adjust}: the places ahead are of voters who left (nobody came back for {@link #RETURN_QUIET}, the
+   * Set by {@link #adjust}: the places ahead are of voters who left (nobody came back for {@link #LEFT_QUIET}, the
    * gate let in under 90 % of the limit, nothing says overload). A newcomer far behind them then enters when the gate
    * has room, instead of being held behind places nobody will use.
    */
@@ -176,6 +183,9 @@ public final class Admission {
 
   private final Counter admitted;
   private final Counter admittedTicket;
+  private final Counter admittedPastLeft;
+  /** Newcomers let in past places of voters who left since the report line ({@link #leftBehind}). */
+  private final LongAdder pastLeftSince = new LongAdder();
   private final Counter held;
   private final Counter heldNoTicket;
   private final Counter ticketRefused;
@@ -205,6 +215,7 @@ public final class Admission {
     this.pace = new Pace(config.maxRate(), config.maxRate(), 0, now());
     this.admitted = metrics.admission("admitted");
     this.admittedTicket = metrics.admission("admitted-ticket");
+    this.admittedPastLeft = metrics.admission("admitted-past-left");
     this.held = metrics.admission("held");
     this.heldNoTicket = metrics.admission("held-no-ticket");
     this.ticketRefused = metrics.admission("ticket-refused");
@@ -290,8 +301,9 @@ public final class Admission {
         // places, each was held behind them and left too (2026-11-30, a campaign beside 1,000 journeys/s: 0 logins
         // a second let in for 90 s, loop delay 0.5 ms). The gate still lets in no more than the limit, and a holder
         // coming back at its turn passes it first (twice the burst).
-        admitted.increment();
+        admittedPastLeft.increment();
         admittedSince.increment();
+        pastLeftSince.increment();
         return ADMITTED;
       }
       if (!counted) {
@@ -627,7 +639,7 @@ public final class Admission {
     // (Once the places ahead are passed, the pace is kept while that lasts: reset to the limit at once, it let places
     // of voters who left pile up again, 40 a second against 15 served, and the gate let in 4 a second.)
     boolean fast = !overloaded && heldNow > 0 && nobodyCameBack && windowRate < target * 0.9;
-    leftBehind = fast && placesAhead;
+    leftBehind = fast && placesAhead && nowNanos - lastReturn > LEFT_QUIET;
     double serve = !fast ? target : placesAhead
         ? Math.min(Math.min(config.maxRate(), target * 4), Math.max(p.serve(), target) * 1.25 + 1)
         : Math.min(Math.max(p.serve(), target), Math.min(config.maxRate(), target * 4));
@@ -656,10 +668,11 @@ public final class Admission {
       return;
     }
     if ((reportHeld > 0 || reportOverloaded > 0) && LOG.isInfoEnabled()) {
+      long pastLeft = pastLeftSince.sumThenReset();
       LOG.info(String.format(java.util.Locale.ROOT, "admission: limit %.0f/s, admitted %.0f/s, held %d, overloaded "
-              + "%d of %d periods; last period: loop delay %.1f ms, latency %.1f ms, in flight %d",
+              + "%d of %d periods; last period: loop delay %.1f ms, latency %.1f ms, in flight %d%s",
           limit, reportAdmitted * SECOND / reportNanos, reportHeld, reportOverloaded, reportPeriods, delay / 1e6,
-          ewma / 1e6, inFlightNow));
+          ewma / 1e6, inFlightNow, pastLeft == 0 ? "" : "; " + pastLeft + " let in past places of voters who left"));
     }
     reportNanos = 0;
     reportAdmitted = 0;

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * integrity alerts raised by check [sesame_integrity_alerts_total], the end of the last integrity check (epoch seconds)
  * [sesame_integrity_last_run_seconds] and the problems it found [sesame_integrity_problems]; admission control
  * (issue 17, point 1): new logins admitted or held back [sesame_admission_logins_total, outcome admitted,
- * admitted-ticket, held, held-no-ticket, ticket-refused], the adaptive limit [sesame_admission_limit, logins per
+ * admitted-ticket, admitted-past-left, held, held-no-ticket, ticket-refused], the adaptive limit [sesame_admission_limit, logins per
  * second] and the signals it reads [sesame_admission_loop_delay_seconds, sesame_admission_latency_seconds,
  * sesame_admission_in_flight].
  */
@@ -130,7 +130,8 @@ public final class GatewayMetrics {
 
   /**
    * The counter of new logins by admission outcome: {@code admitted} (let in at once), {@code admitted-ticket} (a
-   * waiting ticket whose turn came), {@code held} (answered 503 with a ticket), {@code held-no-ticket} (the wait
+   * waiting ticket whose turn came), {@code admitted-past-left} (a newcomer let in past places of voters who left:
+   * nobody came back for a while and the gate had room), {@code held} (answered 503 with a ticket), {@code held-no-ticket} (the wait
    * is over admission.maxWait: Retry-After only), {@code ticket-refused} (a ticket forged, expired or not this
    * voter's: counted, then treated as a new arrival). Kept by the caller: incrementing it allocates nothing.
    */

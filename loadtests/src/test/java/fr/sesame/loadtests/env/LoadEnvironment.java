@@ -188,6 +188,7 @@ public final class LoadEnvironment implements AutoCloseable {
       }
       watched.put("generator", ProcessHandle.current().pid()); // Gatling and the provider sink
       env.cpu = ProcessCpu.start(watched);
+      env.pauses = GcPauses.start();
       env.redisUrl = memoryUrl;
       env.countsAtStart = env.journeyCounts();
       return env;
@@ -545,6 +546,7 @@ public final class LoadEnvironment implements AutoCloseable {
   }
 
   private ProcessCpu cpu;
+  private GcPauses pauses;
   /** The single Redis's URL (null on a cluster or a gateway given by URL): its own count of commands. */
   private String redisUrl;
   /** {@link #journeyCounts()} when the measured run began (after the warm-up). */
@@ -657,9 +659,12 @@ public final class LoadEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pauses != null) {
+      pauses.close();
+    }
     if (cpu != null) {
       cpu.close();
-      String summary = cpu.summary() + "\n" + redisPerJourney();
+      String summary = cpu.summary() + (pauses == null ? "" : "\n" + pauses.summary()) + "\n" + redisPerJourney();
       System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
       try {
         // Maven runs Gatling from the directory it was started in: the repository's or the module's
