@@ -184,8 +184,12 @@ public final class Admission {
   private final Counter admitted;
   private final Counter admittedTicket;
   private final Counter admittedPastLeft;
-  /** Newcomers let in past places of voters who left since the report line ({@link #leftBehind}). */
+  /** Newcomers let in past places of voters who left since the last adjustment ({@link #leftBehind}). */
   private final LongAdder pastLeftSince = new LongAdder();
+  /** When the door began to hold logins back (or let them in past places) after a period of neither. */
+  private long holdingSince = Long.MIN_VALUE / 2;
+  private boolean wasHolding;
+  private long reportPastLeft;
   private final Counter held;
   private final Counter heldNoTicket;
   private final Counter ticketRefused;
@@ -588,6 +592,7 @@ public final class Admission {
     double rate = admittedNow * (double) SECOND / Math.max(1, elapsedNanos);
     rateEwma = 0.7 * rateEwma + 0.3 * rate; // holders coming back together make one period's rate a burst
     long heldNow = heldSince.sumThenReset();
+    long pastLeftNow = pastLeftSince.sumThenReset();
     boolean overloaded = delay > config.maxLoopDelay().toNanos() || ewma > config.maxLatency().toNanos()
         || inFlightNow > config.maxInFlight();
     served *= Math.exp(-elapsedNanos / (SERVED_MEMORY_SECONDS * SECOND));
@@ -638,8 +643,15 @@ public final class Admission {
     boolean nobodyCameBack = nowNanos - lastReturn > RETURN_QUIET;
     // (Once the places ahead are passed, the pace is kept while that lasts: reset to the limit at once, it let places
     // of voters who left pile up again, 40 a second against 15 served, and the gate let in 4 a second.)
-    boolean fast = !overloaded && heldNow > 0 && nobodyCameBack && windowRate < target * 0.9;
-    leftBehind = fast && placesAhead && nowNanos - lastReturn > LEFT_QUIET;
+    // newcomers let in past places count as held here: not counted, the next period saw nobody held, stopped
+    // serving faster and letting them past, held the next ones, and so on every other period
+    boolean holding = heldNow > 0 || pastLeftNow > 0;
+    if (holding && !wasHolding) {
+      holdingSince = nowNanos; // a new spell: holders told to come back cannot have come back yet
+    }
+    wasHolding = holding;
+    boolean fast = !overloaded && holding && nobodyCameBack && windowRate < target * 0.9;
+    leftBehind = fast && placesAhead && nowNanos - Math.max(lastReturn, holdingSince) > LEFT_QUIET;
     double serve = !fast ? target : placesAhead
         ? Math.min(Math.min(config.maxRate(), target * 4), Math.max(p.serve(), target) * 1.25 + 1)
         : Math.min(Math.max(p.serve(), target), Math.min(config.maxRate(), target * 4));
@@ -647,7 +659,7 @@ public final class Admission {
       long now = now();
       pace = new Pace(target, serve, p.serving(now), now); // the places given keep their order
     }
-    report(elapsedNanos, rate, heldNow, overloaded, delay, ewma, inFlightNow, target);
+    report(elapsedNanos, rate, heldNow, pastLeftNow, overloaded, delay, ewma, inFlightNow, target);
     return new Signals(delay, ewma, inFlightNow, rate, heldNow, overloaded, floor);
   }
 
@@ -655,11 +667,12 @@ public final class Admission {
    * One line every {@link #REPORT_EVERY} while the door held logins back or saw overload: what an operator (and a
    * load test) reads to know what the door did, without a line per period.
    */
-  private void report(long elapsedNanos, double rate, long heldNow, boolean overloaded, long delay, double ewma,
-                      long inFlightNow, double limit) {
+  private void report(long elapsedNanos, double rate, long heldNow, long pastLeftNow, boolean overloaded, long delay,
+                      double ewma, long inFlightNow, double limit) {
     reportNanos += elapsedNanos;
     reportAdmitted += rate * elapsedNanos / SECOND;
     reportHeld += heldNow;
+    reportPastLeft += pastLeftNow;
     reportPeriods++;
     if (overloaded) {
       reportOverloaded++;
@@ -667,8 +680,8 @@ public final class Admission {
     if (reportNanos < REPORT_EVERY) {
       return;
     }
-    if ((reportHeld > 0 || reportOverloaded > 0) && LOG.isInfoEnabled()) {
-      long pastLeft = pastLeftSince.sumThenReset();
+    if ((reportHeld > 0 || reportOverloaded > 0 || reportPastLeft > 0) && LOG.isInfoEnabled()) {
+      long pastLeft = reportPastLeft;
       LOG.info(String.format(java.util.Locale.ROOT, "admission: limit %.0f/s, admitted %.0f/s, held %d, overloaded "
               + "%d of %d periods; last period: loop delay %.1f ms, latency %.1f ms, in flight %d%s",
           limit, reportAdmitted * SECOND / reportNanos, reportHeld, reportOverloaded, reportPeriods, delay / 1e6,
@@ -677,6 +690,7 @@ public final class Admission {
     reportNanos = 0;
     reportAdmitted = 0;
     reportHeld = 0;
+    reportPastLeft = 0;
     reportOverloaded = 0;
     reportPeriods = 0;
   }

@@ -34,13 +34,19 @@ public final class ExportLeftovers {
     int deleted = 0;
     try (DirectoryStream<Path> found = Files.newDirectoryStream(tmp, PREFIX + "*")) {
       for (Path dir : found) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        Instant modified = Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant();
-        if (modified.plus(olderThan).isBefore(now)) {
-          deleteTree(dir);
-          deleted++;
+        try {
+          // only this user's own: the gateway never sweeps what another account put in a shared /tmp
+          if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+              || !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
+            continue;
+          }
+          Instant modified = Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant();
+          if (modified.plus(olderThan).isBefore(now)) {
+            deleteTree(dir);
+            deleted++;
+          }
+        } catch (IOException | java.io.UncheckedIOException | UnsupportedOperationException e) {
+          // gone meanwhile (its export finished, another instance swept it) or unreadable: the others still go
         }
       }
     }

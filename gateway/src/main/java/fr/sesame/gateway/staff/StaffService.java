@@ -175,20 +175,21 @@ public final class StaffService {
   public Future<Invited> invite(String email, String name, Map<String, StaffRole> roles, String lang, String phone,
                                 ClientInfo by) {
     String id = idOf(email);
-    JsonObject rolesJson = new JsonObject();
-    roles.forEach((e, r) -> rolesJson.put(e, r.wireName()));
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("s", "invited");
     fields.put("e", cipher.encrypt(email.strip(), CipherContext.staff(id, "email")));
     fields.put("n", cipher.encrypt(name, CipherContext.staff(id, "name")));
-    fields.put("r", rolesJson.encode());
     fields.put("c", Long.toString(clock.millis()));
     if (phone != null) {
       fields.put("pe", cipher.encrypt(phone, CipherContext.staff(id, "phone")));
     }
     return store.create(id, fields).compose(created -> {
       if (created) {
-        return indexed(id, roles.keySet()).compose(v -> sendInvitation(id, email, name, roles, lang, by));
+        // the roles in a step of their own, not with the account's fields: another invitation of the same person
+        // arriving between the account's creation and its fields merges its role, and that write would overwrite it
+        return store.changeRoles(id, StaffStore.RoleChange.PUT, wireNames(roles))
+            .compose(v -> indexed(id, roles.keySet()))
+            .compose(v -> sendInvitation(id, email, name, roles, lang, by));
       }
       // an account that was never activated (a lost or expired invitation, a mistyped address fixed since): its
       // roles are merged and a new invitation goes; an active account is left as it is

@@ -227,6 +227,47 @@ class AdmissionLimitTest {
     assertThat(newcomersLetInOverTheLast10Seconds(100)).as("let in at the gate's limit").isGreaterThan(80);
   }
 
+  /**
+   * Holders who come back when told are never passed by newcomers, from the first instant of a wave: "nobody came
+   * back for 10 s" counts from when the door began to hold, not from the last return of an earlier wave (or from
+   * never), which let 76 newcomers past holders in the wave's first second (review of 2026-11-30).
+   */
+  @Test
+  void holdersComingBackAreNotPassedFromTheFirstInstantOfAWave() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Admission door = new Admission(AdmissionConfig.DEFAULTS.withFixedRate(100, 10), new KeyedHasher(new byte[32]),
+        clock, new GatewayMetrics(registry));
+    java.util.Map<String, Long> backAt = new java.util.HashMap<>(); // voter -> when it comes back (ns)
+    java.util.Map<String, String> tickets = new java.util.HashMap<>();
+    long start = clock.millis();
+    int next = 0;
+    for (int p = 0; p < 32; p++) { // 8 s of 300 newcomers a second, each held one coming back when told
+      for (int i = 0; i < 75; i++) {
+        clock.advance(java.time.Duration.ofNanos(PERIOD / 75));
+        long now = (clock.millis() - start) * 1_000_000L;
+        String v = "v" + next++;
+        Admission.Decision d = door.enter("el", v, null);
+        if (d instanceof Admission.Held h && h.ticket() != null) {
+          tickets.put(v, h.ticket());
+          backAt.put(v, now + h.retryAfterSeconds() * 1_000_000_000L);
+        }
+        for (var e : new java.util.ArrayList<>(backAt.entrySet())) {
+          if (e.getValue() <= now) {
+            backAt.remove(e.getKey());
+            Admission.Decision again = door.enter("el", e.getKey(), tickets.get(e.getKey()));
+            if (again instanceof Admission.Held h && h.ticket() != null) {
+              tickets.put(e.getKey(), h.ticket());
+              backAt.put(e.getKey(), now + h.retryAfterSeconds() * 1_000_000_000L);
+            }
+          }
+        }
+      }
+      door.adjust(PERIOD);
+    }
+    assertThat(registry.counter("sesame.admission.logins", "outcome", "admitted-past-left").count())
+        .as("newcomers let in past the places of holders who come back").isZero();
+  }
+
   /** The place a ticket names: negative when a slot of the gate is kept for it (its bytes 4 to 11). */
   private static long place(String ticket) {
     return java.nio.ByteBuffer.wrap(java.util.Base64.getUrlDecoder().decode(ticket)).getLong(4);
