@@ -228,11 +228,13 @@ final class HostileFuzz {
    * Every key's serialised value (DUMP), hashed: what the requests may not change. A page of keys at a time, its
    * DUMPs and TTLs sent together (pipelined): the shared test Redis may hold tens of thousands of keys.
    */
-  static Map<String, String> snapshot() throws Exception {
-    var redis = TestRedis.sync();
+  static Map<String, String> snapshot(String redisUrl) throws Exception {
     Map<String, String> out = new TreeMap<>();
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (var bytes = TestRedis.client().connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, io.lettuce.core.RedisURI.create(TestRedis.url()))) {
+    try (var strings = TestRedis.connect(redisUrl);
+         var bytes = TestRedis.client().connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE,
+             io.lettuce.core.RedisURI.create(redisUrl))) {
+      var redis = strings.sync();
       var async = bytes.async();
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
@@ -263,11 +265,11 @@ final class HostileFuzz {
    * The keyspace once background work is over (the login's code sent, its outcome and audit event written):
    * two snapshots 300 ms apart that agree. Settling of work that has no single event to wait on.
    */
-  static Map<String, String> settled() throws Exception {
-    Map<String, String> last = snapshot();
+  static Map<String, String> settled(String redisUrl) throws Exception {
+    Map<String, String> last = snapshot(redisUrl);
     for (int i = 0; i < 40; i++) {
       Thread.sleep(300);
-      Map<String, String> now = snapshot();
+      Map<String, String> now = snapshot(redisUrl);
       if (now.equals(last)) {
         return now;
       }

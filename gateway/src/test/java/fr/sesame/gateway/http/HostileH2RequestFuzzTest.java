@@ -97,7 +97,7 @@ class HostileH2RequestFuzzTest {
     long seed = Long.getLong("sesame.fuzz.seed", System.nanoTime());
     System.out.println("HostileH2RequestFuzzTest seed " + seed + " (-Dsesame.fuzz.seed=" + seed + " replays it)");
     Random random = new Random(seed);
-    Map<String, String> before = settled();
+    Map<String, String> before = settled(gw.redisUrl);
 
     LogCapture captured = new LogCapture();
     Map<String, Integer> byOutcome = new TreeMap<>();
@@ -145,7 +145,7 @@ class HostileH2RequestFuzzTest {
     assertThat(answered).isGreaterThanOrEqualTo(REQUESTS);
     Map<String, String> after;
     try {
-      after = settled(); // still capturing: work a request started may log late
+      after = settled(gw.redisUrl); // still capturing: work a request started may log late
     } finally {
       captured.stop();
     }
