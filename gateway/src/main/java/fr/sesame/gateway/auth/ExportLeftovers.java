@@ -27,7 +27,8 @@ public final class ExportLeftovers {
 
   /**
    * Deletes the export directories in {@code tmp} last modified more than {@code olderThan} before {@code now}
-   * (blocking: run it off the event loop). Anything else, and symbolic links, are left alone.
+   * (blocking: run it off the event loop). Anything else, symbolic links, and directories another user owns are left
+   * alone; one that cannot be read or vanishes meanwhile is skipped, the others still swept.
    * @return how many were deleted
    */
   public static int sweep(Path tmp, Duration olderThan, Instant now) throws IOException {
