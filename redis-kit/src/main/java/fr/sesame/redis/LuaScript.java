@@ -26,11 +26,23 @@ public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha;
+  /** Whether its calls are gathered per turn ({@link #gatheredPerTurn}). */
+  private final boolean gathered;
 
   private LuaScript(String name, String source) {
+    this(name, source, false);
+  }
+
+  private LuaScript(String name, String source, boolean gathered) {
     this.name = name;
     this.source = source;
     this.sha = sha1(source);
+    this.gathered = gathered;
+  }
+
+  /** A script run as it is: the command that runs a turn's gathered calls ({@link Gathering}). */
+  static LuaScript of(String name, String source) {
+    return new LuaScript(name, source);
   }
 
   /** Loads a script resource such as {@code redis/voter/login_secret.lua}. */
@@ -52,6 +64,64 @@ public final class LuaScript {
   }
 
   /**
+   * The same script, with the calls one event loop makes during one turn of its loop sent to Redis in <em>one</em>
+   * command, at the end of the turn, together with the turn's calls of the other gathered scripts (a group commit, as
+   * the audit trail's). Under load, the requests whose answers came in one read share a command: fewer commands, fewer
+   * writes to the socket and fewer replies to read, the busier the gateway is. A call alone in its turn is one
+   * command too, of the same text (so that none overtakes another while Redis learns the text, after a restart).
+   * Declare it once, as a constant: each declaration joins that text for the process's life.
+   *
+   * <p>The gathered command runs each call in turn, in the order they were made, each as its script alone would (its
+   * own keys and arguments, its own result; a call that raises an error fails alone, the others are applied). Redis
+   * runs the whole command atomically, so each call stays as atomic as it was. A call is sent at the end of its turn
+   * rather than at once: only for scripts that return a table (a reply list), whose callers send nothing in the same
+   * turn that must reach Redis after the call (they wait for its result first). Gathered only on one Redis and on an
+   * event loop: on a Redis Cluster the calls' keys are in different slots, and off a loop there is no turn; there each
+   * call is sent at once.
+   */
+  public LuaScript gatheredPerTurn() {
+    LuaScript gathered = new LuaScript(name, source, true);
+    Gathering.register(gathered);
+    return gathered;
+  }
+
+  /**
+   * The script that runs n calls of the {@code bodies}: ARGV = n, then for each call the index of its body (from 1),
+   * its number of keys and of arguments, then every call's arguments; KEYS = every call's keys. Returns each call's
+   * result, or for a call that raised an error the text {@code "ERR "} and the error.
+   */
+  static String batchSource(List<String> bodies) {
+    StringBuilder sb = new StringBuilder("local scripts = {}\n");
+    for (int i = 0; i < bodies.size(); i++) {
+      sb.append("scripts[").append(i + 1).append("] = function(KEYS, ARGV)\n").append(bodies.get(i)).append("\nend\n");
+    }
+    return sb.append("local n = tonumber(ARGV[1])\n")
+        .append("local out = {}\n")
+        .append("local k, a = 1, 2 + 3 * n\n")
+        .append("for i = 1, n do\n")
+        .append("  local s, nk, na = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])\n")
+        .append("  local ks, as = {}, {}\n")
+        .append("  for j = 1, nk do ks[j] = KEYS[k]; k = k + 1 end\n")
+        .append("  for j = 1, na do as[j] = ARGV[a]; a = a + 1 end\n")
+        .append("  local ok, r = pcall(scripts[s], ks, as)\n")
+        .append("  if not ok then\n")
+        .append("    r = 'ERR ' .. (type(r) == 'table' and tostring(r.err) or tostring(r))\n")
+        .append("  elseif type(r) ~= 'table' then\n")
+        .append("    r = 'ERR the script returned no table'\n")
+        .append("  elseif r.err or r.ok then\n") // an error or status reply: nested in the list, it would fail all
+        .append("    r = 'ERR ' .. tostring(r.err or r.ok)\n")
+        .append("  end\n")
+        .append("  out[i] = r\n")
+        .append("end\n")
+        .append("return out\n").toString();
+  }
+
+  /** True when this script's calls are gathered per turn ({@link #gatheredPerTurn}). */
+  public boolean gathered() {
+    return gathered;
+  }
+
+  /**
    * The text sent to Redis: the resource with each {@code --#include} line replaced by the file it names.
    * Tests read it to check a script against its Java reply codes.
    */
@@ -64,6 +134,13 @@ public final class LuaScript {
    * reads, or whose writes need not survive a failover.
    */
   public Future<List<Object>> run(RedisAccess redis, String[] keys, String... args) {
+    if (gathered && Gathering.applies(redis)) {
+      return Gathering.add(this, redis, false, keys, args);
+    }
+    return runNow(redis, keys, args);
+  }
+
+  Future<List<Object>> runNow(RedisAccess redis, String[] keys, String... args) {
     CompletionStage<List<Object>> stage = redis.commands().<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> RedisAccess.unwrap(e) instanceof RedisNoScriptException
             ? redis.commands().<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args)
@@ -77,8 +154,15 @@ public final class LuaScript {
    * connection: no extra round trip); else it fails with {@link StoreUnconfirmedException}.
    */
   public Future<List<Object>> runConfirmed(RedisAccess redis, String[] keys, String... args) {
+    if (gathered && Gathering.applies(redis)) {
+      return Gathering.add(this, redis, true, keys, args);
+    }
+    return runConfirmedNow(redis, keys, args);
+  }
+
+  Future<List<Object>> runConfirmedNow(RedisAccess redis, String[] keys, String... args) {
     if (!redis.durability().waitsForReplicas()) {
-      return run(redis, keys, args);
+      return runNow(redis, keys, args);
     }
     // on a Redis Cluster, the connection to the primary of the keys' slot: the WAIT must follow the script on the
     // connection that sent it (a script refused there with MOVED fails: 503, never a write confirmed elsewhere)
@@ -103,6 +187,34 @@ public final class LuaScript {
       CompletionStage<Long> confirmedAgain = redis.confirm(commands);
       return again.thenCombine(confirmedAgain, (r, n) -> r);
     }).thenCompose(stage -> stage);
+  }
+
+  /** A script's result, and the confirmation of its writes, apart ({@link #runThenConfirm}). */
+  record Split(Future<List<Object>> result, Future<Void> confirmed) {}
+
+  /**
+   * Runs the script with a {@code WAIT} right behind it on the same connection (one Redis, not a Cluster): the result
+   * as soon as the script answers, the confirmation once Redis confirms its writes as {@link #runConfirmed} does (again
+   * after an {@code EVAL}, when Redis did not know the script: the first {@code WAIT} went before it).
+   */
+  Split runThenConfirm(RedisAccess redis, String[] keys, String... args) {
+    if (!redis.durability().waitsForReplicas()) {
+      Future<List<Object>> result = runNow(redis, keys, args);
+      return new Split(result, result.mapEmpty());
+    }
+    RedisClusterAsyncCommands<String, String> commands = redis.commands();
+    CompletionStage<List<Object>> script = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    CompletionStage<Long> confirm = redis.confirm(commands);
+    AtomicBoolean evalled = new AtomicBoolean();
+    CompletionStage<List<Object>> result = script.exceptionallyCompose(e -> {
+      if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
+        return CompletableFuture.failedStage(e);
+      }
+      evalled.set(true);
+      return commands.eval(source, ScriptOutputType.MULTI, keys, args);
+    });
+    CompletionStage<Long> confirmed = result.thenCompose(r -> evalled.get() ? redis.confirm(commands) : confirm);
+    return new Split(redis.await(result), redis.await(confirmed).mapEmpty());
   }
 
   /** One run of a script in a batch ({@link #runAllConfirmed}): its keys and arguments. */

@@ -417,6 +417,36 @@ public final class LoadEnvironment implements AutoCloseable {
     }
   }
 
+  private static final java.util.regex.Pattern TOP_LEVEL =
+      java.util.regex.Pattern.compile("^cmdstat_(evalsha|eval|xreadgroup|xautoclaim|xclaim|xpending):calls=(\\d+),");
+
+  /**
+   * The calls Redis counted (INFO commandstats) of the script runs and the outbox's stream reads: {@code EVALSHA},
+   * {@code EVAL}, {@code XREADGROUP}, {@code XAUTOCLAIM}, {@code XCLAIM}, {@code XPENDING}. Counted by Redis rather than
+   * by the gateways; the last two are also called inside the outbox's lease renewal script, rarely. -1 when it cannot
+   * be read.
+   */
+  private static long topLevelCalls(String redisUrl) {
+    if (redisUrl == null || redisUrl.isBlank()) {
+      return -1;
+    }
+    RedisClient client = RedisClient.create(redisUrl);
+    try (var c = client.connect()) {
+      long sum = 0;
+      for (String line : c.sync().info("commandstats").split("\r?\n")) {
+        java.util.regex.Matcher m = TOP_LEVEL.matcher(line);
+        if (m.find()) {
+          sum += Long.parseLong(m.group(2));
+        }
+      }
+      return sum;
+    } catch (RuntimeException e) {
+      return -1;
+    } finally {
+      client.shutdown();
+    }
+  }
+
   /** The (first) gateway's base URL. */
   public String baseUrl() {
     return baseUrls.get(0);
@@ -577,7 +607,7 @@ public final class LoadEnvironment implements AutoCloseable {
       }
     }
     String processed = redisUrl == null ? null : info(redisUrl, "stats", "total_commands_processed");
-    return new long[] {emargements, sent, processed == null ? -1 : Long.parseLong(processed)};
+    return new long[] {emargements, sent, processed == null ? -1 : Long.parseLong(processed), topLevelCalls(redisUrl)};
   }
 
   /** The measured run's Redis commands per journey (émargement recorded), or why it cannot be said. */
@@ -594,9 +624,13 @@ public final class LoadEnvironment implements AutoCloseable {
         : String.format(java.util.Locale.ROOT, "; Redis executed %.2f (%d, counting each call inside a script, the "
             + "INFO calls and replication's)", (end[2] - countsAtStart[2]) / (double) journeys,
             end[2] - countsAtStart[2]);
+    String scripts = end[3] < 0 || countsAtStart[3] < 0 ? ""
+        : String.format(java.util.Locale.ROOT, "; Redis received %.2f script runs and stream reads (%d: EVALSHA, EVAL, "
+            + "XREADGROUP, XAUTOCLAIM, XCLAIM, XPENDING, as INFO commandstats counts them)",
+            (end[3] - countsAtStart[3]) / (double) journeys, end[3] - countsAtStart[3]);
     return String.format(java.util.Locale.ROOT, "Redis commands per journey (%d émargements recorded in the measured "
-        + "run): the gateways sent %.2f (%d commands, every connection: API, outbox, audit)%s", journeys,
-        (end[1] - countsAtStart[1]) / (double) journeys, end[1] - countsAtStart[1], processed);
+        + "run): the gateways sent %.2f (%d commands, every connection: API, outbox, audit)%s%s", journeys,
+        (end[1] - countsAtStart[1]) / (double) journeys, end[1] - countsAtStart[1], scripts, processed);
   }
 
   /** What {@link ProcessCpu} measured so far (null before the run starts). */

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** Audit chains in a Redis stream per election, with each writer's head in a hash. */
 public final class RedisAuditStore implements AuditStore {
-  private static final LuaScript APPEND = LuaScript.load("redis/audit/append.lua");
+  private static final LuaScript APPEND = LuaScript.load("redis/audit/append.lua").gatheredPerTurn();
   private final RedisAccess redis;
   /** Elections this instance has already added to the index of audited elections. */
   private final java.util.Set<String> indexed = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /** Elections and their émargement lists in Redis. */
 public final class RedisElectionStore implements ElectionStore, EmargementStore {
-  static final LuaScript EMARGE = LuaScript.load("redis/election/emarge.lua");
+  static final LuaScript EMARGE = LuaScript.load("redis/election/emarge.lua").gatheredPerTurn();
   private final RedisAccess redis;
 
   public RedisElectionStore(RedisAccess redis) {

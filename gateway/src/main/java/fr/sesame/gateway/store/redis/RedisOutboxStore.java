@@ -40,9 +40,9 @@ import java.util.Optional;
  */
 public final class RedisOutboxStore implements OutboxStore {
   public static final String GROUP = "dispatch";
-  private static final LuaScript ACCEPT = LuaScript.load("redis/outbox/accept.lua");
-  private static final LuaScript BEGIN = LuaScript.load("redis/outbox/begin.lua");
-  private static final LuaScript FINISH = LuaScript.load("redis/outbox/finish.lua");
+  private static final LuaScript ACCEPT = LuaScript.load("redis/outbox/accept.lua").gatheredPerTurn();
+  private static final LuaScript BEGIN = LuaScript.load("redis/outbox/begin.lua").gatheredPerTurn();
+  private static final LuaScript FINISH = LuaScript.load("redis/outbox/finish.lua").gatheredPerTurn();
   private static final LuaScript REPORT = LuaScript.load("redis/outbox/report.lua");
   private static final LuaScript DUE_POLLS = LuaScript.load("redis/outbox/due_polls.lua");
   private static final LuaScript RENEW = LuaScript.load("redis/outbox/renew.lua");

@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * asks ({@code WAIT} pipelined behind it); the session-touch slide is not.
  */
 public final class RedisVoterStore implements VoterStore, SessionStore {
-  static final LuaScript LOGIN = LuaScript.load("redis/voter/login_secret.lua");
-  static final LuaScript VERIFY = LuaScript.load("redis/voter/verify_code.lua");
+  static final LuaScript LOGIN = LuaScript.load("redis/voter/login_secret.lua").gatheredPerTurn();
+  static final LuaScript VERIFY = LuaScript.load("redis/voter/verify_code.lua").gatheredPerTurn();
   static final LuaScript RESEND = LuaScript.load("redis/voter/resend.lua");
   static final LuaScript CHANNEL = LuaScript.load("redis/voter/login_channel.lua");
   static final LuaScript IMPORT = LuaScript.load("redis/voter/import_voter.lua");
   static final LuaScript UNLOCK = LuaScript.load("redis/voter/unlock.lua");
-  static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua");
+  static final LuaScript TOUCH = LuaScript.load("redis/voter/session_touch.lua").gatheredPerTurn();
   static final LuaScript END = LuaScript.load("redis/voter/session_end.lua");
   private static final String[] VOTER_FIELDS = {"c", "f", "la", "ll", "n", "e", "p", "lp", "a", "lh"};
 
