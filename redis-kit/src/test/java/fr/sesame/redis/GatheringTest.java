@@ -63,6 +63,19 @@ class GatheringTest {
     return 0;
   }
 
+  /** Runs {@code test} against a Redis of its own, started for it: a Redis that knows no script yet. */
+  private static void onAFreshRedis(
+      java.util.function.BiConsumer<StatefulRedisConnection<String, String>, RedisAccess> test) {
+    try (RedisTopology fresh = RedisTopology.start(0, 0, Duration.ofSeconds(5))) {
+      RedisClient c = RedisClient.create(fresh.initialPrimary().url());
+      try (var conn = c.connect()) {
+        test.accept(conn, new RedisAccess(conn.async()));
+      } finally {
+        c.shutdown();
+      }
+    }
+  }
+
   private static String counter() {
     return "test:{gather}:" + UUID.randomUUID();
   }
@@ -127,26 +140,20 @@ class GatheringTest {
    */
   @Test
   void aCallAloneInItsTurnCannotOvertakeAnEarlierOneWhileRedisLearnsTheCommand() {
-    try (RedisTopology fresh = RedisTopology.start(0, 0, Duration.ofSeconds(5))) { // knows no script yet
-      RedisClient c = RedisClient.create(fresh.initialPrimary().url());
-      try (var conn = c.connect()) {
-        RedisAccess own = new RedisAccess(conn.async());
-        String a = counter();
-        conn.sync().scriptLoad(ADD.source()); // the script alone is known, the command of gathered scripts is not
-        List<List<Object>> results = inOneTurn(v -> {
-          Future<List<Object>> first = INCR.run(own, new String[] {a});
-          Promise<List<Object>> second = Promise.promise();
-          // the next turn: sent while the first command is refused
-          vertx.getOrCreateContext().runOnContext(w -> vertx.getOrCreateContext().runOnContext(x ->
-              vertx.getOrCreateContext().runOnContext(y -> ADD.run(own, new String[] {a}, "10").onComplete(second))));
-          return Future.all(first, second.future()).map(f -> f.<List<Object>>list());
-        });
-        assertThat(results).as("the increment first, then the addition").containsExactly(List.of(1L), List.of(11L, ""));
-        assertThat(conn.sync().scriptExists(sha1Of(gatheredCommandSource()))).containsExactly(true);
-      } finally {
-        c.shutdown();
-      }
-    }
+    onAFreshRedis((conn, own) -> {
+      String a = counter();
+      conn.sync().scriptLoad(ADD.source()); // the script alone is known, the command of gathered scripts is not
+      List<List<Object>> results = inOneTurn(v -> {
+        Future<List<Object>> first = INCR.run(own, new String[] {a});
+        Promise<List<Object>> second = Promise.promise();
+        // the next turn: sent while the first command is refused
+        vertx.getOrCreateContext().runOnContext(w -> vertx.getOrCreateContext().runOnContext(x ->
+            vertx.getOrCreateContext().runOnContext(y -> ADD.run(own, new String[] {a}, "10").onComplete(second))));
+        return Future.all(first, second.future()).map(f -> f.<List<Object>>list());
+      });
+      assertThat(results).as("the increment first, then the addition").containsExactly(List.of(1L), List.of(11L, ""));
+      assertThat(conn.sync().scriptExists(sha1Of(gatheredCommandSource()))).containsExactly(true);
+    });
   }
 
   /** The text of the command of every gathered script declared so far (ADD and INCR among them). */
@@ -199,20 +206,14 @@ class GatheringTest {
 
   @Test
   void aCommandThatRedisDoesNotKnowYetIsSentWithEval() {
-    try (RedisTopology fresh = RedisTopology.start(0, 0, Duration.ofSeconds(5))) { // knows no script yet
-      RedisClient c = RedisClient.create(fresh.initialPrimary().url());
-      try (var conn = c.connect()) {
-        RedisAccess own = new RedisAccess(conn.async());
-        String a = counter();
-        List<List<Object>> results = inOneTurn(v -> Future.all(ADD.run(own, new String[] {a}, "1"),
-            INCR.run(own, new String[] {a})).map(f -> f.<List<Object>>list()));
-        assertThat(results).containsExactly(List.of(1L, ""), List.of(2L));
-        assertThat(conn.sync().scriptExists(sha1Of(gatheredCommandSource()), sha1Of(ADD.source())))
-            .as("the command of gathered scripts, learnt with EVAL; not the script alone").containsExactly(true, false);
-      } finally {
-        c.shutdown();
-      }
-    }
+    onAFreshRedis((conn, own) -> {
+      String a = counter();
+      List<List<Object>> results = inOneTurn(v -> Future.all(ADD.run(own, new String[] {a}, "1"),
+          INCR.run(own, new String[] {a})).map(f -> f.<List<Object>>list()));
+      assertThat(results).containsExactly(List.of(1L, ""), List.of(2L));
+      assertThat(conn.sync().scriptExists(sha1Of(gatheredCommandSource()), sha1Of(ADD.source())))
+          .as("the command of gathered scripts, learnt with EVAL; not the script alone").containsExactly(true, false);
+    });
   }
 
   /** A command that fails as a whole (its connection closed under it) fails each of its calls: none waits forever. */
