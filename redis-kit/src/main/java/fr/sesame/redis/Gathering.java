@@ -143,15 +143,16 @@ final class Gathering {
       System.arraycopy(c.args(), 0, args, a, c.args().length);
       a += c.args().length;
     }
-    // the WAIT behind the command holds only the calls that asked for it: the others are answered with the script
-    LuaScript.Split sent = b.confirmed ? command.runThenConfirm(redis, keys, args)
-        : new LuaScript.Split(command.runNow(redis, keys, args), null);
-    sent.result().onComplete(ar -> {
-      if (ar.failed()) { // the command failed: so does each call
-        calls.forEach(c -> c.result().tryFail(ar.cause()));
+    // the WAIT behind the command holds only the calls that asked for it: the others are answered with the script.
+    // Each caller's promise is completed where Lettuce completes the command, and goes on on the caller's own context
+    // (one hop, as a call alone through RedisAccess.await takes)
+    LuaScript.Split sent = command.runThenConfirm(redis, b.confirmed, keys, args);
+    sent.result().whenComplete((results, error) -> {
+      if (error != null) { // the command failed: so does each call
+        StoreUnavailableException failure = RedisAccess.storeFailure(error);
+        calls.forEach(c -> c.result().tryFail(failure));
         return;
       }
-      List<Object> results = ar.result();
       for (int i = 0; i < calls.size(); i++) {
         Call c = calls.get(i);
         Object r = i < results.size() ? results.get(i) : null;
@@ -164,11 +165,11 @@ final class Gathering {
         @SuppressWarnings("unchecked")
         List<Object> one = (List<Object>) list;
         if (c.confirmed()) {
-          sent.confirmed().onComplete(confirmed -> {
-            if (confirmed.succeeded()) {
+          sent.confirmed().whenComplete((n, unconfirmed) -> {
+            if (unconfirmed == null) {
               c.result().tryComplete(one);
             } else {
-              c.result().tryFail(confirmed.cause());
+              c.result().tryFail(RedisAccess.storeFailure(unconfirmed));
             }
           });
         } else {

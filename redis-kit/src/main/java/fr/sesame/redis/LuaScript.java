@@ -189,22 +189,23 @@ public final class LuaScript {
     }).thenCompose(stage -> stage);
   }
 
-  /** A script's result, and the confirmation of its writes, apart ({@link #runThenConfirm}). */
-  record Split(Future<List<Object>> result, Future<Void> confirmed) {}
+  /**
+   * A script's result, and the confirmation of its writes, apart ({@link #runThenConfirm}), as Lettuce completes them:
+   * on the connection's thread, with no Vert.x context (the caller completes its own promises from there).
+   */
+  record Split(CompletionStage<List<Object>> result, CompletionStage<Long> confirmed) {}
 
   /**
-   * Runs the script with a {@code WAIT} right behind it on the same connection (one Redis, not a Cluster): the result
-   * as soon as the script answers, the confirmation once Redis confirms its writes as {@link #runConfirmed} does (again
-   * after an {@code EVAL}, when Redis did not know the script: the first {@code WAIT} went before it).
+   * Runs the script, with a {@code WAIT} right behind it on the same connection when {@code confirm} and replicas are
+   * asked for (one Redis, not a Cluster): the result as soon as the script answers, the confirmation once Redis
+   * confirms its writes as {@link #runConfirmed} does (again after an {@code EVAL}, when Redis did not know the script:
+   * the first {@code WAIT} went before it).
    */
-  Split runThenConfirm(RedisAccess redis, String[] keys, String... args) {
-    if (!redis.durability().waitsForReplicas()) {
-      Future<List<Object>> result = runNow(redis, keys, args);
-      return new Split(result, result.mapEmpty());
-    }
+  Split runThenConfirm(RedisAccess redis, boolean confirm, String[] keys, String... args) {
     RedisClusterAsyncCommands<String, String> commands = redis.commands();
     CompletionStage<List<Object>> script = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-    CompletionStage<Long> confirm = redis.confirm(commands);
+    boolean waits = confirm && redis.durability().waitsForReplicas();
+    CompletionStage<Long> first = waits ? redis.confirm(commands) : null;
     AtomicBoolean evalled = new AtomicBoolean();
     CompletionStage<List<Object>> result = script.exceptionallyCompose(e -> {
       if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
@@ -213,8 +214,9 @@ public final class LuaScript {
       evalled.set(true);
       return commands.eval(source, ScriptOutputType.MULTI, keys, args);
     });
-    CompletionStage<Long> confirmed = result.thenCompose(r -> evalled.get() ? redis.confirm(commands) : confirm);
-    return new Split(redis.await(result), redis.await(confirmed).mapEmpty());
+    CompletionStage<Long> confirmed = !waits ? result.thenApply(r -> 0L)
+        : result.thenCompose(r -> evalled.get() ? redis.confirm(commands) : first);
+    return new Split(result, confirmed);
   }
 
   /** One run of a script in a batch ({@link #runAllConfirmed}): its keys and arguments. */

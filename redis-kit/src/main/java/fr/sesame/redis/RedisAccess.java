@@ -198,6 +198,13 @@ public final class RedisAccess {
     });
   }
 
+  /** A Redis failure as {@link #await} gives it: a {@link StoreUnavailableException}. */
+  static StoreUnavailableException storeFailure(Throwable e) {
+    Throwable cause = unwrap(e);
+    return cause instanceof StoreUnavailableException s ? s
+        : new StoreUnavailableException("Redis command failed: " + cause.getClass().getSimpleName(), cause);
+  }
+
   static Throwable unwrap(Throwable e) {
     Throwable t = e;
     while (t instanceof CompletionException && t.getCause() != null) {
