@@ -156,10 +156,9 @@ final class Gathering {
       for (int i = 0; i < calls.size(); i++) {
         Call c = calls.get(i);
         Object r = i < results.size() ? results.get(i) : null;
-        if (!(r instanceof List<?> list)) {
+        if (!(r instanceof List<?> list)) { // "ERR " and the call's error (LuaScript.batchSource)
           c.result().tryFail(new StoreUnavailableException("Redis script " + c.script().name() + " failed: "
-              + (r == null ? "no result" : firstLine(r.toString().startsWith("ERR ") ? r.toString().substring(4)
-              : r.toString())), null));
+              + (r == null ? "no result" : firstLine(r.toString().replaceFirst("^ERR ", ""))), null));
           continue;
         }
         @SuppressWarnings("unchecked")

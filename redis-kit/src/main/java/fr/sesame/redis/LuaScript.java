@@ -116,11 +116,6 @@ public final class LuaScript {
         .append("return out\n").toString();
   }
 
-  /** True when this script's calls are gathered per turn ({@link #gatheredPerTurn}). */
-  public boolean gathered() {
-    return gathered;
-  }
-
   /**
    * The text sent to Redis: the resource with each {@code --#include} line replaced by the file it names.
    * Tests read it to check a script against its Java reply codes.
@@ -137,15 +132,22 @@ public final class LuaScript {
     if (gathered && Gathering.applies(redis)) {
       return Gathering.add(this, redis, false, keys, args);
     }
-    return runNow(redis, keys, args);
+    return redis.await(send(redis.commands(), keys, args, () -> { }));
   }
 
-  Future<List<Object>> runNow(RedisAccess redis, String[] keys, String... args) {
-    CompletionStage<List<Object>> stage = redis.commands().<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
-        .exceptionallyCompose(e -> RedisAccess.unwrap(e) instanceof RedisNoScriptException
-            ? redis.commands().<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args)
-            : CompletableFuture.failedStage(e));
-    return redis.await(stage);
+  /**
+   * The script with {@code EVALSHA} on {@code commands}, and with {@code EVAL} when Redis does not know it
+   * ({@code NOSCRIPT}), after which {@code onEval} runs.
+   */
+  private CompletionStage<List<Object>> send(RedisClusterAsyncCommands<String, String> commands, String[] keys,
+                                             String[] args, Runnable onEval) {
+    return commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).exceptionallyCompose(e -> {
+      if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
+        return CompletableFuture.failedStage(e);
+      }
+      onEval.run();
+      return commands.eval(source, ScriptOutputType.MULTI, keys, args);
+    });
   }
 
   /**
@@ -157,12 +159,8 @@ public final class LuaScript {
     if (gathered && Gathering.applies(redis)) {
       return Gathering.add(this, redis, true, keys, args);
     }
-    return runConfirmedNow(redis, keys, args);
-  }
-
-  Future<List<Object>> runConfirmedNow(RedisAccess redis, String[] keys, String... args) {
     if (!redis.durability().waitsForReplicas()) {
-      return runNow(redis, keys, args);
+      return redis.await(send(redis.commands(), keys, args, () -> { }));
     }
     // on a Redis Cluster, the connection to the primary of the keys' slot: the WAIT must follow the script on the
     // connection that sent it (a script refused there with MOVED fails: 503, never a write confirmed elsewhere)
@@ -203,17 +201,10 @@ public final class LuaScript {
    */
   Split runThenConfirm(RedisAccess redis, boolean confirm, String[] keys, String... args) {
     RedisClusterAsyncCommands<String, String> commands = redis.commands();
-    CompletionStage<List<Object>> script = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-    boolean waits = confirm && redis.durability().waitsForReplicas();
-    CompletionStage<Long> first = waits ? redis.confirm(commands) : null;
     AtomicBoolean evalled = new AtomicBoolean();
-    CompletionStage<List<Object>> result = script.exceptionallyCompose(e -> {
-      if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
-        return CompletableFuture.failedStage(e);
-      }
-      evalled.set(true);
-      return commands.eval(source, ScriptOutputType.MULTI, keys, args);
-    });
+    CompletionStage<List<Object>> result = send(commands, keys, args, () -> evalled.set(true));
+    boolean waits = confirm && redis.durability().waitsForReplicas();
+    CompletionStage<Long> first = waits ? redis.confirm(commands) : null; // sent right behind the script
     CompletionStage<Long> confirmed = !waits ? result.thenApply(r -> 0L)
         : result.thenCompose(r -> evalled.get() ? redis.confirm(commands) : first);
     return new Split(result, confirmed);
@@ -236,14 +227,7 @@ public final class LuaScript {
     AtomicBoolean evalled = new AtomicBoolean();
     List<CompletableFuture<List<Object>>> results = new ArrayList<>(calls.size());
     for (Call c : calls) {
-      results.add(commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, c.keys(), c.args())
-          .exceptionallyCompose(e -> {
-            if (!(RedisAccess.unwrap(e) instanceof RedisNoScriptException)) {
-              return CompletableFuture.failedStage(e);
-            }
-            evalled.set(true);
-            return commands.<List<Object>>eval(source, ScriptOutputType.MULTI, c.keys(), c.args());
-          }).toCompletableFuture());
+      results.add(send(commands, c.keys(), c.args(), () -> evalled.set(true)).toCompletableFuture());
     }
     List<CompletableFuture<?>> all = new ArrayList<>(results);
     for (CompletionStage<?> other : alongside.apply(commands)) {

@@ -401,17 +401,22 @@ public final class LoadEnvironment implements AutoCloseable {
 
   /** One field of Redis's {@code INFO section}, or null when unknown. */
   private static String info(String redisUrl, String section, String field) {
+    for (String line : infoLines(redisUrl, section)) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  /** The lines of Redis's {@code INFO section}; none without a URL. */
+  private static String[] infoLines(String redisUrl, String section) {
     if (redisUrl == null || redisUrl.isBlank()) {
-      return null;
+      return new String[0];
     }
     RedisClient client = RedisClient.create(redisUrl);
     try (var c = client.connect()) {
-      for (String line : c.sync().info(section).split("\r?\n")) {
-        if (line.startsWith(field + ":")) {
-          return line.substring(field.length() + 1).trim();
-        }
-      }
-      return null;
+      return c.sync().info(section).split("\r?\n");
     } finally {
       client.shutdown();
     }
@@ -430,10 +435,9 @@ public final class LoadEnvironment implements AutoCloseable {
     if (redisUrl == null || redisUrl.isBlank()) {
       return -1;
     }
-    RedisClient client = RedisClient.create(redisUrl);
-    try (var c = client.connect()) {
+    try {
       long sum = 0;
-      for (String line : c.sync().info("commandstats").split("\r?\n")) {
+      for (String line : infoLines(redisUrl, "commandstats")) {
         java.util.regex.Matcher m = TOP_LEVEL.matcher(line);
         if (m.find()) {
           sum += Long.parseLong(m.group(2));
@@ -442,8 +446,6 @@ public final class LoadEnvironment implements AutoCloseable {
       return sum;
     } catch (RuntimeException e) {
       return -1;
-    } finally {
-      client.shutdown();
     }
   }
 
