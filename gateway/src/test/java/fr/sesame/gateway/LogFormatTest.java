@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -51,8 +52,13 @@ class LogFormatTest {
       System.setOut(stdout);
       ctx.stop();
     }
-    return out.toString(StandardCharsets.UTF_8).lines().toList();
+    // The console is the JVM's: a line another test left running writes (the tests' own logback, "HH:mm:ss.SSS
+    // LEVEL ...") may land in the capture too, so only this context's lines are kept.
+    return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !OTHER_CONTEXT.matcher(l).find()).toList();
   }
+
+  /** The pattern of the tests' logback configuration (test kit's logback-test-base.xml), never production's. */
+  private static final Pattern OTHER_CONTEXT = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]{4,5} ");
 
   @Test
   void jsonWritesOneParseableObjectPerLine() throws Exception {
