@@ -492,7 +492,8 @@ public final class IntegrityChecker {
     JsonObject results = new JsonObject();
     ChainWalk walk = new ChainWalk(audit, id, true);
     return sealed(e, seal, found)
-        .compose(v -> seals.rollDigest(id)).map(roll -> {
+        // the start and end checks give way to the voters (paced); one on demand has a person waiting for it
+        .compose(v -> seals.rollDigest(id, !"on-demand".equals(kind))).map(roll -> {
           JsonObject sealedRoll = seal.manifest().getJsonObject("roll", new JsonObject());
           boolean same = roll.getLong("count").equals(sealedRoll.getLong("count"))
               && roll.getString("sum").equals(sealedRoll.getString("sum"));

@@ -52,6 +52,20 @@ public final class SealService {
    */
   static final Set<String> VOLATILE = Set.of("f", "la", "ll", "lp", "lh");
   private static final BigInteger MOD = BigInteger.ONE.shiftLeft(256);
+  /**
+   * A paced walk of the roll waits, after each page, this many times what the page took: the gateway's own checks
+   * (the sealing at the opening, the integrity check's start, end and period walks) then take at most a quarter of
+   * what they could, and the voters' requests the rest, at the opening's peak too.
+   */
+  public static final int PAUSE_FACTOR = 3;
+  /** The longest wait after a page (a page slowed by a stalled machine does not hold the walk for longer). */
+  static final long LONGEST_PAUSE_MS = 5_000;
+
+  /** Waits without holding a thread: a Vert.x timer in the gateway. */
+  @FunctionalInterface
+  public interface Pacer {
+    Future<Void> pause(long millis);
+  }
 
   private final SealStore store;
   private final AuditTrail audit;
@@ -65,6 +79,8 @@ public final class SealService {
   private final String holder;
   private final FieldCipher cipher;
   private final AtomicBoolean running = new AtomicBoolean();
+  private volatile Pacer pacer;
+  private final java.util.concurrent.atomic.LongAdder pausedMillis = new java.util.concurrent.atomic.LongAdder();
   private volatile java.util.function.BiConsumer<Election, Seal> sealed = (e, s) -> { };
   private volatile java.util.function.BiConsumer<Election, String> reopened = (e, text) -> { };
 
@@ -103,9 +119,27 @@ public final class SealService {
     this.sealed = then;
   }
 
+  /**
+   * Paces the gateway's own walks of the roll with {@code pacer} ({@link #PAUSE_FACTOR}): the automatic sealing, and
+   * the integrity check's walks ({@link #rollDigest(String, boolean)}, {@link #rollBucket}). A seal asked for through
+   * the API, or a check on demand, is not paced: a person waits for its answer. Without a pacer nothing is paced.
+   */
+  public void pacedBy(Pacer pacer) {
+    this.pacer = pacer;
+  }
+
+  /** @return how long the paced walks have waited so far, in milliseconds (the metric of their yielding) */
+  public long pausedMillis() {
+    return pausedMillis.sum();
+  }
+
   /** The manifest of the election as it stands (not signed, not kept). */
   public Future<JsonObject> manifest(Election election) {
-    return offLoop.run(CodeDigests::running).compose(code -> roll(election.id()).map(roll -> Seal.canonical(
+    return manifest(election, false);
+  }
+
+  private Future<JsonObject> manifest(Election election, boolean paced) {
+    return offLoop.run(CodeDigests::running).compose(code -> roll(election.id(), paced).map(roll -> Seal.canonical(
         new JsonObject().put("format", "sesame-seal-manifest").put("version", 1).put("code", code)
             .put("configuration", config).put("election", Seal.canonical(election.toJson())).put("roll", roll))));
   }
@@ -114,11 +148,11 @@ public final class SealService {
   public Future<Seal> seal(Election given, ClientInfo who) {
     String id = given.id();
     // the definition as stored now (the caller's may come from a cache)
-    return elections.apply(id).map(found -> found.orElse(given)).compose(election -> seal(election, id, who));
+    return elections.apply(id).map(found -> found.orElse(given)).compose(election -> seal(election, id, who, false));
   }
 
-  private Future<Seal> seal(Election election, String id, ClientInfo who) {
-    return manifest(election).compose(m -> store.nextNumber(id).compose(number -> {
+  private Future<Seal> seal(Election election, String id, ClientInfo who, boolean paced) {
+    return manifest(election, paced).compose(m -> store.nextNumber(id).compose(number -> {
       Seal s = Seal.signed(id, number, clock.instant(), who.actor(), m, key);
       return store.append(id, s.line())
           .compose(n -> offLoop.run(() -> {
@@ -232,7 +266,7 @@ public final class SealService {
             return Future.succeededFuture(count);
           }
           return store.inForce(id).compose(n -> n.isPresent() ? Future.succeededFuture(count)
-              : seal(found.get(), new ClientInfo("", "system:opening")).map(s -> count + 1));
+              : seal(found.get(), id, new ClientInfo("", "system:opening"), true).map(s -> count + 1));
         }).recover(e -> {
           LOG.warn("election {} not sealed at its opening: {}", id, RedactedException.describe(e));
           return Future.succeededFuture(count);
@@ -248,11 +282,11 @@ public final class SealService {
    * its stored fields but the volatile ones, by name in code-point order; no field when it has no record), as 64
    * hex digits; and the same in {@link RollBuckets} ({@code buckets}), which add up to them.
    */
-  Future<JsonObject> roll(String electionId) {
+  Future<JsonObject> roll(String electionId, boolean paced) {
     BigInteger[] sum = {BigInteger.ZERO};
     long[] count = {0};
     RollBuckets buckets = new RollBuckets();
-    return walk(electionId, "", "", "", (p, d) -> {
+    return walk(electionId, "", "", "", paced, (p, d) -> {
       sum[0] = sum[0].add(new BigInteger(1, d)).mod(MOD);
       count[0]++;
       buckets.add(p, d);
@@ -264,14 +298,14 @@ public final class SealService {
   }
 
   /** The roll's digest recomputed now, as the manifest shows it (the integrity check's start and end). */
-  public Future<JsonObject> rollDigest(String electionId) {
-    return roll(electionId);
+  public Future<JsonObject> rollDigest(String electionId, boolean paced) {
+    return roll(electionId, paced);
   }
 
   /** One bucket of the roll's digest recomputed now: {@code {"count":N,"sum":HEX}} ({@link RollBuckets}). */
   public Future<JsonObject> rollBucket(String electionId, int bucket) {
     RollBuckets one = new RollBuckets();
-    return walk(electionId, RollBuckets.from(bucket), RollBuckets.below(bucket), "", one::add)
+    return walk(electionId, RollBuckets.from(bucket), RollBuckets.below(bucket), "", true, one::add)
         .map(v -> new JsonObject().put("count", one.count(bucket)).put("sum", one.sum(bucket)));
   }
 
@@ -280,15 +314,16 @@ public final class SealService {
    * callback, and the walk completes one promise: no chain of futures as long as the roll (nested futures, one per
    * page, overflow the stack when the last one completes them all: 2,000 pages for 1,000,000 voters).
    */
-  private Future<Void> walk(String electionId, String from, String below, String cursor,
+  private Future<Void> walk(String electionId, String from, String below, String cursor, boolean paced,
                             java.util.function.BiConsumer<String, byte[]> each) {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    step(electionId, from, below, cursor, each, done);
+    step(electionId, from, below, cursor, paced ? pacer : null, each, done);
     return done.future();
   }
 
-  private void step(String electionId, String from, String below, String cursor,
+  private void step(String electionId, String from, String below, String cursor, Pacer paced,
                     java.util.function.BiConsumer<String, byte[]> each, io.vertx.core.Promise<Void> done) {
+    long started = System.nanoTime();
     store.rollPage(electionId, from, below, cursor, PAGE).compose(page -> page.isEmpty()
             ? Future.succeededFuture(page)
             // the decryptions and digests off the event loop
@@ -302,9 +337,19 @@ public final class SealService {
         .onSuccess(page -> {
           if (page.size() < PAGE) {
             done.tryComplete();
-          } else {
-            step(electionId, from, below, page.get(page.size() - 1), each, done);
+            return;
           }
+          String next = page.get(page.size() - 1);
+          if (paced == null) {
+            step(electionId, from, below, next, null, each, done);
+            return;
+          }
+          // the page's time (its reads, their digests, and the waits of a busy gateway) times the factor: the busier
+          // the gateway, the longer the walk gives way
+          long pause = Math.min(LONGEST_PAUSE_MS,
+              Math.max(1, PAUSE_FACTOR * (System.nanoTime() - started) / 1_000_000));
+          pausedMillis.add(pause);
+          paced.pause(pause).onComplete(v -> step(electionId, from, below, next, paced, each, done));
         });
   }
 

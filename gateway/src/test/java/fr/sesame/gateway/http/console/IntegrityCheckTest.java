@@ -398,4 +398,48 @@ class IntegrityCheckTest {
     await(gw.gateway.integrity().checkAll()); // nothing after the end
     assertThat(await(gw.gateway.integrity().reports(el))).hasSize(2);
   }
+
+  /**
+   * The gateway's own walks of the roll (its sealing at the opening, the start check) wait after each page of 500
+   * voters, three times what the page took, so that at the opening's peak the voters' requests keep most of the
+   * machine; a seal or a check a person asked for through the API is not slowed down.
+   */
+  @Test
+  void theGatewaysOwnWalksOfTheRollGiveWayButThoseAPersonWaitsForDoNot() {
+    StringBuilder roll = new StringBuilder("identifier,college,lastName,firstName,birthDate,email,phone,secret\n");
+    for (int i = 0; i < 1_200; i++) { // three pages of the walk: two waits when paced
+      roll.append("w").append(i).append(",etudiants,Nom,Prenom,2000-01-01,w").append(i).append("@walk.test,,")
+          .append(String.format("2024%04d", i)).append('\n');
+    }
+    // asked for by a person, before the opening (no automatic sealing or check looks at it): not paced
+    String later = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + later, ADMIN, TestGateway.electionBody(
+        gw.clock.instant().plus(Duration.ofDays(2)), gw.clock.instant().plus(Duration.ofDays(3)))).status())
+        .isEqualTo(201);
+    assertThat(gw.importRoll(later, roll.toString()).status()).isEqualTo(200);
+    long before = gw.gateway.seals().pausedMillis();
+    Http.Res seal = gw.http.postRaw("/v1/admin/elections/" + later + "/seal", ADMIN, "application/json", new byte[0]);
+    assertThat(seal.status()).as(seal.body()).isEqualTo(201);
+    Http.Res check = gw.http.postRaw("/v1/admin/elections/" + later + "/integrity/checks", ADMIN, "application/json",
+        new byte[0]);
+    assertThat(check.status()).as(check.body()).isEqualTo(201);
+    assertThat(check.json().getJsonObject("results").getJsonObject("roll").getLong("voters")).isEqualTo(1_200);
+    assertThat(gw.gateway.seals().pausedMillis()).isEqualTo(before);
+
+    // opened: the gateway seals it by itself, then checks it at the start, each walk waiting after its pages
+    String open = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + open, ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofMinutes(5)), gw.clock.instant().plus(Duration.ofHours(3)))).status())
+        .isEqualTo(201);
+    assertThat(gw.importRoll(open, roll.toString()).status()).isEqualTo(200);
+    before = gw.gateway.seals().pausedMillis();
+    assertThat(await(gw.gateway.seals().sealOpened())).isGreaterThanOrEqualTo(1);
+    long afterSeal = gw.gateway.seals().pausedMillis();
+    assertThat(afterSeal - before).as("the automatic seal's two waits").isGreaterThanOrEqualTo(2);
+    await(gw.gateway.integrity().checkAll());
+    assertThat(await(gw.gateway.integrity().reports(open))).extracting(IntegrityReport::check).containsExactly("start");
+    assertThat(gw.gateway.seals().pausedMillis() - afterSeal).as("the start check's two waits")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(gw.http.get("/metrics", null).body()).contains("sesame_roll_walks_paused_seconds_total");
+  }
 }
