@@ -100,8 +100,10 @@ class StaffSmsTest {
   void anInvitationTakesAMobileInNationalFormatStoredEncryptedAndRefusesOthers() {
     Http.Res ok = invite("national@univ-test.fr", "06 55 44 33 01");
     assertThat(ok.status()).as(ok.body()).isEqualTo(201);
-    String fields = TestRedis.connect(gw.redisUrl).sync().hgetall("gw:{sf:" + ok.json().getString("staffId") + "}")
-        .toString();
+    String fields;
+    try (var redis = TestRedis.connect(gw.redisUrl)) {
+      fields = redis.sync().hgetall("gw:{sf:" + ok.json().getString("staffId") + "}").toString();
+    }
     assertThat(fields).contains("pe=").doesNotContain("655443301", "06 55");
     for (Object bad : new Object[] {"01 23 45 67 89", "12345", "+1 202 555 0143", "06 55 44 33 0x", 655443301}) {
       Http.Res refused = invite("bad." + Math.abs(bad.hashCode()) + "@univ-test.fr", bad);

@@ -27,18 +27,25 @@ import org.junit.jupiter.api.Test;
 class OutboxDurabilityTest {
   static RedisTopology topology;
   static RedisOutboxStore store;
+  static io.lettuce.core.api.StatefulRedisConnection<String, String> primary;
 
   @BeforeAll
   static void start() {
     topology = RedisTopology.start(1, 0, Duration.ofSeconds(2));
-    var primary = TestRedis.connect(topology.initialPrimary().url());
+    primary = TestRedis.connect(topology.initialPrimary().url());
     store = new RedisOutboxStore(new RedisAccess(primary.async())
         .withDurability(new Durability(1, Duration.ofMillis(1_500)))); // a loaded 2-core machine once took > 300 ms
   }
 
   @AfterAll
   static void stop() {
-    topology.close();
+    try {
+      if (primary != null) {
+        primary.close(); // before its Redis stops: else it reconnects for the rest of the run
+      }
+    } finally {
+      topology.close();
+    }
   }
 
   static OutboxStore.NewNotification email(String id) {
