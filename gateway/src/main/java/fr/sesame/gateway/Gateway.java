@@ -341,9 +341,10 @@ public final class Gateway implements AutoCloseable {
     sealsOut.set(seals);
     // the gateway's own walks of the roll (sealing at the opening, integrity checks) give way to the voters
     seals.pacedBy(millis -> vertx.timer(millis).mapEmpty());
-    FunctionCounter.builder("sesame.roll.walks.paused", seals, s -> s.pausedMillis() / 1000.0)
-        .baseUnit("seconds").description("Time the gateway's own walks of a roll (the sealing at the opening, the "
-            + "integrity checks) waited to give way to the voters' requests").register(metrics.registry());
+    FunctionCounter.builder("sesame.checks.paused", seals, s -> s.pausedMillis() / 1000.0)
+        .baseUnit("seconds").description("Time the gateway's own checks (the sealing at the opening, the integrity "
+            + "checks' walks of the roll and of the audit trail) waited to give way to the voters' requests")
+        .register(metrics.registry());
     // the automatic sealing at the opening: every minute (or the checkpoints' period when longer: a configuration
     // built in code, tests, checkpoints once a day), not in dev (its demo election is put again at each start)
     if (!config.devMode()) {

@@ -18,7 +18,8 @@ import java.util.Set;
  * A break is reported once, then the walk goes on from the event found (its writer's chain resumes there), so that
  * one altered event is one problem. It also collects the émargements the trail records ({@code emargement} events,
  * recorded or repeated) as 64-bit keys, so that the émargement list can be compared with them. Not thread-safe:
- * one caller at a time.
+ * one caller at a time. Its {@link Runner} says where a page's verification runs (the integrity check's: a worker,
+ * since hashing a thousand events would hold the event loop for milliseconds) and what the walk waits between pages.
  */
 public final class ChainWalk {
   static final int PAGE = 1000;
@@ -44,11 +45,46 @@ public final class ChainWalk {
    */
   public record Step(int read, boolean atEnd, List<Problem> problems, List<Emargement> emargements) {}
 
+  /** Where a page's verification runs, and what the walk waits after a page. */
+  public interface Runner {
+    /** Runs {@code work} (a page's verification); its failure fails the walk. */
+    Future<Void> verify(Runnable work);
+
+    /** Completes when the next page may be read, after one that took {@code nanos}. */
+    Future<Void> afterPage(long nanos);
+  }
+
+  /** On the caller's thread, one page after the other without a wait. */
+  public static final Runner AT_ONCE = new Runner() {
+    @Override
+    public Future<Void> verify(Runnable work) {
+      try {
+        work.run();
+        return Future.succeededFuture();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+
+    @Override
+    public Future<Void> afterPage(long nanos) {
+      return Future.succeededFuture();
+    }
+  };
+
+  private final Runner runner;
+
   /** @param collect whether to keep the keys of the émargements the trail records ({@link #recorded}) */
   public ChainWalk(AuditStore store, String electionId, boolean collect) {
+    this(store, electionId, collect, AT_ONCE);
+  }
+
+  /** The same, each page verified and followed as {@code runner} says. */
+  public ChainWalk(AuditStore store, String electionId, boolean collect, Runner runner) {
     this.store = store;
     this.electionId = electionId;
     this.collect = collect;
+    this.runner = runner;
   }
 
   /** Events verified since the start of the walk. */
@@ -123,22 +159,20 @@ public final class ChainWalk {
 
   private void next(int budget, ChainAnchor anchor, Map<String, String> heads, Map<String, Set<String>> seen,
                     List<Problem> problems, List<Emargement> found, int read, io.vertx.core.Promise<Read> done) {
-    store.range(electionId, after, PAGE).onFailure(done::tryFail).onSuccess(batch -> {
-      try {
-        for (AuditStore.Stored s : batch) {
-          verify(s, anchor, heads, seen, problems, found);
-        }
-      } catch (RuntimeException e) {
-        done.tryFail(e);
-        return;
+    long started = System.nanoTime();
+    store.range(electionId, after, PAGE).compose(batch -> runner.verify(() -> {
+      for (AuditStore.Stored s : batch) {
+        verify(s, anchor, heads, seen, problems, found);
       }
-      int total = read + batch.size();
-      if (batch.size() < PAGE) {
+    }).map(v -> batch.size())).onFailure(done::tryFail).onSuccess(size -> {
+      int total = read + size;
+      if (size < PAGE) {
         done.tryComplete(new Read(total, true));
       } else if (total >= budget) {
         done.tryComplete(new Read(total, false));
       } else {
-        next(budget, anchor, heads, seen, problems, found, total, done);
+        runner.afterPage(System.nanoTime() - started)
+            .onComplete(v -> next(budget, anchor, heads, seen, problems, found, total, done));
       }
     });
   }

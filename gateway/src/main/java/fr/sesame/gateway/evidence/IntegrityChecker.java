@@ -96,9 +96,9 @@ public final class IntegrityChecker {
     List<Finding> emFindings = List.of();
     JsonObject last;
 
-    State(AuditStore audit, String electionId) {
-      head = new ChainWalk(audit, electionId, true);
-      sweep = new ChainWalk(audit, electionId, false);
+    State(AuditStore audit, String electionId, ChainWalk.Runner runner) {
+      head = new ChainWalk(audit, electionId, true, runner);
+      sweep = new ChainWalk(audit, electionId, false, runner);
     }
   }
 
@@ -130,6 +130,28 @@ public final class IntegrityChecker {
     this.offLoop = offLoop;
     this.clock = clock;
     this.holder = holder;
+  }
+
+  /**
+   * How the audit walks run: each page of events verified off the event loop (hashing a thousand events there would
+   * hold the voters' requests for milliseconds) and, when {@code paced}, followed by the wait of the gateway's own
+   * walks ({@link SealService#giveWay}).
+   */
+  private ChainWalk.Runner runner(boolean paced) {
+    return new ChainWalk.Runner() {
+      @Override
+      public Future<Void> verify(Runnable work) {
+        return offLoop.run(() -> {
+          work.run();
+          return null;
+        });
+      }
+
+      @Override
+      public Future<Void> afterPage(long nanos) {
+        return paced ? seals.giveWay(nanos) : Future.succeededFuture();
+      }
+    };
   }
 
   /** The same checker reading the running code from {@code other} (a test's altered code, an expert's tool). */
@@ -232,7 +254,7 @@ public final class IntegrityChecker {
   }
 
   private Future<List<Finding>> check(Election e, Seal seal) {
-    State st = states.computeIfAbsent(e.id(), k -> new State(audit, k));
+    State st = states.computeIfAbsent(e.id(), k -> new State(audit, k, runner(true)));
     List<Finding> found = new ArrayList<>();
     JsonObject run = new JsonObject().put("at", clock.instant().toString()).put("seal", seal.n());
     synchronized (st) {
@@ -490,10 +512,11 @@ public final class IntegrityChecker {
     String id = e.id();
     List<Finding> found = new ArrayList<>();
     JsonObject results = new JsonObject();
-    ChainWalk walk = new ChainWalk(audit, id, true);
+    // the start and end checks give way to the voters (paced); one on demand has a person waiting for it
+    boolean paced = !"on-demand".equals(kind);
+    ChainWalk walk = new ChainWalk(audit, id, true, runner(paced));
     return sealed(e, seal, found)
-        // the start and end checks give way to the voters (paced); one on demand has a person waiting for it
-        .compose(v -> seals.rollDigest(id, !"on-demand".equals(kind))).map(roll -> {
+        .compose(v -> seals.rollDigest(id, paced)).map(roll -> {
           JsonObject sealedRoll = seal.manifest().getJsonObject("roll", new JsonObject());
           boolean same = roll.getLong("count").equals(sealedRoll.getLong("count"))
               && roll.getString("sum").equals(sealedRoll.getString("sum"));

@@ -133,6 +133,21 @@ public final class SealService {
     return pausedMillis.sum();
   }
 
+  /**
+   * Gives way after a page of the gateway's own background work (a walk of the roll or of the audit trail) that took
+   * {@code nanos}: completes after {@link #PAUSE_FACTOR} times as long (at most {@link #LONGEST_PAUSE_MS}), or at once
+   * when nothing is paced ({@link #pacedBy}).
+   */
+  public Future<Void> giveWay(long nanos) {
+    Pacer p = pacer;
+    if (p == null) {
+      return Future.succeededFuture();
+    }
+    long pause = Math.min(LONGEST_PAUSE_MS, Math.max(1, PAUSE_FACTOR * nanos / 1_000_000));
+    pausedMillis.add(pause);
+    return p.pause(pause);
+  }
+
   /** The manifest of the election as it stands (not signed, not kept). */
   public Future<JsonObject> manifest(Election election) {
     return manifest(election, false);
@@ -317,11 +332,11 @@ public final class SealService {
   private Future<Void> walk(String electionId, String from, String below, String cursor, boolean paced,
                             java.util.function.BiConsumer<String, byte[]> each) {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    step(electionId, from, below, cursor, paced ? pacer : null, each, done);
+    step(electionId, from, below, cursor, paced, each, done);
     return done.future();
   }
 
-  private void step(String electionId, String from, String below, String cursor, Pacer paced,
+  private void step(String electionId, String from, String below, String cursor, boolean paced,
                     java.util.function.BiConsumer<String, byte[]> each, io.vertx.core.Promise<Void> done) {
     long started = System.nanoTime();
     store.rollPage(electionId, from, below, cursor, PAGE).compose(page -> page.isEmpty()
@@ -340,16 +355,13 @@ public final class SealService {
             return;
           }
           String next = page.get(page.size() - 1);
-          if (paced == null) {
-            step(electionId, from, below, next, null, each, done);
+          if (!paced) {
+            step(electionId, from, below, next, false, each, done);
             return;
           }
           // the page's time (its reads, their digests, and the waits of a busy gateway) times the factor: the busier
           // the gateway, the longer the walk gives way
-          long pause = Math.min(LONGEST_PAUSE_MS,
-              Math.max(1, PAUSE_FACTOR * (System.nanoTime() - started) / 1_000_000));
-          pausedMillis.add(pause);
-          paced.pause(pause).onComplete(v -> step(electionId, from, below, next, paced, each, done));
+          giveWay(System.nanoTime() - started).onComplete(v -> step(electionId, from, below, next, true, each, done));
         });
   }
 

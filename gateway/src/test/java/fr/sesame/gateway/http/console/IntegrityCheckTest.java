@@ -419,7 +419,7 @@ class IntegrityCheckTest {
    * machine; a seal or a check a person asked for through the API is not slowed down.
    */
   @Test
-  void theGatewaysOwnWalksOfTheRollGiveWayButThoseAPersonWaitsForDoNot() {
+  void theGatewaysOwnChecksGiveWayButThoseAPersonWaitsForDoNot() {
     StringBuilder roll = new StringBuilder("identifier,college,lastName,firstName,birthDate,email,phone,secret\n");
     for (int i = 0; i < 1_200; i++) { // three pages of the walk: two waits when paced
       roll.append("w").append(i).append(",etudiants,Nom,Prenom,2000-01-01,w").append(i).append("@walk.test,,")
@@ -454,6 +454,39 @@ class IntegrityCheckTest {
     assertThat(await(gw.gateway.integrity().reports(open))).extracting(IntegrityReport::check).containsExactly("start");
     assertThat(gw.gateway.seals().pausedMillis() - afterSeal).as("the start check's two waits")
         .isGreaterThanOrEqualTo(2);
-    assertThat(gw.http.get("/metrics", null).body()).contains("sesame_roll_walks_paused_seconds_total");
+    assertThat(gw.http.get("/metrics", null).body()).contains("sesame_checks_paused_seconds_total");
+
+    // a period's walk of the audit trail: 2,100 new events, three pages, two waits (its buckets of the roll are one
+    // page each, no wait); nothing found
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+    try (var connector = fr.sesame.gateway.store.redis.RedisConnector.connect(new fr.sesame.gateway.config.RedisConfig(
+        gw.redisUrl, false, Duration.ofSeconds(5)), "events", fr.sesame.gateway.store.redis.RedisConnector.loopsOf(vertx))) {
+      var trail = new fr.sesame.gateway.audit.ChainedAuditTrail(
+          new fr.sesame.gateway.store.redis.RedisAuditStore(connector.access()));
+      java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+      vertx.runOnContext(v -> {
+        List<Future<Void>> all = new ArrayList<>();
+        for (int i = 0; i < 2_100; i++) {
+          all.add(trail.record(open, List.of(fr.sesame.gateway.audit.AuditEvent.of(gw.clock.instant(), "test.event",
+              "test", "127.0.0.1", "ok", "n", i))));
+        }
+        Future.all(all).onComplete(r -> {
+          if (r.succeeded()) {
+            written.complete(null);
+          } else {
+            written.completeExceptionally(r.cause());
+          }
+        });
+      });
+      written.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      await(vertx.close());
+    }
+    long beforePeriod = gw.gateway.seals().pausedMillis();
+    assertThat(check(open)).isEmpty();
+    assertThat(gw.gateway.seals().pausedMillis() - beforePeriod).as("the audit walk's two waits")
+        .isGreaterThanOrEqualTo(2);
   }
 }
