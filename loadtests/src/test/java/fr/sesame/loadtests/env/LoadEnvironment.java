@@ -91,6 +91,15 @@ public final class LoadEnvironment implements AutoCloseable {
    */
   public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp,
                                       int instances) throws Exception {
+    return start(url, voters, gatewayJar, heap, warmUp, instances, true);
+  }
+
+  /**
+   * @param seal whether to seal the election once its roll is in ({@link #sealRoll}); a run that changes the roll
+   *             during the vote (an import job) does not, as the seal in force would refuse it (409)
+   */
+  public static LoadEnvironment start(String url, long voters, Path gatewayJar, String heap, Duration warmUp,
+                                      int instances, boolean seal) throws Exception {
     checkOpenFiles("load generator", ProcessHandle.current().pid(), WANTED_OPEN_FILES, false);
     ProviderSink sink = ProviderSink.start();
     LocalRedis redis = null;
@@ -170,7 +179,9 @@ public final class LoadEnvironment implements AutoCloseable {
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
           importMs, after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
-      sealRoll(base, adminKey, electionId);
+      if (seal) {
+        sealRoll(base, adminKey, electionId);
+      }
       LoadEnvironment env = new LoadEnvironment(sink, redis, cluster, processes, bases, electionId, adminKey, platformKey,
           supportKey, voters, firstVoter);
       if (!warmUp.isZero()) {

@@ -41,8 +41,14 @@ record LoadSettings(double rate, int ramp, int hold, int p99, long voters, Strin
   }
 
   LoadEnvironment start() {
+    return start(true);
+  }
+
+  /** @param seal whether the election is sealed before the run ({@link LoadEnvironment#start}) */
+  LoadEnvironment start(boolean seal) {
     try {
-      return LoadEnvironment.start(url, voters, gatewayJar, heap, java.time.Duration.ofSeconds(warmUp), gateways);
+      return LoadEnvironment.start(url, voters, gatewayJar, heap, java.time.Duration.ofSeconds(warmUp), gateways,
+          seal);
     } catch (Exception e) {
       throw new IllegalStateException("the load environment did not start: " + e.getMessage(), e);
     }
