@@ -183,6 +183,33 @@ class SealTest {
     assertThat(gw.http.get("/v1/admin/elections/" + el + "/seals", ADMIN).json().getJsonArray("seals")).hasSize(1);
   }
 
+  /**
+   * The automatic seal is claimed per election: while another instance holds the claim (its paced walk of a large
+   * roll outlasts the sealing's lease), this one does not seal the election too; once the seal is made the claim is
+   * released.
+   */
+  @Test
+  void anElectionAnotherInstanceIsSealingIsNotSealedASecondTime() throws Exception {
+    String el = TestGateway.newElectionId();
+    assertThat(gw.http.put("/v1/admin/elections/" + el, ADMIN, TestGateway.electionBody(
+        gw.clock.instant().minus(Duration.ofMinutes(1)), gw.clock.instant().plus(Duration.ofDays(10)))).status())
+        .isEqualTo(201);
+    assertThat(gw.importRoll(el, TestGateway.ROLL).status()).isEqualTo(200);
+    String claim = fr.sesame.gateway.store.redis.RedisKeys.sealAutomaticClaim(el);
+    try (var redis = fr.sesame.testkit.TestRedis.connect(gw.redisUrl)) {
+      redis.sync().set(claim, "another-instance", io.lettuce.core.SetArgs.Builder.px(60_000));
+      gw.gateway.seals().sealOpened().toCompletionStage().toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(gw.http.get("/v1/admin/elections/" + el + "/seals", ADMIN).json().getJsonArray("seals")).isEmpty();
+      assertThat(redis.sync().get(claim)).isEqualTo("another-instance"); // not released by this one
+      redis.sync().del(claim); // the other instance's claim ran out without a seal
+      gw.gateway.seals().sealOpened().toCompletionStage().toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(gw.http.get("/v1/admin/elections/" + el + "/seals", ADMIN).json().getJsonArray("seals")).hasSize(1);
+      assertThat(redis.sync().exists(claim)).as("released once sealed").isZero();
+    }
+  }
+
   @Test
   void theBundleHoldsTheSealsAndItsVerifierNamesASwappedOrAlteredManifest() throws Exception {
     String el = election();

@@ -62,8 +62,17 @@ public final class IntegrityChecker {
   public static final int SWEEP_PER_RUN = 100_000;
   /** An émargement younger than this may not have its audit event yet (it is written just after). */
   public static final Duration IN_FLIGHT = Duration.ofSeconds(30);
-  /** How long an instance's claim on a start or end check lasts (a full check of 1,000,000 voters takes ~40 s). */
+  /**
+   * How long an instance's claim on a start or end check lasts (a full check of 1,000,000 voters takes ~40 s unpaced,
+   * some 2.5 minutes paced).
+   */
   static final Duration CLAIM = Duration.ofMinutes(15);
+  /** A start or end check gives way to the voters for this long at most (well within its claim). */
+  static final Duration FULL_PACED_FOR = Duration.ofMinutes(10);
+  /** A period's check gives way for this share of the period at most (the lease lasts 90 % of it, not renewed). */
+  static final int PERIOD_PACED_SHARE_PERCENT = 40;
+  /** The period's pacing when checks are run without the timer (tests, {@link #checkAll}, {@link #check}). */
+  private static final Duration UNTIMED_PERIOD = Duration.ofMinutes(1);
   private static final int BATCH = 1000;
 
   private final SealService seals;
@@ -83,6 +92,9 @@ public final class IntegrityChecker {
   private final String holder;
   private final AtomicBoolean running = new AtomicBoolean();
   private final Map<String, State> states = new ConcurrentHashMap<>();
+  /** Until when this period's checks give way to the voters (set by {@link #tick}; null outside a tick). */
+  private volatile SealService.Pace periodPace;
+
   /** "E|start" and "E|end" once the election's report of that kind is known to exist. */
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -95,8 +107,12 @@ public final class IntegrityChecker {
     int emRecorded = -1;
     List<Finding> emFindings = List.of();
     JsonObject last;
+    /** Until when the current period's walks give way (set at the start of each period's check). */
+    volatile SealService.Pace pace;
 
-    State(AuditStore audit, String electionId, ChainWalk.Runner runner) {
+    State(AuditStore audit, String electionId,
+          java.util.function.Function<Supplier<SealService.Pace>, ChainWalk.Runner> runnerOf) {
+      ChainWalk.Runner runner = runnerOf.apply(() -> pace);
       head = new ChainWalk(audit, electionId, true, runner);
       sweep = new ChainWalk(audit, electionId, false, runner);
     }
@@ -134,10 +150,10 @@ public final class IntegrityChecker {
 
   /**
    * How the audit walks run: each page of events verified off the event loop (hashing a thousand events there would
-   * hold the voters' requests for milliseconds) and, when {@code paced}, followed by the wait of the gateway's own
-   * walks ({@link SealService#giveWay}).
+   * hold the voters' requests for milliseconds), each followed by the wait of the gateway's own walks
+   * ({@link SealService#giveWay}) while {@code pace} (read at each page; null: no wait) says so.
    */
-  private ChainWalk.Runner runner(boolean paced) {
+  private ChainWalk.Runner runner(Supplier<SealService.Pace> pace) {
     return new ChainWalk.Runner() {
       @Override
       public Future<Void> verify(Runnable work) {
@@ -149,7 +165,7 @@ public final class IntegrityChecker {
 
       @Override
       public Future<Void> afterPage(long nanos) {
-        return paced ? seals.giveWay(nanos) : Future.succeededFuture();
+        return seals.giveWay(nanos, pace.get());
       }
     };
   }
@@ -176,8 +192,19 @@ public final class IntegrityChecker {
       return Future.succeededFuture(0);
     }
     return store.lease(holder, every.toMillis() * 9 / 10)
-        .compose(taken -> taken ? checkAll() : Future.succeededFuture(0))
-        .onComplete(r -> running.set(false))
+        .compose(taken -> {
+          if (!taken) {
+            return Future.succeededFuture(0);
+          }
+          // every election's period check of this run gives way within a share of the period, so that pacing never
+          // makes the run outlast its lease (a start or end check has its own claim and pace)
+          periodPace = SealService.Pace.forNext(every.multipliedBy(PERIOD_PACED_SHARE_PERCENT).dividedBy(100));
+          return checkAll();
+        })
+        .onComplete(r -> {
+          periodPace = null;
+          running.set(false);
+        })
         .onFailure(e -> LOG.warn("integrity check not done: {}", RedactedException.describe(e)));
   }
 
@@ -254,7 +281,7 @@ public final class IntegrityChecker {
   }
 
   private Future<List<Finding>> check(Election e, Seal seal) {
-    State st = states.computeIfAbsent(e.id(), k -> new State(audit, k, runner(true)));
+    State st = states.computeIfAbsent(e.id(), k -> new State(audit, k, this::runner));
     List<Finding> found = new ArrayList<>();
     JsonObject run = new JsonObject().put("at", clock.instant().toString()).put("seal", seal.n());
     synchronized (st) {
@@ -263,6 +290,9 @@ public final class IntegrityChecker {
       }
       run.put("running", true);
       st.last = run;
+      SealService.Pace tickPace = periodPace;
+      st.pace = tickPace != null ? tickPace
+          : SealService.Pace.forNext(UNTIMED_PERIOD.multipliedBy(PERIOD_PACED_SHARE_PERCENT).dividedBy(100));
     }
     return sealed(e, seal, found)
         .compose(v -> rollSlice(e.id(), seal, st, found, run))
@@ -348,7 +378,7 @@ public final class IntegrityChecker {
     for (int i = 0; i < BUCKETS_PER_RUN; i++) {
       int bucket = (first + i) % RollBuckets.COUNT;
       checked.add(bucket);
-      chain = chain.compose(v -> seals.rollBucket(id, bucket).map(now -> {
+      chain = chain.compose(v -> seals.rollBucket(id, bucket, st.pace).map(now -> {
         long count = b.getJsonArray("counts").getLong(bucket);
         if (now.getLong("count") != count || !now.getString("sum").equals(b.getJsonArray("sums").getString(bucket))) {
           found.add(new Finding("roll", "roll:" + bucket, "bucket " + bucket + " of the roll (pseudonyms from \""
@@ -512,11 +542,12 @@ public final class IntegrityChecker {
     String id = e.id();
     List<Finding> found = new ArrayList<>();
     JsonObject results = new JsonObject();
-    // the start and end checks give way to the voters (paced); one on demand has a person waiting for it
-    boolean paced = !"on-demand".equals(kind);
-    ChainWalk walk = new ChainWalk(audit, id, true, runner(paced));
+    // the start and end checks give way to the voters (paced, well within their claim); one on demand has a person
+    // waiting for it
+    SealService.Pace pace = "on-demand".equals(kind) ? null : SealService.Pace.forNext(FULL_PACED_FOR);
+    ChainWalk walk = new ChainWalk(audit, id, true, runner(() -> pace));
     return sealed(e, seal, found)
-        .compose(v -> seals.rollDigest(id, paced)).map(roll -> {
+        .compose(v -> seals.rollDigest(id, pace)).map(roll -> {
           JsonObject sealedRoll = seal.manifest().getJsonObject("roll", new JsonObject());
           boolean same = roll.getLong("count").equals(sealedRoll.getLong("count"))
               && roll.getString("sum").equals(sealedRoll.getString("sum"));

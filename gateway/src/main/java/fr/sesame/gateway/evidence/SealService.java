@@ -61,6 +61,26 @@ public final class SealService {
   /** The longest wait after a page (a page slowed by a stalled machine does not hold the walk for longer). */
   static final long LONGEST_PAUSE_MS = 5_000;
 
+  /**
+   * How long a walk gives way: until {@code untilNanos} ({@link System#nanoTime}); past it the walk goes on without
+   * waiting, so that pacing never makes a check outlast its lease or claim. A null pace: not paced.
+   */
+  public record Pace(long untilNanos) {
+    /** Paced for the next {@code d}. */
+    public static Pace forNext(Duration d) {
+      return new Pace(System.nanoTime() + d.toNanos());
+    }
+
+    boolean over() {
+      return System.nanoTime() - untilNanos > 0;
+    }
+  }
+
+  /** The automatic seal is paced for this long at most; its claim on the election lasts {@link #AUTOMATIC_CLAIM}. */
+  static final Duration AUTOMATIC_PACED_FOR = Duration.ofMinutes(10);
+  /** One instance seals an election by itself at a time: its claim, released once the seal is made or failed. */
+  static final Duration AUTOMATIC_CLAIM = Duration.ofMinutes(15);
+
   /** Waits without holding a thread: a Vert.x timer in the gateway. */
   @FunctionalInterface
   public interface Pacer {
@@ -136,25 +156,29 @@ public final class SealService {
   /**
    * Gives way after a page of the gateway's own background work (a walk of the roll or of the audit trail) that took
    * {@code nanos}: completes after {@link #PAUSE_FACTOR} times as long (at most {@link #LONGEST_PAUSE_MS}), or at once
-   * when nothing is paced ({@link #pacedBy}).
+   * when nothing is paced ({@link #pacedBy}), {@code pace} is null or its time is over.
    */
-  public Future<Void> giveWay(long nanos) {
+  public Future<Void> giveWay(long nanos, Pace pace) {
     Pacer p = pacer;
-    if (p == null) {
+    if (p == null || pace == null || pace.over()) {
       return Future.succeededFuture();
     }
     long pause = Math.min(LONGEST_PAUSE_MS, Math.max(1, PAUSE_FACTOR * nanos / 1_000_000));
     pausedMillis.add(pause);
-    return p.pause(pause);
+    try {
+      return p.pause(pause);
+    } catch (RuntimeException e) { // no timer (Vert.x closing): the walk goes on, or fails on its next read
+      return Future.succeededFuture();
+    }
   }
 
   /** The manifest of the election as it stands (not signed, not kept). */
   public Future<JsonObject> manifest(Election election) {
-    return manifest(election, false);
+    return manifest(election, null);
   }
 
-  private Future<JsonObject> manifest(Election election, boolean paced) {
-    return offLoop.run(CodeDigests::running).compose(code -> roll(election.id(), paced).map(roll -> Seal.canonical(
+  private Future<JsonObject> manifest(Election election, Pace pace) {
+    return offLoop.run(CodeDigests::running).compose(code -> roll(election.id(), pace).map(roll -> Seal.canonical(
         new JsonObject().put("format", "sesame-seal-manifest").put("version", 1).put("code", code)
             .put("configuration", config).put("election", Seal.canonical(election.toJson())).put("roll", roll))));
   }
@@ -163,11 +187,11 @@ public final class SealService {
   public Future<Seal> seal(Election given, ClientInfo who) {
     String id = given.id();
     // the definition as stored now (the caller's may come from a cache)
-    return elections.apply(id).map(found -> found.orElse(given)).compose(election -> seal(election, id, who, false));
+    return elections.apply(id).map(found -> found.orElse(given)).compose(election -> seal(election, id, who, null));
   }
 
-  private Future<Seal> seal(Election election, String id, ClientInfo who, boolean paced) {
-    return manifest(election, paced).compose(m -> store.nextNumber(id).compose(number -> {
+  private Future<Seal> seal(Election election, String id, ClientInfo who, Pace pace) {
+    return manifest(election, pace).compose(m -> store.nextNumber(id).compose(number -> {
       Seal s = Seal.signed(id, number, clock.instant(), who.actor(), m, key);
       return store.append(id, s.line())
           .compose(n -> offLoop.run(() -> {
@@ -269,6 +293,19 @@ public final class SealService {
         .onFailure(e -> LOG.warn("automatic sealing not done: {}", RedactedException.describe(e)));
   }
 
+  /**
+   * The automatic seal of an opened election, paced: by the one instance that claims it (a paced seal of a large roll
+   * outlasts the period's lease, and another instance would otherwise start a second one), which then checks again
+   * that no seal came into force meanwhile. @return whether it sealed
+   */
+  private Future<Boolean> sealByItself(Election election, String id) {
+    return store.claimAutomatic(id, holder, AUTOMATIC_CLAIM.toMillis()).compose(claimed -> !claimed
+        ? Future.succeededFuture(false)
+        : store.inForce(id).compose(n -> n.isPresent() ? Future.succeededFuture(false)
+            : seal(election, id, new ClientInfo("", "system:opening"), Pace.forNext(AUTOMATIC_PACED_FOR)).map(x -> true))
+            .andThen(r -> store.releaseAutomatic(id, holder)));
+  }
+
   /** Seals every election opened, not closed, without a seal in force, now (tests, the lease holder). */
   public Future<Integer> sealOpened() {
     return electionIds.get().compose(ids -> {
@@ -281,7 +318,7 @@ public final class SealService {
             return Future.succeededFuture(count);
           }
           return store.inForce(id).compose(n -> n.isPresent() ? Future.succeededFuture(count)
-              : seal(found.get(), id, new ClientInfo("", "system:opening"), true).map(s -> count + 1));
+              : sealByItself(found.get(), id).map(sealed -> sealed ? count + 1 : count));
         }).recover(e -> {
           LOG.warn("election {} not sealed at its opening: {}", id, RedactedException.describe(e));
           return Future.succeededFuture(count);
@@ -297,11 +334,11 @@ public final class SealService {
    * its stored fields but the volatile ones, by name in code-point order; no field when it has no record), as 64
    * hex digits; and the same in {@link RollBuckets} ({@code buckets}), which add up to them.
    */
-  Future<JsonObject> roll(String electionId, boolean paced) {
+  Future<JsonObject> roll(String electionId, Pace pace) {
     BigInteger[] sum = {BigInteger.ZERO};
     long[] count = {0};
     RollBuckets buckets = new RollBuckets();
-    return walk(electionId, "", "", "", paced, (p, d) -> {
+    return walk(electionId, "", "", "", pace, (p, d) -> {
       sum[0] = sum[0].add(new BigInteger(1, d)).mod(MOD);
       count[0]++;
       buckets.add(p, d);
@@ -313,14 +350,14 @@ public final class SealService {
   }
 
   /** The roll's digest recomputed now, as the manifest shows it (the integrity check's start and end). */
-  public Future<JsonObject> rollDigest(String electionId, boolean paced) {
-    return roll(electionId, paced);
+  public Future<JsonObject> rollDigest(String electionId, Pace pace) {
+    return roll(electionId, pace);
   }
 
   /** One bucket of the roll's digest recomputed now: {@code {"count":N,"sum":HEX}} ({@link RollBuckets}). */
-  public Future<JsonObject> rollBucket(String electionId, int bucket) {
+  public Future<JsonObject> rollBucket(String electionId, int bucket, Pace pace) {
     RollBuckets one = new RollBuckets();
-    return walk(electionId, RollBuckets.from(bucket), RollBuckets.below(bucket), "", true, one::add)
+    return walk(electionId, RollBuckets.from(bucket), RollBuckets.below(bucket), "", pace, one::add)
         .map(v -> new JsonObject().put("count", one.count(bucket)).put("sum", one.sum(bucket)));
   }
 
@@ -329,14 +366,14 @@ public final class SealService {
    * callback, and the walk completes one promise: no chain of futures as long as the roll (nested futures, one per
    * page, overflow the stack when the last one completes them all: 2,000 pages for 1,000,000 voters).
    */
-  private Future<Void> walk(String electionId, String from, String below, String cursor, boolean paced,
+  private Future<Void> walk(String electionId, String from, String below, String cursor, Pace pace,
                             java.util.function.BiConsumer<String, byte[]> each) {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    step(electionId, from, below, cursor, paced, each, done);
+    step(electionId, from, below, cursor, pace, each, done);
     return done.future();
   }
 
-  private void step(String electionId, String from, String below, String cursor, boolean paced,
+  private void step(String electionId, String from, String below, String cursor, Pace pace,
                     java.util.function.BiConsumer<String, byte[]> each, io.vertx.core.Promise<Void> done) {
     long started = System.nanoTime();
     store.rollPage(electionId, from, below, cursor, PAGE).compose(page -> page.isEmpty()
@@ -355,13 +392,14 @@ public final class SealService {
             return;
           }
           String next = page.get(page.size() - 1);
-          if (!paced) {
-            step(electionId, from, below, next, false, each, done);
+          if (pace == null) {
+            step(electionId, from, below, next, null, each, done);
             return;
           }
           // the page's time (its reads, their digests, and the waits of a busy gateway) times the factor: the busier
           // the gateway, the longer the walk gives way
-          giveWay(System.nanoTime() - started).onComplete(v -> step(electionId, from, below, next, true, each, done));
+          giveWay(System.nanoTime() - started, pace).onComplete(v -> step(electionId, from, below, next, pace, each,
+              done));
         });
   }
 

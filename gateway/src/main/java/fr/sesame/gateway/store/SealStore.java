@@ -40,4 +40,10 @@ public interface SealStore {
 
   /** Takes the automatic sealing's lease for {@code ms} unless another instance holds it. */
   Future<Boolean> lease(String holder, long ms);
+
+  /** Claims the automatic seal of one election for {@code ms}, unless another instance holds the claim. */
+  Future<Boolean> claimAutomatic(String electionId, String holder, long ms);
+
+  /** Releases the claim if {@code holder} still holds it (never fails: a claim left runs out). */
+  Future<Void> releaseAutomatic(String electionId, String holder);
 }

@@ -372,12 +372,13 @@ public final class LoadEnvironment implements AutoCloseable {
     }
   }
 
-  /** Streams the generated roll to the import endpoint. */
   /**
    * Seals the election once its roll is in, as its organisers and the expert do before the vote opens. Otherwise the
    * gateway's automatic seal of an opened election (its first period, a minute after it starts) walks the whole roll,
    * a read and a digest a voter, at whatever point of the run that minute falls: before 2026-11-30 it did, inside the
-   * warm-up or the measured part, and its reads were counted in the measured run's commands a journey.
+   * warm-up or the measured part, and its reads were counted in the measured run's commands a journey. The API answers
+   * within 60 s: a roll of more than about 1,000,000 voters on this machine would need the seal's own time (the
+   * environment then fails to start, and says so).
    */
   static void sealRoll(String base, String adminKey, String electionId) throws Exception {
     long start = System.nanoTime();
@@ -390,6 +391,7 @@ public final class LoadEnvironment implements AutoCloseable {
         (System.nanoTime() - start) / 1_000_000);
   }
 
+  /** Streams the generated roll to the import endpoint. */
   public static void importRoll(String base, String adminKey, String electionId, long first, long voters)
       throws Exception {
     PipedInputStream in = new PipedInputStream(1 << 20);

@@ -155,6 +155,11 @@ public final class RedisKeys {
     return "gw:{el:" + electionId + "}:sealn";
   }
 
+  /** An election's automatic seal, claimed by the instance that makes it (once, across instances). */
+  public static String sealAutomaticClaim(String electionId) {
+    return "gw:{el:" + electionId + "}:seal:auto";
+  }
+
   public static String sealLease() {
     return "gw:{seal}:lease";
   }

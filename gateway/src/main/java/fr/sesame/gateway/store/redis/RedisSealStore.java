@@ -82,6 +82,20 @@ public final class RedisSealStore implements SealStore {
     return del.compose(x -> confirmed.map(v -> x > 0));
   }
 
+  static final fr.sesame.redis.LuaScript RELEASE = fr.sesame.redis.LuaScript.load("redis/election/seal_release.lua");
+
+  @Override
+  public Future<Boolean> claimAutomatic(String electionId, String holder, long ms) {
+    return redis.await(redis.commands().set(RedisKeys.sealAutomaticClaim(electionId), holder,
+        SetArgs.Builder.nx().px(ms))).map("OK"::equals);
+  }
+
+  @Override
+  public Future<Void> releaseAutomatic(String electionId, String holder) {
+    return RELEASE.run(redis, new String[] {RedisKeys.sealAutomaticClaim(electionId)}, holder).<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
   @Override
   public Future<Boolean> lease(String holder, long ms) {
     return redis.await(redis.commands().set(RedisKeys.sealLease(), holder, SetArgs.Builder.nx().px(ms)))

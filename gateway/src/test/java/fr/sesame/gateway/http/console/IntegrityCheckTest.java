@@ -489,4 +489,16 @@ class IntegrityCheckTest {
     assertThat(gw.gateway.seals().pausedMillis() - beforePeriod).as("the audit walk's two waits")
         .isGreaterThanOrEqualTo(2);
   }
+
+  /** Past its pace's deadline a walk goes on without waiting: pacing never makes a check outlast its lease or claim. */
+  @Test
+  void aWalkPastItsPacesDeadlineNoLongerWaits() {
+    var seals = gw.gateway.seals();
+    long before = seals.pausedMillis();
+    await(seals.giveWay(2_000_000, fr.sesame.gateway.evidence.SealService.Pace.forNext(Duration.ofMinutes(1))));
+    assertThat(seals.pausedMillis() - before).as("3 times a page of 2 ms").isEqualTo(6);
+    await(seals.giveWay(2_000_000, new fr.sesame.gateway.evidence.SealService.Pace(System.nanoTime() - 1)));
+    await(seals.giveWay(2_000_000, null));
+    assertThat(seals.pausedMillis() - before).isEqualTo(6);
+  }
 }

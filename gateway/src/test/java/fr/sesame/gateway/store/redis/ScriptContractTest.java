@@ -61,6 +61,7 @@ class ScriptContractTest {
         new Contract("redis/campaign/start.lua", CampaignReply.class),
         new Contract("redis/election/count_lock.lua", null),
         new Contract("redis/election/emarge.lua", EmargeReply.class),
+        new Contract("redis/election/seal_release.lua", null),
         new Contract("redis/oidc/put_hash.lua", null),
         new Contract("redis/oidc/redeem_code.lua", RedeemReply.class),
         new Contract("redis/outbox/accept.lua", AcceptReply.class),
