@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,21 +44,8 @@ class RollImportJobTest {
   @RegisterExtension
   // its own Redis: its rolls (170,000 voters) would make every other test that reads the whole keyspace slow
   static final TestGateway gw = TestGateway.isolated();
-  private static io.lettuce.core.api.StatefulRedisConnection<String, String> redis;
-
-  private static synchronized io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
-    if (redis == null) {
-      redis = TestRedis.connect(gw.redisUrl);
-    }
-    return redis.sync();
-  }
-
-  /** Before gw's Redis stops (@AfterAll runs before the extension's afterAll): else it reconnects all run long. */
-  @AfterAll
-  static synchronized void closeRedis() {
-    if (redis != null) {
-      redis.close();
-    }
+  private static io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
+    return gw.redis();
   }
 
   private static String emptyElection() {

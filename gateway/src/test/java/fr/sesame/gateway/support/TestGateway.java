@@ -409,8 +409,28 @@ public final class TestGateway implements AutoCloseable, AfterAllCallback {
     close();
   }
 
+  private io.lettuce.core.api.StatefulRedisConnection<String, String> redis;
+
+  /**
+   * A connection to this gateway's Redis for the test's own reads and writes, opened on first use and closed with
+   * the gateway, before the Redis stops (a connection left open on the test kit's shared client would try to
+   * reconnect for the rest of the run).
+   */
+  public synchronized io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
+    if (redis == null) {
+      redis = fr.sesame.testkit.TestRedis.connect(redisUrl);
+    }
+    return redis.sync();
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      if (redis != null) {
+        redis.close();
+        redis = null;
+      }
+    }
     http.close();
     gateway.close();
     try {

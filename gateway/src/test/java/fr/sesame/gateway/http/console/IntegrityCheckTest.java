@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,21 +46,8 @@ class IntegrityCheckTest {
   static final TestGateway gw = TestGateway.isolated();
   private static final int ROTATION = RollBuckets.COUNT / IntegrityChecker.BUCKETS_PER_RUN;
 
-  private static io.lettuce.core.api.StatefulRedisConnection<String, String> redis;
-
-  private static synchronized RedisCommands<String, String> redis() {
-    if (redis == null) {
-      redis = TestRedis.connect(gw.redisUrl);
-    }
-    return redis.sync();
-  }
-
-  /** Before gw's Redis stops (@AfterAll runs before the extension's afterAll): else it reconnects all run long. */
-  @AfterAll
-  static synchronized void closeRedis() {
-    if (redis != null) {
-      redis.close();
-    }
+  private static RedisCommands<String, String> redis() {
+    return gw.redis();
   }
 
   private static <T> T await(Future<T> f) {
