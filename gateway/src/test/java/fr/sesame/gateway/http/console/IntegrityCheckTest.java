@@ -470,6 +470,13 @@ class IntegrityCheckTest {
     } finally {
       await(vertx.close());
     }
+    // the audit checkpoint reads those events three pages of 1,000 (parsed off the event loop): their writer's head
+    // is its 2,100th event
+    assertThat(await(gw.gateway.checkpointer().checkpoint(open))).isTrue();
+    var checkpoint = await(gw.gateway.checkpointer().last(open)).orElseThrow().checkpoint();
+    assertThat(checkpoint.writers().values()).anySatisfy(h -> assertThat(h.count()).isEqualTo(2_100));
+    assertThat(checkpoint.stream()).isEqualTo(redis().xrevrange(RedisKeys.audit(open), Range.create("-", "+"),
+        io.lettuce.core.Limit.from(1)).get(0).getId());
     long beforePeriod = gw.gateway.seals().pausedMillis();
     assertThat(check(open)).isEmpty();
     assertThat(gw.gateway.seals().pausedMillis() - beforePeriod).as("the audit walk's two waits")
