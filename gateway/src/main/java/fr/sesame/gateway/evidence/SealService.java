@@ -303,7 +303,7 @@ public final class SealService {
         ? Future.succeededFuture(false)
         : store.inForce(id).compose(n -> n.isPresent() ? Future.succeededFuture(false)
             : seal(election, id, new ClientInfo("", "system:opening"), Pace.forNext(AUTOMATIC_PACED_FOR)).map(x -> true))
-            .andThen(r -> store.releaseAutomatic(id, holder)));
+            .eventually(() -> store.releaseAutomatic(id, holder))); // released before the answer
   }
 
   /** Seals every election opened, not closed, without a seal in force, now (tests, the lease holder). */
