@@ -191,16 +191,12 @@ public final class RedisAccess {
   public <T> Future<T> await(CompletionStage<T> stage) {
     Context ctx = Vertx.currentContext();
     Future<T> f = ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
-    return f.recover(e -> {
-      Throwable cause = unwrap(e); // a failure from thenCompose arrives wrapped in a CompletionException
-      return Future.failedFuture(cause instanceof StoreUnavailableException ? cause
-          : new StoreUnavailableException("Redis command failed: " + cause.getClass().getSimpleName(), cause));
-    });
+    return f.recover(e -> Future.failedFuture(storeFailure(e)));
   }
 
   /** A Redis failure as {@link #await} gives it: a {@link StoreUnavailableException}. */
   static StoreUnavailableException storeFailure(Throwable e) {
-    Throwable cause = unwrap(e);
+    Throwable cause = unwrap(e); // a failure from thenCompose arrives wrapped in a CompletionException
     return cause instanceof StoreUnavailableException s ? s
         : new StoreUnavailableException("Redis command failed: " + cause.getClass().getSimpleName(), cause);
   }

@@ -99,7 +99,7 @@ public final class IntegrityChecker {
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
   /** One election's walks and rotation, and its last period's result. */
-  private static final class State {
+  private final class State {
     final ChainWalk head;
     final ChainWalk sweep;
     int nextBucket;
@@ -110,9 +110,8 @@ public final class IntegrityChecker {
     /** Until when the current period's walks give way (set at the start of each period's check). */
     volatile SealService.Pace pace;
 
-    State(AuditStore audit, String electionId,
-          java.util.function.Function<Supplier<SealService.Pace>, ChainWalk.Runner> runnerOf) {
-      ChainWalk.Runner runner = runnerOf.apply(() -> pace);
+    State(String electionId) {
+      ChainWalk.Runner runner = runner(() -> pace);
       head = new ChainWalk(audit, electionId, true, runner);
       sweep = new ChainWalk(audit, electionId, false, runner);
     }
@@ -170,6 +169,11 @@ public final class IntegrityChecker {
     };
   }
 
+  /** A period's checks give way from now for {@link #PERIOD_PACED_SHARE_PERCENT} of {@code every}. */
+  private static SealService.Pace periodPace(Duration every) {
+    return SealService.Pace.forNext(every.multipliedBy(PERIOD_PACED_SHARE_PERCENT).dividedBy(100));
+  }
+
   /** The same checker reading the running code from {@code other} (a test's altered code, an expert's tool). */
   public IntegrityChecker withCode(java.util.function.UnaryOperator<JsonObject> other) {
     return new IntegrityChecker(seals, audit, store, anchors, other, configuration, elections, electionIds, reports,
@@ -198,7 +202,7 @@ public final class IntegrityChecker {
           }
           // every election's period check of this run gives way within a share of the period, so that pacing never
           // makes the run outlast its lease (a start or end check has its own claim and pace)
-          periodPace = SealService.Pace.forNext(every.multipliedBy(PERIOD_PACED_SHARE_PERCENT).dividedBy(100));
+          periodPace = periodPace(every);
           return checkAll();
         })
         .onComplete(r -> {
@@ -281,7 +285,7 @@ public final class IntegrityChecker {
   }
 
   private Future<List<Finding>> check(Election e, Seal seal) {
-    State st = states.computeIfAbsent(e.id(), k -> new State(audit, k, this::runner));
+    State st = states.computeIfAbsent(e.id(), State::new);
     List<Finding> found = new ArrayList<>();
     JsonObject run = new JsonObject().put("at", clock.instant().toString()).put("seal", seal.n());
     synchronized (st) {
@@ -291,8 +295,7 @@ public final class IntegrityChecker {
       run.put("running", true);
       st.last = run;
       SealService.Pace tickPace = periodPace;
-      st.pace = tickPace != null ? tickPace
-          : SealService.Pace.forNext(UNTIMED_PERIOD.multipliedBy(PERIOD_PACED_SHARE_PERCENT).dividedBy(100));
+      st.pace = tickPace != null ? tickPace : periodPace(UNTIMED_PERIOD);
     }
     return sealed(e, seal, found)
         .compose(v -> rollSlice(e.id(), seal, st, found, run))

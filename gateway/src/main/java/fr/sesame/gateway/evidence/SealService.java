@@ -141,7 +141,7 @@ public final class SealService {
 
   /**
    * Paces the gateway's own walks of the roll with {@code pacer} ({@link #PAUSE_FACTOR}): the automatic sealing, and
-   * the integrity check's walks ({@link #rollDigest(String, boolean)}, {@link #rollBucket}). A seal asked for through
+   * the integrity check's walks ({@link #rollDigest}, {@link #rollBucket}). A seal asked for through
    * the API, or a check on demand, is not paced: a person waits for its answer. Without a pacer nothing is paced.
    */
   public void pacedBy(Pacer pacer) {
@@ -392,12 +392,8 @@ public final class SealService {
             return;
           }
           String next = page.get(page.size() - 1);
-          if (pace == null) {
-            step(electionId, from, below, next, null, each, done);
-            return;
-          }
-          // the page's time (its reads, their digests, and the waits of a busy gateway) times the factor: the busier
-          // the gateway, the longer the walk gives way
+          // unpaced (no pace), at once; paced, after the page's time (its reads, their digests, and the waits of a
+          // busy gateway) times the factor: the busier the gateway, the longer the walk gives way
           giveWay(System.nanoTime() - started, pace).onComplete(v -> step(electionId, from, below, next, pace, each,
               done));
         });

@@ -1,6 +1,7 @@
 package fr.sesame.gateway.store.redis;
 
 import fr.sesame.gateway.store.SealStore;
+import fr.sesame.redis.LuaScript;
 import fr.sesame.redis.RedisAccess;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import java.util.Optional;
 
 /** Seals in Redis: {@code gw:{el:E}:seals} (list of lines), {@code gw:{el:E}:sealed} (the seal in force). */
 public final class RedisSealStore implements SealStore {
+  static final LuaScript RELEASE = LuaScript.load("redis/election/seal_release.lua");
   private final RedisAccess redis;
 
   public RedisSealStore(RedisAccess redis) {
@@ -81,8 +83,6 @@ public final class RedisSealStore implements SealStore {
     Future<Void> confirmed = redis.confirmWrites();
     return del.compose(x -> confirmed.map(v -> x > 0));
   }
-
-  static final fr.sesame.redis.LuaScript RELEASE = fr.sesame.redis.LuaScript.load("redis/election/seal_release.lua");
 
   @Override
   public Future<Boolean> claimAutomatic(String electionId, String holder, long ms) {
