@@ -23,7 +23,7 @@ import java.util.List;
 /**
  * Past capacity (issue 17, point 1): voters arrive at {@code sesame.offered} journeys a second (default 3,000,
  * twice what the 2-core machine serves) for {@code sesame.offeredFor} seconds (default 120), after a
- * {@code sesame.ramp}-second ramp, after a warm-up of {@code sesame.warmup} seconds (default 30). A login held back at the door (503 {@code overloaded}) is retried after its
+ * {@code sesame.ramp}-second ramp, after a warm-up of {@code sesame.warmup} seconds (default 120). A login held back at the door (503 {@code overloaded}) is retried after its
  * {@code Retry-After}, with its waiting ticket, up to {@code sesame.maxRetries} times (default 8: a wait of w
  * seconds is checked about log2(w / 60) + 1 times, {@code Admission.RECHECK_SECONDS}); then the
  * whole journey (code, verify, two introspections, émargement).
@@ -48,7 +48,8 @@ public class OverloadSimulation extends Simulation {
       base.url(), base.heap(), base.ips(), base.gatewayJar(),
       // warmed up, as capacity is measured (issue 17): a gateway whose code is not yet compiled answers slowly at
       // any rate, and its door starts from what it served then (sesame.warmup=0 to open on a cold gateway)
-      LoadSettings.warmUp(30), base.gateways());
+      // 120 s: after 30 s the JIT compilers still took 20-40 % of a core through the measured minute (2026-12-01)
+      LoadSettings.warmUp(120), base.gateways());
 
   {
     // the voting platform calls the gateway over a pool of connections, as this run does (shareConnections): a
