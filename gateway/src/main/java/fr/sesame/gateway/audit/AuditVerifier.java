@@ -3,7 +3,6 @@ package fr.sesame.gateway.audit;
 import fr.sesame.gateway.store.AuditStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -117,20 +116,36 @@ public final class AuditVerifier {
   }
 
   static JsonObject check(String electionId, AuditStore.Stored s, Map<String, Tip> tips, ChainAnchor anchor) {
-    JsonObject where = new JsonObject().put("id", s.id());
+    return check(electionId, s, parse(s.json()), tips, anchor);
+  }
+
+  /**
+   * The first break at {@code s}, or null when it links to its writer's chain.
+   * @param e {@code s}'s text parsed ({@link #parse}), null when it is not a JSON object: a walk that reads the event's
+   *          other fields parses it once for both
+   */
+  static JsonObject check(String electionId, AuditStore.Stored s, JsonObject e, Map<String, Tip> tips,
+                          ChainAnchor anchor) {
     if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
-      return where.put("reason", "the event does not match its hash (altered)");
+      return new JsonObject().put("id", s.id()).put("reason", "the event does not match its hash (altered)");
     }
-    JsonObject e;
-    try {
-      e = new JsonObject(s.json());
-    } catch (DecodeException ex) {
+    JsonObject where = new JsonObject().put("id", s.id());
+    if (e == null) {
       return where.put("reason", "the event is not JSON");
     }
     try {
       return linked(electionId, s, e, where, tips, anchor);
     } catch (ClassCastException ex) { // a field of another type than the gateway writes: JSON rewritten by hand
       return where.put("reason", "the event's fields are not of their types (altered)");
+    }
+  }
+
+  /** An event's text as a JSON object; null when it is none (not JSON, or another JSON value). */
+  static JsonObject parse(String json) {
+    try {
+      return new JsonObject(json);
+    } catch (RuntimeException e) { // DecodeException, or a JSON value that is no object
+      return null;
     }
   }
 

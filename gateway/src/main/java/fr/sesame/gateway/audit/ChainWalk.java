@@ -180,8 +180,8 @@ public final class ChainWalk {
   private void verify(AuditStore.Stored s, ChainAnchor anchor, Map<String, String> heads,
                       Map<String, Set<String>> seen, List<Problem> problems, List<Emargement> found) {
     events++;
-    JsonObject broken = AuditVerifier.check(electionId, s, tips, anchor);
-    JsonObject e = parse(s.json());
+    JsonObject e = AuditVerifier.parse(s.json()); // once, for the chain's check and for the émargements
+    JsonObject broken = AuditVerifier.check(electionId, s, e, tips, anchor);
     if (broken != null) {
       problems.add(new Problem("audit:" + s.id() + ":" + broken.getString("reason"), "audit event " + s.id()
           + (broken.getString("writer") == null ? "" : " (writer " + broken.getString("writer") + ", #"
@@ -223,14 +223,6 @@ public final class ChainWalk {
       }
     } catch (RuntimeException ignored) {
       // a field of the wrong type: the problem is reported, the chain cannot resume here
-    }
-  }
-
-  private static JsonObject parse(String json) {
-    try {
-      return new JsonObject(json);
-    } catch (RuntimeException e) {
-      return null;
     }
   }
 

@@ -215,6 +215,42 @@ public final class ChainedAuditTrail implements AuditTrail {
     return sb.append('}').toString();
   }
 
+  /** An event's writer and its number in the writer's chain. */
+  public record Link(String writer, long seq) {}
+
+  /**
+   * The writer and number of an event, read from the start of its text as {@link #canonical} writes it
+   * ({@code {"w":"<writer>","n":<digits>,}) without parsing the rest: what a checkpoint takes of every event. Null when
+   * the text does not start so (a writer's name with an escape, an event rewritten by hand): parse it whole then.
+   */
+  public static Link link(String json) {
+    if (!json.startsWith("{\"w\":\"")) {
+      return null;
+    }
+    int close = json.indexOf('"', 6);
+    if (close < 0 || json.lastIndexOf('\\', close) >= 6) {
+      return null;
+    }
+    int i = close + 1;
+    if (!json.startsWith(",\"n\":", i)) {
+      return null;
+    }
+    int first = i += 5;
+    long n = 0;
+    for (; i < json.length() && i - first < 18; i++) { // at most 18 digits: no overflow
+      char c = json.charAt(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      n = n * 10 + (c - '0');
+    }
+    boolean number = i > first && (json.charAt(first) != '0' || i == first + 1); // JSON has no leading zero
+    if (!number || i >= json.length() || json.charAt(i) != ',') {
+      return null;
+    }
+    return new Link(json.substring(6, close), n);
+  }
+
   /** The canonical text as Vert.x's codec writes it: the reference of {@link #canonical}. */
   static String canonicalByCodec(String writer, long seq, String prev, String electionId, AuditEvent e) {
     JsonObject json = new JsonObject()

@@ -1,6 +1,7 @@
 package fr.sesame.gateway.evidence;
 
 import fr.sesame.gateway.audit.ChainAnchor;
+import fr.sesame.gateway.audit.ChainedAuditTrail;
 import fr.sesame.gateway.crypto.EvidenceKey;
 import fr.sesame.gateway.problem.RedactedException;
 import fr.sesame.gateway.store.AuditStore;
@@ -117,15 +118,14 @@ public final class Checkpointer implements ChainAnchor.Source {
         return Future.succeededFuture(null);
       }
       for (AuditStore.Stored s : events) {
-        try {
-          JsonObject e = new JsonObject(s.json());
-          String w = e.getString("w");
-          Long n = e.getLong("n");
-          if (w != null && n != null) {
-            writers.put(w, new ChainAnchor.Head(s.hash(), n));
-          }
-        } catch (RuntimeException ignored) {
-          // an unreadable event: the verification reports it; the checkpoint keeps what it can read
+        // on the event loop, a page at a time: the start of each text, as the trail writes it (parsed whole only
+        // when it is not so)
+        ChainedAuditTrail.Link link = ChainedAuditTrail.link(s.json());
+        if (link == null) {
+          link = parsedLink(s.json());
+        }
+        if (link != null) {
+          writers.put(link.writer(), new ChainAnchor.Head(s.hash(), link.seq()));
         }
       }
       String lastId = events.get(events.size() - 1).id();
@@ -134,6 +134,18 @@ public final class Checkpointer implements ChainAnchor.Source {
       }
       return read(electionId, lastId, writers).map(further -> further != null ? further : lastId);
     });
+  }
+
+  /** The writer and number of an event not written as the trail writes them; null when unreadable. */
+  private static ChainedAuditTrail.Link parsedLink(String json) {
+    try {
+      JsonObject e = new JsonObject(json);
+      String w = e.getString("w");
+      Long n = e.getLong("n");
+      return w != null && n != null ? new ChainedAuditTrail.Link(w, n) : null;
+    } catch (RuntimeException unreadable) {
+      return null; // the verification reports it; the checkpoint keeps what it can read
+    }
   }
 
   /** Where the checkpoint files are. */

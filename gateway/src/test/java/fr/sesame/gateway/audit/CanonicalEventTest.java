@@ -47,4 +47,31 @@ class CanonicalEventTest {
       seq += 1_000_000_000_000L;
     }
   }
+
+  @Test
+  void aCheckpointReadsTheWriterAndNumberFromTheTextsStartAsTheParserDoes() {
+    AuditEvent e = AuditEvent.of(AT, "login.code", "voter:x", "::1", "success", "n", 99, "w", "not the writer");
+    for (String writer : List.of("abcd1234-3-g1", "w", "", "écrivain", "a,\"n\":5,")) {
+      for (long seq : new long[] {0, 1, 9, 10, 1_000_000_007L, 999_999_999_999_999_999L, Long.MAX_VALUE}) {
+        String text = ChainedAuditTrail.canonical(writer, seq, "ab".repeat(32), "el-1", e);
+        io.vertx.core.json.JsonObject parsed = new io.vertx.core.json.JsonObject(text);
+        ChainedAuditTrail.Link link = ChainedAuditTrail.link(text);
+        if (writer.contains("\"") || seq > 999_999_999_999_999_999L) {
+          assertThat(link).as("%s #%d: an escape or a 19-digit number is left to the parser", writer, seq).isNull();
+        } else {
+          assertThat(link).isEqualTo(new ChainedAuditTrail.Link(parsed.getString("w"), parsed.getLong("n")));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aTextNotWrittenAsTheTrailWritesItIsLeftToTheParser() {
+    for (String text : List.of("{\"n\":1,\"w\":\"a\",\"prev\":\"\"}", "{ \"w\":\"a\",\"n\":1,}",
+        "{\"w\":\"a\",\"n\":01,\"prev\":\"\"}", "{\"w\":\"a\",\"n\":-1,\"prev\":\"\"}",
+        "{\"w\":\"a\",\"n\":1.5,\"prev\":\"\"}", "{\"w\":\"a\",\"n\":\"1\",\"prev\":\"\"}",
+        "{\"w\":\"a\",\"n\":1}", "{\"w\":\"a\",\"n\":", "{\"w\":\"a", "{\"w\":\"a\\\\\",\"n\":1,", "", "null")) {
+      assertThat(ChainedAuditTrail.link(text)).as(text).isNull();
+    }
+  }
 }

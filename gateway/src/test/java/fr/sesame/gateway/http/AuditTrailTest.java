@@ -127,6 +127,26 @@ class AuditTrailTest {
   }
 
   @Test
+  void verificationNamesAnEventRewrittenAsSomethingElseThanJsonWithItsHash() {
+    String el = gw.openElection();
+    journey(el);
+    var redis = TestRedis.sync();
+    List<StreamMessage<String, String>> all = redis.xrange(RedisKeys.audit(el), Range.create("-", "+"));
+    StreamMessage<String, String> target = all.get(2);
+    String forged = "not JSON: " + target.getBody().get("e");
+    redis.del(RedisKeys.audit(el));
+    for (StreamMessage<String, String> m : all) {
+      boolean hit = m.getId().equals(target.getId());
+      redis.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
+          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? sha256(forged) : m.getBody().get("h")));
+    }
+    JsonObject v = verify(el);
+    assertThat(v.getBoolean("valid")).isFalse();
+    assertThat(v.getJsonObject("brokenAt").getString("id")).isEqualTo(target.getId());
+    assertThat(v.getJsonObject("brokenAt").getString("reason")).isEqualTo("the event is not JSON");
+  }
+
+  @Test
   void verificationFindsARemovedEventAndACutTail() {
     String el = gw.openElection();
     journey(el);

@@ -278,6 +278,39 @@ class IntegrityCheckTest {
   }
 
   @Test
+  void anAuditEventRewrittenAsSomethingElseThanJsonWithItsHashIsFound() {
+    // the walk parses each event once, for its link and for the émargements: an event that is no JSON object, stored
+    // with its own hash, is named for what it is, and the walk goes on
+    String el = sealed("bureau.notjson@univ-test.fr", null);
+    assertThat(check(el)).isEmpty();
+    var r = redis();
+    List<StreamMessage<String, String>> all = r.xrange(RedisKeys.audit(el), Range.create("-", "+"));
+    StreamMessage<String, String> victim = all.stream()
+        .filter(m -> m.getBody().get("e").contains("\"type\":\"emargement\"")).findFirst().orElseThrow();
+    String forged = "[" + victim.getBody().get("e") + "]";
+    String forgedHash = java.util.HexFormat.of().formatHex(sha256().digest(
+        forged.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    r.del(RedisKeys.audit(el));
+    for (StreamMessage<String, String> m : all) {
+      boolean hit = m.getId().equals(victim.getId());
+      r.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
+          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? forgedHash : m.getBody().get("h")));
+    }
+    assertThat(check(el)).anySatisfy(f -> {
+      assertThat(f.check()).isEqualTo("audit");
+      assertThat(f.text()).contains("audit event " + victim.getId(), "the event is not JSON");
+    });
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void anAuditEventRemovedIsFound() {
     String el = sealed("bureau.removed@univ-test.fr", null);
     assertThat(check(el)).isEmpty();
