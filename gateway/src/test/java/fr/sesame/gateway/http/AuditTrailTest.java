@@ -109,18 +109,11 @@ class AuditTrailTest {
   void verificationFindsAnAlteredEventWhoseHashWasRecomputed() {
     String el = gw.openElection();
     journey(el);
-    var redis = TestRedis.sync();
-    List<StreamMessage<String, String>> all = redis.xrange(RedisKeys.audit(el), Range.create("-", "+"));
+    List<StreamMessage<String, String>> all = TestRedis.sync().xrange(RedisKeys.audit(el), Range.create("-", "+"));
     StreamMessage<String, String> target = all.stream()
         .filter(m -> m.getBody().get("e").contains("\"type\":\"emargement\"")).findFirst().orElseThrow();
-    String forged = target.getBody().get("e").replace("\"outcome\":\"recorded\"", "\"outcome\":\"already-voted\"");
-    String forgedHash = sha256(forged);
-    redis.del(RedisKeys.audit(el));
-    for (StreamMessage<String, String> m : all) {
-      boolean hit = m.getId().equals(target.getId());
-      redis.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
-          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? forgedHash : m.getBody().get("h")));
-    }
+    forge(el, all, target.getId(),
+        target.getBody().get("e").replace("\"outcome\":\"recorded\"", "\"outcome\":\"already-voted\""));
     JsonObject v = verify(el);
     assertThat(v.getBoolean("valid")).isFalse();
     assertThat(v.getJsonObject("brokenAt").getString("reason")).contains("link to the previous event");
@@ -130,16 +123,9 @@ class AuditTrailTest {
   void verificationNamesAnEventRewrittenAsSomethingElseThanJsonWithItsHash() {
     String el = gw.openElection();
     journey(el);
-    var redis = TestRedis.sync();
-    List<StreamMessage<String, String>> all = redis.xrange(RedisKeys.audit(el), Range.create("-", "+"));
+    List<StreamMessage<String, String>> all = TestRedis.sync().xrange(RedisKeys.audit(el), Range.create("-", "+"));
     StreamMessage<String, String> target = all.get(2);
-    String forged = "not JSON: " + target.getBody().get("e");
-    redis.del(RedisKeys.audit(el));
-    for (StreamMessage<String, String> m : all) {
-      boolean hit = m.getId().equals(target.getId());
-      redis.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
-          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? sha256(forged) : m.getBody().get("h")));
-    }
+    forge(el, all, target.getId(), "not JSON: " + target.getBody().get("e"));
     JsonObject v = verify(el);
     assertThat(v.getBoolean("valid")).isFalse();
     assertThat(v.getJsonObject("brokenAt").getString("id")).isEqualTo(target.getId());
@@ -203,6 +189,17 @@ class AuditTrailTest {
     }
     assertThat(victim).as("an event was changed").isNotNull();
     return victim;
+  }
+
+  /** Writes the stream {@code all} again, the event {@code id} as {@code forged} with its hash recomputed. */
+  private static void forge(String el, List<StreamMessage<String, String>> all, String id, String forged) {
+    var redis = TestRedis.sync();
+    redis.del(RedisKeys.audit(el));
+    for (StreamMessage<String, String> m : all) {
+      boolean hit = m.getId().equals(id);
+      redis.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
+          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? sha256(forged) : m.getBody().get("h")));
+    }
   }
 
   private static String sha256(String s) {

@@ -202,6 +202,7 @@ public final class LoadEnvironment implements AutoCloseable {
       env.cpu = ProcessCpu.start(watched);
       env.pauses = GcPauses.start();
       env.redisUrl = memoryUrl;
+      env.slowLog = RedisSlowLog.start(memoryUrl);
       env.countsAtStart = env.journeyCounts();
       return env;
     } catch (Exception e) {
@@ -232,7 +233,9 @@ public final class LoadEnvironment implements AutoCloseable {
     Path dir = jar.toAbsolutePath().getParent(); // the gateway's target directory
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
-        "http: { port: " + port + ", host: 127.0.0.1, forwarded: x-forward, instances: 2 }",
+        // the HTTP event loops: 2 (the default, one a core) unless -Dsesame.httpInstances says otherwise
+        "http: { port: " + port + ", host: 127.0.0.1, forwarded: x-forward, instances: "
+            + Integer.getInteger("sesame.httpInstances", 2) + " }",
         // the OpenID Connect provider and its pages (OidcFlowSimulation); http is allowed for a loopback issuer
         "oidc: { issuer: \"http://127.0.0.1:" + port + "\" }",
         "channels:",
@@ -610,6 +613,8 @@ public final class LoadEnvironment implements AutoCloseable {
 
   private ProcessCpu cpu;
   private GcPauses pauses;
+  /** Redis's slow log over the measured run (one Redis only; null otherwise). */
+  private RedisSlowLog slowLog;
   /** The single Redis's URL (null on a cluster or a gateway given by URL): its own count of commands. */
   private String redisUrl;
   /** {@link #journeyCounts()} when the measured run began (after the warm-up). */
@@ -731,7 +736,8 @@ public final class LoadEnvironment implements AutoCloseable {
     }
     if (cpu != null) {
       cpu.close();
-      String summary = cpu.summary() + (pauses == null ? "" : "\n" + pauses.summary()) + "\n" + redisPerJourney();
+      String summary = cpu.summary() + (pauses == null ? "" : "\n" + pauses.summary()) + "\n" + redisPerJourney()
+          + (slowLog == null ? "" : "\n" + slowLog.summary());
       System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
       try {
         // Maven runs Gatling from the directory it was started in: the repository's or the module's
@@ -742,6 +748,9 @@ public final class LoadEnvironment implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("could not write the CPU summary: {}", e.getMessage());
       }
+    }
+    if (slowLog != null) {
+      slowLog.close();
     }
     logGatewayCounters();
     gateways.forEach(Process::destroy);
