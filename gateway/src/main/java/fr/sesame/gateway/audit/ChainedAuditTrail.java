@@ -220,11 +220,13 @@ public final class ChainedAuditTrail implements AuditTrail {
 
   /**
    * The writer and number of an event, read from the start of its text as {@link #canonical} writes it
-   * ({@code {"w":"<writer>","n":<digits>,}) without parsing the rest: what a checkpoint takes of every event. Null when
-   * the text does not start so (a writer's name with an escape, an event rewritten by hand): parse it whole then.
+   * ({@code {"w":"<writer>","n":<digits>,}, the text ending in {@code }}) without parsing the rest: what a checkpoint
+   * takes of every event. Null when the text is not so (a writer's name with an escape, an event rewritten by hand):
+   * parse it whole then. A text rewritten by hand that starts and ends so but reads otherwise whole (a second
+   * {@code "w"} further on, a broken middle) is read by its start; the verification reports such an event.
    */
   public static Link link(String json) {
-    if (!json.startsWith("{\"w\":\"")) {
+    if (!json.startsWith("{\"w\":\"") || !json.endsWith("}")) {
       return null;
     }
     int close = json.indexOf('"', 6);

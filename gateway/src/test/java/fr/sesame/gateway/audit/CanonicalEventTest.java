@@ -70,8 +70,16 @@ class CanonicalEventTest {
     for (String text : List.of("{\"n\":1,\"w\":\"a\",\"prev\":\"\"}", "{ \"w\":\"a\",\"n\":1,}",
         "{\"w\":\"a\",\"n\":01,\"prev\":\"\"}", "{\"w\":\"a\",\"n\":-1,\"prev\":\"\"}",
         "{\"w\":\"a\",\"n\":1.5,\"prev\":\"\"}", "{\"w\":\"a\",\"n\":\"1\",\"prev\":\"\"}",
-        "{\"w\":\"a\",\"n\":1}", "{\"w\":\"a\",\"n\":", "{\"w\":\"a", "{\"w\":\"a\\\\\",\"n\":1,", "", "null")) {
+        "{\"w\":\"a\",\"n\":1}", "{\"w\":\"a\",\"n\":", "{\"w\":\"a", "{\"w\":\"a\\\\\",\"n\":1,", "", "null",
+        "{\"w\":\"a\",\"n\":5,garbage", "{\"w\":\"a\",\"n\":5,\"prev\":\"\"} trailing")) {
       assertThat(ChainedAuditTrail.link(text)).as(text).isNull();
     }
+  }
+
+  @Test
+  void aTextRewrittenByHandThatStartsAndEndsAsTheTrailWritesIsReadByItsStart() {
+    // what a checkpoint signs for such an event; the verification reports the event itself (AuditTrailTest)
+    assertThat(ChainedAuditTrail.link("{\"w\":\"a\",\"n\":5,\"prev\":\"\",\"w\":\"b\",\"n\":6}"))
+        .isEqualTo(new ChainedAuditTrail.Link("a", 5));
   }
 }

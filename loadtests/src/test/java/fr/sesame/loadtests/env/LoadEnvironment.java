@@ -110,6 +110,7 @@ public final class LoadEnvironment implements AutoCloseable {
     Map<String, String> redisEnv = onCluster ? Map.of("SESAME_REDIS_CLUSTER", "true") : Map.of();
     List<Process> processes = new ArrayList<>();
     List<String> bases = new ArrayList<>();
+    RedisSlowLog slowLog = null;
     List<Starting> starting = new ArrayList<>();
     String adminKey;
     String platformKey;
@@ -202,10 +203,13 @@ public final class LoadEnvironment implements AutoCloseable {
       env.cpu = ProcessCpu.start(watched);
       env.pauses = GcPauses.start();
       env.redisUrl = memoryUrl;
-      env.slowLog = RedisSlowLog.start(memoryUrl);
+      env.slowLog = slowLog = RedisSlowLog.start(memoryUrl);
       env.countsAtStart = env.journeyCounts();
       return env;
     } catch (Exception e) {
+      if (slowLog != null) {
+        slowLog.close();
+      }
       processes.forEach(Process::destroy);
       if (redis != null) {
         redis.close();
@@ -736,8 +740,16 @@ public final class LoadEnvironment implements AutoCloseable {
     }
     if (cpu != null) {
       cpu.close();
-      String summary = cpu.summary() + (pauses == null ? "" : "\n" + pauses.summary()) + "\n" + redisPerJourney()
-          + (slowLog == null ? "" : "\n" + slowLog.summary());
+      String summary;
+      try {
+        summary = cpu.summary() + (pauses == null ? "" : "\n" + pauses.summary()) + "\n" + redisPerJourney()
+            + (slowLog == null ? "" : "\n" + slowLog.summary());
+      } finally {
+        if (slowLog != null) {
+          slowLog.close(); // Redis's settings back, whatever the summary did
+          slowLog = null;
+        }
+      }
       System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
       try {
         // Maven runs Gatling from the directory it was started in: the repository's or the module's

@@ -13,8 +13,9 @@ import java.util.TreeMap;
 /**
  * Redis's slow log over the measured run (issue 17, point 5): the commands that took Redis more than
  * {@value #THRESHOLD_MICROS} µs to run. A script or a long range may; a {@code GET} or an {@code HSET} takes
- * microseconds, so one in the log means Redis's own thread was waiting for a core while it ran it: the machine, not a
- * query, set the run's tail. The summary says which. The log's settings are put back at the end.
+ * microseconds on the gateway's small values, so one in the log means Redis's own thread was waiting for a core while
+ * it ran it: the machine, not a query, set the run's tail. The summary says which. The log is read from the run's
+ * start (not emptied: a Redis given by URL keeps what it held), and its settings are put back at the end.
  */
 public final class RedisSlowLog implements AutoCloseable {
   static final long THRESHOLD_MICROS = 5_000;
@@ -30,42 +31,58 @@ public final class RedisSlowLog implements AutoCloseable {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final Map<String, String> before;
+  /** The id of the last entry before the run (-1: none): the log is read after it, not emptied. */
+  private final long after;
 
   private RedisSlowLog(RedisClient client, StatefulRedisConnection<String, String> connection,
-                       Map<String, String> before) {
+                       Map<String, String> before, long after) {
     this.client = client;
     this.connection = connection;
     this.before = before;
+    this.after = after;
   }
 
-  /** Empties Redis's slow log and sets it to keep every command over the threshold; null when it cannot. */
+  /**
+   * Sets Redis's slow log to keep every command over the threshold, from now (what it held is left to it); null
+   * when it cannot, Redis's settings as they were.
+   */
   public static RedisSlowLog start(String redisUrl) {
     if (redisUrl == null || redisUrl.isBlank()) {
       return null;
     }
     RedisClient client = RedisClient.create(redisUrl);
+    StatefulRedisConnection<String, String> c = null;
+    Map<String, String> before = new TreeMap<>();
     try {
-      StatefulRedisConnection<String, String> c = client.connect();
-      Map<String, String> before = new TreeMap<>(); // one parameter a call: Redis 6 takes no more
-      before.putAll(c.sync().configGet("slowlog-log-slower-than"));
+      c = client.connect();
+      before.putAll(c.sync().configGet("slowlog-log-slower-than")); // one parameter a call: Redis 6 takes no more
       before.putAll(c.sync().configGet("slowlog-max-len"));
+      long after = lastId(c.sync().slowlogGet(1));
       c.sync().configSet("slowlog-log-slower-than", Long.toString(THRESHOLD_MICROS));
       c.sync().configSet("slowlog-max-len", Integer.toString(KEPT));
-      c.sync().slowlogReset();
-      return new RedisSlowLog(client, c, before);
+      return new RedisSlowLog(client, c, before, after);
     } catch (RuntimeException e) {
+      if (c != null) {
+        restore(c, before);
+        c.close();
+      }
       client.shutdown();
       return null;
     }
   }
 
-  /** The entries so far. */
+  private static long lastId(List<Object> newestFirst) {
+    return !newestFirst.isEmpty() && newestFirst.get(0) instanceof List<?> e && !e.isEmpty()
+        && e.get(0) instanceof Long id ? id : -1;
+  }
+
+  /** The entries since the start. */
   List<Entry> entries() {
     List<Entry> out = new ArrayList<>();
     for (Object o : connection.sync().slowlogGet(KEPT)) {
       // [id, unix time, microseconds, [command, args...], client address, client name]
-      if (o instanceof List<?> e && e.size() >= 4 && e.get(2) instanceof Long micros
-          && e.get(3) instanceof List<?> args && !args.isEmpty()) {
+      if (o instanceof List<?> e && e.size() >= 4 && e.get(0) instanceof Long id && id > after
+          && e.get(2) instanceof Long micros && e.get(3) instanceof List<?> args && !args.isEmpty()) {
         out.add(new Entry(String.valueOf(args.get(0)).toLowerCase(Locale.ROOT), micros));
       }
     }
@@ -99,18 +116,28 @@ public final class RedisSlowLog implements AutoCloseable {
     if (!constant.isEmpty()) {
       long worst = constant.stream().mapToLong(Entry::micros).max().orElseThrow();
       s.append(String.format(Locale.ROOT, ". STALLED: %d of them (up to %.1f ms) are commands that take Redis "
-          + "microseconds: its thread was waiting for a core, so the machine, not a query, set the tail",
+          + "microseconds: its thread was most likely waiting for a core (the gateway's values are small), so the machine, "
+          + "not a query, set the tail",
           constant.size(), worst / 1000.0));
     }
     return s.toString();
   }
 
+  /** Puts Redis's slow-log settings back as they were, each that can be. */
+  private static void restore(StatefulRedisConnection<String, String> c, Map<String, String> settings) {
+    settings.forEach((parameter, value) -> {
+      try {
+        c.sync().configSet(parameter, value);
+      } catch (RuntimeException ignored) {
+        // a Redis gone (the run's own, stopped): nothing to put back
+      }
+    });
+  }
+
   @Override
   public void close() {
     try {
-      before.forEach((parameter, value) -> connection.sync().configSet(parameter, value));
-    } catch (RuntimeException ignored) {
-      // the run's own Redis, stopping with it
+      restore(connection, before);
     } finally {
       connection.close();
       client.shutdown();
