@@ -126,10 +126,10 @@ public final class AuditVerifier {
    */
   static JsonObject check(String electionId, AuditStore.Stored s, JsonObject e, Map<String, Tip> tips,
                           ChainAnchor anchor) {
-    if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
-      return new JsonObject().put("id", s.id()).put("reason", "the event does not match its hash (altered)");
-    }
     JsonObject where = new JsonObject().put("id", s.id());
+    if (!ChainedAuditTrail.sha256(s.json()).equals(s.hash())) {
+      return where.put("reason", "the event does not match its hash (altered)");
+    }
     if (e == null) {
       return where.put("reason", "the event is not JSON");
     }

@@ -110,7 +110,6 @@ public final class LoadEnvironment implements AutoCloseable {
     Map<String, String> redisEnv = onCluster ? Map.of("SESAME_REDIS_CLUSTER", "true") : Map.of();
     List<Process> processes = new ArrayList<>();
     List<String> bases = new ArrayList<>();
-    RedisSlowLog slowLog = null;
     List<Starting> starting = new ArrayList<>();
     String adminKey;
     String platformKey;
@@ -203,13 +202,10 @@ public final class LoadEnvironment implements AutoCloseable {
       env.cpu = ProcessCpu.start(watched);
       env.pauses = GcPauses.start();
       env.redisUrl = memoryUrl;
-      env.slowLog = slowLog = RedisSlowLog.start(memoryUrl);
       env.countsAtStart = env.journeyCounts();
+      env.slowLog = RedisSlowLog.start(memoryUrl); // last: nothing after it can fail and leave Redis's settings changed
       return env;
     } catch (Exception e) {
-      if (slowLog != null) {
-        slowLog.close();
-      }
       processes.forEach(Process::destroy);
       if (redis != null) {
         redis.close();
@@ -747,7 +743,6 @@ public final class LoadEnvironment implements AutoCloseable {
       } finally {
         if (slowLog != null) {
           slowLog.close(); // Redis's settings back, whatever the summary did
-          slowLog = null;
         }
       }
       System.out.println(summary); // on the console beside Gatling's own summary, whatever the log level
@@ -760,9 +755,6 @@ public final class LoadEnvironment implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("could not write the CPU summary: {}", e.getMessage());
       }
-    }
-    if (slowLog != null) {
-      slowLog.close();
     }
     logGatewayCounters();
     gateways.forEach(Process::destroy);

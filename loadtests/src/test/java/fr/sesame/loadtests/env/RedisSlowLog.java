@@ -99,8 +99,8 @@ public final class RedisSlowLog implements AutoCloseable {
   }
 
   static String summary(List<Entry> entries) {
-    String head = "Redis's slow log (commands Redis took over " + THRESHOLD_MICROS / 1000 + " ms to run, in the measured "
-        + "run): ";
+    String head = "Redis's slow log (commands Redis took over " + THRESHOLD_MICROS / 1000
+        + " ms to run, in the measured run): ";
     if (entries.isEmpty()) {
       return head + "none";
     }
@@ -116,9 +116,8 @@ public final class RedisSlowLog implements AutoCloseable {
     if (!constant.isEmpty()) {
       long worst = constant.stream().mapToLong(Entry::micros).max().orElseThrow();
       s.append(String.format(Locale.ROOT, ". STALLED: %d of them (up to %.1f ms) are commands that take Redis "
-          + "microseconds: its thread was most likely waiting for a core (the gateway's values are small), so the machine, "
-          + "not a query, set the tail",
-          constant.size(), worst / 1000.0));
+          + "microseconds: its thread was most likely waiting for a core (the gateway's values are small), so the "
+          + "machine, not a query, set the tail", constant.size(), worst / 1000.0));
     }
     return s.toString();
   }

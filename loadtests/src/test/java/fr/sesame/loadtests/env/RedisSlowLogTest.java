@@ -20,8 +20,9 @@ class RedisSlowLogTest {
     assertThat(log).isNotNull();
     try {
       // a script that holds Redis for 8 ms
-      TestRedis.sync().eval("local t = redis.call('TIME'); local s = t[1] * 1000000 + t[2]; repeat t = redis.call('TIME')"
-          + " until t[1] * 1000000 + t[2] - s >= 8000; return 1", ScriptOutputType.INTEGER);
+      TestRedis.sync().eval("local t = redis.call('TIME'); local s = t[1] * 1000000 + t[2];"
+          + " repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - s >= 8000; return 1",
+          ScriptOutputType.INTEGER);
       TestRedis.sync().get("fast");
       String summary = log.summary();
       assertThat(summary).contains("Redis's slow log (commands Redis took over 5 ms to run, in the measured run): 1,")

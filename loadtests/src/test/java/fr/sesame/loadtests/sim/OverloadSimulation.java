@@ -24,9 +24,9 @@ import java.util.List;
  * Past capacity (issue 17, point 1): voters arrive at {@code sesame.offered} journeys a second (default 3,000,
  * twice what the 2-core machine serves) for {@code sesame.offeredFor} seconds (default 120), after a
  * {@code sesame.ramp}-second ramp, after a warm-up of {@code sesame.warmup} seconds (default 120). A login held back
- * at the door (503 {@code overloaded}) is retried after its {@code Retry-After}, with its waiting ticket, up to {@code sesame.maxRetries} times (default 8: a wait of w
- * seconds is checked about log2(w / 60) + 1 times, {@code Admission.RECHECK_SECONDS}); then the
- * whole journey (code, verify, two introspections, émargement).
+ * at the door (503 {@code overloaded}) is retried after its {@code Retry-After}, with its waiting ticket, up to
+ * {@code sesame.maxRetries} times (default 8: a wait of w seconds is checked about log2(w / 60) + 1 times,
+ * {@code Admission.RECHECK_SECONDS}); then the whole journey (code, verify, two introspections, émargement).
  *
  * <p>It fails when: any request fails other than a 503 that carries {@code Retry-After} (a timeout, a 5xx, a
  * 503 without it, any other status); a voter is still held after the bound ("voter gave up"); the 99th

@@ -250,17 +250,31 @@ class IntegrityCheckTest {
 
   /** Rewrites the audit stream with the same ids, {@code change} applied to the first event it changes. */
   private static void rewrite(String el, java.util.function.UnaryOperator<String> change) {
+    rewrite(el, change, false);
+  }
+
+  /**
+   * The same, the changed event stored with its hash recomputed when {@code rehash} (else its old one).
+   * @return the changed event's id
+   */
+  private static String rewrite(String el, java.util.function.UnaryOperator<String> change, boolean rehash) {
     var r = redis();
     List<StreamMessage<String, String>> all = r.xrange(RedisKeys.audit(el), Range.create("-", "+"));
     r.del(RedisKeys.audit(el));
-    boolean done = false;
+    String victim = null;
     for (StreamMessage<String, String> m : all) {
       String e = m.getBody().get("e");
-      String changed = done ? e : change.apply(e);
-      done |= !changed.equals(e);
-      r.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()), Map.of("e", changed, "h", m.getBody().get("h")));
+      String changed = victim != null ? e : change.apply(e);
+      String hash = m.getBody().get("h");
+      if (!changed.equals(e)) {
+        victim = m.getId();
+        hash = rehash ? java.util.HexFormat.of().formatHex(sha256().digest(
+            changed.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : hash;
+      }
+      r.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()), Map.of("e", changed, "h", hash));
     }
-    assertThat(done).as("an event was changed").isTrue();
+    assertThat(victim).as("an event was changed").isNotNull();
+    return victim;
   }
 
   @Test
@@ -283,22 +297,10 @@ class IntegrityCheckTest {
     // with its own hash, is named for what it is, and the walk goes on
     String el = sealed("bureau.notjson@univ-test.fr", null);
     assertThat(check(el)).isEmpty();
-    var r = redis();
-    List<StreamMessage<String, String>> all = r.xrange(RedisKeys.audit(el), Range.create("-", "+"));
-    StreamMessage<String, String> victim = all.stream()
-        .filter(m -> m.getBody().get("e").contains("\"type\":\"emargement\"")).findFirst().orElseThrow();
-    String forged = "[" + victim.getBody().get("e") + "]";
-    String forgedHash = java.util.HexFormat.of().formatHex(sha256().digest(
-        forged.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    r.del(RedisKeys.audit(el));
-    for (StreamMessage<String, String> m : all) {
-      boolean hit = m.getId().equals(victim.getId());
-      r.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
-          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? forgedHash : m.getBody().get("h")));
-    }
+    String victim = rewrite(el, e -> e.contains("\"type\":\"emargement\"") ? "[" + e + "]" : e, true);
     assertThat(check(el)).anySatisfy(f -> {
       assertThat(f.check()).isEqualTo("audit");
-      assertThat(f.text()).contains("audit event " + victim.getId(), "the event is not JSON");
+      assertThat(f.text()).contains("audit event " + victim, "the event is not JSON");
     });
   }
 
