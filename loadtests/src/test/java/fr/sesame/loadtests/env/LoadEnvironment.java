@@ -179,7 +179,8 @@ public final class LoadEnvironment implements AutoCloseable {
       long after = usedMemory(memoryUrl);
       LOG.info("Imported {} voters in {} ms; Redis used_memory grew by {} bytes ({} bytes per voter)", voters + warmUpVoters,
           importMs, after - before, before < 0 ? "?" : (after - before) / Math.max(1, voters + warmUpVoters));
-      if (seal) {
+      // -Dsesame.seal=false: an A/B against a gateway built before seals existed (it answers the seal with 404)
+      if (seal && !"false".equals(System.getProperty("sesame.seal", "").trim())) {
         sealRoll(base, adminKey, electionId);
       }
       LoadEnvironment env = new LoadEnvironment(sink, redis, cluster, processes, bases, electionId, adminKey, platformKey,
