@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.sesame.gateway.store.redis.RedisKeys;
 import fr.sesame.testkit.Http;
+import fr.sesame.gateway.support.AuditStreams;
 import fr.sesame.gateway.support.TestGateway;
 import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,8 +19,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,8 +95,8 @@ class AuditTrailTest {
   void verificationFindsAnAlteredEvent() {
     String el = gw.openElection();
     journey(el);
-    String victim = rewrite(el, json -> json.contains("\"type\":\"account.lock\"")
-        ? json.replace("\"outcome\":\"locked\"", "\"outcome\":\"rejected\"") : json);
+    String victim = AuditStreams.rewrite(TestRedis.sync(), el, json -> json.contains("\"type\":\"account.lock\"")
+        ? json.replace("\"outcome\":\"locked\"", "\"outcome\":\"rejected\"") : json, false);
     JsonObject v = verify(el);
     assertThat(v.getBoolean("valid")).isFalse();
     assertThat(v.getJsonObject("brokenAt").getString("id")).isEqualTo(victim);
@@ -109,11 +107,8 @@ class AuditTrailTest {
   void verificationFindsAnAlteredEventWhoseHashWasRecomputed() {
     String el = gw.openElection();
     journey(el);
-    List<StreamMessage<String, String>> all = TestRedis.sync().xrange(RedisKeys.audit(el), Range.create("-", "+"));
-    StreamMessage<String, String> target = all.stream()
-        .filter(m -> m.getBody().get("e").contains("\"type\":\"emargement\"")).findFirst().orElseThrow();
-    forge(el, all, target.getId(),
-        target.getBody().get("e").replace("\"outcome\":\"recorded\"", "\"outcome\":\"already-voted\""));
+    AuditStreams.rewrite(TestRedis.sync(), el, e -> e.contains("\"type\":\"emargement\"")
+        ? e.replace("\"outcome\":\"recorded\"", "\"outcome\":\"already-voted\"") : e, true);
     JsonObject v = verify(el);
     assertThat(v.getBoolean("valid")).isFalse();
     assertThat(v.getJsonObject("brokenAt").getString("reason")).contains("link to the previous event");
@@ -123,12 +118,11 @@ class AuditTrailTest {
   void verificationNamesAnEventRewrittenAsSomethingElseThanJsonWithItsHash() {
     String el = gw.openElection();
     journey(el);
-    List<StreamMessage<String, String>> all = TestRedis.sync().xrange(RedisKeys.audit(el), Range.create("-", "+"));
-    StreamMessage<String, String> target = all.get(2);
-    forge(el, all, target.getId(), "not JSON: " + target.getBody().get("e"));
+    String third = TestRedis.sync().xrange(RedisKeys.audit(el), Range.create("-", "+")).get(2).getBody().get("e");
+    String victim = AuditStreams.rewrite(TestRedis.sync(), el, e -> e.equals(third) ? "not JSON: " + e : e, true);
     JsonObject v = verify(el);
     assertThat(v.getBoolean("valid")).isFalse();
-    assertThat(v.getJsonObject("brokenAt").getString("id")).isEqualTo(target.getId());
+    assertThat(v.getJsonObject("brokenAt").getString("id")).isEqualTo(victim);
     assertThat(v.getJsonObject("brokenAt").getString("reason")).isEqualTo("the event is not JSON");
   }
 
@@ -171,43 +165,5 @@ class AuditTrailTest {
     assertThat(v.getBoolean("valid")).as(v.encode()).isTrue();
     assertThat(v.getLong("events")).isEqualTo(62); // election.put, roll.import, 60 failed logins
     assertThat(v.getInteger("writers")).isGreaterThanOrEqualTo(2);
-  }
-
-  /** Rewrites the stream with the same ids, one event's text changed. @return that event's id */
-  private static String rewrite(String el, UnaryOperator<String> change) {
-    var redis = TestRedis.sync();
-    List<StreamMessage<String, String>> all = redis.xrange(RedisKeys.audit(el), Range.create("-", "+"));
-    redis.del(RedisKeys.audit(el));
-    String victim = null;
-    for (StreamMessage<String, String> m : all) {
-      String e = m.getBody().get("e");
-      String changed = victim == null ? change.apply(e) : e;
-      if (!changed.equals(e)) {
-        victim = m.getId();
-      }
-      redis.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()), Map.of("e", changed, "h", m.getBody().get("h")));
-    }
-    assertThat(victim).as("an event was changed").isNotNull();
-    return victim;
-  }
-
-  /** Writes the stream {@code all} again, the event {@code id} as {@code forged} with its hash recomputed. */
-  private static void forge(String el, List<StreamMessage<String, String>> all, String id, String forged) {
-    var redis = TestRedis.sync();
-    redis.del(RedisKeys.audit(el));
-    for (StreamMessage<String, String> m : all) {
-      boolean hit = m.getId().equals(id);
-      redis.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()),
-          Map.of("e", hit ? forged : m.getBody().get("e"), "h", hit ? sha256(forged) : m.getBody().get("h")));
-    }
-  }
-
-  private static String sha256(String s) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -11,12 +11,12 @@ import fr.sesame.gateway.evidence.IntegrityReport;
 import fr.sesame.gateway.evidence.RollBuckets;
 import fr.sesame.gateway.http.oidc.FormClient;
 import fr.sesame.gateway.store.redis.RedisKeys;
+import fr.sesame.gateway.support.AuditStreams;
 import fr.sesame.gateway.support.TestGateway;
 import fr.sesame.testkit.Http;
 import fr.sesame.testkit.TestRedis;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +26,6 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -248,40 +247,11 @@ class IntegrityCheckTest {
     return fr.sesame.gateway.domain.Election.fromJson(gw.http.get("/v1/admin/elections/" + el, ADMIN).json());
   }
 
-  /** Rewrites the audit stream with the same ids, {@code change} applied to the first event it changes. */
-  private static void rewrite(String el, java.util.function.UnaryOperator<String> change) {
-    rewrite(el, change, false);
-  }
-
-  /**
-   * The same, the changed event stored with its hash recomputed when {@code rehash} (else its old one).
-   * @return the changed event's id
-   */
-  private static String rewrite(String el, java.util.function.UnaryOperator<String> change, boolean rehash) {
-    var r = redis();
-    List<StreamMessage<String, String>> all = r.xrange(RedisKeys.audit(el), Range.create("-", "+"));
-    r.del(RedisKeys.audit(el));
-    String victim = null;
-    for (StreamMessage<String, String> m : all) {
-      String e = m.getBody().get("e");
-      String changed = victim != null ? e : change.apply(e);
-      String hash = m.getBody().get("h");
-      if (!changed.equals(e)) {
-        victim = m.getId();
-        hash = rehash ? java.util.HexFormat.of().formatHex(sha256().digest(
-            changed.getBytes(java.nio.charset.StandardCharsets.UTF_8))) : hash;
-      }
-      r.xadd(RedisKeys.audit(el), new XAddArgs().id(m.getId()), Map.of("e", changed, "h", hash));
-    }
-    assertThat(victim).as("an event was changed").isNotNull();
-    return victim;
-  }
-
   @Test
   void anAuditEventAlteredAfterItWasVerifiedIsFoundByTheSweep() {
     String el = sealed("bureau.audit@univ-test.fr", null);
     assertThat(check(el)).isEmpty(); // every event verified once, the sweep back to the start
-    rewrite(el, e -> e.replace("\"outcome\":\"recorded\"", "\"outcome\":\"rejected\""));
+    AuditStreams.rewrite(redis(), el, e -> e.replace("\"outcome\":\"recorded\"", "\"outcome\":\"rejected\""), false);
     List<Finding> found = check(el);
     assertThat(found).singleElement().satisfies(f -> {
       assertThat(f.check()).isEqualTo("audit");
@@ -297,19 +267,12 @@ class IntegrityCheckTest {
     // with its own hash, is named for what it is, and the walk goes on
     String el = sealed("bureau.notjson@univ-test.fr", null);
     assertThat(check(el)).isEmpty();
-    String victim = rewrite(el, e -> e.contains("\"type\":\"emargement\"") ? "[" + e + "]" : e, true);
+    String victim = AuditStreams.rewrite(redis(), el, e -> e.contains("\"type\":\"emargement\"") ? "[" + e + "]" : e,
+        true);
     assertThat(check(el)).anySatisfy(f -> {
       assertThat(f.check()).isEqualTo("audit");
       assertThat(f.text()).contains("audit event " + victim, "the event is not JSON");
     });
-  }
-
-  private static java.security.MessageDigest sha256() {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Test
